@@ -1,0 +1,137 @@
+// Catalog markers: one instance per object, a quad per instance, the marker's shape and
+// anti-aliased edge computed per fragment from the canvas-pixel distance to its centre.
+
+struct PointStyle {
+    color: vec4f,
+    color_range: vec2f,
+    size_range: vec2f,
+    size_px: vec2f,
+    stroke_px: f32,
+    opacity: f32,
+    color_attr: i32,
+    size_attr: i32,
+    colormap: u32,
+    shape: u32,
+    // (attribute slot or -1, min, max, unused)
+    filter0: vec4f,
+    filter1: vec4f,
+    visible: u32,
+    _pad0: u32,
+    _pad1: u32,
+    _pad2: u32,
+};
+
+@group(1) @binding(0) var<uniform> style: PointStyle;
+@group(1) @binding(1) var colormaps: texture_2d<f32>;
+
+struct Instance {
+    @location(0) dir: vec3f,
+    @location(1) attrs: vec4f,
+};
+
+struct VsOut {
+    @builtin(position) pos: vec4f,
+    @location(0) @interpolate(flat) center: vec2f,
+    @location(1) @interpolate(flat) radius: f32,
+    @location(2) @interpolate(flat) color: vec4f,
+};
+
+fn attr(a: vec4f, slot: i32) -> f32 {
+    return a[clamp(slot, 0, 3)];
+}
+
+fn passes(f: vec4f, a: vec4f) -> bool {
+    if (f.x < 0.0) {
+        return true;
+    }
+    let v = attr(a, i32(f.x));
+    // NaN fails both comparisons: objects without the value are filtered out.
+    return v >= f.y && v <= f.z;
+}
+
+fn marker_color(a: vec4f) -> vec4f {
+    if (style.color_attr < 0) {
+        return style.color;
+    }
+    let v = attr(a, style.color_attr);
+    if (v != v) {
+        return style.color;
+    }
+    let t = clamp((v - style.color_range.x) / (style.color_range.y - style.color_range.x), 0.0, 1.0);
+    let rgb = textureLoad(colormaps, vec2i(i32(round(t * 255.0)), i32(style.colormap)), 0).rgb;
+    return vec4f(rgb, style.color.a);
+}
+
+fn marker_diameter(a: vec4f) -> f32 {
+    if (style.size_attr < 0) {
+        return style.size_px.x;
+    }
+    let v = attr(a, style.size_attr);
+    let t = clamp((v - style.size_range.x) / (style.size_range.y - style.size_range.x), 0.0, 1.0);
+    // Square-root scaling: marker area follows the value. NaN gives the smallest size.
+    let s = select(0.0, sqrt(t), t == t);
+    return mix(style.size_px.x, style.size_px.y, s);
+}
+
+@vertex
+fn vs_main(@builtin(vertex_index) vi: u32, inst: Instance) -> VsOut {
+    var out: VsOut;
+    out.pos = nowhere();
+    out.center = vec2f(0.0);
+    out.radius = 0.0;
+    out.color = vec4f(0.0);
+    if (style.visible == 0u || !passes(style.filter0, inst.attrs) || !passes(style.filter1, inst.attrs)) {
+        return out;
+    }
+    let p = project(to_view(inst.dir));
+    if (p.z == 0.0) {
+        return out;
+    }
+    let center = plane_to_canvas(p.xy);
+    let radius = 0.5 * marker_diameter(inst.attrs);
+    // Corners of a square one pixel larger than the marker, for the anti-aliased rim.
+    var corners = array<vec2f, 6>(
+        vec2f(-1.0, -1.0), vec2f(1.0, -1.0), vec2f(1.0, 1.0),
+        vec2f(-1.0, -1.0), vec2f(1.0, 1.0), vec2f(-1.0, 1.0)
+    );
+    let corner = center + corners[vi] * (radius + 1.0);
+    out.pos = canvas_to_clip(corner);
+    out.center = center;
+    out.radius = radius;
+    out.color = marker_color(inst.attrs);
+    return out;
+}
+
+// Signed distance in pixels (negative inside) to a marker of radius r.
+fn shape_sdf(q: vec2f, r: f32) -> f32 {
+    let w = style.stroke_px;
+    switch style.shape {
+        case 0u: { return length(q) - r; }
+        case 1u: { return abs(length(q) - r + 0.5 * w) - 0.5 * w; }
+        case 2u: { return max(abs(q.x), abs(q.y)) - 0.85 * r; }
+        case 3u: { return abs(max(abs(q.x), abs(q.y)) - 0.85 * r + 0.5 * w) - 0.5 * w; }
+        case 4u: { return (abs(q.x) + abs(q.y)) * 0.70710678 - 0.8 * r; }
+        case 5u: { return abs((abs(q.x) + abs(q.y)) * 0.70710678 - 0.8 * r + 0.5 * w) - 0.5 * w; }
+        case 6u: {
+            let s = vec2f(q.x + q.y, q.x - q.y) * 0.70710678;
+            return min(max(abs(s.x) - r, abs(s.y) - 0.5 * w), max(abs(s.y) - r, abs(s.x) - 0.5 * w));
+        }
+        default: {
+            return min(max(abs(q.x) - r, abs(q.y) - 0.5 * w), max(abs(q.y) - r, abs(q.x) - 0.5 * w));
+        }
+    }
+}
+
+@fragment
+fn fs_main(in: VsOut) -> @location(0) vec4f {
+    let q = fragment_canvas_px(in.pos) - in.center;
+    // Markers smaller than a pixel keep their area as faint coverage instead of vanishing.
+    let r = max(in.radius, 0.5);
+    let faint = min(in.radius / 0.5, 1.0);
+    let coverage = clamp(0.5 - shape_sdf(q, r), 0.0, 1.0) * faint;
+    let a = in.color.a * style.opacity * coverage;
+    if (a <= 0.0) {
+        discard;
+    }
+    return vec4f(in.color.rgb * a, a);
+}

@@ -1,0 +1,236 @@
+//! Flags and their parsing into typed values, with messages that say what was expected.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::render::BackendChoice;
+use crate::sky::{Frame, Projection};
+use crate::view::{Colormap, Theme};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "clusterviz",
+    version,
+    about = "GPU renderer for galaxy-cluster survey data"
+)]
+pub struct Cli {
+    /// GPU backend (default: WGPU_BACKEND, else the best adapter found).
+    #[arg(long, global = true, value_enum, default_value_t = BackendChoice::Auto)]
+    pub backend: BackendChoice,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Print the GPU adapter, backend and limits.
+    Info,
+    /// Render a figure to a PNG file.
+    Render(RenderArgs),
+    /// The built-in demo survey: render it to demo.png, or write it as FITS/JSON files.
+    Demo(DemoArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DemoSource {
+    /// Number of demo galaxies.
+    #[arg(long, default_value_t = 1_000_000, value_parser = parse_galaxy_count)]
+    pub galaxies: u64,
+    /// Seed of the demo survey.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ViewArgs {
+    #[arg(long, value_enum, default_value_t = Projection::Tan)]
+    pub projection: Projection,
+    /// View centre as LON,LAT in degrees in --frame (default: frame the data).
+    #[arg(long, value_parser = parse_center, allow_hyphen_values = true)]
+    pub center: Option<(f64, f64)>,
+    /// Horizontal field of view in degrees (default: frame the data).
+    #[arg(long, value_parser = parse_fov)]
+    pub fov: Option<f64>,
+    /// Position angle of the view's up direction, degrees east of north.
+    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
+    pub rotation: f64,
+    /// Output size in pixels, WIDTHxHEIGHT.
+    #[arg(long, value_parser = parse_size, default_value = "1600x1200")]
+    pub size: (u32, u32),
+    #[arg(long, value_enum, default_value_t = Frame::Icrs)]
+    pub frame: Frame,
+    #[arg(long, value_enum, default_value_t = Theme::Dark)]
+    pub theme: Theme,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct StyleArgs {
+    /// Which cluster catalogs to draw.
+    #[arg(long, value_enum, default_value_t = AlgorithmChoice::All)]
+    pub algorithm: AlgorithmChoice,
+    /// Colour the merged clusters by this column role.
+    #[arg(long, value_enum, default_value_t = ColorRole::Z)]
+    pub color_by: ColorRole,
+    #[arg(long, value_enum, default_value_t = Colormap::Viridis)]
+    pub colormap: Colormap,
+    /// Keep clusters with SNR at least this.
+    #[arg(long, allow_hyphen_values = true)]
+    pub snr_min: Option<f32>,
+    #[arg(long, allow_hyphen_values = true)]
+    pub snr_max: Option<f32>,
+    /// Keep clusters (and galaxies) with redshift in [z-min, z-max].
+    #[arg(long, allow_hyphen_values = true)]
+    pub z_min: Option<f32>,
+    #[arg(long, allow_hyphen_values = true)]
+    pub z_max: Option<f32>,
+    /// Hide the galaxies.
+    #[arg(long)]
+    pub no_galaxies: bool,
+    /// Hide the tile outlines.
+    #[arg(long)]
+    pub no_tiles: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum AlgorithmChoice {
+    All,
+    Merged,
+    Pzwav,
+    Amico,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorRole {
+    Z,
+    Snr,
+    None,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct RenderArgs {
+    /// Render the built-in demo survey.
+    #[arg(long)]
+    pub demo: bool,
+    /// Number of demo galaxies (with --demo).
+    #[arg(long, default_value_t = 1_000_000, value_parser = parse_galaxy_count)]
+    pub demo_galaxies: u64,
+    /// Seed of the demo survey (with --demo).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Cluster catalogs (FITS), one per algorithm and/or merged.
+    #[arg(long, num_args = 1..)]
+    pub clusters: Vec<PathBuf>,
+    /// Tile definitions (JSON).
+    #[arg(long)]
+    pub tiles: Option<PathBuf>,
+    /// HEALPix coverage mask (FITS).
+    #[arg(long)]
+    pub mask: Option<PathBuf>,
+    /// Galaxy catalogs (FITS files or globs).
+    #[arg(long = "galaxies", num_args = 1..)]
+    pub galaxy_files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub view: ViewArgs,
+    #[command(flatten)]
+    pub style: StyleArgs,
+    /// Output PNG.
+    #[arg(short, long)]
+    pub output: PathBuf,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DemoArgs {
+    /// Write the survey as FITS catalogs, a FITS HEALPix mask and JSON tiles into DIR.
+    #[arg(long)]
+    pub write: Option<PathBuf>,
+    #[command(flatten)]
+    pub demo_source: DemoSource,
+    #[command(flatten)]
+    pub view: ViewArgs,
+    #[command(flatten)]
+    pub style: StyleArgs,
+    /// Where the picture goes when there is no display.
+    #[arg(short, long, default_value = "demo.png")]
+    pub output: PathBuf,
+}
+
+/// The largest demo we generate: 100M galaxies take ~3.2 GB of RAM.
+pub const MAX_DEMO_GALAXIES: u64 = 100_000_000;
+
+fn parse_galaxy_count(s: &str) -> Result<u64, String> {
+    let n: u64 = s
+        .replace('_', "")
+        .parse()
+        .map_err(|_| format!("expected a whole number of galaxies, got '{s}'"))?;
+    if n > MAX_DEMO_GALAXIES {
+        return Err(format!(
+            "at most {MAX_DEMO_GALAXIES} demo galaxies (got {n})"
+        ));
+    }
+    Ok(n)
+}
+
+pub fn parse_center(s: &str) -> Result<(f64, f64), String> {
+    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    let nums: Option<Vec<f64>> = parts.iter().map(|p| p.parse().ok()).collect();
+    match nums.as_deref() {
+        Some(&[lon, lat]) if lon.is_finite() && lat.is_finite() => {
+            if lat.abs() > 90.0 {
+                Err(format!("latitude {lat} is outside [-90, 90]"))
+            } else {
+                Ok((lon.rem_euclid(360.0), lat))
+            }
+        }
+        _ => Err(format!(
+            "expected LON,LAT in degrees (e.g. 150.1,2.2), got '{s}'"
+        )),
+    }
+}
+
+fn parse_fov(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(f) if f > 0.0 && f <= 360.0 => Ok(f),
+        _ => Err(format!(
+            "expected a field of view in degrees in (0, 360], got '{s}'"
+        )),
+    }
+}
+
+/// The largest output side accepted; bigger figures come with the export issue's streaming.
+pub const MAX_OUTPUT_SIDE: u32 = 32768;
+
+pub fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("expected WIDTHxHEIGHT in pixels (e.g. 2048x2048), got '{s}'");
+    let (w, h) = s
+        .to_ascii_lowercase()
+        .split_once('x')
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .ok_or_else(bad)?;
+    let w: u32 = w.trim().parse().map_err(|_| bad())?;
+    let h: u32 = h.trim().parse().map_err(|_| bad())?;
+    if w == 0 || h == 0 || w > MAX_OUTPUT_SIDE || h > MAX_OUTPUT_SIDE {
+        return Err(format!(
+            "each side must be 1..={MAX_OUTPUT_SIDE} pixels, got {w}x{h}"
+        ));
+    }
+    Ok((w, h))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_view_values() {
+        assert_eq!(parse_center("-10,20.5"), Ok((350.0, 20.5)));
+        assert!(parse_center("10,95").unwrap_err().contains("outside"));
+        assert!(parse_center("ten,5").is_err());
+        assert_eq!(parse_size("800X600"), Ok((800, 600)));
+        assert!(parse_size("0x10").is_err());
+        assert!(parse_size("100000x10").is_err());
+        assert!(parse_fov("-1").is_err());
+        assert!(parse_galaxy_count("1_000").is_ok());
+        assert!(parse_galaxy_count("200000000").is_err());
+    }
+}

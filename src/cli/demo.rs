@@ -1,0 +1,52 @@
+//! `clusterviz demo`: the built-in survey, rendered to a PNG (the viewer comes with
+//! issue 6) or written out as the files users bring.
+
+use std::time::Instant;
+
+use crate::cli::args::DemoArgs;
+use crate::cli::render::{check_output_path, render_survey_png};
+use crate::data::demo::{DemoConfig, DemoSurvey, write_survey};
+use crate::error::{Error, Result};
+use crate::render::BackendChoice;
+
+pub fn run(backend: BackendChoice, a: &DemoArgs) -> Result<()> {
+    if a.write.is_none() {
+        check_output_path(&a.output)?;
+    }
+    let t0 = Instant::now();
+    let survey = DemoSurvey::generate(DemoConfig {
+        seed: a.demo_source.seed,
+        galaxies: a.demo_source.galaxies,
+    });
+    eprintln!(
+        "demo survey (seed {}): {} tiles, {} PZWAV, {} AMICO, {} merged clusters, {} galaxies, \
+         mask of {} cells at nside {} ({:.0} deg²), made in {:.2} s",
+        a.demo_source.seed,
+        survey.tiles.tiles.len(),
+        survey.pzwav.len(),
+        survey.amico.len(),
+        survey.merged.len(),
+        survey.galaxies.len(),
+        survey.mask.cells.len(),
+        survey.mask.nside(),
+        survey.mask.area_deg2(),
+        t0.elapsed().as_secs_f64()
+    );
+    if let Some(dir) = &a.write {
+        if dir.exists() && !dir.is_dir() {
+            return Err(Error::file(dir, "exists and is not a folder"));
+        }
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::file(dir, format!("cannot create: {e}")))?;
+        let t1 = Instant::now();
+        let files = write_survey(&survey, dir)?;
+        eprintln!(
+            "wrote {} files to {} in {:.2} s",
+            files.len(),
+            dir.display(),
+            t1.elapsed().as_secs_f64()
+        );
+        return Ok(());
+    }
+    render_survey_png(backend, &survey, &a.view, &a.style, &a.output)
+}

@@ -1,0 +1,61 @@
+//! The command line (see DESIGN.md's CLI contract). Each subcommand lives in its own file.
+
+pub mod args;
+mod demo;
+mod info;
+mod render;
+pub mod scene;
+
+use clap::Parser;
+
+pub use args::{Cli, Command};
+
+use crate::error::Result;
+
+/// Parses the arguments and runs the command; the binary maps errors to exit codes.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Info => info::run(cli.backend),
+        Command::Render(a) => render::run(cli.backend, &a),
+        Command::Demo(a) => demo::run(cli.backend, &a),
+    }
+}
+
+/// Entry point for `main`: parse, run, report.
+pub fn main_with_exit_code() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match run(cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("clusterviz: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+/// Default flag values, for tests and library users that build scenes without a command line.
+pub mod defaults {
+    use super::args::{AlgorithmChoice, ColorRole, StyleArgs};
+    use crate::view::Colormap;
+
+    pub fn style_args() -> StyleArgs {
+        StyleArgs {
+            algorithm: AlgorithmChoice::All,
+            color_by: ColorRole::Z,
+            colormap: Colormap::Viridis,
+            snr_min: None,
+            snr_max: None,
+            z_min: None,
+            z_max: None,
+            no_galaxies: false,
+            no_tiles: false,
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! The standard look of a survey: which layers, in which order, styled how. Used by
+//! `render` and `demo` (and later by the viewer), so every output agrees.
+
+use crate::cli::args::{AlgorithmChoice, ColorRole, StyleArgs};
+use crate::data::Catalog;
+use crate::data::demo::DemoSurvey;
+use crate::data::tiles::TilePart;
+use crate::error::Result;
+use crate::render::{GpuContext, LayerId, PointInstance, SceneRenderer, segments_from_rings};
+use crate::view::{ColorBy, LineStyle, MarkerShape, PointStyle, RangeFilter, Rgba, SizeBy, Theme};
+
+/// Attribute slots of cluster instances.
+pub const CLUSTER_Z: u32 = 0;
+pub const CLUSTER_SNR: u32 = 1;
+/// Attribute slots of galaxy instances.
+pub const GALAXY_Z: u32 = 0;
+
+/// The layers of a rendered survey.
+pub struct SurveyLayers {
+    pub galaxies: Option<LayerId>,
+    pub lev1: Option<LayerId>,
+    pub core: Option<LayerId>,
+    pub pzwav: Option<LayerId>,
+    pub amico: Option<LayerId>,
+    pub merged: Option<LayerId>,
+}
+
+fn cluster_filters(style: &StyleArgs) -> [Option<RangeFilter>; 2] {
+    let range = |attr, lo: Option<f32>, hi: Option<f32>| {
+        (lo.is_some() || hi.is_some()).then(|| RangeFilter {
+            attr,
+            min: lo.unwrap_or(f32::NEG_INFINITY),
+            max: hi.unwrap_or(f32::INFINITY),
+        })
+    };
+    [
+        range(CLUSTER_SNR, style.snr_min, style.snr_max),
+        range(CLUSTER_Z, style.z_min, style.z_max),
+    ]
+}
+
+/// Merged clusters: filled circles coloured by redshift (or SNR), sized by SNR.
+pub fn merged_style(style: &StyleArgs) -> PointStyle {
+    let color = match style.color_by {
+        ColorRole::Z => ColorBy::Column {
+            attr: CLUSTER_Z,
+            lo: 0.0,
+            hi: 2.0,
+            colormap: style.colormap,
+        },
+        ColorRole::Snr => ColorBy::Column {
+            attr: CLUSTER_SNR,
+            lo: 3.0,
+            hi: 30.0,
+            colormap: style.colormap,
+        },
+        ColorRole::None => ColorBy::Fixed(Rgba::rgb8(0xff, 0xd7, 0x00)),
+    };
+    let mut s = PointStyle::new(
+        MarkerShape::Circle,
+        SizeBy::Column {
+            attr: CLUSTER_SNR,
+            lo: 3.0,
+            hi: 30.0,
+            min_px: 4.0,
+            max_px: 11.0,
+        },
+        color,
+    );
+    s.opacity = 0.9;
+    s.filters = cluster_filters(style);
+    s
+}
+
+/// Per-algorithm detections: open markers in the algorithm's colour, as in the seed app.
+pub fn algorithm_style(
+    style: &StyleArgs,
+    shape: MarkerShape,
+    color: Rgba,
+    size_px: f32,
+) -> PointStyle {
+    let mut s = PointStyle::new(shape, SizeBy::Fixed(size_px), ColorBy::Fixed(color));
+    s.stroke_px = 1.2;
+    s.filters = cluster_filters(style);
+    s
+}
+
+pub fn galaxy_style(theme: Theme, style: &StyleArgs, count: usize) -> PointStyle {
+    let color = match theme {
+        Theme::Dark => Rgba::rgb8(0xb8, 0xc4, 0xd8),
+        Theme::Light => Rgba::rgb8(0x40, 0x48, 0x60),
+    };
+    let mut s = PointStyle::new(
+        MarkerShape::Circle,
+        SizeBy::Fixed(1.6),
+        ColorBy::Fixed(color),
+    );
+    // Crowded catalogs fade so that density shows as brightness.
+    s.opacity = (60_000.0 / count.max(1) as f32).clamp(0.12, 0.7);
+    s.filters[1] = (style.z_min.is_some() || style.z_max.is_some()).then(|| RangeFilter {
+        attr: GALAXY_Z,
+        min: style.z_min.unwrap_or(f32::NEG_INFINITY),
+        max: style.z_max.unwrap_or(f32::INFINITY),
+    });
+    s
+}
+
+pub fn tile_style(part: TilePart, theme: Theme) -> LineStyle {
+    let (lev1, core) = match theme {
+        Theme::Dark => (Rgba::rgb8(0xe6, 0x55, 0x4b), Rgba::rgb8(0x6c, 0xc0, 0xff)),
+        Theme::Light => (Rgba::rgb8(0xc0, 0x20, 0x20), Rgba::rgb8(0x10, 0x50, 0xb0)),
+    };
+    match part {
+        TilePart::Lev1 => LineStyle {
+            color: lev1.with_alpha(0.8),
+            width_px: 1.2,
+            dash: Some((6.0, 4.0)),
+            visible: true,
+        },
+        TilePart::Core => LineStyle {
+            color: core.with_alpha(0.9),
+            width_px: 1.2,
+            dash: None,
+            visible: true,
+        },
+    }
+}
+
+fn cluster_instances(cat: &Catalog) -> Vec<PointInstance> {
+    let z = cat.roles.z.clone().unwrap_or_default();
+    let snr = cat.roles.snr.clone().unwrap_or_default();
+    PointInstance::from_catalog(cat, &[&z, &snr])
+}
+
+/// Uploads the demo survey's layers: galaxies, tiles, then clusters on top.
+pub fn add_demo_layers(
+    ctx: &GpuContext,
+    renderer: &mut SceneRenderer,
+    survey: &DemoSurvey,
+    theme: Theme,
+    style: &StyleArgs,
+) -> Result<SurveyLayers> {
+    let mut layers = SurveyLayers {
+        galaxies: None,
+        lev1: None,
+        core: None,
+        pzwav: None,
+        amico: None,
+        merged: None,
+    };
+    if !style.no_galaxies && !survey.galaxies.is_empty() {
+        let z = survey.galaxies.roles.z.clone().unwrap_or_default();
+        let inst = PointInstance::from_catalog(&survey.galaxies, &[&z]);
+        let s = galaxy_style(theme, style, inst.len());
+        layers.galaxies = Some(renderer.add_points(ctx, "galaxies", &inst, s)?);
+    }
+    if !style.no_tiles {
+        for part in [TilePart::Lev1, TilePart::Core] {
+            let segs = segments_from_rings(survey.tiles.rings(part));
+            let name = if part == TilePart::Lev1 {
+                "LEV1"
+            } else {
+                "CORE"
+            };
+            let id = renderer.add_lines(ctx, name, &segs, tile_style(part, theme))?;
+            match part {
+                TilePart::Lev1 => layers.lev1 = Some(id),
+                TilePart::Core => layers.core = Some(id),
+            }
+        }
+    }
+    let show = |a: AlgorithmChoice| style.algorithm == AlgorithmChoice::All || style.algorithm == a;
+    // Open per-algorithm markers ring the merged clusters, which are drawn last, on top.
+    if show(AlgorithmChoice::Pzwav) {
+        let inst = cluster_instances(&survey.pzwav);
+        let s = algorithm_style(
+            style,
+            MarkerShape::OpenCircle,
+            Rgba::rgb8(0xff, 0x5a, 0x5a),
+            17.0,
+        );
+        layers.pzwav = Some(renderer.add_points(ctx, "PZWAV", &inst, s)?);
+    }
+    if show(AlgorithmChoice::Amico) {
+        let inst = cluster_instances(&survey.amico);
+        let s = algorithm_style(
+            style,
+            MarkerShape::OpenSquare,
+            Rgba::rgb8(0xff, 0xb0, 0x30),
+            15.0,
+        );
+        layers.amico = Some(renderer.add_points(ctx, "AMICO", &inst, s)?);
+    }
+    if show(AlgorithmChoice::Merged) {
+        let inst = cluster_instances(&survey.merged);
+        layers.merged = Some(renderer.add_points(ctx, "merged", &inst, merged_style(style))?);
+    }
+    Ok(layers)
+}

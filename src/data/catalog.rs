@@ -1,0 +1,118 @@
+//! A catalog as named columns, with RA and Dec always present.
+
+use glam::DVec3;
+
+use crate::sky::unit_vector;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ColumnData {
+    F64(Vec<f64>),
+    F32(Vec<f32>),
+    I64(Vec<i64>),
+    I16(Vec<i16>),
+}
+
+impl ColumnData {
+    pub fn len(&self) -> usize {
+        match self {
+            ColumnData::F64(v) => v.len(),
+            ColumnData::F32(v) => v.len(),
+            ColumnData::I64(v) => v.len(),
+            ColumnData::I16(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The value at `row` as f64 (integers above 2^53 lose precision).
+    pub fn get_f64(&self, row: usize) -> f64 {
+        match self {
+            ColumnData::F64(v) => v[row],
+            ColumnData::F32(v) => v[row] as f64,
+            ColumnData::I64(v) => v[row] as f64,
+            ColumnData::I16(v) => v[row] as f64,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    pub name: String,
+    /// FITS TUNIT, e.g. "deg"; empty when unitless.
+    pub unit: String,
+    pub data: ColumnData,
+}
+
+impl Column {
+    pub fn new(name: &str, unit: &str, data: ColumnData) -> Self {
+        Column {
+            name: name.to_string(),
+            unit: unit.to_string(),
+            data,
+        }
+    }
+}
+
+/// Names of the columns playing each role in a catalog.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Roles {
+    pub ra: String,
+    pub dec: String,
+    pub z: Option<String>,
+    pub snr: Option<String>,
+    pub id: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Catalog {
+    /// What the catalog is, e.g. "PZWAV", "AMICO", "merged", "galaxies".
+    pub name: String,
+    pub columns: Vec<Column>,
+    pub roles: Roles,
+}
+
+impl Catalog {
+    pub fn len(&self) -> usize {
+        self.columns.first().map_or(0, |c| c.data.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
+    }
+
+    fn role_f64(&self, name: Option<&str>, row: usize) -> f64 {
+        name.and_then(|n| self.column(n))
+            .map_or(f64::NAN, |c| c.data.get_f64(row))
+    }
+
+    pub fn ra(&self, row: usize) -> f64 {
+        self.role_f64(Some(&self.roles.ra), row)
+    }
+
+    pub fn dec(&self, row: usize) -> f64 {
+        self.role_f64(Some(&self.roles.dec), row)
+    }
+
+    pub fn z(&self, row: usize) -> f64 {
+        self.role_f64(self.roles.z.as_deref(), row)
+    }
+
+    pub fn snr(&self, row: usize) -> f64 {
+        self.role_f64(self.roles.snr.as_deref(), row)
+    }
+
+    /// ICRS unit vectors of all rows.
+    pub fn directions(&self) -> Vec<DVec3> {
+        (0..self.len())
+            .map(|i| unit_vector(self.ra(i), self.dec(i)))
+            .collect()
+    }
+}

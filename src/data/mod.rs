@@ -1,0 +1,13 @@
+//! Survey data in memory: columnar catalogs, tile polygons, HEALPix maps, the built-in
+//! demo survey, and writers for the formats users bring (FITS tables, JSON tiles).
+
+pub mod catalog;
+pub mod demo;
+pub mod fits_write;
+pub mod healpix_map;
+pub mod rng;
+pub mod tiles;
+
+pub use catalog::{Catalog, Column, ColumnData};
+pub use healpix_map::HealpixMap;
+pub use tiles::{Tile, TileSet};

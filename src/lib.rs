@@ -1,0 +1,17 @@
+//! clusterviz: a GPU renderer for galaxy-cluster survey data.
+//!
+//! - [`sky`]: directions, frames and projections (no GPU);
+//! - [`view`]: the camera and the scene's layers and styles, shared by every output;
+//! - [`data`]: catalogs, tiles, HEALPix maps and the built-in demo survey;
+//! - [`render`]: the wgpu renderer, one module per layer kind;
+//! - [`cli`]: the command line.
+
+pub mod cli;
+pub mod data;
+pub mod error;
+pub mod fsutil;
+pub mod render;
+pub mod sky;
+pub mod view;
+
+pub use error::{Error, Result};

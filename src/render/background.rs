@@ -1,0 +1,78 @@
+//! The sky inside the projection's domain, the page outside, and the domain outline.
+
+use bytemuck::{Pod, Zeroable};
+
+use crate::render::GpuContext;
+use crate::render::pipeline::{layer_pipeline, uniform_entry};
+use crate::view::Theme;
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+struct BackgroundUniform {
+    outside: [f32; 4],
+    inside: [f32; 4],
+    outline: [f32; 4],
+    outline_px: f32,
+    _pad: [f32; 3],
+}
+
+pub struct BackgroundRenderer {
+    pipeline: wgpu::RenderPipeline,
+    uniform: wgpu::Buffer,
+    bind_group: wgpu::BindGroup,
+}
+
+impl BackgroundRenderer {
+    pub fn new(ctx: &GpuContext, view_layout: &wgpu::BindGroupLayout) -> Self {
+        let layout = ctx
+            .device
+            .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+                label: Some("background"),
+                entries: &[uniform_entry(0)],
+            });
+        let pipeline = layer_pipeline(
+            ctx,
+            "background",
+            include_str!("../../shaders/background.wgsl"),
+            view_layout,
+            &layout,
+            &[],
+            None,
+        );
+        let uniform = ctx.uniform_buffer("background", size_of::<BackgroundUniform>() as u64);
+        let bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("background"),
+            layout: &layout,
+            entries: &[wgpu::BindGroupEntry {
+                binding: 0,
+                resource: uniform.as_entire_binding(),
+            }],
+        });
+        let r = BackgroundRenderer {
+            pipeline,
+            uniform,
+            bind_group,
+        };
+        r.set_theme(ctx, Theme::default());
+        r
+    }
+
+    pub fn set_theme(&self, ctx: &GpuContext, theme: Theme) {
+        let (outside, inside, outline) = theme.colors();
+        let u = BackgroundUniform {
+            outside: outside.0,
+            inside: inside.0,
+            outline: outline.0,
+            outline_px: 1.5,
+            _pad: [0.0; 3],
+        };
+        ctx.queue
+            .write_buffer(&self.uniform, 0, bytemuck::bytes_of(&u));
+    }
+
+    pub fn draw(&self, pass: &mut wgpu::RenderPass<'_>) {
+        pass.set_pipeline(&self.pipeline);
+        pass.set_bind_group(1, &self.bind_group, &[]);
+        pass.draw(0..3, 0..1);
+    }
+}

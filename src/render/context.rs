@@ -1,0 +1,249 @@
+//! The GPU context, in one place: adapter choice (hardware first, then Vulkan lavapipe,
+//! then GL llvmpipe), the adapter's own limits, and a count of data uploads.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::error::{Error, Result};
+
+/// Which backend the user asked for (`--backend`, else `WGPU_BACKEND`, else any).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum BackendChoice {
+    #[default]
+    Auto,
+    Vulkan,
+    Gl,
+    Metal,
+    Dx12,
+}
+
+impl BackendChoice {
+    fn backends(self) -> wgpu::Backends {
+        match self {
+            BackendChoice::Auto => wgpu::Backends::all(),
+            BackendChoice::Vulkan => wgpu::Backends::VULKAN,
+            BackendChoice::Gl => wgpu::Backends::GL,
+            BackendChoice::Metal => wgpu::Backends::METAL,
+            BackendChoice::Dx12 => wgpu::Backends::DX12,
+        }
+    }
+
+    /// The `WGPU_BACKEND` environment variable, if set to something we know.
+    pub fn from_env() -> Option<BackendChoice> {
+        let v = std::env::var("WGPU_BACKEND").ok()?;
+        match v.to_ascii_lowercase().as_str() {
+            "vulkan" | "vk" => Some(BackendChoice::Vulkan),
+            "gl" | "gles" | "opengl" => Some(BackendChoice::Gl),
+            "metal" | "mtl" => Some(BackendChoice::Metal),
+            "dx12" | "d3d12" => Some(BackendChoice::Dx12),
+            _ => None,
+        }
+    }
+}
+
+pub struct GpuContext {
+    pub instance: wgpu::Instance,
+    pub adapter: wgpu::Adapter,
+    pub device: wgpu::Device,
+    pub queue: wgpu::Queue,
+    pub info: wgpu::AdapterInfo,
+    data_uploads: AtomicU64,
+    data_bytes: AtomicU64,
+}
+
+/// Preference order: real GPUs, then software Vulkan (lavapipe), then anything else
+/// (GL llvmpipe), Vulkan before GL at equal rank.
+fn adapter_rank(info: &wgpu::AdapterInfo) -> (u8, u8) {
+    let kind = match info.device_type {
+        wgpu::DeviceType::DiscreteGpu => 0,
+        wgpu::DeviceType::IntegratedGpu => 1,
+        wgpu::DeviceType::VirtualGpu => 2,
+        wgpu::DeviceType::Cpu => 3,
+        wgpu::DeviceType::Other => 4,
+    };
+    let backend = match info.backend {
+        wgpu::Backend::Vulkan | wgpu::Backend::Metal | wgpu::Backend::Dx12 => 0,
+        _ => 1,
+    };
+    (kind, backend)
+}
+
+const NO_ADAPTER_HELP: &str = "no GPU adapter found. Without a GPU, install a software \
+driver: on Debian/Ubuntu `apt-get install mesa-vulkan-drivers libvulkan1` (Vulkan \
+lavapipe) or `libegl-mesa0 libgl1-mesa-dri` (OpenGL llvmpipe), then run again; \
+`--backend vulkan|gl` or WGPU_BACKEND picks one.";
+
+impl GpuContext {
+    /// Opens the best adapter for `choice` (Auto defers to `WGPU_BACKEND`).
+    pub fn new(choice: BackendChoice) -> Result<GpuContext> {
+        let choice = match choice {
+            BackendChoice::Auto => BackendChoice::from_env().unwrap_or(BackendChoice::Auto),
+            c => c,
+        };
+        // Native backends first; GL only when they offer nothing (probing EGL is slow
+        // and noisy on headless machines).
+        let tiers: Vec<wgpu::Backends> = match choice {
+            BackendChoice::Auto => vec![wgpu::Backends::PRIMARY, wgpu::Backends::GL],
+            c => vec![c.backends()],
+        };
+        let mut found = None;
+        for backends in tiers {
+            let mut desc = wgpu::InstanceDescriptor::new_without_display_handle();
+            desc.backends = backends;
+            desc.flags = wgpu::InstanceFlags::empty();
+            let instance = wgpu::Instance::new(desc);
+            let mut adapters = pollster::block_on(instance.enumerate_adapters(backends));
+            adapters.sort_by_key(|a| adapter_rank(&a.get_info()));
+            if let Some(adapter) = adapters.into_iter().next() {
+                found = Some((instance, adapter));
+                break;
+            }
+        }
+        let (instance, adapter) = found.ok_or_else(|| {
+            let which = if choice == BackendChoice::Auto {
+                String::new()
+            } else {
+                format!(" (asked for backend {choice:?})")
+            };
+            Error::Gpu(format!("{NO_ADAPTER_HELP}{which}"))
+        })?;
+        let info = adapter.get_info();
+        // The adapter's own limits, not wgpu's conservative defaults (256 MiB buffers).
+        let limits = adapter.limits();
+        let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
+            label: Some("clusterviz"),
+            required_features: wgpu::Features::empty(),
+            required_limits: limits,
+            experimental_features: wgpu::ExperimentalFeatures::disabled(),
+            memory_hints: wgpu::MemoryHints::Performance,
+            trace: wgpu::Trace::Off,
+        }))
+        .map_err(|e| {
+            Error::gpu(format!(
+                "cannot open {} ({:?}): {e}",
+                info.name, info.backend
+            ))
+        })?;
+        Ok(GpuContext {
+            instance,
+            adapter,
+            device,
+            queue,
+            info,
+            data_uploads: AtomicU64::new(0),
+            data_bytes: AtomicU64::new(0),
+        })
+    }
+
+    pub fn limits(&self) -> wgpu::Limits {
+        self.device.limits()
+    }
+
+    /// True on CPU rasterisers (lavapipe, llvmpipe), where every sprite costs microseconds.
+    pub fn is_software(&self) -> bool {
+        self.info.device_type == wgpu::DeviceType::Cpu
+    }
+
+    /// A one-paragraph description for `clusterviz info`.
+    pub fn describe(&self) -> String {
+        let l = self.limits();
+        format!(
+            "adapter: {}\nbackend: {:?}\ndevice type: {:?}\ndriver: {} {}\n\
+             limits: max_texture_dimension_2d {}, max_buffer_size {} MiB, \
+             max_storage_buffer_binding_size {} MiB, max_uniform_buffer_binding_size {} KiB, \
+             max_compute_workgroup_size_x {}",
+            self.info.name,
+            self.info.backend,
+            self.info.device_type,
+            self.info.driver,
+            self.info.driver_info,
+            l.max_texture_dimension_2d,
+            l.max_buffer_size >> 20,
+            l.max_storage_buffer_binding_size >> 20,
+            l.max_uniform_buffer_binding_size >> 10,
+            l.max_compute_workgroup_size_x,
+        )
+    }
+
+    /// Creates a buffer holding `contents` (catalog instances, tile segments): the only way
+    /// layer data reaches the GPU, so uploads can be counted. Over-size or out-of-memory
+    /// requests come back as errors, not panics.
+    pub fn upload_data(
+        &self,
+        label: &str,
+        contents: &[u8],
+        usage: wgpu::BufferUsages,
+    ) -> Result<wgpu::Buffer> {
+        let size = (contents.len() as u64)
+            .max(4)
+            .next_multiple_of(wgpu::COPY_BUFFER_ALIGNMENT);
+        let max = self.limits().max_buffer_size;
+        if size > max {
+            return Err(Error::gpu(format!(
+                "{label}: {} MiB exceeds the adapter's largest buffer ({} MiB)",
+                size >> 20,
+                max >> 20
+            )));
+        }
+        let scope = self.device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
+        let buffer = self.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some(label),
+            size,
+            usage: usage | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        if let Some(err) = pollster::block_on(scope.pop()) {
+            return Err(Error::gpu(format!("{label}: {err}")));
+        }
+        if !contents.is_empty() {
+            let aligned = contents.len() as u64 / 4 * 4;
+            self.queue
+                .write_buffer(&buffer, 0, &contents[..aligned as usize]);
+            if aligned < contents.len() as u64 {
+                let mut tail = [0u8; 4];
+                tail[..contents.len() - aligned as usize]
+                    .copy_from_slice(&contents[aligned as usize..]);
+                self.queue.write_buffer(&buffer, aligned, &tail);
+            }
+        }
+        self.data_uploads.fetch_add(1, Ordering::Relaxed);
+        self.data_bytes
+            .fetch_add(contents.len() as u64, Ordering::Relaxed);
+        Ok(buffer)
+    }
+
+    /// (number of layer-data uploads, bytes) since the context was made.
+    pub fn data_upload_count(&self) -> (u64, u64) {
+        (
+            self.data_uploads.load(Ordering::Relaxed),
+            self.data_bytes.load(Ordering::Relaxed),
+        )
+    }
+
+    pub fn uniform_buffer(&self, label: &str, size: u64) -> wgpu::Buffer {
+        self.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some(label),
+            size,
+            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        })
+    }
+
+    pub fn shader(&self, label: &str, layer_source: &str) -> wgpu::ShaderModule {
+        self.device
+            .create_shader_module(wgpu::ShaderModuleDescriptor {
+                label: Some(label),
+                source: wgpu::ShaderSource::Wgsl(super::shader_source(layer_source).into()),
+            })
+    }
+
+    /// Waits for all submitted GPU work.
+    pub fn wait(&self) -> Result<()> {
+        self.device
+            .poll(wgpu::PollType::Wait {
+                submission_index: None,
+                timeout: None,
+            })
+            .map(|_| ())
+            .map_err(|e| Error::gpu(format!("waiting for the GPU: {e}")))
+    }
+}

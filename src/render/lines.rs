@@ -1,0 +1,171 @@
+//! Polygon outlines (survey tiles): every edge cut into short great-circle segments, all
+//! segments of a layer in one instance buffer, drawn with one call.
+
+use bytemuck::{Pod, Zeroable};
+use glam::DVec3;
+
+use crate::error::Result;
+use crate::render::GpuContext;
+use crate::render::pipeline::{PREMULTIPLIED, layer_pipeline, uniform_entry};
+use crate::sky::{great_circle, unit_vector};
+use crate::view::LineStyle;
+
+/// Longest segment, degrees: short enough to follow curved edges in all-sky projections.
+pub const MAX_SEGMENT_DEG: f64 = 0.25;
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Pod, Zeroable)]
+pub struct LineSegment {
+    pub a: [f32; 3],
+    pub b: [f32; 3],
+    /// Arc length in radians from the start of the polygon edge to `a` (dash phase).
+    pub arc0: f32,
+}
+
+/// Segments of closed rings of (RA, Dec) vertices in degrees.
+pub fn segments_from_rings<'a>(
+    rings: impl IntoIterator<Item = &'a Vec<(f64, f64)>>,
+) -> Vec<LineSegment> {
+    let f = |v: DVec3| [v.x as f32, v.y as f32, v.z as f32];
+    let mut out = Vec::new();
+    for ring in rings {
+        for (i, &(ra0, dec0)) in ring.iter().enumerate() {
+            let (ra1, dec1) = ring[(i + 1) % ring.len()];
+            let pts = great_circle::subdivide(
+                unit_vector(ra0, dec0),
+                unit_vector(ra1, dec1),
+                MAX_SEGMENT_DEG,
+            );
+            let mut arc = 0.0;
+            for w in pts.windows(2) {
+                out.push(LineSegment {
+                    a: f(w[0]),
+                    b: f(w[1]),
+                    arc0: arc as f32,
+                });
+                arc += w[0].angle_between(w[1]);
+            }
+        }
+    }
+    out
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+struct LineStyleUniform {
+    color: [f32; 4],
+    width_px: f32,
+    dash_on: f32,
+    dash_off: f32,
+    visible: u32,
+}
+
+pub struct LineRenderer {
+    pipeline: wgpu::RenderPipeline,
+    layout: wgpu::BindGroupLayout,
+}
+
+pub struct LineLayer {
+    segments: wgpu::Buffer,
+    count: u32,
+    style_buffer: wgpu::Buffer,
+    bind_group: wgpu::BindGroup,
+    pub style: LineStyle,
+}
+
+impl LineRenderer {
+    pub fn new(ctx: &GpuContext, view_layout: &wgpu::BindGroupLayout) -> Self {
+        let layout = ctx
+            .device
+            .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+                label: Some("line style"),
+                entries: &[uniform_entry(0)],
+            });
+        let attributes = wgpu::vertex_attr_array![0 => Float32x3, 1 => Float32x3, 2 => Float32];
+        let pipeline = layer_pipeline(
+            ctx,
+            "lines",
+            include_str!("../../shaders/lines.wgsl"),
+            view_layout,
+            &layout,
+            &[Some(wgpu::VertexBufferLayout {
+                array_stride: size_of::<LineSegment>() as u64,
+                step_mode: wgpu::VertexStepMode::Instance,
+                attributes: &attributes,
+            })],
+            Some(PREMULTIPLIED),
+        );
+        LineRenderer { pipeline, layout }
+    }
+
+    pub fn create_layer(
+        &self,
+        ctx: &GpuContext,
+        name: &str,
+        segments: &[LineSegment],
+        style: LineStyle,
+    ) -> Result<LineLayer> {
+        let buffer = ctx.upload_data(
+            name,
+            bytemuck::cast_slice(segments),
+            wgpu::BufferUsages::VERTEX,
+        )?;
+        let style_buffer = ctx.uniform_buffer(name, size_of::<LineStyleUniform>() as u64);
+        let bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some(name),
+            layout: &self.layout,
+            entries: &[wgpu::BindGroupEntry {
+                binding: 0,
+                resource: style_buffer.as_entire_binding(),
+            }],
+        });
+        let layer = LineLayer {
+            segments: buffer,
+            count: segments.len() as u32,
+            style_buffer,
+            bind_group,
+            style,
+        };
+        layer.write_style(ctx);
+        Ok(layer)
+    }
+
+    pub fn draw(&self, layer: &LineLayer, pass: &mut wgpu::RenderPass<'_>) {
+        if !layer.style.visible || layer.count == 0 {
+            return;
+        }
+        pass.set_pipeline(&self.pipeline);
+        pass.set_bind_group(1, &layer.bind_group, &[]);
+        pass.set_vertex_buffer(0, layer.segments.slice(..));
+        // Two quads per segment: the second is used only where an edge is split at a seam.
+        pass.draw(0..12, 0..layer.count);
+    }
+}
+
+impl LineLayer {
+    pub fn set_style(&mut self, ctx: &GpuContext, style: LineStyle) {
+        self.style = style;
+        self.write_style(ctx);
+    }
+
+    fn write_style(&self, ctx: &GpuContext) {
+        let (on, off) = self.style.dash.unwrap_or((0.0, 0.0));
+        let u = LineStyleUniform {
+            color: self.style.color.0,
+            width_px: self.style.width_px,
+            dash_on: on,
+            dash_off: off,
+            visible: self.style.visible as u32,
+        };
+        ctx.queue
+            .write_buffer(&self.style_buffer, 0, bytemuck::bytes_of(&u));
+    }
+
+    pub fn len(&self) -> u32 {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+}

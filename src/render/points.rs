@@ -1,0 +1,239 @@
+//! Catalog markers: instances uploaded once; style, filters and visibility are a uniform,
+//! so changing them never re-uploads the catalog.
+
+use bytemuck::{Pod, Zeroable};
+
+use crate::data::Catalog;
+use crate::error::Result;
+use crate::render::GpuContext;
+use crate::render::pipeline::{PREMULTIPLIED, layer_pipeline, uniform_entry};
+use crate::view::{ColorBy, PointStyle, SizeBy};
+
+/// One object: its ICRS direction as an f32 unit vector and four attribute slots that
+/// styles and filters refer to by index (e.g. redshift, SNR).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Pod, Zeroable)]
+pub struct PointInstance {
+    pub dir: [f32; 3],
+    pub attrs: [f32; 4],
+}
+
+impl PointInstance {
+    /// Instances of a catalog, attribute slot i holding column `attr_columns[i]`
+    /// (missing columns give NaN).
+    pub fn from_catalog(cat: &Catalog, attr_columns: &[&str]) -> Vec<PointInstance> {
+        let cols: Vec<_> = attr_columns.iter().map(|n| cat.column(n)).collect();
+        (0..cat.len())
+            .map(|i| {
+                let d = crate::sky::unit_vector(cat.ra(i), cat.dec(i));
+                let mut attrs = [f32::NAN; 4];
+                for (slot, c) in attrs.iter_mut().zip(&cols) {
+                    if let Some(c) = c {
+                        *slot = c.data.get_f64(i) as f32;
+                    }
+                }
+                PointInstance {
+                    dir: [d.x as f32, d.y as f32, d.z as f32],
+                    attrs,
+                }
+            })
+            .collect()
+    }
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Pod, Zeroable)]
+struct PointStyleUniform {
+    color: [f32; 4],
+    color_range: [f32; 2],
+    size_range: [f32; 2],
+    size_px: [f32; 2],
+    stroke_px: f32,
+    opacity: f32,
+    color_attr: i32,
+    size_attr: i32,
+    colormap: u32,
+    shape: u32,
+    filter0: [f32; 4],
+    filter1: [f32; 4],
+    visible: u32,
+    _pad: [u32; 3],
+}
+
+impl PointStyleUniform {
+    fn new(s: &PointStyle) -> Self {
+        let (color, color_attr, color_range, colormap) = match s.color {
+            ColorBy::Fixed(c) => (c.0, -1, [0.0, 1.0], 0),
+            ColorBy::Column {
+                attr,
+                lo,
+                hi,
+                colormap,
+            } => (
+                [0.5, 0.5, 0.5, 1.0],
+                attr as i32,
+                [lo, hi],
+                colormap.index(),
+            ),
+        };
+        let (size_attr, size_range, size_px) = match s.size {
+            SizeBy::Fixed(px) => (-1, [0.0, 1.0], [px, px]),
+            SizeBy::Column {
+                attr,
+                lo,
+                hi,
+                min_px,
+                max_px,
+            } => (attr as i32, [lo, hi], [min_px, max_px]),
+        };
+        let filter = |f: Option<crate::view::RangeFilter>| match f {
+            Some(f) => [f.attr as f32, f.min, f.max, 0.0],
+            None => [-1.0, 0.0, 0.0, 0.0],
+        };
+        PointStyleUniform {
+            color,
+            color_range,
+            size_range,
+            size_px,
+            stroke_px: s.stroke_px,
+            opacity: s.opacity,
+            color_attr,
+            size_attr,
+            colormap,
+            shape: s.shape.shader_id(),
+            filter0: filter(s.filters[0]),
+            filter1: filter(s.filters[1]),
+            visible: s.visible as u32,
+            _pad: [0; 3],
+        }
+    }
+}
+
+/// The point pipeline and the colormap texture, shared by all point layers.
+pub struct PointRenderer {
+    pipeline: wgpu::RenderPipeline,
+    layout: wgpu::BindGroupLayout,
+    colormaps: wgpu::TextureView,
+}
+
+/// One uploaded catalog and its style.
+pub struct PointLayer {
+    instances: wgpu::Buffer,
+    count: u32,
+    style_buffer: wgpu::Buffer,
+    bind_group: wgpu::BindGroup,
+    pub style: PointStyle,
+}
+
+impl PointRenderer {
+    pub fn new(ctx: &GpuContext, view_layout: &wgpu::BindGroupLayout) -> Self {
+        let layout = ctx
+            .device
+            .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+                label: Some("point style"),
+                entries: &[
+                    uniform_entry(0),
+                    wgpu::BindGroupLayoutEntry {
+                        binding: 1,
+                        visibility: wgpu::ShaderStages::VERTEX,
+                        ty: wgpu::BindingType::Texture {
+                            sample_type: wgpu::TextureSampleType::Float { filterable: false },
+                            view_dimension: wgpu::TextureViewDimension::D2,
+                            multisampled: false,
+                        },
+                        count: None,
+                    },
+                ],
+            });
+        let attributes = wgpu::vertex_attr_array![0 => Float32x3, 1 => Float32x4];
+        let pipeline = layer_pipeline(
+            ctx,
+            "points",
+            include_str!("../../shaders/points.wgsl"),
+            view_layout,
+            &layout,
+            &[Some(wgpu::VertexBufferLayout {
+                array_stride: size_of::<PointInstance>() as u64,
+                step_mode: wgpu::VertexStepMode::Instance,
+                attributes: &attributes,
+            })],
+            Some(PREMULTIPLIED),
+        );
+        PointRenderer {
+            pipeline,
+            layout,
+            colormaps: super::colormap_texture::create(ctx),
+        }
+    }
+
+    /// Uploads `instances` once and returns the layer.
+    pub fn create_layer(
+        &self,
+        ctx: &GpuContext,
+        name: &str,
+        instances: &[PointInstance],
+        style: PointStyle,
+    ) -> Result<PointLayer> {
+        let buffer = ctx.upload_data(
+            name,
+            bytemuck::cast_slice(instances),
+            wgpu::BufferUsages::VERTEX,
+        )?;
+        let style_buffer = ctx.uniform_buffer(name, size_of::<PointStyleUniform>() as u64);
+        let bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some(name),
+            layout: &self.layout,
+            entries: &[
+                wgpu::BindGroupEntry {
+                    binding: 0,
+                    resource: style_buffer.as_entire_binding(),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 1,
+                    resource: wgpu::BindingResource::TextureView(&self.colormaps),
+                },
+            ],
+        });
+        let layer = PointLayer {
+            instances: buffer,
+            count: instances.len() as u32,
+            style_buffer,
+            bind_group,
+            style,
+        };
+        layer.write_style(ctx);
+        Ok(layer)
+    }
+
+    pub fn draw(&self, layer: &PointLayer, pass: &mut wgpu::RenderPass<'_>) {
+        if !layer.style.visible || layer.count == 0 {
+            return;
+        }
+        pass.set_pipeline(&self.pipeline);
+        pass.set_bind_group(1, &layer.bind_group, &[]);
+        pass.set_vertex_buffer(0, layer.instances.slice(..));
+        pass.draw(0..6, 0..layer.count);
+    }
+}
+
+impl PointLayer {
+    /// Changes the style: one small uniform write, no data upload.
+    pub fn set_style(&mut self, ctx: &GpuContext, style: PointStyle) {
+        self.style = style;
+        self.write_style(ctx);
+    }
+
+    fn write_style(&self, ctx: &GpuContext) {
+        let u = PointStyleUniform::new(&self.style);
+        ctx.queue
+            .write_buffer(&self.style_buffer, 0, bytemuck::bytes_of(&u));
+    }
+
+    pub fn len(&self) -> u32 {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+}

@@ -1,0 +1,183 @@
+//! Frame assembly: the background, then every layer in the order it was added.
+
+use crate::error::Result;
+use crate::render::background::BackgroundRenderer;
+use crate::render::lines::{LineLayer, LineRenderer};
+use crate::render::pipeline::view_bind_group_layout;
+use crate::render::points::{PointLayer, PointRenderer};
+use crate::render::target::OffscreenTarget;
+use crate::render::uniforms::ViewUniform;
+use crate::render::{GpuContext, Image, LineSegment, PointInstance};
+use crate::view::{LineStyle, PointStyle, SubRect, Theme, View};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LayerId(usize);
+
+enum Layer {
+    Points(PointLayer),
+    Lines(LineLayer),
+}
+
+pub struct SceneRenderer {
+    view_buffer: wgpu::Buffer,
+    view_bind_group: wgpu::BindGroup,
+    background: BackgroundRenderer,
+    points: PointRenderer,
+    lines: LineRenderer,
+    layers: Vec<(String, Layer)>,
+}
+
+impl SceneRenderer {
+    pub fn new(ctx: &GpuContext) -> Self {
+        let view_layout = view_bind_group_layout(ctx);
+        let view_buffer = ctx.uniform_buffer("view", size_of::<ViewUniform>() as u64);
+        let view_bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("view"),
+            layout: &view_layout,
+            entries: &[wgpu::BindGroupEntry {
+                binding: 0,
+                resource: view_buffer.as_entire_binding(),
+            }],
+        });
+        SceneRenderer {
+            view_buffer,
+            view_bind_group,
+            background: BackgroundRenderer::new(ctx, &view_layout),
+            points: PointRenderer::new(ctx, &view_layout),
+            lines: LineRenderer::new(ctx, &view_layout),
+            layers: Vec::new(),
+        }
+    }
+
+    pub fn set_theme(&self, ctx: &GpuContext, theme: Theme) {
+        self.background.set_theme(ctx, theme);
+    }
+
+    pub fn add_points(
+        &mut self,
+        ctx: &GpuContext,
+        name: &str,
+        instances: &[PointInstance],
+        style: PointStyle,
+    ) -> Result<LayerId> {
+        let layer = self.points.create_layer(ctx, name, instances, style)?;
+        self.layers.push((name.to_string(), Layer::Points(layer)));
+        Ok(LayerId(self.layers.len() - 1))
+    }
+
+    pub fn add_lines(
+        &mut self,
+        ctx: &GpuContext,
+        name: &str,
+        segments: &[LineSegment],
+        style: LineStyle,
+    ) -> Result<LayerId> {
+        let layer = self.lines.create_layer(ctx, name, segments, style)?;
+        self.layers.push((name.to_string(), Layer::Lines(layer)));
+        Ok(LayerId(self.layers.len() - 1))
+    }
+
+    /// Restyles (or hides, or filters) a point layer: a uniform write, no upload.
+    pub fn set_point_style(&mut self, ctx: &GpuContext, id: LayerId, style: PointStyle) {
+        if let Some((_, Layer::Points(l))) = self.layers.get_mut(id.0) {
+            l.set_style(ctx, style);
+        }
+    }
+
+    pub fn set_line_style(&mut self, ctx: &GpuContext, id: LayerId, style: LineStyle) {
+        if let Some((_, Layer::Lines(l))) = self.layers.get_mut(id.0) {
+            l.set_style(ctx, style);
+        }
+    }
+
+    pub fn point_style(&self, id: LayerId) -> Option<PointStyle> {
+        match self.layers.get(id.0) {
+            Some((_, Layer::Points(l))) => Some(l.style),
+            _ => None,
+        }
+    }
+
+    /// (name, object or segment count) of every layer, in draw order.
+    pub fn layer_summary(&self) -> Vec<(String, u32)> {
+        self.layers
+            .iter()
+            .map(|(n, l)| {
+                let count = match l {
+                    Layer::Points(p) => p.len(),
+                    Layer::Lines(s) => s.len(),
+                };
+                (n.clone(), count)
+            })
+            .collect()
+    }
+
+    /// Draws `view`'s sub-rectangle into `target` (which must be that size) and submits.
+    pub fn draw(&self, ctx: &GpuContext, view: &View, target: &wgpu::TextureView) {
+        ctx.queue.write_buffer(
+            &self.view_buffer,
+            0,
+            bytemuck::bytes_of(&ViewUniform::new(view)),
+        );
+        let mut enc = ctx.device.create_command_encoder(&Default::default());
+        {
+            let mut pass = enc.begin_render_pass(&wgpu::RenderPassDescriptor {
+                label: Some("frame"),
+                color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                    view: target,
+                    depth_slice: None,
+                    resolve_target: None,
+                    ops: wgpu::Operations {
+                        load: wgpu::LoadOp::Clear(wgpu::Color::BLACK),
+                        store: wgpu::StoreOp::Store,
+                    },
+                })],
+                ..Default::default()
+            });
+            pass.set_bind_group(0, &self.view_bind_group, &[]);
+            self.background.draw(&mut pass);
+            for (_, layer) in &self.layers {
+                match layer {
+                    Layer::Points(l) => self.points.draw(l, &mut pass),
+                    Layer::Lines(l) => self.lines.draw(l, &mut pass),
+                }
+            }
+        }
+        ctx.queue.submit([enc.finish()]);
+    }
+
+    /// Renders the view's sub-rectangle into a new image.
+    pub fn render_image(&self, ctx: &GpuContext, view: &View) -> Result<Image> {
+        let target = OffscreenTarget::new(ctx, view.sub.width, view.sub.height)?;
+        self.draw(ctx, view, &target.view);
+        target.read(ctx)
+    }
+
+    /// Renders the view's sub-rectangle, in tiles no larger than `max_tile` (and the
+    /// adapter's texture limit) when it is bigger: the pixels are the same either way.
+    pub fn render_tiled(&self, ctx: &GpuContext, view: &View, max_tile: u32) -> Result<Image> {
+        let max = max_tile.min(ctx.limits().max_texture_dimension_2d).max(1);
+        let whole = view.sub;
+        if whole.width <= max && whole.height <= max {
+            return self.render_image(ctx, view);
+        }
+        let mut out = Image::new(whole.width, whole.height);
+        let mut y = 0;
+        while y < whole.height {
+            let h = max.min(whole.height - y);
+            let mut x = 0;
+            while x < whole.width {
+                let w = max.min(whole.width - x);
+                let tile = view.with_sub(SubRect {
+                    x: whole.x + x,
+                    y: whole.y + y,
+                    width: w,
+                    height: h,
+                });
+                out.blit(&self.render_image(ctx, &tile)?, x, y);
+                x += w;
+            }
+            y += h;
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,11 @@
+//! What is shown and how: the camera ([`View`]), layer styles and colormaps. Shared by the
+//! headless renderer, figure export and (later) the viewer and the wall.
+
+pub mod camera;
+pub mod colormap;
+pub mod fit;
+pub mod style;
+
+pub use camera::{SubRect, View};
+pub use colormap::Colormap;
+pub use style::{ColorBy, LineStyle, MarkerShape, PointStyle, RangeFilter, Rgba, SizeBy, Theme};

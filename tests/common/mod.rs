@@ -1,0 +1,56 @@
+//! Shared by the GPU tests: a GPU context and small scenes.
+#![allow(dead_code)]
+
+use clusterviz::cli::defaults::style_args;
+use clusterviz::cli::scene::add_demo_layers;
+use clusterviz::data::demo::{DemoConfig, DemoSurvey};
+use clusterviz::render::{BackendChoice, GpuContext, Image, SceneRenderer};
+use clusterviz::view::Theme;
+
+/// The GPU context the tests run on. Goldens are pinned to Vulkan lavapipe (see
+/// tests/golden/README.md), so prefer Vulkan unless WGPU_BACKEND says otherwise.
+pub fn gpu() -> GpuContext {
+    let choice = BackendChoice::from_env().unwrap_or(BackendChoice::Vulkan);
+    GpuContext::new(choice)
+        .or_else(|_| GpuContext::new(BackendChoice::Auto))
+        .expect("a GPU adapter (install mesa-vulkan-drivers for lavapipe)")
+}
+
+/// A small deterministic demo survey.
+pub fn small_survey() -> DemoSurvey {
+    DemoSurvey::generate(DemoConfig {
+        seed: 1,
+        galaxies: 20_000,
+    })
+}
+
+pub fn demo_renderer(ctx: &GpuContext, survey: &DemoSurvey, theme: Theme) -> SceneRenderer {
+    let mut r = SceneRenderer::new(ctx);
+    r.set_theme(ctx, theme);
+    add_demo_layers(ctx, &mut r, survey, theme, &style_args()).unwrap();
+    r
+}
+
+/// Number of pixels whose channels differ by more than `tol`, and the largest difference.
+pub fn mismatches(a: &Image, b: &Image, tol: u8) -> (usize, u8) {
+    assert_eq!(
+        (a.width, a.height),
+        (b.width, b.height),
+        "image sizes differ"
+    );
+    let mut count = 0;
+    let mut worst = 0;
+    for (pa, pb) in a.rgba.chunks(4).zip(b.rgba.chunks(4)) {
+        let d = pa
+            .iter()
+            .zip(pb)
+            .map(|(x, y)| x.abs_diff(*y))
+            .max()
+            .unwrap();
+        worst = worst.max(d);
+        if d > tol {
+            count += 1;
+        }
+    }
+    (count, worst)
+}

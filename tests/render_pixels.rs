@@ -1,0 +1,218 @@
+//! Pixel-level checks of the renderer on the software backend: markers land on the pixels
+//! the Rust projection computes (so WGSL and Rust agree), tiles stitch exactly, filters
+//! are uniforms, all-sky seams are clean.
+
+mod common;
+
+use clusterviz::cli::scene::CLUSTER_SNR;
+use clusterviz::data::rng::Rng;
+use clusterviz::render::{LineSegment, PointInstance, SceneRenderer, segments_from_rings};
+use clusterviz::sky::{Frame, Projection, unit_vector};
+use clusterviz::view::{
+    ColorBy, LineStyle, MarkerShape, PointStyle, RangeFilter, Rgba, SizeBy, Theme, View,
+};
+use common::{demo_renderer, gpu, mismatches, small_survey};
+
+const RED: Rgba = Rgba::rgb8(255, 0, 0);
+
+fn point(ra: f64, dec: f64, a0: f32, a1: f32) -> PointInstance {
+    let d = unit_vector(ra, dec);
+    PointInstance {
+        dir: [d.x as f32, d.y as f32, d.z as f32],
+        attrs: [a0, a1, 0.0, 0.0],
+    }
+}
+
+fn red_dots() -> PointStyle {
+    PointStyle::new(MarkerShape::Square, SizeBy::Fixed(3.0), ColorBy::Fixed(RED))
+}
+
+fn is_red(p: [u8; 4]) -> bool {
+    p[0] > 200 && p[1] < 60 && p[2] < 60
+}
+
+#[test]
+fn markers_land_on_the_computed_pixels_in_every_projection() {
+    let ctx = gpu();
+    for proj in Projection::ALL {
+        for frame in [Frame::Icrs, Frame::Galactic] {
+            let (center, fov) = if proj.is_all_sky() {
+                ((30.0, 0.0), 360.0)
+            } else {
+                ((30.0, -40.0), 50.0)
+            };
+            let mut view = View::new(proj, frame, center, fov, (640, 400));
+            view.rotation_deg = 12.0;
+            // Scattered directions; keep those visible and away from the edges.
+            let mut rng = Rng::new(7);
+            let mut probes = Vec::new();
+            while probes.len() < 40 {
+                let ra = rng.range(0.0, 360.0);
+                let dec = rng.range(-1.0, 1.0).asin().to_degrees();
+                if let Some(px) = view.project_radec(ra, dec) {
+                    if px.x > 4.0 && px.y > 4.0 && px.x < 636.0 && px.y < 396.0 {
+                        probes.push((ra, dec, px));
+                    }
+                }
+            }
+            let inst: Vec<_> = probes
+                .iter()
+                .map(|&(ra, dec, _)| point(ra, dec, 0.0, 0.0))
+                .collect();
+            let mut r = SceneRenderer::new(&ctx);
+            r.set_theme(&ctx, Theme::Dark);
+            r.add_points(&ctx, "probes", &inst, red_dots()).unwrap();
+            let img = r.render_image(&ctx, &view).unwrap();
+            for (ra, dec, px) in probes {
+                let p = img.pixel(px.x as u32, px.y as u32);
+                assert!(
+                    is_red(p),
+                    "{proj:?} {frame:?}: ({ra:.3},{dec:.3}) should be red at {px}, got {p:?}"
+                );
+            }
+            // Far from every probe the sky is empty.
+            let bg = img.pixel(1, 1);
+            assert!(!is_red(bg));
+        }
+    }
+}
+
+#[test]
+fn east_is_left_and_north_is_up() {
+    let ctx = gpu();
+    let view = View::new(Projection::Tan, Frame::Icrs, (10.0, 0.0), 4.0, (200, 200));
+    let mut r = SceneRenderer::new(&ctx);
+    r.add_points(
+        &ctx,
+        "p",
+        &[point(11.0, 0.0, 0.0, 0.0), point(10.0, 1.0, 0.0, 0.0)],
+        red_dots(),
+    )
+    .unwrap();
+    let img = r.render_image(&ctx, &view).unwrap();
+    // 1° east: 50 px left of centre; 1° north: 50 px up (TAN: tan(1°)/tan(2°) × 100).
+    let off = 1f64.to_radians().tan() / 2f64.to_radians().tan() * 100.0;
+    let near = (100.0 - off).floor() as u32;
+    let far = (100.0 + off).floor() as u32;
+    assert!(
+        is_red(img.pixel(near, 100)),
+        "east of centre must be on the left"
+    );
+    assert!(is_red(img.pixel(100, near)), "north of centre must be up");
+    assert!(!is_red(img.pixel(far, 100)) && !is_red(img.pixel(100, far)));
+}
+
+#[test]
+fn stitched_tiles_equal_the_whole_canvas() {
+    let ctx = gpu();
+    let survey = small_survey();
+    let r = demo_renderer(&ctx, &survey, Theme::Dark);
+    for proj in Projection::ALL {
+        let (center, fov) = if proj.is_all_sky() {
+            ((0.0, -10.0), 360.0)
+        } else {
+            ((0.0, -30.0), 9.0)
+        };
+        let view = View::new(proj, Frame::Icrs, center, fov, (331, 217));
+        let whole = r.render_image(&ctx, &view).unwrap();
+        let mut stitched = clusterviz::render::Image::new(331, 217);
+        for tile in view.tiles(3, 2) {
+            let img = r.render_image(&ctx, &tile).unwrap();
+            stitched.blit(&img, tile.sub.x, tile.sub.y);
+        }
+        let (bad, worst) = mismatches(&whole, &stitched, 0);
+        assert_eq!(bad, 0, "{proj:?}: {bad} pixels differ (worst by {worst})");
+        // And the automatic tiling of big outputs gives the same.
+        let tiled = r.render_tiled(&ctx, &view, 100).unwrap();
+        assert_eq!(tiled, whole, "{proj:?}: render_tiled differs");
+    }
+}
+
+#[test]
+fn filters_and_visibility_are_uniforms_not_uploads() {
+    let ctx = gpu();
+    let mut rng = Rng::new(3);
+    let inst: Vec<_> = (0..3000)
+        .map(|_| {
+            point(
+                rng.range(-2.0, 2.0),
+                rng.range(-2.0, 2.0),
+                rng.range(0.0, 2.0) as f32,
+                rng.range(3.0, 30.0) as f32,
+            )
+        })
+        .collect();
+    let style = PointStyle::new(MarkerShape::Circle, SizeBy::Fixed(4.0), ColorBy::Fixed(RED));
+    let view = View::new(Projection::Tan, Frame::Icrs, (0.0, 0.0), 5.0, (256, 256));
+
+    let mut r = SceneRenderer::new(&ctx);
+    let id = r.add_points(&ctx, "all", &inst, style).unwrap();
+    let before = r.render_image(&ctx, &view).unwrap();
+    let uploads = ctx.data_upload_count();
+
+    let mut filtered = style;
+    filtered.filters[0] = Some(RangeFilter {
+        attr: CLUSTER_SNR,
+        min: 20.0,
+        max: f32::INFINITY,
+    });
+    r.set_point_style(&ctx, id, filtered);
+    let after = r.render_image(&ctx, &view).unwrap();
+    let mut hidden = style;
+    hidden.visible = false;
+    r.set_point_style(&ctx, id, hidden);
+    let none = r.render_image(&ctx, &view).unwrap();
+    assert_eq!(
+        ctx.data_upload_count(),
+        uploads,
+        "restyling must not upload data"
+    );
+    assert_ne!(before, after);
+
+    // The filtered render equals a render of just the objects that pass.
+    let kept: Vec<_> = inst
+        .iter()
+        .copied()
+        .filter(|p| p.attrs[1] >= 20.0)
+        .collect();
+    assert!(!kept.is_empty() && kept.len() < inst.len());
+    let mut r2 = SceneRenderer::new(&ctx);
+    r2.add_points(&ctx, "kept", &kept, style).unwrap();
+    assert_eq!(r2.render_image(&ctx, &view).unwrap(), after);
+    let r3 = SceneRenderer::new(&ctx);
+    assert_eq!(r3.render_image(&ctx, &view).unwrap(), none);
+}
+
+#[test]
+fn edges_across_the_all_sky_seam_leave_no_stray_line() {
+    let ctx = gpu();
+    // A box straddling RA 180, seen from a view centred on RA 0: the seam cuts it.
+    let ring = vec![(170.0, -10.0), (190.0, -10.0), (190.0, 10.0), (170.0, 10.0)];
+    let segs: Vec<LineSegment> = segments_from_rings([&ring]);
+    for proj in [Projection::Car, Projection::Mol, Projection::Ait] {
+        let view = View::new(proj, Frame::Icrs, (0.0, 0.0), 360.0, (400, 200));
+        let mut r = SceneRenderer::new(&ctx);
+        let style = LineStyle {
+            color: RED,
+            width_px: 2.0,
+            dash: None,
+            visible: true,
+        };
+        r.add_lines(&ctx, "box", &segs, style).unwrap();
+        let img = r.render_image(&ctx, &view).unwrap();
+        // The horizontal edges at dec ±10 reach both edges of the map ...
+        let y_top = view.project_radec(175.0, 10.0).unwrap().y as u32;
+        let left_x = view.project_radec(175.0, 10.0).unwrap().x as u32;
+        assert!(
+            is_red(img.pixel(left_x, y_top)),
+            "{proj:?}: missing edge near the seam"
+        );
+        // ... but nothing is drawn across the middle of the map.
+        for x in 60..340 {
+            assert!(
+                !is_red(img.pixel(x, y_top)),
+                "{proj:?}: stray line at x={x}"
+            );
+        }
+    }
+}
