@@ -12,14 +12,18 @@ pub fn temp_path_for(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.partial-{}", std::process::id()))
 }
 
+/// Fails early, naming the file, when the folder an output would go into is missing.
+pub fn ensure_parent_dir(target: &Path) -> Result<()> {
+    match target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) if !dir.is_dir() => Err(Error::file(target, "the output folder does not exist")),
+        _ => Ok(()),
+    }
+}
+
 /// Writes a file through `write` into a temporary sibling, then renames it into place.
 /// On any error the temporary file is removed and `target` is left untouched.
 pub fn write_atomically(target: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
-    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if !dir.is_dir() {
-            return Err(Error::file(target, "the output folder does not exist"));
-        }
-    }
+    ensure_parent_dir(target)?;
     let tmp = temp_path_for(target);
     let _ = std::fs::remove_file(&tmp);
     match write(&tmp) {

@@ -9,7 +9,8 @@ fn quiet_wayland_probe() {
     if std::env::var_os("XDG_RUNTIME_DIR").is_some() {
         return;
     }
-    let dir = std::env::temp_dir().join(format!("clusterviz-runtime-{}", std::process::id()));
+    let user = std::env::var("USER").unwrap_or_else(|_| "user".into());
+    let dir = std::env::temp_dir().join(format!("clusterviz-runtime-{user}"));
     if std::fs::create_dir_all(&dir).is_ok() {
         #[cfg(unix)]
         {

@@ -49,10 +49,13 @@ fn markers_land_on_the_computed_pixels_in_every_projection() {
             while probes.len() < 40 {
                 let ra = rng.range(0.0, 360.0);
                 let dec = rng.range(-1.0, 1.0).asin().to_degrees();
-                if let Some(px) = view.project_radec(ra, dec) {
-                    if px.x > 4.0 && px.y > 4.0 && px.x < 636.0 && px.y < 396.0 {
-                        probes.push((ra, dec, px));
-                    }
+                if let Some(px) = view.project_radec(ra, dec)
+                    && px.x > 4.0
+                    && px.y > 4.0
+                    && px.x < 636.0
+                    && px.y < 396.0
+                {
+                    probes.push((ra, dec, px));
                 }
             }
             let inst: Vec<_> = probes

@@ -59,12 +59,7 @@ pub fn check_output_path(out: &Path) -> Result<()> {
             "the output must be a .png file (SVG and PDF come with issue 7)",
         ));
     }
-    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if !dir.is_dir() {
-            return Err(Error::file(out, "the output folder does not exist"));
-        }
-    }
-    Ok(())
+    crate::fsutil::ensure_parent_dir(out)
 }
 
 /// The camera for `args`, framing the survey's tiles and clusters where not given.

@@ -22,6 +22,7 @@ pub enum Frame {
 
 /// Rows are the Galactic x, y, z axes expressed in ICRS: the Hipparcos definition
 /// (ESA 1997, The Hipparcos and Tycho Catalogues, vol. 1, sect. 1.5.3, matrix A_G transposed).
+#[allow(clippy::excessive_precision)] // the published digits
 const ICRS_TO_GALACTIC_ROWS: [[f64; 3]; 3] = [
     [
         -0.054_875_560_416_215_4,

@@ -119,9 +119,11 @@ impl Projection {
                 let r2 = u * u + v * v;
                 (r2 <= 1.0).then(|| DVec3::new((1.0 - r2).sqrt(), u, v))
             }
-            Projection::Car => (u.abs() <= PI && v.abs() <= FRAC_PI_2).then(|| from_lonlat(u, v)),
+            Projection::Car => {
+                (u.abs() <= PI + 1e-12 && v.abs() <= FRAC_PI_2 + 1e-12).then(|| from_lonlat(u, v))
+            }
             Projection::Ait => {
-                if ellipse_radius2(p) > 1.0 {
+                if ellipse_radius2(p) > 1.0 + 1e-12 {
                     return None;
                 }
                 let z = (1.0 - (u / 4.0).powi(2) - (v / 2.0).powi(2))
@@ -132,7 +134,7 @@ impl Projection {
                 Some(from_lonlat(lon, lat))
             }
             Projection::Mol => {
-                if ellipse_radius2(p) > 1.0 {
+                if ellipse_radius2(p) > 1.0 + 1e-12 {
                     return None;
                 }
                 let s = (v / SQRT_2).clamp(-1.0, 1.0);

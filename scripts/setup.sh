@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what clusterviz needs beyond the Rust toolchain on Debian/Ubuntu, only where
+# missing: cfitsio (FITS I/O), pkg-config, and Mesa's software Vulkan driver (lavapipe)
+# so the renderer works on machines without a GPU.
+set -euo pipefail
+
+packages=(pkg-config libcfitsio-dev mesa-vulkan-drivers libvulkan1)
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+        missing+=("$p")
+    fi
+done
+if ((${#missing[@]} == 0)); then
+    exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+    sudo="sudo"
+fi
+echo "setup: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+if ! $sudo apt-get install -y -q "${missing[@]}"; then
+    # A shared apt archive can be unwritable; retry with a private one.
+    archives="$(mktemp -d)"
+    mkdir -p "$archives/partial"
+    $sudo apt-get install -y -q -o Dir::Cache::Archives="$archives" "${missing[@]}"
+fi

@@ -1,0 +1,187 @@
+//! The command line as users type it: exit codes, messages, files written and not written.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn clusterviz(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_clusterviz"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run clusterviz")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn tempdir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("clusterviz-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn bad_flags_exit_2_with_a_message_and_no_output() {
+    let dir = tempdir("flags");
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["render", "--demo", "--size", "0x5", "-o", "a.png"],
+            "each side must be",
+        ),
+        (
+            &["render", "--demo", "--center", "10,95", "-o", "a.png"],
+            "outside [-90, 90]",
+        ),
+        (
+            &["render", "--demo", "--fov", "abc", "-o", "a.png"],
+            "field of view",
+        ),
+        (
+            &["render", "--demo", "--projection", "xyz", "-o", "a.png"],
+            "invalid value 'xyz'",
+        ),
+        (&["render", "--demo", "-o", "a.jpg"], "must be a .png"),
+        (
+            &["render", "--demo", "-o", "no/such/dir/a.png"],
+            "output folder does not exist",
+        ),
+        (&["render", "-o", "a.png"], "nothing to render"),
+        (
+            &["render", "--clusters", "x.fits", "-o", "a.png"],
+            "not implemented yet",
+        ),
+        (
+            &["demo", "--galaxies", "1000000000", "-o", "a.png"],
+            "at most 100000000",
+        ),
+    ];
+    for (args, expected) in cases {
+        let o = clusterviz(args, &dir);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(expected),
+            "{args:?}: expected '{expected}' in: {}",
+            stderr(&o)
+        );
+        assert!(!stderr(&o).contains("panicked"), "{args:?} panicked");
+    }
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert!(left.is_empty(), "no output files may be left: {left:?}");
+}
+
+#[test]
+fn render_writes_a_png_of_the_asked_size() {
+    let dir = tempdir("render");
+    let o = clusterviz(
+        &[
+            "render",
+            "--demo",
+            "--demo-galaxies",
+            "20000",
+            "--projection",
+            "mol",
+            "--size",
+            "300x150",
+            "-o",
+            "m.png",
+        ],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let img = clusterviz::render::Image::load_png(&dir.join("m.png")).unwrap();
+    assert_eq!((img.width, img.height), (300, 150));
+    // The Mollweide ellipse leaves the corners as page, the centre as sky.
+    assert_ne!(img.pixel(1, 1), img.pixel(150, 40));
+    let text = std::fs::read(dir.join("m.png")).unwrap();
+    assert!(
+        text.windows(3).any(|w| w == b"MOL"),
+        "PNG metadata names the projection"
+    );
+}
+
+#[test]
+fn info_names_the_adapter() {
+    let o = clusterviz(&["info"], Path::new("."));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("adapter:") && out.contains("max_texture_dimension_2d"),
+        "{out}"
+    );
+}
+
+#[test]
+fn demo_write_saves_fits_and_json_that_read_back() {
+    let dir = tempdir("write");
+    let o = clusterviz(
+        &[
+            "demo",
+            "--write",
+            "survey",
+            "--galaxies",
+            "30000",
+            "--seed",
+            "4",
+        ],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let s = dir.join("survey");
+    let survey = clusterviz::data::demo::DemoSurvey::generate(clusterviz::data::demo::DemoConfig {
+        seed: 4,
+        galaxies: 30_000,
+    });
+
+    // Merged clusters: the seed's column names and the same values.
+    let mut f = fitsio::FitsFile::open(s.join("clusters_merged.fits")).unwrap();
+    let hdu = f.hdu("CLUSTERS").unwrap();
+    let ra: Vec<f64> = hdu.read_col(&mut f, "RA_CLUSTER").unwrap();
+    let snr: Vec<f32> = hdu.read_col(&mut f, "SNR_CLUSTER").unwrap();
+    let z: Vec<f32> = hdu.read_col(&mut f, "Z_CLUSTER").unwrap();
+    let _: Vec<i64> = hdu.read_col(&mut f, "ID").unwrap();
+    assert_eq!(ra.len(), survey.merged.len());
+    assert_eq!(ra[7], survey.merged.ra(7));
+    assert_eq!(snr[7] as f64, survey.merged.snr(7));
+    assert_eq!(z[3] as f64, survey.merged.z(3));
+    let unit: String = hdu.read_key(&mut f, "TUNIT2").unwrap();
+    assert_eq!(unit, "deg");
+
+    // Mask: healpy-style partial map.
+    let mut m = fitsio::FitsFile::open(s.join("mask.fits")).unwrap();
+    let hdu = m.hdu(1).unwrap();
+    let nside: i64 = hdu.read_key(&mut m, "NSIDE").unwrap();
+    let scheme: String = hdu.read_key(&mut m, "INDXSCHM").unwrap();
+    let ordering: String = hdu.read_key(&mut m, "ORDERING").unwrap();
+    let pix: Vec<i64> = hdu.read_col(&mut m, "PIXEL").unwrap();
+    assert_eq!(
+        (nside, scheme.as_str(), ordering.as_str()),
+        (4096, "EXPLICIT", "NESTED")
+    );
+    assert_eq!(pix.len(), survey.mask.cells.len());
+
+    // Tiles: the seed's JSON shape.
+    let text = std::fs::read_to_string(s.join("tiles.json")).unwrap();
+    let tiles = clusterviz::data::TileSet::from_json(&text, &s.join("tiles.json")).unwrap();
+    assert_eq!(tiles.tiles.len(), survey.tiles.tiles.len());
+
+    // Galaxies split by tile: every galaxy inside a CORE written once.
+    let mut total = 0;
+    for e in std::fs::read_dir(s.join("catred")).unwrap() {
+        let mut g = fitsio::FitsFile::open(e.unwrap().path()).unwrap();
+        let hdu = g.hdu("CATRED").unwrap();
+        let dec: Vec<f64> = hdu.read_col(&mut g, "DECLINATION").unwrap();
+        total += dec.len();
+    }
+    assert!(
+        total <= 30_000 && total > 29_000,
+        "{total} galaxies in tile files"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&s)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("partial"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
