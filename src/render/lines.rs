@@ -6,7 +6,7 @@ use glam::DVec3;
 
 use crate::error::Result;
 use crate::render::GpuContext;
-use crate::render::pipeline::{PREMULTIPLIED, layer_pipeline, uniform_entry};
+use crate::render::pipeline::{InstancedBuffers, PREMULTIPLIED, layer_pipeline, uniform_entry};
 use crate::sky::{great_circle, unit_vector};
 use crate::view::LineStyle;
 
@@ -66,10 +66,7 @@ pub struct LineRenderer {
 }
 
 pub struct LineLayer {
-    segments: wgpu::Buffer,
-    count: u32,
-    style_buffer: wgpu::Buffer,
-    bind_group: wgpu::BindGroup,
+    gpu: InstancedBuffers,
     pub style: LineStyle,
 }
 
@@ -105,40 +102,25 @@ impl LineRenderer {
         segments: &[LineSegment],
         style: LineStyle,
     ) -> Result<LineLayer> {
-        let buffer = ctx.upload_data(
+        let gpu = InstancedBuffers::new(
+            ctx,
             name,
             bytemuck::cast_slice(segments),
-            wgpu::BufferUsages::VERTEX,
+            segments.len(),
+            size_of::<LineStyleUniform>(),
+            &self.layout,
+            &[],
         )?;
-        let style_buffer = ctx.uniform_buffer(name, size_of::<LineStyleUniform>() as u64);
-        let bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
-            label: Some(name),
-            layout: &self.layout,
-            entries: &[wgpu::BindGroupEntry {
-                binding: 0,
-                resource: style_buffer.as_entire_binding(),
-            }],
-        });
-        let layer = LineLayer {
-            segments: buffer,
-            count: segments.len() as u32,
-            style_buffer,
-            bind_group,
-            style,
-        };
+        let layer = LineLayer { gpu, style };
         layer.write_style(ctx);
         Ok(layer)
     }
 
     pub fn draw(&self, layer: &LineLayer, pass: &mut wgpu::RenderPass<'_>) {
-        if !layer.style.visible || layer.count == 0 {
-            return;
+        if layer.style.visible {
+            // Two quads per segment: the second is used only where an edge is split at a seam.
+            layer.gpu.draw(&self.pipeline, 12, pass);
         }
-        pass.set_pipeline(&self.pipeline);
-        pass.set_bind_group(1, &layer.bind_group, &[]);
-        pass.set_vertex_buffer(0, layer.segments.slice(..));
-        // Two quads per segment: the second is used only where an edge is split at a seam.
-        pass.draw(0..12, 0..layer.count);
     }
 }
 
@@ -157,15 +139,14 @@ impl LineLayer {
             dash_off: off,
             visible: self.style.visible as u32,
         };
-        ctx.queue
-            .write_buffer(&self.style_buffer, 0, bytemuck::bytes_of(&u));
+        self.gpu.write_style(ctx, &u);
     }
 
     pub fn len(&self) -> u32 {
-        self.count
+        self.gpu.count()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.count == 0
+        self.len() == 0
     }
 }

@@ -71,3 +71,71 @@ pub fn layer_pipeline(
 }
 
 pub const PREMULTIPLIED: wgpu::BlendState = wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING;
+
+/// The GPU side of one instanced layer: its data (uploaded once), its style uniform and
+/// the bind group (group 1) that exposes the uniform plus any shared resources.
+pub struct InstancedBuffers {
+    instances: wgpu::Buffer,
+    count: u32,
+    style_buffer: wgpu::Buffer,
+    bind_group: wgpu::BindGroup,
+}
+
+impl InstancedBuffers {
+    /// Uploads `data` (`count` instances) and creates a style uniform of `style_size` bytes
+    /// at binding 0; `extra` entries follow it in the bind group.
+    pub fn new(
+        ctx: &GpuContext,
+        name: &str,
+        data: &[u8],
+        count: usize,
+        style_size: usize,
+        layout: &wgpu::BindGroupLayout,
+        extra: &[wgpu::BindGroupEntry],
+    ) -> crate::error::Result<Self> {
+        let instances = ctx.upload_data(name, data, wgpu::BufferUsages::VERTEX)?;
+        let style_buffer = ctx.uniform_buffer(name, style_size as u64);
+        let mut entries = vec![wgpu::BindGroupEntry {
+            binding: 0,
+            resource: style_buffer.as_entire_binding(),
+        }];
+        entries.extend_from_slice(extra);
+        let bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some(name),
+            layout,
+            entries: &entries,
+        });
+        Ok(InstancedBuffers {
+            instances,
+            count: count as u32,
+            style_buffer,
+            bind_group,
+        })
+    }
+
+    pub fn count(&self) -> u32 {
+        self.count
+    }
+
+    /// Replaces the style uniform: a small write, never a data upload.
+    pub fn write_style<T: bytemuck::Pod>(&self, ctx: &GpuContext, style: &T) {
+        ctx.queue
+            .write_buffer(&self.style_buffer, 0, bytemuck::bytes_of(style));
+    }
+
+    /// Draws every instance with `vertices` vertices each.
+    pub fn draw(
+        &self,
+        pipeline: &wgpu::RenderPipeline,
+        vertices: u32,
+        pass: &mut wgpu::RenderPass<'_>,
+    ) {
+        if self.count == 0 {
+            return;
+        }
+        pass.set_pipeline(pipeline);
+        pass.set_bind_group(1, &self.bind_group, &[]);
+        pass.set_vertex_buffer(0, self.instances.slice(..));
+        pass.draw(0..vertices, 0..self.count);
+    }
+}

@@ -6,7 +6,7 @@ use bytemuck::{Pod, Zeroable};
 use crate::data::Catalog;
 use crate::error::Result;
 use crate::render::GpuContext;
-use crate::render::pipeline::{PREMULTIPLIED, layer_pipeline, uniform_entry};
+use crate::render::pipeline::{InstancedBuffers, PREMULTIPLIED, layer_pipeline, uniform_entry};
 use crate::view::{ColorBy, PointStyle, SizeBy};
 
 /// One object: its ICRS direction as an f32 unit vector and four attribute slots that
@@ -118,10 +118,7 @@ pub struct PointRenderer {
 
 /// One uploaded catalog and its style.
 pub struct PointLayer {
-    instances: wgpu::Buffer,
-    count: u32,
-    style_buffer: wgpu::Buffer,
-    bind_group: wgpu::BindGroup,
+    gpu: InstancedBuffers,
     pub style: PointStyle,
 }
 
@@ -174,45 +171,27 @@ impl PointRenderer {
         instances: &[PointInstance],
         style: PointStyle,
     ) -> Result<PointLayer> {
-        let buffer = ctx.upload_data(
+        let gpu = InstancedBuffers::new(
+            ctx,
             name,
             bytemuck::cast_slice(instances),
-            wgpu::BufferUsages::VERTEX,
+            instances.len(),
+            size_of::<PointStyleUniform>(),
+            &self.layout,
+            &[wgpu::BindGroupEntry {
+                binding: 1,
+                resource: wgpu::BindingResource::TextureView(&self.colormaps),
+            }],
         )?;
-        let style_buffer = ctx.uniform_buffer(name, size_of::<PointStyleUniform>() as u64);
-        let bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
-            label: Some(name),
-            layout: &self.layout,
-            entries: &[
-                wgpu::BindGroupEntry {
-                    binding: 0,
-                    resource: style_buffer.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 1,
-                    resource: wgpu::BindingResource::TextureView(&self.colormaps),
-                },
-            ],
-        });
-        let layer = PointLayer {
-            instances: buffer,
-            count: instances.len() as u32,
-            style_buffer,
-            bind_group,
-            style,
-        };
+        let layer = PointLayer { gpu, style };
         layer.write_style(ctx);
         Ok(layer)
     }
 
     pub fn draw(&self, layer: &PointLayer, pass: &mut wgpu::RenderPass<'_>) {
-        if !layer.style.visible || layer.count == 0 {
-            return;
+        if layer.style.visible {
+            layer.gpu.draw(&self.pipeline, 6, pass);
         }
-        pass.set_pipeline(&self.pipeline);
-        pass.set_bind_group(1, &layer.bind_group, &[]);
-        pass.set_vertex_buffer(0, layer.instances.slice(..));
-        pass.draw(0..6, 0..layer.count);
     }
 }
 
@@ -224,16 +203,15 @@ impl PointLayer {
     }
 
     fn write_style(&self, ctx: &GpuContext) {
-        let u = PointStyleUniform::new(&self.style);
-        ctx.queue
-            .write_buffer(&self.style_buffer, 0, bytemuck::bytes_of(&u));
+        self.gpu
+            .write_style(ctx, &PointStyleUniform::new(&self.style));
     }
 
     pub fn len(&self) -> u32 {
-        self.count
+        self.gpu.count()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.count == 0
+        self.len() == 0
     }
 }
