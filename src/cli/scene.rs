@@ -96,7 +96,7 @@ pub fn galaxy_style(theme: Theme, style: &StyleArgs, count: usize) -> PointStyle
         ColorBy::Fixed(color),
     );
     // Crowded catalogs fade so that density shows as brightness.
-    s.opacity = (60_000.0 / count.max(1) as f32).clamp(0.12, 0.7);
+    s.opacity = (60_000.0 / count.max(1) as f32).clamp(0.01, 0.7);
     s.filters[1] = (style.z_min.is_some() || style.z_max.is_some()).then(|| RangeFilter {
         attr: GALAXY_Z,
         min: style.z_min.unwrap_or(f32::NEG_INFINITY),
