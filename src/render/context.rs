@@ -109,9 +109,11 @@ impl GpuContext {
         let info = adapter.get_info();
         // The adapter's own limits, not wgpu's conservative defaults (256 MiB buffers).
         let limits = adapter.limits();
+        // 64-bit shader types, where offered, make the HEALPix hash exact to depth 29.
+        let wanted = wgpu::Features::SHADER_F64 | wgpu::Features::SHADER_INT64;
         let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
             label: Some("clusterviz"),
-            required_features: wgpu::Features::empty(),
+            required_features: adapter.features() & wanted,
             required_limits: limits,
             experimental_features: wgpu::ExperimentalFeatures::disabled(),
             memory_hints: wgpu::MemoryHints::Performance,
@@ -150,7 +152,7 @@ impl GpuContext {
             "adapter: {}\nbackend: {:?}\ndevice type: {:?}\ndriver: {} {}\n\
              limits: max_texture_dimension_2d {}, max_buffer_size {} MiB, \
              max_storage_buffer_binding_size {} MiB, max_uniform_buffer_binding_size {} KiB, \
-             max_compute_workgroup_size_x {}",
+             max_compute_workgroup_size_x {}\nshader f64: {}, shader i64: {}",
             self.info.name,
             self.info.backend,
             self.info.device_type,
@@ -161,6 +163,10 @@ impl GpuContext {
             l.max_storage_buffer_binding_size >> 20,
             l.max_uniform_buffer_binding_size >> 10,
             l.max_compute_workgroup_size_x,
+            self.adapter.features().contains(wgpu::Features::SHADER_F64),
+            self.adapter
+                .features()
+                .contains(wgpu::Features::SHADER_INT64),
         )
     }
 

@@ -5,6 +5,7 @@
 pub mod background;
 pub mod colormap_texture;
 pub mod context;
+pub mod healpix;
 pub mod image;
 pub mod lines;
 pub mod pipeline;
