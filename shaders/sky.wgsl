@@ -136,3 +136,55 @@ fn domain_sdf(p: vec2f) -> f32 {
 fn nowhere() -> vec4f {
     return vec4f(-4.0, -4.0, 0.0, 1.0);
 }
+
+fn dir_from_lonlat(lon: f32, lat: f32) -> vec3f {
+    return vec3f(cos(lat) * cos(lon), cos(lat) * sin(lon), sin(lat));
+}
+
+// View-frame unit vector at plane coordinates in .xyz; .w is 1 inside the projection's
+// domain, 0 outside. Twin of Projection::inverse in src/sky/projection.rs.
+fn unproject(p: vec2f) -> vec4f {
+    let u = p.x;
+    let v = p.y;
+    switch view.projection {
+        case 0u: {
+            let x = 1.0 / sqrt(1.0 + u * u + v * v);
+            return vec4f(x, u * x, v * x, 1.0);
+        }
+        case 1u: {
+            let r2 = u * u + v * v;
+            if (r2 > 1.0) {
+                return vec4f(0.0);
+            }
+            return vec4f(sqrt(1.0 - r2), u, v, 1.0);
+        }
+        case 2u: {
+            if (abs(u) > PI || abs(v) > HALF_PI) {
+                return vec4f(0.0);
+            }
+            return vec4f(dir_from_lonlat(u, v), 1.0);
+        }
+        case 4u: {
+            if (domain_sdf(p) > 0.0) {
+                return vec4f(0.0);
+            }
+            let z = sqrt(max(0.0, 1.0 - (u / 4.0) * (u / 4.0) - (v / 2.0) * (v / 2.0)));
+            let lon = 2.0 * atan2(z * u, 2.0 * (2.0 * z * z - 1.0));
+            let lat = asin(clamp(z * v, -1.0, 1.0));
+            return vec4f(dir_from_lonlat(lon, lat), 1.0);
+        }
+        default: {
+            if (domain_sdf(p) > 0.0) {
+                return vec4f(0.0);
+            }
+            let t = asin(clamp(v / SQRT2, -1.0, 1.0));
+            let c = cos(t);
+            let lon = select(0.0, PI * u / (2.0 * SQRT2 * c), c > 0.0);
+            let lat = asin(clamp((2.0 * t + sin(2.0 * t)) / PI, -1.0, 1.0));
+            if (abs(lon) > PI) {
+                return vec4f(0.0);
+            }
+            return vec4f(dir_from_lonlat(lon, lat), 1.0);
+        }
+    }
+}

@@ -69,7 +69,7 @@ fn on_edge(layer: &cdshealpix::nested::Layer, l: f64, b: f64, cell: u64) -> bool
     .any(|&(dl, db)| {
         layer.hash(
             l + dl / b.cos().max(1e-300),
-            (b + db).clamp(-1.5707963267948966, 1.5707963267948966),
+            (b + db).clamp(-std::f64::consts::FRAC_PI_2, std::f64::consts::FRAC_PI_2),
         ) == cell
     })
 }

@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::render::BackendChoice;
 use crate::sky::{Frame, Projection};
-use crate::view::{Colormap, Theme};
+use crate::view::{Colormap, Stretch, Theme};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -90,6 +90,22 @@ pub struct StyleArgs {
     /// Hide the tile outlines.
     #[arg(long)]
     pub no_tiles: bool,
+    /// Hide the HEALPix coverage mask.
+    #[arg(long)]
+    pub no_mask: bool,
+    /// Colormap of the mask's values.
+    #[arg(long, value_enum, default_value_t = Colormap::Cividis)]
+    pub mask_colormap: Colormap,
+    /// Values at the ends of the mask's colormap, LO,HI (default: 0,1 for weights, else
+    /// the map's range).
+    #[arg(long, value_parser = parse_range, allow_hyphen_values = true)]
+    pub mask_range: Option<(f32, f32)>,
+    /// Opacity of the mask (default: 0.45 under catalogs, 1 alone).
+    #[arg(long)]
+    pub mask_opacity: Option<f32>,
+    /// Stretch of the mask's values.
+    #[arg(long, value_enum, default_value_t = Stretch::Linear)]
+    pub mask_stretch: Stretch,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -124,9 +140,12 @@ pub struct RenderArgs {
     /// Tile definitions (JSON).
     #[arg(long)]
     pub tiles: Option<PathBuf>,
-    /// HEALPix coverage mask (FITS).
+    /// HEALPix map or coverage mask (FITS, as healpy writes them).
     #[arg(long)]
     pub mask: Option<PathBuf>,
+    /// The map's value column (default: the first that is not the pixel index).
+    #[arg(long)]
+    pub mask_column: Option<String>,
     /// Galaxy catalogs (FITS files or globs).
     #[arg(long = "galaxies", num_args = 1..)]
     pub galaxy_files: Vec<PathBuf>,
@@ -185,6 +204,15 @@ pub fn parse_center(s: &str) -> Result<(f64, f64), String> {
         _ => Err(format!(
             "expected LON,LAT in degrees (e.g. 150.1,2.2), got '{s}'"
         )),
+    }
+}
+
+fn parse_range(s: &str) -> Result<(f32, f32), String> {
+    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    let nums: Option<Vec<f32>> = parts.iter().map(|p| p.parse().ok()).collect();
+    match nums.as_deref() {
+        Some(&[lo, hi]) if lo.is_finite() && hi.is_finite() && lo < hi => Ok((lo, hi)),
+        _ => Err(format!("expected LO,HI with LO < HI (e.g. 0,1), got '{s}'")),
     }
 }
 

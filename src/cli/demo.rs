@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use crate::cli::args::DemoArgs;
 use crate::cli::render::{check_output_path, render_survey_png};
+use crate::data::Survey;
 use crate::data::demo::{DemoConfig, DemoSurvey, write_survey};
 use crate::error::{Error, Result};
 use crate::render::BackendChoice;
@@ -48,5 +49,5 @@ pub fn run(backend: BackendChoice, a: &DemoArgs) -> Result<()> {
         );
         return Ok(());
     }
-    render_survey_png(backend, &survey, &a.view, &a.style, &a.output)
+    render_survey_png(backend, &Survey::from(survey), &a.view, &a.style, &a.output)
 }

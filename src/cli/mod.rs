@@ -56,6 +56,11 @@ pub mod defaults {
             z_max: None,
             no_galaxies: false,
             no_tiles: false,
+            no_mask: false,
+            mask_colormap: Colormap::Cividis,
+            mask_range: None,
+            mask_opacity: None,
+            mask_stretch: crate::view::Stretch::Linear,
         }
     }
 }

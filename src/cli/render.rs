@@ -3,47 +3,64 @@
 use std::path::Path;
 use std::time::Instant;
 
-use glam::DVec3;
-
 use crate::cli::args::{RenderArgs, StyleArgs, ViewArgs};
-use crate::cli::scene::add_demo_layers;
+use crate::cli::scene::add_survey_layers;
 use crate::data::demo::{DemoConfig, DemoSurvey};
-use crate::data::tiles::TilePart;
+use crate::data::healpix_fits::read_healpix_map;
+use crate::data::{Survey, TileSet};
 use crate::error::{Error, Result};
 use crate::render::{BackendChoice, GpuContext, SceneRenderer};
-use crate::sky::unit_vector;
 use crate::view::View;
 use crate::view::fit::frame_directions;
 
 pub fn run(backend: BackendChoice, a: &RenderArgs) -> Result<()> {
-    let has_files = !a.clusters.is_empty()
-        || a.tiles.is_some()
-        || a.mask.is_some()
-        || !a.galaxy_files.is_empty();
-    if has_files {
+    if !a.clusters.is_empty() || !a.galaxy_files.is_empty() {
         return Err(Error::user(
-            "reading --clusters/--tiles/--mask/--galaxies files is not implemented yet \
-             (issue 3); use --demo for the built-in survey",
+            "reading --clusters and --galaxies catalogs is not implemented yet (issue 3); \
+             --demo, --tiles and --mask work",
         ));
     }
-    if !a.demo {
+    if !a.demo && a.tiles.is_none() && a.mask.is_none() {
         return Err(Error::user(
-            "nothing to render: give --demo (input files come with issue 3)",
+            "nothing to render: give --demo, --tiles FILE or --mask FILE",
         ));
     }
     check_output_path(&a.output)?;
     let t0 = Instant::now();
-    let survey = DemoSurvey::generate(DemoConfig {
-        seed: a.seed,
-        galaxies: a.demo_galaxies,
-    });
-    eprintln!(
-        "demo survey: {} tiles, {} merged clusters, {} galaxies ({:.2} s)",
-        survey.tiles.tiles.len(),
-        survey.merged.len(),
-        survey.galaxies.len(),
-        t0.elapsed().as_secs_f64()
-    );
+    let mut survey = if a.demo {
+        Survey::from(DemoSurvey::generate(DemoConfig {
+            seed: a.seed,
+            galaxies: a.demo_galaxies,
+        }))
+    } else {
+        Survey::default()
+    };
+    let mut sources = vec![survey.source.clone()];
+    if let Some(path) = &a.tiles {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::file(path, format!("cannot read: {e}")))?;
+        survey.tiles = Some(TileSet::from_json(&text, path)?);
+        sources.push(path.display().to_string());
+    }
+    if let Some(path) = &a.mask {
+        let map = read_healpix_map(path, a.mask_column.as_deref())?;
+        eprintln!(
+            "{}: {} cells at nside {} ({:?}, column {})",
+            path.display(),
+            map.cells.len(),
+            map.nside(),
+            map.frame,
+            map.value_name
+        );
+        survey.mask = Some(map);
+        sources.push(path.display().to_string());
+    }
+    survey.source = sources
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
+    eprintln!("loaded in {:.2} s", t0.elapsed().as_secs_f64());
     render_survey_png(backend, &survey, &a.view, &a.style, &a.output)
 }
 
@@ -62,18 +79,12 @@ pub fn check_output_path(out: &Path) -> Result<()> {
     crate::fsutil::ensure_parent_dir(out)
 }
 
-/// The camera for `args`, framing the survey's tiles and clusters where not given.
-pub fn survey_view(survey: &DemoSurvey, args: &ViewArgs) -> View {
+/// The camera for `args`, framing the survey where centre or field of view are not given.
+pub fn survey_view(survey: &Survey, args: &ViewArgs) -> View {
     let (center, fov) = match (args.center, args.fov) {
         (Some(c), Some(f)) => (c, f),
         (c, f) => {
-            let mut dirs: Vec<DVec3> = survey
-                .tiles
-                .rings(TilePart::Lev1)
-                .flatten()
-                .map(|&(ra, dec)| unit_vector(ra, dec))
-                .collect();
-            dirs.extend(survey.merged.directions());
+            let dirs = survey.outline_directions();
             let (fit_c, fit_f) = frame_directions(&dirs, args.projection, args.frame, args.size);
             (c.unwrap_or(fit_c), f.unwrap_or(fit_f))
         }
@@ -85,7 +96,7 @@ pub fn survey_view(survey: &DemoSurvey, args: &ViewArgs) -> View {
 
 pub fn render_survey_png(
     backend: BackendChoice,
-    survey: &DemoSurvey,
+    survey: &Survey,
     view_args: &ViewArgs,
     style: &StyleArgs,
     out: &Path,
@@ -94,7 +105,7 @@ pub fn render_survey_png(
     let ctx = GpuContext::new(backend)?;
     let mut renderer = SceneRenderer::new(&ctx);
     renderer.set_theme(&ctx, view_args.theme);
-    add_demo_layers(&ctx, &mut renderer, survey, view_args.theme, style)?;
+    add_survey_layers(&ctx, &mut renderer, survey, view_args.theme, style)?;
     let view = survey_view(survey, view_args);
     let t1 = Instant::now();
     let image = renderer.render_tiled(&ctx, &view, 8192)?;
@@ -108,15 +119,14 @@ pub fn render_survey_png(
         (
             "Description",
             format!(
-                "{} {} centre ({lon:.6}, {lat:.6}) fov {:.6} deg rotation {} size {}x{}; demo seed {} galaxies {}",
+                "{} {} centre ({lon:.6}, {lat:.6}) fov {:.6} deg rotation {} size {}x{}; data: {}",
                 view.projection.code(),
                 view.frame.name(),
                 view.fov_deg,
                 view.rotation_deg,
                 view.canvas.0,
                 view.canvas.1,
-                survey.config.seed,
-                survey.config.galaxies
+                survey.source
             ),
         ),
     ];

@@ -2,12 +2,14 @@
 //! `render` and `demo` (and later by the viewer), so every output agrees.
 
 use crate::cli::args::{AlgorithmChoice, ColorRole, StyleArgs};
-use crate::data::Catalog;
-use crate::data::demo::DemoSurvey;
+use crate::data::Survey;
 use crate::data::tiles::TilePart;
+use crate::data::{Catalog, HealpixMap};
 use crate::error::Result;
 use crate::render::{GpuContext, LayerId, PointInstance, SceneRenderer, segments_from_rings};
-use crate::view::{ColorBy, LineStyle, MarkerShape, PointStyle, RangeFilter, Rgba, SizeBy, Theme};
+use crate::view::{
+    ColorBy, LineStyle, MapStyle, MarkerShape, PointStyle, RangeFilter, Rgba, SizeBy, Theme,
+};
 
 /// Attribute slots of cluster instances.
 pub const CLUSTER_Z: u32 = 0;
@@ -17,6 +19,7 @@ pub const GALAXY_Z: u32 = 0;
 
 /// The layers of a rendered survey.
 pub struct SurveyLayers {
+    pub mask: Option<LayerId>,
     pub galaxies: Option<LayerId>,
     pub lev1: Option<LayerId>,
     pub core: Option<LayerId>,
@@ -105,6 +108,18 @@ pub fn galaxy_style(theme: Theme, style: &StyleArgs, count: usize) -> PointStyle
     s
 }
 
+/// Coverage masks: weights from 0 to 1 through a colormap, translucent, under the
+/// catalogs; holes and uncovered sky stay background.
+pub fn mask_style(style: &StyleArgs, map: &HealpixMap, opacity: f32) -> MapStyle {
+    let range = style
+        .mask_range
+        .unwrap_or_else(|| map.default_color_range());
+    let mut s = MapStyle::new(style.mask_colormap, range);
+    s.stretch = style.mask_stretch;
+    s.opacity = opacity;
+    s
+}
+
 pub fn tile_style(part: TilePart, theme: Theme) -> LineStyle {
     let (lev1, core) = match theme {
         Theme::Dark => (Rgba::rgb8(0xe6, 0x55, 0x4b), Rgba::rgb8(0x6c, 0xc0, 0xff)),
@@ -132,15 +147,16 @@ fn cluster_instances(cat: &Catalog) -> Vec<PointInstance> {
     PointInstance::from_catalog(cat, &[&z, &snr])
 }
 
-/// Uploads the demo survey's layers: galaxies, tiles, then clusters on top.
-pub fn add_demo_layers(
+/// Uploads a survey's layers, bottom to top: map, galaxies, tiles, clusters.
+pub fn add_survey_layers(
     ctx: &GpuContext,
     renderer: &mut SceneRenderer,
-    survey: &DemoSurvey,
+    survey: &Survey,
     theme: Theme,
     style: &StyleArgs,
 ) -> Result<SurveyLayers> {
     let mut layers = SurveyLayers {
+        mask: None,
         galaxies: None,
         lev1: None,
         core: None,
@@ -148,15 +164,33 @@ pub fn add_demo_layers(
         amico: None,
         merged: None,
     };
-    if !style.no_galaxies && !survey.galaxies.is_empty() {
-        let z = survey.galaxies.roles.z.clone().unwrap_or_default();
-        let inst = PointInstance::from_catalog(&survey.galaxies, &[&z]);
+    if let Some(mask) = survey
+        .mask
+        .as_ref()
+        .filter(|m| !style.no_mask && !m.cells.is_empty())
+    {
+        // Translucent under catalogs, opaque when the map is the figure.
+        let alone = survey.galaxies.is_none()
+            && survey.merged.is_none()
+            && survey.pzwav.is_none()
+            && survey.amico.is_none();
+        let opacity = style.mask_opacity.unwrap_or(if alone { 1.0 } else { 0.45 });
+        layers.mask =
+            Some(renderer.add_map(ctx, "mask", mask, mask_style(style, mask, opacity))?);
+    }
+    if let Some(galaxies) = survey
+        .galaxies
+        .as_ref()
+        .filter(|g| !style.no_galaxies && !g.is_empty())
+    {
+        let z = galaxies.roles.z.clone().unwrap_or_default();
+        let inst = PointInstance::from_catalog(galaxies, &[&z]);
         let s = galaxy_style(theme, style, inst.len());
         layers.galaxies = Some(renderer.add_points(ctx, "galaxies", &inst, s)?);
     }
-    if !style.no_tiles {
+    if let Some(tiles) = survey.tiles.as_ref().filter(|_| !style.no_tiles) {
         for part in [TilePart::Lev1, TilePart::Core] {
-            let segs = segments_from_rings(survey.tiles.rings(part));
+            let segs = segments_from_rings(tiles.rings(part));
             let name = if part == TilePart::Lev1 {
                 "LEV1"
             } else {
@@ -171,8 +205,12 @@ pub fn add_demo_layers(
     }
     let show = |a: AlgorithmChoice| style.algorithm == AlgorithmChoice::All || style.algorithm == a;
     // Open per-algorithm markers ring the merged clusters, which are drawn last, on top.
-    if show(AlgorithmChoice::Pzwav) {
-        let inst = cluster_instances(&survey.pzwav);
+    if let Some(cat) = survey
+        .pzwav
+        .as_ref()
+        .filter(|_| show(AlgorithmChoice::Pzwav))
+    {
+        let inst = cluster_instances(cat);
         let s = algorithm_style(
             style,
             MarkerShape::OpenCircle,
@@ -181,8 +219,12 @@ pub fn add_demo_layers(
         );
         layers.pzwav = Some(renderer.add_points(ctx, "PZWAV", &inst, s)?);
     }
-    if show(AlgorithmChoice::Amico) {
-        let inst = cluster_instances(&survey.amico);
+    if let Some(cat) = survey
+        .amico
+        .as_ref()
+        .filter(|_| show(AlgorithmChoice::Amico))
+    {
+        let inst = cluster_instances(cat);
         let s = algorithm_style(
             style,
             MarkerShape::OpenSquare,
@@ -191,8 +233,12 @@ pub fn add_demo_layers(
         );
         layers.amico = Some(renderer.add_points(ctx, "AMICO", &inst, s)?);
     }
-    if show(AlgorithmChoice::Merged) {
-        let inst = cluster_instances(&survey.merged);
+    if let Some(cat) = survey
+        .merged
+        .as_ref()
+        .filter(|_| show(AlgorithmChoice::Merged))
+    {
+        let inst = cluster_instances(cat);
         layers.merged = Some(renderer.add_points(ctx, "merged", &inst, merged_style(style))?);
     }
     Ok(layers)

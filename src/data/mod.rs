@@ -3,11 +3,15 @@
 
 pub mod catalog;
 pub mod demo;
+pub mod fits_table;
 pub mod fits_write;
+pub mod healpix_fits;
 pub mod healpix_map;
 pub mod rng;
+pub mod survey;
 pub mod tiles;
 
 pub use catalog::{Catalog, Column, ColumnData};
 pub use healpix_map::HealpixMap;
+pub use survey::Survey;
 pub use tiles::{Tile, TileSet};

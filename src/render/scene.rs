@@ -1,14 +1,16 @@
 //! Frame assembly: the background, then every layer in the order it was added.
 
+use crate::data::HealpixMap;
 use crate::error::Result;
 use crate::render::background::BackgroundRenderer;
+use crate::render::healpix::map_layer::{MapLayer, MapRenderer};
 use crate::render::lines::{LineLayer, LineRenderer};
 use crate::render::pipeline::view_bind_group_layout;
 use crate::render::points::{PointLayer, PointRenderer};
 use crate::render::target::OffscreenTarget;
 use crate::render::uniforms::ViewUniform;
 use crate::render::{GpuContext, Image, LineSegment, PointInstance};
-use crate::view::{LineStyle, PointStyle, SubRect, Theme, View};
+use crate::view::{LineStyle, MapStyle, PointStyle, SubRect, Theme, View};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LayerId(usize);
@@ -16,6 +18,7 @@ pub struct LayerId(usize);
 enum Layer {
     Points(PointLayer),
     Lines(LineLayer),
+    Map(MapLayer),
 }
 
 pub struct SceneRenderer {
@@ -24,6 +27,7 @@ pub struct SceneRenderer {
     background: BackgroundRenderer,
     points: PointRenderer,
     lines: LineRenderer,
+    maps: MapRenderer,
     layers: Vec<(String, Layer)>,
 }
 
@@ -45,6 +49,7 @@ impl SceneRenderer {
             background: BackgroundRenderer::new(ctx, &view_layout),
             points: PointRenderer::new(ctx, &view_layout),
             lines: LineRenderer::new(ctx, &view_layout),
+            maps: MapRenderer::new(ctx, &view_layout),
             layers: Vec::new(),
         }
     }
@@ -77,6 +82,33 @@ impl SceneRenderer {
         Ok(LayerId(self.layers.len() - 1))
     }
 
+    pub fn add_map(
+        &mut self,
+        ctx: &GpuContext,
+        name: &str,
+        map: &HealpixMap,
+        style: MapStyle,
+    ) -> Result<LayerId> {
+        let layer = self.maps.create_layer(ctx, name, map, style)?;
+        self.layers.push((name.to_string(), Layer::Map(layer)));
+        Ok(LayerId(self.layers.len() - 1))
+    }
+
+    pub fn set_map_style(&mut self, id: LayerId, style: MapStyle) {
+        if let Some((_, Layer::Map(l))) = self.layers.get_mut(id.0) {
+            l.set_style(style);
+        }
+    }
+
+    /// How often a map layer has been rasterized (the raster is reused while the view and
+    /// style stay the same).
+    pub fn map_rasterizations(&self, id: LayerId) -> Option<u64> {
+        match self.layers.get(id.0) {
+            Some((_, Layer::Map(l))) => Some(l.rasterizations()),
+            _ => None,
+        }
+    }
+
     /// Restyles (or hides, or filters) a point layer: a uniform write, no upload.
     pub fn set_point_style(&mut self, ctx: &GpuContext, id: LayerId, style: PointStyle) {
         if let Some((_, Layer::Points(l))) = self.layers.get_mut(id.0) {
@@ -105,6 +137,7 @@ impl SceneRenderer {
                 let count = match l {
                     Layer::Points(p) => p.len(),
                     Layer::Lines(s) => s.len(),
+                    Layer::Map(_) => 0,
                 };
                 (n.clone(), count)
             })
@@ -119,6 +152,13 @@ impl SceneRenderer {
             bytemuck::bytes_of(&ViewUniform::new(view)),
         );
         let mut enc = ctx.device.create_command_encoder(&Default::default());
+        // Maps are rasterized by compute passes before the frame's render pass.
+        for (_, layer) in &self.layers {
+            if let Layer::Map(m) = layer {
+                self.maps
+                    .encode_raster(ctx, m, view, &self.view_bind_group, &mut enc);
+            }
+        }
         {
             let mut pass = enc.begin_render_pass(&wgpu::RenderPassDescriptor {
                 label: Some("frame"),
@@ -139,6 +179,7 @@ impl SceneRenderer {
                 match layer {
                     Layer::Points(l) => self.points.draw(l, &mut pass),
                     Layer::Lines(l) => self.lines.draw(l, &mut pass),
+                    Layer::Map(m) => self.maps.draw(m, &mut pass),
                 }
             }
         }

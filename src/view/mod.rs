@@ -4,8 +4,10 @@
 pub mod camera;
 pub mod colormap;
 pub mod fit;
+pub mod map_style;
 pub mod style;
 
 pub use camera::{SubRect, View};
 pub use colormap::Colormap;
+pub use map_style::{MapStyle, Stretch};
 pub use style::{ColorBy, LineStyle, MarkerShape, PointStyle, RangeFilter, Rgba, SizeBy, Theme};

@@ -2,7 +2,8 @@
 #![allow(dead_code)]
 
 use clusterviz::cli::defaults::style_args;
-use clusterviz::cli::scene::add_demo_layers;
+use clusterviz::cli::scene::add_survey_layers;
+use clusterviz::data::Survey;
 use clusterviz::data::demo::{DemoConfig, DemoSurvey};
 use clusterviz::render::{BackendChoice, GpuContext, Image, SceneRenderer};
 use clusterviz::view::Theme;
@@ -17,17 +18,17 @@ pub fn gpu() -> GpuContext {
 }
 
 /// A small deterministic demo survey.
-pub fn small_survey() -> DemoSurvey {
-    DemoSurvey::generate(DemoConfig {
+pub fn small_survey() -> Survey {
+    Survey::from(DemoSurvey::generate(DemoConfig {
         seed: 1,
         galaxies: 20_000,
-    })
+    }))
 }
 
-pub fn demo_renderer(ctx: &GpuContext, survey: &DemoSurvey, theme: Theme) -> SceneRenderer {
+pub fn demo_renderer(ctx: &GpuContext, survey: &Survey, theme: Theme) -> SceneRenderer {
     let mut r = SceneRenderer::new(ctx);
     r.set_theme(ctx, theme);
-    add_demo_layers(ctx, &mut r, survey, theme, &style_args()).unwrap();
+    add_survey_layers(ctx, &mut r, survey, theme, &style_args()).unwrap();
     r
 }
 

@@ -2,7 +2,7 @@
 //! to depth 14), a batch hasher for validation, and the map rasterizer layer.
 
 pub mod hasher;
-pub mod mask;
+pub mod map_layer;
 
 use crate::render::GpuContext;
 

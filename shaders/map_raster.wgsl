@@ -1,0 +1,86 @@
+// Rasterizes a HEALPix map: for each output pixel, inverse projection -> direction ->
+// rotation into the map's frame -> cell at the chosen depth -> value lookup (dense array
+// or binary search in sorted cells) -> stretch, colormap, alpha. Written to a texture
+// that a composite pass draws among the other layers.
+
+struct MapParams {
+    // Rows of the rotation from the view frame into the map's frame.
+    to_map0: vec4f,
+    to_map1: vec4f,
+    to_map2: vec4f,
+    nodata: vec4f,
+    vmin: f32,
+    vmax: f32,
+    stretch: u32,
+    colormap: u32,
+    opacity: f32,
+    depth: u32,
+    dense: u32,
+    count: u32,
+};
+
+@group(1) @binding(0) var<uniform> mp: MapParams;
+@group(1) @binding(1) var<storage, read> cells: array<cellidx>;
+@group(1) @binding(2) var<storage, read> values: array<vec2f>;
+@group(1) @binding(3) var colormaps: texture_2d<f32>;
+@group(1) @binding(4) var out_tex: texture_storage_2d<rgba8unorm, write>;
+
+// Index of `cell` among the level's cells, or -1.
+fn find_cell(cell: cellidx) -> i32 {
+    if (mp.dense != 0u) {
+        return select(-1, i32(cell), cell < cellidx(mp.count));
+    }
+    var lo = 0u;
+    var hi = mp.count;
+    while (lo < hi) {
+        let mid = (lo + hi) / 2u;
+        if (cells[mid] < cell) {
+            lo = mid + 1u;
+        } else {
+            hi = mid;
+        }
+    }
+    if (lo < mp.count && cells[lo] == cell) {
+        return i32(lo);
+    }
+    return -1;
+}
+
+fn stretch(t: f32) -> f32 {
+    switch mp.stretch {
+        case 1u: { return log(1.0 + 1000.0 * t) / log(1001.0); }
+        case 2u: { return sqrt(t); }
+        case 3u: { return asinh(10.0 * t) / asinh(10.0); }
+        default: { return t; }
+    }
+}
+
+@compute @workgroup_size(8, 8)
+fn raster(@builtin(global_invocation_id) gid: vec3u) {
+    let size = vec2u(view.sub_size);
+    if (gid.x >= size.x || gid.y >= size.y) {
+        return;
+    }
+    let px = vec2f(gid.xy) + 0.5 + view.sub_origin;
+    let d = unproject(canvas_to_plane(px));
+    var color = vec4f(0.0);
+    if (d.w > 0.0) {
+        let m = normalize(vec3f(dot(mp.to_map0.xyz, d.xyz), dot(mp.to_map1.xyz, d.xyz), dot(mp.to_map2.xyz, d.xyz)));
+        let i = find_cell(hpx_hash(real(m.x), real(m.y), real(m.z), mp.depth));
+        // (mean of the covered cells beneath, fraction of them covered); dense levels
+        // mark cells without data by a negative coverage.
+        var v = vec2f(0.0, -1.0);
+        if (i >= 0) {
+            v = values[i];
+        }
+        if (v.y >= 0.0) {
+            let t = stretch(clamp((v.x - mp.vmin) / max(mp.vmax - mp.vmin, 1e-30), 0.0, 1.0));
+            let rgb = textureLoad(colormaps, vec2i(i32(round(t * 255.0)), i32(mp.colormap)), 0).rgb;
+            let a = mp.opacity * clamp(v.y, 0.0, 1.0);
+            color = vec4f(rgb * a, a);
+        } else {
+            color = vec4f(mp.nodata.rgb * mp.nodata.a, mp.nodata.a);
+        }
+    }
+    textureStore(out_tex, gid.xy, color);
+}

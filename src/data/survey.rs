@@ -1,0 +1,77 @@
+//! What one figure shows: any of survey tiles, cluster catalogs per detection algorithm,
+//! galaxies and a HEALPix map, whether generated (the demo) or read from files.
+
+use glam::DVec3;
+
+use crate::data::demo::DemoSurvey;
+use crate::data::tiles::TilePart;
+use crate::data::{Catalog, HealpixMap, TileSet};
+use crate::sky::unit_vector;
+
+#[derive(Default)]
+pub struct Survey {
+    pub tiles: Option<TileSet>,
+    pub merged: Option<Catalog>,
+    pub pzwav: Option<Catalog>,
+    pub amico: Option<Catalog>,
+    pub galaxies: Option<Catalog>,
+    pub mask: Option<HealpixMap>,
+    /// Where the data came from, for figure metadata.
+    pub source: String,
+}
+
+impl From<DemoSurvey> for Survey {
+    fn from(d: DemoSurvey) -> Self {
+        Survey {
+            source: format!(
+                "demo survey, seed {}, {} galaxies",
+                d.config.seed, d.config.galaxies
+            ),
+            tiles: Some(d.tiles),
+            merged: Some(d.merged),
+            pzwav: Some(d.pzwav),
+            amico: Some(d.amico),
+            galaxies: Some(d.galaxies),
+            mask: Some(d.mask),
+        }
+    }
+}
+
+impl Survey {
+    /// Directions that outline the data, for framing a view: tile corners, clusters, and
+    /// a sample of galaxies and map cells.
+    pub fn outline_directions(&self) -> Vec<DVec3> {
+        let mut dirs: Vec<DVec3> = Vec::new();
+        if let Some(t) = &self.tiles {
+            dirs.extend(
+                t.rings(TilePart::Lev1)
+                    .flatten()
+                    .map(|&(ra, dec)| unit_vector(ra, dec)),
+            );
+        }
+        for cat in [&self.merged, &self.pzwav, &self.amico]
+            .into_iter()
+            .flatten()
+        {
+            dirs.extend(cat.directions());
+        }
+        if let Some(g) = &self.galaxies {
+            let step = (g.len() / 20_000).max(1);
+            dirs.extend(
+                (0..g.len())
+                    .step_by(step)
+                    .map(|i| unit_vector(g.ra(i), g.dec(i))),
+            );
+        }
+        if let Some(m) = &self.mask {
+            let step = (m.cells.len() / 20_000).max(1);
+            let layer = cdshealpix::nested::get(m.depth);
+            let to_icrs = m.frame.to_icrs();
+            dirs.extend(m.cells.iter().step_by(step).map(|&c| {
+                let (lon, lat) = layer.center(c);
+                to_icrs * unit_vector(lon.to_degrees(), lat.to_degrees())
+            }));
+        }
+        dirs
+    }
+}

@@ -1,0 +1,39 @@
+//! How a HEALPix map layer looks.
+
+use crate::view::{Colormap, Rgba};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Stretch {
+    #[default]
+    Linear,
+    /// log10(1 + 1000 t) / log10(1001), as in ds9.
+    Log,
+    Sqrt,
+    /// asinh(10 t) / asinh(10).
+    Asinh,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MapStyle {
+    pub colormap: Colormap,
+    /// Values mapped to the colormap's ends.
+    pub range: (f32, f32),
+    pub stretch: Stretch,
+    pub opacity: f32,
+    /// Colour of sky the map does not cover (alpha 0: transparent).
+    pub nodata: Rgba,
+    pub visible: bool,
+}
+
+impl MapStyle {
+    pub fn new(colormap: Colormap, range: (f32, f32)) -> Self {
+        MapStyle {
+            colormap,
+            range,
+            stretch: Stretch::Linear,
+            opacity: 1.0,
+            nodata: Rgba([0.0; 4]),
+            visible: true,
+        }
+    }
+}
