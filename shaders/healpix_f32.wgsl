@@ -4,7 +4,3 @@
 alias real = f32;
 alias cellidx = u32;
 const HPX_MAX_DEPTH: u32 = 14u;
-
-fn real_atan2(y: real, x: real) -> real {
-    return atan2(y, x);
-}

@@ -9,6 +9,8 @@ struct MapParams {
     to_map1: vec4f,
     to_map2: vec4f,
     nodata: vec4f,
+    // Cap holding every cell (map-frame centre, cos radius): outside it, no lookup.
+    cap: vec4f,
     vmin: f32,
     vmax: f32,
     stretch: u32,
@@ -66,7 +68,10 @@ fn raster(@builtin(global_invocation_id) gid: vec3u) {
     var color = vec4f(0.0);
     if (d.w > 0.0) {
         let m = normalize(vec3f(dot(mp.to_map0.xyz, d.xyz), dot(mp.to_map1.xyz, d.xyz), dot(mp.to_map2.xyz, d.xyz)));
-        let i = find_cell(hpx_hash(real(m.x), real(m.y), real(m.z), mp.depth));
+        var i = -1;
+        if (dot(m, mp.cap.xyz) >= mp.cap.w) {
+            i = find_cell(hpx_hash(real(m.x), real(m.y), real(m.z), mp.depth));
+        }
         // (mean of the covered cells beneath, fraction of them covered); dense levels
         // mark cells without data by a negative coverage.
         var v = vec2f(0.0, -1.0);

@@ -291,4 +291,8 @@ fn rasters_are_reused_until_the_view_changes() {
     let c = r.render_image(&ctx, &moved).unwrap();
     assert_eq!(r.map_rasterizations(id), Some(3));
     assert_ne!(c, b);
+    // Back to the first view and style: still cached (LRU), same pixels, no new raster.
+    r.set_map_style(id, MapStyle::new(Colormap::Viridis, (-2.0, 2.0)));
+    assert_eq!(r.render_image(&ctx, &view).unwrap(), a);
+    assert_eq!(r.map_rasterizations(id), Some(3));
 }

@@ -107,3 +107,48 @@ pub fn write_healpix_partial(map: &HealpixMap, path: &Path) -> Result<()> {
         Ok(())
     })
 }
+
+/// Writes a full-sky map the way healpy does (INDXSCHM = IMPLICIT, RING ordering, values
+/// in 1024-element vector rows); cells the map lacks are written as healpy's UNSEEN.
+pub fn write_healpix_full_ring(map: &HealpixMap, path: &Path) -> Result<()> {
+    let n = 12 * map.nside() * map.nside();
+    if !n.is_multiple_of(1024) {
+        return Err(Error::user(
+            "full-sky maps are written for nside >= 16 only",
+        ));
+    }
+    let layer = cdshealpix::nested::get(map.depth);
+    let mut values = vec![-1.6375e30f32; n as usize];
+    for (&c, &v) in map.cells.iter().zip(&map.values) {
+        values[layer.to_ring(c) as usize] = v;
+    }
+    write_atomically(path, |tmp| {
+        let err = |e: fitsio::errors::Error| Error::file(path, format!("FITS write failed: {e}"));
+        let mut f = FitsFile::create(tmp).open().map_err(err)?;
+        let desc = ColumnDescription::new(map.value_name.as_str())
+            .with_type(ColumnDataType::Float)
+            .that_repeats(1024)
+            .create()
+            .map_err(err)?;
+        let hdu = f.create_table("xtension", &[desc]).map_err(err)?;
+        hdu.write_col(&mut f, &map.value_name, &values)
+            .map_err(err)?;
+        for (key, value) in [
+            ("PIXTYPE", "HEALPIX"),
+            ("ORDERING", "RING"),
+            ("INDXSCHM", "IMPLICIT"),
+            ("OBJECT", "FULLSKY"),
+        ] {
+            hdu.write_key(&mut f, key, value).map_err(err)?;
+        }
+        let coordsys = if map.frame == crate::sky::Frame::Galactic {
+            "G"
+        } else {
+            "C"
+        };
+        hdu.write_key(&mut f, "COORDSYS", coordsys).map_err(err)?;
+        hdu.write_key(&mut f, "NSIDE", map.nside() as i64)
+            .map_err(err)?;
+        Ok(())
+    })
+}

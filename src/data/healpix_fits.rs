@@ -5,6 +5,8 @@
 
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::data::HealpixMap;
 use crate::data::fits_table::{FitsTable, HduSelect};
 use crate::error::{Error, Result};
@@ -107,7 +109,6 @@ pub fn read_healpix_map(path: &Path, column: Option<&str>) -> Result<HealpixMap>
     let mut cells: Vec<u64> = Vec::new();
     let mut values: Vec<f32> = Vec::new();
     let ring = cdshealpix::nested::get(depth);
-    let to_nested = |c: u64| if nested { c } else { ring.from_ring(c) };
     if explicit {
         let pix_name = pixel_col
             .ok_or_else(|| bad("INDXSCHM is EXPLICIT but there is no PIXEL column".into()))?;
@@ -119,7 +120,11 @@ pub fn read_healpix_map(path: &Path, column: Option<&str>) -> Result<HealpixMap>
                     continue;
                 }
                 if !is_missing(v) {
-                    cells.push(to_nested(p as u64));
+                    cells.push(if nested {
+                        p as u64
+                    } else {
+                        ring.from_ring(p as u64)
+                    });
                     values.push(v as f32);
                 }
             }
@@ -139,17 +144,31 @@ pub fn read_healpix_map(path: &Path, column: Option<&str>) -> Result<HealpixMap>
                 t.nrows, col.repeat
             )));
         }
-        let mut index = 0u64;
+        // Full-sky: read the values in file order, then build the NESTED array in parallel
+        // (each NESTED cell fetches its RING value), so no sort is needed.
+        let mut file_order: Vec<f32> = Vec::with_capacity(n_cells as usize);
         t.read_f64_blocks(&[&value_name], |cols| {
-            for &v in &cols[0] {
-                if !is_missing(v) {
-                    cells.push(to_nested(index));
-                    values.push(v as f32);
-                }
-                index += 1;
-            }
+            file_order.extend(
+                cols[0]
+                    .iter()
+                    .map(|&v| if is_missing(v) { f32::NAN } else { v as f32 }),
+            );
             Ok(())
         })?;
+        let dense: Vec<f32> = if nested {
+            file_order
+        } else {
+            (0..n_cells)
+                .into_par_iter()
+                .map(|c| file_order[ring.to_ring(c) as usize])
+                .collect()
+        };
+        for (c, &v) in dense.iter().enumerate() {
+            if !v.is_nan() {
+                cells.push(c as u64);
+                values.push(v);
+            }
+        }
     }
     // Sort by NESTED index (RING input, or unsorted explicit maps); a repeated cell keeps
     // its last value.

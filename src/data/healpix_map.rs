@@ -47,6 +47,54 @@ pub struct MapLevel {
     pub values: Vec<[f32; 2]>,
 }
 
+/// One pyramid step: parents of sorted `cells` with the coverage-weighted mean and the
+/// covered fraction. Runs on all cores, in chunks cut where the parent changes.
+fn coarsen(cells: &[u64], values: &[[f32; 2]]) -> (Vec<u64>, Vec<[f32; 2]>) {
+    use rayon::prelude::*;
+    let chunks = rayon::current_num_threads() * 4;
+    let mut bounds = vec![0];
+    for k in 1..chunks {
+        let mut i = cells.len() * k / chunks;
+        // Children of one parent are contiguous: move the cut to a parent change.
+        while i > 0 && i < cells.len() && cells[i] >> 2 == cells[i - 1] >> 2 {
+            i += 1;
+        }
+        if i > *bounds.last().unwrap() && i < cells.len() {
+            bounds.push(i);
+        }
+    }
+    bounds.push(cells.len());
+    let parts: Vec<(Vec<u64>, Vec<[f32; 2]>)> = bounds
+        .par_windows(2)
+        .map(|w| {
+            let (cells, values) = (&cells[w[0]..w[1]], &values[w[0]..w[1]]);
+            let mut out_c = Vec::with_capacity(cells.len() / 4 + 1);
+            let mut out_v: Vec<[f32; 2]> = Vec::with_capacity(cells.len() / 4 + 1);
+            let mut i = 0;
+            while i < cells.len() {
+                let parent = cells[i] >> 2;
+                let (mut sum, mut cov) = (0.0f64, 0.0f64);
+                while i < cells.len() && cells[i] >> 2 == parent {
+                    let [m, c] = values[i];
+                    sum += m as f64 * c as f64;
+                    cov += c as f64;
+                    i += 1;
+                }
+                out_c.push(parent);
+                out_v.push([(sum / cov) as f32, (cov / 4.0) as f32]);
+            }
+            (out_c, out_v)
+        })
+        .collect();
+    let mut out_c = Vec::with_capacity(cells.len() / 4 + 1);
+    let mut out_v = Vec::with_capacity(cells.len() / 4 + 1);
+    for (c, v) in parts {
+        out_c.extend(c);
+        out_v.extend(v);
+    }
+    (out_c, out_v)
+}
+
 impl HealpixMap {
     /// Levels from depth 0 to the map's own depth (index = depth), built once at load so
     /// zoomed-out views show means instead of aliasing.
@@ -58,30 +106,7 @@ impl HealpixMap {
         }];
         for depth in (0..self.depth).rev() {
             let child = levels.last().expect("at least the native level");
-            let mut cells = Vec::with_capacity(child.cells.len() / 4 + 1);
-            let mut values: Vec<[f32; 2]> = Vec::with_capacity(child.cells.len() / 4 + 1);
-            // Sorted NESTED cells: children of one parent are contiguous.
-            let mut acc: Option<(u64, f64, f64)> = None;
-            for (&c, &[mean, cov]) in child.cells.iter().zip(&child.values) {
-                let parent = c >> 2;
-                match &mut acc {
-                    Some((p, sum, covsum)) if *p == parent => {
-                        *sum += mean as f64 * cov as f64;
-                        *covsum += cov as f64;
-                    }
-                    _ => {
-                        if let Some((p, sum, covsum)) = acc.take() {
-                            cells.push(p);
-                            values.push([(sum / covsum) as f32, (covsum / 4.0) as f32]);
-                        }
-                        acc = Some((parent, mean as f64 * cov as f64, cov as f64));
-                    }
-                }
-            }
-            if let Some((p, sum, covsum)) = acc {
-                cells.push(p);
-                values.push([(sum / covsum) as f32, (covsum / 4.0) as f32]);
-            }
+            let (cells, values) = coarsen(&child.cells, &child.values);
             levels.push(MapLevel {
                 depth,
                 cells,
@@ -112,6 +137,38 @@ impl HealpixMap {
             Some((lo, hi)) if lo == hi => (lo - 0.5, hi + 0.5),
             Some(r) => r,
         }
+    }
+}
+
+impl HealpixMap {
+    /// A cap (unit-vector centre in the map's frame, cosine of its radius) holding every
+    /// cell of the map, or `None` when it would cover more than a hemisphere.
+    pub fn bounding_cap(&self) -> Option<(glam::DVec3, f64)> {
+        let coarse_depth = self.depth.min(6);
+        let shift = 2 * (self.depth - coarse_depth) as u32;
+        let mut coarse: Vec<u64> = self.cells.iter().map(|&c| c >> shift).collect();
+        coarse.dedup();
+        let layer = cdshealpix::nested::get(coarse_depth);
+        let centres: Vec<glam::DVec3> = coarse
+            .iter()
+            .map(|&c| {
+                let (l, b) = layer.center(c);
+                crate::sky::unit_vector(l.to_degrees(), b.to_degrees())
+            })
+            .collect();
+        let sum: glam::DVec3 = centres.iter().copied().sum();
+        if sum.length() < 1e-9 {
+            return None;
+        }
+        let centre = sum.normalize();
+        // Farthest cell centre plus a cell's half-diagonal (depth-6 cells are < 1.3°).
+        let far = centres
+            .iter()
+            .map(|c| c.dot(centre))
+            .fold(1.0f64, f64::min)
+            .acos();
+        let radius = far + (1.3f64 / 2f64.powi(coarse_depth as i32 - 6)).to_radians();
+        (radius < std::f64::consts::FRAC_PI_2).then(|| (centre, radius.cos()))
     }
 }
 

@@ -145,7 +145,7 @@ impl SceneRenderer {
     }
 
     /// Draws `view`'s sub-rectangle into `target` (which must be that size) and submits.
-    pub fn draw(&self, ctx: &GpuContext, view: &View, target: &wgpu::TextureView) {
+    pub fn draw(&self, ctx: &GpuContext, view: &View, target: &wgpu::TextureView) -> Result<()> {
         ctx.queue.write_buffer(
             &self.view_buffer,
             0,
@@ -156,7 +156,7 @@ impl SceneRenderer {
         for (_, layer) in &self.layers {
             if let Layer::Map(m) = layer {
                 self.maps
-                    .encode_raster(ctx, m, view, &self.view_bind_group, &mut enc);
+                    .encode_raster(ctx, m, view, &self.view_bind_group, &mut enc)?;
             }
         }
         {
@@ -184,12 +184,13 @@ impl SceneRenderer {
             }
         }
         ctx.queue.submit([enc.finish()]);
+        Ok(())
     }
 
     /// Renders the view's sub-rectangle into a new image.
     pub fn render_image(&self, ctx: &GpuContext, view: &View) -> Result<Image> {
         let target = OffscreenTarget::new(ctx, view.sub.width, view.sub.height)?;
-        self.draw(ctx, view, &target.view);
+        self.draw(ctx, view, &target.view)?;
         target.read(ctx)
     }
 

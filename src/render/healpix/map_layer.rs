@@ -3,11 +3,13 @@
 //! compute pass into a texture, then composited in layer order.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use bytemuck::{Pod, Zeroable};
 
 use super::HealpixPrecision;
 use crate::data::HealpixMap;
+use crate::data::healpix_map::MapLevel;
 use crate::error::{Error, Result};
 use crate::render::pipeline::{PREMULTIPLIED, layer_pipeline, uniform_entry};
 use crate::render::uniforms::ViewUniform;
@@ -26,11 +28,16 @@ pub fn depth_for_view(view: &View, map_depth: u8) -> u8 {
     (want.max(0.0) as u8).min(map_depth)
 }
 
+/// GPU memory the rasters of one map layer may keep for reuse (the newest is always kept).
+const RASTER_CACHE_BYTES: u64 = 64 << 20;
+
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable, PartialEq)]
 struct MapParams {
     to_map: [[f32; 4]; 3],
     nodata: [f32; 4],
+    /// Map-frame cap holding all cells (xyz, cos radius); pixels outside skip the lookup.
+    cap: [f32; 4],
     vmin: f32,
     vmax: f32,
     stretch: u32,
@@ -49,7 +56,7 @@ struct GpuLevel {
     values: wgpu::Buffer,
 }
 
-/// The raster of the last frame: reused while view, style and level are unchanged.
+/// A rasterized view of the layer, reused while view, style and level are unchanged.
 struct Raster {
     key: Vec<u8>,
     size: (u32, u32),
@@ -58,11 +65,16 @@ struct Raster {
 }
 
 pub struct MapLayer {
+    name: String,
     frame: Frame,
-    levels: Vec<GpuLevel>,
+    cap: [f32; 4],
+    /// All levels on the CPU; a level reaches the GPU the first time a view needs it.
+    pyramid: Vec<MapLevel>,
+    levels: RefCell<Vec<Option<Rc<GpuLevel>>>>,
     params: wgpu::Buffer,
     pub style: MapStyle,
-    raster: RefCell<Option<Raster>>,
+    /// Recent rasters, least recently used first; the last one is drawn.
+    rasters: RefCell<Vec<Raster>>,
     /// How many times the compute pass ran (tests check the cache).
     rasterizations: std::cell::Cell<u64>,
 }
@@ -203,52 +215,73 @@ impl MapRenderer {
                 self.precision.max_depth()
             )));
         }
+        let pyramid = map.pyramid();
+        let levels = (0..pyramid.len()).map(|_| None).collect();
+        // Slightly widened so f32 rounding never clips a covered pixel.
+        let cap = match map.bounding_cap() {
+            Some((c, cos_r)) => [c.x as f32, c.y as f32, c.z as f32, (cos_r - 1e-4) as f32],
+            None => [0.0, 0.0, 1.0, -2.0],
+        };
+        Ok(MapLayer {
+            name: name.to_string(),
+            frame: map.frame,
+            cap,
+            pyramid,
+            levels: RefCell::new(levels),
+            params: ctx.uniform_buffer(name, size_of::<MapParams>() as u64),
+            style,
+            rasters: RefCell::new(Vec::new()),
+            rasterizations: std::cell::Cell::new(0),
+        })
+    }
+
+    /// The GPU copy of pyramid level `depth`, uploaded on first use: mostly covered levels
+    /// become dense arrays indexed by cell (no search), others sorted cells + values.
+    fn gpu_level(&self, ctx: &GpuContext, layer: &MapLayer, depth: usize) -> Result<Rc<GpuLevel>> {
+        if let Some(l) = &layer.levels.borrow()[depth] {
+            return Ok(l.clone());
+        }
+        let level = &layer.pyramid[depth];
         let max_binding = ctx.limits().max_storage_buffer_binding_size;
-        let mut levels = Vec::new();
-        for level in map.pyramid() {
-            let full = 12u64 << (2 * level.depth as u64);
-            // Mostly covered levels become dense arrays indexed by cell (no search).
-            let dense = (level.cells.len() as u64) * 2 > full && full * 8 <= max_binding;
-            let values: Vec<[f32; 2]> = if dense {
-                let mut v = vec![[0.0, -1.0]; full as usize];
-                for (&c, &val) in level.cells.iter().zip(&level.values) {
-                    v[c as usize] = val;
-                }
-                v
-            } else {
-                level.values.clone()
-            };
-            let cell_bytes = self.precision.encode_cells(&level.cells);
-            if !dense && cell_bytes.len() as u64 > max_binding {
+        let full = 12u64 << (2 * level.depth as u64);
+        let dense = (level.cells.len() as u64) * 2 > full && full * 8 <= max_binding;
+        let values: Vec<[f32; 2]> = if dense {
+            let mut v = vec![[0.0, -1.0]; full as usize];
+            for (&c, &val) in level.cells.iter().zip(&level.values) {
+                v[c as usize] = val;
+            }
+            v
+        } else {
+            level.values.clone()
+        };
+        let cells = if dense {
+            None
+        } else {
+            let bytes = self.precision.encode_cells(&level.cells);
+            if bytes.len() as u64 > max_binding {
                 return Err(Error::gpu(format!(
-                    "{name}: depth-{} level has {} cells, more than one GPU binding holds ({} MiB)",
+                    "{}: depth-{} level has {} cells, more than one GPU binding holds ({} MiB)",
+                    layer.name,
                     level.depth,
                     level.cells.len(),
                     max_binding >> 20
                 )));
             }
-            levels.push(GpuLevel {
-                depth: level.depth,
-                dense,
-                count: values.len() as u32,
-                cells: (!dense)
-                    .then(|| ctx.upload_data(name, &cell_bytes, wgpu::BufferUsages::STORAGE))
-                    .transpose()?,
-                values: ctx.upload_data(
-                    name,
-                    bytemuck::cast_slice(&values),
-                    wgpu::BufferUsages::STORAGE,
-                )?,
-            });
-        }
-        Ok(MapLayer {
-            frame: map.frame,
-            levels,
-            params: ctx.uniform_buffer(name, size_of::<MapParams>() as u64),
-            style,
-            raster: RefCell::new(None),
-            rasterizations: std::cell::Cell::new(0),
-        })
+            Some(ctx.upload_data(&layer.name, &bytes, wgpu::BufferUsages::STORAGE)?)
+        };
+        let gpu = Rc::new(GpuLevel {
+            depth: level.depth,
+            dense,
+            count: values.len() as u32,
+            cells,
+            values: ctx.upload_data(
+                &layer.name,
+                bytemuck::cast_slice(&values),
+                wgpu::BufferUsages::STORAGE,
+            )?,
+        });
+        layer.levels.borrow_mut()[depth] = Some(gpu.clone());
+        Ok(gpu)
     }
 
     /// Rasterizes the layer for `view` unless the last raster still holds.
@@ -259,12 +292,12 @@ impl MapRenderer {
         view: &View,
         view_bind_group: &wgpu::BindGroup,
         enc: &mut wgpu::CommandEncoder,
-    ) {
+    ) -> Result<()> {
         if !layer.style.visible {
-            return;
+            return Ok(());
         }
-        let map_depth = layer.levels.last().map_or(0, |l| l.depth);
-        let level = &layer.levels[depth_for_view(view, map_depth) as usize];
+        let map_depth = layer.pyramid.last().map_or(0, |l| l.depth);
+        let level = self.gpu_level(ctx, layer, depth_for_view(view, map_depth) as usize)?;
         let to_map = layer.frame.from_icrs() * view.rotation().transpose();
         let row = |i: usize| {
             let r = to_map.row(i);
@@ -274,6 +307,7 @@ impl MapRenderer {
         let params = MapParams {
             to_map: [row(0), row(1), row(2)],
             nodata: s.nodata.0,
+            cap: layer.cap,
             vmin: s.range.0,
             vmax: s.range.1,
             stretch: s.stretch as u32,
@@ -286,16 +320,27 @@ impl MapRenderer {
         let size = (view.sub.width, view.sub.height);
         let mut key = bytemuck::bytes_of(&params).to_vec();
         key.extend_from_slice(bytemuck::bytes_of(&ViewUniform::new(view)));
-        let mut raster = layer.raster.borrow_mut();
-        if raster
-            .as_ref()
-            .is_some_and(|r| r.key == key && r.size == size)
-        {
-            return;
+        let mut rasters = layer.rasters.borrow_mut();
+        if let Some(i) = rasters.iter().position(|r| r.key == key && r.size == size) {
+            let hit = rasters.remove(i);
+            rasters.push(hit);
+            return Ok(());
         }
         ctx.queue
             .write_buffer(&layer.params, 0, bytemuck::bytes_of(&params));
-        if raster.as_ref().is_none_or(|r| r.size != size) {
+        // Evict least recently used rasters beyond the budget, recycling one of this size.
+        let bytes = |r: &Raster| r.size.0 as u64 * r.size.1 as u64 * 4;
+        let mut recycled = None;
+        while !rasters.is_empty()
+            && rasters.iter().map(bytes).sum::<u64>() + size.0 as u64 * size.1 as u64 * 4
+                > RASTER_CACHE_BYTES
+        {
+            let old = rasters.remove(0);
+            if old.size == size && recycled.is_none() {
+                recycled = Some(old);
+            }
+        }
+        let fresh = recycled.unwrap_or_else(|| {
             let texture = ctx.device.create_texture(&wgpu::TextureDescriptor {
                 label: Some("map raster"),
                 size: wgpu::Extent3d {
@@ -320,14 +365,15 @@ impl MapRenderer {
                     ),
                 }],
             });
-            *raster = Some(Raster {
+            Raster {
                 key: Vec::new(),
                 size,
                 texture,
                 composite,
-            });
-        }
-        let r = raster.as_mut().expect("raster target just made");
+            }
+        });
+        rasters.push(fresh);
+        let r = rasters.last_mut().expect("raster just pushed");
         let storage_view = r.texture.create_view(&Default::default());
         let bind = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("map raster"),
@@ -368,13 +414,14 @@ impl MapRenderer {
         }
         r.key = key;
         layer.rasterizations.set(layer.rasterizations.get() + 1);
+        Ok(())
     }
 
     pub fn draw(&self, layer: &MapLayer, pass: &mut wgpu::RenderPass<'_>) {
         if !layer.style.visible {
             return;
         }
-        if let Some(r) = layer.raster.borrow().as_ref() {
+        if let Some(r) = layer.rasters.borrow().last() {
             pass.set_pipeline(&self.composite_pipeline);
             pass.set_bind_group(1, &r.composite, &[]);
             pass.draw(0..3, 0..1);
