@@ -58,15 +58,6 @@ fn real_atan2(y: real, x: real) -> real {
     return select(a, -a, y < 0.0);
 }
 
-// Spreads the low bits of v onto the even bits of the result (Morton interleave).
-fn hpx_spread_bits(v: u32) -> cellidx {
-    var r: cellidx = cellidx(0u);
-    for (var i = 0u; i < 29u; i++) {
-        r = r | (cellidx((v >> i) & 1u) << (2u * i));
-    }
-    return r;
-}
-
 // NESTED index at `depth` of the direction (x, y, z), a unit vector in the map's frame.
 fn hpx_hash(x: real, y: real, z: real, depth: u32) -> cellidx {
     let nside_i = 1u << depth;

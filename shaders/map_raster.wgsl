@@ -19,6 +19,11 @@ struct MapParams {
     depth: u32,
     dense: u32,
     count: u32,
+    // Sparse levels: cells are grouped by (cell >> dir_shift) in `directory` (0: none).
+    dir_shift: u32,
+    _pad0: u32,
+    _pad1: u32,
+    _pad2: u32,
 };
 
 @group(1) @binding(0) var<uniform> mp: MapParams;
@@ -26,6 +31,7 @@ struct MapParams {
 @group(1) @binding(2) var<storage, read> values: array<vec2f>;
 @group(1) @binding(3) var colormaps: texture_2d<f32>;
 @group(1) @binding(4) var out_tex: texture_storage_2d<rgba8unorm, write>;
+@group(1) @binding(5) var<storage, read> directory: array<u32>;
 
 // Index of `cell` among the level's cells, or -1.
 fn find_cell(cell: cellidx) -> i32 {
@@ -34,6 +40,12 @@ fn find_cell(cell: cellidx) -> i32 {
     }
     var lo = 0u;
     var hi = mp.count;
+    if (mp.dir_shift != 0u) {
+        let group = u32(cell >> mp.dir_shift);
+        lo = directory[group];
+        hi = directory[group + 1u];
+    }
+    let end = hi;
     while (lo < hi) {
         let mid = (lo + hi) / 2u;
         if (cells[mid] < cell) {
@@ -42,7 +54,7 @@ fn find_cell(cell: cellidx) -> i32 {
             hi = mid;
         }
     }
-    if (lo < mp.count && cells[lo] == cell) {
+    if (lo < end && cells[lo] == cell) {
         return i32(lo);
     }
     return -1;

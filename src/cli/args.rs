@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::render::BackendChoice;
 use crate::sky::{Frame, Projection};
-use crate::view::{Colormap, Stretch, Theme};
+use crate::view::{Colormap, Rgba, Stretch, Theme};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -103,6 +103,9 @@ pub struct StyleArgs {
     /// Opacity of the mask (default: 0.45 under catalogs, 1 alone).
     #[arg(long)]
     pub mask_opacity: Option<f32>,
+    /// Colour of sky the mask does not cover (#rrggbb[aa] or a name; default: transparent).
+    #[arg(long, value_parser = parse_color)]
+    pub mask_nodata: Option<Rgba>,
     /// Stretch of the mask's values.
     #[arg(long, value_enum, default_value_t = Stretch::Linear)]
     pub mask_stretch: Stretch,
@@ -205,6 +208,12 @@ pub fn parse_center(s: &str) -> Result<(f64, f64), String> {
             "expected LON,LAT in degrees (e.g. 150.1,2.2), got '{s}'"
         )),
     }
+}
+
+fn parse_color(s: &str) -> Result<Rgba, String> {
+    Rgba::parse(s).ok_or_else(|| {
+        format!("expected a colour as #rrggbb, #rrggbbaa or a name (white, gray, ...), got '{s}'")
+    })
 }
 
 fn parse_range(s: &str) -> Result<(f32, f32), String> {

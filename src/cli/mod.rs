@@ -60,6 +60,7 @@ pub mod defaults {
             mask_colormap: Colormap::Cividis,
             mask_range: None,
             mask_opacity: None,
+            mask_nodata: None,
             mask_stretch: crate::view::Stretch::Linear,
         }
     }

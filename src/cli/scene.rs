@@ -117,6 +117,9 @@ pub fn mask_style(style: &StyleArgs, map: &HealpixMap, opacity: f32) -> MapStyle
     let mut s = MapStyle::new(style.mask_colormap, range);
     s.stretch = style.mask_stretch;
     s.opacity = opacity;
+    if let Some(c) = style.mask_nodata {
+        s.nodata = c;
+    }
     s
 }
 

@@ -46,6 +46,9 @@ struct MapParams {
     depth: u32,
     dense: u32,
     count: u32,
+    /// Cells are grouped by `cell >> dir_shift` in the directory (0: no directory).
+    dir_shift: u32,
+    _pad: [u32; 3],
 }
 
 struct GpuLevel {
@@ -54,6 +57,34 @@ struct GpuLevel {
     count: u32,
     cells: Option<wgpu::Buffer>,
     values: wgpu::Buffer,
+    /// For sparse levels: where each coarser cell's children start among `cells`, so a
+    /// lookup searches a few hundred cells instead of millions.
+    directory: Option<(wgpu::Buffer, u32)>,
+}
+
+/// Depth difference between a sparse level and its search directory (4^4 = 256 cells a
+/// directory entry at most), and the deepest directory (12 × 4^8 entries, 3 MiB).
+const DIRECTORY_STEP: u8 = 4;
+const DIRECTORY_MAX_DEPTH: u8 = 8;
+
+/// Offsets into sorted `cells` where each directory cell's children start (plus the end).
+fn build_directory(cells: &[u64], depth: u8) -> Option<(Vec<u32>, u32)> {
+    if depth < DIRECTORY_STEP || cells.len() < 4096 {
+        return None;
+    }
+    let dir_depth = (depth - DIRECTORY_STEP).min(DIRECTORY_MAX_DEPTH);
+    let shift = 2 * (depth - dir_depth) as u32;
+    let n = 12usize << (2 * dir_depth as usize);
+    let mut dir = Vec::with_capacity(n + 1);
+    let mut i = 0usize;
+    for p in 0..n as u64 {
+        while i < cells.len() && cells[i] >> shift < p {
+            i += 1;
+        }
+        dir.push(i as u32);
+    }
+    dir.push(cells.len() as u32);
+    Some((dir, shift))
 }
 
 /// A rasterized view of the layer, reused while view, style and level are unchanged.
@@ -137,6 +168,7 @@ impl MapRenderer {
                         },
                         count: None,
                     },
+                    storage_entry(5),
                 ],
             });
         let source = crate::render::shader_source(&format!(
@@ -269,9 +301,24 @@ impl MapRenderer {
             }
             Some(ctx.upload_data(&layer.name, &bytes, wgpu::BufferUsages::STORAGE)?)
         };
+        let directory = if dense {
+            None
+        } else {
+            build_directory(&level.cells, level.depth)
+                .map(|(dir, shift)| {
+                    ctx.upload_data(
+                        &layer.name,
+                        bytemuck::cast_slice(&dir),
+                        wgpu::BufferUsages::STORAGE,
+                    )
+                    .map(|b| (b, shift))
+                })
+                .transpose()?
+        };
         let gpu = Rc::new(GpuLevel {
             depth: level.depth,
             dense,
+            directory,
             count: values.len() as u32,
             cells,
             values: ctx.upload_data(
@@ -316,6 +363,8 @@ impl MapRenderer {
             depth: level.depth as u32,
             dense: level.dense as u32,
             count: level.count,
+            dir_shift: level.directory.as_ref().map_or(0, |d| d.1),
+            _pad: [0; 3],
         };
         let size = (view.sub.width, view.sub.height);
         let mut key = bytemuck::bytes_of(&params).to_vec();
@@ -402,6 +451,14 @@ impl MapRenderer {
                 wgpu::BindGroupEntry {
                     binding: 4,
                     resource: wgpu::BindingResource::TextureView(&storage_view),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 5,
+                    resource: level
+                        .directory
+                        .as_ref()
+                        .map_or(&self.no_cells, |d| &d.0)
+                        .as_entire_binding(),
                 },
             ],
         });
