@@ -27,9 +27,9 @@ pub enum Command {
     /// Print the GPU adapter, backend and limits.
     Info,
     /// Render a figure to a PNG file.
-    Render(RenderArgs),
+    Render(Box<RenderArgs>),
     /// The built-in demo survey: render it to demo.png, or write it as FITS/JSON files.
-    Demo(DemoArgs),
+    Demo(Box<DemoArgs>),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -126,6 +126,71 @@ pub enum ColorRole {
     None,
 }
 
+/// Which columns play which role, and which rows to load.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ColumnArgs {
+    /// Right-ascension column of the cluster catalogs (default: recognised by name).
+    #[arg(long)]
+    pub ra: Option<String>,
+    /// Declination column of the cluster catalogs.
+    #[arg(long)]
+    pub dec: Option<String>,
+    /// Redshift column of the cluster catalogs.
+    #[arg(long)]
+    pub z: Option<String>,
+    /// Signal-to-noise column of the cluster catalogs.
+    #[arg(long)]
+    pub snr: Option<String>,
+    /// Identifier column of the cluster catalogs.
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Right-ascension column of the galaxy catalogs.
+    #[arg(long)]
+    pub galaxy_ra: Option<String>,
+    /// Declination column of the galaxy catalogs.
+    #[arg(long)]
+    pub galaxy_dec: Option<String>,
+    /// Redshift column of the galaxy catalogs.
+    #[arg(long)]
+    pub galaxy_z: Option<String>,
+    /// Table HDU of the catalogs: a number (1 = first extension) or an EXTNAME.
+    #[arg(long)]
+    pub hdu: Option<String>,
+    /// Load only objects within a cone: RA,DEC,RADIUS in degrees.
+    #[arg(long, value_parser = parse_cone, allow_hyphen_values = true)]
+    pub cone: Option<(f64, f64, f64)>,
+    /// Load only objects in a box: RAMIN,RAMAX,DECMIN,DECMAX in degrees (RAMIN > RAMAX
+    /// wraps through RA 0).
+    #[arg(long = "box", value_parser = parse_box, allow_hyphen_values = true)]
+    pub sky_box: Option<(f64, f64, f64, f64)>,
+}
+
+fn parse_numbers<const N: usize>(s: &str, what: &str) -> Result<[f64; N], String> {
+    let nums: Option<Vec<f64>> = s.split(',').map(|p| p.trim().parse().ok()).collect();
+    match nums {
+        Some(v) if v.len() == N && v.iter().all(|x| x.is_finite()) => {
+            Ok(v.try_into().expect("length checked"))
+        }
+        _ => Err(format!("expected {what}, got '{s}'")),
+    }
+}
+
+fn parse_cone(s: &str) -> Result<(f64, f64, f64), String> {
+    let [ra, dec, r] = parse_numbers::<3>(s, "RA,DEC,RADIUS in degrees")?;
+    if dec.abs() > 90.0 || r <= 0.0 || r > 180.0 {
+        return Err(format!("cone {s}: need |DEC| <= 90 and 0 < RADIUS <= 180"));
+    }
+    Ok((ra, dec, r))
+}
+
+fn parse_box(s: &str) -> Result<(f64, f64, f64, f64), String> {
+    let [a0, a1, d0, d1] = parse_numbers::<4>(s, "RAMIN,RAMAX,DECMIN,DECMAX in degrees")?;
+    if d0 >= d1 || d0 < -90.0 || d1 > 90.0 {
+        return Err(format!("box {s}: need -90 <= DECMIN < DECMAX <= 90"));
+    }
+    Ok((a0.rem_euclid(360.0), a1.rem_euclid(360.0), d0, d1))
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct RenderArgs {
     /// Render the built-in demo survey.
@@ -149,9 +214,11 @@ pub struct RenderArgs {
     /// The map's value column (default: the first that is not the pixel index).
     #[arg(long)]
     pub mask_column: Option<String>,
-    /// Galaxy catalogs (FITS files or globs).
+    /// Galaxy catalogs: FITS files, glob patterns ('catred/*.fits') or folders.
     #[arg(long = "galaxies", num_args = 1..)]
     pub galaxy_files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub columns: ColumnArgs,
     #[command(flatten)]
     pub view: ViewArgs,
     #[command(flatten)]

@@ -3,6 +3,7 @@
 pub mod args;
 mod demo;
 mod info;
+mod load;
 mod render;
 pub mod scene;
 

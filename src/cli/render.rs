@@ -4,25 +4,23 @@ use std::path::Path;
 use std::time::Instant;
 
 use crate::cli::args::{RenderArgs, StyleArgs, ViewArgs};
+use crate::cli::load::load_files;
 use crate::cli::scene::add_survey_layers;
+use crate::data::Survey;
 use crate::data::demo::{DemoConfig, DemoSurvey};
-use crate::data::healpix_fits::read_healpix_map;
-use crate::data::{Survey, TileSet};
 use crate::error::{Error, Result};
 use crate::render::{BackendChoice, GpuContext, SceneRenderer};
 use crate::view::View;
 use crate::view::fit::frame_directions;
 
 pub fn run(backend: BackendChoice, a: &RenderArgs) -> Result<()> {
-    if !a.clusters.is_empty() || !a.galaxy_files.is_empty() {
+    let has_files = !a.clusters.is_empty()
+        || !a.galaxy_files.is_empty()
+        || a.tiles.is_some()
+        || a.mask.is_some();
+    if !a.demo && !has_files {
         return Err(Error::user(
-            "reading --clusters and --galaxies catalogs is not implemented yet (issue 3); \
-             --demo, --tiles and --mask work",
-        ));
-    }
-    if !a.demo && a.tiles.is_none() && a.mask.is_none() {
-        return Err(Error::user(
-            "nothing to render: give --demo, --tiles FILE or --mask FILE",
+            "nothing to render: give --demo, or files with --clusters, --galaxies, --tiles, --mask",
         ));
     }
     check_output_path(&a.output)?;
@@ -36,25 +34,7 @@ pub fn run(backend: BackendChoice, a: &RenderArgs) -> Result<()> {
         Survey::default()
     };
     let mut sources = vec![survey.source.clone()];
-    if let Some(path) = &a.tiles {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::file(path, format!("cannot read: {e}")))?;
-        survey.tiles = Some(TileSet::from_json(&text, path)?);
-        sources.push(path.display().to_string());
-    }
-    if let Some(path) = &a.mask {
-        let map = read_healpix_map(path, a.mask_column.as_deref())?;
-        eprintln!(
-            "{}: {} cells at nside {} ({:?}, column {})",
-            path.display(),
-            map.cells.len(),
-            map.nside(),
-            map.frame,
-            map.value_name
-        );
-        survey.mask = Some(map);
-        sources.push(path.display().to_string());
-    }
+    sources.extend(load_files(a, &mut survey)?);
     survey.source = sources
         .into_iter()
         .filter(|s| !s.is_empty())

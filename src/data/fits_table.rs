@@ -264,6 +264,25 @@ impl FitsTable {
         names: &[&str],
         mut sink: impl FnMut(&[Vec<f64>]) -> Result<()>,
     ) -> Result<()> {
+        let mut as_f64: Vec<Vec<f64>> = Vec::new();
+        self.read_blocks(names, false, |cols| {
+            as_f64.clear();
+            as_f64.extend(cols.iter().map(|c| match c {
+                BlockValues::F64(v) => v.clone(),
+                BlockValues::I64(v) => v.iter().map(|&x| x as f64).collect(),
+            }));
+            sink(&as_f64)
+        })
+    }
+
+    /// Like [`FitsTable::read_f64_blocks`], but with `keep_integers` unscaled integer
+    /// columns come as exact i64 (IDs above 2^53 survive), TNULL as `i64::MIN`.
+    pub fn read_blocks(
+        &mut self,
+        names: &[&str],
+        keep_integers: bool,
+        mut sink: impl FnMut(&[BlockValues]) -> Result<()>,
+    ) -> Result<()> {
         let cols: Vec<TableColumn> = names
             .iter()
             .map(|n| {
@@ -297,9 +316,25 @@ impl FitsTable {
         let rows_per_block = (4 << 20) / self.row_bytes.max(1);
         let rows_per_block = rows_per_block.max(1) as u64;
         let mut raw = vec![0u8; (rows_per_block as usize) * self.row_bytes];
-        let mut out: Vec<Vec<f64>> = cols
+        let integer = |c: &TableColumn| {
+            keep_integers
+                && matches!(
+                    c.kind,
+                    ColumnKind::U8 | ColumnKind::I16 | ColumnKind::I32 | ColumnKind::I64
+                )
+                && c.scale == 1.0
+                && c.zero == 0.0
+        };
+        let mut out: Vec<BlockValues> = cols
             .iter()
-            .map(|c| Vec::with_capacity(rows_per_block as usize * c.repeat))
+            .map(|c| {
+                let cap = rows_per_block as usize * c.repeat;
+                if integer(c) {
+                    BlockValues::I64(Vec::with_capacity(cap))
+                } else {
+                    BlockValues::F64(Vec::with_capacity(cap))
+                }
+            })
             .collect();
         let mut row = 0u64;
         while row < self.nrows {
@@ -329,13 +364,45 @@ impl FitsTable {
                 ));
             }
             for (c, o) in cols.iter().zip(out.iter_mut()) {
-                o.clear();
-                decode_column(c, &raw[..bytes], self.row_bytes, o);
+                match o {
+                    BlockValues::F64(v) => {
+                        v.clear();
+                        decode_column(c, &raw[..bytes], self.row_bytes, v);
+                    }
+                    BlockValues::I64(v) => {
+                        v.clear();
+                        decode_integer_column(c, &raw[..bytes], self.row_bytes, v);
+                    }
+                }
             }
             sink(&out)?;
             row += n;
         }
         Ok(())
+    }
+}
+
+/// One block of one column: floats (and scaled integers) or exact integers.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BlockValues {
+    F64(Vec<f64>),
+    I64(Vec<i64>),
+}
+
+/// Appends the integers of column `c` (B, I, J or K, unscaled) from `rows`; TNULL becomes
+/// `i64::MIN`.
+fn decode_integer_column(c: &TableColumn, rows: &[u8], row_bytes: usize, out: &mut Vec<i64>) {
+    let w = c.kind.width();
+    for row in rows.chunks_exact(row_bytes) {
+        for e in row[c.offset..c.offset + w * c.repeat].chunks_exact(w) {
+            let x = match c.kind {
+                ColumnKind::U8 => e[0] as i64,
+                ColumnKind::I16 => i16::from_be_bytes([e[0], e[1]]) as i64,
+                ColumnKind::I32 => i32::from_be_bytes(e.try_into().unwrap()) as i64,
+                _ => i64::from_be_bytes(e.try_into().unwrap()),
+            };
+            out.push(if Some(x) == c.null { i64::MIN } else { x });
+        }
     }
 }
 

@@ -2,14 +2,18 @@
 //! demo survey, and writers for the formats users bring (FITS tables, JSON tiles).
 
 pub mod catalog;
+pub mod catalog_fits;
 pub mod demo;
 pub mod fits_table;
 pub mod fits_write;
 pub mod healpix_fits;
 pub mod healpix_map;
+pub mod inputs;
 pub mod rng;
+pub mod roles;
 pub mod survey;
 pub mod tiles;
+pub mod tiles_fits;
 
 pub use catalog::{Catalog, Column, ColumnData};
 pub use healpix_map::HealpixMap;

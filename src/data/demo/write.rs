@@ -1,7 +1,7 @@
 //! `clusterviz demo --write DIR`: the demo survey as the files users bring.
 //!
 //! DIR/clusters_merged.fits, clusters_pzwav.fits, clusters_amico.fits (BINTABLE
-//! "CLUSTERS"), DIR/tiles.json, DIR/mask.fits (partial HEALPix map), and the galaxies
+//! "CLUSTERS"), DIR/tiles.json and tiles.fits, DIR/mask.fits (partial HEALPix map), and the galaxies
 //! split by tile CORE as DIR/catred/tile_<ID>.fits (BINTABLE "CATRED").
 
 use std::path::Path;
@@ -30,6 +30,9 @@ pub fn write_survey(s: &DemoSurvey, dir: &Path) -> Result<Vec<std::path::PathBuf
     let tiles_path = dir.join("tiles.json");
     s.tiles.write_json(&tiles_path)?;
     written.push(tiles_path);
+    let tiles_fits = dir.join("tiles.fits");
+    crate::data::tiles_fits::write_tiles_fits(&s.tiles, &tiles_fits)?;
+    written.push(tiles_fits);
     let mask_path = dir.join("mask.fits");
     write_healpix_partial(&s.mask, &mask_path)?;
     written.push(mask_path);

@@ -1,0 +1,136 @@
+//! Turning the command line's input files into a [`Survey`].
+
+use crate::cli::args::{ColumnArgs, RenderArgs};
+use crate::data::catalog_fits::{LoadOptions, LoadReport, Pushdown, read_catalog};
+use crate::data::fits_table::HduSelect;
+use crate::data::healpix_fits::read_healpix_map;
+use crate::data::inputs::{algorithm_of, expand_paths, read_stacked};
+use crate::data::roles::RoleNames;
+use crate::data::tiles_fits::read_tiles;
+use crate::data::{Catalog, Survey};
+use crate::error::{Error, Result};
+
+fn hdu_select(c: &ColumnArgs) -> Option<HduSelect> {
+    c.hdu.as_ref().map(|h| match h.parse::<usize>() {
+        Ok(i) => HduSelect::Index(i),
+        Err(_) => HduSelect::Name(h.clone()),
+    })
+}
+
+fn report(what: &str, r: &LoadReport) {
+    let mut msg = format!("{what}: {} of {} rows", r.kept, r.rows_in_file);
+    if r.filtered_out > 0 {
+        msg += &format!(", {} left out by the filters", r.filtered_out);
+    }
+    eprintln!("{msg}");
+    if r.invalid_coordinates > 0 {
+        eprintln!(
+            "warning: {what}: {} rows with NaN, infinite or out-of-range coordinates were dropped",
+            r.invalid_coordinates
+        );
+    }
+}
+
+/// Adds the files named on the command line to `survey` (replacing demo parts).
+pub fn load_files(a: &RenderArgs, survey: &mut Survey) -> Result<Vec<String>> {
+    let mut sources = Vec::new();
+    let c = &a.columns;
+    let area = Pushdown {
+        cone: c.cone,
+        sky_box: c.sky_box,
+        ..Default::default()
+    };
+    if !a.clusters.is_empty() {
+        let opts = LoadOptions {
+            hdu: hdu_select(c),
+            roles: RoleNames {
+                ra: c.ra.clone(),
+                dec: c.dec.clone(),
+                z: c.z.clone(),
+                snr: c.snr.clone(),
+                id: c.id.clone(),
+            },
+            filter: Pushdown {
+                snr_min: a.style.snr_min.map(f64::from),
+                z_min: a.style.z_min.map(f64::from),
+                z_max: a.style.z_max.map(f64::from),
+                ..area.clone()
+            },
+        };
+        let files = expand_paths(&a.clusters)?;
+        let mut unassigned: Vec<(std::path::PathBuf, Catalog)> = Vec::new();
+        for path in &files {
+            let alg = algorithm_of(path);
+            let (cat, r) = read_catalog(path, alg.unwrap_or("merged"), &opts)?;
+            report(&path.display().to_string(), &r);
+            sources.push(path.display().to_string());
+            let slot = match alg {
+                Some("pzwav") => &mut survey.pzwav,
+                Some("amico") => &mut survey.amico,
+                Some(_) => &mut survey.merged,
+                None => {
+                    unassigned.push((path.clone(), cat));
+                    continue;
+                }
+            };
+            *slot = Some(cat);
+        }
+        // A file whose name names no algorithm is the merged catalog, if that is free.
+        for (path, cat) in unassigned {
+            if survey
+                .merged
+                .as_ref()
+                .is_some_and(|m| m.name == "merged" && !a.demo)
+            {
+                return Err(Error::file(
+                    &path,
+                    "cannot tell which detection algorithm it holds: put pzwav, amico or merged in its name",
+                ));
+            }
+            survey.merged = Some(cat);
+        }
+    }
+    if !a.galaxy_files.is_empty() {
+        let files = expand_paths(&a.galaxy_files)?;
+        let opts = LoadOptions {
+            hdu: hdu_select(c),
+            roles: RoleNames {
+                ra: c.galaxy_ra.clone(),
+                dec: c.galaxy_dec.clone(),
+                z: c.galaxy_z.clone(),
+                ..Default::default()
+            },
+            filter: area,
+        };
+        let t0 = std::time::Instant::now();
+        let (cat, r) = read_stacked(&files, "galaxies", &opts)?;
+        report(
+            &format!(
+                "galaxies ({} files, {:.2} s)",
+                files.len(),
+                t0.elapsed().as_secs_f64()
+            ),
+            &r,
+        );
+        sources.push(format!("{} galaxy files", files.len()));
+        survey.galaxies = Some(cat);
+    }
+    if let Some(path) = &a.tiles {
+        survey.tiles = Some(read_tiles(path)?);
+        sources.push(path.display().to_string());
+    }
+    if let Some(path) = &a.mask {
+        let map = read_healpix_map(path, a.mask_column.as_deref())?;
+        eprintln!(
+            "{}: {} cells at nside {} ({}, column {})",
+            path.display(),
+            map.cells.len(),
+            map.nside(),
+            map.frame.name(),
+            map.value_name
+        );
+        survey.mask = Some(map);
+        sources.push(path.display().to_string());
+    }
+    Ok(sources)
+}

@@ -1,0 +1,169 @@
+//! The files of one figure: cluster catalogs matched to their detection algorithm, and
+//! galaxies from many per-tile files (globs or folders) read in parallel into one
+//! catalog that remembers each row's tile.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::data::catalog_fits::{LoadOptions, LoadReport, read_catalog};
+use crate::data::{Catalog, Column, ColumnData};
+use crate::error::{Error, Result};
+
+/// Files named by `patterns`: plain paths, glob patterns (`catred/*.fits`) and folders
+/// (every `*.fits`, `*.fit`, `*.fits.gz` inside), sorted, each once.
+pub fn expand_paths(patterns: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in patterns {
+        let text = p.to_string_lossy();
+        if p.is_dir() {
+            let entries =
+                std::fs::read_dir(p).map_err(|e| Error::file(p, format!("cannot list: {e}")))?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| {
+                    let n = f.to_string_lossy().to_ascii_lowercase();
+                    n.ends_with(".fits") || n.ends_with(".fit") || n.ends_with(".fits.gz")
+                })
+                .collect();
+            if found.is_empty() {
+                return Err(Error::file(p, "has no .fits files"));
+            }
+            found.sort();
+            out.extend(found);
+        } else if text.contains(['*', '?', '[']) {
+            let paths = glob::glob(&text)
+                .map_err(|e| Error::user(format!("bad file pattern '{text}': {e}")))?;
+            let mut found: Vec<PathBuf> = paths.filter_map(|r| r.ok()).collect();
+            if found.is_empty() {
+                return Err(Error::user(format!("no files match '{text}'")));
+            }
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|p| seen.insert(p.clone()));
+    Ok(out)
+}
+
+/// Which algorithm's catalog a file holds, from its name: "pzwav", "amico" or "merged".
+pub fn algorithm_of(path: &Path) -> Option<&'static str> {
+    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    ["pzwav", "amico", "merged"]
+        .into_iter()
+        .find(|a| name.contains(a))
+}
+
+/// The tile a per-tile file belongs to: the longest run of digits in its name.
+pub fn tile_of(path: &Path) -> Option<i64> {
+    let stem = path.file_name()?.to_string_lossy().into_owned();
+    stem.split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty() && s.len() <= 18)
+        .max_by_key(|s| s.len())
+        .and_then(|s| s.parse().ok())
+}
+
+/// Reads `paths` in parallel (one cfitsio handle per thread) and stacks them into one
+/// catalog with a TILE_ID column (from a TILE_ID column if the files have one, else from
+/// the file names). All files must have the same columns.
+pub fn read_stacked(
+    paths: &[PathBuf],
+    name: &str,
+    opts: &LoadOptions,
+) -> Result<(Catalog, LoadReport)> {
+    let parts: Vec<Result<(Catalog, LoadReport)>> = paths
+        .par_iter()
+        .map(|p| read_catalog(p, name, opts))
+        .collect();
+    let mut total = LoadReport::default();
+    let mut stacked: Option<Catalog> = None;
+    let mut tiles: Vec<i64> = Vec::new();
+    for (path, part) in paths.iter().zip(parts) {
+        let (cat, report) = part?;
+        total.rows_in_file += report.rows_in_file;
+        total.kept += report.kept;
+        total.invalid_coordinates += report.invalid_coordinates;
+        total.filtered_out += report.filtered_out;
+        let tile = tile_of(path).unwrap_or(-1);
+        tiles.extend(std::iter::repeat_n(tile, cat.len()));
+        match &mut stacked {
+            None => stacked = Some(cat),
+            Some(all) => append(all, cat, path)?,
+        }
+    }
+    let mut cat = stacked.ok_or_else(|| Error::user("no catalog files given"))?;
+    if cat.column("TILE_ID").is_none() {
+        cat.columns
+            .push(Column::new("TILE_ID", "", ColumnData::I64(tiles)));
+    }
+    Ok((cat, total))
+}
+
+fn append(all: &mut Catalog, part: Catalog, path: &Path) -> Result<()> {
+    let names = |c: &Catalog| {
+        c.columns
+            .iter()
+            .map(|c| c.name.to_ascii_uppercase())
+            .collect::<Vec<_>>()
+    };
+    if names(all) != names(&part) || all.roles != part.roles {
+        return Err(Error::file(
+            path,
+            format!(
+                "its columns differ from the first file's ({} vs {})",
+                part.columns
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                all.columns
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    for (a, b) in all.columns.iter_mut().zip(part.columns) {
+        match (&mut a.data, b.data) {
+            (ColumnData::F64(x), ColumnData::F64(y)) => x.extend(y),
+            (ColumnData::I64(x), ColumnData::I64(y)) => x.extend(y),
+            (ColumnData::F32(x), ColumnData::F32(y)) => x.extend(y),
+            (ColumnData::I16(x), ColumnData::I16(y)) => x.extend(y),
+            _ => {
+                return Err(Error::file(
+                    path,
+                    format!("column {} has another type than in the first file", a.name),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_tell_algorithm_and_tile() {
+        assert_eq!(
+            algorithm_of(Path::new("out/clusters_PZWAV.fits")),
+            Some("pzwav")
+        );
+        assert_eq!(algorithm_of(Path::new("det_amico_v2.fits")), Some("amico"));
+        assert_eq!(algorithm_of(Path::new("x.fits")), None);
+        assert_eq!(
+            tile_of(Path::new("catred/tile_102018211.fits")),
+            Some(102018211)
+        );
+        assert_eq!(
+            tile_of(Path::new("EUC_MER_CAT-TILE102018211-v1.fits")),
+            Some(102018211)
+        );
+        assert_eq!(tile_of(Path::new("galaxies.fits")), None);
+    }
+}
