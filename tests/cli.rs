@@ -50,7 +50,19 @@ fn bad_flags_exit_2_with_a_message_and_no_output() {
         (&["render", "-o", "a.png"], "nothing to render"),
         (
             &["render", "--clusters", "x.fits", "-o", "a.png"],
-            "not implemented yet",
+            "x.fits: no such file",
+        ),
+        (
+            &["render", "--galaxies", "nothing/*.fits", "-o", "a.png"],
+            "no files match",
+        ),
+        (
+            &["render", "--demo", "--cone", "1,2", "-o", "a.png"],
+            "RA,DEC,RADIUS",
+        ),
+        (
+            &["render", "--demo", "--box", "1,2,30,10", "-o", "a.png"],
+            "DECMIN < DECMAX",
         ),
         (
             &["demo", "--galaxies", "1000000000", "-o", "a.png"],

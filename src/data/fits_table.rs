@@ -275,8 +275,8 @@ impl FitsTable {
         })
     }
 
-    /// Like [`FitsTable::read_f64_blocks`], but with `keep_integers` unscaled integer
-    /// columns come as exact i64 (IDs above 2^53 survive), TNULL as `i64::MIN`.
+    /// Like [`FitsTable::read_f64_blocks`], but with `keep_integers` integer columns
+    /// without scaling or TNULL come as exact i64 (IDs above 2^53 survive).
     pub fn read_blocks(
         &mut self,
         names: &[&str],
@@ -316,6 +316,8 @@ impl FitsTable {
         let rows_per_block = (4 << 20) / self.row_bytes.max(1);
         let rows_per_block = rows_per_block.max(1) as u64;
         let mut raw = vec![0u8; (rows_per_block as usize) * self.row_bytes];
+        // Exact integers where nothing needs scaling or a null marker (IDs); the rest as
+        // f64, TNULL as NaN.
         let integer = |c: &TableColumn| {
             keep_integers
                 && matches!(
@@ -324,6 +326,7 @@ impl FitsTable {
                 )
                 && c.scale == 1.0
                 && c.zero == 0.0
+                && c.null.is_none()
         };
         let mut out: Vec<BlockValues> = cols
             .iter()
@@ -389,8 +392,7 @@ pub enum BlockValues {
     I64(Vec<i64>),
 }
 
-/// Appends the integers of column `c` (B, I, J or K, unscaled) from `rows`; TNULL becomes
-/// `i64::MIN`.
+/// Appends the integers of column `c` (B, I, J or K, unscaled, no TNULL) from `rows`.
 fn decode_integer_column(c: &TableColumn, rows: &[u8], row_bytes: usize, out: &mut Vec<i64>) {
     let w = c.kind.width();
     for row in rows.chunks_exact(row_bytes) {
@@ -401,7 +403,7 @@ fn decode_integer_column(c: &TableColumn, rows: &[u8], row_bytes: usize, out: &m
                 ColumnKind::I32 => i32::from_be_bytes(e.try_into().unwrap()) as i64,
                 _ => i64::from_be_bytes(e.try_into().unwrap()),
             };
-            out.push(if Some(x) == c.null { i64::MIN } else { x });
+            out.push(x);
         }
     }
 }

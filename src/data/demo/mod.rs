@@ -4,13 +4,14 @@
 //! coverage mask with holes.
 
 mod clusters;
-mod galaxies;
+pub(crate) mod galaxies;
 mod mask;
 mod tiles;
 mod write;
 
 use crate::data::{Catalog, HealpixMap, TileSet};
 
+pub use galaxies::core_tile_index;
 pub use write::write_survey;
 
 /// The patch: RA from 354° through 0° to 6°, Dec from -34° to -26°.
