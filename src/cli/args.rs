@@ -24,8 +24,9 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Print the GPU adapter, backend and limits.
-    Info,
+    /// Print the GPU adapter, backend and limits; with files, load each and describe it
+    /// (catalog columns and roles, HEALPix map, tiles).
+    Info(InfoArgs),
     /// Render a figure to a PNG file.
     Render(Box<RenderArgs>),
     /// The built-in demo survey: render it to demo.png, or write it as FITS/JSON files.
@@ -189,6 +190,14 @@ fn parse_box(s: &str) -> Result<(f64, f64, f64, f64), String> {
         return Err(format!("box {s}: need -90 <= DECMIN < DECMAX <= 90"));
     }
     Ok((a0.rem_euclid(360.0), a1.rem_euclid(360.0), d0, d1))
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct InfoArgs {
+    /// Catalogs, HEALPix maps or tile files to describe.
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub columns: ColumnArgs,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -1,11 +1,133 @@
-//! `clusterviz info`: what GPU we would render with.
+//! `clusterviz info`: what GPU we would render with, or what is in the given files.
 
+use std::path::Path;
+use std::time::Instant;
+
+use crate::cli::args::InfoArgs;
+use crate::data::catalog_fits::{LoadOptions, read_catalog};
+use crate::data::fits_table::{FitsTable, HduSelect};
+use crate::data::healpix_fits::read_healpix_map;
+use crate::data::roles::RoleNames;
+use crate::data::tiles_fits::read_tiles;
 use crate::error::Result;
 use crate::render::{BackendChoice, GpuContext};
 
-pub fn run(backend: BackendChoice) -> Result<()> {
-    let ctx = GpuContext::new(backend)?;
-    println!("clusterviz {}", env!("CARGO_PKG_VERSION"));
-    println!("{}", ctx.describe());
+pub fn run(backend: BackendChoice, a: &InfoArgs) -> Result<()> {
+    if a.files.is_empty() {
+        let ctx = GpuContext::new(backend)?;
+        println!("clusterviz {}", env!("CARGO_PKG_VERSION"));
+        println!("{}", ctx.describe());
+        return Ok(());
+    }
+    for path in &a.files {
+        describe(path, a)?;
+    }
+    Ok(())
+}
+
+fn describe(path: &Path, a: &InfoArgs) -> Result<()> {
+    let lower = path.to_string_lossy().to_ascii_lowercase();
+    if lower.ends_with(".json") {
+        let tiles = read_tiles(path)?;
+        println!(
+            "{}: {} tiles (LEV1 + CORE polygons)",
+            path.display(),
+            tiles.tiles.len()
+        );
+        return Ok(());
+    }
+    let mut probe = FitsTable::open(path, &HduSelect::FirstTable)?;
+    if probe
+        .key_text("PIXTYPE")
+        .is_some_and(|p| p.eq_ignore_ascii_case("HEALPIX"))
+    {
+        let t0 = Instant::now();
+        let map = read_healpix_map(path, None)?;
+        println!(
+            "{}: HEALPix map, nside {} (depth {}), {} cells with data ({:.1} deg²), {} frame, column {}, values {:?}; read in {:.3} s",
+            path.display(),
+            map.nside(),
+            map.depth,
+            map.cells.len(),
+            map.area_deg2(),
+            map.frame.name(),
+            map.value_name,
+            map.value_range(),
+            t0.elapsed().as_secs_f64()
+        );
+        return Ok(());
+    }
+    if probe.column("LEV1_RA").is_some() {
+        let tiles = read_tiles(path)?;
+        println!(
+            "{}: tile table, {} tiles",
+            path.display(),
+            tiles.tiles.len()
+        );
+        return Ok(());
+    }
+    drop(probe);
+    let c = &a.columns;
+    let opts = LoadOptions {
+        hdu: c.hdu.as_ref().map(|h| {
+            h.parse()
+                .map(HduSelect::Index)
+                .unwrap_or_else(|_| HduSelect::Name(h.clone()))
+        }),
+        roles: RoleNames {
+            ra: c.ra.clone(),
+            dec: c.dec.clone(),
+            z: c.z.clone(),
+            snr: c.snr.clone(),
+            id: c.id.clone(),
+        },
+        ..Default::default()
+    };
+    let t0 = Instant::now();
+    let (cat, report) = read_catalog(path, "catalog", &opts)?;
+    let secs = t0.elapsed().as_secs_f64();
+    let bytes: usize = cat
+        .columns
+        .iter()
+        .map(|col| {
+            col.data.len()
+                * match col.data {
+                    crate::data::ColumnData::F64(_) | crate::data::ColumnData::I64(_) => 8,
+                    crate::data::ColumnData::F32(_) => 4,
+                    crate::data::ColumnData::I16(_) => 2,
+                }
+        })
+        .sum();
+    println!(
+        "{}: catalog, {} rows ({} with bad coordinates dropped), read in {:.3} s ({:.0} MB of columns)",
+        path.display(),
+        report.rows_in_file,
+        report.invalid_coordinates,
+        secs,
+        bytes as f64 / 1e6
+    );
+    let r = &cat.roles;
+    println!(
+        "  roles: ra {}, dec {}, z {}, snr {}, id {}",
+        r.ra,
+        r.dec,
+        r.z.as_deref().unwrap_or("-"),
+        r.snr.as_deref().unwrap_or("-"),
+        r.id.as_deref().unwrap_or("-")
+    );
+    for col in &cat.columns {
+        let (lo, hi) = (0..cat.len())
+            .map(|i| col.data.get_f64(i))
+            .filter(|v| v.is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                (a.min(v), b.max(v))
+            });
+        let unit = if col.unit.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", col.unit)
+        };
+        println!("  {}{unit}: {} .. {}", col.name, lo, hi);
+    }
     Ok(())
 }

@@ -5,6 +5,7 @@ use crate::data::catalog_fits::{LoadOptions, LoadReport, Pushdown, read_catalog}
 use crate::data::fits_table::HduSelect;
 use crate::data::healpix_fits::read_healpix_map;
 use crate::data::inputs::{algorithm_of, expand_paths, read_stacked};
+use crate::data::progress::Progress;
 use crate::data::roles::RoleNames;
 use crate::data::tiles_fits::read_tiles;
 use crate::data::{Catalog, Survey};
@@ -56,6 +57,7 @@ pub fn load_files(a: &RenderArgs, survey: &mut Survey) -> Result<Vec<String>> {
                 z_max: a.style.z_max.map(f64::from),
                 ..area.clone()
             },
+            progress: Progress::terminal(),
         };
         let files = expand_paths(&a.clusters)?;
         let mut unassigned: Vec<(std::path::PathBuf, Catalog)> = Vec::new();
@@ -101,6 +103,7 @@ pub fn load_files(a: &RenderArgs, survey: &mut Survey) -> Result<Vec<String>> {
                 ..Default::default()
             },
             filter: area,
+            progress: Progress::terminal(),
         };
         let t0 = std::time::Instant::now();
         let (cat, r) = read_stacked(&files, "galaxies", &opts)?;

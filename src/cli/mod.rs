@@ -16,7 +16,7 @@ use crate::error::Result;
 /// Parses the arguments and runs the command; the binary maps errors to exit codes.
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Info => info::run(cli.backend),
+        Command::Info(a) => info::run(cli.backend, &a),
         Command::Render(a) => render::run(cli.backend, &a),
         Command::Demo(a) => demo::run(cli.backend, &a),
     }

@@ -8,6 +8,7 @@ use glam::DVec3;
 
 use crate::data::catalog::Catalog;
 use crate::data::fits_table::{BlockValues, FitsTable, HduSelect};
+use crate::data::progress::Progress;
 use crate::data::roles::{RoleNames, resolve_roles};
 use crate::data::{Column, ColumnData};
 use crate::error::{Error, Result};
@@ -30,6 +31,8 @@ pub struct LoadOptions {
     pub hdu: Option<HduSelect>,
     pub roles: RoleNames,
     pub filter: Pushdown,
+    /// Told about rows read (single files) or files read (stacks).
+    pub progress: Option<Progress>,
 }
 
 /// What a load did, for messages and tests.
@@ -40,6 +43,33 @@ pub struct LoadReport {
     /// NaN/inf coordinates or |Dec| > 90.
     pub invalid_coordinates: u64,
     pub filtered_out: u64,
+}
+
+/// Appends the rows `keep` (all rows if `None`) of one decoded block to a column,
+/// creating it with capacity `cap` on first use.
+fn append_rows(
+    slot: &mut Option<ColumnData>,
+    col: &BlockValues,
+    keep: Option<&[usize]>,
+    cap: usize,
+) {
+    fn take<T: Copy>(dst: &mut Vec<T>, src: &[T], keep: Option<&[usize]>) {
+        match keep {
+            None => dst.extend_from_slice(src),
+            Some(k) => dst.extend(k.iter().map(|&i| src[i])),
+        }
+    }
+    let data = slot.get_or_insert_with(|| match col {
+        BlockValues::F64(_) => ColumnData::F64(Vec::with_capacity(cap)),
+        BlockValues::F32(_) => ColumnData::F32(Vec::with_capacity(cap)),
+        BlockValues::I64(_) => ColumnData::I64(Vec::with_capacity(cap)),
+    });
+    match (col, data) {
+        (BlockValues::F64(v), ColumnData::F64(d)) => take(d, v, keep),
+        (BlockValues::F32(v), ColumnData::F32(d)) => take(d, v, keep),
+        (BlockValues::I64(v), ColumnData::I64(d)) => take(d, v, keep),
+        _ => unreachable!("a column keeps its type across blocks"),
+    }
 }
 
 /// Reads a catalog; `name` labels it (e.g. "merged", "galaxies").
@@ -112,16 +142,24 @@ pub fn read_catalog(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Cata
         ..Default::default()
     };
     let mut out: Vec<Option<ColumnData>> = vec![None; wanted.len()];
+    let unfiltered = *f == Pushdown::default();
+    let rows_in_file = t.nrows as usize;
     let wanted_refs: Vec<&str> = wanted.iter().map(String::as_str).collect();
     t.read_blocks(&wanted_refs, true, |cols| {
-        let as_f64 = |c: &BlockValues, i: usize| match c {
-            BlockValues::F64(v) => v[i],
-            BlockValues::I64(v) => v[i] as f64,
+        let as_f64 = |c: &BlockValues, i: usize| c.get_f64(i);
+        let n = cols[0].len();
+        let valid = |i: usize| {
+            let (ra, dec) = (as_f64(&cols[0], i), as_f64(&cols[1], i));
+            ra.is_finite() && dec.is_finite() && dec.abs() <= 90.0
         };
-        let n = match &cols[0] {
-            BlockValues::F64(v) => v.len(),
-            BlockValues::I64(v) => v.len(),
-        };
+        // The common case, no filter and clean coordinates, keeps whole blocks.
+        if unfiltered && (0..n).all(valid) {
+            report.kept += n as u64;
+            for (slot, col) in out.iter_mut().zip(cols) {
+                append_rows(slot, col, None, rows_in_file);
+            }
+            return Ok(());
+        }
         let mut keep = Vec::with_capacity(n);
         for i in 0..n {
             let (ra, dec) = (as_f64(&cols[0], i), as_f64(&cols[1], i));
@@ -153,21 +191,20 @@ pub fn read_catalog(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Cata
             }
         }
         report.kept += keep.len() as u64;
+        if let Some(p) = &opts.progress {
+            p.report(
+                name,
+                report.kept + report.filtered_out + report.invalid_coordinates,
+                report.rows_in_file,
+            );
+        }
         for (slot, col) in out.iter_mut().zip(cols) {
-            match col {
-                BlockValues::F64(v) => {
-                    let data = slot.get_or_insert_with(|| ColumnData::F64(Vec::new()));
-                    if let ColumnData::F64(d) = data {
-                        d.extend(keep.iter().map(|&i| v[i]));
-                    }
-                }
-                BlockValues::I64(v) => {
-                    let data = slot.get_or_insert_with(|| ColumnData::I64(Vec::new()));
-                    if let ColumnData::I64(d) = data {
-                        d.extend(keep.iter().map(|&i| v[i]));
-                    }
-                }
-            }
+            append_rows(
+                slot,
+                col,
+                Some(&keep),
+                if unfiltered { rows_in_file } else { 0 },
+            );
         }
         Ok(())
     })?;

@@ -269,18 +269,19 @@ impl FitsTable {
             as_f64.clear();
             as_f64.extend(cols.iter().map(|c| match c {
                 BlockValues::F64(v) => v.clone(),
-                BlockValues::I64(v) => v.iter().map(|&x| x as f64).collect(),
+                other => (0..other.len()).map(|i| other.get_f64(i)).collect(),
             }));
             sink(&as_f64)
         })
     }
 
-    /// Like [`FitsTable::read_f64_blocks`], but with `keep_integers` integer columns
-    /// without scaling or TNULL come as exact i64 (IDs above 2^53 survive).
+    /// Like [`FitsTable::read_f64_blocks`], but with `keep_types` integer columns without
+    /// scaling or TNULL come as exact i64 (IDs above 2^53 survive) and unscaled E columns
+    /// as f32.
     pub fn read_blocks(
         &mut self,
         names: &[&str],
-        keep_integers: bool,
+        keep_types: bool,
         mut sink: impl FnMut(&[BlockValues]) -> Result<()>,
     ) -> Result<()> {
         let cols: Vec<TableColumn> = names
@@ -311,70 +312,49 @@ impl FitsTable {
         if self.row_bytes == 0 || self.nrows == 0 {
             return Ok(());
         }
-        // Make this HDU current for the raw reads below.
-        let _ = self.hdu.read_key::<String>(&mut self.file, "XTENSION");
-        let rows_per_block = (4 << 20) / self.row_bytes.max(1);
-        let rows_per_block = rows_per_block.max(1) as u64;
-        let mut raw = vec![0u8; (rows_per_block as usize) * self.row_bytes];
-        // Exact integers where nothing needs scaling or a null marker (IDs); the rest as
-        // f64, TNULL as NaN.
-        let integer = |c: &TableColumn| {
-            keep_integers
-                && matches!(
-                    c.kind,
-                    ColumnKind::U8 | ColumnKind::I16 | ColumnKind::I32 | ColumnKind::I64
-                )
-                && c.scale == 1.0
-                && c.zero == 0.0
-                && c.null.is_none()
+        let kinds: Vec<OutKind> = cols.iter().map(|c| OutKind::of(c, keep_types)).collect();
+        // Uncompressed files are decoded straight from a memory map; compressed ones
+        // through cfitsio's buffers.
+        let mapped = self.memory_map()?;
+        let rows_per_block = ((16 << 20) / self.row_bytes).max(1) as u64;
+        let mut raw = if mapped.is_some() {
+            Vec::new()
+        } else {
+            vec![0u8; rows_per_block as usize * self.row_bytes]
         };
-        let mut out: Vec<BlockValues> = cols
-            .iter()
-            .map(|c| {
-                let cap = rows_per_block as usize * c.repeat;
-                if integer(c) {
-                    BlockValues::I64(Vec::with_capacity(cap))
-                } else {
-                    BlockValues::F64(Vec::with_capacity(cap))
-                }
-            })
-            .collect();
+        let mut out: Vec<BlockValues> = kinds.iter().map(|k| k.empty()).collect();
         let mut row = 0u64;
         while row < self.nrows {
             let n = rows_per_block.min(self.nrows - row);
             let bytes = n as usize * self.row_bytes;
-            let mut status = 0;
-            // SAFETY: `raw` holds at least `bytes` bytes; the file handle is open and its
-            // current HDU is this table.
-            unsafe {
-                fitsio::sys::ffgtbb(
-                    self.file.as_raw(),
-                    (row + 1) as i64,
-                    1,
-                    bytes as i64,
-                    raw.as_mut_ptr(),
-                    &mut status,
-                );
-            }
-            if status != 0 {
-                return Err(Error::file(
-                    &self.path,
-                    format!(
-                        "cannot read rows {}..{} (cfitsio status {status}): the file is truncated or corrupt",
-                        row + 1,
-                        row + n
-                    ),
-                ));
-            }
+            let block: &[u8] = match &mapped {
+                Some((map, start)) => {
+                    let from = *start + row as usize * self.row_bytes;
+                    &map[from..from + bytes]
+                }
+                None => {
+                    self.read_raw(row, n, &mut raw[..bytes])?;
+                    &raw[..bytes]
+                }
+            };
             for (c, o) in cols.iter().zip(out.iter_mut()) {
-                match o {
-                    BlockValues::F64(v) => {
-                        v.clear();
-                        decode_column(c, &raw[..bytes], self.row_bytes, v);
-                    }
-                    BlockValues::I64(v) => {
-                        v.clear();
-                        decode_integer_column(c, &raw[..bytes], self.row_bytes, v);
+                decode_parallel(c, block, self.row_bytes, o);
+            }
+            if let Some((map, start)) = &mapped {
+                // Decoded pages leave our resident set (they stay in the page cache), so
+                // a load peaks near the size of its columns, not columns plus file.
+                let from = *start + row as usize * self.row_bytes;
+                let page = 4096;
+                let (a, b) = (from.div_ceil(page) * page, (from + bytes) / page * page);
+                if b > a {
+                    // SAFETY: the map is a shared, read-only file mapping: dropped pages
+                    // are read back from the file if touched again.
+                    unsafe {
+                        let _ = map.unchecked_advise_range(
+                            memmap2::UncheckedAdvice::DontNeed,
+                            a,
+                            b - a,
+                        );
                     }
                 }
             }
@@ -383,62 +363,235 @@ impl FitsTable {
         }
         Ok(())
     }
+
+    /// The file mapped into memory with the byte offset of this table's rows, for
+    /// uncompressed files whose size covers the table; `None` otherwise.
+    fn memory_map(&mut self) -> Result<Option<(memmap2::Mmap, usize)>> {
+        if self
+            .path
+            .extension()
+            .is_some_and(|e| e == "gz" || e == "fz" || e == "Z")
+        {
+            return Ok(None);
+        }
+        // Make this HDU current, then ask cfitsio where its data start.
+        let _ = self.hdu.read_key::<String>(&mut self.file, "XTENSION");
+        let (mut head, mut data, mut end, mut status) = (0i64, 0i64, 0i64, 0);
+        // SAFETY: the handle is open; the out-pointers are valid locals.
+        unsafe {
+            fitsio::sys::ffghadll(
+                self.file.as_raw(),
+                &mut head,
+                &mut data,
+                &mut end,
+                &mut status,
+            );
+        }
+        if status != 0 || data < 0 {
+            return Ok(None);
+        }
+        let file = std::fs::File::open(&self.path).map_err(|e| Error::file(&self.path, e))?;
+        // SAFETY: the mapping is read-only; a file changed by another process while we
+        // read gives wrong values, not memory unsafety in safe code that copies out.
+        let map = unsafe { memmap2::Mmap::map(&file) }
+            .map_err(|e| Error::file(&self.path, format!("cannot map: {e}")))?;
+        let _ = map.advise(memmap2::Advice::Sequential);
+        let need = data as u128 + self.nrows as u128 * self.row_bytes as u128;
+        if need > map.len() as u128 {
+            return Err(Error::file(
+                &self.path,
+                format!(
+                    "truncated: the table needs {need} bytes but the file has {}",
+                    map.len()
+                ),
+            ));
+        }
+        Ok(Some((map, data as usize)))
+    }
+
+    /// Rows `row..row + n` (0-based) through cfitsio into `raw`.
+    fn read_raw(&mut self, row: u64, n: u64, raw: &mut [u8]) -> Result<()> {
+        let _ = self.hdu.read_key::<String>(&mut self.file, "XTENSION");
+        let mut status = 0;
+        // SAFETY: `raw` holds exactly the requested bytes; the handle is open and its
+        // current HDU is this table.
+        unsafe {
+            fitsio::sys::ffgtbb(
+                self.file.as_raw(),
+                (row + 1) as i64,
+                1,
+                raw.len() as i64,
+                raw.as_mut_ptr(),
+                &mut status,
+            );
+        }
+        if status != 0 {
+            return Err(Error::file(
+                &self.path,
+                format!(
+                    "cannot read rows {}..{} (cfitsio status {status}): the file is truncated or corrupt",
+                    row + 1,
+                    row + n
+                ),
+            ));
+        }
+        Ok(())
+    }
 }
 
-/// One block of one column: floats (and scaled integers) or exact integers.
-#[derive(Clone, Debug, PartialEq)]
-pub enum BlockValues {
-    F64(Vec<f64>),
-    I64(Vec<i64>),
+/// What a column decodes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum OutKind {
+    F64,
+    F32,
+    I64,
 }
 
-/// Appends the integers of column `c` (B, I, J or K, unscaled, no TNULL) from `rows`.
-fn decode_integer_column(c: &TableColumn, rows: &[u8], row_bytes: usize, out: &mut Vec<i64>) {
-    let w = c.kind.width();
-    for row in rows.chunks_exact(row_bytes) {
-        for e in row[c.offset..c.offset + w * c.repeat].chunks_exact(w) {
-            let x = match c.kind {
-                ColumnKind::U8 => e[0] as i64,
-                ColumnKind::I16 => i16::from_be_bytes([e[0], e[1]]) as i64,
-                ColumnKind::I32 => i32::from_be_bytes(e.try_into().unwrap()) as i64,
-                _ => i64::from_be_bytes(e.try_into().unwrap()),
-            };
-            out.push(x);
+impl OutKind {
+    /// Typed output keeps integers without scaling or TNULL exact (IDs above 2^53) and
+    /// unscaled E columns as f32; everything else (and untyped output) is f64, TNULL NaN.
+    fn of(c: &TableColumn, typed: bool) -> OutKind {
+        let plain = c.scale == 1.0 && c.zero == 0.0;
+        match c.kind {
+            ColumnKind::U8 | ColumnKind::I16 | ColumnKind::I32 | ColumnKind::I64
+                if typed && plain && c.null.is_none() =>
+            {
+                OutKind::I64
+            }
+            ColumnKind::F32 if typed && plain => OutKind::F32,
+            _ => OutKind::F64,
+        }
+    }
+
+    fn empty(self) -> BlockValues {
+        match self {
+            OutKind::F64 => BlockValues::F64(Vec::new()),
+            OutKind::F32 => BlockValues::F32(Vec::new()),
+            OutKind::I64 => BlockValues::I64(Vec::new()),
         }
     }
 }
 
-/// Appends the values of column `c` from `rows` (whole rows of `row_bytes`) to `out`.
-fn decode_column(c: &TableColumn, rows: &[u8], row_bytes: usize, out: &mut Vec<f64>) {
+/// Decodes column `c` of the whole rows in `rows` into `out` (resized to fit), on all cores.
+fn decode_parallel(c: &TableColumn, rows: &[u8], row_bytes: usize, out: &mut BlockValues) {
+    use rayon::prelude::*;
+    let n = rows.len() / row_bytes;
+    let per_chunk = 1 << 15;
+    match out {
+        BlockValues::F64(v) => {
+            v.resize(n * c.repeat, 0.0);
+            v.par_chunks_mut(per_chunk * c.repeat)
+                .zip(rows.par_chunks(per_chunk * row_bytes))
+                .for_each(|(o, r)| decode_f64(c, r, row_bytes, o));
+        }
+        BlockValues::F32(v) => {
+            v.resize(n * c.repeat, 0.0);
+            v.par_chunks_mut(per_chunk * c.repeat)
+                .zip(rows.par_chunks(per_chunk * row_bytes))
+                .for_each(|(o, r)| {
+                    decode_plain(c, r, row_bytes, o, |e| {
+                        f32::from_be_bytes(e.try_into().unwrap())
+                    })
+                });
+        }
+        BlockValues::I64(v) => {
+            v.resize(n * c.repeat, 0);
+            v.par_chunks_mut(per_chunk * c.repeat)
+                .zip(rows.par_chunks(per_chunk * row_bytes))
+                .for_each(|(o, r)| match c.kind {
+                    ColumnKind::U8 => decode_plain(c, r, row_bytes, o, |e| e[0] as i64),
+                    ColumnKind::I16 => decode_plain(c, r, row_bytes, o, |e| {
+                        i16::from_be_bytes([e[0], e[1]]) as i64
+                    }),
+                    ColumnKind::I32 => decode_plain(c, r, row_bytes, o, |e| {
+                        i32::from_be_bytes(e.try_into().unwrap()) as i64
+                    }),
+                    _ => decode_plain(c, r, row_bytes, o, |e| {
+                        i64::from_be_bytes(e.try_into().unwrap())
+                    }),
+                });
+        }
+    }
+}
+
+/// Element-by-element copy of a column without scaling.
+fn decode_plain<T>(
+    c: &TableColumn,
+    rows: &[u8],
+    row_bytes: usize,
+    out: &mut [T],
+    conv: impl Fn(&[u8]) -> T,
+) {
     let w = c.kind.width();
-    let scaled = c.scale != 1.0 || c.zero != 0.0;
+    let mut k = 0;
     for row in rows.chunks_exact(row_bytes) {
-        let field = &row[c.offset..c.offset + w * c.repeat];
-        for e in field.chunks_exact(w) {
-            let (raw_int, v) = match c.kind {
-                ColumnKind::U8 => (Some(e[0] as i64), e[0] as f64),
-                ColumnKind::I16 => {
-                    let x = i16::from_be_bytes([e[0], e[1]]) as i64;
-                    (Some(x), x as f64)
-                }
-                ColumnKind::I32 => {
-                    let x = i32::from_be_bytes(e.try_into().unwrap()) as i64;
-                    (Some(x), x as f64)
-                }
-                ColumnKind::I64 => {
-                    let x = i64::from_be_bytes(e.try_into().unwrap());
-                    (Some(x), x as f64)
-                }
-                ColumnKind::F32 => (None, f32::from_be_bytes(e.try_into().unwrap()) as f64),
-                ColumnKind::F64 => (None, f64::from_be_bytes(e.try_into().unwrap())),
-                ColumnKind::Other(_) => (None, f64::NAN),
-            };
-            let v = match (raw_int, c.null) {
-                (Some(x), Some(null)) if x == null => f64::NAN,
-                _ if scaled => v * c.scale + c.zero,
-                _ => v,
-            };
-            out.push(v);
+        for e in row[c.offset..c.offset + w * c.repeat].chunks_exact(w) {
+            out[k] = conv(e);
+            k += 1;
+        }
+    }
+}
+
+/// Values of column `c` as f64 with TSCAL/TZERO applied and TNULL as NaN.
+fn decode_f64(c: &TableColumn, rows: &[u8], row_bytes: usize, out: &mut [f64]) {
+    let scaled = c.scale != 1.0 || c.zero != 0.0;
+    let finish = |raw_int: Option<i64>, v: f64| match (raw_int, c.null) {
+        (Some(x), Some(null)) if x == null => f64::NAN,
+        _ if scaled => v * c.scale + c.zero,
+        _ => v,
+    };
+    match c.kind {
+        ColumnKind::U8 => decode_plain(c, rows, row_bytes, out, |e| {
+            finish(Some(e[0] as i64), e[0] as f64)
+        }),
+        ColumnKind::I16 => decode_plain(c, rows, row_bytes, out, |e| {
+            let x = i16::from_be_bytes([e[0], e[1]]) as i64;
+            finish(Some(x), x as f64)
+        }),
+        ColumnKind::I32 => decode_plain(c, rows, row_bytes, out, |e| {
+            let x = i32::from_be_bytes(e.try_into().unwrap()) as i64;
+            finish(Some(x), x as f64)
+        }),
+        ColumnKind::I64 => decode_plain(c, rows, row_bytes, out, |e| {
+            let x = i64::from_be_bytes(e.try_into().unwrap());
+            finish(Some(x), x as f64)
+        }),
+        ColumnKind::F32 => decode_plain(c, rows, row_bytes, out, |e| {
+            finish(None, f32::from_be_bytes(e.try_into().unwrap()) as f64)
+        }),
+        ColumnKind::F64 => decode_plain(c, rows, row_bytes, out, |e| {
+            finish(None, f64::from_be_bytes(e.try_into().unwrap()))
+        }),
+        ColumnKind::Other(_) => out.fill(f64::NAN),
+    }
+}
+
+/// One block of one column: floats (scaled values, TNULL as NaN), exact f32 or integers.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BlockValues {
+    F64(Vec<f64>),
+    F32(Vec<f32>),
+    I64(Vec<i64>),
+}
+
+impl BlockValues {
+    pub fn len(&self) -> usize {
+        match self {
+            BlockValues::F64(v) => v.len(),
+            BlockValues::F32(v) => v.len(),
+            BlockValues::I64(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn get_f64(&self, i: usize) -> f64 {
+        match self {
+            BlockValues::F64(v) => v[i],
+            BlockValues::F32(v) => v[i] as f64,
+            BlockValues::I64(v) => v[i] as f64,
         }
     }
 }
@@ -469,8 +622,8 @@ mod tests {
         };
         // Row: 1 pad byte, then i16 4 and i16 -1 (null).
         let row = [0u8, 0, 4, 0xff, 0xff];
-        let mut out = Vec::new();
-        decode_column(&c, &row, 5, &mut out);
+        let mut out = vec![0.0; 2];
+        decode_f64(&c, &row, 5, &mut out);
         assert_eq!(out[0], 12.0);
         assert!(out[1].is_nan());
     }

@@ -74,9 +74,22 @@ pub fn read_stacked(
     name: &str,
     opts: &LoadOptions,
 ) -> Result<(Catalog, LoadReport)> {
+    // Per-file progress would interleave; report whole files instead.
+    let per_file = LoadOptions {
+        progress: None,
+        ..opts.clone()
+    };
+    let done = std::sync::atomic::AtomicU64::new(0);
     let parts: Vec<Result<(Catalog, LoadReport)>> = paths
         .par_iter()
-        .map(|p| read_catalog(p, name, opts))
+        .map(|p| {
+            let r = read_catalog(p, name, &per_file);
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if let Some(progress) = &opts.progress {
+                progress.report(name, n, paths.len() as u64);
+            }
+            r
+        })
         .collect();
     let mut total = LoadReport::default();
     let mut stacked: Option<Catalog> = None;

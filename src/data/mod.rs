@@ -9,6 +9,7 @@ pub mod fits_write;
 pub mod healpix_fits;
 pub mod healpix_map;
 pub mod inputs;
+pub mod progress;
 pub mod rng;
 pub mod roles;
 pub mod survey;

@@ -47,11 +47,14 @@ pub fn read_tiles(path: &Path) -> Result<TileSet> {
     t.read_blocks(&wanted, true, |cols| {
         let ids: Vec<String> = match &cols[0] {
             BlockValues::I64(v) => v.iter().map(|x| x.to_string()).collect(),
-            BlockValues::F64(v) => v.iter().map(|x| format!("{x}")).collect(),
+            other => (0..other.len())
+                .map(|i| format!("{}", other.get_f64(i)))
+                .collect(),
         };
-        let vals = |k: usize| match &cols[k + 1] {
-            BlockValues::F64(v) => v.clone(),
-            BlockValues::I64(v) => v.iter().map(|&x| x as f64).collect(),
+        let vals = |k: usize| -> Vec<f64> {
+            (0..cols[k + 1].len())
+                .map(|i| cols[k + 1].get_f64(i))
+                .collect()
         };
         let (lra, ldec, cra, cdec) = (vals(0), vals(1), vals(2), vals(3));
         for (row, id) in ids.into_iter().enumerate() {
