@@ -26,7 +26,7 @@ pub struct Cli {
 pub enum Command {
     /// Print the GPU adapter, backend and limits; with files, load each and describe it
     /// (catalog columns and roles, HEALPix map, tiles).
-    Info(InfoArgs),
+    Info(Box<InfoArgs>),
     /// Render a figure to a PNG file.
     Render(Box<RenderArgs>),
     /// The built-in demo survey: render it to demo.png, or write it as FITS/JSON files.

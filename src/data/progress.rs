@@ -5,9 +5,12 @@ use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+/// A callback told (what, done, total).
+type ProgressFn = dyn Fn(&str, u64, u64) + Send + Sync;
+
 /// Receives (what, done, total) as work advances; thread-safe.
 #[derive(Clone)]
-pub struct Progress(Arc<dyn Fn(&str, u64, u64) + Send + Sync>);
+pub struct Progress(Arc<ProgressFn>);
 
 impl Progress {
     pub fn new(f: impl Fn(&str, u64, u64) + Send + Sync + 'static) -> Self {
