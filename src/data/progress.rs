@@ -29,7 +29,7 @@ impl Progress {
         }
         let last = Arc::new(AtomicU64::new(u64::MAX));
         Some(Progress::new(move |what, done, total| {
-            let pct = if total == 0 { 100 } else { done * 100 / total };
+            let pct = (done * 100).checked_div(total).unwrap_or(100);
             if last.swap(pct, Ordering::Relaxed) != pct {
                 let bar = "#".repeat((pct / 5) as usize);
                 let mut e = std::io::stderr().lock();
