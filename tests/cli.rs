@@ -197,3 +197,101 @@ fn demo_write_saves_fits_and_json_that_read_back() {
         .collect();
     assert!(leftovers.is_empty());
 }
+
+#[test]
+fn catalogs_with_unknown_column_names_work_through_flags_or_a_column_file() {
+    use clusterviz::data::catalog::Roles;
+    use clusterviz::data::{Catalog, Column, ColumnData};
+    let dir = tempdir("columns");
+    let cat = Catalog {
+        name: "odd".into(),
+        columns: vec![
+            Column::new("X_DEG", "deg", ColumnData::F64(vec![150.0, 150.2, 150.4])),
+            Column::new("Y_DEG", "deg", ColumnData::F64(vec![2.0, 2.1, 2.2])),
+            Column::new("ZB", "", ColumnData::F32(vec![0.3, 0.5, 0.9])),
+        ],
+        roles: Roles::default(),
+    };
+    clusterviz::data::fits_write::write_catalog(
+        &cat,
+        None,
+        "CLUSTERS",
+        &dir.join("odd_merged.fits"),
+    )
+    .unwrap();
+    let o = clusterviz(
+        &[
+            "render",
+            "--clusters",
+            "odd_merged.fits",
+            "--size",
+            "200x150",
+            "-o",
+            "a.png",
+        ],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no right-ascension column") && stderr(&o).contains("X_DEG, Y_DEG, ZB"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.join("a.png").exists());
+    let o = clusterviz(
+        &[
+            "render",
+            "--clusters",
+            "odd_merged.fits",
+            "--ra",
+            "x_deg",
+            "--dec",
+            "Y_DEG",
+            "--size",
+            "200x150",
+            "-o",
+            "a.png",
+        ],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    std::fs::write(
+        dir.join("columns.toml"),
+        "[clusters]\nra = \"X_DEG\"\ndec = \"Y_DEG\"\nz = \"ZB\"\n",
+    )
+    .unwrap();
+    let o = clusterviz(
+        &[
+            "render",
+            "--clusters",
+            "odd_merged.fits",
+            "--config",
+            "columns.toml",
+            "--size",
+            "200x150",
+            "-o",
+            "b.png",
+        ],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    std::fs::write(dir.join("bad.toml"), "[clusters]\nright_ascension = 1\n").unwrap();
+    let o = clusterviz(
+        &[
+            "render",
+            "--clusters",
+            "odd_merged.fits",
+            "--config",
+            "bad.toml",
+            "-o",
+            "c.png",
+        ],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("bad.toml") && stderr(&o).contains("not a valid column file"),
+        "{}",
+        stderr(&o)
+    );
+}

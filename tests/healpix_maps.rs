@@ -296,3 +296,21 @@ fn rasters_are_reused_until_the_view_changes() {
     assert_eq!(r.render_image(&ctx, &view).unwrap(), a);
     assert_eq!(r.map_rasterizations(id), Some(3));
 }
+
+#[test]
+fn mocs_and_multi_order_maps_read_at_their_deepest_depth() {
+    let moc = read_healpix_map(&fixture("moc.fits"), None).unwrap();
+    // Cells of depths 3, 4, 5 and 6, expanded to depth 6: 64 + 16 + 4 + 1.
+    assert_eq!(
+        (moc.depth, moc.cells.len(), moc.value_name.as_str()),
+        (6, 85, "MOC")
+    );
+    assert_eq!(moc.value_at(266.4, -28.9), Some(1.0));
+    assert_eq!(moc.value_at(40.0, 20.0), Some(1.0));
+    assert_eq!(moc.value_at(100.0, -60.0), None);
+    let mom = read_healpix_map(&fixture("multi_order.fits"), None).unwrap();
+    assert_eq!(mom.value_name, "PROBDENSITY");
+    assert_eq!(mom.value_at(266.4, -28.9), Some(1.0));
+    assert_eq!(mom.value_at(50.0, 20.0), Some(3.0));
+    assert_eq!(mom.value_at(60.0, 20.0), Some(4.0));
+}

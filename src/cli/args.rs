@@ -130,6 +130,9 @@ pub enum ColorRole {
 /// Which columns play which role, and which rows to load.
 #[derive(Args, Debug, Clone, Default)]
 pub struct ColumnArgs {
+    /// A TOML file naming columns and HDUs for [clusters] and [galaxies] (flags win).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
     /// Right-ascension column of the cluster catalogs (default: recognised by name).
     #[arg(long)]
     pub ra: Option<String>,

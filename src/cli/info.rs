@@ -7,7 +7,6 @@ use crate::cli::args::InfoArgs;
 use crate::data::catalog_fits::{LoadOptions, read_catalog};
 use crate::data::fits_table::{FitsTable, HduSelect};
 use crate::data::healpix_fits::read_healpix_map;
-use crate::data::roles::RoleNames;
 use crate::data::tiles_fits::read_tiles;
 use crate::error::Result;
 use crate::render::{BackendChoice, GpuContext};
@@ -67,20 +66,10 @@ fn describe(path: &Path, a: &InfoArgs) -> Result<()> {
         return Ok(());
     }
     drop(probe);
-    let c = &a.columns;
+    let [(roles, hdu), _] = crate::cli::load::column_choices(&a.columns)?;
     let opts = LoadOptions {
-        hdu: c.hdu.as_ref().map(|h| {
-            h.parse()
-                .map(HduSelect::Index)
-                .unwrap_or_else(|_| HduSelect::Name(h.clone()))
-        }),
-        roles: RoleNames {
-            ra: c.ra.clone(),
-            dec: c.dec.clone(),
-            z: c.z.clone(),
-            snr: c.snr.clone(),
-            id: c.id.clone(),
-        },
+        hdu,
+        roles,
         ..Default::default()
     };
     let t0 = Instant::now();

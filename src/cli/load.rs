@@ -1,6 +1,7 @@
 //! Turning the command line's input files into a [`Survey`].
 
 use crate::cli::args::{ColumnArgs, RenderArgs};
+use crate::cli::config::ColumnConfig;
 use crate::data::catalog_fits::{LoadOptions, LoadReport, Pushdown, read_catalog};
 use crate::data::fits_table::HduSelect;
 use crate::data::healpix_fits::read_healpix_map;
@@ -11,11 +12,43 @@ use crate::data::tiles_fits::read_tiles;
 use crate::data::{Catalog, Survey};
 use crate::error::{Error, Result};
 
-fn hdu_select(c: &ColumnArgs) -> Option<HduSelect> {
-    c.hdu.as_ref().map(|h| match h.parse::<usize>() {
+/// `--hdu` (or the column file's) as an HDU choice: a number or an EXTNAME.
+pub fn hdu_select(hdu: Option<&String>) -> Option<HduSelect> {
+    hdu.map(|h| match h.parse::<usize>() {
         Ok(i) => HduSelect::Index(i),
         Err(_) => HduSelect::Name(h.clone()),
     })
+}
+
+/// Column roles and HDUs for (clusters, galaxies): the flags, else the `--config` file.
+pub fn column_choices(c: &ColumnArgs) -> Result<[(RoleNames, Option<HduSelect>); 2]> {
+    let file = match &c.config {
+        Some(path) => ColumnConfig::read(path)?,
+        None => ColumnConfig::default(),
+    };
+    let clusters = file.clusters.merged_with(&RoleNames {
+        ra: c.ra.clone(),
+        dec: c.dec.clone(),
+        z: c.z.clone(),
+        snr: c.snr.clone(),
+        id: c.id.clone(),
+    });
+    let galaxies = file.galaxies.merged_with(&RoleNames {
+        ra: c.galaxy_ra.clone(),
+        dec: c.galaxy_dec.clone(),
+        z: c.galaxy_z.clone(),
+        ..Default::default()
+    });
+    Ok([
+        (
+            clusters,
+            hdu_select(c.hdu.as_ref().or(file.clusters.hdu.as_ref())),
+        ),
+        (
+            galaxies,
+            hdu_select(c.hdu.as_ref().or(file.galaxies.hdu.as_ref())),
+        ),
+    ])
 }
 
 fn report(what: &str, r: &LoadReport) {
@@ -36,6 +69,7 @@ fn report(what: &str, r: &LoadReport) {
 pub fn load_files(a: &RenderArgs, survey: &mut Survey) -> Result<Vec<String>> {
     let mut sources = Vec::new();
     let c = &a.columns;
+    let [(cluster_roles, cluster_hdu), (galaxy_roles, galaxy_hdu)] = column_choices(c)?;
     let area = Pushdown {
         cone: c.cone,
         sky_box: c.sky_box,
@@ -43,14 +77,8 @@ pub fn load_files(a: &RenderArgs, survey: &mut Survey) -> Result<Vec<String>> {
     };
     if !a.clusters.is_empty() {
         let opts = LoadOptions {
-            hdu: hdu_select(c),
-            roles: RoleNames {
-                ra: c.ra.clone(),
-                dec: c.dec.clone(),
-                z: c.z.clone(),
-                snr: c.snr.clone(),
-                id: c.id.clone(),
-            },
+            hdu: cluster_hdu,
+            roles: cluster_roles,
             filter: Pushdown {
                 snr_min: a.style.snr_min.map(f64::from),
                 z_min: a.style.z_min.map(f64::from),
@@ -95,13 +123,8 @@ pub fn load_files(a: &RenderArgs, survey: &mut Survey) -> Result<Vec<String>> {
     if !a.galaxy_files.is_empty() {
         let files = expand_paths(&a.galaxy_files)?;
         let opts = LoadOptions {
-            hdu: hdu_select(c),
-            roles: RoleNames {
-                ra: c.galaxy_ra.clone(),
-                dec: c.galaxy_dec.clone(),
-                z: c.galaxy_z.clone(),
-                ..Default::default()
-            },
+            hdu: galaxy_hdu,
+            roles: galaxy_roles,
             filter: area,
             progress: Progress::terminal(),
         };

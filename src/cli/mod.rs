@@ -1,9 +1,10 @@
 //! The command line (see DESIGN.md's CLI contract). Each subcommand lives in its own file.
 
 pub mod args;
+mod config;
 mod demo;
 mod info;
-mod load;
+pub(crate) mod load;
 mod render;
 pub mod scene;
 

@@ -25,9 +25,22 @@ pub fn read_healpix_map(path: &Path, column: Option<&str>) -> Result<HealpixMap>
     let mut t = FitsTable::open(path, &HduSelect::FirstTable)?;
     let bad = |msg: String| Error::file(path, format!("not a HEALPix map: {msg}"));
 
-    let ordering = t
-        .key_text("ORDERING")
-        .ok_or_else(|| bad("no ORDERING keyword (RING or NESTED)".into()))?;
+    // Multi-order maps and MOCs: cells of several depths named by NUNIQ indices.
+    let uniq_col = t
+        .columns
+        .iter()
+        .find(|c| c.name.eq_ignore_ascii_case("UNIQ") || c.name.eq_ignore_ascii_case("NUNIQ"))
+        .map(|c| c.name.clone());
+    let ordering_key = t.key_text("ORDERING");
+    if let Some(uniq) = uniq_col.filter(|_| {
+        ordering_key
+            .as_deref()
+            .is_none_or(|o| o.eq_ignore_ascii_case("NUNIQ"))
+    }) {
+        return read_multi_order(&mut t, path, &uniq, column);
+    }
+    let ordering =
+        ordering_key.ok_or_else(|| bad("no ORDERING keyword (RING or NESTED)".into()))?;
     let nested = match ordering.to_ascii_uppercase().as_str() {
         "NESTED" | "NEST" => true,
         "RING" => false,
@@ -187,5 +200,124 @@ pub fn read_healpix_map(path: &Path, column: Option<&str>) -> Result<HealpixMap>
         value_name,
         cells,
         values,
+    })
+}
+
+/// The most cells a multi-order map is expanded to; finer cells are merged into coarser
+/// ones (their value averaged, weighted by the area they cover) to stay within it.
+const MAX_EXPANDED_CELLS: u64 = 1 << 26;
+
+/// Reads a MOC or multi-order map (a UNIQ/NUNIQ column, uniq = 4·4^depth + index, and
+/// optionally a value column; a MOC's value is 1) as one depth: the deepest present, or
+/// shallower when expanding would exceed [`MAX_EXPANDED_CELLS`].
+fn read_multi_order(
+    t: &mut FitsTable,
+    path: &Path,
+    uniq: &str,
+    column: Option<&str>,
+) -> Result<HealpixMap> {
+    let bad =
+        |msg: String| Error::file(path, format!("not a HEALPix multi-order map or MOC: {msg}"));
+    let value_name = match column {
+        Some(name) => Some(t.column(name).map(|c| c.name.clone()).ok_or_else(|| {
+            Error::file(
+                path,
+                format!(
+                    "has no column {name}; columns: {}",
+                    t.column_names().join(", ")
+                ),
+            )
+        })?),
+        None => t
+            .columns
+            .iter()
+            .find(|c| !c.name.eq_ignore_ascii_case(uniq) && c.kind.is_numeric() && c.repeat == 1)
+            .map(|c| c.name.clone()),
+    };
+    let frame = match t.key_text("COORDSYS").map(|c| c.to_ascii_uppercase()) {
+        Some(c) if c.starts_with('G') => Frame::Galactic,
+        Some(c) if !(c.starts_with('C') || c.starts_with('Q') || c == "ICRS") => {
+            return Err(bad(format!("COORDSYS '{c}' is not supported (C or G)")));
+        }
+        _ => Frame::Icrs,
+    };
+    let mut names = vec![uniq];
+    if let Some(v) = &value_name {
+        names.push(v);
+    }
+    // (depth, index, value) of every cell.
+    let mut entries: Vec<(u8, u64, f32)> = Vec::new();
+    let mut problem = None;
+    t.read_blocks(&names, true, |cols| {
+        for i in 0..cols[0].len() {
+            let u = match &cols[0] {
+                crate::data::fits_table::BlockValues::I64(v) => v[i] as u64,
+                other => other.get_f64(i) as u64,
+            };
+            if u < 4 {
+                problem.get_or_insert(format!("UNIQ value {u} is not valid (below 4)"));
+                continue;
+            }
+            let depth = ((63 - u.leading_zeros()) / 2 - 1) as u8;
+            if depth > 29 {
+                problem.get_or_insert(format!("UNIQ value {u} is deeper than depth 29"));
+                continue;
+            }
+            let index = u - (4u64 << (2 * depth as u64));
+            let v = cols.get(1).map_or(1.0, |c| c.get_f64(i));
+            if !is_missing(v) {
+                entries.push((depth, index, v as f32));
+            }
+        }
+        Ok(())
+    })?;
+    if let Some(p) = problem {
+        return Err(bad(p));
+    }
+    let max_depth = entries.iter().map(|e| e.0).max().unwrap_or(0);
+    // The deepest depth whose expansion fits.
+    let mut depth = max_depth;
+    while depth > 0
+        && entries
+            .iter()
+            .map(|e| 1u64 << (2 * depth.saturating_sub(e.0) as u64))
+            .sum::<u64>()
+            > MAX_EXPANDED_CELLS
+    {
+        depth -= 1;
+    }
+    let mut acc: std::collections::BTreeMap<u64, (f64, f64)> = std::collections::BTreeMap::new();
+    let mut cells = Vec::new();
+    let mut values = Vec::new();
+    for &(d, index, v) in &entries {
+        if d <= depth {
+            let shift = 2 * (depth - d) as u64;
+            for c in (index << shift)..((index + 1) << shift) {
+                cells.push(c);
+                values.push(v);
+            }
+        } else {
+            // Finer than the chosen depth: merge into the parent, weighted by area.
+            let w = 1.0 / (1u64 << (2 * (d - depth) as u64)) as f64;
+            let e = acc
+                .entry(index >> (2 * (d - depth) as u64))
+                .or_insert((0.0, 0.0));
+            e.0 += v as f64 * w;
+            e.1 += w;
+        }
+    }
+    for (c, (sum, w)) in acc {
+        cells.push(c);
+        values.push((sum / w) as f32);
+    }
+    let mut order: Vec<usize> = (0..cells.len()).collect();
+    order.sort_by_key(|&i| cells[i]);
+    order.dedup_by_key(|i| cells[*i]);
+    Ok(HealpixMap {
+        depth,
+        frame,
+        value_name: value_name.unwrap_or_else(|| "MOC".to_string()),
+        cells: order.iter().map(|&i| cells[i]).collect(),
+        values: order.iter().map(|&i| values[i]).collect(),
     })
 }
