@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs what clusterviz needs beyond the Rust toolchain on Debian/Ubuntu, only where
-# missing: cfitsio (FITS I/O), pkg-config, and Mesa's software drivers (Vulkan lavapipe,
+# missing: cfitsio (FITS), HDF5, pkg-config, and Mesa's software drivers (Vulkan lavapipe,
 # GL llvmpipe) so the renderer works on machines without a GPU.
 set -euo pipefail
 
-packages=(pkg-config libcfitsio-dev mesa-vulkan-drivers libvulkan1 libegl-mesa0 libgl1-mesa-dri)
+packages=(pkg-config libcfitsio-dev libhdf5-dev mesa-vulkan-drivers libvulkan1 libegl-mesa0 libgl1-mesa-dri)
 missing=()
 for p in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then

@@ -295,3 +295,27 @@ fn catalogs_with_unknown_column_names_work_through_flags_or_a_column_file() {
         stderr(&o)
     );
 }
+
+#[test]
+fn convert_goes_between_fits_and_hdf5_without_clobbering() {
+    let dir = tempdir("convert");
+    let src = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/catalog_vizier_names.fits");
+    std::fs::copy(&src, dir.join("in.fits")).unwrap();
+    let o = clusterviz(&["convert", "in.fits", "out.h5"], &dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = clusterviz(&["convert", "out.h5", "back.fits"], &dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = clusterviz(&["convert", "in.fits", "out.h5"], &dir);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("exists already"), "{}", stderr(&o));
+    let o = clusterviz(&["convert", "in.fits", "out.csv"], &dir);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("must end in .fits"), "{}", stderr(&o));
+    let o = clusterviz(&["info", "back.fits"], &dir);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("3 rows") && out.contains("ra RAJ2000"),
+        "{out}"
+    );
+}

@@ -340,3 +340,85 @@ fn bad_files_fail_cleanly() {
     assert!(write_tiles_fits(&set, &out).is_err());
     assert!(!out.exists());
 }
+
+#[test]
+fn hdf5_catalogs_read_and_round_trip_through_fits() {
+    use clusterviz::data::fits_write::write_catalog;
+    use clusterviz::data::hdf5_io::write_catalog_h5;
+    // Written by h5py: a group, compressed datasets, a unit attribute, 64-bit IDs.
+    let (cat, report) =
+        read_catalog(&fixture("catalog_h5py.h5"), "t", &LoadOptions::default()).unwrap();
+    assert_eq!(
+        (report.rows_in_file, report.kept, report.invalid_coordinates),
+        (4, 3, 1)
+    );
+    assert_eq!(
+        (cat.roles.ra.as_str(), cat.roles.z.as_deref()),
+        ("RA", Some("Z_PHOT"))
+    );
+    assert_eq!(cat.column("RA").unwrap().unit, "deg");
+    assert_eq!(
+        cat.column("ID").unwrap().integers().unwrap()[2],
+        (1i64 << 62) + 2
+    );
+    assert_eq!(cat.dec(1), 2.1);
+    // FITS -> HDF5 -> FITS keeps names, units, types and values.
+    let dir = tempdir("h5");
+    let opts = LoadOptions {
+        hdu: Some(HduSelect::Name("CLUSTERS".into())),
+        keep_invalid_rows: true,
+        ..Default::default()
+    };
+    let (orig, _) = read_catalog(&fixture("catalog_all_types.fits"), "t", &opts).unwrap();
+    write_catalog_h5(&orig, "CLUSTERS", &dir.join("a.h5")).unwrap();
+    let (via_h5, _) = read_catalog(
+        &dir.join("a.h5"),
+        "t",
+        &LoadOptions {
+            keep_invalid_rows: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    write_catalog(&via_h5, None, "CLUSTERS", &dir.join("b.fits")).unwrap();
+    let (back, _) = read_catalog(
+        &dir.join("b.fits"),
+        "t",
+        &LoadOptions {
+            keep_invalid_rows: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(orig.len(), 8, "conversions keep rows with bad coordinates");
+    for c in &orig.columns {
+        for other in [&via_h5, &back] {
+            let o = other
+                .column(&c.name)
+                .unwrap_or_else(|| panic!("{} lost", c.name));
+            assert_eq!(
+                (o.unit.as_str(), o.storage()),
+                (c.unit.as_str(), c.storage()),
+                "{}",
+                c.name
+            );
+            for i in 0..orig.len() {
+                let (a, b) = (c.data.get_f64(i), o.data.get_f64(i));
+                assert!(
+                    a == b || (a.is_nan() && b.is_nan()),
+                    "{}[{i}]: {a} vs {b}",
+                    c.name
+                );
+            }
+        }
+    }
+    // Not HDF5 at all.
+    std::fs::write(dir.join("junk.h5"), b"not hdf5").unwrap();
+    let e = read_catalog(&dir.join("junk.h5"), "t", &LoadOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("junk.h5") && e.contains("not a readable HDF5 file"),
+        "{e}"
+    );
+}

@@ -27,6 +27,8 @@ pub enum Command {
     /// Print the GPU adapter, backend and limits; with files, load each and describe it
     /// (catalog columns and roles, HEALPix map, tiles).
     Info(Box<InfoArgs>),
+    /// Convert a catalog between FITS and HDF5 (by the output's extension).
+    Convert(Box<ConvertArgs>),
     /// Render a figure to a PNG file.
     Render(Box<RenderArgs>),
     /// The built-in demo survey: render it to demo.png, or write it as FITS/JSON files.
@@ -193,6 +195,19 @@ fn parse_box(s: &str) -> Result<(f64, f64, f64, f64), String> {
         return Err(format!("box {s}: need -90 <= DECMIN < DECMAX <= 90"));
     }
     Ok((a0.rem_euclid(360.0), a1.rem_euclid(360.0), d0, d1))
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ConvertArgs {
+    /// Input catalog (.fits, .fits.gz, .h5, .hdf5).
+    pub input: PathBuf,
+    /// Output catalog (.fits or .h5/.hdf5).
+    pub output: PathBuf,
+    /// Replace the output if it exists.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub columns: ColumnArgs,
 }
 
 #[derive(Args, Debug, Clone)]

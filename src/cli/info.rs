@@ -1,5 +1,6 @@
 //! `clusterviz info`: what GPU we would render with, or what is in the given files.
 
+use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
@@ -11,11 +12,20 @@ use crate::data::tiles_fits::read_tiles;
 use crate::error::Result;
 use crate::render::{BackendChoice, GpuContext};
 
+/// Writes a line to standard output; a closed pipe (`| head`) ends the output quietly.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        if writeln!(std::io::stdout().lock(), $($arg)*).is_err() {
+            return Ok(());
+        }
+    };
+}
+
 pub fn run(backend: BackendChoice, a: &InfoArgs) -> Result<()> {
     if a.files.is_empty() {
         let ctx = GpuContext::new(backend)?;
-        println!("clusterviz {}", env!("CARGO_PKG_VERSION"));
-        println!("{}", ctx.describe());
+        say!("clusterviz {}", env!("CARGO_PKG_VERSION"));
+        say!("{}", ctx.describe());
         return Ok(());
     }
     for path in &a.files {
@@ -28,12 +38,15 @@ fn describe(path: &Path, a: &InfoArgs) -> Result<()> {
     let lower = path.to_string_lossy().to_ascii_lowercase();
     if lower.ends_with(".json") {
         let tiles = read_tiles(path)?;
-        println!(
+        say!(
             "{}: {} tiles (LEV1 + CORE polygons)",
             path.display(),
             tiles.tiles.len()
         );
         return Ok(());
+    }
+    if crate::data::catalog_fits::is_hdf5(path) {
+        return describe_catalog(path, a);
     }
     let mut probe = FitsTable::open(path, &HduSelect::FirstTable)?;
     if probe
@@ -42,7 +55,7 @@ fn describe(path: &Path, a: &InfoArgs) -> Result<()> {
     {
         let t0 = Instant::now();
         let map = read_healpix_map(path, None)?;
-        println!(
+        say!(
             "{}: HEALPix map, nside {} (depth {}), {} cells with data ({:.1} deg²), {} frame, column {}, values {:?}; read in {:.3} s",
             path.display(),
             map.nside(),
@@ -58,7 +71,7 @@ fn describe(path: &Path, a: &InfoArgs) -> Result<()> {
     }
     if probe.column("LEV1_RA").is_some() {
         let tiles = read_tiles(path)?;
-        println!(
+        say!(
             "{}: tile table, {} tiles",
             path.display(),
             tiles.tiles.len()
@@ -66,6 +79,10 @@ fn describe(path: &Path, a: &InfoArgs) -> Result<()> {
         return Ok(());
     }
     drop(probe);
+    describe_catalog(path, a)
+}
+
+fn describe_catalog(path: &Path, a: &InfoArgs) -> Result<()> {
     let [(roles, hdu), _] = crate::cli::load::column_choices(&a.columns)?;
     let opts = LoadOptions {
         hdu,
@@ -87,7 +104,7 @@ fn describe(path: &Path, a: &InfoArgs) -> Result<()> {
                 }
         })
         .sum();
-    println!(
+    say!(
         "{}: catalog, {} rows ({} with bad coordinates dropped), read in {:.3} s ({:.0} MB of columns)",
         path.display(),
         report.rows_in_file,
@@ -96,7 +113,7 @@ fn describe(path: &Path, a: &InfoArgs) -> Result<()> {
         bytes as f64 / 1e6
     );
     let r = &cat.roles;
-    println!(
+    say!(
         "  roles: ra {}, dec {}, z {}, snr {}, id {}",
         r.ra,
         r.dec,
@@ -116,7 +133,7 @@ fn describe(path: &Path, a: &InfoArgs) -> Result<()> {
         } else {
             format!(" [{}]", col.unit)
         };
-        println!("  {}{unit}: {} .. {}", col.name, lo, hi);
+        say!("  {}{unit}: {} .. {}", col.name, lo, hi);
     }
     Ok(())
 }

@@ -86,6 +86,7 @@ pub fn load_files(a: &RenderArgs, survey: &mut Survey) -> Result<Vec<String>> {
                 ..area.clone()
             },
             progress: Progress::terminal(),
+            keep_invalid_rows: false,
         };
         let files = expand_paths(&a.clusters)?;
         let mut unassigned: Vec<(std::path::PathBuf, Catalog)> = Vec::new();
@@ -127,6 +128,7 @@ pub fn load_files(a: &RenderArgs, survey: &mut Survey) -> Result<Vec<String>> {
             roles: galaxy_roles,
             filter: area,
             progress: Progress::terminal(),
+            keep_invalid_rows: false,
         };
         let t0 = std::time::Instant::now();
         let (cat, r) = read_stacked(&files, "galaxies", &opts)?;

@@ -2,6 +2,7 @@
 
 pub mod args;
 mod config;
+mod convert;
 mod demo;
 mod info;
 pub(crate) mod load;
@@ -18,6 +19,7 @@ use crate::error::Result;
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Info(a) => info::run(cli.backend, &a),
+        Command::Convert(a) => convert::run(&a),
         Command::Render(a) => render::run(cli.backend, &a),
         Command::Demo(a) => demo::run(cli.backend, &a),
     }

@@ -37,12 +37,26 @@ impl ColumnData {
     }
 }
 
+/// How a column is stored in files (it may be held wider in memory: all integers are
+/// i64), so a conversion writes back the type it read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Storage {
+    U8,
+    I16,
+    I32,
+    I64,
+    F32,
+    F64,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Column {
     pub name: String,
     /// FITS TUNIT, e.g. "deg"; empty when unitless.
     pub unit: String,
     pub data: ColumnData,
+    /// The file type, where it differs from what the in-memory data suggest.
+    pub stored_as: Option<Storage>,
 }
 
 impl Column {
@@ -51,6 +65,26 @@ impl Column {
             name: name.to_string(),
             unit: unit.to_string(),
             data,
+            stored_as: None,
+        }
+    }
+
+    /// The type to write this column as.
+    pub fn storage(&self) -> Storage {
+        self.stored_as.unwrap_or(match self.data {
+            ColumnData::F64(_) => Storage::F64,
+            ColumnData::F32(_) => Storage::F32,
+            ColumnData::I64(_) => Storage::I64,
+            ColumnData::I16(_) => Storage::I16,
+        })
+    }
+
+    /// Integer values (for any integer storage), if the column holds integers.
+    pub fn integers(&self) -> Option<Vec<i64>> {
+        match &self.data {
+            ColumnData::I64(v) => Some(v.clone()),
+            ColumnData::I16(v) => Some(v.iter().map(|&x| x as i64).collect()),
+            _ => None,
         }
     }
 }

@@ -4,15 +4,12 @@
 
 use std::path::Path;
 
-use glam::DVec3;
-
-use crate::data::catalog::Catalog;
-use crate::data::fits_table::{BlockValues, FitsTable, HduSelect};
+use crate::data::catalog::{Catalog, Roles, Storage};
+use crate::data::catalog_builder::{CatalogBuilder, WantedColumn};
+use crate::data::fits_table::{ColumnKind, FitsTable, HduSelect};
 use crate::data::progress::Progress;
 use crate::data::roles::{RoleNames, resolve_roles};
-use crate::data::{Column, ColumnData};
 use crate::error::{Error, Result};
-use crate::sky::unit_vector;
 
 /// Row filters applied while reading.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -33,6 +30,8 @@ pub struct LoadOptions {
     pub filter: Pushdown,
     /// Told about rows read (single files) or files read (stacks).
     pub progress: Option<Progress>,
+    /// Keep rows whose coordinates are invalid (conversions must not lose rows).
+    pub keep_invalid_rows: bool,
 }
 
 /// What a load did, for messages and tests.
@@ -45,35 +44,11 @@ pub struct LoadReport {
     pub filtered_out: u64,
 }
 
-/// Appends the rows `keep` (all rows if `None`) of one decoded block to a column,
-/// creating it with capacity `cap` on first use.
-fn append_rows(
-    slot: &mut Option<ColumnData>,
-    col: &BlockValues,
-    keep: Option<&[usize]>,
-    cap: usize,
-) {
-    fn take<T: Copy>(dst: &mut Vec<T>, src: &[T], keep: Option<&[usize]>) {
-        match keep {
-            None => dst.extend_from_slice(src),
-            Some(k) => dst.extend(k.iter().map(|&i| src[i])),
-        }
-    }
-    let data = slot.get_or_insert_with(|| match col {
-        BlockValues::F64(_) => ColumnData::F64(Vec::with_capacity(cap)),
-        BlockValues::F32(_) => ColumnData::F32(Vec::with_capacity(cap)),
-        BlockValues::I64(_) => ColumnData::I64(Vec::with_capacity(cap)),
-    });
-    match (col, data) {
-        (BlockValues::F64(v), ColumnData::F64(d)) => take(d, v, keep),
-        (BlockValues::F32(v), ColumnData::F32(d)) => take(d, v, keep),
-        (BlockValues::I64(v), ColumnData::I64(d)) => take(d, v, keep),
-        _ => unreachable!("a column keeps its type across blocks"),
-    }
-}
-
-/// Reads a catalog; `name` labels it (e.g. "merged", "galaxies").
+/// Reads a catalog from a FITS table; `name` labels it (e.g. "merged", "galaxies").
 pub fn read_catalog(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Catalog, LoadReport)> {
+    if is_hdf5(path) {
+        return crate::data::hdf5_io::read_catalog_h5(path, name, opts);
+    }
     let mut t = FitsTable::open(path, opts.hdu.as_ref().unwrap_or(&HduSelect::FirstTable))?;
     let names = t.column_names();
     let roles = resolve_roles(&names, &opts.roles).map_err(|m| Error::file(path, m))?;
@@ -99,7 +74,66 @@ pub fn read_catalog(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Cata
             ));
         }
     }
-    if opts.filter.snr_min.is_some() && roles.snr.is_none() {
+    check_filter_roles(path, &roles, &opts.filter, &names)?;
+    // Every numeric scalar column, roles first.
+    let mut order: Vec<String> = vec![roles.ra.clone(), roles.dec.clone()];
+    for c in &t.columns {
+        if c.kind.is_numeric()
+            && c.repeat == 1
+            && !order.iter().any(|w| w.eq_ignore_ascii_case(&c.name))
+        {
+            order.push(c.name.clone());
+        }
+    }
+    let wanted: Vec<WantedColumn> = order
+        .iter()
+        .map(|n| {
+            let c = t.column(n).expect("listed from the table");
+            // Scaled columns, and integers with a TNULL (missing values become NaN), are
+            // kept and written as doubles.
+            let plain = c.scale == 1.0 && c.zero == 0.0 && c.null.is_none();
+            let storage = match c.kind {
+                ColumnKind::U8 if plain => Storage::U8,
+                ColumnKind::I16 if plain => Storage::I16,
+                ColumnKind::I32 if plain => Storage::I32,
+                ColumnKind::I64 if plain => Storage::I64,
+                ColumnKind::F32 if plain => Storage::F32,
+                _ => Storage::F64,
+            };
+            WantedColumn {
+                name: c.name.clone(),
+                unit: c.unit.clone(),
+                storage,
+            }
+        })
+        .collect();
+    let mut builder = CatalogBuilder::new(name, roles, wanted, opts, t.nrows);
+    let refs: Vec<&str> = order.iter().map(String::as_str).collect();
+    t.read_blocks(&refs, true, |cols| {
+        builder.push_block(cols);
+        Ok(())
+    })?;
+    Ok(builder.finish())
+}
+
+/// HDF5 files, by extension.
+pub fn is_hdf5(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "h5" | "hdf5" | "hdf" | "he5"
+        )
+    })
+}
+
+/// Filters need the columns they filter on.
+pub fn check_filter_roles(
+    path: &Path,
+    roles: &Roles,
+    f: &Pushdown,
+    names: &[String],
+) -> Result<()> {
+    if f.snr_min.is_some() && roles.snr.is_none() {
         return Err(Error::file(
             path,
             format!(
@@ -108,7 +142,7 @@ pub fn read_catalog(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Cata
             ),
         ));
     }
-    if (opts.filter.z_min.is_some() || opts.filter.z_max.is_some()) && roles.z.is_none() {
+    if (f.z_min.is_some() || f.z_max.is_some()) && roles.z.is_none() {
         return Err(Error::file(
             path,
             format!(
@@ -117,107 +151,5 @@ pub fn read_catalog(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Cata
             ),
         ));
     }
-    // Every numeric scalar column, roles first.
-    let mut wanted: Vec<String> = vec![roles.ra.clone(), roles.dec.clone()];
-    for c in &t.columns {
-        if c.kind.is_numeric()
-            && c.repeat == 1
-            && !wanted.iter().any(|w| w.eq_ignore_ascii_case(&c.name))
-        {
-            wanted.push(c.name.clone());
-        }
-    }
-    let index_of = |n: &Option<String>| n.as_ref().and_then(|n| wanted.iter().position(|w| w == n));
-    let (z_i, snr_i) = (index_of(&roles.z), index_of(&roles.snr));
-    let units: Vec<String> = wanted
-        .iter()
-        .map(|w| t.column(w).map(|c| c.unit.clone()).unwrap_or_default())
-        .collect();
-    let f = &opts.filter;
-    let cone = f
-        .cone
-        .map(|(ra, dec, r)| (unit_vector(ra, dec), r.to_radians().cos()));
-    let mut report = LoadReport {
-        rows_in_file: t.nrows,
-        ..Default::default()
-    };
-    let mut out: Vec<Option<ColumnData>> = vec![None; wanted.len()];
-    let unfiltered = *f == Pushdown::default();
-    let rows_in_file = t.nrows as usize;
-    let wanted_refs: Vec<&str> = wanted.iter().map(String::as_str).collect();
-    t.read_blocks(&wanted_refs, true, |cols| {
-        let as_f64 = |c: &BlockValues, i: usize| c.get_f64(i);
-        let n = cols[0].len();
-        let valid = |i: usize| {
-            let (ra, dec) = (as_f64(&cols[0], i), as_f64(&cols[1], i));
-            ra.is_finite() && dec.is_finite() && dec.abs() <= 90.0
-        };
-        // The common case, no filter and clean coordinates, keeps whole blocks.
-        if unfiltered && (0..n).all(valid) {
-            report.kept += n as u64;
-            for (slot, col) in out.iter_mut().zip(cols) {
-                append_rows(slot, col, None, rows_in_file);
-            }
-            return Ok(());
-        }
-        let mut keep = Vec::with_capacity(n);
-        for i in 0..n {
-            let (ra, dec) = (as_f64(&cols[0], i), as_f64(&cols[1], i));
-            if !ra.is_finite() || !dec.is_finite() || dec.abs() > 90.0 {
-                report.invalid_coordinates += 1;
-                continue;
-            }
-            let snr_ok = f
-                .snr_min
-                .is_none_or(|m| snr_i.is_some_and(|k| as_f64(&cols[k], i) >= m));
-            let z = z_i.map(|k| as_f64(&cols[k], i));
-            let z_ok = f.z_min.is_none_or(|m| z.is_some_and(|z| z >= m))
-                && f.z_max.is_none_or(|m| z.is_some_and(|z| z <= m));
-            let cone_ok =
-                cone.is_none_or(|(c, cos_r): (DVec3, f64)| unit_vector(ra, dec).dot(c) >= cos_r);
-            let box_ok = f.sky_box.is_none_or(|(a0, a1, d0, d1)| {
-                let a = ra.rem_euclid(360.0);
-                let in_ra = if a0 <= a1 {
-                    a >= a0 && a <= a1
-                } else {
-                    a >= a0 || a <= a1
-                };
-                in_ra && dec >= d0 && dec <= d1
-            });
-            if snr_ok && z_ok && cone_ok && box_ok {
-                keep.push(i);
-            } else {
-                report.filtered_out += 1;
-            }
-        }
-        report.kept += keep.len() as u64;
-        if let Some(p) = &opts.progress {
-            p.report(
-                name,
-                report.kept + report.filtered_out + report.invalid_coordinates,
-                report.rows_in_file,
-            );
-        }
-        for (slot, col) in out.iter_mut().zip(cols) {
-            append_rows(
-                slot,
-                col,
-                Some(&keep),
-                if unfiltered { rows_in_file } else { 0 },
-            );
-        }
-        Ok(())
-    })?;
-    let columns = wanted
-        .iter()
-        .zip(units)
-        .zip(out)
-        .map(|((n, unit), data)| Column::new(n, &unit, data.unwrap_or(ColumnData::F64(Vec::new()))))
-        .collect();
-    let cat = Catalog {
-        name: name.to_string(),
-        columns,
-        roles,
-    };
-    Ok((cat, report))
+    Ok(())
 }

@@ -5,6 +5,7 @@ use std::path::Path;
 use fitsio::FitsFile;
 use fitsio::tables::{ColumnDataType, ColumnDescription};
 
+use crate::data::catalog::Storage;
 use crate::data::{Catalog, ColumnData, HealpixMap};
 use crate::error::{Error, Result};
 use crate::fsutil::write_atomically;
@@ -19,15 +20,18 @@ pub fn write_catalog(
     write_atomically(path, |tmp| {
         let err = |e: fitsio::errors::Error| Error::file(path, format!("FITS write failed: {e}"));
         let mut f = FitsFile::create(tmp).open().map_err(err)?;
+        // Each column as the type it was read as (integers are i64 in memory).
         let descs = cat
             .columns
             .iter()
             .map(|c| {
-                let ty = match c.data {
-                    ColumnData::F64(_) => ColumnDataType::Double,
-                    ColumnData::F32(_) => ColumnDataType::Float,
-                    ColumnData::I64(_) => ColumnDataType::LongLong,
-                    ColumnData::I16(_) => ColumnDataType::Short,
+                let ty = match c.storage() {
+                    Storage::F64 => ColumnDataType::Double,
+                    Storage::F32 => ColumnDataType::Float,
+                    Storage::I64 => ColumnDataType::LongLong,
+                    Storage::I32 => ColumnDataType::Int,
+                    Storage::I16 => ColumnDataType::Short,
+                    Storage::U8 => ColumnDataType::Byte,
                 };
                 ColumnDescription::new(c.name.as_str())
                     .with_type(ty)
@@ -36,18 +40,52 @@ pub fn write_catalog(
             .collect::<fitsio::errors::Result<Vec<_>>>()
             .map_err(err)?;
         let hdu = f.create_table(extname, &descs).map_err(err)?;
+        let rows_of =
+            |n: usize| -> Vec<usize> { rows.map_or_else(|| (0..n).collect(), |r| r.to_vec()) };
         for (i, c) in cat.columns.iter().enumerate() {
-            fn pick<T: Copy>(v: &[T], rows: Option<&[usize]>) -> Vec<T> {
-                match rows {
-                    Some(r) => r.iter().map(|&i| v[i]).collect(),
-                    None => v.to_vec(),
-                }
-            }
-            match &c.data {
-                ColumnData::F64(v) => hdu.write_col(&mut f, &c.name, &pick(v, rows)),
-                ColumnData::F32(v) => hdu.write_col(&mut f, &c.name, &pick(v, rows)),
-                ColumnData::I64(v) => hdu.write_col(&mut f, &c.name, &pick(v, rows)),
-                ColumnData::I16(v) => hdu.write_col(&mut f, &c.name, &pick(v, rows)),
+            let idx = rows_of(c.data.len());
+            let ints = || -> Vec<i64> {
+                let all = c.integers().unwrap_or_else(|| {
+                    (0..c.data.len())
+                        .map(|k| c.data.get_f64(k) as i64)
+                        .collect()
+                });
+                idx.iter().map(|&k| all[k]).collect()
+            };
+            match (c.storage(), &c.data) {
+                (Storage::F32, ColumnData::F32(v)) => hdu.write_col(
+                    &mut f,
+                    &c.name,
+                    &idx.iter().map(|&k| v[k]).collect::<Vec<f32>>(),
+                ),
+                (Storage::F32, _) => hdu.write_col(
+                    &mut f,
+                    &c.name,
+                    &idx.iter()
+                        .map(|&k| c.data.get_f64(k) as f32)
+                        .collect::<Vec<f32>>(),
+                ),
+                (Storage::F64, _) => hdu.write_col(
+                    &mut f,
+                    &c.name,
+                    &idx.iter().map(|&k| c.data.get_f64(k)).collect::<Vec<f64>>(),
+                ),
+                (Storage::I64, _) => hdu.write_col(&mut f, &c.name, &ints()),
+                (Storage::I32, _) => hdu.write_col(
+                    &mut f,
+                    &c.name,
+                    &ints().into_iter().map(|x| x as i32).collect::<Vec<i32>>(),
+                ),
+                (Storage::I16, _) => hdu.write_col(
+                    &mut f,
+                    &c.name,
+                    &ints().into_iter().map(|x| x as i16).collect::<Vec<i16>>(),
+                ),
+                (Storage::U8, _) => hdu.write_col(
+                    &mut f,
+                    &c.name,
+                    &ints().into_iter().map(|x| x as u8).collect::<Vec<u8>>(),
+                ),
             }
             .map_err(err)?;
             if !c.unit.is_empty() {

@@ -2,10 +2,12 @@
 //! demo survey, and writers for the formats users bring (FITS tables, JSON tiles).
 
 pub mod catalog;
+pub mod catalog_builder;
 pub mod catalog_fits;
 pub mod demo;
 pub mod fits_table;
 pub mod fits_write;
+pub mod hdf5_io;
 pub mod healpix_fits;
 pub mod healpix_map;
 pub mod inputs;

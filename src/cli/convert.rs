@@ -1,0 +1,68 @@
+//! `clusterviz convert IN OUT`: catalogs between FITS and HDF5 (by extension), keeping
+//! column names, units, types and every row.
+
+use std::time::Instant;
+
+use crate::cli::args::ConvertArgs;
+use crate::cli::load::column_choices;
+use crate::data::catalog_fits::{LoadOptions, is_hdf5, read_catalog};
+use crate::data::fits_table::{FitsTable, HduSelect};
+use crate::data::fits_write::write_catalog;
+use crate::data::hdf5_io::{table_name, write_catalog_h5};
+use crate::error::{Error, Result};
+
+pub fn run(a: &ConvertArgs) -> Result<()> {
+    let out_ext = a
+        .output
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let to_hdf5 = is_hdf5(&a.output);
+    if !to_hdf5 && !matches!(out_ext.as_deref(), Some("fits" | "fit")) {
+        return Err(Error::file(
+            &a.output,
+            "the output must end in .fits, .fit, .h5 or .hdf5",
+        ));
+    }
+    crate::fsutil::ensure_parent_dir(&a.output)?;
+    if a.output.exists() && !a.force {
+        return Err(Error::file(
+            &a.output,
+            "exists already (give --force to replace it)",
+        ));
+    }
+    let [(roles, hdu), _] = column_choices(&a.columns)?;
+    let t0 = Instant::now();
+    let name = if is_hdf5(&a.input) {
+        table_name(&a.input, hdu.as_ref())?
+    } else {
+        let mut t = FitsTable::open(&a.input, hdu.as_ref().unwrap_or(&HduSelect::FirstTable))?;
+        t.key_text("EXTNAME").unwrap_or_default()
+    };
+    let opts = LoadOptions {
+        hdu,
+        roles,
+        keep_invalid_rows: true,
+        ..Default::default()
+    };
+    let (cat, report) = read_catalog(&a.input, &name, &opts)?;
+    let table = if name.is_empty() {
+        "CATALOG".to_string()
+    } else {
+        name
+    };
+    if to_hdf5 {
+        write_catalog_h5(&cat, &table, &a.output)?;
+    } else {
+        write_catalog(&cat, None, &table, &a.output)?;
+    }
+    eprintln!(
+        "{} -> {}: {} rows, {} columns (table {table}) in {:.2} s",
+        a.input.display(),
+        a.output.display(),
+        report.kept,
+        cat.columns.len(),
+        t0.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

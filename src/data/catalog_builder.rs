@@ -1,0 +1,190 @@
+//! Assembles a catalog from decoded blocks of rows, whatever the file format: drops rows
+//! with invalid coordinates (counted), applies the load-time filters (rejected rows are
+//! never stored), and appends the rest column by column.
+
+use glam::DVec3;
+
+use crate::data::catalog::{Catalog, Roles, Storage};
+use crate::data::catalog_fits::{LoadOptions, LoadReport, Pushdown};
+use crate::data::fits_table::BlockValues;
+use crate::data::progress::Progress;
+use crate::data::{Column, ColumnData};
+use crate::sky::unit_vector;
+
+/// A column to read: name, unit, file type.
+pub struct WantedColumn {
+    pub name: String,
+    pub unit: String,
+    pub storage: Storage,
+}
+
+pub struct CatalogBuilder {
+    name: String,
+    roles: Roles,
+    wanted: Vec<WantedColumn>,
+    filter: Pushdown,
+    cone: Option<(DVec3, f64)>,
+    z_index: Option<usize>,
+    snr_index: Option<usize>,
+    out: Vec<Option<ColumnData>>,
+    report: LoadReport,
+    progress: Option<Progress>,
+    keep_invalid: bool,
+}
+
+impl CatalogBuilder {
+    /// `wanted` must start with the RA and Dec columns.
+    pub fn new(
+        name: &str,
+        roles: Roles,
+        wanted: Vec<WantedColumn>,
+        opts: &LoadOptions,
+        rows_in_file: u64,
+    ) -> Self {
+        let filter = opts.filter.clone();
+        let index_of = |n: &Option<String>| {
+            n.as_ref()
+                .and_then(|n| wanted.iter().position(|w| &w.name == n))
+        };
+        CatalogBuilder {
+            name: name.to_string(),
+            z_index: index_of(&roles.z),
+            snr_index: index_of(&roles.snr),
+            cone: filter
+                .cone
+                .map(|(ra, dec, r)| (unit_vector(ra, dec), r.to_radians().cos())),
+            out: vec![None; wanted.len()],
+            roles,
+            wanted,
+            filter,
+            report: LoadReport {
+                rows_in_file,
+                ..Default::default()
+            },
+            progress: opts.progress.clone(),
+            keep_invalid: opts.keep_invalid_rows,
+        }
+    }
+
+    fn unfiltered(&self) -> bool {
+        self.filter == Pushdown::default()
+    }
+
+    /// Takes one block: `cols[i]` holds the rows of `wanted[i]`.
+    pub fn push_block(&mut self, cols: &[BlockValues]) {
+        let n = cols[0].len();
+        let keep_invalid = self.keep_invalid;
+        let valid = |i: usize| {
+            let (ra, dec) = (cols[0].get_f64(i), cols[1].get_f64(i));
+            keep_invalid || (ra.is_finite() && dec.is_finite() && dec.abs() <= 90.0)
+        };
+        // Without filters every valid row is kept: reserve the final size once.
+        let cap = if self.unfiltered() {
+            self.report.rows_in_file as usize
+        } else {
+            0
+        };
+        if self.unfiltered() && (0..n).all(valid) {
+            // The common case, no filter and clean coordinates, keeps whole blocks.
+            self.report.kept += n as u64;
+            for (slot, col) in self.out.iter_mut().zip(cols) {
+                append_rows(slot, col, None, cap);
+            }
+        } else {
+            let f = &self.filter;
+            let mut keep = Vec::with_capacity(n);
+            for i in 0..n {
+                if !valid(i) {
+                    self.report.invalid_coordinates += 1;
+                    continue;
+                }
+                let (ra, dec) = (cols[0].get_f64(i), cols[1].get_f64(i));
+                let snr_ok = f
+                    .snr_min
+                    .is_none_or(|m| self.snr_index.is_some_and(|k| cols[k].get_f64(i) >= m));
+                let z = self.z_index.map(|k| cols[k].get_f64(i));
+                let z_ok = f.z_min.is_none_or(|m| z.is_some_and(|z| z >= m))
+                    && f.z_max.is_none_or(|m| z.is_some_and(|z| z <= m));
+                let cone_ok = self
+                    .cone
+                    .is_none_or(|(c, cos_r)| unit_vector(ra, dec).dot(c) >= cos_r);
+                let box_ok = f.sky_box.is_none_or(|(a0, a1, d0, d1)| {
+                    let a = ra.rem_euclid(360.0);
+                    let in_ra = if a0 <= a1 {
+                        a >= a0 && a <= a1
+                    } else {
+                        a >= a0 || a <= a1
+                    };
+                    in_ra && dec >= d0 && dec <= d1
+                });
+                if snr_ok && z_ok && cone_ok && box_ok {
+                    keep.push(i);
+                } else {
+                    self.report.filtered_out += 1;
+                }
+            }
+            self.report.kept += keep.len() as u64;
+            for (slot, col) in self.out.iter_mut().zip(cols) {
+                append_rows(slot, col, Some(&keep), cap);
+            }
+        }
+        if let Some(p) = &self.progress {
+            let r = &self.report;
+            p.report(
+                &self.name,
+                r.kept + r.filtered_out + r.invalid_coordinates,
+                r.rows_in_file,
+            );
+        }
+    }
+
+    pub fn finish(self) -> (Catalog, LoadReport) {
+        let columns = self
+            .wanted
+            .into_iter()
+            .zip(self.out)
+            .map(|(w, data)| {
+                let mut c = Column::new(
+                    &w.name,
+                    &w.unit,
+                    data.unwrap_or(ColumnData::F64(Vec::new())),
+                );
+                c.stored_as = Some(w.storage);
+                c
+            })
+            .collect();
+        let cat = Catalog {
+            name: self.name,
+            columns,
+            roles: self.roles,
+        };
+        (cat, self.report)
+    }
+}
+
+/// Appends the rows `keep` (all rows if `None`) of one decoded block to a column,
+/// creating it with capacity `cap` on first use.
+fn append_rows(
+    slot: &mut Option<ColumnData>,
+    col: &BlockValues,
+    keep: Option<&[usize]>,
+    cap: usize,
+) {
+    fn take<T: Copy>(dst: &mut Vec<T>, src: &[T], keep: Option<&[usize]>) {
+        match keep {
+            None => dst.extend_from_slice(src),
+            Some(k) => dst.extend(k.iter().map(|&i| src[i])),
+        }
+    }
+    let data = slot.get_or_insert_with(|| match col {
+        BlockValues::F64(_) => ColumnData::F64(Vec::with_capacity(cap)),
+        BlockValues::F32(_) => ColumnData::F32(Vec::with_capacity(cap)),
+        BlockValues::I64(_) => ColumnData::I64(Vec::with_capacity(cap)),
+    });
+    match (col, data) {
+        (BlockValues::F64(v), ColumnData::F64(d)) => take(d, v, keep),
+        (BlockValues::F32(v), ColumnData::F32(d)) => take(d, v, keep),
+        (BlockValues::I64(v), ColumnData::I64(d)) => take(d, v, keep),
+        _ => unreachable!("a column keeps its type across blocks"),
+    }
+}

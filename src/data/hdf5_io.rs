@@ -1,0 +1,224 @@
+//! Catalogs in HDF5: one group holding one 1-D dataset per column (chunked, deflate
+//! compressed), each with a `unit` attribute. Read with the same roles and load-time
+//! filters as FITS tables; written by `clusterviz convert`.
+
+use std::path::Path;
+
+use hdf5::types::{FloatSize, IntSize, TypeDescriptor, VarLenUnicode};
+
+use crate::data::ColumnData;
+use crate::data::catalog::{Catalog, Storage};
+use crate::data::catalog_builder::{CatalogBuilder, WantedColumn};
+use crate::data::catalog_fits::{LoadOptions, LoadReport, check_filter_roles};
+use crate::data::fits_table::{BlockValues, HduSelect};
+use crate::data::roles::resolve_roles;
+use crate::error::{Error, Result};
+use crate::fsutil::write_atomically;
+
+/// Rows read per block.
+const BLOCK: usize = 1 << 20;
+
+fn storage_of(t: &TypeDescriptor) -> Option<Storage> {
+    Some(match t {
+        TypeDescriptor::Unsigned(IntSize::U1) => Storage::U8,
+        TypeDescriptor::Integer(IntSize::U1)
+        | TypeDescriptor::Integer(IntSize::U2)
+        | TypeDescriptor::Unsigned(IntSize::U2) => Storage::I16,
+        TypeDescriptor::Integer(IntSize::U4) | TypeDescriptor::Unsigned(IntSize::U4) => {
+            Storage::I32
+        }
+        TypeDescriptor::Integer(IntSize::U8) | TypeDescriptor::Unsigned(IntSize::U8) => {
+            Storage::I64
+        }
+        TypeDescriptor::Float(FloatSize::U4) => Storage::F32,
+        TypeDescriptor::Float(FloatSize::U8) => Storage::F64,
+        _ => return None,
+    })
+}
+
+/// The group holding the columns: `--hdu NAME`, else the root if it has datasets, else
+/// the first group that has.
+fn table_group(file: &hdf5::File, path: &Path, select: Option<&HduSelect>) -> Result<hdf5::Group> {
+    let err = |e: hdf5::Error| Error::file(path, format!("HDF5: {e}"));
+    if let Some(HduSelect::Name(n)) = select {
+        return file
+            .group(n)
+            .map_err(|_| Error::file(path, format!("has no group named {n}")));
+    }
+    if !file.datasets().map_err(err)?.is_empty() {
+        return file.group("/").map_err(err);
+    }
+    for g in file.groups().map_err(err)? {
+        if !g.datasets().map_err(err)?.is_empty() {
+            return Ok(g);
+        }
+    }
+    Err(Error::file(
+        path,
+        "holds no datasets (expected one 1-D dataset per column)",
+    ))
+}
+
+/// Name of the group a catalog would be read from (for conversions).
+pub fn table_name(path: &Path, select: Option<&HduSelect>) -> Result<String> {
+    let file = hdf5::File::open(path)
+        .map_err(|e| Error::file(path, format!("not a readable HDF5 file ({e})")))?;
+    let g = table_group(&file, path, select)?;
+    Ok(g.name().trim_start_matches('/').to_string())
+}
+
+pub fn read_catalog_h5(
+    path: &Path,
+    name: &str,
+    opts: &LoadOptions,
+) -> Result<(Catalog, LoadReport)> {
+    if !path.exists() {
+        return Err(Error::file(path, "no such file"));
+    }
+    let err = |e: hdf5::Error| Error::file(path, format!("HDF5: {e}"));
+    let file = hdf5::File::open(path)
+        .map_err(|e| Error::file(path, format!("not a readable HDF5 file ({e})")))?;
+    let group = table_group(&file, path, opts.hdu.as_ref())?;
+    // Numeric 1-D datasets of one length are the columns.
+    let mut columns: Vec<(String, hdf5::Dataset, Storage)> = Vec::new();
+    let mut nrows = None;
+    for ds in group.datasets().map_err(err)? {
+        let short = ds.name().rsplit('/').next().unwrap_or_default().to_string();
+        let Some(storage) = ds
+            .dtype()
+            .and_then(|t| t.to_descriptor())
+            .ok()
+            .as_ref()
+            .and_then(storage_of)
+        else {
+            continue;
+        };
+        if ds.ndim() != 1 {
+            continue;
+        }
+        let n = ds.size();
+        if *nrows.get_or_insert(n) != n {
+            return Err(Error::file(
+                path,
+                format!("column {short} has {n} rows, others {}", nrows.unwrap_or(0)),
+            ));
+        }
+        columns.push((short, ds, storage));
+    }
+    let names: Vec<String> = columns.iter().map(|c| c.0.clone()).collect();
+    let roles = resolve_roles(&names, &opts.roles).map_err(|m| Error::file(path, m))?;
+    check_filter_roles(path, &roles, &opts.filter, &names)?;
+    // Roles first, as the builder wants.
+    let pos = |n: &str| {
+        columns
+            .iter()
+            .position(|c| c.0 == n)
+            .expect("resolved from these columns")
+    };
+    let (ra_i, dec_i) = (pos(&roles.ra), pos(&roles.dec));
+    let mut order = vec![ra_i, dec_i];
+    order.extend((0..columns.len()).filter(|i| *i != ra_i && *i != dec_i));
+    let wanted = order
+        .iter()
+        .map(|&i| {
+            let (n, ds, storage) = &columns[i];
+            let unit = ds
+                .attr("unit")
+                .and_then(|a| a.read_scalar::<VarLenUnicode>())
+                .map(|u| u.as_str().to_string())
+                .unwrap_or_default();
+            WantedColumn {
+                name: n.clone(),
+                unit,
+                storage: *storage,
+            }
+        })
+        .collect();
+    let n = nrows.unwrap_or(0);
+    let mut builder = CatalogBuilder::new(name, roles, wanted, opts, n as u64);
+    let mut start = 0;
+    while start < n {
+        let end = (start + BLOCK).min(n);
+        let mut block = Vec::with_capacity(order.len());
+        for &i in &order {
+            let (_, ds, storage) = &columns[i];
+            block.push(match storage {
+                Storage::F64 => BlockValues::F64(
+                    ds.read_slice_1d::<f64, _>(start..end)
+                        .map_err(err)?
+                        .to_vec(),
+                ),
+                Storage::F32 => BlockValues::F32(
+                    ds.read_slice_1d::<f32, _>(start..end)
+                        .map_err(err)?
+                        .to_vec(),
+                ),
+                _ => BlockValues::I64(
+                    ds.read_slice_1d::<i64, _>(start..end)
+                        .map_err(err)?
+                        .to_vec(),
+                ),
+            });
+        }
+        builder.push_block(&block);
+        start = end;
+    }
+    Ok(builder.finish())
+}
+
+/// Writes `cat` into `group` of a new HDF5 file, each column as its stored type.
+pub fn write_catalog_h5(cat: &Catalog, group: &str, path: &Path) -> Result<()> {
+    write_atomically(path, |tmp| {
+        let err = |e: hdf5::Error| Error::file(path, format!("HDF5 write failed: {e}"));
+        let file = hdf5::File::create(tmp).map_err(err)?;
+        let g = if group.is_empty() || group == "/" {
+            file.group("/").map_err(err)?
+        } else {
+            file.create_group(group).map_err(err)?
+        };
+        for c in &cat.columns {
+            let n = c.data.len();
+            let chunk = n.clamp(1, 1 << 16);
+            macro_rules! write_as {
+                ($t:ty, $values:expr) => {{
+                    let values: Vec<$t> = $values;
+                    let ds = g
+                        .new_dataset::<$t>()
+                        .chunk(chunk)
+                        .deflate(4)
+                        .shape(n)
+                        .create(c.name.as_str())
+                        .map_err(err)?;
+                    ds.write(&values).map_err(err)?;
+                    ds
+                }};
+            }
+            let f64s = || (0..n).map(|i| c.data.get_f64(i)).collect::<Vec<f64>>();
+            let ints = || {
+                c.integers()
+                    .unwrap_or_else(|| (0..n).map(|i| c.data.get_f64(i) as i64).collect())
+            };
+            let ds = match (c.storage(), &c.data) {
+                (Storage::F32, ColumnData::F32(v)) => write_as!(f32, v.clone()),
+                (Storage::F32, _) => write_as!(f32, f64s().into_iter().map(|x| x as f32).collect()),
+                (Storage::F64, _) => write_as!(f64, f64s()),
+                (Storage::U8, _) => write_as!(u8, ints().into_iter().map(|x| x as u8).collect()),
+                (Storage::I16, _) => write_as!(i16, ints().into_iter().map(|x| x as i16).collect()),
+                (Storage::I32, _) => write_as!(i32, ints().into_iter().map(|x| x as i32).collect()),
+                (Storage::I64, _) => write_as!(i64, ints()),
+            };
+            if !c.unit.is_empty() {
+                let unit: VarLenUnicode = c
+                    .unit
+                    .parse()
+                    .map_err(|e| Error::file(path, format!("unit {}: {e:?}", c.unit)))?;
+                ds.new_attr::<VarLenUnicode>()
+                    .create("unit")
+                    .map_err(err)?
+                    .write_scalar(&unit)
+                    .map_err(err)?;
+            }
+        }
+        Ok(())
+    })
+}
