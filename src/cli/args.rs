@@ -103,6 +103,9 @@ pub struct StyleArgs {
     /// the map's range).
     #[arg(long, value_parser = parse_range, allow_hyphen_values = true)]
     pub mask_range: Option<(f32, f32)>,
+    /// Also draw the edge of the mask's coverage (its MOC outline) in this colour.
+    #[arg(long, value_parser = parse_color)]
+    pub mask_outline: Option<Rgba>,
     /// Opacity of the mask (default: 0.45 under catalogs, 1 alone).
     #[arg(long)]
     pub mask_opacity: Option<f32>,

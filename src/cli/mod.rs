@@ -65,6 +65,7 @@ pub mod defaults {
             mask_range: None,
             mask_opacity: None,
             mask_nodata: None,
+            mask_outline: None,
             mask_stretch: crate::view::Stretch::Linear,
         }
     }

@@ -6,7 +6,9 @@ use crate::data::Survey;
 use crate::data::tiles::TilePart;
 use crate::data::{Catalog, HealpixMap};
 use crate::error::Result;
-use crate::render::{GpuContext, LayerId, PointInstance, SceneRenderer, segments_from_rings};
+use crate::render::{
+    GpuContext, LayerId, PointInstance, SceneRenderer, segments_from_paths, segments_from_rings,
+};
 use crate::view::{
     ColorBy, LineStyle, MapStyle, MarkerShape, PointStyle, RangeFilter, Rgba, SizeBy, Theme,
 };
@@ -180,6 +182,16 @@ pub fn add_survey_layers(
         let opacity = style.mask_opacity.unwrap_or(if alone { 1.0 } else { 0.45 });
         layers.mask =
             Some(renderer.add_map(ctx, "mask", mask, mask_style(style, mask, opacity))?);
+        if let Some(color) = style.mask_outline {
+            let segs = segments_from_paths(&mask.outline_paths());
+            let line = LineStyle {
+                color,
+                width_px: 1.2,
+                dash: None,
+                visible: true,
+            };
+            renderer.add_lines(ctx, "mask outline", &segs, line)?;
+        }
     }
     if let Some(galaxies) = survey
         .galaxies

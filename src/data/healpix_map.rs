@@ -195,4 +195,70 @@ mod tests {
         assert_eq!(p[0].values[0][0], 7.0);
         assert!((p[0].values[0][1] - 6.0 / 16.0).abs() < 1e-6);
     }
+
+    #[test]
+    fn outline_follows_the_coverage_edge() {
+        let map = |cells: Vec<u64>| HealpixMap {
+            depth: 3,
+            frame: Frame::Icrs,
+            value_name: "MOC".into(),
+            values: vec![1.0; cells.len()],
+            cells,
+        };
+        // One cell: its four sides. Its four children at depth 3 (a 2x2 block): the
+        // parent's perimeter, two child sides per parent side.
+        assert_eq!(map(vec![100]).outline_paths().len(), 4);
+        let block = map((20..24).collect());
+        let paths = block.outline_paths();
+        assert_eq!(paths.len(), 8);
+        // Every outline point lies on the parent cell's edge: nudged towards the parent's
+        // centre it is inside the block, nudged away from it, outside.
+        let layer = cdshealpix::nested::get(2);
+        let (cl, cb) = layer.center(5);
+        let centre = crate::sky::unit_vector(cl.to_degrees(), cb.to_degrees());
+        let l3 = cdshealpix::nested::get(3);
+        for p in paths.iter().flatten() {
+            for (t, inside) in [(0.02, true), (-0.02, false)] {
+                let q = (*p + (centre - *p) * t).normalize();
+                let (l, b) = crate::sky::lonlat_deg(q);
+                let cell = l3.hash(l.to_radians(), b.to_radians());
+                assert_eq!(block.cells.contains(&cell), inside, "{p} nudged by {t}");
+            }
+        }
+    }
+}
+
+impl HealpixMap {
+    /// The edges between covered cells and uncovered neighbours, as short ICRS paths
+    /// following the true (curved) HEALPix cell sides: the outline of the coverage (MOC).
+    pub fn outline_paths(&self) -> Vec<Vec<glam::DVec3>> {
+        use cdshealpix::compass_point::{Cardinal, MainWind};
+        let layer = cdshealpix::nested::get(self.depth);
+        let to_icrs = self.frame.to_icrs();
+        let covered = |c: u64| self.cells.binary_search(&c).is_ok();
+        let sides = [
+            (MainWind::NE, Cardinal::N, Cardinal::E),
+            (MainWind::NW, Cardinal::N, Cardinal::W),
+            (MainWind::SE, Cardinal::S, Cardinal::E),
+            (MainWind::SW, Cardinal::S, Cardinal::W),
+        ];
+        let mut paths = Vec::new();
+        for &cell in &self.cells {
+            let neighbours = layer.neighbours(cell, false);
+            for (wind, from, to) in &sides {
+                let outside = neighbours.get(*wind).is_none_or(|&n| !covered(n));
+                if outside {
+                    let pts = layer.path_along_cell_side(cell, from, to, true, 4);
+                    paths.push(
+                        pts.iter()
+                            .map(|&(l, b)| {
+                                to_icrs * crate::sky::unit_vector(l.to_degrees(), b.to_degrees())
+                            })
+                            .collect(),
+                    );
+                }
+            }
+        }
+        paths
+    }
 }

@@ -22,6 +22,27 @@ pub struct LineSegment {
     pub arc0: f32,
 }
 
+/// Segments of open paths of ICRS unit vectors, each step cut into great-circle pieces.
+pub fn segments_from_paths(paths: &[Vec<DVec3>]) -> Vec<LineSegment> {
+    let f = |v: DVec3| [v.x as f32, v.y as f32, v.z as f32];
+    let mut out = Vec::new();
+    for path in paths {
+        let mut arc = 0.0;
+        for step in path.windows(2) {
+            let pts = great_circle::subdivide(step[0], step[1], MAX_SEGMENT_DEG);
+            for w in pts.windows(2) {
+                out.push(LineSegment {
+                    a: f(w[0]),
+                    b: f(w[1]),
+                    arc0: arc as f32,
+                });
+                arc += w[0].angle_between(w[1]);
+            }
+        }
+    }
+    out
+}
+
 /// Segments of closed rings of (RA, Dec) vertices in degrees.
 pub fn segments_from_rings<'a>(
     rings: impl IntoIterator<Item = &'a Vec<(f64, f64)>>,

@@ -16,7 +16,7 @@ pub mod uniforms;
 
 pub use context::{BackendChoice, GpuContext};
 pub use image::Image;
-pub use lines::{LineSegment, segments_from_rings};
+pub use lines::{LineSegment, segments_from_paths, segments_from_rings};
 pub use points::PointInstance;
 pub use scene::{LayerId, SceneRenderer};
 
