@@ -172,6 +172,41 @@ impl HealpixMap {
     }
 }
 
+impl HealpixMap {
+    /// The edges between covered cells and uncovered neighbours, as short ICRS paths
+    /// following the true (curved) HEALPix cell sides: the outline of the coverage (MOC).
+    pub fn outline_paths(&self) -> Vec<Vec<glam::DVec3>> {
+        use cdshealpix::compass_point::{Cardinal, MainWind};
+        let layer = cdshealpix::nested::get(self.depth);
+        let to_icrs = self.frame.to_icrs();
+        let covered = |c: u64| self.cells.binary_search(&c).is_ok();
+        let sides = [
+            (MainWind::NE, Cardinal::N, Cardinal::E),
+            (MainWind::NW, Cardinal::N, Cardinal::W),
+            (MainWind::SE, Cardinal::S, Cardinal::E),
+            (MainWind::SW, Cardinal::S, Cardinal::W),
+        ];
+        let mut paths = Vec::new();
+        for &cell in &self.cells {
+            let neighbours = layer.neighbours(cell, false);
+            for (wind, from, to) in &sides {
+                let outside = neighbours.get(*wind).is_none_or(|&n| !covered(n));
+                if outside {
+                    let pts = layer.path_along_cell_side(cell, from, to, true, 4);
+                    paths.push(
+                        pts.iter()
+                            .map(|&(l, b)| {
+                                to_icrs * crate::sky::unit_vector(l.to_degrees(), b.to_degrees())
+                            })
+                            .collect(),
+                    );
+                }
+            }
+        }
+        paths
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,40 +260,5 @@ mod tests {
                 assert_eq!(block.cells.contains(&cell), inside, "{p} nudged by {t}");
             }
         }
-    }
-}
-
-impl HealpixMap {
-    /// The edges between covered cells and uncovered neighbours, as short ICRS paths
-    /// following the true (curved) HEALPix cell sides: the outline of the coverage (MOC).
-    pub fn outline_paths(&self) -> Vec<Vec<glam::DVec3>> {
-        use cdshealpix::compass_point::{Cardinal, MainWind};
-        let layer = cdshealpix::nested::get(self.depth);
-        let to_icrs = self.frame.to_icrs();
-        let covered = |c: u64| self.cells.binary_search(&c).is_ok();
-        let sides = [
-            (MainWind::NE, Cardinal::N, Cardinal::E),
-            (MainWind::NW, Cardinal::N, Cardinal::W),
-            (MainWind::SE, Cardinal::S, Cardinal::E),
-            (MainWind::SW, Cardinal::S, Cardinal::W),
-        ];
-        let mut paths = Vec::new();
-        for &cell in &self.cells {
-            let neighbours = layer.neighbours(cell, false);
-            for (wind, from, to) in &sides {
-                let outside = neighbours.get(*wind).is_none_or(|&n| !covered(n));
-                if outside {
-                    let pts = layer.path_along_cell_side(cell, from, to, true, 4);
-                    paths.push(
-                        pts.iter()
-                            .map(|&(l, b)| {
-                                to_icrs * crate::sky::unit_vector(l.to_degrees(), b.to_degrees())
-                            })
-                            .collect(),
-                    );
-                }
-            }
-        }
-        paths
     }
 }
