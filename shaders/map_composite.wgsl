@@ -4,9 +4,7 @@
 
 @vertex
 fn vs_main(@builtin(vertex_index) i: u32) -> @builtin(position) vec4f {
-    let x = f32((i << 1u) & 2u) * 2.0 - 1.0;
-    let y = f32(i & 2u) * 2.0 - 1.0;
-    return vec4f(x, y, 0.0, 1.0);
+    return fullscreen_vertex(i);
 }
 
 @fragment

@@ -132,6 +132,13 @@ fn domain_sdf(p: vec2f) -> f32 {
     }
 }
 
+// Vertex `i` of one triangle covering the whole target (full-screen passes).
+fn fullscreen_vertex(i: u32) -> vec4f {
+    let x = f32((i << 1u) & 2u) * 2.0 - 1.0;
+    let y = f32(i & 2u) * 2.0 - 1.0;
+    return vec4f(x, y, 0.0, 1.0);
+}
+
 // A vertex that produces no fragments (all corners collapse onto it).
 fn nowhere() -> vec4f {
     return vec4f(-4.0, -4.0, 0.0, 1.0);

@@ -6,7 +6,6 @@ use glam::DVec3;
 
 use crate::data::catalog::{Catalog, Roles, Storage};
 use crate::data::catalog_fits::{LoadOptions, LoadReport, Pushdown};
-use crate::data::fits_table::BlockValues;
 use crate::data::progress::Progress;
 use crate::data::{Column, ColumnData};
 use crate::sky::unit_vector;
@@ -71,7 +70,7 @@ impl CatalogBuilder {
     }
 
     /// Takes one block: `cols[i]` holds the rows of `wanted[i]`.
-    pub fn push_block(&mut self, cols: &[BlockValues]) {
+    pub fn push_block(&mut self, cols: &[ColumnData]) {
         let n = cols[0].len();
         let keep_invalid = self.keep_invalid;
         let valid = |i: usize| {
@@ -166,7 +165,7 @@ impl CatalogBuilder {
 /// creating it with capacity `cap` on first use.
 fn append_rows(
     slot: &mut Option<ColumnData>,
-    col: &BlockValues,
+    col: &ColumnData,
     keep: Option<&[usize]>,
     cap: usize,
 ) {
@@ -177,14 +176,16 @@ fn append_rows(
         }
     }
     let data = slot.get_or_insert_with(|| match col {
-        BlockValues::F64(_) => ColumnData::F64(Vec::with_capacity(cap)),
-        BlockValues::F32(_) => ColumnData::F32(Vec::with_capacity(cap)),
-        BlockValues::I64(_) => ColumnData::I64(Vec::with_capacity(cap)),
+        ColumnData::F64(_) => ColumnData::F64(Vec::with_capacity(cap)),
+        ColumnData::F32(_) => ColumnData::F32(Vec::with_capacity(cap)),
+        ColumnData::I64(_) => ColumnData::I64(Vec::with_capacity(cap)),
+        ColumnData::I16(_) => ColumnData::I16(Vec::with_capacity(cap)),
     });
     match (col, data) {
-        (BlockValues::F64(v), ColumnData::F64(d)) => take(d, v, keep),
-        (BlockValues::F32(v), ColumnData::F32(d)) => take(d, v, keep),
-        (BlockValues::I64(v), ColumnData::I64(d)) => take(d, v, keep),
+        (ColumnData::F64(v), ColumnData::F64(d)) => take(d, v, keep),
+        (ColumnData::F32(v), ColumnData::F32(d)) => take(d, v, keep),
+        (ColumnData::I64(v), ColumnData::I64(d)) => take(d, v, keep),
+        (ColumnData::I16(v), ColumnData::I16(d)) => take(d, v, keep),
         _ => unreachable!("a column keeps its type across blocks"),
     }
 }

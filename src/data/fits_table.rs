@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use fitsio::FitsFile;
 use fitsio::hdu::{FitsHdu, HduInfo};
 
+use crate::data::ColumnData;
 use crate::error::{Error, Result};
 
 /// Which HDU holds the table.
@@ -268,7 +269,7 @@ impl FitsTable {
         self.read_blocks(names, false, |cols| {
             as_f64.clear();
             as_f64.extend(cols.iter().map(|c| match c {
-                BlockValues::F64(v) => v.clone(),
+                ColumnData::F64(v) => v.clone(),
                 other => (0..other.len()).map(|i| other.get_f64(i)).collect(),
             }));
             sink(&as_f64)
@@ -282,7 +283,7 @@ impl FitsTable {
         &mut self,
         names: &[&str],
         keep_types: bool,
-        mut sink: impl FnMut(&[BlockValues]) -> Result<()>,
+        mut sink: impl FnMut(&[ColumnData]) -> Result<()>,
     ) -> Result<()> {
         let cols: Vec<TableColumn> = names
             .iter()
@@ -322,7 +323,7 @@ impl FitsTable {
         } else {
             vec![0u8; rows_per_block as usize * self.row_bytes]
         };
-        let mut out: Vec<BlockValues> = kinds.iter().map(|k| k.empty()).collect();
+        let mut out: Vec<ColumnData> = kinds.iter().map(|k| k.empty()).collect();
         let mut row = 0u64;
         while row < self.nrows {
             let n = rows_per_block.min(self.nrows - row);
@@ -463,28 +464,28 @@ impl OutKind {
         }
     }
 
-    fn empty(self) -> BlockValues {
+    fn empty(self) -> ColumnData {
         match self {
-            OutKind::F64 => BlockValues::F64(Vec::new()),
-            OutKind::F32 => BlockValues::F32(Vec::new()),
-            OutKind::I64 => BlockValues::I64(Vec::new()),
+            OutKind::F64 => ColumnData::F64(Vec::new()),
+            OutKind::F32 => ColumnData::F32(Vec::new()),
+            OutKind::I64 => ColumnData::I64(Vec::new()),
         }
     }
 }
 
 /// Decodes column `c` of the whole rows in `rows` into `out` (resized to fit), on all cores.
-fn decode_parallel(c: &TableColumn, rows: &[u8], row_bytes: usize, out: &mut BlockValues) {
+fn decode_parallel(c: &TableColumn, rows: &[u8], row_bytes: usize, out: &mut ColumnData) {
     use rayon::prelude::*;
     let n = rows.len() / row_bytes;
     let per_chunk = 1 << 15;
     match out {
-        BlockValues::F64(v) => {
+        ColumnData::F64(v) => {
             v.resize(n * c.repeat, 0.0);
             v.par_chunks_mut(per_chunk * c.repeat)
                 .zip(rows.par_chunks(per_chunk * row_bytes))
                 .for_each(|(o, r)| decode_f64(c, r, row_bytes, o));
         }
-        BlockValues::F32(v) => {
+        ColumnData::F32(v) => {
             v.resize(n * c.repeat, 0.0);
             v.par_chunks_mut(per_chunk * c.repeat)
                 .zip(rows.par_chunks(per_chunk * row_bytes))
@@ -494,7 +495,8 @@ fn decode_parallel(c: &TableColumn, rows: &[u8], row_bytes: usize, out: &mut Blo
                     })
                 });
         }
-        BlockValues::I64(v) => {
+        ColumnData::I16(_) => unreachable!("decoded integers are i64"),
+        ColumnData::I64(v) => {
             v.resize(n * c.repeat, 0);
             v.par_chunks_mut(per_chunk * c.repeat)
                 .zip(rows.par_chunks(per_chunk * row_bytes))
@@ -563,36 +565,6 @@ fn decode_f64(c: &TableColumn, rows: &[u8], row_bytes: usize, out: &mut [f64]) {
             finish(None, f64::from_be_bytes(e.try_into().unwrap()))
         }),
         ColumnKind::Other(_) => out.fill(f64::NAN),
-    }
-}
-
-/// One block of one column: floats (scaled values, TNULL as NaN), exact f32 or integers.
-#[derive(Clone, Debug, PartialEq)]
-pub enum BlockValues {
-    F64(Vec<f64>),
-    F32(Vec<f32>),
-    I64(Vec<i64>),
-}
-
-impl BlockValues {
-    pub fn len(&self) -> usize {
-        match self {
-            BlockValues::F64(v) => v.len(),
-            BlockValues::F32(v) => v.len(),
-            BlockValues::I64(v) => v.len(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    pub fn get_f64(&self, i: usize) -> f64 {
-        match self {
-            BlockValues::F64(v) => v[i],
-            BlockValues::F32(v) => v[i] as f64,
-            BlockValues::I64(v) => v[i] as f64,
-        }
     }
 }
 

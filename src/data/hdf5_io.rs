@@ -10,7 +10,7 @@ use crate::data::ColumnData;
 use crate::data::catalog::{Catalog, Storage};
 use crate::data::catalog_builder::{CatalogBuilder, WantedColumn};
 use crate::data::catalog_fits::{LoadOptions, LoadReport, check_filter_roles};
-use crate::data::fits_table::{BlockValues, HduSelect};
+use crate::data::fits_table::HduSelect;
 use crate::data::roles::resolve_roles;
 use crate::error::{Error, Result};
 use crate::fsutil::write_atomically;
@@ -143,17 +143,17 @@ pub fn read_catalog_h5(
         for &i in &order {
             let (_, ds, storage) = &columns[i];
             block.push(match storage {
-                Storage::F64 => BlockValues::F64(
+                Storage::F64 => ColumnData::F64(
                     ds.read_slice_1d::<f64, _>(start..end)
                         .map_err(err)?
                         .to_vec(),
                 ),
-                Storage::F32 => BlockValues::F32(
+                Storage::F32 => ColumnData::F32(
                     ds.read_slice_1d::<f32, _>(start..end)
                         .map_err(err)?
                         .to_vec(),
                 ),
-                _ => BlockValues::I64(
+                _ => ColumnData::I64(
                     ds.read_slice_1d::<i64, _>(start..end)
                         .map_err(err)?
                         .to_vec(),

@@ -251,7 +251,7 @@ fn read_multi_order(
     t.read_blocks(&names, true, |cols| {
         for i in 0..cols[0].len() {
             let u = match &cols[0] {
-                crate::data::fits_table::BlockValues::I64(v) => v[i] as u64,
+                crate::data::ColumnData::I64(v) => v[i] as u64,
                 other => other.get_f64(i) as u64,
             };
             if u < 4 {

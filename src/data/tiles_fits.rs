@@ -7,7 +7,8 @@ use std::path::Path;
 use fitsio::FitsFile;
 use fitsio::tables::{ColumnDataType, ColumnDescription};
 
-use crate::data::fits_table::{BlockValues, FitsTable, HduSelect};
+use crate::data::ColumnData;
+use crate::data::fits_table::{FitsTable, HduSelect};
 use crate::data::tiles::{Polygon, Tile, TileSet};
 use crate::error::{Error, Result};
 use crate::fsutil::write_atomically;
@@ -46,7 +47,7 @@ pub fn read_tiles(path: &Path) -> Result<TileSet> {
     let mut tiles = Vec::new();
     t.read_blocks(&wanted, true, |cols| {
         let ids: Vec<String> = match &cols[0] {
-            BlockValues::I64(v) => v.iter().map(|x| x.to_string()).collect(),
+            ColumnData::I64(v) => v.iter().map(|x| x.to_string()).collect(),
             other => (0..other.len())
                 .map(|i| format!("{}", other.get_f64(i)))
                 .collect(),

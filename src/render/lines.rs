@@ -43,32 +43,21 @@ pub fn segments_from_paths(paths: &[Vec<DVec3>]) -> Vec<LineSegment> {
     out
 }
 
-/// Segments of closed rings of (RA, Dec) vertices in degrees.
+/// Segments of closed rings of (RA, Dec) vertices in degrees; the dash phase restarts
+/// at every vertex, so each polygon side carries its own pattern.
 pub fn segments_from_rings<'a>(
     rings: impl IntoIterator<Item = &'a Vec<(f64, f64)>>,
 ) -> Vec<LineSegment> {
-    let f = |v: DVec3| [v.x as f32, v.y as f32, v.z as f32];
-    let mut out = Vec::new();
-    for ring in rings {
-        for (i, &(ra0, dec0)) in ring.iter().enumerate() {
-            let (ra1, dec1) = ring[(i + 1) % ring.len()];
-            let pts = great_circle::subdivide(
-                unit_vector(ra0, dec0),
-                unit_vector(ra1, dec1),
-                MAX_SEGMENT_DEG,
-            );
-            let mut arc = 0.0;
-            for w in pts.windows(2) {
-                out.push(LineSegment {
-                    a: f(w[0]),
-                    b: f(w[1]),
-                    arc0: arc as f32,
-                });
-                arc += w[0].angle_between(w[1]);
-            }
-        }
-    }
-    out
+    let sides: Vec<Vec<DVec3>> = rings
+        .into_iter()
+        .flat_map(|ring| {
+            (0..ring.len()).map(move |i| {
+                let (a, b) = (ring[i], ring[(i + 1) % ring.len()]);
+                vec![unit_vector(a.0, a.1), unit_vector(b.0, b.1)]
+            })
+        })
+        .collect();
+    segments_from_paths(&sides)
 }
 
 #[repr(C)]

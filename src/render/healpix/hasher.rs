@@ -6,24 +6,12 @@ use glam::DVec3;
 use super::HealpixPrecision;
 use crate::error::{Error, Result};
 use crate::render::GpuContext;
+use crate::render::pipeline::compute_storage_entry;
 
 pub struct GpuHasher {
     pipeline: wgpu::ComputePipeline,
     layout: wgpu::BindGroupLayout,
     pub precision: HealpixPrecision,
-}
-
-fn storage_entry(binding: u32, read_only: bool) -> wgpu::BindGroupLayoutEntry {
-    wgpu::BindGroupLayoutEntry {
-        binding,
-        visibility: wgpu::ShaderStages::COMPUTE,
-        ty: wgpu::BindingType::Buffer {
-            ty: wgpu::BufferBindingType::Storage { read_only },
-            has_dynamic_offset: false,
-            min_binding_size: None,
-        },
-        count: None,
-    }
 }
 
 impl GpuHasher {
@@ -46,7 +34,11 @@ impl GpuHasher {
             .device
             .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
                 label: Some("healpix hash batch"),
-                entries: &[uniform, storage_entry(1, true), storage_entry(2, false)],
+                entries: &[
+                    uniform,
+                    compute_storage_entry(1, true),
+                    compute_storage_entry(2, false),
+                ],
             });
         let pl = ctx
             .device

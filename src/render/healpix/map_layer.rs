@@ -11,7 +11,9 @@ use super::HealpixPrecision;
 use crate::data::HealpixMap;
 use crate::data::healpix_map::MapLevel;
 use crate::error::{Error, Result};
-use crate::render::pipeline::{PREMULTIPLIED, layer_pipeline, uniform_entry};
+use crate::render::pipeline::{
+    PREMULTIPLIED, compute_storage_entry, layer_pipeline, uniform_entry,
+};
 use crate::render::uniforms::ViewUniform;
 use crate::render::{GpuContext, colormap_texture};
 use crate::sky::Frame;
@@ -120,19 +122,6 @@ pub struct MapRenderer {
     precision: HealpixPrecision,
 }
 
-fn storage_entry(binding: u32) -> wgpu::BindGroupLayoutEntry {
-    wgpu::BindGroupLayoutEntry {
-        binding,
-        visibility: wgpu::ShaderStages::COMPUTE,
-        ty: wgpu::BindingType::Buffer {
-            ty: wgpu::BufferBindingType::Storage { read_only: true },
-            has_dynamic_offset: false,
-            min_binding_size: None,
-        },
-        count: None,
-    }
-}
-
 fn texture_entry(binding: u32, visibility: wgpu::ShaderStages) -> wgpu::BindGroupLayoutEntry {
     wgpu::BindGroupLayoutEntry {
         binding,
@@ -155,8 +144,8 @@ impl MapRenderer {
                 label: Some("map raster"),
                 entries: &[
                     uniform_entry(0),
-                    storage_entry(1),
-                    storage_entry(2),
+                    compute_storage_entry(1, true),
+                    compute_storage_entry(2, true),
                     texture_entry(3, wgpu::ShaderStages::COMPUTE),
                     wgpu::BindGroupLayoutEntry {
                         binding: 4,
@@ -168,7 +157,7 @@ impl MapRenderer {
                         },
                         count: None,
                     },
-                    storage_entry(5),
+                    compute_storage_entry(5, true),
                 ],
             });
         let source = crate::render::shader_source(&format!(
