@@ -21,7 +21,8 @@ struct MapParams {
     count: u32,
     // Sparse levels: cells are grouped by (cell >> dir_shift) in `directory` (0: none).
     dir_shift: u32,
-    _pad0: u32,
+    // Counts: show mean x coverage (empty sub-cells count as zero), fully opaque.
+    counts: u32,
     _pad1: u32,
     _pad2: u32,
 };
@@ -91,9 +92,15 @@ fn raster(@builtin(global_invocation_id) gid: vec3u) {
             v = values[i];
         }
         if (v.y >= 0.0) {
-            let t = stretch(clamp((v.x - mp.vmin) / max(mp.vmax - mp.vmin, 1e-30), 0.0, 1.0));
+            var value = v.x;
+            var cover = clamp(v.y, 0.0, 1.0);
+            if (mp.counts != 0u) {
+                value = v.x * v.y;
+                cover = 1.0;
+            }
+            let t = stretch(clamp((value - mp.vmin) / max(mp.vmax - mp.vmin, 1e-30), 0.0, 1.0));
             let rgb = textureLoad(colormaps, vec2i(i32(round(t * 255.0)), i32(mp.colormap)), 0).rgb;
-            let a = mp.opacity * clamp(v.y, 0.0, 1.0);
+            let a = mp.opacity * cover;
             color = vec4f(rgb * a, a);
         } else {
             color = vec4f(mp.nodata.rgb * mp.nodata.a, mp.nodata.a);

@@ -87,6 +87,10 @@ pub struct StyleArgs {
     pub z_min: Option<f32>,
     #[arg(long, allow_hyphen_values = true)]
     pub z_max: Option<f32>,
+    /// Most markers a crowded layer draws in one view (default: 200000 on software
+    /// GPUs, 5000000 on real ones); beyond it the layer shows as a density map.
+    #[arg(long)]
+    pub max_markers: Option<usize>,
     /// Hide the galaxies.
     #[arg(long)]
     pub no_galaxies: bool,

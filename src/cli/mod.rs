@@ -59,6 +59,7 @@ pub mod defaults {
             z_min: None,
             z_max: None,
             no_galaxies: false,
+            max_markers: None,
             no_tiles: false,
             no_mask: false,
             mask_colormap: Colormap::Cividis,

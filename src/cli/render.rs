@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use crate::cli::args::{RenderArgs, StyleArgs, ViewArgs};
 use crate::cli::load::load_files;
-use crate::cli::scene::add_survey_layers;
+use crate::cli::scene::{add_survey_layers, apply_level_of_detail};
 use crate::data::Survey;
 use crate::data::demo::{DemoConfig, DemoSurvey};
 use crate::error::{Error, Result};
@@ -85,8 +85,9 @@ pub fn render_survey_png(
     let ctx = GpuContext::new(backend)?;
     let mut renderer = SceneRenderer::new(&ctx);
     renderer.set_theme(&ctx, view_args.theme);
-    add_survey_layers(&ctx, &mut renderer, survey, view_args.theme, style)?;
+    let layers = add_survey_layers(&ctx, &mut renderer, survey, view_args.theme, style)?;
     let view = survey_view(survey, view_args);
+    apply_level_of_detail(&mut renderer, &layers, &view);
     let t1 = Instant::now();
     let image = renderer.render_tiled(&ctx, &view, 8192)?;
     let t2 = Instant::now();

@@ -3,15 +3,18 @@
 
 use crate::cli::args::{AlgorithmChoice, ColorRole, StyleArgs};
 use crate::data::Survey;
+use crate::data::density::{count_map, quantile};
 use crate::data::tiles::TilePart;
 use crate::data::{Catalog, HealpixMap};
 use crate::error::Result;
 use crate::render::{
     GpuContext, LayerId, PointInstance, SceneRenderer, segments_from_paths, segments_from_rings,
 };
+use crate::view::lod::LodOrder;
 use crate::view::{
     ColorBy, LineStyle, MapStyle, MarkerShape, PointStyle, RangeFilter, Rgba, SizeBy, Theme,
 };
+use crate::view::{Colormap, View};
 
 /// Attribute slots of cluster instances.
 pub const CLUSTER_Z: u32 = 0;
@@ -22,7 +25,10 @@ pub const GALAXY_Z: u32 = 0;
 /// The layers of a rendered survey.
 pub struct SurveyLayers {
     pub mask: Option<LayerId>,
+    pub galaxy_density: Option<LayerId>,
     pub galaxies: Option<LayerId>,
+    /// Level of detail of the galaxies: their upload order and marker budget.
+    pub galaxy_lod: Option<(LodOrder, usize)>,
     pub lev1: Option<LayerId>,
     pub core: Option<LayerId>,
     pub pzwav: Option<LayerId>,
@@ -42,6 +48,62 @@ fn cluster_filters(style: &StyleArgs) -> [Option<RangeFilter>; 2] {
         range(CLUSTER_SNR, style.snr_min, style.snr_max),
         range(CLUSTER_Z, style.z_min, style.z_max),
     ]
+}
+
+/// Markers a view may draw per crowded layer: small on CPU rasterisers (about 2 µs a
+/// sprite), large on real GPUs; `--max-markers` overrides.
+pub const SOFTWARE_MARKER_BUDGET: usize = 200_000;
+pub const GPU_MARKER_BUDGET: usize = 5_000_000;
+/// Depth of galaxy count maps: cells of 0.43', finer than most views' pixels.
+pub const DENSITY_DEPTH: u8 = 13;
+
+/// The count map coarsened until its occupied cells hold about 20 objects on average, so
+/// the density shows structure rather than Poisson noise.
+fn smooth_enough(map: HealpixMap) -> HealpixMap {
+    let total: f64 = map.values.iter().map(|&v| v as f64).sum();
+    let mean = total / map.cells.len().max(1) as f64;
+    let steps = ((20.0 / mean).log(4.0).ceil().max(0.0) as u8).min(map.depth.saturating_sub(6));
+    if steps == 0 {
+        return map;
+    }
+    let level = &map.pyramid()[(map.depth - steps) as usize];
+    HealpixMap {
+        depth: level.depth,
+        frame: map.frame,
+        value_name: map.value_name.clone(),
+        cells: level.cells.clone(),
+        // Back to counts per cell: mean of the covered sub-cells times how many there are.
+        values: level
+            .values
+            .iter()
+            .map(|v| v[0] * v[1] * 4f32.powi(steps as i32))
+            .collect(),
+    }
+}
+
+/// Galaxy density: counts per cell through a sqrt stretch, 0 to the 99.5th percentile.
+pub fn density_style(theme: Theme, counts: &HealpixMap) -> MapStyle {
+    let cmap = match theme {
+        Theme::Dark => Colormap::Magma,
+        Theme::Light => Colormap::Cividis,
+    };
+    let mut s = MapStyle::new(cmap, (0.0, quantile(counts, 0.995).max(1.0)));
+    s.counts = true;
+    s.stretch = crate::view::Stretch::Sqrt;
+    s.opacity = 0.9;
+    s
+}
+
+/// Sets how many priority-ordered galaxies `view` draws so about the budget are visible.
+pub fn apply_level_of_detail(renderer: &mut SceneRenderer, layers: &SurveyLayers, view: &View) {
+    if let (Some(id), Some((lod, budget))) = (layers.galaxies, &layers.galaxy_lod) {
+        let (ranges, in_view) = lod.draw_ranges(view, *budget);
+        renderer.set_point_draw_ranges(id, Some(ranges));
+        // The density map stands in for what is not drawn: only where crowded.
+        if let Some(density) = layers.galaxy_density {
+            renderer.set_map_visible(density, in_view > *budget);
+        }
+    }
 }
 
 /// Merged clusters: filled circles coloured by redshift (or SNR), sized by SNR.
@@ -162,7 +224,9 @@ pub fn add_survey_layers(
 ) -> Result<SurveyLayers> {
     let mut layers = SurveyLayers {
         mask: None,
+        galaxy_density: None,
         galaxies: None,
+        galaxy_lod: None,
         lev1: None,
         core: None,
         pzwav: None,
@@ -199,9 +263,30 @@ pub fn add_survey_layers(
         .filter(|g| !style.no_galaxies && !g.is_empty())
     {
         let z = galaxies.roles.z.clone().unwrap_or_default();
-        let inst = PointInstance::from_catalog(galaxies, &[&z]);
-        let s = galaxy_style(theme, style, inst.len());
-        layers.galaxies = Some(renderer.add_points(ctx, "galaxies", &inst, s)?);
+        let budget = style.max_markers.unwrap_or(if ctx.is_software() {
+            SOFTWARE_MARKER_BUDGET
+        } else {
+            GPU_MARKER_BUDGET
+        });
+        let s = galaxy_style(theme, style, galaxies.len().min(budget));
+        if galaxies.len() > budget {
+            // Crowded: a density map under the highest-priority markers, uploaded once
+            // grouped by cell and priority so that each view draws ranges of it.
+            let counts = smooth_enough(count_map(galaxies, DENSITY_DEPTH));
+            layers.galaxy_density = Some(renderer.add_map(
+                ctx,
+                "galaxy density",
+                &counts,
+                density_style(theme, &counts),
+            )?);
+            let lod = LodOrder::new(galaxies);
+            let inst = PointInstance::from_rows(galaxies, &[&z], &lod.rows);
+            layers.galaxies = Some(renderer.add_points(ctx, "galaxies", &inst, s)?);
+            layers.galaxy_lod = Some((lod, budget));
+        } else {
+            let inst = PointInstance::from_catalog(galaxies, &[&z]);
+            layers.galaxies = Some(renderer.add_points(ctx, "galaxies", &inst, s)?);
+        }
     }
     if let Some(tiles) = survey.tiles.as_ref().filter(|_| !style.no_tiles) {
         for part in [TilePart::Lev1, TilePart::Core] {

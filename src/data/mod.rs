@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod catalog_builder;
 pub mod catalog_fits;
 pub mod demo;
+pub mod density;
 pub mod fits_table;
 pub mod fits_write;
 pub mod hdf5_io;

@@ -129,7 +129,7 @@ impl LineRenderer {
     pub fn draw(&self, layer: &LineLayer, pass: &mut wgpu::RenderPass<'_>) {
         if layer.style.visible {
             // Two quads per segment: the second is used only where an edge is split at a seam.
-            layer.gpu.draw(&self.pipeline, 12, pass);
+            layer.gpu.draw(&self.pipeline, 12, None, pass);
         }
     }
 }

@@ -137,19 +137,27 @@ impl InstancedBuffers {
             .write_buffer(&self.style_buffer, 0, bytemuck::bytes_of(style));
     }
 
-    /// Draws every instance with `vertices` vertices each.
+    /// Draws the instances in `ranges` (all if `None`) with `vertices` vertices each.
     pub fn draw(
         &self,
         pipeline: &wgpu::RenderPipeline,
         vertices: u32,
+        ranges: Option<&[std::ops::Range<u32>]>,
         pass: &mut wgpu::RenderPass<'_>,
     ) {
-        if self.count == 0 {
+        if self.count == 0 || ranges.is_some_and(|r| r.is_empty()) {
             return;
         }
         pass.set_pipeline(pipeline);
         pass.set_bind_group(1, &self.bind_group, &[]);
         pass.set_vertex_buffer(0, self.instances.slice(..));
-        pass.draw(0..vertices, 0..self.count);
+        match ranges {
+            None => pass.draw(0..vertices, 0..self.count),
+            Some(ranges) => {
+                for r in ranges {
+                    pass.draw(0..vertices, r.start.min(self.count)..r.end.min(self.count));
+                }
+            }
+        }
     }
 }

@@ -22,9 +22,17 @@ impl PointInstance {
     /// Instances of a catalog, attribute slot i holding column `attr_columns[i]`
     /// (missing columns give NaN).
     pub fn from_catalog(cat: &Catalog, attr_columns: &[&str]) -> Vec<PointInstance> {
+        let all: Vec<u32> = (0..cat.len() as u32).collect();
+        Self::from_rows(cat, attr_columns, &all)
+    }
+
+    /// Instances of the rows `rows` of a catalog, in that order (e.g. priority order).
+    pub fn from_rows(cat: &Catalog, attr_columns: &[&str], rows: &[u32]) -> Vec<PointInstance> {
+        use rayon::prelude::*;
         let cols: Vec<_> = attr_columns.iter().map(|n| cat.column(n)).collect();
-        (0..cat.len())
-            .map(|i| {
+        rows.par_iter()
+            .map(|&row| {
+                let i = row as usize;
                 let d = crate::sky::unit_vector(cat.ra(i), cat.dec(i));
                 let mut attrs = [f32::NAN; 4];
                 for (slot, c) in attrs.iter_mut().zip(&cols) {
@@ -120,6 +128,8 @@ pub struct PointRenderer {
 pub struct PointLayer {
     gpu: InstancedBuffers,
     pub style: PointStyle,
+    /// Level of detail: draw only these instance ranges (all instances if `None`).
+    pub draw_ranges: Option<Vec<std::ops::Range<u32>>>,
 }
 
 impl PointRenderer {
@@ -183,14 +193,20 @@ impl PointRenderer {
                 resource: wgpu::BindingResource::TextureView(&self.colormaps),
             }],
         )?;
-        let layer = PointLayer { gpu, style };
+        let layer = PointLayer {
+            gpu,
+            style,
+            draw_ranges: None,
+        };
         layer.write_style(ctx);
         Ok(layer)
     }
 
     pub fn draw(&self, layer: &PointLayer, pass: &mut wgpu::RenderPass<'_>) {
         if layer.style.visible {
-            layer.gpu.draw(&self.pipeline, 6, pass);
+            layer
+                .gpu
+                .draw(&self.pipeline, 6, layer.draw_ranges.as_deref(), pass);
         }
     }
 }

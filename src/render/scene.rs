@@ -100,6 +100,12 @@ impl SceneRenderer {
         }
     }
 
+    pub fn set_map_visible(&mut self, id: LayerId, visible: bool) {
+        if let Some((_, Layer::Map(l))) = self.layers.get_mut(id.0) {
+            l.style.visible = visible;
+        }
+    }
+
     /// How often a map layer has been rasterized (the raster is reused while the view and
     /// style stay the same).
     pub fn map_rasterizations(&self, id: LayerId) -> Option<u64> {
@@ -113,6 +119,18 @@ impl SceneRenderer {
     pub fn set_point_style(&mut self, ctx: &GpuContext, id: LayerId, style: PointStyle) {
         if let Some((_, Layer::Points(l))) = self.layers.get_mut(id.0) {
             l.set_style(ctx, style);
+        }
+    }
+
+    /// Level of detail: draw only these instance ranges of a point layer (all if
+    /// `None`); nothing is uploaded.
+    pub fn set_point_draw_ranges(
+        &mut self,
+        id: LayerId,
+        ranges: Option<Vec<std::ops::Range<u32>>>,
+    ) {
+        if let Some((_, Layer::Points(l))) = self.layers.get_mut(id.0) {
+            l.draw_ranges = ranges;
         }
     }
 

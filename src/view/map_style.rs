@@ -23,6 +23,9 @@ pub struct MapStyle {
     /// Colour of sky the map does not cover (alpha 0: transparent).
     pub nodata: Rgba,
     pub visible: bool,
+    /// Counts (density maps): a coarse cell shows the average count of the cells beneath
+    /// it, uncovered ones counting as zero, instead of the mean of the covered ones.
+    pub counts: bool,
 }
 
 impl MapStyle {
@@ -34,6 +37,7 @@ impl MapStyle {
             opacity: 1.0,
             nodata: Rgba([0.0; 4]),
             visible: true,
+            counts: false,
         }
     }
 }

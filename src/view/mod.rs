@@ -4,6 +4,7 @@
 pub mod camera;
 pub mod colormap;
 pub mod fit;
+pub mod lod;
 pub mod map_style;
 pub mod style;
 

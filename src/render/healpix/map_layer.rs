@@ -50,7 +50,8 @@ struct MapParams {
     count: u32,
     /// Cells are grouped by `cell >> dir_shift` in the directory (0: no directory).
     dir_shift: u32,
-    _pad: [u32; 3],
+    counts: u32,
+    _pad: [u32; 2],
 }
 
 struct GpuLevel {
@@ -353,7 +354,8 @@ impl MapRenderer {
             dense: level.dense as u32,
             count: level.count,
             dir_shift: level.directory.as_ref().map_or(0, |d| d.1),
-            _pad: [0; 3],
+            counts: s.counts as u32,
+            _pad: [0; 2],
         };
         let size = (view.sub.width, view.sub.height);
         let mut key = bytemuck::bytes_of(&params).to_vec();
