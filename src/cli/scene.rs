@@ -98,10 +98,11 @@ pub fn density_style(theme: Theme, counts: &HealpixMap) -> MapStyle {
 pub fn apply_level_of_detail(renderer: &mut SceneRenderer, layers: &SurveyLayers, view: &View) {
     if let (Some(id), Some((lod, budget))) = (layers.galaxies, &layers.galaxy_lod) {
         let (ranges, in_view) = lod.draw_ranges(view, *budget);
+        let drawn: usize = ranges.iter().map(|r| r.len()).sum();
         renderer.set_point_draw_ranges(id, Some(ranges));
         // The density map stands in for what is not drawn: only where crowded.
         if let Some(density) = layers.galaxy_density {
-            renderer.set_map_visible(density, in_view > *budget);
+            renderer.set_map_visible(density, drawn < in_view);
         }
     }
 }
