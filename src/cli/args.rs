@@ -87,6 +87,10 @@ pub struct StyleArgs {
     pub z_min: Option<f32>,
     #[arg(long, allow_hyphen_values = true)]
     pub z_max: Option<f32>,
+    /// Mark clusters that have galaxies within this many arcminutes (a NEAR_GALAXIES
+    /// column; colour by it with --color-by near).
+    #[arg(long)]
+    pub proximity: Option<f64>,
     /// Most markers a crowded layer draws in one view (default: 200000 on software
     /// GPUs, 5000000 on real ones); beyond it the layer shows as a density map.
     #[arg(long)]
@@ -133,6 +137,8 @@ pub enum AlgorithmChoice {
 pub enum ColorRole {
     Z,
     Snr,
+    /// Whether galaxies lie within --proximity of the cluster (needs --proximity).
+    Near,
     None,
 }
 

@@ -60,6 +60,7 @@ pub mod defaults {
             z_max: None,
             no_galaxies: false,
             max_markers: None,
+            proximity: None,
             no_tiles: false,
             no_mask: false,
             mask_colormap: Colormap::Cividis,

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use crate::cli::args::{RenderArgs, StyleArgs, ViewArgs};
 use crate::cli::load::load_files;
-use crate::cli::scene::{add_survey_layers, apply_level_of_detail};
+use crate::cli::scene::{add_survey_layers, apply_level_of_detail, mark_proximity};
 use crate::data::Survey;
 use crate::data::demo::{DemoConfig, DemoSurvey};
 use crate::error::{Error, Result};
@@ -40,6 +40,9 @@ pub fn run(backend: BackendChoice, a: &RenderArgs) -> Result<()> {
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join("; ");
+    if let Some(r) = a.style.proximity {
+        mark_proximity(&mut survey, r)?;
+    }
     eprintln!("loaded in {:.2} s", t0.elapsed().as_secs_f64());
     render_survey_png(backend, &survey, &a.view, &a.style, &a.output)
 }

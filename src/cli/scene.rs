@@ -2,14 +2,15 @@
 //! `render` and `demo` (and later by the viewer), so every output agrees.
 
 use crate::cli::args::{AlgorithmChoice, ColorRole, StyleArgs};
-use crate::data::Survey;
 use crate::data::density::{count_map, quantile};
 use crate::data::tiles::TilePart;
 use crate::data::{Catalog, HealpixMap};
+use crate::data::{Column, ColumnData, Survey};
 use crate::error::Result;
 use crate::render::{
     GpuContext, LayerId, PointInstance, SceneRenderer, segments_from_paths, segments_from_rings,
 };
+use crate::sky::index::{SkyIndex, near_any};
 use crate::view::lod::LodOrder;
 use crate::view::{
     ColorBy, LineStyle, MapStyle, MarkerShape, PointStyle, RangeFilter, Rgba, SizeBy, Theme,
@@ -19,6 +20,33 @@ use crate::view::{Colormap, View};
 /// Attribute slots of cluster instances.
 pub const CLUSTER_Z: u32 = 0;
 pub const CLUSTER_SNR: u32 = 1;
+/// 1 where galaxies lie within the proximity radius (see [`mark_proximity`]).
+pub const CLUSTER_NEAR: u32 = 2;
+pub const NEAR_GALAXIES: &str = "NEAR_GALAXIES";
+
+/// The seed app's proximity feature: adds NEAR_GALAXIES (1 or 0) to every cluster
+/// catalog, from a k-d tree of the galaxies, in O((N + M) log M).
+pub fn mark_proximity(survey: &mut Survey, radius_arcmin: f64) -> Result<()> {
+    let Some(galaxies) = &survey.galaxies else {
+        return Err(crate::error::Error::user(
+            "--proximity needs galaxies (--galaxies or --demo)",
+        ));
+    };
+    let index = SkyIndex::build(galaxies.directions());
+    for cat in [&mut survey.merged, &mut survey.pzwav, &mut survey.amico]
+        .into_iter()
+        .flatten()
+    {
+        let near = near_any(&index, &cat.directions(), radius_arcmin / 60.0);
+        cat.columns.retain(|c| c.name != NEAR_GALAXIES);
+        cat.columns.push(Column::new(
+            NEAR_GALAXIES,
+            "",
+            ColumnData::I16(near.iter().map(|&b| b as i16).collect()),
+        ));
+    }
+    Ok(())
+}
 /// Attribute slots of galaxy instances.
 pub const GALAXY_Z: u32 = 0;
 
@@ -122,6 +150,12 @@ pub fn merged_style(style: &StyleArgs) -> PointStyle {
             hi: 30.0,
             colormap: style.colormap,
         },
+        ColorRole::Near => ColorBy::Column {
+            attr: CLUSTER_NEAR,
+            lo: 0.0,
+            hi: 1.0,
+            colormap: style.colormap,
+        },
         ColorRole::None => ColorBy::Fixed(Rgba::rgb8(0xff, 0xd7, 0x00)),
     };
     let mut s = PointStyle::new(
@@ -212,7 +246,7 @@ pub fn tile_style(part: TilePart, theme: Theme) -> LineStyle {
 fn cluster_instances(cat: &Catalog) -> Vec<PointInstance> {
     let z = cat.roles.z.clone().unwrap_or_default();
     let snr = cat.roles.snr.clone().unwrap_or_default();
-    PointInstance::from_catalog(cat, &[&z, &snr])
+    PointInstance::from_catalog(cat, &[&z, &snr, NEAR_GALAXIES])
 }
 
 /// Uploads a survey's layers, bottom to top: map, galaxies, tiles, clusters.

@@ -10,6 +10,7 @@
 pub mod direction;
 pub mod frame;
 pub mod great_circle;
+pub mod index;
 pub mod projection;
 
 pub use direction::{angular_distance_deg, lonlat_deg, unit_vector};
