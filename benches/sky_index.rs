@@ -26,14 +26,26 @@ fn bench(c: &mut Criterion) {
     let queries = dirs(100_000, 2);
     let mut g = c.benchmark_group("sky_index_10m");
     g.sample_size(10).measurement_time(Duration::from_secs(20));
-    g.bench_function("build", |b| b.iter(|| SkyIndex::build(points.clone()).len()));
+    g.bench_function("build", |b| {
+        b.iter(|| SkyIndex::build(points.clone()).len())
+    });
     let index = SkyIndex::build(points.clone());
     g.bench_function("100k_cones_0.1deg", |b| {
-        b.iter(|| queries.par_iter().map(|&q| index.cone(q, 0.1).len()).sum::<usize>())
+        b.iter(|| {
+            queries
+                .par_iter()
+                .map(|&q| index.cone(q, 0.1).len())
+                .sum::<usize>()
+        })
     });
     let cos_r = 0.1f64.to_radians().cos();
     g.bench_function("brute_force_1_cone_0.1deg", |b| {
-        b.iter(|| points.par_iter().filter(|p| p.dot(queries[0]) >= cos_r).count())
+        b.iter(|| {
+            points
+                .par_iter()
+                .filter(|p| p.dot(queries[0]) >= cos_r)
+                .count()
+        })
     });
     g.finish();
 }
