@@ -29,6 +29,16 @@ pub enum Command {
     Info(Box<InfoArgs>),
     /// Convert a catalog between FITS and HDF5 (by the output's extension).
     Convert(Box<ConvertArgs>),
+    /// The interactive viewer (not available yet).
+    View {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        args: Vec<String>,
+    },
+    /// Display-wall sessions (not available yet).
+    Wall {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        args: Vec<String>,
+    },
     /// Render a figure to a PNG file.
     Render(Box<RenderArgs>),
     /// The built-in demo survey: render it to demo.png, or write it as FITS/JSON files.

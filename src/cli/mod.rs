@@ -20,6 +20,12 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Info(a) => info::run(cli.backend, &a),
         Command::Convert(a) => convert::run(&a),
+        Command::View { .. } => Err(crate::error::Error::user(
+            "the interactive viewer is not available yet; `clusterviz render` takes the same inputs and writes a PNG",
+        )),
+        Command::Wall { .. } => Err(crate::error::Error::user(
+            "display-wall sessions are not available yet",
+        )),
         Command::Render(a) => render::run(cli.backend, &a),
         Command::Demo(a) => demo::run(cli.backend, &a),
     }
