@@ -52,6 +52,7 @@ fn bad_flags_exit_2_with_a_message_and_no_output() {
             &["render", "--clusters", "x.fits", "-o", "a.png"],
             "x.fits: no such file",
         ),
+        (&["view", "--demo"], "viewer is not available yet"),
         (
             &["render", "--galaxies", "nothing/*.fits", "-o", "a.png"],
             "no files match",
