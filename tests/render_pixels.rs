@@ -219,3 +219,50 @@ fn edges_across_the_all_sky_seam_leave_no_stray_line() {
         }
     }
 }
+
+#[test]
+fn layers_split_over_several_buffers_draw_the_same_pixels() {
+    let mut rng = Rng::new(9);
+    let inst: Vec<_> = (0..5000)
+        .map(|_| {
+            point(
+                rng.range(-3.0, 3.0),
+                rng.range(-3.0, 3.0),
+                rng.range(0.0, 2.0) as f32,
+                0.0,
+            )
+        })
+        .collect();
+    let style = PointStyle::new(
+        MarkerShape::Circle,
+        SizeBy::Fixed(5.0),
+        ColorBy::Column {
+            attr: 0,
+            lo: 0.0,
+            hi: 2.0,
+            colormap: clusterviz::view::Colormap::Viridis,
+        },
+    );
+    let view = View::new(Projection::Tan, Frame::Icrs, (0.0, 0.0), 7.0, (300, 300));
+    let ranges = vec![10..900, 1500..1600, 2990..4100, 4500..5000];
+    let render = |chunk: Option<u64>, ranges: Option<Vec<std::ops::Range<u32>>>| {
+        let ctx = gpu();
+        if let Some(c) = chunk {
+            ctx.set_max_chunk_bytes(c);
+        }
+        let mut r = SceneRenderer::new(&ctx);
+        let id = r.add_points(&ctx, "p", &inst, style).unwrap();
+        r.set_point_draw_ranges(id, ranges);
+        let uploads = ctx.data_upload_count().0;
+        (r.render_image(&ctx, &view).unwrap(), uploads)
+    };
+    // 28-byte instances, 1000 a buffer: five buffers, same picture.
+    let (whole, one) = render(None, None);
+    let (split, five) = render(Some(28_000), None);
+    assert_eq!((one, five), (1, 5));
+    assert_eq!(whole, split);
+    let (whole_r, _) = render(None, Some(ranges.clone()));
+    let (split_r, _) = render(Some(28_000), Some(ranges));
+    assert_eq!(whole_r, split_r);
+    assert_ne!(whole_r, whole);
+}

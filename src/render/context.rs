@@ -48,6 +48,8 @@ pub struct GpuContext {
     pub info: wgpu::AdapterInfo,
     data_uploads: AtomicU64,
     data_bytes: AtomicU64,
+    /// Largest layer-data buffer to create (the adapter's limit unless lowered for tests).
+    chunk_bytes: AtomicU64,
 }
 
 /// Preference order: real GPUs, then software Vulkan (lavapipe), then anything else
@@ -133,11 +135,24 @@ impl GpuContext {
             info,
             data_uploads: AtomicU64::new(0),
             data_bytes: AtomicU64::new(0),
+            chunk_bytes: AtomicU64::new(u64::MAX),
         })
     }
 
     pub fn limits(&self) -> wgpu::Limits {
         self.device.limits()
+    }
+
+    /// Largest buffer layer data are split into: the adapter's limit, or less if set.
+    pub fn max_chunk_bytes(&self) -> u64 {
+        self.limits()
+            .max_buffer_size
+            .min(self.chunk_bytes.load(Ordering::Relaxed))
+    }
+
+    /// Lowers the chunk size of later uploads (tests exercise splitting with it).
+    pub fn set_max_chunk_bytes(&self, bytes: u64) {
+        self.chunk_bytes.store(bytes.max(4), Ordering::Relaxed);
     }
 
     /// True on CPU rasterisers (lavapipe, llvmpipe), where every sprite costs microseconds.

@@ -89,15 +89,17 @@ pub const PREMULTIPLIED: wgpu::BlendState = wgpu::BlendState::PREMULTIPLIED_ALPH
 /// The GPU side of one instanced layer: its data (uploaded once), its style uniform and
 /// the bind group (group 1) that exposes the uniform plus any shared resources.
 pub struct InstancedBuffers {
-    instances: wgpu::Buffer,
+    /// The instances in chunks that each fit one GPU buffer: (buffer, first instance, count).
+    chunks: Vec<(wgpu::Buffer, u32, u32)>,
     count: u32,
     style_buffer: wgpu::Buffer,
     bind_group: wgpu::BindGroup,
 }
 
 impl InstancedBuffers {
-    /// Uploads `data` (`count` instances) and creates a style uniform of `style_size` bytes
-    /// at binding 0; `extra` entries follow it in the bind group.
+    /// Uploads `data` (`count` instances of equal size, split over as many buffers as the
+    /// adapter's buffer limit needs) and creates a style uniform of `style_size` bytes at
+    /// binding 0; `extra` entries follow it in the bind group.
     pub fn new(
         ctx: &GpuContext,
         name: &str,
@@ -107,7 +109,18 @@ impl InstancedBuffers {
         layout: &wgpu::BindGroupLayout,
         extra: &[wgpu::BindGroupEntry],
     ) -> crate::error::Result<Self> {
-        let instances = ctx.upload_data(name, data, wgpu::BufferUsages::VERTEX)?;
+        let stride = data.len().checked_div(count).unwrap_or(1);
+        let per_chunk =
+            ((ctx.max_chunk_bytes() as usize / stride.max(1)).max(1)).min(u32::MAX as usize);
+        let mut chunks = Vec::new();
+        for (k, part) in data.chunks((per_chunk * stride).max(1)).enumerate() {
+            let buffer = ctx.upload_data(name, part, wgpu::BufferUsages::VERTEX)?;
+            chunks.push((
+                buffer,
+                (k * per_chunk) as u32,
+                (part.len() / stride.max(1)) as u32,
+            ));
+        }
         let style_buffer = ctx.uniform_buffer(name, style_size as u64);
         let mut entries = vec![wgpu::BindGroupEntry {
             binding: 0,
@@ -120,7 +133,7 @@ impl InstancedBuffers {
             entries: &entries,
         });
         Ok(InstancedBuffers {
-            instances,
+            chunks,
             count: count as u32,
             style_buffer,
             bind_group,
@@ -150,12 +163,20 @@ impl InstancedBuffers {
         }
         pass.set_pipeline(pipeline);
         pass.set_bind_group(1, &self.bind_group, &[]);
-        pass.set_vertex_buffer(0, self.instances.slice(..));
-        match ranges {
-            None => pass.draw(0..vertices, 0..self.count),
-            Some(ranges) => {
-                for r in ranges {
-                    pass.draw(0..vertices, r.start.min(self.count)..r.end.min(self.count));
+        let everything = 0..self.count;
+        let ranges = ranges.unwrap_or(std::slice::from_ref(&everything));
+        for (buffer, first, n) in &self.chunks {
+            // The parts of the ranges that fall in this chunk, in chunk-local indices.
+            let (lo, hi) = (*first, first + n);
+            let mut bound = false;
+            for r in ranges {
+                let (a, b) = (r.start.max(lo), r.end.min(hi));
+                if a < b {
+                    if !bound {
+                        pass.set_vertex_buffer(0, buffer.slice(..));
+                        bound = true;
+                    }
+                    pass.draw(0..vertices, a - lo..b - lo);
                 }
             }
         }
