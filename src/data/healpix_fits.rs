@@ -160,12 +160,16 @@ pub fn read_healpix_map(path: &Path, column: Option<&str>) -> Result<HealpixMap>
         // Full-sky: read the values in file order, then build the NESTED array in parallel
         // (each NESTED cell fetches its RING value), so no sort is needed.
         let mut file_order: Vec<f32> = Vec::with_capacity(n_cells as usize);
-        t.read_f64_blocks(&[&value_name], |cols| {
-            file_order.extend(
-                cols[0]
-                    .iter()
-                    .map(|&v| if is_missing(v) { f32::NAN } else { v as f32 }),
-            );
+        t.read_blocks(&[&value_name], true, |cols| {
+            let missing_to_nan = |v: f64| if is_missing(v) { f32::NAN } else { v as f32 };
+            match &cols[0] {
+                crate::data::ColumnData::F32(v) => {
+                    file_order.extend(v.iter().map(|&x| missing_to_nan(x as f64)))
+                }
+                other => {
+                    file_order.extend((0..other.len()).map(|i| missing_to_nan(other.get_f64(i))))
+                }
+            }
             Ok(())
         })?;
         let dense: Vec<f32> = if nested {

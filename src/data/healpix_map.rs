@@ -144,6 +144,10 @@ impl HealpixMap {
     /// A cap (unit-vector centre in the map's frame, cosine of its radius) holding every
     /// cell of the map, or `None` when it would cover more than a hemisphere.
     pub fn bounding_cap(&self) -> Option<(glam::DVec3, f64)> {
+        // Maps covering more than half the sky cannot fit in a hemisphere.
+        if self.cells.len() as u64 * 2 > 12u64 << (2 * self.depth as u64) {
+            return None;
+        }
         let coarse_depth = self.depth.min(6);
         let shift = 2 * (self.depth - coarse_depth) as u32;
         let mut coarse: Vec<u64> = self.cells.iter().map(|&c| c >> shift).collect();
