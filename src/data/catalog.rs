@@ -145,8 +145,52 @@ impl Catalog {
 
     /// ICRS unit vectors of all rows.
     pub fn directions(&self) -> Vec<DVec3> {
-        (0..self.len())
-            .map(|i| unit_vector(self.ra(i), self.dec(i)))
-            .collect()
+        let r = self.role_view();
+        (0..self.len()).map(|i| r.direction(i)).collect()
+    }
+
+    /// The role columns looked up once, for loops over millions of rows.
+    pub fn role_view(&self) -> RoleView<'_> {
+        let find = |n: Option<&str>| n.and_then(|n| self.column(n)).map(|c| &c.data);
+        RoleView {
+            ra: find(Some(&self.roles.ra)),
+            dec: find(Some(&self.roles.dec)),
+            z: find(self.roles.z.as_deref()),
+            snr: find(self.roles.snr.as_deref()),
+        }
+    }
+}
+
+/// A catalog's role columns, resolved (see [`Catalog::role_view`]); missing ones read NaN.
+pub struct RoleView<'a> {
+    ra: Option<&'a ColumnData>,
+    dec: Option<&'a ColumnData>,
+    z: Option<&'a ColumnData>,
+    snr: Option<&'a ColumnData>,
+}
+
+impl RoleView<'_> {
+    fn get(c: Option<&ColumnData>, row: usize) -> f64 {
+        c.map_or(f64::NAN, |c| c.get_f64(row))
+    }
+
+    pub fn ra(&self, row: usize) -> f64 {
+        Self::get(self.ra, row)
+    }
+
+    pub fn dec(&self, row: usize) -> f64 {
+        Self::get(self.dec, row)
+    }
+
+    pub fn z(&self, row: usize) -> f64 {
+        Self::get(self.z, row)
+    }
+
+    pub fn snr(&self, row: usize) -> f64 {
+        Self::get(self.snr, row)
+    }
+
+    pub fn direction(&self, row: usize) -> DVec3 {
+        unit_vector(self.ra(row), self.dec(row))
     }
 }

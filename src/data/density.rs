@@ -9,10 +9,11 @@ use crate::sky::Frame;
 /// Objects per NESTED cell at `depth` (ICRS), as a sparse map of counts.
 pub fn count_map(cat: &Catalog, depth: u8) -> HealpixMap {
     let layer = cdshealpix::nested::get(depth);
+    let roles = cat.role_view();
     let mut cells: Vec<u64> = (0..cat.len())
         .into_par_iter()
         .filter_map(|i| {
-            let (ra, dec) = (cat.ra(i), cat.dec(i));
+            let (ra, dec) = (roles.ra(i), roles.dec(i));
             (ra.is_finite() && dec.is_finite())
                 .then(|| layer.hash(ra.to_radians(), dec.to_radians()))
         })

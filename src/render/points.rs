@@ -30,10 +30,11 @@ impl PointInstance {
     pub fn from_rows(cat: &Catalog, attr_columns: &[&str], rows: &[u32]) -> Vec<PointInstance> {
         use rayon::prelude::*;
         let cols: Vec<_> = attr_columns.iter().map(|n| cat.column(n)).collect();
+        let roles = cat.role_view();
         rows.par_iter()
             .map(|&row| {
                 let i = row as usize;
-                let d = crate::sky::unit_vector(cat.ra(i), cat.dec(i));
+                let d = roles.direction(i);
                 let mut attrs = [f32::NAN; 4];
                 for (slot, c) in attrs.iter_mut().zip(&cols) {
                     if let Some(c) = c {

@@ -41,16 +41,17 @@ impl LodOrder {
         let id = cat.roles.id.as_deref().and_then(|n| cat.column(n));
         let has_snr = cat.roles.snr.is_some();
         // (cell, priority key: smaller first, row)
+        let roles = cat.role_view();
         let mut keys: Vec<(u64, u64, u32)> = (0..cat.len() as u32)
             .into_par_iter()
             .map(|i| {
                 let r = i as usize;
-                let (ra, dec) = (cat.ra(r), cat.dec(r));
+                let (ra, dec) = (roles.ra(r), roles.dec(r));
                 let cell = layer.hash(ra.to_radians(), dec.to_radians());
                 let key = if has_snr {
                     // Highest SNR first: flip the float's order-preserving bits.
-                    !(cat.snr(r) as f32).to_bits() as u64
-                        ^ if cat.snr(r) < 0.0 { u64::MAX } else { 0 }
+                    !(roles.snr(r) as f32).to_bits() as u64
+                        ^ if roles.snr(r) < 0.0 { u64::MAX } else { 0 }
                 } else {
                     hash_priority(id.map_or(r as u64, |c| c.data.get_f64(r) as u64))
                 };
