@@ -27,9 +27,9 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("sky_index_10m");
     g.sample_size(10).measurement_time(Duration::from_secs(20));
     g.bench_function("build", |b| {
-        b.iter(|| SkyIndex::build(points.clone()).len())
+        b.iter(|| SkyIndex::build(points.clone()).unwrap().len())
     });
-    let index = SkyIndex::build(points.clone());
+    let index = SkyIndex::build(points.clone()).unwrap();
     g.bench_function("100k_cones_0.1deg", |b| {
         b.iter(|| {
             queries

@@ -32,7 +32,7 @@ pub fn mark_proximity(survey: &mut Survey, radius_arcmin: f64) -> Result<()> {
             "--proximity needs galaxies (--galaxies or --demo)",
         ));
     };
-    let index = SkyIndex::build(galaxies.directions());
+    let index = SkyIndex::build(galaxies.directions())?;
     for cat in [&mut survey.merged, &mut survey.pzwav, &mut survey.amico]
         .into_iter()
         .flatten()

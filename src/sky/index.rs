@@ -7,10 +7,12 @@ use std::num::NonZeroUsize;
 use glam::{DVec2, DVec3};
 use kiddo::{ImmutableKdTree, SquaredEuclidean};
 
+use crate::error::{Error, Result};
 use crate::view::View;
 
 pub struct SkyIndex {
-    tree: ImmutableKdTree<f64, 3>,
+    /// `None` for an empty index.
+    tree: Option<ImmutableKdTree<f64, 3>>,
     dirs: Vec<DVec3>,
 }
 
@@ -26,12 +28,24 @@ fn chord2_to_deg(c2: f64) -> f64 {
 }
 
 impl SkyIndex {
-    /// Builds the tree (on all cores) over ICRS unit vectors; item `i` is `dirs[i]`.
-    pub fn build(dirs: Vec<DVec3>) -> SkyIndex {
+    /// Builds the tree (on all cores) over ICRS unit vectors; item `i` is `dirs[i]`. An
+    /// empty set gives an empty index; a non-finite direction is an error.
+    pub fn build(dirs: Vec<DVec3>) -> Result<SkyIndex> {
+        if dirs.is_empty() {
+            return Ok(SkyIndex { tree: None, dirs });
+        }
+        if let Some(i) = dirs.iter().position(|d| !d.is_finite()) {
+            return Err(Error::user(format!(
+                "object {i} has no valid sky position; the spatial index needs finite coordinates"
+            )));
+        }
         let pts: Vec<[f64; 3]> = dirs.iter().map(|d| [d.x, d.y, d.z]).collect();
         let tree = ImmutableKdTree::new_from_slice_parallel(&pts)
-            .expect("k-d tree over finite unit vectors");
-        SkyIndex { tree, dirs }
+            .map_err(|e| Error::user(format!("cannot build the spatial index: {e:?}")))?;
+        Ok(SkyIndex {
+            tree: Some(tree),
+            dirs,
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -48,12 +62,11 @@ impl SkyIndex {
 
     /// Items within `radius_deg` of `center`, unordered.
     pub fn cone(&self, center: DVec3, radius_deg: f64) -> Vec<u32> {
-        if self.dirs.is_empty() {
+        let Some(tree) = &self.tree else {
             return Vec::new();
-        }
+        };
         let q = [center.x, center.y, center.z];
-        self.tree
-            .query(&q)
+        tree.query(&q)
             .within::<SquaredEuclidean<f64>>(chord2(radius_deg))
             .unsorted()
             .execute()
@@ -64,11 +77,10 @@ impl SkyIndex {
 
     /// The `k` nearest items with their distances in degrees, nearest first.
     pub fn nearest(&self, dir: DVec3, k: usize) -> Vec<(u32, f64)> {
-        let Some(k) = NonZeroUsize::new(k.min(self.dirs.len())) else {
+        let (Some(tree), Some(k)) = (&self.tree, NonZeroUsize::new(k.min(self.dirs.len()))) else {
             return Vec::new();
         };
-        self.tree
-            .query(&[dir.x, dir.y, dir.z])
+        tree.query(&[dir.x, dir.y, dir.z])
             .nearest_n::<SquaredEuclidean<f64>>(k)
             .execute()
             .iter()
@@ -207,7 +219,7 @@ mod tests {
     #[test]
     fn cone_and_nearest_match_brute_force() {
         let dirs = random_dirs(50_000, 1);
-        let index = SkyIndex::build(dirs.clone());
+        let index = SkyIndex::build(dirs.clone()).unwrap();
         let mut rng = Rng::new(2);
         for _ in 0..20 {
             let c = unit_vector(rng.range(0.0, 360.0), rng.range(-90.0, 90.0));
@@ -233,7 +245,7 @@ mod tests {
     #[test]
     fn view_query_matches_brute_force_in_every_projection() {
         let dirs = random_dirs(40_000, 3);
-        let index = SkyIndex::build(dirs.clone());
+        let index = SkyIndex::build(dirs.clone()).unwrap();
         let mut rng = Rng::new(4);
         for proj in Projection::ALL {
             for _ in 0..6 {
@@ -272,7 +284,7 @@ mod tests {
     #[test]
     fn picking_returns_the_true_nearest_object() {
         let dirs = random_dirs(30_000, 5);
-        let index = SkyIndex::build(dirs.clone());
+        let index = SkyIndex::build(dirs.clone()).unwrap();
         let mut rng = Rng::new(6);
         for proj in Projection::ALL {
             let view = View::new(
@@ -295,10 +307,18 @@ mod tests {
     }
 
     #[test]
+    fn empty_and_invalid_inputs() {
+        let empty = SkyIndex::build(Vec::new()).unwrap();
+        assert!(empty.cone(DVec3::X, 10.0).is_empty() && empty.nearest(DVec3::X, 3).is_empty());
+        assert!(!empty.any_within(DVec3::X, 180.0));
+        assert!(SkyIndex::build(vec![DVec3::X, DVec3::NAN]).is_err());
+    }
+
+    #[test]
     fn proximity_marks_exactly_the_queries_with_neighbours() {
         let galaxies = random_dirs(20_000, 7);
         let clusters = random_dirs(500, 8);
-        let index = SkyIndex::build(galaxies.clone());
+        let index = SkyIndex::build(galaxies.clone()).unwrap();
         let near = near_any(&index, &clusters, 0.5);
         for (c, &flag) in clusters.iter().zip(&near) {
             let brute = galaxies.iter().any(|&g| angular_distance_deg(*c, g) <= 0.5);
