@@ -10,7 +10,7 @@ struct Background {
     _pad2: f32,
 };
 
-@group(1) @binding(0) var<uniform> bg: Background;
+@group(1) @binding(0) var<storage, read> bg: Background;
 
 @vertex
 fn vs_main(@builtin(vertex_index) i: u32) -> @builtin(position) vec4f {

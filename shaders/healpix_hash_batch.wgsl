@@ -8,7 +8,7 @@ struct Params {
     _pad1: u32,
 };
 
-@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(0) var<storage, read> params: Params;
 @group(0) @binding(1) var<storage, read> dirs: array<real>;
 @group(0) @binding(2) var<storage, read_write> cells: array<cellidx>;
 

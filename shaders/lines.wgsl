@@ -10,7 +10,7 @@ struct LineStyle {
     visible: u32,
 };
 
-@group(1) @binding(0) var<uniform> style: LineStyle;
+@group(1) @binding(0) var<storage, read> style: LineStyle;
 
 struct Segment {
     @location(0) a: vec3f,

@@ -9,5 +9,10 @@ fn vs_main(@builtin(vertex_index) i: u32) -> @builtin(position) vec4f {
 
 @fragment
 fn fs_main(@builtin(position) frag: vec4f) -> @location(0) vec4f {
-    return textureLoad(raster, vec2i(frag.xy), 0);
+    // A coarse raster (made while the view moves) covers blocks of step x step pixels.
+    let dims = textureDimensions(raster);
+    let sub = vec2u(view.sub_size);
+    let step = max((sub.x + dims.x - 1u) / dims.x, 1u);
+    let texel = min(vec2u(frag.xy) / step, dims - 1u);
+    return textureLoad(raster, texel, 0);
 }

@@ -23,11 +23,13 @@ struct MapParams {
     dir_shift: u32,
     // Counts: show mean x coverage (empty sub-cells count as zero), fully opaque.
     counts: u32,
-    _pad1: u32,
-    _pad2: u32,
+    // Side of the square of canvas pixels one raster texel covers (1: full resolution;
+    // more while the view moves on slow adapters).
+    step: u32,
+    _pad: u32,
 };
 
-@group(1) @binding(0) var<uniform> mp: MapParams;
+@group(1) @binding(0) var<storage, read> mp: MapParams;
 @group(1) @binding(1) var<storage, read> cells: array<cellidx>;
 @group(1) @binding(2) var<storage, read> values: array<vec2f>;
 @group(1) @binding(3) var colormaps: texture_2d<f32>;
@@ -72,11 +74,12 @@ fn stretch(t: f32) -> f32 {
 
 @compute @workgroup_size(8, 8)
 fn raster(@builtin(global_invocation_id) gid: vec3u) {
-    let size = vec2u(view.sub_size);
+    let size = textureDimensions(out_tex);
     if (gid.x >= size.x || gid.y >= size.y) {
         return;
     }
-    let px = vec2f(gid.xy) + 0.5 + view.sub_origin;
+    // The centre of the block of canvas pixels this texel stands for.
+    let px = vec2f(gid.xy * mp.step) + 0.5 * f32(mp.step) + view.sub_origin;
     let d = unproject(canvas_to_plane(px));
     var color = vec4f(0.0);
     if (d.w > 0.0) {

@@ -21,7 +21,7 @@ struct PointStyle {
     _pad2: u32,
 };
 
-@group(1) @binding(0) var<uniform> style: PointStyle;
+@group(1) @binding(0) var<storage, read> style: PointStyle;
 @group(1) @binding(1) var colormaps: texture_2d<f32>;
 
 struct Instance {

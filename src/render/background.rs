@@ -3,7 +3,7 @@
 use bytemuck::{Pod, Zeroable};
 
 use crate::render::GpuContext;
-use crate::render::pipeline::{layer_pipeline, uniform_entry};
+use crate::render::pipeline::{layer_pipeline, params_entry};
 use crate::view::Theme;
 
 #[repr(C)]
@@ -28,7 +28,7 @@ impl BackgroundRenderer {
             .device
             .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
                 label: Some("background"),
-                entries: &[uniform_entry(0)],
+                entries: &[params_entry(0)],
             });
         let pipeline = layer_pipeline(
             ctx,
@@ -39,7 +39,7 @@ impl BackgroundRenderer {
             &[],
             None,
         );
-        let uniform = ctx.uniform_buffer("background", size_of::<BackgroundUniform>() as u64);
+        let uniform = ctx.params_buffer("background", size_of::<BackgroundUniform>() as u64);
         let bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("background"),
             layout: &layout,

@@ -240,11 +240,13 @@ impl GpuContext {
         )
     }
 
-    pub fn uniform_buffer(&self, label: &str, size: u64) -> wgpu::Buffer {
+    /// A small buffer of shader parameters (view, style), bound read-only (see
+    /// [`crate::render::pipeline::params_entry`]).
+    pub fn params_buffer(&self, label: &str, size: u64) -> wgpu::Buffer {
         self.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some(label),
             size,
-            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
             mapped_at_creation: false,
         })
     }

@@ -6,7 +6,7 @@ use glam::DVec3;
 
 use crate::error::Result;
 use crate::render::GpuContext;
-use crate::render::pipeline::{InstancedBuffers, PREMULTIPLIED, layer_pipeline, uniform_entry};
+use crate::render::pipeline::{InstancedBuffers, PREMULTIPLIED, layer_pipeline, params_entry};
 use crate::sky::{great_circle, unit_vector};
 use crate::view::LineStyle;
 
@@ -86,7 +86,7 @@ impl LineRenderer {
             .device
             .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
                 label: Some("line style"),
-                entries: &[uniform_entry(0)],
+                entries: &[params_entry(0)],
             });
         let attributes = wgpu::vertex_attr_array![0 => Float32x3, 1 => Float32x3, 2 => Float32];
         let pipeline = layer_pipeline(
@@ -126,10 +126,12 @@ impl LineRenderer {
         Ok(layer)
     }
 
-    pub fn draw(&self, layer: &LineLayer, pass: &mut wgpu::RenderPass<'_>) {
+    pub fn draw(&self, layer: &LineLayer, all_sky: bool, pass: &mut wgpu::RenderPass<'_>) {
         if layer.style.visible {
-            // Two quads per segment: the second is used only where an edge is split at a seam.
-            layer.gpu.draw(&self.pipeline, 12, None, pass);
+            // Two quads per segment where an edge may be split at the seam of an all-sky
+            // projection; one elsewhere.
+            let vertices = if all_sky { 12 } else { 6 };
+            layer.gpu.draw(&self.pipeline, vertices, None, pass);
         }
     }
 }

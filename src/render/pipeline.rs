@@ -7,16 +7,21 @@ pub fn view_bind_group_layout(ctx: &GpuContext) -> wgpu::BindGroupLayout {
     ctx.device
         .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
             label: Some("view"),
-            entries: &[uniform_entry(0)],
+            entries: &[params_entry(0)],
         })
 }
 
-pub fn uniform_entry(binding: u32) -> wgpu::BindGroupLayoutEntry {
+/// Shader parameters (view, styles) are read-only storage buffers rather than uniforms:
+/// lavapipe (Mesa 22) specialises shaders on uniform values, compiling a new variant on
+/// every draw and never freeing it (measured: 0.2–2 MiB of RSS and tens of ms per frame,
+/// growing); storage buffers are not specialised. Layouts match: the parameter structs
+/// hold only 16-byte vectors and 4-byte scalars.
+pub fn params_entry(binding: u32) -> wgpu::BindGroupLayoutEntry {
     wgpu::BindGroupLayoutEntry {
         binding,
         visibility: wgpu::ShaderStages::VERTEX_FRAGMENT.union(wgpu::ShaderStages::COMPUTE),
         ty: wgpu::BindingType::Buffer {
-            ty: wgpu::BufferBindingType::Uniform,
+            ty: wgpu::BufferBindingType::Storage { read_only: true },
             has_dynamic_offset: false,
             min_binding_size: None,
         },
@@ -121,7 +126,7 @@ impl InstancedBuffers {
                 (part.len() / stride.max(1)) as u32,
             ));
         }
-        let style_buffer = ctx.uniform_buffer(name, style_size as u64);
+        let style_buffer = ctx.params_buffer(name, style_size as u64);
         let mut entries = vec![wgpu::BindGroupEntry {
             binding: 0,
             resource: style_buffer.as_entire_binding(),

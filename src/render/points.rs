@@ -6,7 +6,7 @@ use bytemuck::{Pod, Zeroable};
 use crate::data::Catalog;
 use crate::error::Result;
 use crate::render::GpuContext;
-use crate::render::pipeline::{InstancedBuffers, PREMULTIPLIED, layer_pipeline, uniform_entry};
+use crate::render::pipeline::{InstancedBuffers, PREMULTIPLIED, layer_pipeline, params_entry};
 use crate::view::{ColorBy, PointStyle, SizeBy};
 
 /// One object: its ICRS direction as an f32 unit vector and four attribute slots that
@@ -140,7 +140,7 @@ impl PointRenderer {
             .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
                 label: Some("point style"),
                 entries: &[
-                    uniform_entry(0),
+                    params_entry(0),
                     wgpu::BindGroupLayoutEntry {
                         binding: 1,
                         visibility: wgpu::ShaderStages::VERTEX,

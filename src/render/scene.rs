@@ -15,6 +15,13 @@ use crate::view::{LineStyle, MapStyle, PointStyle, SubRect, Theme, View};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LayerId(usize);
 
+impl LayerId {
+    /// Position in draw order (as in [`SceneRenderer::layer_summary`]).
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
 enum Layer {
     Points(PointLayer),
     Lines(LineLayer),
@@ -29,12 +36,15 @@ pub struct SceneRenderer {
     lines: LineRenderer,
     maps: MapRenderer,
     layers: Vec<(String, Layer)>,
+    /// Canvas pixels per map texel (1: full resolution; the viewer raises it while the
+    /// view moves on slow adapters).
+    map_step: u32,
 }
 
 impl SceneRenderer {
     pub fn new(ctx: &GpuContext) -> Self {
         let view_layout = view_bind_group_layout(ctx);
-        let view_buffer = ctx.uniform_buffer("view", size_of::<ViewUniform>() as u64);
+        let view_buffer = ctx.params_buffer("view", size_of::<ViewUniform>() as u64);
         let view_bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("view"),
             layout: &view_layout,
@@ -51,7 +61,13 @@ impl SceneRenderer {
             lines: LineRenderer::new(ctx, &view_layout),
             maps: MapRenderer::new(ctx, &view_layout),
             layers: Vec::new(),
+            map_step: 1,
         }
+    }
+
+    /// Rasterizes maps at one texel per `step` × `step` canvas pixels (coarser, faster).
+    pub fn set_map_step(&mut self, step: u32) {
+        self.map_step = step.max(1);
     }
 
     pub fn set_theme(&self, ctx: &GpuContext, theme: Theme) {
@@ -140,6 +156,20 @@ impl SceneRenderer {
         }
     }
 
+    pub fn line_style(&self, id: LayerId) -> Option<LineStyle> {
+        match self.layers.get(id.0) {
+            Some((_, Layer::Lines(l))) => Some(l.style),
+            _ => None,
+        }
+    }
+
+    pub fn map_style(&self, id: LayerId) -> Option<MapStyle> {
+        match self.layers.get(id.0) {
+            Some((_, Layer::Map(m))) => Some(m.style),
+            _ => None,
+        }
+    }
+
     pub fn point_style(&self, id: LayerId) -> Option<PointStyle> {
         match self.layers.get(id.0) {
             Some((_, Layer::Points(l))) => Some(l.style),
@@ -173,8 +203,14 @@ impl SceneRenderer {
         // Maps are rasterized by compute passes before the frame's render pass.
         for (_, layer) in &self.layers {
             if let Layer::Map(m) = layer {
-                self.maps
-                    .encode_raster(ctx, m, view, &self.view_bind_group, &mut enc)?;
+                self.maps.encode_raster(
+                    ctx,
+                    m,
+                    view,
+                    self.map_step,
+                    &self.view_bind_group,
+                    &mut enc,
+                )?;
             }
         }
         {
@@ -196,7 +232,7 @@ impl SceneRenderer {
             for (_, layer) in &self.layers {
                 match layer {
                     Layer::Points(l) => self.points.draw(l, &mut pass),
-                    Layer::Lines(l) => self.lines.draw(l, &mut pass),
+                    Layer::Lines(l) => self.lines.draw(l, view.projection.is_all_sky(), &mut pass),
                     Layer::Map(m) => self.maps.draw(m, &mut pass),
                 }
             }

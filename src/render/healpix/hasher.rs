@@ -28,7 +28,7 @@ impl GpuHasher {
                 label: Some("healpix hash batch"),
                 source: wgpu::ShaderSource::Wgsl(source.into()),
             });
-        let mut uniform = crate::render::pipeline::uniform_entry(0);
+        let mut uniform = crate::render::pipeline::params_entry(0);
         uniform.visibility = wgpu::ShaderStages::COMPUTE;
         let layout = ctx
             .device
@@ -87,7 +87,7 @@ impl GpuHasher {
         };
         let cell_size = self.precision.cell_bytes() as u64;
         let params: [u32; 4] = [n as u32, depth as u32, 0, 0];
-        let params_buf = ctx.uniform_buffer("hash params", 16);
+        let params_buf = ctx.params_buffer("hash params", 16);
         ctx.queue
             .write_buffer(&params_buf, 0, bytemuck::bytes_of(&params));
         let dir_buf = ctx.upload_data("hash dirs", &dir_bytes, wgpu::BufferUsages::STORAGE)?;

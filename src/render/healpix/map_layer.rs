@@ -2,8 +2,8 @@
 //! one level chosen per frame from the pixel scale, rasterized per output pixel by a
 //! compute pass into a texture, then composited in layer order.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use bytemuck::{Pod, Zeroable};
 
@@ -11,9 +11,7 @@ use super::HealpixPrecision;
 use crate::data::HealpixMap;
 use crate::data::healpix_map::MapLevel;
 use crate::error::{Error, Result};
-use crate::render::pipeline::{
-    PREMULTIPLIED, compute_storage_entry, layer_pipeline, uniform_entry,
-};
+use crate::render::pipeline::{PREMULTIPLIED, compute_storage_entry, layer_pipeline, params_entry};
 use crate::render::uniforms::ViewUniform;
 use crate::render::{GpuContext, colormap_texture};
 use crate::sky::Frame;
@@ -32,6 +30,9 @@ pub fn depth_for_view(view: &View, map_depth: u8) -> u8 {
 
 /// GPU memory the rasters of one map layer may keep for reuse (the newest is always kept).
 const RASTER_CACHE_BYTES: u64 = 64 << 20;
+/// At most this many rasters per layer stay cached: every live texture slows each
+/// submission on software drivers (measured: frames 4× slower with a few hundred).
+const RASTER_CACHE_ENTRIES: usize = 4;
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable, PartialEq)]
@@ -51,7 +52,9 @@ struct MapParams {
     /// Cells are grouped by `cell >> dir_shift` in the directory (0: no directory).
     dir_shift: u32,
     counts: u32,
-    _pad: [u32; 2],
+    /// Canvas pixels per raster texel along each axis (1: full resolution).
+    step: u32,
+    _pad: u32,
 }
 
 struct GpuLevel {
@@ -104,13 +107,13 @@ pub struct MapLayer {
     cap: [f32; 4],
     /// All levels on the CPU; a level reaches the GPU the first time a view needs it.
     pyramid: Vec<MapLevel>,
-    levels: RefCell<Vec<Option<Rc<GpuLevel>>>>,
+    levels: Mutex<Vec<Option<Arc<GpuLevel>>>>,
     params: wgpu::Buffer,
     pub style: MapStyle,
     /// Recent rasters, least recently used first; the last one is drawn.
-    rasters: RefCell<Vec<Raster>>,
+    rasters: Mutex<Vec<Raster>>,
     /// How many times the compute pass ran (tests check the cache).
-    rasterizations: std::cell::Cell<u64>,
+    rasterizations: AtomicU64,
 }
 
 pub struct MapRenderer {
@@ -144,7 +147,7 @@ impl MapRenderer {
             .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
                 label: Some("map raster"),
                 entries: &[
-                    uniform_entry(0),
+                    params_entry(0),
                     compute_storage_entry(1, true),
                     compute_storage_entry(2, true),
                     texture_entry(3, wgpu::ShaderStages::COMPUTE),
@@ -249,18 +252,18 @@ impl MapRenderer {
             frame: map.frame,
             cap,
             pyramid,
-            levels: RefCell::new(levels),
-            params: ctx.uniform_buffer(name, size_of::<MapParams>() as u64),
+            levels: Mutex::new(levels),
+            params: ctx.params_buffer(name, size_of::<MapParams>() as u64),
             style,
-            rasters: RefCell::new(Vec::new()),
-            rasterizations: std::cell::Cell::new(0),
+            rasters: Mutex::new(Vec::new()),
+            rasterizations: AtomicU64::new(0),
         })
     }
 
     /// The GPU copy of pyramid level `depth`, uploaded on first use: mostly covered levels
     /// become dense arrays indexed by cell (no search), others sorted cells + values.
-    fn gpu_level(&self, ctx: &GpuContext, layer: &MapLayer, depth: usize) -> Result<Rc<GpuLevel>> {
-        if let Some(l) = &layer.levels.borrow()[depth] {
+    fn gpu_level(&self, ctx: &GpuContext, layer: &MapLayer, depth: usize) -> Result<Arc<GpuLevel>> {
+        if let Some(l) = &layer.levels.lock().expect("map layer lock")[depth] {
             return Ok(l.clone());
         }
         let level = &layer.pyramid[depth];
@@ -305,7 +308,7 @@ impl MapRenderer {
                 })
                 .transpose()?
         };
-        let gpu = Rc::new(GpuLevel {
+        let gpu = Arc::new(GpuLevel {
             depth: level.depth,
             dense,
             directory,
@@ -317,7 +320,7 @@ impl MapRenderer {
                 wgpu::BufferUsages::STORAGE,
             )?,
         });
-        layer.levels.borrow_mut()[depth] = Some(gpu.clone());
+        layer.levels.lock().expect("map layer lock")[depth] = Some(gpu.clone());
         Ok(gpu)
     }
 
@@ -327,6 +330,7 @@ impl MapRenderer {
         ctx: &GpuContext,
         layer: &MapLayer,
         view: &View,
+        step: u32,
         view_bind_group: &wgpu::BindGroup,
         enc: &mut wgpu::CommandEncoder,
     ) -> Result<()> {
@@ -355,12 +359,16 @@ impl MapRenderer {
             count: level.count,
             dir_shift: level.directory.as_ref().map_or(0, |d| d.1),
             counts: s.counts as u32,
-            _pad: [0; 2],
+            step: step.max(1),
+            _pad: 0,
         };
-        let size = (view.sub.width, view.sub.height);
+        let size = (
+            view.sub.width.div_ceil(step.max(1)),
+            view.sub.height.div_ceil(step.max(1)),
+        );
         let mut key = bytemuck::bytes_of(&params).to_vec();
         key.extend_from_slice(bytemuck::bytes_of(&ViewUniform::new(view)));
-        let mut rasters = layer.rasters.borrow_mut();
+        let mut rasters = layer.rasters.lock().expect("map layer lock");
         if let Some(i) = rasters.iter().position(|r| r.key == key && r.size == size) {
             let hit = rasters.remove(i);
             rasters.push(hit);
@@ -372,8 +380,9 @@ impl MapRenderer {
         let bytes = |r: &Raster| r.size.0 as u64 * r.size.1 as u64 * 4;
         let mut recycled = None;
         while !rasters.is_empty()
-            && rasters.iter().map(bytes).sum::<u64>() + size.0 as u64 * size.1 as u64 * 4
-                > RASTER_CACHE_BYTES
+            && (rasters.len() >= RASTER_CACHE_ENTRIES
+                || rasters.iter().map(bytes).sum::<u64>() + size.0 as u64 * size.1 as u64 * 4
+                    > RASTER_CACHE_BYTES)
         {
             let old = rasters.remove(0);
             if old.size == size && recycled.is_none() {
@@ -461,7 +470,7 @@ impl MapRenderer {
             pass.dispatch_workgroups(size.0.div_ceil(8), size.1.div_ceil(8), 1);
         }
         r.key = key;
-        layer.rasterizations.set(layer.rasterizations.get() + 1);
+        layer.rasterizations.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
@@ -469,7 +478,7 @@ impl MapRenderer {
         if !layer.style.visible {
             return;
         }
-        if let Some(r) = layer.rasters.borrow().last() {
+        if let Some(r) = layer.rasters.lock().expect("map layer lock").last() {
             pass.set_pipeline(&self.composite_pipeline);
             pass.set_bind_group(1, &r.composite, &[]);
             pass.draw(0..3, 0..1);
@@ -483,6 +492,6 @@ impl MapLayer {
     }
 
     pub fn rasterizations(&self) -> u64 {
-        self.rasterizations.get()
+        self.rasterizations.load(Ordering::Relaxed)
     }
 }
