@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Installs what clusterviz needs beyond the Rust toolchain on Debian/Ubuntu, only where
 # missing: cfitsio (FITS), HDF5, pkg-config, and Mesa's software drivers (Vulkan lavapipe,
-# GL llvmpipe) so the renderer works on machines without a GPU.
+# GL llvmpipe) so the renderer works on machines without a GPU, and the X11 libraries and
+# tools the viewer and its tests use.
 set -euo pipefail
 
-packages=(pkg-config libcfitsio-dev libhdf5-dev mesa-vulkan-drivers libvulkan1 libegl-mesa0 libgl1-mesa-dri)
+packages=(pkg-config libcfitsio-dev libhdf5-dev mesa-vulkan-drivers libvulkan1 libegl-mesa0 libgl1-mesa-dri
+    # The viewer's X11 window (loaded at run time by winit), and what its end-to-end test
+    # drives it with: a virtual X server, input injection and screenshots.
+    libx11-6 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0 xvfb xdotool imagemagick)
 missing=()
 for p in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then

@@ -4,8 +4,10 @@
 //! - [`view`]: the camera and the scene's layers and styles, shared by every output;
 //! - [`data`]: catalogs, tiles, HEALPix maps and the built-in demo survey;
 //! - [`render`]: the wgpu renderer, one module per layer kind;
+//! - [`app`]: the interactive viewer (winit + egui);
 //! - [`cli`]: the command line.
 
+pub mod app;
 pub mod cli;
 pub mod data;
 pub mod error;

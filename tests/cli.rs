@@ -4,9 +4,12 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn clusterviz(args: &[&str], cwd: &Path) -> Output {
+    // No display: `demo` renders a PNG and `view` says it needs a window.
     Command::new(env!("CARGO_BIN_EXE_clusterviz"))
         .args(args)
         .current_dir(cwd)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
         .output()
         .expect("run clusterviz")
 }
@@ -52,7 +55,13 @@ fn bad_flags_exit_2_with_a_message_and_no_output() {
             &["render", "--clusters", "x.fits", "-o", "a.png"],
             "x.fits: no such file",
         ),
-        (&["view", "--demo"], "viewer is not available yet"),
+        (&["view", "--demo"], "no display"),
+        (&["view"], "nothing to view"),
+        (
+            &["view", "--clusters", "missing.fits"],
+            "missing.fits: no such file",
+        ),
+        (&["render", "--demo"], "needs an output file"),
         (
             &["render", "--galaxies", "nothing/*.fits", "-o", "a.png"],
             "no files match",

@@ -29,11 +29,8 @@ pub enum Command {
     Info(Box<InfoArgs>),
     /// Convert a catalog between FITS and HDF5 (by the output's extension).
     Convert(Box<ConvertArgs>),
-    /// The interactive viewer (not available yet).
-    View {
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-        args: Vec<String>,
-    },
+    /// The interactive viewer: the same inputs as `render`, in a window.
+    View(Box<RenderArgs>),
     /// Display-wall sessions (not available yet).
     Wall {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
@@ -68,13 +65,20 @@ pub struct ViewArgs {
     /// Position angle of the view's up direction, degrees east of north.
     #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
     pub rotation: f64,
-    /// Output size in pixels, WIDTHxHEIGHT.
-    #[arg(long, value_parser = parse_size, default_value = "1600x1200")]
-    pub size: (u32, u32),
+    /// Output size in pixels, WIDTHxHEIGHT (default 1600x1200; the viewer: its window).
+    #[arg(long, value_parser = parse_size)]
+    pub size: Option<(u32, u32)>,
     #[arg(long, value_enum, default_value_t = Frame::Icrs)]
     pub frame: Frame,
     #[arg(long, value_enum, default_value_t = Theme::Dark)]
     pub theme: Theme,
+}
+
+impl ViewArgs {
+    /// Figure size in pixels.
+    pub fn size(&self) -> (u32, u32) {
+        self.size.unwrap_or((1600, 1200))
+    }
 }
 
 #[derive(Args, Debug, Clone)]
@@ -273,9 +277,9 @@ pub struct RenderArgs {
     pub view: ViewArgs,
     #[command(flatten)]
     pub style: StyleArgs,
-    /// Output PNG.
+    /// Output PNG (`render`); where the viewer's screenshot key saves (`view`).
     #[arg(short, long)]
-    pub output: PathBuf,
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -289,9 +293,10 @@ pub struct DemoArgs {
     pub view: ViewArgs,
     #[command(flatten)]
     pub style: StyleArgs,
-    /// Where the picture goes when there is no display.
-    #[arg(short, long, default_value = "demo.png")]
-    pub output: PathBuf,
+    /// Write the picture here instead of opening the viewer (the default without a
+    /// display: demo.png).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
 }
 
 /// The largest demo we generate: 100M galaxies take ~3.2 GB of RAM.

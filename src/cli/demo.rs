@@ -1,8 +1,10 @@
-//! `clusterviz demo`: the built-in survey, rendered to a PNG (the viewer comes with
-//! issue 6) or written out as the files users bring.
+//! `clusterviz demo`: the built-in survey in the viewer (or, without a display or with
+//! `-o`, rendered to a PNG), or written out as the files users bring.
 
 use std::time::Instant;
 
+use crate::app::loader::Source;
+use crate::app::{ViewerLaunch, display_available};
 use crate::cli::args::DemoArgs;
 use crate::cli::render::{check_output_path, render_survey_png};
 use crate::data::Survey;
@@ -11,14 +13,26 @@ use crate::error::{Error, Result};
 use crate::render::BackendChoice;
 
 pub fn run(backend: BackendChoice, a: &DemoArgs) -> Result<()> {
-    if a.write.is_none() {
-        check_output_path(&a.output)?;
-    }
-    let t0 = Instant::now();
-    let survey = DemoSurvey::generate(DemoConfig {
+    let config = DemoConfig {
         seed: a.demo_source.seed,
         galaxies: a.demo_source.galaxies,
-    });
+    };
+    if a.write.is_none() && a.output.is_none() && display_available() {
+        return crate::app::run(ViewerLaunch {
+            backend,
+            source: Source::Demo(config),
+            view: a.view.clone(),
+            style: a.style.clone(),
+            screenshot: None,
+            title: format!("clusterviz — demo survey (seed {})", config.seed),
+        });
+    }
+    let output = a.output.clone().unwrap_or_else(|| "demo.png".into());
+    if a.write.is_none() {
+        check_output_path(&output)?;
+    }
+    let t0 = Instant::now();
+    let survey = DemoSurvey::generate(config);
     eprintln!(
         "demo survey (seed {}): {} tiles, {} PZWAV, {} AMICO, {} merged clusters, {} galaxies, \
          mask of {} cells at nside {} ({:.0} deg²), made in {:.2} s",
@@ -49,5 +63,5 @@ pub fn run(backend: BackendChoice, a: &DemoArgs) -> Result<()> {
         );
         return Ok(());
     }
-    render_survey_png(backend, &Survey::from(survey), &a.view, &a.style, &a.output)
+    render_survey_png(backend, &Survey::from(survey), &a.view, &a.style, &output)
 }

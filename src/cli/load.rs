@@ -65,8 +65,13 @@ fn report(what: &str, r: &LoadReport) {
     }
 }
 
-/// Adds the files named on the command line to `survey` (replacing demo parts).
-pub fn load_files(a: &RenderArgs, survey: &mut Survey) -> Result<Vec<String>> {
+/// Adds the files named on the command line to `survey` (replacing demo parts), telling
+/// `progress` how catalog reads advance.
+pub fn load_files(
+    a: &RenderArgs,
+    survey: &mut Survey,
+    progress: Option<Progress>,
+) -> Result<Vec<String>> {
     let mut sources = Vec::new();
     let c = &a.columns;
     let [(cluster_roles, cluster_hdu), (galaxy_roles, galaxy_hdu)] = column_choices(c)?;
@@ -85,7 +90,7 @@ pub fn load_files(a: &RenderArgs, survey: &mut Survey) -> Result<Vec<String>> {
                 z_max: a.style.z_max.map(f64::from),
                 ..area.clone()
             },
-            progress: Progress::terminal(),
+            progress: progress.clone(),
             keep_invalid_rows: false,
         };
         let files = expand_paths(&a.clusters)?;
@@ -127,7 +132,7 @@ pub fn load_files(a: &RenderArgs, survey: &mut Survey) -> Result<Vec<String>> {
             hdu: galaxy_hdu,
             roles: galaxy_roles,
             filter: area,
-            progress: Progress::terminal(),
+            progress: progress.clone(),
             keep_invalid_rows: false,
         };
         let t0 = std::time::Instant::now();

@@ -6,7 +6,7 @@ mod convert;
 mod demo;
 mod info;
 pub(crate) mod load;
-mod render;
+pub(crate) mod render;
 pub mod scene;
 
 use clap::Parser;
@@ -20,15 +20,64 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Info(a) => info::run(cli.backend, &a),
         Command::Convert(a) => convert::run(&a),
-        Command::View { .. } => Err(crate::error::Error::user(
-            "the interactive viewer is not available yet; `clusterviz render` takes the same inputs and writes a PNG",
-        )),
+        Command::View(a) => view(cli.backend, &a),
         Command::Wall { .. } => Err(crate::error::Error::user(
             "display-wall sessions are not available yet",
         )),
         Command::Render(a) => render::run(cli.backend, &a),
         Command::Demo(a) => demo::run(cli.backend, &a),
     }
+}
+
+/// `clusterviz view`: the viewer on the files given (or the demo with --demo).
+fn view(backend: crate::render::BackendChoice, a: &args::RenderArgs) -> Result<()> {
+    use crate::app::loader::Source;
+    use crate::data::demo::DemoConfig;
+    let has_files = !a.clusters.is_empty()
+        || !a.galaxy_files.is_empty()
+        || a.tiles.is_some()
+        || a.mask.is_some();
+    if !a.demo && !has_files {
+        return Err(crate::error::Error::user(
+            "nothing to view: give --demo, or files with --clusters, --galaxies, --tiles, --mask",
+        ));
+    }
+    // Files are checked now, so that a typo fails at once rather than in the window.
+    for p in a.clusters.iter().chain(&a.tiles).chain(&a.mask) {
+        if !p.exists() {
+            return Err(crate::error::Error::file(p, "no such file"));
+        }
+    }
+    if !crate::app::display_available() {
+        return Err(crate::error::Error::user(
+            "no display (DISPLAY and WAYLAND_DISPLAY are unset): the viewer needs a window; \
+             `clusterviz render` takes the same inputs and writes a PNG",
+        ));
+    }
+    let (source, title) = if a.demo {
+        let c = DemoConfig {
+            seed: a.seed,
+            galaxies: a.demo_galaxies,
+        };
+        (
+            Source::Demo(c),
+            format!("clusterviz — demo survey (seed {})", a.seed),
+        )
+    } else {
+        let names: Vec<String> = a.clusters.iter().map(|p| p.display().to_string()).collect();
+        (
+            Source::Files(Box::new(a.clone())),
+            format!("clusterviz — {}", names.join(", ")),
+        )
+    };
+    crate::app::run(crate::app::ViewerLaunch {
+        backend,
+        source,
+        view: a.view.clone(),
+        style: a.style.clone(),
+        screenshot: a.output.clone(),
+        title,
+    })
 }
 
 /// Entry point for `main`: parse, run, report.

@@ -23,7 +23,10 @@ pub fn run(backend: BackendChoice, a: &RenderArgs) -> Result<()> {
             "nothing to render: give --demo, or files with --clusters, --galaxies, --tiles, --mask",
         ));
     }
-    check_output_path(&a.output)?;
+    let Some(output) = &a.output else {
+        return Err(Error::user("render needs an output file: -o FIGURE.png"));
+    };
+    check_output_path(output)?;
     let t0 = Instant::now();
     let mut survey = if a.demo {
         Survey::from(DemoSurvey::generate(DemoConfig {
@@ -34,7 +37,11 @@ pub fn run(backend: BackendChoice, a: &RenderArgs) -> Result<()> {
         Survey::default()
     };
     let mut sources = vec![survey.source.clone()];
-    sources.extend(load_files(a, &mut survey)?);
+    sources.extend(load_files(
+        a,
+        &mut survey,
+        crate::data::progress::Progress::terminal(),
+    )?);
     survey.source = sources
         .into_iter()
         .filter(|s| !s.is_empty())
@@ -44,7 +51,7 @@ pub fn run(backend: BackendChoice, a: &RenderArgs) -> Result<()> {
         mark_proximity(&mut survey, r)?;
     }
     eprintln!("loaded in {:.2} s", t0.elapsed().as_secs_f64());
-    render_survey_png(backend, &survey, &a.view, &a.style, &a.output)
+    render_survey_png(backend, &survey, &a.view, &a.style, output)
 }
 
 /// Refuses output names we would not write correctly, before any work is done.
@@ -68,11 +75,11 @@ pub fn survey_view(survey: &Survey, args: &ViewArgs) -> View {
         (Some(c), Some(f)) => (c, f),
         (c, f) => {
             let dirs = survey.outline_directions();
-            let (fit_c, fit_f) = frame_directions(&dirs, args.projection, args.frame, args.size);
+            let (fit_c, fit_f) = frame_directions(&dirs, args.projection, args.frame, args.size());
             (c.unwrap_or(fit_c), f.unwrap_or(fit_f))
         }
     };
-    let mut v = View::new(args.projection, args.frame, center, fov, args.size);
+    let mut v = View::new(args.projection, args.frame, center, fov, args.size());
     v.rotation_deg = args.rotation;
     v
 }
@@ -94,26 +101,7 @@ pub fn render_survey_png(
     let t1 = Instant::now();
     let image = renderer.render_tiled(&ctx, &view, 8192)?;
     let t2 = Instant::now();
-    let (lon, lat) = view.center_deg;
-    let text = [
-        (
-            "Software",
-            format!("clusterviz {}", env!("CARGO_PKG_VERSION")),
-        ),
-        (
-            "Description",
-            format!(
-                "{} {} centre ({lon:.6}, {lat:.6}) fov {:.6} deg rotation {} size {}x{}; data: {}",
-                view.projection.code(),
-                view.frame.name(),
-                view.fov_deg,
-                view.rotation_deg,
-                view.canvas.0,
-                view.canvas.1,
-                survey.source
-            ),
-        ),
-    ];
+    let text = figure_metadata(&view, &survey.source);
     image.save_png(out, &text)?;
     eprintln!(
         "{}: {}x{} {} on {} ({:?}); GPU setup+upload {:.2} s, render {:.2} s, PNG {:.2} s",
@@ -128,4 +116,28 @@ pub fn render_survey_png(
         t2.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// PNG text chunks that say how a figure was made, enough to make it again.
+pub fn figure_metadata(view: &View, source: &str) -> [(&'static str, String); 2] {
+    let (lon, lat) = view.center_deg;
+    [
+        (
+            "Software",
+            format!("clusterviz {}", env!("CARGO_PKG_VERSION")),
+        ),
+        (
+            "Description",
+            format!(
+                "{} {} centre ({lon:.6}, {lat:.6}) fov {:.6} deg rotation {} size {}x{}; data: {}",
+                view.projection.code(),
+                view.frame.name(),
+                view.fov_deg,
+                view.rotation_deg,
+                view.canvas.0,
+                view.canvas.1,
+                source
+            ),
+        ),
+    ]
 }

@@ -135,29 +135,35 @@ pub fn apply_level_of_detail(renderer: &mut SceneRenderer, layers: &SurveyLayers
     }
 }
 
-/// Merged clusters: filled circles coloured by redshift (or SNR), sized by SNR.
-pub fn merged_style(style: &StyleArgs) -> PointStyle {
-    let color = match style.color_by {
+/// Colour of merged clusters by a column role through a colormap, over fixed ranges that
+/// suit cluster catalogs (z 0–2, SNR 3–30).
+pub fn cluster_color(color_by: ColorRole, colormap: Colormap) -> ColorBy {
+    match color_by {
         ColorRole::Z => ColorBy::Column {
             attr: CLUSTER_Z,
             lo: 0.0,
             hi: 2.0,
-            colormap: style.colormap,
+            colormap,
         },
         ColorRole::Snr => ColorBy::Column {
             attr: CLUSTER_SNR,
             lo: 3.0,
             hi: 30.0,
-            colormap: style.colormap,
+            colormap,
         },
         ColorRole::Near => ColorBy::Column {
             attr: CLUSTER_NEAR,
             lo: 0.0,
             hi: 1.0,
-            colormap: style.colormap,
+            colormap,
         },
         ColorRole::None => ColorBy::Fixed(Rgba::rgb8(0xff, 0xd7, 0x00)),
-    };
+    }
+}
+
+/// Merged clusters: filled circles coloured by redshift (or SNR), sized by SNR.
+pub fn merged_style(style: &StyleArgs) -> PointStyle {
+    let color = cluster_color(style.color_by, style.colormap);
     let mut s = PointStyle::new(
         MarkerShape::Circle,
         SizeBy::Column {
@@ -257,6 +263,29 @@ pub fn add_survey_layers(
     theme: Theme,
     style: &StyleArgs,
 ) -> Result<SurveyLayers> {
+    let budget = marker_budget(ctx, style);
+    add_survey_layers_with_lod(ctx, renderer, survey, theme, style, budget)
+}
+
+/// The markers a still frame may draw per crowded layer on this adapter.
+pub fn marker_budget(ctx: &GpuContext, style: &StyleArgs) -> usize {
+    style.max_markers.unwrap_or(if ctx.is_software() {
+        SOFTWARE_MARKER_BUDGET
+    } else {
+        GPU_MARKER_BUDGET
+    })
+}
+
+/// As [`add_survey_layers`], with galaxies uploaded in level-of-detail order whenever
+/// there are more than `lod_above` (the viewer's adaptive budget can go that low).
+pub fn add_survey_layers_with_lod(
+    ctx: &GpuContext,
+    renderer: &mut SceneRenderer,
+    survey: &Survey,
+    theme: Theme,
+    style: &StyleArgs,
+    lod_above: usize,
+) -> Result<SurveyLayers> {
     let mut layers = SurveyLayers {
         mask: None,
         galaxy_density: None,
@@ -298,13 +327,9 @@ pub fn add_survey_layers(
         .filter(|g| !style.no_galaxies && !g.is_empty())
     {
         let z = galaxies.roles.z.clone().unwrap_or_default();
-        let budget = style.max_markers.unwrap_or(if ctx.is_software() {
-            SOFTWARE_MARKER_BUDGET
-        } else {
-            GPU_MARKER_BUDGET
-        });
+        let budget = marker_budget(ctx, style);
         let s = galaxy_style(theme, style, galaxies.len().min(budget));
-        if galaxies.len() > budget {
+        if galaxies.len() > lod_above.min(budget) {
             // Crowded: a density map under the highest-priority markers, uploaded once
             // grouped by cell and priority so that each view draws ranges of it.
             let counts = smooth_enough(count_map(galaxies, DENSITY_DEPTH));

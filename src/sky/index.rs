@@ -118,6 +118,17 @@ impl SkyIndex {
     /// The item drawn nearest to canvas pixel `cursor`, if within `max_px` pixels: (item,
     /// distance in pixels).
     pub fn pick(&self, view: &View, cursor: DVec2, max_px: f64) -> Option<(u32, f64)> {
+        self.pick_where(view, cursor, max_px, |_| true)
+    }
+
+    /// As [`SkyIndex::pick`], among the items `keep` accepts (drawn, passing filters).
+    pub fn pick_where(
+        &self,
+        view: &View,
+        cursor: DVec2,
+        max_px: f64,
+        keep: impl Fn(u32) -> bool,
+    ) -> Option<(u32, f64)> {
         // Just off the projection's domain, objects on its edge can still be in reach:
         // search from the nearest point inside, twice as far.
         let (anchor, reach) = match view.unproject(cursor) {
@@ -150,6 +161,7 @@ impl SkyIndex {
         .fold(view.pixel_scale_deg(), f64::max);
         self.cone(at, (reach + 1.0) * step * 1.5)
             .into_iter()
+            .filter(|&i| keep(i))
             .filter_map(|i| {
                 view.project(self.dirs[i as usize])
                     .map(|p| (i, p.distance(cursor)))

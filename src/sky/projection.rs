@@ -163,6 +163,26 @@ impl Projection {
             _ => self.forward_lonlat(half, 0.0).x,
         }
     }
+
+    /// The field of view whose half width is `half_width` plane units (the inverse of
+    /// [`Projection::half_width_for_fov`]), capped at the projection's widest.
+    pub fn fov_for_half_width(self, half_width: f64) -> f64 {
+        let max = self.max_fov_deg();
+        if half_width >= self.half_width_for_fov(max) {
+            return max;
+        }
+        // The half width grows monotonically with the field of view: bisect.
+        let (mut lo, mut hi) = (0.0, max);
+        for _ in 0..80 {
+            let mid = 0.5 * (lo + hi);
+            if self.half_width_for_fov(mid) < half_width {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        0.5 * (lo + hi)
+    }
 }
 
 /// The all-sky ellipses (MOL and AIT) both have semi-axes 2√2 and √2.

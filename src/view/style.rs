@@ -55,6 +55,17 @@ pub enum MarkerShape {
 }
 
 impl MarkerShape {
+    pub const ALL: [MarkerShape; 8] = [
+        MarkerShape::Circle,
+        MarkerShape::OpenCircle,
+        MarkerShape::Square,
+        MarkerShape::OpenSquare,
+        MarkerShape::Diamond,
+        MarkerShape::OpenDiamond,
+        MarkerShape::Cross,
+        MarkerShape::Plus,
+    ];
+
     /// The number the point shader switches on.
     pub fn shader_id(self) -> u32 {
         self as u32

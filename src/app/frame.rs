@@ -1,0 +1,566 @@
+//! One viewer frame, independent of the window: egui panels, input applied to the state,
+//! the sky drawn into a texture when something changed, and egui painted over it into
+//! any colour target. The window feeds it winit's input; benches and tests feed it
+//! synthetic input and an offscreen target.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::app::budget::AdaptiveBudget;
+use crate::app::layers::LayerKind;
+use crate::app::live_scene::{LiveScene, LodStats};
+use crate::app::loader::LoadEvent;
+use crate::app::panels::{self, PanelState, Shown, UiRequests};
+use crate::app::scene_data::SceneData;
+use crate::app::state::ViewerState;
+use crate::error::{Error, Result};
+use crate::render::{GpuContext, TARGET_FORMAT};
+use crate::view::View;
+
+/// Interaction keeps frames at the adaptive budget for this long after the last input.
+const SETTLE: Duration = Duration::from_millis(250);
+/// A still view may draw this many times the interactive budget (bounded by the adapter's
+/// figure budget), so that what the user looks at fills in.
+const STILL_FACTOR: usize = 8;
+
+/// The coarsest maps drawn while moving: one texel per 4 × 4 pixels.
+const MAX_MAP_STEP: u32 = 4;
+
+struct SceneTexture {
+    _texture: wgpu::Texture,
+    view: wgpu::TextureView,
+    size: (u32, u32),
+    id: egui::TextureId,
+}
+
+/// How the last sky image was drawn, to know when to draw again.
+#[derive(Clone, Copy, PartialEq)]
+struct DrawnKey {
+    generation: u64,
+    size: (u32, u32),
+    still: bool,
+    scene: u64,
+}
+
+pub struct ViewerFrame {
+    pub ctx: Arc<GpuContext>,
+    pub egui: egui::Context,
+    egui_renderer: egui_wgpu::Renderer,
+    pub state: ViewerState,
+    pub panel: PanelState,
+    pub data: Option<Box<SceneData>>,
+    pub scene: Option<Box<LiveScene>>,
+    scene_serial: u64,
+    texture: Option<SceneTexture>,
+    drawn: Option<DrawnKey>,
+    pub budget: AdaptiveBudget,
+    /// Canvas pixels per map texel while the view moves: raised when maps alone make
+    /// frames slower than the target (CPU rasterisers), back to 1 when there is room.
+    pub moving_map_step: u32,
+    /// Markers a still frame may draw on this adapter.
+    pub still_budget: usize,
+    last_input: Instant,
+    pub last_frame: Duration,
+    pub last_scene: Duration,
+    pub lod: LodStats,
+    counts: Vec<(LayerKind, usize, usize, usize)>,
+    counts_key: Option<u64>,
+    loading: Option<(String, f32)>,
+    /// Top-left corner of the sky view in the window (physical pixels), for mapping
+    /// window positions to canvas pixels.
+    pub sky_origin: (f32, f32),
+    /// Where screenshots go (a numbered name in the working folder when `None`).
+    pub screenshot_path: Option<PathBuf>,
+    /// Frame the first data that arrive (unless the user moved the view before).
+    pub frame_on_load: bool,
+    /// Prints every view change, selection and load on standard error (for tests).
+    pub trace: bool,
+}
+
+/// What the window should do after a frame.
+pub struct FrameOutput {
+    pub platform: egui::PlatformOutput,
+    pub requests: UiRequests,
+    /// Draw again after this long (zero: at once), if nothing else happens.
+    pub repaint_after: Option<Duration>,
+}
+
+impl ViewerFrame {
+    pub fn new(
+        ctx: Arc<GpuContext>,
+        output_format: wgpu::TextureFormat,
+        state: ViewerState,
+        still_budget: usize,
+    ) -> Self {
+        let egui_renderer = egui_wgpu::Renderer::new(
+            &ctx.device,
+            output_format,
+            egui_wgpu::RendererOptions::default(),
+        );
+        // Software rasterisers start low and CPU-bound GPUs high; frames then tune it.
+        let start = if ctx.is_software() { 20_000 } else { 1_000_000 };
+        let budget = AdaptiveBudget::new(
+            start,
+            2_000,
+            still_budget.max(2_000),
+            Duration::from_millis(30),
+        );
+        let screenshot = state.view.canvas;
+        ViewerFrame {
+            ctx,
+            egui: egui::Context::default(),
+            egui_renderer,
+            state,
+            panel: PanelState {
+                goto_text: String::new(),
+                screenshot_size: (screenshot.0 * 2, screenshot.1 * 2),
+            },
+            data: None,
+            scene: None,
+            scene_serial: 0,
+            texture: None,
+            drawn: None,
+            budget,
+            moving_map_step: 1,
+            still_budget,
+            last_input: Instant::now(),
+            last_frame: Duration::ZERO,
+            last_scene: Duration::ZERO,
+            lod: LodStats::default(),
+            counts: Vec::new(),
+            counts_key: None,
+            loading: Some(("opening".into(), 0.0)),
+            screenshot_path: None,
+            sky_origin: (0.0, 0.0),
+            frame_on_load: false,
+            trace: false,
+        }
+    }
+
+    /// The status line's counts for a layer: (drawn, in view, loaded).
+    pub fn counts_for(&self, kind: LayerKind) -> Option<(usize, usize, usize)> {
+        self.counts
+            .iter()
+            .find(|c| c.0 == kind)
+            .map(|c| (c.1, c.2, c.3))
+    }
+
+    /// Takes in what the loader sends.
+    pub fn accept(&mut self, event: LoadEvent) {
+        match event {
+            LoadEvent::Progress { what, done, total } => {
+                let frac = if total == 0 {
+                    1.0
+                } else {
+                    done as f32 / total as f32
+                };
+                self.loading = Some((what, frac));
+            }
+            LoadEvent::Loaded {
+                data,
+                scene,
+                complete,
+                took,
+            } => {
+                if self.trace {
+                    eprintln!(
+                        "trace: loaded complete={complete} in {:.2} s: {}",
+                        took.as_secs_f64(),
+                        data.survey.source
+                    );
+                }
+                if self.frame_on_load && self.data.is_none() && !self.state.touched {
+                    self.frame_survey(&data);
+                }
+                self.data = Some(data);
+                self.scene = Some(scene);
+                self.scene_serial += 1;
+                self.counts_key = None;
+                self.loading = (!complete).then(|| ("loading galaxies".to_string(), 0.5));
+            }
+            LoadEvent::Failed(message) => {
+                self.loading = None;
+                self.state.message = Some(format!("loading failed: {message}"));
+                eprintln!("clusterviz: {message}");
+            }
+        }
+    }
+
+    /// Runs one frame into `target` (of `target_size` physical pixels, the format given
+    /// to [`ViewerFrame::new`]).
+    pub fn frame(
+        &mut self,
+        raw_input: egui::RawInput,
+        target: &wgpu::TextureView,
+        target_size: (u32, u32),
+        pixels_per_point: f32,
+    ) -> Result<FrameOutput> {
+        let t0 = Instant::now();
+        let before = (self.state.view, self.state.selection);
+        let scene = self.scene.as_deref();
+        let has_layer = |k: LayerKind| scene.is_some_and(|s| s.has(k));
+        let shown = Shown {
+            data: self.data.as_deref(),
+            scene_texture: self.texture.as_ref().map(|t| t.id),
+            has_layer: &has_layer,
+            counts: &self.counts,
+            frame_ms: self.last_frame.as_secs_f64() * 1e3,
+            budget: self.budget.budget(),
+            memory_mib: resident_mib(),
+            adapter: &self.ctx.info.name,
+            loading: self.loading.clone(),
+        };
+        let (state, panel) = (&mut self.state, &mut self.panel);
+        let mut requests = UiRequests::default();
+        let full = self.egui.run_ui(raw_input, |ui| {
+            requests = panels::draw(ui, state, panel, &shown);
+        });
+        if requests.interacting {
+            self.last_input = Instant::now();
+        }
+        self.sky_origin = requests.scene_origin;
+        if self.trace && (self.state.view, self.state.selection) != before {
+            self.print_trace();
+        }
+        self.ensure_texture(requests.scene_px)?;
+        let still = self.last_input.elapsed() >= SETTLE;
+        self.draw_sky(still)?;
+        if requests.screenshot {
+            self.screenshot();
+        }
+        self.paint_ui(
+            full.shapes,
+            full.textures_delta,
+            target,
+            target_size,
+            pixels_per_point,
+        );
+        self.last_frame = t0.elapsed();
+        let repaint = full
+            .viewport_output
+            .get(&egui::ViewportId::ROOT)
+            .map(|v| v.repaint_delay);
+        // Come back when the view settles, to draw it at the still budget.
+        let settle = (!still).then(|| SETTLE.saturating_sub(self.last_input.elapsed()));
+        let repaint_after = match (repaint, settle) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b).filter(|d| *d < Duration::from_secs(3600)),
+        };
+        Ok(FrameOutput {
+            platform: full.platform_output,
+            requests,
+            repaint_after,
+        })
+    }
+
+    /// Centres and sizes the view on the survey's outline; Reset returns here.
+    fn frame_survey(&mut self, data: &SceneData) {
+        let dirs = data.survey.outline_directions();
+        if dirs.is_empty() {
+            return;
+        }
+        let v = self.state.view;
+        let (center, fov) =
+            crate::view::fit::frame_directions(&dirs, v.projection, v.frame, v.canvas);
+        let mut framed = View::new(v.projection, v.frame, center, fov, v.canvas);
+        framed.rotation_deg = v.rotation_deg;
+        self.state.view = framed;
+        self.state.home = framed;
+        self.state.generation += 1;
+    }
+
+    fn print_trace(&self) {
+        let v = &self.state.view;
+        let sel = self.state.selection.map_or("none".to_string(), |o| {
+            format!("{}:{}", o.layer.label(), o.row)
+        });
+        eprintln!(
+            "trace: view {} {} centre {:.6} {:.6} fov {:.6} rotation {:.6} canvas {}x{} origin {:.0},{:.0} selection {sel}",
+            v.projection.code(),
+            v.frame.name(),
+            v.center_deg.0,
+            v.center_deg.1,
+            v.fov_deg,
+            v.rotation_deg,
+            v.canvas.0,
+            v.canvas.1,
+            self.sky_origin.0,
+            self.sky_origin.1
+        );
+    }
+
+    fn ensure_texture(&mut self, size: (u32, u32)) -> Result<()> {
+        let max = self.ctx.limits().max_texture_dimension_2d;
+        let size = (size.0.clamp(1, max), size.1.clamp(1, max));
+        if self.texture.as_ref().is_some_and(|t| t.size == size) {
+            return Ok(());
+        }
+        let texture = self.ctx.device.create_texture(&wgpu::TextureDescriptor {
+            label: Some("sky view"),
+            size: wgpu::Extent3d {
+                width: size.0,
+                height: size.1,
+                depth_or_array_layers: 1,
+            },
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format: TARGET_FORMAT,
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::TEXTURE_BINDING,
+            view_formats: &[],
+        });
+        let view = texture.create_view(&Default::default());
+        let id = match &self.texture {
+            Some(old) => {
+                self.egui_renderer.update_egui_texture_from_wgpu_texture(
+                    &self.ctx.device,
+                    &view,
+                    wgpu::FilterMode::Nearest,
+                    old.id,
+                );
+                old.id
+            }
+            None => self.egui_renderer.register_native_texture(
+                &self.ctx.device,
+                &view,
+                wgpu::FilterMode::Nearest,
+            ),
+        };
+        self.texture = Some(SceneTexture {
+            _texture: texture,
+            view,
+            size,
+            id,
+        });
+        self.drawn = None;
+        Ok(())
+    }
+
+    /// Draws the sky when the view, styles, size or data changed, or when a moving view
+    /// came to rest (then at the still budget).
+    fn draw_sky(&mut self, still: bool) -> Result<()> {
+        let Some(tex) = &self.texture else {
+            return Ok(());
+        };
+        let key = DrawnKey {
+            generation: self.state.generation,
+            size: tex.size,
+            still,
+            scene: self.scene_serial,
+        };
+        let up_to_date = self.drawn.is_some_and(|d| {
+            // A still image stays good while nothing changes; a moving one is redrawn
+            // still once the view rests.
+            let same = d.generation == key.generation && d.size == key.size && d.scene == key.scene;
+            same && (d.still || !still)
+        });
+        if up_to_date {
+            return Ok(());
+        }
+        let Some(scene) = self.scene.as_deref_mut() else {
+            clear(&self.ctx, &tex.view);
+            self.drawn = Some(key);
+            return Ok(());
+        };
+        let budget = if still {
+            (self.budget.budget() * STILL_FACTOR)
+                .min(self.still_budget)
+                .max(self.budget.budget())
+        } else {
+            self.budget.budget()
+        };
+        let t = Instant::now();
+        scene
+            .renderer
+            .set_map_step(if still { 1 } else { self.moving_map_step });
+        self.lod = scene.sync(&self.ctx, &mut self.state, budget);
+        let view = self.state.view;
+        scene.renderer.draw(&self.ctx, &view, &tex.view)?;
+        // Waiting here measures the sky's own cost, which the budget adapts to.
+        self.ctx.wait()?;
+        self.last_scene = t.elapsed();
+        if !still {
+            self.budget.observe(self.last_scene, self.lod.drawn);
+            let target = self.budget.target();
+            if self.last_scene > target * 3 / 2 && self.moving_map_step < MAX_MAP_STEP {
+                self.moving_map_step += 1;
+            } else if self.last_scene < target / 3 && self.moving_map_step > 1 {
+                self.moving_map_step -= 1;
+            }
+        }
+        self.drawn = Some(key);
+        self.update_counts();
+        if self.trace {
+            eprintln!(
+                "trace: sky {} in {:.1} ms, {} of {} galaxies drawn, budget {}, map step {}",
+                if still { "still" } else { "moving" },
+                self.last_scene.as_secs_f64() * 1e3,
+                self.lod.drawn,
+                self.lod.in_view,
+                budget,
+                if still { 1 } else { self.moving_map_step }
+            );
+        }
+        Ok(())
+    }
+
+    /// Drawn / in view / loaded per layer, recomputed when the view or filters change.
+    fn update_counts(&mut self) {
+        let key = self.state.generation ^ (self.scene_serial << 48);
+        if self.counts_key == Some(key) {
+            return;
+        }
+        self.counts_key = Some(key);
+        self.counts.clear();
+        let Some(data) = self.data.as_deref() else {
+            return;
+        };
+        for kind in LayerKind::ALL {
+            let (Some(m), Some(cat)) = (data.markers.get(&kind), data.catalog(kind)) else {
+                continue;
+            };
+            if kind == LayerKind::Galaxies {
+                self.counts
+                    .push((kind, self.lod.drawn, self.lod.in_view, cat.len()));
+                continue;
+            }
+            let visible = m
+                .index
+                .in_view(&self.state.view)
+                .into_iter()
+                .filter(|&r| self.state.passes(kind, cat, r as usize))
+                .count();
+            let drawn = if self.state.shows(kind) { visible } else { 0 };
+            self.counts.push((kind, drawn, visible, cat.len()));
+        }
+    }
+
+    /// Saves the current view through the figure path at the panel's size.
+    fn screenshot(&mut self) {
+        let result = self.try_screenshot();
+        self.state.message = Some(match result {
+            Ok(p) => format!("saved {}", p.display()),
+            Err(e) => format!("screenshot failed: {e}"),
+        });
+        if self.trace {
+            eprintln!("trace: {}", self.state.message.as_deref().unwrap_or(""));
+        }
+        self.drawn = None;
+    }
+
+    fn try_screenshot(&mut self) -> Result<PathBuf> {
+        let (Some(scene), Some(data)) = (self.scene.as_deref_mut(), self.data.as_deref()) else {
+            return Err(Error::user("nothing loaded yet"));
+        };
+        let path = self.screenshot_path.clone().unwrap_or_else(|| {
+            let stamp = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            PathBuf::from(format!("clusterviz-{stamp}.png"))
+        });
+        let (w, h) = self.panel.screenshot_size;
+        let live = self.state.view;
+        // Same sky, more pixels: the field of view stays, the scale follows the width.
+        let mut figure = View::new(
+            live.projection,
+            live.frame,
+            live.center_deg,
+            live.fov_deg,
+            (w, h),
+        );
+        figure.rotation_deg = live.rotation_deg;
+        self.state.view = figure;
+        scene.sync(&self.ctx, &mut self.state, self.still_budget);
+        let image = scene.renderer.render_tiled(&self.ctx, &figure, 8192);
+        self.state.view = live;
+        let image = image?;
+        image.save_png(
+            &path,
+            &crate::cli::render::figure_metadata(&figure, &data.survey.source),
+        )?;
+        Ok(path)
+    }
+
+    fn paint_ui(
+        &mut self,
+        shapes: Vec<egui::epaint::ClippedShape>,
+        textures: egui::TexturesDelta,
+        target: &wgpu::TextureView,
+        size: (u32, u32),
+        pixels_per_point: f32,
+    ) {
+        let ctx = &self.ctx;
+        for (id, deltas) in &textures.set {
+            for delta in deltas {
+                self.egui_renderer
+                    .update_texture(&ctx.device, &ctx.queue, *id, delta);
+            }
+        }
+        let jobs = self.egui.tessellate(shapes, pixels_per_point);
+        let screen = egui_wgpu::ScreenDescriptor {
+            size_in_pixels: [size.0, size.1],
+            pixels_per_point,
+        };
+        let mut enc = ctx.device.create_command_encoder(&Default::default());
+        let extra =
+            self.egui_renderer
+                .update_buffers(&ctx.device, &ctx.queue, &mut enc, &jobs, &screen);
+        {
+            let pass = enc.begin_render_pass(&wgpu::RenderPassDescriptor {
+                label: Some("egui"),
+                color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                    view: target,
+                    depth_slice: None,
+                    resolve_target: None,
+                    ops: wgpu::Operations {
+                        load: wgpu::LoadOp::Clear(wgpu::Color::BLACK),
+                        store: wgpu::StoreOp::Store,
+                    },
+                })],
+                ..Default::default()
+            });
+            let mut pass = pass.forget_lifetime();
+            self.egui_renderer.render(&mut pass, &jobs, &screen);
+        }
+        ctx.queue
+            .submit(extra.into_iter().chain(std::iter::once(enc.finish())));
+        for id in &textures.free {
+            self.egui_renderer.free_texture(id);
+        }
+    }
+}
+
+fn clear(ctx: &GpuContext, target: &wgpu::TextureView) {
+    let mut enc = ctx.device.create_command_encoder(&Default::default());
+    enc.begin_render_pass(&wgpu::RenderPassDescriptor {
+        label: Some("clear"),
+        color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+            view: target,
+            depth_slice: None,
+            resolve_target: None,
+            ops: wgpu::Operations {
+                load: wgpu::LoadOp::Clear(wgpu::Color {
+                    r: 0.02,
+                    g: 0.02,
+                    b: 0.04,
+                    a: 1.0,
+                }),
+                store: wgpu::StoreOp::Store,
+            },
+        })],
+        ..Default::default()
+    });
+    ctx.queue.submit([enc.finish()]);
+}
+
+/// Resident memory of this process in MiB (Linux), 0 where unknown.
+pub fn resident_mib() -> f64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: f64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0.0);
+    pages * 4096.0 / (1024.0 * 1024.0)
+}

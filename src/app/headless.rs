@@ -1,0 +1,131 @@
+//! The viewer without a window: real frames (egui panels, input, sky, overlays) rendered
+//! offscreen from synthetic input. Benches measure the render loop with it and tests
+//! check what the user would see.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use glam::DVec2;
+
+use crate::app::frame::ViewerFrame;
+use crate::app::loader::{self, LoadEvent, SceneOptions, Source};
+use crate::app::state::ViewerState;
+use crate::error::{Error, Result};
+use crate::render::target::OffscreenTarget;
+use crate::render::{GpuContext, Image, TARGET_FORMAT};
+use crate::view::View;
+
+pub struct HeadlessViewer {
+    pub frame: ViewerFrame,
+    target: OffscreenTarget,
+    size: (u32, u32),
+    events: Vec<egui::Event>,
+    start: Instant,
+}
+
+impl HeadlessViewer {
+    /// A viewer of `size` pixels starting at `view` (its canvas is set by the layout).
+    pub fn new(
+        ctx: Arc<GpuContext>,
+        size: (u32, u32),
+        view: View,
+        still_budget: usize,
+    ) -> Result<Self> {
+        let state = ViewerState::new(
+            view,
+            crate::cli::args::AlgorithmChoice::All,
+            crate::cli::args::ColorRole::Z,
+            crate::view::Colormap::Viridis,
+        );
+        let target = OffscreenTarget::new(&ctx, size.0, size.1)?;
+        Ok(HeadlessViewer {
+            frame: ViewerFrame::new(ctx, TARGET_FORMAT, state, still_budget),
+            target,
+            size,
+            events: Vec::new(),
+            start: Instant::now(),
+        })
+    }
+
+    /// Loads `source` on the loader thread and waits until every stage has arrived.
+    pub fn load(&mut self, source: Source, options: SceneOptions) -> Result<()> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let worker = loader::spawn(self.frame.ctx.clone(), source, options, move |e| {
+            let _ = tx.send(e);
+        });
+        for event in rx {
+            if let LoadEvent::Failed(m) = &event {
+                return Err(Error::user(m.clone()));
+            }
+            self.frame.accept(event);
+        }
+        worker
+            .join()
+            .map_err(|_| Error::user("the loader thread panicked"))
+    }
+
+    /// Queues raw egui input for the next frame.
+    pub fn push(&mut self, event: egui::Event) {
+        self.events.push(event);
+    }
+
+    pub fn pointer_move(&mut self, p: DVec2) {
+        self.push(egui::Event::PointerMoved(egui::pos2(
+            p.x as f32, p.y as f32,
+        )));
+    }
+
+    pub fn pointer_button(&mut self, p: DVec2, pressed: bool) {
+        self.push(egui::Event::PointerButton {
+            pos: egui::pos2(p.x as f32, p.y as f32),
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Default::default(),
+        });
+    }
+
+    pub fn wheel(&mut self, notches: f32) {
+        self.push(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Line,
+            delta: egui::vec2(0.0, notches),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Wheel,
+            modifiers: Default::default(),
+        });
+    }
+
+    pub fn key(&mut self, key: egui::Key) {
+        for pressed in [true, false] {
+            self.push(egui::Event::Key {
+                key,
+                physical_key: None,
+                pressed,
+                repeat: false,
+                modifiers: Default::default(),
+            });
+        }
+    }
+
+    /// Runs one frame with the queued input and waits for the GPU: the frame's time.
+    pub fn step(&mut self) -> Result<Duration> {
+        let t = Instant::now();
+        let raw = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(
+                egui::Pos2::ZERO,
+                egui::vec2(self.size.0 as f32, self.size.1 as f32),
+            )),
+            time: Some(self.start.elapsed().as_secs_f64()),
+            events: std::mem::take(&mut self.events),
+            focused: true,
+            ..Default::default()
+        };
+        self.frame.frame(raw, &self.target.view, self.size, 1.0)?;
+        self.frame.ctx.wait()?;
+        Ok(t.elapsed())
+    }
+
+    /// What the window would show after the last frame.
+    pub fn screenshot(&self) -> Result<Image> {
+        self.target.read(&self.frame.ctx)
+    }
+}

@@ -1,0 +1,193 @@
+//! The GPU side of the viewer: the survey's layers uploaded once, restyled from the
+//! [`ViewerState`] by uniform writes, and drawn with a level of detail set per frame.
+
+use std::collections::HashMap;
+
+use crate::app::layers::LayerKind;
+use crate::app::state::ViewerState;
+use crate::cli::args::StyleArgs;
+use crate::cli::scene::{
+    CLUSTER_SNR, CLUSTER_Z, GALAXY_Z, SurveyLayers, add_survey_layers_with_lod, cluster_color,
+};
+use crate::data::Survey;
+use crate::error::Result;
+use crate::render::{GpuContext, LayerId, SceneRenderer};
+use crate::view::{LineStyle, MapStyle, PointStyle, RangeFilter, SizeBy, Theme};
+
+/// What one frame drew of the galaxies: markers, and objects in the cells it showed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LodStats {
+    pub drawn: usize,
+    pub in_view: usize,
+}
+
+pub struct LiveScene {
+    pub renderer: SceneRenderer,
+    pub layers: SurveyLayers,
+    points: HashMap<LayerKind, (LayerId, PointStyle)>,
+    lines: HashMap<LayerKind, (LayerId, LineStyle)>,
+    maps: HashMap<LayerKind, (LayerId, MapStyle)>,
+}
+
+impl LiveScene {
+    /// Uploads `survey` (any thread: the viewer builds scenes while the window runs).
+    /// Galaxies above `lod_above` are uploaded in level-of-detail order.
+    pub fn build(
+        ctx: &GpuContext,
+        survey: &Survey,
+        theme: Theme,
+        style: &StyleArgs,
+        lod_above: usize,
+    ) -> Result<LiveScene> {
+        let mut renderer = SceneRenderer::new(ctx);
+        renderer.set_theme(ctx, theme);
+        // Every algorithm is uploaded; the panel's switch only changes visibility.
+        let all = StyleArgs {
+            algorithm: crate::cli::args::AlgorithmChoice::All,
+            ..style.clone()
+        };
+        let layers =
+            add_survey_layers_with_lod(ctx, &mut renderer, survey, theme, &all, lod_above)?;
+        let mut points = HashMap::new();
+        let mut lines = HashMap::new();
+        let mut maps = HashMap::new();
+        for (kind, id) in [
+            (LayerKind::Merged, layers.merged),
+            (LayerKind::Pzwav, layers.pzwav),
+            (LayerKind::Amico, layers.amico),
+            (LayerKind::Galaxies, layers.galaxies),
+        ] {
+            if let Some(id) = id {
+                points.insert(kind, (id, renderer.point_style(id).expect("a point layer")));
+            }
+        }
+        for (kind, id) in [
+            (LayerKind::Lev1, layers.lev1),
+            (LayerKind::Core, layers.core),
+        ] {
+            if let Some(id) = id {
+                lines.insert(kind, (id, renderer.line_style(id).expect("a line layer")));
+            }
+        }
+        for (kind, id) in [
+            (LayerKind::Mask, layers.mask),
+            (LayerKind::GalaxyDensity, layers.galaxy_density),
+        ] {
+            if let Some(id) = id {
+                maps.insert(kind, (id, renderer.map_style(id).expect("a map layer")));
+            }
+        }
+        Ok(LiveScene {
+            renderer,
+            layers,
+            points,
+            lines,
+            maps,
+        })
+    }
+
+    /// Which layers this scene has.
+    pub fn has(&self, kind: LayerKind) -> bool {
+        self.points.contains_key(&kind)
+            || self.lines.contains_key(&kind)
+            || self.maps.contains_key(&kind)
+    }
+
+    /// The marker style a layer has under the user's settings and filters.
+    pub fn point_style_for(&self, kind: LayerKind, state: &ViewerState) -> Option<PointStyle> {
+        let &(_, base) = self.points.get(&kind)?;
+        let set = state.settings(kind);
+        let mut s = base;
+        s.visible = state.shows(kind);
+        s.opacity = (base.opacity * set.opacity).clamp(0.0, 1.0);
+        s.shape = set.shape.unwrap_or(base.shape);
+        s.size = match base.size {
+            SizeBy::Fixed(px) => SizeBy::Fixed(px * set.size),
+            SizeBy::Column {
+                attr,
+                lo,
+                hi,
+                min_px,
+                max_px,
+            } => SizeBy::Column {
+                attr,
+                lo,
+                hi,
+                min_px: min_px * set.size,
+                max_px: max_px * set.size,
+            },
+        };
+        let range = |attr, r: Option<crate::app::state::Range32>| {
+            r.map(|r| RangeFilter {
+                attr,
+                min: r.min,
+                max: r.max,
+            })
+        };
+        if kind.is_cluster_catalog() {
+            s.filters = [range(CLUSTER_SNR, state.snr), range(CLUSTER_Z, state.z)];
+        } else {
+            s.filters = [None, range(GALAXY_Z, state.z)];
+        }
+        if kind == LayerKind::Merged {
+            s.color = cluster_color(state.color_by, state.colormap);
+        }
+        Some(s)
+    }
+
+    /// Brings every layer's style in line with `state` and sets the galaxies' draw
+    /// ranges for `budget` markers; only uniforms change, nothing is uploaded.
+    pub fn sync(&mut self, ctx: &GpuContext, state: &mut ViewerState, budget: usize) -> LodStats {
+        let mut stats = LodStats::default();
+        if let (Some(id), Some((lod, _))) = (self.layers.galaxies, &self.layers.galaxy_lod) {
+            let (ranges, in_view) = lod.draw_ranges(&state.view, budget);
+            stats = LodStats {
+                drawn: ranges.iter().map(|r| r.len()).sum(),
+                in_view,
+            };
+            self.renderer
+                .set_point_draw_ranges(id, Some(ranges.clone()));
+            state.drawn_ranges.insert(LayerKind::Galaxies, ranges);
+        } else if let Some(g) = self.layers.galaxies {
+            let n = self
+                .renderer
+                .layer_summary()
+                .get(g.index())
+                .map_or(0, |l| l.1 as usize);
+            stats = LodStats {
+                drawn: n,
+                in_view: n,
+            };
+        }
+        for kind in LayerKind::ALL {
+            if let (Some(style), Some(&(id, _))) =
+                (self.point_style_for(kind, state), self.points.get(&kind))
+                && self.renderer.point_style(id) != Some(style)
+            {
+                self.renderer.set_point_style(ctx, id, style);
+            }
+            if let Some(&(id, base)) = self.lines.get(&kind) {
+                let set = state.settings(kind);
+                let mut s = base;
+                s.visible = set.visible;
+                s.color = base.color.with_alpha(base.color.0[3] * set.opacity);
+                if self.renderer.line_style(id) != Some(s) {
+                    self.renderer.set_line_style(ctx, id, s);
+                }
+            }
+            if let Some(&(id, base)) = self.maps.get(&kind) {
+                let mut s = base;
+                s.visible = state.shows(kind);
+                if kind == LayerKind::GalaxyDensity {
+                    // Density stands in for the galaxies not drawn, where the view is crowded.
+                    s.visible &= state.shows(LayerKind::Galaxies) && stats.drawn < stats.in_view;
+                }
+                s.opacity = (base.opacity * state.settings(kind).opacity).clamp(0.0, 1.0);
+                if self.renderer.map_style(id) != Some(s) {
+                    self.renderer.set_map_style(id, s);
+                }
+            }
+        }
+        stats
+    }
+}

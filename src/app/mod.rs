@@ -1,0 +1,94 @@
+//! The interactive viewer: a winit window with egui panels over the sky drawn by the
+//! same renderer as figures. State and input handling ([`state`]) know nothing of
+//! windows, so they are tested directly; [`frame`] runs one frame into any target, so
+//! benches drive the real loop offscreen.
+
+pub mod budget;
+pub mod camera_control;
+pub mod frame;
+pub mod goto;
+pub mod headless;
+pub mod layers;
+pub mod live_scene;
+pub mod loader;
+pub mod panels;
+pub mod scene_data;
+pub mod state;
+mod window;
+
+use std::sync::Arc;
+
+use crate::app::frame::ViewerFrame;
+use crate::app::loader::{SceneOptions, Source};
+use crate::app::state::ViewerState;
+use crate::cli::args::{StyleArgs, ViewArgs};
+use crate::error::Result;
+use crate::render::{BackendChoice, GpuContext};
+use crate::view::View;
+use crate::view::fit::frame_directions;
+
+/// Window size when `--size` is not given.
+pub const DEFAULT_WINDOW: (u32, u32) = (1280, 800);
+
+/// Whether a window can be opened here (an X11 or Wayland display is named).
+pub fn display_available() -> bool {
+    ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
+}
+
+/// Everything a viewer session starts from.
+pub struct ViewerLaunch {
+    pub backend: BackendChoice,
+    pub source: Source,
+    pub view: ViewArgs,
+    pub style: StyleArgs,
+    /// Where the screenshot key saves (default: a numbered file in the working folder).
+    pub screenshot: Option<std::path::PathBuf>,
+    pub title: String,
+}
+
+/// The first view: as given on the command line, else framing `hint`, else all sky.
+pub fn initial_view(args: &ViewArgs, hint: Option<&[glam::DVec3]>, size: (u32, u32)) -> View {
+    let (center, fov) = match (args.center, args.fov, hint) {
+        (Some(c), Some(f), _) => (c, f),
+        (c, f, Some(dirs)) if !dirs.is_empty() => {
+            let (fc, ff) = frame_directions(dirs, args.projection, args.frame, size);
+            (c.unwrap_or(fc), f.unwrap_or(ff))
+        }
+        (c, f, _) => (
+            c.unwrap_or((0.0, 0.0)),
+            f.unwrap_or(args.projection.max_fov_deg()),
+        ),
+    };
+    let mut v = View::new(args.projection, args.frame, center, fov, size);
+    v.rotation_deg = args.rotation;
+    v
+}
+
+/// Opens the viewer and blocks until its window closes.
+pub fn run(launch: ViewerLaunch) -> Result<()> {
+    let ctx = Arc::new(GpuContext::new(launch.backend)?);
+    let size = launch.view.size.unwrap_or(DEFAULT_WINDOW);
+    let view = initial_view(&launch.view, None, size);
+    let state = ViewerState::new(
+        view,
+        launch.style.algorithm,
+        launch.style.color_by,
+        launch.style.colormap,
+    );
+    let still_budget = crate::cli::scene::marker_budget(&ctx, &launch.style);
+    let options = SceneOptions {
+        theme: launch.view.theme,
+        style: launch.style.clone(),
+        lod_above: 2_000,
+    };
+    let trace = std::env::var_os("CLUSTERVIZ_TRACE").is_some();
+    eprintln!("viewer on {} ({:?})", ctx.info.name, ctx.info.backend);
+    let mut frame = ViewerFrame::new(ctx, window::SURFACE_FORMAT, state, still_budget);
+    // Without --center and --fov, the first data to arrive choose the view.
+    frame.frame_on_load = launch.view.center.is_none() || launch.view.fov.is_none();
+    frame.trace = trace;
+    frame.screenshot_path = launch.screenshot.clone();
+    window::run(frame, launch.title, size, launch.source, options)
+}

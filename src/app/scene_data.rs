@@ -1,0 +1,202 @@
+//! The CPU side of a loaded survey in the viewer: catalogs, one spatial index per marker
+//! layer (for picking, counting and "go to"), and value ranges for the filter sliders.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use glam::DVec2;
+
+use crate::app::layers::LayerKind;
+use crate::data::{Catalog, Survey};
+use crate::error::Result;
+use crate::sky::index::SkyIndex;
+use crate::view::View;
+use crate::view::lod::LodOrder;
+
+/// One marker layer's rows and how to find them on the sky.
+pub struct MarkerData {
+    pub index: SkyIndex,
+    /// Position of each row in the GPU buffer when the layer is uploaded in level-of-
+    /// detail order (`None`: in row order).
+    pub upload_position: Option<Vec<u32>>,
+}
+
+pub struct SceneData {
+    pub survey: Survey,
+    pub markers: HashMap<LayerKind, MarkerData>,
+    /// Smallest and largest SNR and redshift over the cluster catalogs (and galaxies' z).
+    pub snr_extent: Option<(f32, f32)>,
+    pub z_extent: Option<(f32, f32)>,
+}
+
+/// A picked object: which layer, which catalog row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ObjectRef {
+    pub layer: LayerKind,
+    pub row: u32,
+}
+
+fn extent(values: impl Iterator<Item = f64>) -> Option<(f32, f32)> {
+    let (lo, hi) = values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    (lo <= hi).then_some((lo as f32, hi as f32))
+}
+
+fn merge(a: Option<(f32, f32)>, b: Option<(f32, f32)>) -> Option<(f32, f32)> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some((a.0.min(b.0), a.1.max(b.1))),
+        (a, b) => a.or(b),
+    }
+}
+
+impl SceneData {
+    /// Indexes every catalog of `survey`; `galaxy_lod` is the upload order of the galaxies
+    /// when they are drawn with level of detail.
+    pub fn new(survey: Survey, galaxy_lod: Option<&LodOrder>) -> Result<SceneData> {
+        let mut markers = HashMap::new();
+        let (mut snr_extent, mut z_extent) = (None, None);
+        for (kind, cat) in Self::catalogs_of(&survey) {
+            let upload_position = match (kind, galaxy_lod) {
+                (LayerKind::Galaxies, Some(lod)) => {
+                    let mut pos = vec![0u32; lod.rows.len()];
+                    for (p, &row) in lod.rows.iter().enumerate() {
+                        pos[row as usize] = p as u32;
+                    }
+                    Some(pos)
+                }
+                _ => None,
+            };
+            let index = SkyIndex::build(cat.directions())?;
+            let roles = cat.role_view();
+            if cat.roles.z.is_some() {
+                z_extent = merge(z_extent, extent((0..cat.len()).map(|r| roles.z(r))));
+            }
+            if kind.is_cluster_catalog() && cat.roles.snr.is_some() {
+                snr_extent = merge(snr_extent, extent((0..cat.len()).map(|r| roles.snr(r))));
+            }
+            markers.insert(
+                kind,
+                MarkerData {
+                    index,
+                    upload_position,
+                },
+            );
+        }
+        Ok(SceneData {
+            survey,
+            markers,
+            snr_extent,
+            z_extent,
+        })
+    }
+
+    fn catalogs_of(survey: &Survey) -> Vec<(LayerKind, &Catalog)> {
+        [
+            (LayerKind::Merged, &survey.merged),
+            (LayerKind::Pzwav, &survey.pzwav),
+            (LayerKind::Amico, &survey.amico),
+            (LayerKind::Galaxies, &survey.galaxies),
+        ]
+        .into_iter()
+        .filter_map(|(k, c)| c.as_ref().map(|c| (k, c)))
+        .collect()
+    }
+
+    pub fn catalog(&self, kind: LayerKind) -> Option<&Catalog> {
+        let s = &self.survey;
+        match kind {
+            LayerKind::Merged => s.merged.as_ref(),
+            LayerKind::Pzwav => s.pzwav.as_ref(),
+            LayerKind::Amico => s.amico.as_ref(),
+            LayerKind::Galaxies => s.galaxies.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The nearest object drawn within `max_px` of `cursor` over the layers `shown`
+    /// (top layer first on ties), where `passes` says whether a row survives the filters
+    /// and `drawn` holds the buffer ranges a level-of-detail layer currently draws.
+    pub fn pick(
+        &self,
+        view: &View,
+        cursor: DVec2,
+        max_px: f64,
+        shown: &dyn Fn(LayerKind) -> bool,
+        passes: &dyn Fn(LayerKind, &Catalog, usize) -> bool,
+        drawn: &dyn Fn(LayerKind) -> Option<Vec<Range<u32>>>,
+    ) -> Option<(ObjectRef, f64)> {
+        let mut best: Option<(ObjectRef, f64)> = None;
+        for kind in LayerKind::ALL {
+            let (Some(m), Some(cat)) = (self.markers.get(&kind), self.catalog(kind)) else {
+                continue;
+            };
+            if !shown(kind) {
+                continue;
+            }
+            let ranges = drawn(kind);
+            let keep = |row: u32| {
+                let on_gpu = match (&m.upload_position, &ranges) {
+                    (Some(pos), Some(r)) => in_ranges(r, pos[row as usize]),
+                    _ => true,
+                };
+                on_gpu && passes(kind, cat, row as usize)
+            };
+            if let Some((row, d)) = m.index.pick_where(view, cursor, max_px, keep)
+                && best.is_none_or(|(_, bd)| d < bd)
+            {
+                best = Some((ObjectRef { layer: kind, row }, d));
+            }
+        }
+        best
+    }
+
+    /// Objects whose ID column reads `id` (as text, or the same number), clusters first.
+    pub fn find_id(&self, id: &str) -> Option<ObjectRef> {
+        let as_number = id.parse::<f64>().ok();
+        for kind in LayerKind::ALL {
+            let Some(cat) = self.catalog(kind) else {
+                continue;
+            };
+            let Some(col) = cat.roles.id.as_deref().and_then(|n| cat.column(n)) else {
+                continue;
+            };
+            let hit = match (as_number, col.integers()) {
+                (_, Some(ints)) => {
+                    let want = id.parse::<i64>().ok();
+                    want.and_then(|w| ints.iter().position(|&v| v == w))
+                }
+                (Some(x), None) => (0..col.data.len()).position(|r| col.data.get_f64(r) == x),
+                (None, None) => None,
+            };
+            if let Some(row) = hit {
+                return Some(ObjectRef {
+                    layer: kind,
+                    row: row as u32,
+                });
+            }
+        }
+        None
+    }
+}
+
+/// Whether `p` lies in one of the sorted, disjoint `ranges`.
+pub fn in_ranges(ranges: &[Range<u32>], p: u32) -> bool {
+    let i = ranges.partition_point(|r| r.end <= p);
+    ranges.get(i).is_some_and(|r| r.contains(&p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn range_membership() {
+        let r = vec![0..3, 10..12, 20..21];
+        let inside: Vec<u32> = (0..25).filter(|&p| in_ranges(&r, p)).collect();
+        assert_eq!(inside, vec![0, 1, 2, 10, 11, 20]);
+        assert!(!in_ranges(&[], 0));
+    }
+}

@@ -1,0 +1,244 @@
+//! The viewer's real frames (egui panels, input, sky, overlays), rendered offscreen from
+//! synthetic input: what a user's drag, wheel, click, keys and sliders do, checked on the
+//! state and on the pixels.
+
+mod common;
+
+use std::sync::Arc;
+
+use glam::DVec2;
+
+use clusterviz::app::headless::HeadlessViewer;
+use clusterviz::app::layers::LayerKind;
+use clusterviz::app::loader::{SceneOptions, Source};
+use clusterviz::app::state::Range32;
+use clusterviz::cli::defaults::style_args;
+use clusterviz::data::demo::DemoConfig;
+use clusterviz::sky::{Frame, Projection, angular_distance_deg};
+use clusterviz::view::{Theme, View};
+
+const SIZE: (u32, u32) = (1100, 700);
+
+fn viewer(galaxies: u64) -> HeadlessViewer {
+    let ctx = Arc::new(common::gpu());
+    let view = View::new(Projection::Tan, Frame::Icrs, (0.0, 0.0), 60.0, SIZE);
+    let mut v = HeadlessViewer::new(ctx, SIZE, view, 200_000).unwrap();
+    v.frame.frame_on_load = true;
+    let options = SceneOptions {
+        theme: Theme::Dark,
+        style: style_args(),
+        lod_above: 2_000,
+    };
+    v.load(Source::Demo(DemoConfig { seed: 2, galaxies }), options)
+        .unwrap();
+    for _ in 0..3 {
+        v.step().unwrap();
+    }
+    v
+}
+
+/// Window position of a canvas pixel of the sky view.
+fn window_px(v: &HeadlessViewer, canvas: DVec2) -> DVec2 {
+    let (x, y) = v.frame.sky_origin;
+    canvas + DVec2::new(x as f64, y as f64)
+}
+
+/// A merged cluster well inside the sky view: (row, canvas pixel).
+fn cluster_in_view(v: &HeadlessViewer) -> (usize, DVec2) {
+    let data = v.frame.data.as_ref().unwrap();
+    let merged = data.survey.merged.as_ref().unwrap();
+    let view = v.frame.state.view;
+    let (w, h) = (view.canvas.0 as f64, view.canvas.1 as f64);
+    (0..merged.len())
+        .filter(|&r| merged.snr(r) > 8.0)
+        .find_map(|r| {
+            let p = view.project(merged.role_view().direction(r))?;
+            (p.x > 0.35 * w && p.x < 0.65 * w && p.y > 0.35 * h && p.y < 0.65 * h).then_some((r, p))
+        })
+        .expect("a bright cluster mid-view")
+}
+
+#[test]
+fn the_first_stage_frames_the_survey_and_the_sky_is_drawn() {
+    let v = viewer(20_000);
+    // The demo survey straddles RA 0 around Dec -30: the view was framed on it.
+    let (ra, dec) = v.frame.state.view.center_deg;
+    assert!(
+        !(3.0..=357.0).contains(&ra) && (dec + 30.0).abs() < 3.0,
+        "{ra} {dec}"
+    );
+    assert!(v.frame.state.view.fov_deg < 30.0);
+    let img = v.screenshot().unwrap();
+    // The sky view shows colour (markers, tiles, mask) inside the window's sky area.
+    let (ox, oy) = v.frame.sky_origin;
+    let c = v.frame.state.view.canvas;
+    let mut lit = 0;
+    for y in (oy as u32..oy as u32 + c.1).step_by(7) {
+        for x in (ox as u32..ox as u32 + c.0).step_by(7) {
+            let p = img.pixel(x, y);
+            if p[0].max(p[1]).max(p[2]) > 90 {
+                lit += 1;
+            }
+        }
+    }
+    assert!(lit > 500, "only {lit} lit samples in the sky view");
+    assert!(
+        v.frame
+            .counts_for(LayerKind::Merged)
+            .is_some_and(|(_, visible, total)| visible > 100 && total >= visible)
+    );
+}
+
+#[test]
+fn dragging_moves_the_grabbed_point_with_the_pointer() {
+    let mut v = viewer(20_000);
+    let start = DVec2::new(300.0, 250.0);
+    let grabbed = v.frame.state.view.unproject(start).unwrap();
+    let w0 = window_px(&v, start);
+    v.pointer_move(w0);
+    v.step().unwrap();
+    v.pointer_button(w0, true);
+    v.step().unwrap();
+    for k in 1..=6 {
+        v.pointer_move(w0 + DVec2::new(20.0 * k as f64, 8.0 * k as f64));
+        v.step().unwrap();
+    }
+    let end = start + DVec2::new(120.0, 48.0);
+    v.pointer_button(w0 + DVec2::new(120.0, 48.0), false);
+    v.step().unwrap();
+    let under = v.frame.state.view.unproject(end).unwrap();
+    let px = v.frame.state.view.pixel_scale_deg();
+    assert!(
+        angular_distance_deg(grabbed, under) < 1.5 * px,
+        "grabbed point is {:.2} px from the pointer",
+        angular_distance_deg(grabbed, under) / px
+    );
+}
+
+#[test]
+fn wheel_zooms_about_the_pointer_and_keys_pan_and_reset() {
+    let mut v = viewer(20_000);
+    let fov0 = v.frame.state.view.fov_deg;
+    let at = DVec2::new(500.0, 300.0);
+    let under = v.frame.state.view.unproject(at).unwrap();
+    v.pointer_move(window_px(&v, at));
+    v.step().unwrap();
+    v.wheel(1.0);
+    v.step().unwrap();
+    let fov1 = v.frame.state.view.fov_deg;
+    assert!(fov1 < fov0 * 0.95, "{fov0} -> {fov1}");
+    let now = v.frame.state.view.unproject(at).unwrap();
+    assert!(angular_distance_deg(under, now) < 2.0 * v.frame.state.view.pixel_scale_deg());
+    let centre = v.frame.state.view.center_deg;
+    v.key(egui::Key::ArrowRight);
+    v.step().unwrap();
+    assert_ne!(v.frame.state.view.center_deg, centre);
+    v.key(egui::Key::R);
+    v.step().unwrap();
+    assert_eq!(v.frame.state.view.fov_deg, v.frame.state.home.fov_deg);
+}
+
+#[test]
+fn clicking_a_cluster_selects_it_and_opens_its_columns() {
+    let mut v = viewer(20_000);
+    let before = v.screenshot().unwrap();
+    let (row, p) = cluster_in_view(&v);
+    let w = window_px(&v, p);
+    v.pointer_move(w);
+    v.step().unwrap();
+    v.pointer_button(w, true);
+    v.step().unwrap();
+    v.pointer_button(w, false);
+    // egui sizes a new window in one frame and shows it in the next.
+    for _ in 0..3 {
+        v.step().unwrap();
+    }
+    let sel = v.frame.state.selection.expect("a selection");
+    // The nearest object under the pointer: the cluster itself or a detection of it.
+    let data = v.frame.data.as_ref().unwrap();
+    let cat = data.catalog(sel.layer).unwrap();
+    let at = v
+        .frame
+        .state
+        .view
+        .project(cat.role_view().direction(sel.row as usize))
+        .unwrap();
+    assert!(
+        at.distance(p) < 8.0,
+        "selected {:?} {} px away",
+        sel,
+        at.distance(p)
+    );
+    if sel.layer == LayerKind::Merged {
+        assert_eq!(sel.row as usize, row);
+    }
+    // The selection panel opened on the right: the window's right edge changed.
+    let after = v.screenshot().unwrap();
+    let x = SIZE.0 - 60;
+    let changed = (60..SIZE.1 - 60)
+        .step_by(4)
+        .filter(|&y| before.pixel(x, y) != after.pixel(x, y))
+        .count();
+    assert!(
+        changed > 20,
+        "right panel not drawn ({changed} rows changed)"
+    );
+}
+
+#[test]
+fn filters_hide_markers_by_uniform_without_uploading_anything() {
+    let mut v = viewer(20_000);
+    let (row, p) = cluster_in_view(&v);
+    let w = window_px(&v, p);
+    let shown = v.screenshot().unwrap().pixel(w.x as u32, w.y as u32);
+    let uploads = v.frame.ctx.data_upload_count();
+    let snr = v
+        .frame
+        .data
+        .as_ref()
+        .unwrap()
+        .survey
+        .merged
+        .as_ref()
+        .unwrap()
+        .snr(row) as f32;
+    // Only clusters above this one's SNR stay; hide the per-algorithm rings too.
+    v.frame.state.snr = Some(Range32 {
+        min: snr + 0.5,
+        max: f32::INFINITY,
+    });
+    v.frame.state.algorithm = clusterviz::cli::args::AlgorithmChoice::Merged;
+    v.frame.state.generation += 1;
+    v.step().unwrap();
+    let hidden = v.screenshot().unwrap().pixel(w.x as u32, w.y as u32);
+    assert_ne!(shown, hidden, "the filtered cluster is still drawn");
+    assert_eq!(
+        v.frame.ctx.data_upload_count(),
+        uploads,
+        "a filter re-uploaded data"
+    );
+}
+
+#[test]
+fn the_screenshot_key_saves_the_view_at_the_chosen_size() {
+    let mut v = viewer(20_000);
+    let dir = std::env::temp_dir().join(format!("clusterviz-shot-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("view.png");
+    v.frame.screenshot_path = Some(path.clone());
+    v.frame.panel.screenshot_size = (640, 400);
+    v.pointer_move(window_px(&v, DVec2::new(200.0, 200.0)));
+    v.key(egui::Key::S);
+    v.step().unwrap();
+    let img = clusterviz::render::Image::load_png(&path).unwrap();
+    assert_eq!((img.width, img.height), (640, 400));
+    assert!(
+        v.frame
+            .state
+            .message
+            .as_deref()
+            .unwrap()
+            .starts_with("saved")
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
