@@ -27,11 +27,7 @@ fn viewer(galaxies: u64) -> HeadlessViewer {
     let view = View::new(Projection::Tan, Frame::Icrs, (0.0, 0.0), 10.0, (1280, 800));
     let mut v = HeadlessViewer::new(ctx, (1280, 800), view, budget).expect("viewer");
     v.frame.frame_on_load = true;
-    let options = SceneOptions {
-        theme: Theme::Dark,
-        style,
-        lod_above: 2_000,
-    };
+    let options = SceneOptions::new(Theme::Dark, style);
     v.load(Source::Demo(DemoConfig { seed: 1, galaxies }), options)
         .expect("demo loads");
     // Settle the layout and the adaptive budget.

@@ -24,11 +24,7 @@ fn viewer(galaxies: u64) -> HeadlessViewer {
     let view = View::new(Projection::Tan, Frame::Icrs, (0.0, 0.0), 60.0, SIZE);
     let mut v = HeadlessViewer::new(ctx, SIZE, view, 200_000).unwrap();
     v.frame.frame_on_load = true;
-    let options = SceneOptions {
-        theme: Theme::Dark,
-        style: style_args(),
-        lod_above: 2_000,
-    };
+    let options = SceneOptions::new(Theme::Dark, style_args());
     v.load(Source::Demo(DemoConfig { seed: 2, galaxies }), options)
         .unwrap();
     for _ in 0..3 {

@@ -4,6 +4,10 @@
 
 use std::time::Duration;
 
+/// The fewest markers a crowded layer draws while the view moves (the density map
+/// shows the rest).
+pub const MIN_MARKERS: usize = 500;
+
 #[derive(Clone, Debug)]
 pub struct AdaptiveBudget {
     budget: usize,

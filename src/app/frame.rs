@@ -15,7 +15,7 @@ use crate::app::panels::{self, PanelState, Shown, UiRequests};
 use crate::app::scene_data::SceneData;
 use crate::app::state::ViewerState;
 use crate::error::{Error, Result};
-use crate::render::{GpuContext, TARGET_FORMAT};
+use crate::render::GpuContext;
 use crate::view::View;
 
 /// Interaction keeps frames at the adaptive budget for this long after the last input.
@@ -27,11 +27,12 @@ const STILL_FACTOR: usize = 8;
 /// The coarsest maps drawn while moving: one texel per 4 × 4 pixels.
 const MAX_MAP_STEP: u32 = 4;
 
+/// The sky, drawn when it changes and copied into every frame under the panels (egui
+/// sampling it as an image costs ~18 ms a frame on a CPU rasteriser).
 struct SceneTexture {
-    _texture: wgpu::Texture,
+    texture: wgpu::Texture,
     view: wgpu::TextureView,
     size: (u32, u32),
-    id: egui::TextureId,
 }
 
 /// How the last sky image was drawn, to know when to draw again.
@@ -45,6 +46,8 @@ struct DrawnKey {
 
 pub struct ViewerFrame {
     pub ctx: Arc<GpuContext>,
+    /// The colour format of the frames (and of the scenes built for them).
+    pub output_format: wgpu::TextureFormat,
     pub egui: egui::Context,
     egui_renderer: egui_wgpu::Renderer,
     pub state: ViewerState,
@@ -93,22 +96,25 @@ impl ViewerFrame {
         state: ViewerState,
         still_budget: usize,
     ) -> Self {
-        let egui_renderer = egui_wgpu::Renderer::new(
-            &ctx.device,
-            output_format,
-            egui_wgpu::RendererOptions::default(),
-        );
+        // No dithering: it would add noise to the sky image (and costs time per pixel).
+        let options = egui_wgpu::RendererOptions {
+            dithering: false,
+            ..Default::default()
+        };
+        let egui_renderer = egui_wgpu::Renderer::new(&ctx.device, output_format, options);
         // Software rasterisers start low and CPU-bound GPUs high; frames then tune it.
         let start = if ctx.is_software() { 20_000 } else { 1_000_000 };
+        let floor = crate::app::budget::MIN_MARKERS;
         let budget = AdaptiveBudget::new(
             start,
-            2_000,
-            still_budget.max(2_000),
+            floor,
+            still_budget.max(floor),
             Duration::from_millis(30),
         );
         let screenshot = state.view.canvas;
         ViewerFrame {
             ctx,
+            output_format,
             egui: egui::Context::default(),
             egui_renderer,
             state,
@@ -192,8 +198,7 @@ impl ViewerFrame {
     pub fn frame(
         &mut self,
         raw_input: egui::RawInput,
-        target: &wgpu::TextureView,
-        target_size: (u32, u32),
+        target: &wgpu::Texture,
         pixels_per_point: f32,
     ) -> Result<FrameOutput> {
         let t0 = Instant::now();
@@ -202,7 +207,6 @@ impl ViewerFrame {
         let has_layer = |k: LayerKind| scene.is_some_and(|s| s.has(k));
         let shown = Shown {
             data: self.data.as_deref(),
-            scene_texture: self.texture.as_ref().map(|t| t.id),
             has_layer: &has_layer,
             counts: &self.counts,
             frame_ms: self.last_frame.as_secs_f64() * 1e3,
@@ -229,13 +233,7 @@ impl ViewerFrame {
         if requests.screenshot {
             self.screenshot();
         }
-        self.paint_ui(
-            full.shapes,
-            full.textures_delta,
-            target,
-            target_size,
-            pixels_per_point,
-        );
+        self.paint_ui(full.shapes, full.textures_delta, target, pixels_per_point);
         self.last_frame = t0.elapsed();
         let repaint = full
             .viewport_output
@@ -306,32 +304,15 @@ impl ViewerFrame {
             mip_level_count: 1,
             sample_count: 1,
             dimension: wgpu::TextureDimension::D2,
-            format: TARGET_FORMAT,
-            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::TEXTURE_BINDING,
+            format: self.output_format,
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
             view_formats: &[],
         });
         let view = texture.create_view(&Default::default());
-        let id = match &self.texture {
-            Some(old) => {
-                self.egui_renderer.update_egui_texture_from_wgpu_texture(
-                    &self.ctx.device,
-                    &view,
-                    wgpu::FilterMode::Nearest,
-                    old.id,
-                );
-                old.id
-            }
-            None => self.egui_renderer.register_native_texture(
-                &self.ctx.device,
-                &view,
-                wgpu::FilterMode::Nearest,
-            ),
-        };
         self.texture = Some(SceneTexture {
-            _texture: texture,
+            texture,
             view,
             size,
-            id,
         });
         self.drawn = None;
         Ok(())
@@ -482,15 +463,17 @@ impl ViewerFrame {
         Ok(path)
     }
 
+    /// The frame: cleared, the sky copied in at its place, the panels painted over.
     fn paint_ui(
         &mut self,
         shapes: Vec<egui::epaint::ClippedShape>,
         textures: egui::TexturesDelta,
-        target: &wgpu::TextureView,
-        size: (u32, u32),
+        target: &wgpu::Texture,
         pixels_per_point: f32,
     ) {
         let ctx = &self.ctx;
+        let size = (target.width(), target.height());
+        let target_view = target.create_view(&Default::default());
         for (id, deltas) in &textures.set {
             for delta in deltas {
                 self.egui_renderer
@@ -506,15 +489,40 @@ impl ViewerFrame {
         let extra =
             self.egui_renderer
                 .update_buffers(&ctx.device, &ctx.queue, &mut enc, &jobs, &screen);
+        clear_pass(&mut enc, &target_view, wgpu::Color::BLACK);
+        if let Some(sky) = &self.texture {
+            let (x, y) = (
+                self.sky_origin.0.round() as u32,
+                self.sky_origin.1.round() as u32,
+            );
+            let w = sky.size.0.min(size.0.saturating_sub(x));
+            let h = sky.size.1.min(size.1.saturating_sub(y));
+            if w > 0 && h > 0 {
+                enc.copy_texture_to_texture(
+                    sky.texture.as_image_copy(),
+                    wgpu::TexelCopyTextureInfo {
+                        texture: target,
+                        mip_level: 0,
+                        origin: wgpu::Origin3d { x, y, z: 0 },
+                        aspect: wgpu::TextureAspect::All,
+                    },
+                    wgpu::Extent3d {
+                        width: w,
+                        height: h,
+                        depth_or_array_layers: 1,
+                    },
+                );
+            }
+        }
         {
             let pass = enc.begin_render_pass(&wgpu::RenderPassDescriptor {
                 label: Some("egui"),
                 color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                    view: target,
+                    view: &target_view,
                     depth_slice: None,
                     resolve_target: None,
                     ops: wgpu::Operations {
-                        load: wgpu::LoadOp::Clear(wgpu::Color::BLACK),
+                        load: wgpu::LoadOp::Load,
                         store: wgpu::StoreOp::Store,
                     },
                 })],
@@ -531,8 +539,20 @@ impl ViewerFrame {
     }
 }
 
+/// The sky before any data arrive: a dark night.
 fn clear(ctx: &GpuContext, target: &wgpu::TextureView) {
     let mut enc = ctx.device.create_command_encoder(&Default::default());
+    let night = wgpu::Color {
+        r: 0.02,
+        g: 0.02,
+        b: 0.04,
+        a: 1.0,
+    };
+    clear_pass(&mut enc, target, night);
+    ctx.queue.submit([enc.finish()]);
+}
+
+fn clear_pass(enc: &mut wgpu::CommandEncoder, target: &wgpu::TextureView, color: wgpu::Color) {
     enc.begin_render_pass(&wgpu::RenderPassDescriptor {
         label: Some("clear"),
         color_attachments: &[Some(wgpu::RenderPassColorAttachment {
@@ -540,18 +560,12 @@ fn clear(ctx: &GpuContext, target: &wgpu::TextureView) {
             depth_slice: None,
             resolve_target: None,
             ops: wgpu::Operations {
-                load: wgpu::LoadOp::Clear(wgpu::Color {
-                    r: 0.02,
-                    g: 0.02,
-                    b: 0.04,
-                    a: 1.0,
-                }),
+                load: wgpu::LoadOp::Clear(color),
                 store: wgpu::StoreOp::Store,
             },
         })],
         ..Default::default()
     });
-    ctx.queue.submit([enc.finish()]);
 }
 
 /// Resident memory of this process in MiB (Linux), 0 where unknown.

@@ -49,6 +49,10 @@ impl HeadlessViewer {
 
     /// Loads `source` on the loader thread and waits until every stage has arrived.
     pub fn load(&mut self, source: Source, options: SceneOptions) -> Result<()> {
+        let options = SceneOptions {
+            format: TARGET_FORMAT,
+            ..options
+        };
         let (tx, rx) = std::sync::mpsc::channel();
         let worker = loader::spawn(self.frame.ctx.clone(), source, options, move |e| {
             let _ = tx.send(e);
@@ -119,7 +123,7 @@ impl HeadlessViewer {
             focused: true,
             ..Default::default()
         };
-        self.frame.frame(raw, &self.target.view, self.size, 1.0)?;
+        self.frame.frame(raw, &self.target.texture, 1.0)?;
         self.frame.ctx.wait()?;
         Ok(t.elapsed())
     }

@@ -21,6 +21,30 @@ pub struct LodStats {
     pub in_view: usize,
 }
 
+/// How a scene is styled and uploaded.
+#[derive(Clone, Debug)]
+pub struct SceneOptions {
+    pub theme: Theme,
+    pub style: StyleArgs,
+    /// Galaxies beyond this many are uploaded in level-of-detail order.
+    pub lod_above: usize,
+    /// The colour format the sky is drawn in (the window's).
+    pub format: wgpu::TextureFormat,
+}
+
+impl SceneOptions {
+    /// Galaxies in level-of-detail order beyond the adaptive budget's floor, drawn for
+    /// figures ([`crate::render::TARGET_FORMAT`]).
+    pub fn new(theme: Theme, style: StyleArgs) -> Self {
+        SceneOptions {
+            theme,
+            style,
+            lod_above: crate::app::budget::MIN_MARKERS,
+            format: crate::render::TARGET_FORMAT,
+        }
+    }
+}
+
 pub struct LiveScene {
     pub renderer: SceneRenderer,
     pub layers: SurveyLayers,
@@ -31,15 +55,9 @@ pub struct LiveScene {
 
 impl LiveScene {
     /// Uploads `survey` (any thread: the viewer builds scenes while the window runs).
-    /// Galaxies above `lod_above` are uploaded in level-of-detail order.
-    pub fn build(
-        ctx: &GpuContext,
-        survey: &Survey,
-        theme: Theme,
-        style: &StyleArgs,
-        lod_above: usize,
-    ) -> Result<LiveScene> {
-        let mut renderer = SceneRenderer::new(ctx);
+    pub fn build(ctx: &GpuContext, survey: &Survey, options: &SceneOptions) -> Result<LiveScene> {
+        let (theme, style, lod_above) = (options.theme, &options.style, options.lod_above);
+        let mut renderer = SceneRenderer::with_format(ctx, options.format);
         renderer.set_theme(ctx, theme);
         // Every algorithm is uploaded; the panel's switch only changes visibility.
         let all = StyleArgs {

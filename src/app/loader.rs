@@ -8,14 +8,13 @@ use std::time::{Duration, Instant};
 
 use crate::app::live_scene::LiveScene;
 use crate::app::scene_data::SceneData;
-use crate::cli::args::{RenderArgs, StyleArgs};
+use crate::cli::args::RenderArgs;
 use crate::cli::load::load_files;
 use crate::data::Survey;
 use crate::data::demo::{DemoConfig, DemoSurvey};
 use crate::data::progress::Progress;
 use crate::error::Result;
 use crate::render::GpuContext;
-use crate::view::Theme;
 
 /// What to load.
 #[derive(Clone, Debug)]
@@ -40,14 +39,7 @@ pub enum LoadEvent {
     Failed(String),
 }
 
-/// How the scene is styled and uploaded.
-#[derive(Clone, Debug)]
-pub struct SceneOptions {
-    pub theme: Theme,
-    pub style: StyleArgs,
-    /// Galaxies beyond this many are uploaded in level-of-detail order.
-    pub lod_above: usize,
-}
+pub use crate::app::live_scene::SceneOptions;
 
 /// Starts loading on a worker thread; `notify` receives every event.
 pub fn spawn(
@@ -81,13 +73,7 @@ fn load_in_stages(
     let stages: &[bool] = if staged { &[false, true] } else { &[true] };
     for &with_galaxies in stages {
         let survey = load_survey(source, with_galaxies, notify)?;
-        let scene = LiveScene::build(
-            ctx,
-            &survey,
-            options.theme,
-            &options.style,
-            options.lod_above,
-        )?;
+        let scene = LiveScene::build(ctx, &survey, options)?;
         let lod = scene.layers.galaxy_lod.as_ref().map(|(lod, _)| lod);
         let data = SceneData::new(survey, lod)?;
         ctx.wait()?;

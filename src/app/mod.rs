@@ -79,9 +79,8 @@ pub fn run(launch: ViewerLaunch) -> Result<()> {
     );
     let still_budget = crate::cli::scene::marker_budget(&ctx, &launch.style);
     let options = SceneOptions {
-        theme: launch.view.theme,
-        style: launch.style.clone(),
-        lod_above: 2_000,
+        format: window::SURFACE_FORMAT,
+        ..SceneOptions::new(launch.view.theme, launch.style.clone())
     };
     let trace = std::env::var_os("CLUSTERVIZ_TRACE").is_some();
     eprintln!("viewer on {} ({:?})", ctx.info.name, ctx.info.backend);

@@ -16,7 +16,6 @@ use crate::view::{Colormap, MarkerShape};
 /// What the window shows besides the state: data, frame figures, loading.
 pub struct Shown<'a> {
     pub data: Option<&'a SceneData>,
-    pub scene_texture: Option<egui::TextureId>,
     /// Layers the loaded scene has.
     pub has_layer: &'a dyn Fn(LayerKind) -> bool,
     /// Per layer: (drawn, in view, total).
@@ -430,15 +429,8 @@ fn sky_view(ui: &mut egui::Ui, state: &mut ViewerState, shown: &Shown<'_>, req: 
         state.apply(Input::Hover(hover), shown.data);
     }
 
+    // The sky itself is copied under this area by the frame; overlays go on top.
     let painter = ui.painter_at(rect);
-    if let Some(tex) = shown.scene_texture {
-        painter.image(
-            tex,
-            rect,
-            Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
-            Color32::WHITE,
-        );
-    }
     // Selection ring and hover tooltip.
     let position_of = |o: ObjectRef| {
         shown

@@ -86,6 +86,9 @@ impl App {
             .map_err(|e| Error::gpu(format!("cannot draw into the window: {e}")))?;
         let caps = surface.get_capabilities(&ctx.adapter);
         let format = SURFACE_FORMAT;
+        if !caps.usages.contains(wgpu::TextureUsages::COPY_DST) {
+            return Err(Error::gpu("the window cannot be copied into (no COPY_DST)"));
+        }
         if !caps.formats.contains(&format) {
             return Err(Error::gpu(format!(
                 "the window offers {:?}, not the {format:?} the viewer draws in",
@@ -94,7 +97,8 @@ impl App {
         }
         let size = window.inner_size();
         let config = wgpu::SurfaceConfiguration {
-            usage: wgpu::TextureUsages::RENDER_ATTACHMENT,
+            // The sky is copied into each frame.
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_DST,
             format,
             color_space: Default::default(),
             width: size.width.max(1),
@@ -146,12 +150,9 @@ impl App {
                 return Ok(());
             }
         };
-        let view = texture.texture.create_view(&Default::default());
         let input = r.egui_winit.take_egui_input(&r.window);
         let ppp = r.window.scale_factor() as f32;
-        let out = self
-            .frame
-            .frame(input, &view, (r.config.width, r.config.height), ppp)?;
+        let out = self.frame.frame(input, &texture.texture, ppp)?;
         r.window.pre_present_notify();
         self.frame.ctx.queue.present(texture);
         r.egui_winit.handle_platform_output(&r.window, out.platform);

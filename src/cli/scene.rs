@@ -7,9 +7,7 @@ use crate::data::tiles::TilePart;
 use crate::data::{Catalog, HealpixMap};
 use crate::data::{Column, ColumnData, Survey};
 use crate::error::Result;
-use crate::render::{
-    GpuContext, LayerId, PointInstance, SceneRenderer, segments_from_paths, segments_from_rings,
-};
+use crate::render::{GpuContext, LayerId, PointInstance, SceneRenderer, segments_from_paths};
 use crate::sky::index::{SkyIndex, near_any};
 use crate::view::lod::LodOrder;
 use crate::view::{
@@ -350,13 +348,13 @@ pub fn add_survey_layers_with_lod(
     }
     if let Some(tiles) = survey.tiles.as_ref().filter(|_| !style.no_tiles) {
         for part in [TilePart::Lev1, TilePart::Core] {
-            let segs = segments_from_rings(tiles.rings(part));
+            let rings: Vec<&Vec<(f64, f64)>> = tiles.rings(part).collect();
             let name = if part == TilePart::Lev1 {
                 "LEV1"
             } else {
                 "CORE"
             };
-            let id = renderer.add_lines(ctx, name, &segs, tile_style(part, theme))?;
+            let id = renderer.add_polygons(ctx, name, &rings, tile_style(part, theme))?;
             match part {
                 TilePart::Lev1 => layers.lev1 = Some(id),
                 TilePart::Core => layers.core = Some(id),

@@ -3,7 +3,7 @@
 use bytemuck::{Pod, Zeroable};
 
 use crate::render::GpuContext;
-use crate::render::pipeline::{layer_pipeline, params_entry};
+use crate::render::pipeline::{PipelineShared, layer_pipeline, params_entry};
 use crate::view::Theme;
 
 #[repr(C)]
@@ -23,7 +23,7 @@ pub struct BackgroundRenderer {
 }
 
 impl BackgroundRenderer {
-    pub fn new(ctx: &GpuContext, view_layout: &wgpu::BindGroupLayout) -> Self {
+    pub fn new(ctx: &GpuContext, shared: &PipelineShared) -> Self {
         let layout = ctx
             .device
             .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
@@ -34,7 +34,7 @@ impl BackgroundRenderer {
             ctx,
             "background",
             include_str!("../../shaders/background.wgsl"),
-            view_layout,
+            shared,
             &layout,
             &[],
             None,

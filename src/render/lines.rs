@@ -6,8 +6,10 @@ use glam::DVec3;
 
 use crate::error::Result;
 use crate::render::GpuContext;
-use crate::render::pipeline::{InstancedBuffers, PREMULTIPLIED, layer_pipeline, params_entry};
-use crate::sky::{great_circle, unit_vector};
+use crate::render::pipeline::{
+    InstancedBuffers, PREMULTIPLIED, PipelineShared, layer_pipeline, params_entry,
+};
+use crate::sky::{Projection, great_circle, unit_vector};
 use crate::view::LineStyle;
 
 /// Longest segment, degrees: short enough to follow curved edges in all-sky projections.
@@ -24,12 +26,16 @@ pub struct LineSegment {
 
 /// Segments of open paths of ICRS unit vectors, each step cut into great-circle pieces.
 pub fn segments_from_paths(paths: &[Vec<DVec3>]) -> Vec<LineSegment> {
+    segments_no_longer_than(paths, MAX_SEGMENT_DEG)
+}
+
+fn segments_no_longer_than(paths: &[Vec<DVec3>], max_deg: f64) -> Vec<LineSegment> {
     let f = |v: DVec3| [v.x as f32, v.y as f32, v.z as f32];
     let mut out = Vec::new();
     for path in paths {
         let mut arc = 0.0;
         for step in path.windows(2) {
-            let pts = great_circle::subdivide(step[0], step[1], MAX_SEGMENT_DEG);
+            let pts = great_circle::subdivide(step[0], step[1], max_deg);
             for w in pts.windows(2) {
                 out.push(LineSegment {
                     a: f(w[0]),
@@ -48,7 +54,19 @@ pub fn segments_from_paths(paths: &[Vec<DVec3>]) -> Vec<LineSegment> {
 pub fn segments_from_rings<'a>(
     rings: impl IntoIterator<Item = &'a Vec<(f64, f64)>>,
 ) -> Vec<LineSegment> {
-    let sides: Vec<Vec<DVec3>> = rings
+    segments_from_paths(&ring_sides(rings))
+}
+
+/// One segment per side of closed rings: enough for gnomonic (TAN) views, where great
+/// circles project to straight lines.
+pub fn straight_segments_from_rings<'a>(
+    rings: impl IntoIterator<Item = &'a Vec<(f64, f64)>>,
+) -> Vec<LineSegment> {
+    segments_no_longer_than(&ring_sides(rings), 180.0)
+}
+
+fn ring_sides<'a>(rings: impl IntoIterator<Item = &'a Vec<(f64, f64)>>) -> Vec<Vec<DVec3>> {
+    rings
         .into_iter()
         .flat_map(|ring| {
             (0..ring.len()).map(move |i| {
@@ -56,8 +74,7 @@ pub fn segments_from_rings<'a>(
                 vec![unit_vector(a.0, a.1), unit_vector(b.0, b.1)]
             })
         })
-        .collect();
-    segments_from_paths(&sides)
+        .collect()
 }
 
 #[repr(C)]
@@ -77,11 +94,14 @@ pub struct LineRenderer {
 
 pub struct LineLayer {
     gpu: InstancedBuffers,
+    /// The same lines as single great-circle segments per side, where that is exact
+    /// for TAN views: far fewer instances to draw (each costs microseconds on a CPU).
+    straight: Option<InstancedBuffers>,
     pub style: LineStyle,
 }
 
 impl LineRenderer {
-    pub fn new(ctx: &GpuContext, view_layout: &wgpu::BindGroupLayout) -> Self {
+    pub fn new(ctx: &GpuContext, shared: &PipelineShared) -> Self {
         let layout = ctx
             .device
             .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
@@ -93,7 +113,7 @@ impl LineRenderer {
             ctx,
             "lines",
             include_str!("../../shaders/lines.wgsl"),
-            view_layout,
+            shared,
             &layout,
             &[Some(wgpu::VertexBufferLayout {
                 array_stride: size_of::<LineSegment>() as u64,
@@ -105,33 +125,50 @@ impl LineRenderer {
         LineRenderer { pipeline, layout }
     }
 
+    /// A layer of `segments`; `straight` are the same lines unsubdivided (great-circle
+    /// sides), drawn instead in TAN views.
     pub fn create_layer(
         &self,
         ctx: &GpuContext,
         name: &str,
         segments: &[LineSegment],
+        straight: Option<&[LineSegment]>,
         style: LineStyle,
     ) -> Result<LineLayer> {
-        let gpu = InstancedBuffers::new(
-            ctx,
-            name,
-            bytemuck::cast_slice(segments),
-            segments.len(),
-            size_of::<LineStyleUniform>(),
-            &self.layout,
-            &[],
-        )?;
-        let layer = LineLayer { gpu, style };
+        let upload = |segs: &[LineSegment]| {
+            InstancedBuffers::new(
+                ctx,
+                name,
+                bytemuck::cast_slice(segs),
+                segs.len(),
+                size_of::<LineStyleUniform>(),
+                &self.layout,
+                &[],
+            )
+        };
+        let gpu = upload(segments)?;
+        let straight = straight.map(upload).transpose()?;
+        let layer = LineLayer {
+            gpu,
+            straight,
+            style,
+        };
         layer.write_style(ctx);
         Ok(layer)
     }
 
-    pub fn draw(&self, layer: &LineLayer, all_sky: bool, pass: &mut wgpu::RenderPass<'_>) {
-        if layer.style.visible {
+    pub fn draw(&self, layer: &LineLayer, projection: Projection, pass: &mut wgpu::RenderPass<'_>) {
+        if !layer.style.visible {
+            return;
+        }
+        match (&layer.straight, projection) {
+            (Some(straight), Projection::Tan) => straight.draw(&self.pipeline, 6, None, pass),
             // Two quads per segment where an edge may be split at the seam of an all-sky
             // projection; one elsewhere.
-            let vertices = if all_sky { 12 } else { 6 };
-            layer.gpu.draw(&self.pipeline, vertices, None, pass);
+            _ => {
+                let vertices = if projection.is_all_sky() { 12 } else { 6 };
+                layer.gpu.draw(&self.pipeline, vertices, None, pass);
+            }
         }
     }
 }
@@ -152,6 +189,9 @@ impl LineLayer {
             visible: self.style.visible as u32,
         };
         self.gpu.write_style(ctx, &u);
+        if let Some(s) = &self.straight {
+            s.write_style(ctx, &u);
+        }
     }
 
     pub fn len(&self) -> u32 {

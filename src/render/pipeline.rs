@@ -1,6 +1,6 @@
 //! What every layer pipeline shares: the view bind group (group 0) and blending.
 
-use crate::render::{GpuContext, TARGET_FORMAT};
+use crate::render::GpuContext;
 
 /// Layout of group 0: the view uniform, visible to both stages.
 pub fn view_bind_group_layout(ctx: &GpuContext) -> wgpu::BindGroupLayout {
@@ -43,12 +43,19 @@ pub fn compute_storage_entry(binding: u32, read_only: bool) -> wgpu::BindGroupLa
     }
 }
 
+/// What every layer pipeline of one renderer shares: the view's bind group layout and
+/// the colour format it draws in (the figure format, or a window's).
+pub struct PipelineShared {
+    pub view_layout: wgpu::BindGroupLayout,
+    pub format: wgpu::TextureFormat,
+}
+
 /// A triangle-list pipeline with premultiplied-alpha blending over the target.
 pub fn layer_pipeline(
     ctx: &GpuContext,
     label: &str,
     shader_source: &str,
-    view_layout: &wgpu::BindGroupLayout,
+    shared: &PipelineShared,
     layer_layout: &wgpu::BindGroupLayout,
     vertex_buffers: &[Option<wgpu::VertexBufferLayout>],
     blend: Option<wgpu::BlendState>,
@@ -58,7 +65,7 @@ pub fn layer_pipeline(
         .device
         .create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
             label: Some(label),
-            bind_group_layouts: &[Some(view_layout), Some(layer_layout)],
+            bind_group_layouts: &[Some(&shared.view_layout), Some(layer_layout)],
             immediate_size: 0,
         });
     ctx.device
@@ -79,7 +86,7 @@ pub fn layer_pipeline(
                 entry_point: Some("fs_main"),
                 compilation_options: Default::default(),
                 targets: &[Some(wgpu::ColorTargetState {
-                    format: TARGET_FORMAT,
+                    format: shared.format,
                     blend,
                     write_mask: wgpu::ColorWrites::ALL,
                 })],

@@ -6,7 +6,9 @@ use bytemuck::{Pod, Zeroable};
 use crate::data::Catalog;
 use crate::error::Result;
 use crate::render::GpuContext;
-use crate::render::pipeline::{InstancedBuffers, PREMULTIPLIED, layer_pipeline, params_entry};
+use crate::render::pipeline::{
+    InstancedBuffers, PREMULTIPLIED, PipelineShared, layer_pipeline, params_entry,
+};
 use crate::view::{ColorBy, PointStyle, SizeBy};
 
 /// One object: its ICRS direction as an f32 unit vector and four attribute slots that
@@ -134,7 +136,7 @@ pub struct PointLayer {
 }
 
 impl PointRenderer {
-    pub fn new(ctx: &GpuContext, view_layout: &wgpu::BindGroupLayout) -> Self {
+    pub fn new(ctx: &GpuContext, shared: &PipelineShared) -> Self {
         let layout = ctx
             .device
             .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
@@ -158,7 +160,7 @@ impl PointRenderer {
             ctx,
             "points",
             include_str!("../../shaders/points.wgsl"),
-            view_layout,
+            shared,
             &layout,
             &[Some(wgpu::VertexBufferLayout {
                 array_stride: size_of::<PointInstance>() as u64,

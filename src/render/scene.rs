@@ -4,12 +4,14 @@ use crate::data::HealpixMap;
 use crate::error::Result;
 use crate::render::background::BackgroundRenderer;
 use crate::render::healpix::map_layer::{MapLayer, MapRenderer};
-use crate::render::lines::{LineLayer, LineRenderer};
-use crate::render::pipeline::view_bind_group_layout;
+use crate::render::lines::{
+    LineLayer, LineRenderer, segments_from_rings, straight_segments_from_rings,
+};
+use crate::render::pipeline::{PipelineShared, view_bind_group_layout};
 use crate::render::points::{PointLayer, PointRenderer};
 use crate::render::target::OffscreenTarget;
 use crate::render::uniforms::ViewUniform;
-use crate::render::{GpuContext, Image, LineSegment, PointInstance};
+use crate::render::{GpuContext, Image, LineSegment, PointInstance, TARGET_FORMAT};
 use crate::view::{LineStyle, MapStyle, PointStyle, SubRect, Theme, View};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,15 +41,26 @@ pub struct SceneRenderer {
     /// Canvas pixels per map texel (1: full resolution; the viewer raises it while the
     /// view moves on slow adapters).
     map_step: u32,
+    /// The colour format of the targets this renderer draws into.
+    format: wgpu::TextureFormat,
 }
 
 impl SceneRenderer {
+    /// A renderer drawing figures ([`TARGET_FORMAT`] images).
     pub fn new(ctx: &GpuContext) -> Self {
-        let view_layout = view_bind_group_layout(ctx);
+        Self::with_format(ctx, TARGET_FORMAT)
+    }
+
+    /// A renderer drawing into targets of `format` (a window's, for the viewer).
+    pub fn with_format(ctx: &GpuContext, format: wgpu::TextureFormat) -> Self {
+        let shared = PipelineShared {
+            view_layout: view_bind_group_layout(ctx),
+            format,
+        };
         let view_buffer = ctx.params_buffer("view", size_of::<ViewUniform>() as u64);
         let view_bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("view"),
-            layout: &view_layout,
+            layout: &shared.view_layout,
             entries: &[wgpu::BindGroupEntry {
                 binding: 0,
                 resource: view_buffer.as_entire_binding(),
@@ -56,12 +69,13 @@ impl SceneRenderer {
         SceneRenderer {
             view_buffer,
             view_bind_group,
-            background: BackgroundRenderer::new(ctx, &view_layout),
-            points: PointRenderer::new(ctx, &view_layout),
-            lines: LineRenderer::new(ctx, &view_layout),
-            maps: MapRenderer::new(ctx, &view_layout),
+            background: BackgroundRenderer::new(ctx, &shared),
+            points: PointRenderer::new(ctx, &shared),
+            lines: LineRenderer::new(ctx, &shared),
+            maps: MapRenderer::new(ctx, &shared),
             layers: Vec::new(),
             map_step: 1,
+            format,
         }
     }
 
@@ -93,7 +107,25 @@ impl SceneRenderer {
         segments: &[LineSegment],
         style: LineStyle,
     ) -> Result<LayerId> {
-        let layer = self.lines.create_layer(ctx, name, segments, style)?;
+        let layer = self.lines.create_layer(ctx, name, segments, None, style)?;
+        self.layers.push((name.to_string(), Layer::Lines(layer)));
+        Ok(LayerId(self.layers.len() - 1))
+    }
+
+    /// Closed polygons of (RA, Dec) vertices in degrees joined by great circles (survey
+    /// tiles).
+    pub fn add_polygons(
+        &mut self,
+        ctx: &GpuContext,
+        name: &str,
+        rings: &[&Vec<(f64, f64)>],
+        style: LineStyle,
+    ) -> Result<LayerId> {
+        let segments = segments_from_rings(rings.iter().copied());
+        let straight = straight_segments_from_rings(rings.iter().copied());
+        let layer = self
+            .lines
+            .create_layer(ctx, name, &segments, Some(&straight), style)?;
         self.layers.push((name.to_string(), Layer::Lines(layer)));
         Ok(LayerId(self.layers.len() - 1))
     }
@@ -232,7 +264,7 @@ impl SceneRenderer {
             for (_, layer) in &self.layers {
                 match layer {
                     Layer::Points(l) => self.points.draw(l, &mut pass),
-                    Layer::Lines(l) => self.lines.draw(l, view.projection.is_all_sky(), &mut pass),
+                    Layer::Lines(l) => self.lines.draw(l, view.projection, &mut pass),
                     Layer::Map(m) => self.maps.draw(m, &mut pass),
                 }
             }
@@ -243,7 +275,8 @@ impl SceneRenderer {
 
     /// Renders the view's sub-rectangle into a new image.
     pub fn render_image(&self, ctx: &GpuContext, view: &View) -> Result<Image> {
-        let target = OffscreenTarget::new(ctx, view.sub.width, view.sub.height)?;
+        let target =
+            OffscreenTarget::with_format(ctx, view.sub.width, view.sub.height, self.format)?;
         self.draw(ctx, view, &target.view)?;
         target.read(ctx)
     }

@@ -5,6 +5,7 @@ use crate::render::{GpuContext, Image, TARGET_FORMAT};
 
 pub struct OffscreenTarget {
     pub texture: wgpu::Texture,
+    pub format: wgpu::TextureFormat,
     pub view: wgpu::TextureView,
     pub width: u32,
     pub height: u32,
@@ -14,6 +15,16 @@ pub struct OffscreenTarget {
 
 impl OffscreenTarget {
     pub fn new(ctx: &GpuContext, width: u32, height: u32) -> Result<Self> {
+        Self::with_format(ctx, width, height, TARGET_FORMAT)
+    }
+
+    /// A target of `format`: RGBA or BGRA with 8 bits per channel (read back as RGBA).
+    pub fn with_format(
+        ctx: &GpuContext,
+        width: u32,
+        height: u32,
+        format: wgpu::TextureFormat,
+    ) -> Result<Self> {
         let max = ctx.limits().max_texture_dimension_2d;
         if width == 0 || height == 0 || width > max || height > max {
             return Err(Error::gpu(format!(
@@ -30,8 +41,10 @@ impl OffscreenTarget {
             mip_level_count: 1,
             sample_count: 1,
             dimension: wgpu::TextureDimension::D2,
-            format: TARGET_FORMAT,
-            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+            format,
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT
+                | wgpu::TextureUsages::COPY_SRC
+                | wgpu::TextureUsages::COPY_DST,
             view_formats: &[],
         });
         let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
@@ -45,6 +58,7 @@ impl OffscreenTarget {
         });
         Ok(OffscreenTarget {
             texture,
+            format,
             view,
             width,
             height,
@@ -91,6 +105,11 @@ impl OffscreenTarget {
             for y in 0..self.height as usize {
                 let src = y * self.padded_row as usize;
                 img.rgba[y * row..(y + 1) * row].copy_from_slice(&data[src..src + row]);
+            }
+            if self.format == wgpu::TextureFormat::Bgra8Unorm {
+                for px in img.rgba.chunks_exact_mut(4) {
+                    px.swap(0, 2);
+                }
             }
         }
         self.readback.unmap();

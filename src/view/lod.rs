@@ -116,8 +116,12 @@ impl LodOrder {
         };
         let ranges = visible
             .into_iter()
-            .map(|(_, r)| {
-                let k = ((r.len() as f64 * share).ceil() as u32).min(r.len() as u32);
+            .map(|(cell, r)| {
+                // The cell's share, rounded up or down by a fixed per-cell offset so that
+                // the total matches the budget even when cells get less than one marker
+                // each; it only grows with the share, so zooming in never drops a marker.
+                let offset = (hash_priority(*cell) >> 11) as f64 / (1u64 << 53) as f64;
+                let k = ((r.len() as f64 * share + offset).floor() as u32).min(r.len() as u32);
                 r.start..r.start + k
             })
             .filter(|r| !r.is_empty())

@@ -11,7 +11,9 @@ use super::HealpixPrecision;
 use crate::data::HealpixMap;
 use crate::data::healpix_map::MapLevel;
 use crate::error::{Error, Result};
-use crate::render::pipeline::{PREMULTIPLIED, compute_storage_entry, layer_pipeline, params_entry};
+use crate::render::pipeline::{
+    PREMULTIPLIED, PipelineShared, compute_storage_entry, layer_pipeline, params_entry,
+};
 use crate::render::uniforms::ViewUniform;
 use crate::render::{GpuContext, colormap_texture};
 use crate::sky::Frame;
@@ -140,7 +142,7 @@ fn texture_entry(binding: u32, visibility: wgpu::ShaderStages) -> wgpu::BindGrou
 }
 
 impl MapRenderer {
-    pub fn new(ctx: &GpuContext, view_layout: &wgpu::BindGroupLayout) -> Self {
+    pub fn new(ctx: &GpuContext, shared: &PipelineShared) -> Self {
         let precision = HealpixPrecision::of(ctx);
         let raster_layout = ctx
             .device
@@ -179,7 +181,7 @@ impl MapRenderer {
             .device
             .create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
                 label: Some("map raster"),
-                bind_group_layouts: &[Some(view_layout), Some(&raster_layout)],
+                bind_group_layouts: &[Some(&shared.view_layout), Some(&raster_layout)],
                 immediate_size: 0,
             });
         let raster_pipeline =
@@ -202,7 +204,7 @@ impl MapRenderer {
             ctx,
             "map composite",
             include_str!("../../../shaders/map_composite.wgsl"),
-            view_layout,
+            shared,
             &composite_layout,
             &[],
             Some(PREMULTIPLIED),
