@@ -20,9 +20,11 @@ use crate::view::View;
 
 /// Interaction keeps frames at the adaptive budget for this long after the last input.
 const SETTLE: Duration = Duration::from_millis(250);
-/// A still view may draw this many times the interactive budget (bounded by the adapter's
-/// figure budget), so that what the user looks at fills in.
+/// A still view may draw this many times the interactive budget, and at least
+/// [`STILL_MIN`] (bounded by the adapter's figure budget), so that what the user looks at
+/// fills in: one frame of ~0.1 s on a CPU rasteriser after the view comes to rest.
 const STILL_FACTOR: usize = 8;
+const STILL_MIN: usize = 50_000;
 
 /// The coarsest maps drawn while moving: one texel per 4 × 4 pixels.
 const MAX_MAP_STEP: u32 = 4;
@@ -266,6 +268,9 @@ impl ViewerFrame {
         self.state.view = framed;
         self.state.home = framed;
         self.state.generation += 1;
+        if self.trace {
+            self.print_trace();
+        }
     }
 
     fn print_trace(&self) {
@@ -346,6 +351,7 @@ impl ViewerFrame {
         };
         let budget = if still {
             (self.budget.budget() * STILL_FACTOR)
+                .max(STILL_MIN)
                 .min(self.still_budget)
                 .max(self.budget.budget())
         } else {

@@ -265,7 +265,7 @@ fn selection_panel(ui: &mut egui::Ui, state: &mut ViewerState, data: &SceneData,
     ui.horizontal(|ui| {
         ui.heading(format!("{} row {}", sel.layer.label(), sel.row));
         if ui
-            .small_button("✖")
+            .small_button("clear")
             .on_hover_text("clear the selection")
             .clicked()
         {

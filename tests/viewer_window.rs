@@ -1,0 +1,322 @@
+//! The real viewer in a real X window: Xvfb for a display, xdotool for a user's drag,
+//! wheel, click and keys, ImageMagick's `import` for screenshots. The viewer's trace
+//! (CLUSTERVIZ_TRACE) reports the view and selection after each change, which the test
+//! checks against the projection; the screenshots show the sky moved. Skipped, saying
+//! so, only where Xvfb, xdotool or import are missing (scripts/setup.sh installs them).
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use glam::DVec2;
+
+use clusterviz::data::demo::{DemoConfig, DemoSurvey};
+use clusterviz::render::Image;
+use clusterviz::sky::{Frame, Projection, angular_distance_deg};
+use clusterviz::view::View;
+
+fn have(tool: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Kills its process when dropped, so that a failing test leaves nothing running.
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_xvfb() -> (Killed, String) {
+    let n = (90..140)
+        .find(|n| !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists())
+        .expect("a free display number");
+    let display = format!(":{n}");
+    let child = Command::new("Xvfb")
+        .args([&display, "-screen", "0", "1280x860x24", "-nolisten", "tcp"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start Xvfb");
+    let t = Instant::now();
+    while !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+        assert!(t.elapsed() < Duration::from_secs(10), "Xvfb did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (Killed(child), display)
+}
+
+struct Viewer {
+    _child: Killed,
+    lines: Arc<Mutex<Vec<String>>>,
+    display: String,
+}
+
+impl Viewer {
+    fn start(display: &str, runtime: &Path) -> Viewer {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_clusterviz"))
+            .args(["demo", "--galaxies", "100000", "--size", "1200x800"])
+            .env("DISPLAY", display)
+            .env_remove("WAYLAND_DISPLAY")
+            .env("XDG_RUNTIME_DIR", runtime)
+            .env("CLUSTERVIZ_TRACE", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start the viewer");
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let stderr = child.stderr.take().unwrap();
+        let sink = lines.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        Viewer {
+            _child: Killed(child),
+            lines,
+            display: display.to_string(),
+        }
+    }
+
+    fn count(&self, prefix: &str) -> usize {
+        self.lines
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.starts_with(prefix))
+            .count()
+    }
+
+    /// Waits until more than `after` lines start with `prefix`.
+    fn wait_for(&self, prefix: &str, after: usize) {
+        let t = Instant::now();
+        while self.count(prefix) <= after {
+            assert!(
+                t.elapsed() < Duration::from_secs(90),
+                "no '{prefix}' from the viewer; it said:\n{}",
+                self.lines.lock().unwrap().join("\n")
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Runs input actions a human's pace apart, then waits for the still frame that
+    /// follows them.
+    fn act(&self, steps: &[&[&str]]) {
+        let before = self.count("trace: sky still");
+        for args in steps {
+            self.xdotool(args);
+            std::thread::sleep(Duration::from_millis(80));
+        }
+        self.wait_for("trace: sky still", before);
+        // The frame is on screen once presented; give X a moment.
+        std::thread::sleep(Duration::from_millis(300));
+    }
+
+    fn xdotool(&self, args: &[&str]) {
+        let s = Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", &self.display)
+            .status()
+            .expect("run xdotool");
+        assert!(s.success(), "xdotool {args:?} failed");
+    }
+
+    /// The last reported view, its sky area's origin in the window, and the selection.
+    fn view(&self) -> (View, DVec2, String) {
+        let lines = self.lines.lock().unwrap();
+        let line = lines
+            .iter()
+            .rev()
+            .find(|l| l.starts_with("trace: view"))
+            .expect("a view trace")
+            .clone();
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let num = |key: &str, k: usize| -> f64 {
+            let i = f.iter().position(|w| *w == key).unwrap();
+            f[i + k].parse().unwrap()
+        };
+        let projection = match f[2] {
+            "TAN" => Projection::Tan,
+            p => panic!("unexpected projection {p}"),
+        };
+        let canvas = f[f.iter().position(|w| *w == "canvas").unwrap() + 1];
+        let (w, h) = canvas.split_once('x').unwrap();
+        let origin = f[f.iter().position(|w| *w == "origin").unwrap() + 1];
+        let (ox, oy) = origin.split_once(',').unwrap();
+        let mut v = View::new(
+            projection,
+            Frame::Icrs,
+            (num("centre", 1), num("centre", 2)),
+            num("fov", 1),
+            (w.parse().unwrap(), h.parse().unwrap()),
+        );
+        v.rotation_deg = num("rotation", 1);
+        let sel = f[f.iter().position(|w| *w == "selection").unwrap() + 1].to_string();
+        (v, DVec2::new(ox.parse().unwrap(), oy.parse().unwrap()), sel)
+    }
+
+    fn screenshot(&self, path: &Path) -> Image {
+        let s = Command::new("import")
+            .args(["-window", "root"])
+            .arg(path)
+            .env("DISPLAY", &self.display)
+            .status()
+            .expect("run import");
+        assert!(s.success());
+        Image::load_png(path).unwrap()
+    }
+}
+
+/// Mean absolute difference between a patch of `a` and the same patch of `b` moved by
+/// `shift` pixels.
+fn patch_difference(a: &Image, b: &Image, x0: u32, y0: u32, size: u32, shift: (i32, i32)) -> f64 {
+    let mut sum = 0.0;
+    let mut n = 0.0;
+    for y in (y0..y0 + size).step_by(2) {
+        for x in (x0..x0 + size).step_by(2) {
+            let (bx, by) = (x as i32 + shift.0, y as i32 + shift.1);
+            let (pa, pb) = (a.pixel(x, y), b.pixel(bx as u32, by as u32));
+            sum += (0..3)
+                .map(|c| (pa[c] as f64 - pb[c] as f64).abs())
+                .sum::<f64>();
+            n += 3.0;
+        }
+    }
+    sum / n
+}
+
+#[test]
+fn real_window_pans_zooms_selects_and_takes_keys() {
+    let missing: Vec<&str> = ["Xvfb", "xdotool", "import"]
+        .into_iter()
+        .filter(|t| !have(t))
+        .collect();
+    if !missing.is_empty() {
+        eprintln!("SKIPPED: {missing:?} not installed (scripts/setup.sh installs them)");
+        return;
+    }
+    let dir: PathBuf =
+        std::env::temp_dir().join(format!("clusterviz-window-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    let (_xvfb, display) = start_xvfb();
+    let v = Viewer::start(&display, &dir);
+    v.wait_for("trace: loaded complete=true", 0);
+    v.wait_for(
+        "trace: sky still",
+        v.count("trace: sky still").saturating_sub(1),
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    let (view0, origin, _) = v.view();
+    let a = v.screenshot(&dir.join("a.png"));
+
+    // Drag 160 px right and 60 px down: the sky point grabbed follows the pointer.
+    let start = origin + DVec2::new(300.0, 250.0);
+    let grabbed = view0.unproject(start - origin).unwrap();
+    let moves: Vec<[String; 3]> = (0..=8)
+        .map(|k| {
+            let p = start + DVec2::new(20.0 * k as f64, 7.5 * k as f64);
+            ["mousemove".into(), p.x.to_string(), p.y.to_string()]
+        })
+        .collect();
+    let mut drag: Vec<Vec<&str>> = vec![
+        moves[0].iter().map(String::as_str).collect(),
+        vec!["mousedown", "1"],
+    ];
+    drag.extend(
+        moves[1..]
+            .iter()
+            .map(|m| m.iter().map(String::as_str).collect()),
+    );
+    drag.push(vec!["mouseup", "1"]);
+    let drag: Vec<&[&str]> = drag.iter().map(Vec::as_slice).collect();
+    v.act(&drag);
+    let (view1, _, _) = v.view();
+    let end = start + DVec2::new(160.0, 60.0) - origin;
+    let under = view1.unproject(end).unwrap();
+    let off_px = angular_distance_deg(grabbed, under) / view1.pixel_scale_deg();
+    assert!(
+        off_px < 3.0,
+        "the grabbed point is {off_px:.1} px from the pointer"
+    );
+    // The picture moved with it: a patch of the sky matches the old one shifted.
+    let b = v.screenshot(&dir.join("b.png"));
+    let (px, py) = ((origin.x + 450.0) as u32, (origin.y + 300.0) as u32);
+    let moved = patch_difference(&a, &b, px, py, 160, (160, 60));
+    let unmoved = patch_difference(&a, &b, px, py, 160, (0, 0));
+    assert!(
+        moved < 0.5 * unmoved,
+        "shifted difference {moved:.2} vs unshifted {unmoved:.2}"
+    );
+
+    // Three wheel notches up zoom in about the pointer.
+    let at = origin + DVec2::new(500.0, 350.0);
+    v.xdotool(&["mousemove", &at.x.to_string(), &at.y.to_string()]);
+    std::thread::sleep(Duration::from_millis(300));
+    let fov1 = v.view().0.fov_deg;
+    for _ in 0..3 {
+        v.act(&[&["click", "4"]]);
+    }
+    let (view2, _, _) = v.view();
+    assert!(
+        view2.fov_deg < 0.75 * fov1,
+        "fov {fov1} -> {}",
+        view2.fov_deg
+    );
+
+    // Click a merged cluster: it (or a detection drawn on it) becomes the selection.
+    let survey = DemoSurvey::generate(DemoConfig {
+        seed: 1,
+        galaxies: 0,
+    });
+    let merged = &survey.merged;
+    let (w, h) = (view2.canvas.0 as f64, view2.canvas.1 as f64);
+    let target = (0..merged.len())
+        .find_map(|r| {
+            let p = view2.project(merged.role_view().direction(r))?;
+            (p.x > 0.3 * w && p.x < 0.7 * w && p.y > 0.3 * h && p.y < 0.7 * h).then_some(p)
+        })
+        .expect("a cluster in view");
+    let click = origin + target;
+    v.xdotool(&["mousemove", &click.x.to_string(), &click.y.to_string()]);
+    std::thread::sleep(Duration::from_millis(300));
+    v.act(&[&["click", "1"]]);
+    let (_, _, selection) = v.view();
+    assert_ne!(selection, "none", "clicking a cluster selected nothing");
+    let c = v.screenshot(&dir.join("c.png"));
+    // The selection window opened at the top right of the window.
+    let changed = (60..400)
+        .step_by(3)
+        .filter(|&y| v_pixel_differs(&b, &c, 1150, y))
+        .count();
+    assert!(changed > 20, "no selection panel on the right ({changed})");
+
+    // Keys reach the window: the right arrow pans.
+    v.xdotool(&["search", "--name", "clusterviz", "windowfocus", "--sync"]);
+    let before = v.view().0.center_deg;
+    v.act(&[&["key", "Right"]]);
+    assert_ne!(v.view().0.center_deg, before, "the arrow key did not pan");
+    // CLUSTERVIZ_KEEP_SHOTS keeps the screenshots to look at.
+    if std::env::var_os("CLUSTERVIZ_KEEP_SHOTS").is_none() {
+        std::fs::remove_dir_all(&dir).ok();
+    } else {
+        eprintln!("screenshots in {}", dir.display());
+    }
+}
+
+fn v_pixel_differs(a: &Image, b: &Image, x: u32, y: u32) -> bool {
+    a.pixel(x, y) != b.pixel(x, y)
+}
