@@ -216,9 +216,17 @@ fn catalogs_with_unknown_column_names_work_through_flags_or_a_column_file() {
     let cat = Catalog {
         name: "odd".into(),
         columns: vec![
-            Column::new("X_DEG", "deg", ColumnData::F64(vec![150.0, 150.2, 150.4])),
-            Column::new("Y_DEG", "deg", ColumnData::F64(vec![2.0, 2.1, 2.2])),
-            Column::new("ZB", "", ColumnData::F32(vec![0.3, 0.5, 0.9])),
+            Column::new(
+                "X_DEG",
+                "deg",
+                ColumnData::F64((vec![150.0, 150.2, 150.4]).into()),
+            ),
+            Column::new(
+                "Y_DEG",
+                "deg",
+                ColumnData::F64((vec![2.0, 2.1, 2.2]).into()),
+            ),
+            Column::new("ZB", "", ColumnData::F32((vec![0.3, 0.5, 0.9]).into())),
         ],
         roles: Roles::default(),
     };

@@ -248,7 +248,7 @@ fn per_tile_galaxy_files_stack_in_parallel_with_their_tile() {
     }
     // The same rows as the generated catalog (those inside a CORE), in any order.
     let mut a: Vec<i64> = match &gal.column("OBJECT_ID").unwrap().data {
-        ColumnData::I64(v) => v.clone(),
+        ColumnData::I64(v) => v.to_vec(),
         _ => panic!(),
     };
     a.sort();

@@ -31,6 +31,8 @@ pub enum Command {
     Convert(Box<ConvertArgs>),
     /// The interactive viewer: the same inputs as `render`, in a window.
     View(Box<RenderArgs>),
+    /// The catalog cache: `cache ls` lists entries (checked), `cache clear` removes them.
+    Cache(CacheArgs),
     /// Display-wall sessions (not available yet).
     Wall {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
@@ -189,6 +191,13 @@ pub struct ColumnArgs {
     /// Table HDU of the catalogs: a number (1 = first extension) or an EXTNAME.
     #[arg(long)]
     pub hdu: Option<String>,
+    /// Folder of the catalog cache (default: CLUSTERVIZ_CACHE_DIR, else
+    /// $XDG_CACHE_HOME/clusterviz, else ~/.cache/clusterviz).
+    #[arg(long)]
+    pub cache_dir: Option<PathBuf>,
+    /// Parse every catalog from its file; neither read nor write the cache.
+    #[arg(long)]
+    pub no_cache: bool,
     /// Load only objects within a cone: RA,DEC,RADIUS in degrees.
     #[arg(long, value_parser = parse_cone, allow_hyphen_values = true)]
     pub cone: Option<(f64, f64, f64)>,
@@ -235,6 +244,21 @@ pub struct ConvertArgs {
     pub force: bool,
     #[command(flatten)]
     pub columns: ColumnArgs,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct CacheArgs {
+    #[arg(value_enum)]
+    pub action: CacheAction,
+    /// The cache folder (default as for loading).
+    #[arg(long)]
+    pub cache_dir: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CacheAction {
+    Ls,
+    Clear,
 }
 
 #[derive(Args, Debug, Clone)]

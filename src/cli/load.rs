@@ -2,6 +2,7 @@
 
 use crate::cli::args::{ColumnArgs, RenderArgs};
 use crate::cli::config::ColumnConfig;
+use crate::data::cache::DiskCache;
 use crate::data::catalog_fits::{LoadOptions, LoadReport, Pushdown, read_catalog};
 use crate::data::fits_table::HduSelect;
 use crate::data::healpix_fits::read_healpix_map;
@@ -65,6 +66,18 @@ fn report(what: &str, r: &LoadReport) {
     }
 }
 
+/// The disk cache the flags ask for: `--cache-dir`, else the default folder; none with
+/// `--no-cache`.
+pub fn disk_cache(c: &ColumnArgs) -> Option<DiskCache> {
+    if c.no_cache {
+        return None;
+    }
+    c.cache_dir
+        .clone()
+        .or_else(DiskCache::default_dir)
+        .map(DiskCache::new)
+}
+
 /// Adds the files named on the command line to `survey` (replacing demo parts), telling
 /// `progress` how catalog reads advance.
 pub fn load_files(
@@ -92,6 +105,7 @@ pub fn load_files(
             },
             progress: progress.clone(),
             keep_invalid_rows: false,
+            cache: disk_cache(c),
         };
         let files = expand_paths(&a.clusters)?;
         let mut unassigned: Vec<(std::path::PathBuf, Catalog)> = Vec::new();
@@ -134,6 +148,7 @@ pub fn load_files(
             filter: area,
             progress: progress.clone(),
             keep_invalid_rows: false,
+            cache: disk_cache(c),
         };
         let t0 = std::time::Instant::now();
         let (cat, r) = read_stacked(&files, "galaxies", &opts)?;

@@ -20,6 +20,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Info(a) => info::run(cli.backend, &a),
         Command::Convert(a) => convert::run(&a),
+        Command::Cache(a) => cache(&a),
         Command::View(a) => view(cli.backend, &a),
         Command::Wall { .. } => Err(crate::error::Error::user(
             "display-wall sessions are not available yet",
@@ -27,6 +28,49 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Render(a) => render::run(cli.backend, &a),
         Command::Demo(a) => demo::run(cli.backend, &a),
     }
+}
+
+/// `clusterviz cache ls|clear`.
+fn cache(a: &args::CacheArgs) -> Result<()> {
+    use crate::data::cache::DiskCache;
+    let Some(dir) = a.cache_dir.clone().or_else(DiskCache::default_dir) else {
+        return Err(crate::error::Error::user(
+            "no cache folder: set --cache-dir, CLUSTERVIZ_CACHE_DIR or HOME",
+        ));
+    };
+    let cache = DiskCache::new(dir);
+    match a.action {
+        args::CacheAction::Ls => {
+            let entries = cache.entries();
+            println!(
+                "cache folder {}: {} entries",
+                cache.dir.display(),
+                entries.len()
+            );
+            for e in &entries {
+                println!(
+                    "{}  {:>8.1} MB  {:>10} rows  {:<9} {}  [{}]",
+                    e.file.file_name().unwrap_or_default().to_string_lossy(),
+                    e.bytes as f64 / 1e6,
+                    e.rows.map_or("?".into(), |r| r.to_string()),
+                    e.name.as_deref().unwrap_or("?"),
+                    e.source.as_deref().unwrap_or("?"),
+                    e.status
+                );
+            }
+            let total: u64 = entries.iter().map(|e| e.bytes).sum();
+            println!("total {:.1} MB", total as f64 / 1e6);
+        }
+        args::CacheAction::Clear => {
+            let (n, bytes) = cache.clear()?;
+            println!(
+                "removed {n} entries ({:.1} MB) from {}",
+                bytes as f64 / 1e6,
+                cache.dir.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// `clusterviz view`: the viewer on the files given (or the demo with --demo).

@@ -2,14 +2,15 @@
 
 use glam::DVec3;
 
+use crate::data::column_buffer::ColumnBuffer;
 use crate::sky::unit_vector;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ColumnData {
-    F64(Vec<f64>),
-    F32(Vec<f32>),
-    I64(Vec<i64>),
-    I16(Vec<i16>),
+    F64(ColumnBuffer<f64>),
+    F32(ColumnBuffer<f32>),
+    I64(ColumnBuffer<i64>),
+    I16(ColumnBuffer<i16>),
 }
 
 impl ColumnData {
@@ -82,7 +83,7 @@ impl Column {
     /// Integer values (for any integer storage), if the column holds integers.
     pub fn integers(&self) -> Option<Vec<i64>> {
         match &self.data {
-            ColumnData::I64(v) => Some(v.clone()),
+            ColumnData::I64(v) => Some(v.to_vec()),
             ColumnData::I16(v) => Some(v.iter().map(|&x| x as i64).collect()),
             _ => None,
         }

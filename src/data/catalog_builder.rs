@@ -146,7 +146,7 @@ impl CatalogBuilder {
                 let mut c = Column::new(
                     &w.name,
                     &w.unit,
-                    data.unwrap_or(ColumnData::F64(Vec::new())),
+                    data.unwrap_or(ColumnData::F64(Vec::new().into())),
                 );
                 c.stored_as = Some(w.storage);
                 c
@@ -176,16 +176,16 @@ fn append_rows(
         }
     }
     let data = slot.get_or_insert_with(|| match col {
-        ColumnData::F64(_) => ColumnData::F64(Vec::with_capacity(cap)),
-        ColumnData::F32(_) => ColumnData::F32(Vec::with_capacity(cap)),
-        ColumnData::I64(_) => ColumnData::I64(Vec::with_capacity(cap)),
-        ColumnData::I16(_) => ColumnData::I16(Vec::with_capacity(cap)),
+        ColumnData::F64(_) => ColumnData::F64(Vec::with_capacity(cap).into()),
+        ColumnData::F32(_) => ColumnData::F32(Vec::with_capacity(cap).into()),
+        ColumnData::I64(_) => ColumnData::I64(Vec::with_capacity(cap).into()),
+        ColumnData::I16(_) => ColumnData::I16(Vec::with_capacity(cap).into()),
     });
     match (col, data) {
-        (ColumnData::F64(v), ColumnData::F64(d)) => take(d, v, keep),
-        (ColumnData::F32(v), ColumnData::F32(d)) => take(d, v, keep),
-        (ColumnData::I64(v), ColumnData::I64(d)) => take(d, v, keep),
-        (ColumnData::I16(v), ColumnData::I16(d)) => take(d, v, keep),
+        (ColumnData::F64(v), ColumnData::F64(d)) => take(d.vec_mut(), v, keep),
+        (ColumnData::F32(v), ColumnData::F32(d)) => take(d.vec_mut(), v, keep),
+        (ColumnData::I64(v), ColumnData::I64(d)) => take(d.vec_mut(), v, keep),
+        (ColumnData::I16(v), ColumnData::I16(d)) => take(d.vec_mut(), v, keep),
         _ => unreachable!("a column keeps its type across blocks"),
     }
 }

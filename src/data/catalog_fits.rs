@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use crate::data::cache::DiskCache;
 use crate::data::catalog::{Catalog, Roles, Storage};
 use crate::data::catalog_builder::{CatalogBuilder, WantedColumn};
 use crate::data::fits_table::{ColumnKind, FitsTable, HduSelect};
@@ -32,6 +33,8 @@ pub struct LoadOptions {
     pub progress: Option<Progress>,
     /// Keep rows whose coordinates are invalid (conversions must not lose rows).
     pub keep_invalid_rows: bool,
+    /// Where big catalogs are cached after their first load (none: always parse).
+    pub cache: Option<DiskCache>,
 }
 
 /// What a load did, for messages and tests.
@@ -44,8 +47,29 @@ pub struct LoadReport {
     pub filtered_out: u64,
 }
 
-/// Reads a catalog from a FITS table; `name` labels it (e.g. "merged", "galaxies").
+/// Reads a catalog from a FITS table or HDF5 file; `name` labels it (e.g. "merged",
+/// "galaxies"). With a cache in `opts`, a valid cached copy is mapped instead, and big
+/// sources are cached after they are parsed.
 pub fn read_catalog(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Catalog, LoadReport)> {
+    let Some(cache) = &opts.cache else {
+        return parse_catalog(path, name, opts);
+    };
+    if let Some(hit) = cache.load(path, name, opts) {
+        if let Some(p) = &opts.progress {
+            p.report(name, hit.1.rows_in_file, hit.1.rows_in_file);
+        }
+        return Ok(hit);
+    }
+    let (cat, report) = parse_catalog(path, name, opts)?;
+    // A cache that cannot be written costs speed, not correctness.
+    if let Err(e) = cache.store(path, name, opts, &cat, &report) {
+        eprintln!("warning: not cached: {e}");
+    }
+    Ok((cat, report))
+}
+
+/// Reads a catalog from its source file, without the cache.
+pub fn parse_catalog(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Catalog, LoadReport)> {
     if is_hdf5(path) {
         return crate::data::hdf5_io::read_catalog_h5(path, name, opts);
     }

@@ -269,7 +269,7 @@ impl FitsTable {
         self.read_blocks(names, false, |cols| {
             as_f64.clear();
             as_f64.extend(cols.iter().map(|c| match c {
-                ColumnData::F64(v) => v.clone(),
+                ColumnData::F64(v) => v.to_vec(),
                 other => (0..other.len()).map(|i| other.get_f64(i)).collect(),
             }));
             sink(&as_f64)
@@ -466,9 +466,9 @@ impl OutKind {
 
     fn empty(self) -> ColumnData {
         match self {
-            OutKind::F64 => ColumnData::F64(Vec::new()),
-            OutKind::F32 => ColumnData::F32(Vec::new()),
-            OutKind::I64 => ColumnData::I64(Vec::new()),
+            OutKind::F64 => ColumnData::F64((Vec::new()).into()),
+            OutKind::F32 => ColumnData::F32((Vec::new()).into()),
+            OutKind::I64 => ColumnData::I64((Vec::new()).into()),
         }
     }
 }
@@ -480,12 +480,14 @@ fn decode_parallel(c: &TableColumn, rows: &[u8], row_bytes: usize, out: &mut Col
     let per_chunk = 1 << 15;
     match out {
         ColumnData::F64(v) => {
+            let v = v.vec_mut();
             v.resize(n * c.repeat, 0.0);
             v.par_chunks_mut(per_chunk * c.repeat)
                 .zip(rows.par_chunks(per_chunk * row_bytes))
                 .for_each(|(o, r)| decode_f64(c, r, row_bytes, o));
         }
         ColumnData::F32(v) => {
+            let v = v.vec_mut();
             v.resize(n * c.repeat, 0.0);
             v.par_chunks_mut(per_chunk * c.repeat)
                 .zip(rows.par_chunks(per_chunk * row_bytes))
@@ -497,6 +499,7 @@ fn decode_parallel(c: &TableColumn, rows: &[u8], row_bytes: usize, out: &mut Col
         }
         ColumnData::I16(_) => unreachable!("decoded integers are i64"),
         ColumnData::I64(v) => {
+            let v = v.vec_mut();
             v.resize(n * c.repeat, 0);
             v.par_chunks_mut(per_chunk * c.repeat)
                 .zip(rows.par_chunks(per_chunk * row_bytes))

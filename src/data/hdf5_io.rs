@@ -144,19 +144,22 @@ pub fn read_catalog_h5(
             let (_, ds, storage) = &columns[i];
             block.push(match storage {
                 Storage::F64 => ColumnData::F64(
-                    ds.read_slice_1d::<f64, _>(start..end)
+                    (ds.read_slice_1d::<f64, _>(start..end)
                         .map_err(err)?
-                        .to_vec(),
+                        .to_vec())
+                    .into(),
                 ),
                 Storage::F32 => ColumnData::F32(
-                    ds.read_slice_1d::<f32, _>(start..end)
+                    (ds.read_slice_1d::<f32, _>(start..end)
                         .map_err(err)?
-                        .to_vec(),
+                        .to_vec())
+                    .into(),
                 ),
                 _ => ColumnData::I64(
-                    ds.read_slice_1d::<i64, _>(start..end)
+                    (ds.read_slice_1d::<i64, _>(start..end)
                         .map_err(err)?
-                        .to_vec(),
+                        .to_vec())
+                    .into(),
                 ),
             });
         }
@@ -199,7 +202,7 @@ pub fn write_catalog_h5(cat: &Catalog, group: &str, path: &Path) -> Result<()> {
                     .unwrap_or_else(|| (0..n).map(|i| c.data.get_f64(i) as i64).collect())
             };
             let ds = match (c.storage(), &c.data) {
-                (Storage::F32, ColumnData::F32(v)) => write_as!(f32, v.clone()),
+                (Storage::F32, ColumnData::F32(v)) => write_as!(f32, v.to_vec()),
                 (Storage::F32, _) => write_as!(f32, f64s().into_iter().map(|x| x as f32).collect()),
                 (Storage::F64, _) => write_as!(f64, f64s()),
                 (Storage::U8, _) => write_as!(u8, ints().into_iter().map(|x| x as u8).collect()),

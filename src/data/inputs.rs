@@ -110,7 +110,7 @@ pub fn read_stacked(
     let mut cat = stacked.ok_or_else(|| Error::user("no catalog files given"))?;
     if cat.column("TILE_ID").is_none() {
         cat.columns
-            .push(Column::new("TILE_ID", "", ColumnData::I64(tiles)));
+            .push(Column::new("TILE_ID", "", ColumnData::I64(tiles.into())));
     }
     Ok((cat, total))
 }
@@ -142,10 +142,10 @@ fn append(all: &mut Catalog, part: Catalog, path: &Path) -> Result<()> {
     }
     for (a, b) in all.columns.iter_mut().zip(part.columns) {
         match (&mut a.data, b.data) {
-            (ColumnData::F64(x), ColumnData::F64(y)) => x.extend(y),
-            (ColumnData::I64(x), ColumnData::I64(y)) => x.extend(y),
-            (ColumnData::F32(x), ColumnData::F32(y)) => x.extend(y),
-            (ColumnData::I16(x), ColumnData::I16(y)) => x.extend(y),
+            (ColumnData::F64(x), ColumnData::F64(y)) => x.vec_mut().extend_from_slice(&y),
+            (ColumnData::I64(x), ColumnData::I64(y)) => x.vec_mut().extend_from_slice(&y),
+            (ColumnData::F32(x), ColumnData::F32(y)) => x.vec_mut().extend_from_slice(&y),
+            (ColumnData::I16(x), ColumnData::I16(y)) => x.vec_mut().extend_from_slice(&y),
             _ => {
                 return Err(Error::file(
                     path,

@@ -1,9 +1,11 @@
 //! Survey data in memory: columnar catalogs, tile polygons, HEALPix maps, the built-in
 //! demo survey, and writers for the formats users bring (FITS tables, JSON tiles).
 
+pub mod cache;
 pub mod catalog;
 pub mod catalog_builder;
 pub mod catalog_fits;
+pub mod column_buffer;
 pub mod demo;
 pub mod density;
 pub mod fits_table;

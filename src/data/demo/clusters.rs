@@ -54,10 +54,10 @@ fn cluster_catalog(name: &str, ra: Vec<f64>, dec: Vec<f64>, z: Vec<f32>, snr: Ve
         name: name.to_string(),
         columns: vec![
             Column::new("ID", "", ColumnData::I64((1..=n).collect())),
-            Column::new("RA_CLUSTER", "deg", ColumnData::F64(ra)),
-            Column::new("DEC_CLUSTER", "deg", ColumnData::F64(dec)),
-            Column::new("Z_CLUSTER", "", ColumnData::F32(z)),
-            Column::new("SNR_CLUSTER", "", ColumnData::F32(snr)),
+            Column::new("RA_CLUSTER", "deg", ColumnData::F64(ra.into())),
+            Column::new("DEC_CLUSTER", "deg", ColumnData::F64(dec.into())),
+            Column::new("Z_CLUSTER", "", ColumnData::F32(z.into())),
+            Column::new("SNR_CLUSTER", "", ColumnData::F32(snr.into())),
         ],
         roles: Roles {
             ra: "RA_CLUSTER".into(),
@@ -90,7 +90,7 @@ pub fn true_clusters(seed: u64) -> Catalog {
     }
     let mut cat = cluster_catalog("truth", ra, dec, z, snr);
     cat.columns
-        .push(Column::new("RICHNESS", "", ColumnData::F32(rich)));
+        .push(Column::new("RICHNESS", "", ColumnData::F32(rich.into())));
     cat
 }
 
@@ -174,6 +174,6 @@ pub fn merge(pzwav: &Catalog, amico: &Catalog) -> Catalog {
     }
     let mut cat = cluster_catalog("merged", ra, dec, z, snr);
     cat.columns
-        .push(Column::new("DET_CODE_NB", "", ColumnData::I16(code)));
+        .push(Column::new("DET_CODE_NB", "", ColumnData::I16(code.into())));
     cat
 }

@@ -1,0 +1,515 @@
+//! The disk cache of loaded catalogs: a catalog read from a big file is written once as
+//! a binary file of raw columns and later memory-mapped back, columns used in place, so a
+//! reload costs a checksum pass instead of a FITS decode.
+//!
+//! An entry is keyed by the source's path, size and modification time, the catalog's
+//! name and the load options (HDU, roles, filters), and by the format version. It is
+//! checked at every open (magic, version, key, length, xxh3 checksum of everything after
+//! the fixed header, column bounds); an entry that fails any check is removed and rebuilt
+//! from the source, never used. Entries are written to a temporary file and renamed.
+//!
+//! Layout (little-endian): `CVZCACHE`, version u32, 0 u32, key hash u64, payload length
+//! u64, payload checksum u64, then the payload: description length u64, the description
+//! (JSON: key, source, catalog name, roles, load report, columns with type, unit, offset
+//! and row count), and the column blocks, each 64-byte aligned.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::UNIX_EPOCH;
+
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::data::catalog::{Catalog, Column, ColumnData, Roles, Storage};
+use crate::data::catalog_fits::{LoadOptions, LoadReport};
+use crate::data::column_buffer::ColumnBuffer;
+use crate::error::{Error, Result};
+
+const MAGIC: &[u8; 8] = b"CVZCACHE";
+/// Bump when the layout or what a load produces changes: older entries are then rebuilt.
+pub const FORMAT_VERSION: u32 = 1;
+const HEADER_BYTES: usize = 40;
+const ALIGN: usize = 64;
+const EXTENSION: &str = "cvzc";
+/// Sources smaller than this are parsed each time (a few milliseconds), not cached.
+pub const MIN_SOURCE_BYTES: u64 = 8 << 20;
+
+/// Where cache entries live.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DiskCache {
+    pub dir: PathBuf,
+    /// Sources below this size are not cached.
+    pub min_source_bytes: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Description {
+    key: String,
+    source: String,
+    source_bytes: u64,
+    source_mtime_ns: u128,
+    name: String,
+    roles: RolesDesc,
+    report: ReportDesc,
+    columns: Vec<ColumnDesc>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RolesDesc {
+    ra: String,
+    dec: String,
+    z: Option<String>,
+    snr: Option<String>,
+    id: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ReportDesc {
+    rows_in_file: u64,
+    kept: u64,
+    invalid_coordinates: u64,
+    filtered_out: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ColumnDesc {
+    name: String,
+    unit: String,
+    /// f64, f32, i64 or i16: how the values are held in the block.
+    held: String,
+    stored_as: Option<String>,
+    offset: u64,
+    rows: u64,
+}
+
+/// One entry as `cache ls` shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EntryInfo {
+    pub file: PathBuf,
+    pub bytes: u64,
+    /// The source, catalog name and row count, when the entry could be read.
+    pub source: Option<String>,
+    pub name: Option<String>,
+    pub rows: Option<u64>,
+    /// "ok", "stale (source changed)", "stale (source missing)", "corrupt: ...".
+    pub status: String,
+}
+
+impl DiskCache {
+    /// The cache directory: `CLUSTERVIZ_CACHE_DIR`, else `$XDG_CACHE_HOME/clusterviz`, else
+    /// `~/.cache/clusterviz`.
+    pub fn default_dir() -> Option<PathBuf> {
+        let env = |k: &str| {
+            std::env::var_os(k)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        env("CLUSTERVIZ_CACHE_DIR")
+            .or_else(|| env("XDG_CACHE_HOME").map(|d| d.join("clusterviz")))
+            .or_else(|| env("HOME").map(|h| h.join(".cache").join("clusterviz")))
+    }
+
+    pub fn new(dir: PathBuf) -> DiskCache {
+        DiskCache {
+            dir,
+            min_source_bytes: MIN_SOURCE_BYTES,
+        }
+    }
+
+    /// The catalog cached for this load, if a valid entry exists. Invalid entries are
+    /// removed (and reported on standard error) so the caller rebuilds them.
+    pub fn load(
+        &self,
+        source: &Path,
+        name: &str,
+        opts: &LoadOptions,
+    ) -> Option<(Catalog, LoadReport)> {
+        let key = cache_key(source, name, opts)?;
+        let file = self.entry_path(&key);
+        if !file.exists() {
+            return None;
+        }
+        match open_entry(&file, Some(&key)) {
+            Ok((cat, report, _)) => Some((cat, report)),
+            Err(why) => {
+                eprintln!(
+                    "warning: cache entry {} for {} is unusable ({why}); rebuilding it",
+                    file.display(),
+                    source.display()
+                );
+                let _ = std::fs::remove_file(&file);
+                None
+            }
+        }
+    }
+
+    /// Writes `cat` as the entry for this load (atomically), when the source is big
+    /// enough to be worth it; entries of older versions of the same source are removed.
+    pub fn store(
+        &self,
+        source: &Path,
+        name: &str,
+        opts: &LoadOptions,
+        cat: &Catalog,
+        report: &LoadReport,
+    ) -> Result<()> {
+        let Some(key) = cache_key(source, name, opts) else {
+            return Ok(());
+        };
+        let meta = std::fs::metadata(source).map_err(|e| Error::file(source, e.to_string()))?;
+        if meta.len() < self.min_source_bytes {
+            return Ok(());
+        }
+        std::fs::create_dir_all(&self.dir)
+            .map_err(|e| Error::file(&self.dir, format!("cannot create the cache folder: {e}")))?;
+        let bytes = encode(&key, source, meta.len(), mtime_ns(&meta), cat, report)?;
+        let file = self.entry_path(&key);
+        crate::fsutil::write_atomically(&file, |tmp| {
+            std::fs::write(tmp, &bytes)
+                .map_err(|e| Error::file(&file, format!("cannot write: {e}")))
+        })?;
+        self.remove_older_entries_of(source, meta.len(), mtime_ns(&meta));
+        Ok(())
+    }
+
+    fn entry_path(&self, key: &str) -> PathBuf {
+        self.dir
+            .join(format!("{:016x}.{EXTENSION}", xxh3_64(key.as_bytes())))
+    }
+
+    fn entry_files(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.dir)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|x| x == EXTENSION))
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        files
+    }
+
+    /// Removes entries made from earlier versions of `source` (another size or time);
+    /// entries of the same version with other load options stay.
+    fn remove_older_entries_of(&self, source: &Path, bytes: u64, mtime_ns: u128) {
+        let source = canonical(source);
+        for f in self.entry_files() {
+            if let Ok(d) = read_description(&f)
+                && d.source == source
+                && (d.source_bytes != bytes || d.source_mtime_ns != mtime_ns)
+            {
+                let _ = std::fs::remove_file(&f);
+            }
+        }
+    }
+
+    /// Every entry, checked.
+    pub fn entries(&self) -> Vec<EntryInfo> {
+        self.entry_files()
+            .into_iter()
+            .map(|file| {
+                let bytes = std::fs::metadata(&file).map_or(0, |m| m.len());
+                match open_entry(&file, None) {
+                    Ok((cat, _, d)) => {
+                        let status = match std::fs::metadata(&d.source) {
+                            Err(_) => "stale (source missing)".to_string(),
+                            Ok(m)
+                                if m.len() != d.source_bytes
+                                    || mtime_ns(&m) != d.source_mtime_ns =>
+                            {
+                                "stale (source changed)".to_string()
+                            }
+                            Ok(_) => "ok".to_string(),
+                        };
+                        EntryInfo {
+                            file,
+                            bytes,
+                            source: Some(d.source),
+                            name: Some(d.name),
+                            rows: Some(cat.len() as u64),
+                            status,
+                        }
+                    }
+                    Err(why) => EntryInfo {
+                        file,
+                        bytes,
+                        source: None,
+                        name: None,
+                        rows: None,
+                        status: format!("corrupt: {why}"),
+                    },
+                }
+            })
+            .collect()
+    }
+
+    /// Removes every entry: (files, bytes) removed.
+    pub fn clear(&self) -> Result<(usize, u64)> {
+        let mut removed = (0, 0);
+        for f in self.entry_files() {
+            let bytes = std::fs::metadata(&f).map_or(0, |m| m.len());
+            std::fs::remove_file(&f).map_err(|e| Error::file(&f, format!("cannot remove: {e}")))?;
+            removed.0 += 1;
+            removed.1 += bytes;
+        }
+        Ok(removed)
+    }
+}
+
+fn canonical(p: &Path) -> String {
+    std::fs::canonicalize(p)
+        .unwrap_or_else(|_| p.to_path_buf())
+        .display()
+        .to_string()
+}
+
+fn mtime_ns(m: &std::fs::Metadata) -> u128 {
+    m.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
+}
+
+/// Everything a load's result depends on, as text; `None` when the source cannot be
+/// examined (then nothing is cached).
+fn cache_key(source: &Path, name: &str, opts: &LoadOptions) -> Option<String> {
+    let meta = std::fs::metadata(source).ok()?;
+    Some(format!(
+        "v{FORMAT_VERSION}|{}|{}|{}|{name}|{:?}|{:?}|{:?}|{}",
+        canonical(source),
+        meta.len(),
+        mtime_ns(&meta),
+        opts.hdu,
+        opts.roles,
+        opts.filter,
+        opts.keep_invalid_rows
+    ))
+}
+
+fn storage_name(s: Storage) -> &'static str {
+    match s {
+        Storage::U8 => "u8",
+        Storage::I16 => "i16",
+        Storage::I32 => "i32",
+        Storage::I64 => "i64",
+        Storage::F32 => "f32",
+        Storage::F64 => "f64",
+    }
+}
+
+fn storage_from(s: &str) -> Option<Storage> {
+    Some(match s {
+        "u8" => Storage::U8,
+        "i16" => Storage::I16,
+        "i32" => Storage::I32,
+        "i64" => Storage::I64,
+        "f32" => Storage::F32,
+        "f64" => Storage::F64,
+        _ => return None,
+    })
+}
+
+fn encode(
+    key: &str,
+    source: &Path,
+    source_bytes: u64,
+    source_mtime_ns: u128,
+    cat: &Catalog,
+    report: &LoadReport,
+) -> Result<Vec<u8>> {
+    let blocks: Vec<(&Column, &str, &[u8])> = cat
+        .columns
+        .iter()
+        .map(|c| match &c.data {
+            ColumnData::F64(v) => (c, "f64", bytemuck::cast_slice::<f64, u8>(v)),
+            ColumnData::F32(v) => (c, "f32", bytemuck::cast_slice::<f32, u8>(v)),
+            ColumnData::I64(v) => (c, "i64", bytemuck::cast_slice::<i64, u8>(v)),
+            ColumnData::I16(v) => (c, "i16", bytemuck::cast_slice::<i16, u8>(v)),
+        })
+        .collect();
+    // The description's length depends on the offsets it holds: lay the blocks out
+    // after a generous allowance for it, then pad the description to that size.
+    let mut description = Description {
+        key: key.to_string(),
+        source: canonical(source),
+        source_bytes,
+        source_mtime_ns,
+        name: cat.name.clone(),
+        roles: RolesDesc {
+            ra: cat.roles.ra.clone(),
+            dec: cat.roles.dec.clone(),
+            z: cat.roles.z.clone(),
+            snr: cat.roles.snr.clone(),
+            id: cat.roles.id.clone(),
+        },
+        report: ReportDesc {
+            rows_in_file: report.rows_in_file,
+            kept: report.kept,
+            invalid_coordinates: report.invalid_coordinates,
+            filtered_out: report.filtered_out,
+        },
+        columns: Vec::new(),
+    };
+    let draft = serde_json::to_vec(&description).map_err(|e| Error::user(e.to_string()))?;
+    let room = (draft.len() + 200 * blocks.len() + 256).next_multiple_of(ALIGN);
+    let first_block = (HEADER_BYTES + 8 + room).next_multiple_of(ALIGN);
+    let mut offset = first_block;
+    for (c, held, bytes) in &blocks {
+        description.columns.push(ColumnDesc {
+            name: c.name.clone(),
+            unit: c.unit.clone(),
+            held: held.to_string(),
+            stored_as: c.stored_as.map(|s| storage_name(s).to_string()),
+            offset: offset as u64,
+            rows: c.data.len() as u64,
+        });
+        offset = (offset + bytes.len()).next_multiple_of(ALIGN);
+    }
+    let json = serde_json::to_vec(&description).map_err(|e| Error::user(e.to_string()))?;
+    if json.len() > room {
+        return Err(Error::user("cache description larger than planned"));
+    }
+    let mut out = vec![0u8; offset];
+    out[HEADER_BYTES..HEADER_BYTES + 8].copy_from_slice(&(json.len() as u64).to_le_bytes());
+    out[HEADER_BYTES + 8..HEADER_BYTES + 8 + json.len()].copy_from_slice(&json);
+    for ((_, _, bytes), d) in blocks.iter().zip(&description.columns) {
+        let o = d.offset as usize;
+        out[o..o + bytes.len()].copy_from_slice(bytes);
+    }
+    out[..8].copy_from_slice(MAGIC);
+    out[8..12].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out[16..24].copy_from_slice(&xxh3_64(key.as_bytes()).to_le_bytes());
+    let payload_len = (out.len() - HEADER_BYTES) as u64;
+    out[24..32].copy_from_slice(&payload_len.to_le_bytes());
+    let checksum = xxh3_64(&out[HEADER_BYTES..]);
+    out[32..40].copy_from_slice(&checksum.to_le_bytes());
+    Ok(out)
+}
+
+fn u64_at(b: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"))
+}
+
+/// Parses the fixed header and the description without checking the payload checksum.
+fn parse_head(bytes: &[u8]) -> std::result::Result<Description, String> {
+    if bytes.len() < HEADER_BYTES + 8 || &bytes[..8] != MAGIC {
+        return Err("not a clusterviz cache file".into());
+    }
+    let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+    if version != FORMAT_VERSION {
+        return Err(format!(
+            "format version {version}, this build reads {FORMAT_VERSION}"
+        ));
+    }
+    let payload_len = u64_at(bytes, 24);
+    if payload_len != (bytes.len() - HEADER_BYTES) as u64 {
+        return Err(format!(
+            "truncated or padded: {} payload bytes, header says {payload_len}",
+            bytes.len() - HEADER_BYTES
+        ));
+    }
+    let json_len = u64_at(bytes, HEADER_BYTES) as usize;
+    let json = bytes
+        .get(HEADER_BYTES + 8..(HEADER_BYTES + 8).saturating_add(json_len))
+        .ok_or("description runs past the end")?;
+    serde_json::from_slice(json).map_err(|e| format!("bad description: {e}"))
+}
+
+fn read_description(file: &Path) -> std::result::Result<Description, String> {
+    let map = map_file(file)?;
+    parse_head(&map)
+}
+
+fn map_file(file: &Path) -> std::result::Result<memmap2::Mmap, String> {
+    let f = std::fs::File::open(file).map_err(|e| e.to_string())?;
+    // SAFETY: cache files are only ever replaced by rename, never written in place, so
+    // the mapped bytes do not change under us.
+    unsafe { memmap2::Mmap::map(&f) }.map_err(|e| e.to_string())
+}
+
+/// Opens and checks an entry; with `key`, also that it is the entry for that key.
+fn open_entry(
+    file: &Path,
+    key: Option<&str>,
+) -> std::result::Result<(Catalog, LoadReport, Description), String> {
+    let map = Arc::new(map_file(file)?);
+    let d = parse_head(&map)?;
+    if let Some(key) = key
+        && (d.key != key || u64_at(&map, 16) != xxh3_64(key.as_bytes()))
+    {
+        return Err("made for another load".into());
+    }
+    if xxh3_64(&map[HEADER_BYTES..]) != u64_at(&map, 32) {
+        return Err("checksum mismatch".into());
+    }
+    let mut columns = Vec::with_capacity(d.columns.len());
+    let mut rows = None;
+    for c in &d.columns {
+        let (o, n) = (c.offset as usize, c.rows as usize);
+        if *rows.get_or_insert(n) != n {
+            return Err(format!("column {} has {n} rows, others {rows:?}", c.name));
+        }
+        let m = map.clone();
+        let bad = || format!("column {} lies outside the file or is misaligned", c.name);
+        let data = match c.held.as_str() {
+            "f64" => ColumnData::F64(ColumnBuffer::mapped(m, o, n).ok_or_else(bad)?),
+            "f32" => ColumnData::F32(ColumnBuffer::mapped(m, o, n).ok_or_else(bad)?),
+            "i64" => ColumnData::I64(ColumnBuffer::mapped(m, o, n).ok_or_else(bad)?),
+            "i16" => ColumnData::I16(ColumnBuffer::mapped(m, o, n).ok_or_else(bad)?),
+            other => return Err(format!("column {} has unknown type {other}", c.name)),
+        };
+        let stored_as = match &c.stored_as {
+            Some(s) => Some(storage_from(s).ok_or_else(|| format!("unknown storage {s}"))?),
+            None => None,
+        };
+        columns.push(Column {
+            name: c.name.clone(),
+            unit: c.unit.clone(),
+            data,
+            stored_as,
+        });
+    }
+    let roles = Roles {
+        ra: d.roles.ra.clone(),
+        dec: d.roles.dec.clone(),
+        z: d.roles.z.clone(),
+        snr: d.roles.snr.clone(),
+        id: d.roles.id.clone(),
+    };
+    for role in [
+        Some(&roles.ra),
+        Some(&roles.dec),
+        roles.z.as_ref(),
+        roles.snr.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if !columns.iter().any(|c| &c.name == role) {
+            return Err(format!("role column {role} is missing"));
+        }
+    }
+    let report = LoadReport {
+        rows_in_file: d.report.rows_in_file,
+        kept: d.report.kept,
+        invalid_coordinates: d.report.invalid_coordinates,
+        filtered_out: d.report.filtered_out,
+    };
+    let cat = Catalog {
+        name: d.name.clone(),
+        columns,
+        roles,
+    };
+    Ok((cat, report, d))
+}
+
+/// Checks arbitrary bytes as a cache file (for fuzzing): an error, never a panic.
+pub fn check_bytes(bytes: &[u8]) -> std::result::Result<usize, String> {
+    let dir = std::env::temp_dir().join(format!("clusterviz-cachecheck-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let file = dir.join(format!("{:016x}.{EXTENSION}", xxh3_64(bytes)));
+    std::fs::write(&file, bytes).map_err(|e| e.to_string())?;
+    let r = open_entry(&file, None).map(|(c, _, _)| c.len());
+    let _ = std::fs::remove_file(&file);
+    r
+}

@@ -1,0 +1,228 @@
+//! The disk cache of catalogs: mapped reloads equal the parse, and a stale, corrupt,
+//! truncated, foreign or other-version entry is rebuilt, never used.
+
+use std::path::PathBuf;
+
+use proptest::prelude::*;
+
+use clusterviz::data::cache::{DiskCache, check_bytes};
+use clusterviz::data::catalog::ColumnData;
+use clusterviz::data::catalog_fits::{LoadOptions, Pushdown, parse_catalog, read_catalog};
+use clusterviz::data::column_buffer::ColumnBuffer;
+use clusterviz::data::demo::{DemoConfig, DemoSurvey};
+use clusterviz::data::fits_write::write_catalog;
+
+fn scratch(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("clusterviz-cache-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// A galaxy catalog file and options that cache it (no size threshold).
+fn setup(tag: &str) -> (PathBuf, PathBuf, LoadOptions) {
+    let dir = scratch(tag);
+    let s = DemoSurvey::generate(DemoConfig {
+        seed: 5,
+        galaxies: 30_000,
+    });
+    let source = dir.join("galaxies.fits");
+    write_catalog(&s.galaxies, None, "CATRED", &source).unwrap();
+    let mut cache = DiskCache::new(dir.join("cache"));
+    cache.min_source_bytes = 0;
+    let opts = LoadOptions {
+        cache: Some(cache),
+        ..Default::default()
+    };
+    (dir, source, opts)
+}
+
+fn entries(opts: &LoadOptions) -> Vec<PathBuf> {
+    let dir = &opts.cache.as_ref().unwrap().dir;
+    std::fs::read_dir(dir)
+        .map(|r| r.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default()
+}
+
+fn is_mapped(c: &ColumnData) -> bool {
+    matches!(
+        c,
+        ColumnData::F64(ColumnBuffer::Mapped { .. })
+            | ColumnData::F32(ColumnBuffer::Mapped { .. })
+            | ColumnData::I64(ColumnBuffer::Mapped { .. })
+            | ColumnData::I16(ColumnBuffer::Mapped { .. })
+    )
+}
+
+#[test]
+fn a_reload_maps_the_columns_and_equals_the_parse() {
+    let (dir, source, opts) = setup("roundtrip");
+    let parsed = parse_catalog(&source, "galaxies", &LoadOptions::default()).unwrap();
+    let first = read_catalog(&source, "galaxies", &opts).unwrap();
+    assert_eq!(first, parsed);
+    assert_eq!(entries(&opts).len(), 1, "one entry written");
+    let again = read_catalog(&source, "galaxies", &opts).unwrap();
+    assert_eq!(again, parsed, "names, units, types, roles, rows and report");
+    assert!(
+        again.0.columns.iter().all(|c| is_mapped(&c.data)),
+        "columns are read in place"
+    );
+    // Other options are another entry: a pushdown filter gives fewer rows.
+    let filtered = LoadOptions {
+        filter: Pushdown {
+            z_max: Some(0.5),
+            ..Default::default()
+        },
+        ..opts.clone()
+    };
+    let f = read_catalog(&source, "galaxies", &filtered).unwrap();
+    assert!(f.0.len() < parsed.0.len());
+    assert_eq!(read_catalog(&source, "galaxies", &filtered).unwrap(), f);
+    assert_eq!(entries(&opts).len(), 2);
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn damaged_entries_are_rebuilt_not_used() {
+    let (dir, source, opts) = setup("damaged");
+    let parsed = parse_catalog(&source, "galaxies", &LoadOptions::default()).unwrap();
+    read_catalog(&source, "galaxies", &opts).unwrap();
+    let entry = entries(&opts).pop().unwrap();
+    let good = std::fs::read(&entry).unwrap();
+    let mut flipped = good.clone();
+    let at = good.len() - 1000;
+    flipped[at] ^= 0x40;
+    let mut other_version = good.clone();
+    other_version[8] = 99;
+    let damages: Vec<(&str, Vec<u8>)> = vec![
+        ("a flipped bit in a column", flipped),
+        ("truncated", good[..good.len() / 2].to_vec()),
+        ("another format version", other_version),
+        (
+            "not a cache file",
+            b"SIMPLE  =                    T".to_vec(),
+        ),
+        ("empty", Vec::new()),
+    ];
+    for (what, bytes) in damages {
+        std::fs::write(&entry, &bytes).unwrap();
+        let got = read_catalog(&source, "galaxies", &opts).unwrap();
+        assert_eq!(got, parsed, "{what}: wrong catalog");
+        // The bad entry was replaced by a good one.
+        assert_eq!(std::fs::read(&entry).unwrap(), good, "{what}: not rebuilt");
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn a_changed_source_is_parsed_again_and_its_old_entry_removed() {
+    let (dir, source, opts) = setup("stale");
+    read_catalog(&source, "galaxies", &opts).unwrap();
+    let old = entries(&opts);
+    // New contents (fewer rows) under the same name.
+    let s = DemoSurvey::generate(DemoConfig {
+        seed: 6,
+        galaxies: 10_000,
+    });
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    write_catalog(&s.galaxies, None, "CATRED", &source).unwrap();
+    let (cat, _) = read_catalog(&source, "galaxies", &opts).unwrap();
+    assert_eq!(
+        cat.len(),
+        parse_catalog(&source, "galaxies", &LoadOptions::default())
+            .unwrap()
+            .0
+            .len()
+    );
+    let now = entries(&opts);
+    assert_eq!(now.len(), 1);
+    assert_ne!(now, old, "the stale entry is gone");
+    let ls = opts.cache.as_ref().unwrap().entries();
+    assert_eq!(ls[0].status, "ok");
+    assert_eq!(ls[0].rows, Some(cat.len() as u64));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn cache_commands_list_check_and_clear() {
+    let (dir, source, opts) = setup("cli");
+    read_catalog(&source, "galaxies", &opts).unwrap();
+    let cache_dir = opts.cache.as_ref().unwrap().dir.clone();
+    std::fs::write(cache_dir.join("0000000000000000.cvzc"), b"junk").unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_clusterviz"))
+            .args(args)
+            .arg("--cache-dir")
+            .arg(&cache_dir)
+            .output()
+            .unwrap()
+    };
+    let ls = run(&["cache", "ls"]);
+    let out = String::from_utf8_lossy(&ls.stdout);
+    assert!(ls.status.success());
+    assert!(out.contains("2 entries"), "{out}");
+    assert!(out.contains("30000 rows") && out.contains("[ok]"), "{out}");
+    assert!(
+        out.contains("[corrupt: not a clusterviz cache file]"),
+        "{out}"
+    );
+    let clear = run(&["cache", "clear"]);
+    assert!(String::from_utf8_lossy(&clear.stdout).contains("removed 2 entries"));
+    assert!(entries(&opts).is_empty());
+    // --no-cache neither reads nor writes.
+    let no_cache = std::process::Command::new(env!("CARGO_BIN_EXE_clusterviz"))
+        .args(["render", "--no-cache", "--galaxies"])
+        .arg(&source)
+        .arg("--cache-dir")
+        .arg(&cache_dir)
+        .args(["--size", "64x64", "-o"])
+        .arg(dir.join("x.png"))
+        .output()
+        .unwrap();
+    assert!(
+        no_cache.status.success(),
+        "{}",
+        String::from_utf8_lossy(&no_cache.stderr)
+    );
+    assert!(entries(&opts).is_empty());
+    std::fs::remove_dir_all(dir).ok();
+}
+
+fn valid_entry() -> Vec<u8> {
+    let (dir, source, opts) = setup("fuzzbase");
+    read_catalog(&source, "galaxies", &opts).unwrap();
+    let bytes = std::fs::read(entries(&opts).pop().unwrap()).unwrap();
+    std::fs::remove_dir_all(dir).ok();
+    bytes
+}
+
+fn no_panic(bytes: &[u8]) {
+    let _ = check_bytes(bytes);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        no_panic(&bytes);
+    }
+
+    #[test]
+    fn damaged_entries_never_panic(
+        edits in proptest::collection::vec((0usize..4096, any::<u8>()), 1..8),
+        cut in proptest::option::of(0usize..4096),
+    ) {
+        static BASE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+        let base = BASE.get_or_init(valid_entry);
+        let mut b = base.clone();
+        for (at, v) in edits {
+            let i = at % b.len();
+            b[i] = v;
+        }
+        if let Some(c) = cut {
+            b.truncate(c.min(b.len()));
+        }
+        no_panic(&b);
+    }
+}
