@@ -122,6 +122,7 @@ impl ViewerFrame {
             state,
             panel: PanelState {
                 goto_text: String::new(),
+                drag_from: None,
                 screenshot_size: (screenshot.0 * 2, screenshot.1 * 2),
             },
             data: None,

@@ -45,6 +45,8 @@ pub struct UiRequests {
 #[derive(Default)]
 pub struct PanelState {
     pub goto_text: String,
+    /// Where the pointer was when the last drag step was applied.
+    pub drag_from: Option<egui::Pos2>,
     pub screenshot_size: (u32, u32),
 }
 
@@ -65,7 +67,7 @@ pub fn draw(
         });
     egui::CentralPanel::default()
         .frame(egui::Frame::NONE)
-        .show(ui, |ui| sky_view(ui, state, shown, &mut req));
+        .show(ui, |ui| sky_view(ui, state, panel, shown, &mut req));
     if let (Some(sel), Some(data)) = (state.selection, shown.data) {
         // A floating window, so that selecting does not resize (and shift) the sky.
         let ctx = ui.ctx().clone();
@@ -324,7 +326,13 @@ fn status_bar(ui: &mut egui::Ui, state: &ViewerState, shown: &Shown<'_>) {
     });
 }
 
-fn sky_view(ui: &mut egui::Ui, state: &mut ViewerState, shown: &Shown<'_>, req: &mut UiRequests) {
+fn sky_view(
+    ui: &mut egui::Ui,
+    state: &mut ViewerState,
+    panel: &mut PanelState,
+    shown: &Shown<'_>,
+    req: &mut UiRequests,
+) {
     let ppp = ui.ctx().pixels_per_point();
     let rect = ui.available_rect_before_wrap();
     let px = (
@@ -354,16 +362,24 @@ fn sky_view(ui: &mut egui::Ui, state: &mut ViewerState, shown: &Shown<'_>, req: 
 
     // Input first, so that the overlays below are drawn for the view this frame shows.
     let mut inputs = Vec::new();
+    // Drags move from where the pointer was last applied (the press point at first), so
+    // no motion is lost while egui tells a drag from a click or frames are slow.
     if response.dragged_by(egui::PointerButton::Primary)
         && let Some(p) = response.interact_pointer_pos()
     {
-        let d = response.drag_delta();
-        if d != Vec2::ZERO {
+        let from = panel
+            .drag_from
+            .or_else(|| ui.input(|i| i.pointer.press_origin()))
+            .unwrap_or(p);
+        if from != p {
             inputs.push(Input::Drag {
-                from: to_canvas(p - d),
+                from: to_canvas(from),
                 to: to_canvas(p),
             });
         }
+        panel.drag_from = Some(p);
+    } else {
+        panel.drag_from = None;
     }
     if response.double_clicked() {
         if let Some(p) = response.interact_pointer_pos() {
