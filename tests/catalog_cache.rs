@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use proptest::prelude::*;
 
-use clusterviz::data::cache::{DiskCache, check_bytes};
+use clusterviz::data::cache::{DiskCache, check_bytes, memory_entries, memory_hits, owned_bytes};
 use clusterviz::data::catalog::ColumnData;
 use clusterviz::data::catalog_fits::{LoadOptions, Pushdown, parse_catalog, read_catalog};
 use clusterviz::data::column_buffer::ColumnBuffer;
@@ -30,6 +30,8 @@ fn setup(tag: &str) -> (PathBuf, PathBuf, LoadOptions) {
     write_catalog(&s.galaxies, None, "CATRED", &source).unwrap();
     let mut cache = DiskCache::new(dir.join("cache"));
     cache.min_source_bytes = 0;
+    // These tests are about the disk tier (the memory tier has its own test).
+    cache.memory_budget = 0;
     let opts = LoadOptions {
         cache: Some(cache),
         ..Default::default()
@@ -185,6 +187,57 @@ fn cache_commands_list_check_and_clear() {
         String::from_utf8_lossy(&no_cache.stderr)
     );
     assert!(entries(&opts).is_empty());
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn the_memory_tier_serves_repeated_loads_and_evicts_the_least_recently_used() {
+    let dir = scratch("memory");
+    let mut sources = Vec::new();
+    for (i, n) in [8_000u64, 9_000, 10_000].into_iter().enumerate() {
+        let s = DemoSurvey::generate(DemoConfig {
+            seed: 7 + i as u64,
+            galaxies: n,
+        });
+        let p = dir.join(format!("g{i}.fits"));
+        write_catalog(&s.galaxies, None, "CATRED", &p).unwrap();
+        sources.push(p);
+    }
+    let bytes: Vec<u64> = sources
+        .iter()
+        .map(|p| {
+            owned_bytes(
+                &parse_catalog(p, "galaxies", &LoadOptions::default())
+                    .unwrap()
+                    .0,
+            )
+        })
+        .collect();
+    // Room for the two largest, not for all three.
+    let mut cache = DiskCache::new(dir.join("cache"));
+    cache.memory_budget = bytes[1] + bytes[2] + 1;
+    let opts = LoadOptions {
+        cache: Some(cache),
+        ..Default::default()
+    };
+    let load = |i: usize| read_catalog(&sources[i], "galaxies", &opts).unwrap();
+    let first = load(0);
+    let hits = memory_hits();
+    assert_eq!(load(0), first, "a repeated load equals the first");
+    assert_eq!(memory_hits(), hits + 1, "and came from memory");
+    load(1);
+    load(2); // evicts g0, the least recently used
+    let held: Vec<u64> = memory_entries().iter().map(|e| e.1).collect();
+    assert!(held.iter().sum::<u64>() <= bytes[1] + bytes[2] + 1);
+    let hits = memory_hits();
+    load(2);
+    assert_eq!(memory_hits(), hits + 1);
+    load(0);
+    assert_eq!(
+        memory_hits(),
+        hits + 1,
+        "g0 had been evicted and was parsed again"
+    );
     std::fs::remove_dir_all(dir).ok();
 }
 

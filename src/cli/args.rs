@@ -198,6 +198,9 @@ pub struct ColumnArgs {
     /// Parse every catalog from its file; neither read nor write the cache.
     #[arg(long)]
     pub no_cache: bool,
+    /// Megabytes of loaded catalogs kept in memory for reuse (default: half the RAM).
+    #[arg(long)]
+    pub memory_budget: Option<u64>,
     /// Load only objects within a cone: RA,DEC,RADIUS in degrees.
     #[arg(long, value_parser = parse_cone, allow_hyphen_values = true)]
     pub cone: Option<(f64, f64, f64)>,

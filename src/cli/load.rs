@@ -72,10 +72,11 @@ pub fn disk_cache(c: &ColumnArgs) -> Option<DiskCache> {
     if c.no_cache {
         return None;
     }
-    c.cache_dir
-        .clone()
-        .or_else(DiskCache::default_dir)
-        .map(DiskCache::new)
+    let mut cache = DiskCache::new(c.cache_dir.clone().or_else(DiskCache::default_dir)?);
+    if let Some(mb) = c.memory_budget {
+        cache.memory_budget = mb << 20;
+    }
+    Some(cache)
 }
 
 /// Adds the files named on the command line to `survey` (replacing demo parts), telling

@@ -1,5 +1,7 @@
-//! The disk cache of loaded catalogs: a catalog read from a big file is written once as
-//! a binary file of raw columns and later memory-mapped back, columns used in place, so a
+//! The cache of loaded catalogs, in two tiers in front of the source files (the seed's
+//! RAM → disk → source): loaded catalogs stay in memory, least recently used first out,
+//! within a memory budget; a catalog read from a big file is also written once as a
+//! binary file of raw columns and later memory-mapped back, columns used in place, so a
 //! reload costs a checksum pass instead of a FITS decode.
 //!
 //! An entry is keyed by the source's path, size and modification time, the catalog's
@@ -38,8 +40,98 @@ pub const MIN_SOURCE_BYTES: u64 = 8 << 20;
 #[derive(Clone, Debug, PartialEq)]
 pub struct DiskCache {
     pub dir: PathBuf,
-    /// Sources below this size are not cached.
+    /// Sources below this size are not cached on disk.
     pub min_source_bytes: u64,
+    /// Bytes of catalogs the memory tier may hold (0: none).
+    pub memory_budget: u64,
+}
+
+/// The memory tier: catalogs by load key, most recently used last.
+struct MemoryTier {
+    entries: Vec<(String, Catalog, LoadReport, u64)>,
+    hits: u64,
+}
+
+static MEMORY: std::sync::Mutex<MemoryTier> = std::sync::Mutex::new(MemoryTier {
+    entries: Vec::new(),
+    hits: 0,
+});
+
+/// Bytes a catalog holds in memory: its owned columns (mapped ones live in the page
+/// cache, which the system manages).
+pub fn owned_bytes(cat: &Catalog) -> u64 {
+    cat.columns
+        .iter()
+        .map(|c| match &c.data {
+            ColumnData::F64(ColumnBuffer::Owned(v)) => v.len() * 8,
+            ColumnData::F32(ColumnBuffer::Owned(v)) => v.len() * 4,
+            ColumnData::I64(ColumnBuffer::Owned(v)) => v.len() * 8,
+            ColumnData::I16(ColumnBuffer::Owned(v)) => v.len() * 2,
+            _ => 0,
+        } as u64)
+        .sum()
+}
+
+/// How often the memory tier answered a load (for tests and reports).
+pub fn memory_hits() -> u64 {
+    MEMORY.lock().map_or(0, |m| m.hits)
+}
+
+/// Half the machine's RAM (from /proc/meminfo), or 4 GiB where that is unknown.
+pub fn default_memory_budget() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("MemTotal:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or(4 << 30, |kb| kb * 1024 / 2)
+}
+
+fn memory_get(key: &str) -> Option<(Catalog, LoadReport)> {
+    let mut m = MEMORY.lock().ok()?;
+    let i = m.entries.iter().position(|e| e.0 == key)?;
+    let e = m.entries.remove(i);
+    let hit = (e.1.clone(), e.2.clone());
+    m.entries.push(e);
+    m.hits += 1;
+    Some(hit)
+}
+
+/// Keeps `cat` in memory, evicting the least recently used catalogs beyond `budget`.
+fn memory_put(key: &str, cat: &Catalog, report: &LoadReport, budget: u64) {
+    let bytes = owned_bytes(cat);
+    if budget == 0 {
+        return;
+    }
+    let Ok(mut m) = MEMORY.lock() else {
+        return;
+    };
+    m.entries.retain(|e| e.0 != key);
+    if bytes > budget {
+        return;
+    }
+    while m.entries.iter().map(|e| e.3).sum::<u64>() + bytes > budget {
+        m.entries.remove(0);
+    }
+    m.entries
+        .push((key.to_string(), cat.clone(), report.clone(), bytes));
+}
+
+/// Empties the memory tier (tests).
+pub fn clear_memory() {
+    if let Ok(mut m) = MEMORY.lock() {
+        m.entries.clear();
+    }
+}
+
+/// The catalogs the memory tier holds now: (catalog name, owned bytes), oldest first.
+pub fn memory_entries() -> Vec<(String, u64)> {
+    MEMORY
+        .lock()
+        .map(|m| m.entries.iter().map(|e| (e.1.name.clone(), e.3)).collect())
+        .unwrap_or_default()
 }
 
 #[derive(Serialize, Deserialize)]
@@ -113,11 +205,12 @@ impl DiskCache {
         DiskCache {
             dir,
             min_source_bytes: MIN_SOURCE_BYTES,
+            memory_budget: default_memory_budget(),
         }
     }
 
-    /// The catalog cached for this load, if a valid entry exists. Invalid entries are
-    /// removed (and reported on standard error) so the caller rebuilds them.
+    /// The catalog cached for this load, from memory or from a valid disk entry. Invalid
+    /// entries are removed (and reported on standard error) so the caller rebuilds them.
     pub fn load(
         &self,
         source: &Path,
@@ -125,12 +218,18 @@ impl DiskCache {
         opts: &LoadOptions,
     ) -> Option<(Catalog, LoadReport)> {
         let key = cache_key(source, name, opts)?;
+        if let Some(hit) = memory_get(&key) {
+            return Some(hit);
+        }
         let file = self.entry_path(&key);
         if !file.exists() {
             return None;
         }
         match open_entry(&file, Some(&key)) {
-            Ok((cat, report, _)) => Some((cat, report)),
+            Ok((cat, report, _)) => {
+                memory_put(&key, &cat, &report, self.memory_budget);
+                Some((cat, report))
+            }
             Err(why) => {
                 eprintln!(
                     "warning: cache entry {} for {} is unusable ({why}); rebuilding it",
@@ -156,6 +255,7 @@ impl DiskCache {
         let Some(key) = cache_key(source, name, opts) else {
             return Ok(());
         };
+        memory_put(&key, cat, report, self.memory_budget);
         let meta = std::fs::metadata(source).map_err(|e| Error::file(source, e.to_string()))?;
         if meta.len() < self.min_source_bytes {
             return Ok(());
