@@ -362,11 +362,15 @@ fn sky_view(
 
     // Input first, so that the overlays below are drawn for the view this frame shows.
     let mut inputs = Vec::new();
-    // Drags move from where the pointer was last applied (the press point at first), so
-    // no motion is lost while egui tells a drag from a click or frames are slow.
-    if response.dragged_by(egui::PointerButton::Primary)
-        && let Some(p) = response.interact_pointer_pos()
-    {
+    // Drags move from where the pointer was last applied (the press point at first) to
+    // where it is, including in the frame that releases the button, so no motion is lost
+    // while egui tells a drag from a click, or when slow frames gather several events.
+    let dragging = response.dragged_by(egui::PointerButton::Primary)
+        || response.drag_stopped_by(egui::PointerButton::Primary);
+    let pointer = response
+        .interact_pointer_pos()
+        .or_else(|| ui.input(|i| i.pointer.latest_pos()));
+    if dragging && let Some(p) = pointer {
         let from = panel
             .drag_from
             .or_else(|| ui.input(|i| i.pointer.press_origin()))
@@ -378,7 +382,8 @@ fn sky_view(
             });
         }
         panel.drag_from = Some(p);
-    } else {
+    }
+    if !response.dragged_by(egui::PointerButton::Primary) {
         panel.drag_from = None;
     }
     if response.double_clicked() {
