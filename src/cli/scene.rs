@@ -2,7 +2,7 @@
 //! `render` and `demo` (and later by the viewer), so every output agrees.
 
 use crate::cli::args::{AlgorithmChoice, ColorRole, StyleArgs};
-use crate::data::density::{count_map, quantile};
+use crate::data::density::quantile;
 use crate::data::tiles::TilePart;
 use crate::data::{Catalog, HealpixMap};
 use crate::data::{Column, ColumnData, Survey};
@@ -330,14 +330,14 @@ pub fn add_survey_layers_with_lod(
         if galaxies.len() > lod_above.min(budget) {
             // Crowded: a density map under the highest-priority markers, uploaded once
             // grouped by cell and priority so that each view draws ranges of it.
-            let counts = smooth_enough(count_map(galaxies, DENSITY_DEPTH));
+            let (lod, counts) = LodOrder::with_counts(galaxies, DENSITY_DEPTH);
+            let counts = smooth_enough(counts);
             layers.galaxy_density = Some(renderer.add_map(
                 ctx,
                 "galaxy density",
                 &counts,
                 density_style(theme, &counts),
             )?);
-            let lod = LodOrder::new(galaxies);
             let inst = PointInstance::from_rows(galaxies, &[&z], &lod.rows);
             layers.galaxies = Some(renderer.add_points(ctx, "galaxies", &inst, s)?);
             layers.galaxy_lod = Some((lod, budget));

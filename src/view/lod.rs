@@ -9,7 +9,8 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use crate::data::Catalog;
+use crate::data::{Catalog, HealpixMap};
+use crate::sky::Frame;
 use crate::sky::unit_vector;
 use crate::view::View;
 
@@ -37,11 +38,20 @@ pub struct LodOrder {
 
 impl LodOrder {
     pub fn new(cat: &Catalog) -> LodOrder {
-        let layer = cdshealpix::nested::get(GROUP_DEPTH);
+        Self::with_counts(cat, GROUP_DEPTH).0
+    }
+
+    /// The order, and the objects counted per cell at `count_depth` (at least
+    /// [`GROUP_DEPTH`]) as a map, from one hashing pass and one sort: the counts of a
+    /// group's sub-cells are tallied within its run.
+    pub fn with_counts(cat: &Catalog, count_depth: u8) -> (LodOrder, HealpixMap) {
+        let count_depth = count_depth.max(GROUP_DEPTH);
+        let shift = 2 * (count_depth - GROUP_DEPTH) as u32;
+        let layer = cdshealpix::nested::get(count_depth);
         let id = cat.roles.id.as_deref().and_then(|n| cat.column(n));
         let has_snr = cat.roles.snr.is_some();
-        // (cell, priority key: smaller first, row)
         let roles = cat.role_view();
+        // (cell at count_depth, priority key: smaller first, row)
         let mut keys: Vec<(u64, u64, u32)> = (0..cat.len() as u32)
             .into_par_iter()
             .map(|i| {
@@ -58,18 +68,47 @@ impl LodOrder {
                 (cell, key, i)
             })
             .collect();
-        keys.par_sort_unstable();
+        keys.par_sort_unstable_by_key(|&(cell, key, i)| (cell >> shift, key, i));
         let mut cells: Vec<(u64, Range<u32>)> = Vec::new();
         for (pos, &(cell, _, _)) in keys.iter().enumerate() {
+            let group = cell >> shift;
             match cells.last_mut() {
-                Some((c, r)) if *c == cell => r.end = pos as u32 + 1,
-                _ => cells.push((cell, pos as u32..pos as u32 + 1)),
+                Some((c, r)) if *c == group => r.end = pos as u32 + 1,
+                _ => cells.push((group, pos as u32..pos as u32 + 1)),
             }
         }
-        LodOrder {
+        let sub_cells = 1usize << shift;
+        let counted: Vec<Vec<(u64, f32)>> = cells
+            .par_iter()
+            .map(|(group, r)| {
+                let mut tally = vec![0u32; sub_cells];
+                for &(cell, _, i) in &keys[r.start as usize..r.end as usize] {
+                    let (ra, dec) = (roles.ra(i as usize), roles.dec(i as usize));
+                    if ra.is_finite() && dec.is_finite() {
+                        tally[(cell & (sub_cells as u64 - 1)) as usize] += 1;
+                    }
+                }
+                tally
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| **n > 0)
+                    .map(|(sub, &n)| ((group << shift) | sub as u64, n as f32))
+                    .collect()
+            })
+            .collect();
+        let (map_cells, values) = counted.into_iter().flatten().unzip();
+        let counts = HealpixMap {
+            depth: count_depth,
+            frame: Frame::Icrs,
+            value_name: "COUNT".into(),
+            cells: map_cells,
+            values,
+        };
+        let order = LodOrder {
             rows: keys.into_iter().map(|k| k.2).collect(),
             cells,
-        }
+        };
+        (order, counts)
     }
 
     /// The instance ranges `view` draws so that about `budget` markers are on screen (in
@@ -175,6 +214,33 @@ mod tests {
                     !on_screen || fine_set.contains(&pos),
                     "fov {fov}: object {row} vanished when zooming in"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn one_pass_counts_equal_the_count_map() {
+        let s = DemoSurvey::generate(DemoConfig {
+            seed: 8,
+            galaxies: 50_000,
+        });
+        let (lod, counts) = LodOrder::with_counts(&s.galaxies, 13);
+        let reference = crate::data::density::count_map(&s.galaxies, 13);
+        assert_eq!(counts.cells, reference.cells);
+        assert_eq!(counts.values, reference.values);
+        let mut rows = lod.rows.clone();
+        rows.sort_unstable();
+        assert!(
+            rows.iter().enumerate().all(|(i, &r)| r as usize == i),
+            "a permutation"
+        );
+        // Every object sits in its group's run.
+        let layer = cdshealpix::nested::get(GROUP_DEPTH);
+        for (cell, r) in lod.cells.iter().step_by(97) {
+            for p in r.clone() {
+                let row = lod.rows[p as usize] as usize;
+                let (ra, dec) = (s.galaxies.ra(row), s.galaxies.dec(row));
+                assert_eq!(layer.hash(ra.to_radians(), dec.to_radians()), *cell);
             }
         }
     }
