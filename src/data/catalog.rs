@@ -117,6 +117,20 @@ impl Catalog {
         self.len() == 0
     }
 
+    /// The same catalog with its columns shared, so that clones (handed out by the
+    /// memory cache) copy nothing.
+    pub fn into_shared(mut self) -> Catalog {
+        for c in &mut self.columns {
+            c.data = match std::mem::replace(&mut c.data, ColumnData::I16(Vec::new().into())) {
+                ColumnData::F64(v) => ColumnData::F64(v.into_shared()),
+                ColumnData::F32(v) => ColumnData::F32(v.into_shared()),
+                ColumnData::I64(v) => ColumnData::I64(v.into_shared()),
+                ColumnData::I16(v) => ColumnData::I16(v.into_shared()),
+            };
+        }
+        self
+    }
+
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns
             .iter()

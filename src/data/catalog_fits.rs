@@ -60,7 +60,9 @@ pub fn read_catalog(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Cata
         }
         return Ok(hit);
     }
+    // Shared columns: the memory cache keeps the catalog without a second copy.
     let (cat, report) = parse_catalog(path, name, opts)?;
+    let cat = cat.into_shared();
     // A cache that cannot be written costs speed, not correctness.
     if let Err(e) = cache.store(path, name, opts, &cat, &report) {
         eprintln!("warning: not cached: {e}");

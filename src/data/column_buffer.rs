@@ -1,5 +1,6 @@
-//! A column's values, either owned or read in place from a memory-mapped cache file, so
-//! a cached catalog opens without copying its columns.
+//! A column's values: owned, shared (a catalog held by the memory cache and handed out
+//! again without copying), or read in place from a memory-mapped cache file, so a cached
+//! catalog opens without copying its columns.
 
 use std::ops::Deref;
 use std::sync::Arc;
@@ -8,6 +9,7 @@ use bytemuck::Pod;
 
 pub enum ColumnBuffer<T> {
     Owned(Vec<T>),
+    Shared(Arc<Vec<T>>),
     /// `len` values at byte `offset` of a mapped file (checked aligned and in bounds).
     Mapped {
         map: Arc<memmap2::Mmap>,
@@ -28,12 +30,20 @@ impl<T: Pod> ColumnBuffer<T> {
 
     /// The values as a vector to change (copied out of the map first when mapped).
     pub fn vec_mut(&mut self) -> &mut Vec<T> {
-        if let ColumnBuffer::Mapped { .. } = self {
+        if !matches!(self, ColumnBuffer::Owned(_)) {
             *self = ColumnBuffer::Owned(self.to_vec());
         }
         match self {
             ColumnBuffer::Owned(v) => v,
-            ColumnBuffer::Mapped { .. } => unreachable!("converted above"),
+            _ => unreachable!("converted above"),
+        }
+    }
+
+    /// The same values, shared: later clones cost nothing.
+    pub fn into_shared(self) -> Self {
+        match self {
+            ColumnBuffer::Owned(v) => ColumnBuffer::Shared(Arc::new(v)),
+            other => other,
         }
     }
 
@@ -52,6 +62,7 @@ impl<T: Pod> Deref for ColumnBuffer<T> {
     fn deref(&self) -> &[T] {
         match self {
             ColumnBuffer::Owned(v) => v,
+            ColumnBuffer::Shared(v) => v,
             ColumnBuffer::Mapped { map, offset, len } => {
                 // Bounds and alignment were checked when the buffer was made.
                 bytemuck::cast_slice(&map[*offset..*offset + len * size_of::<T>()])
@@ -76,6 +87,7 @@ impl<T: Clone> Clone for ColumnBuffer<T> {
     fn clone(&self) -> Self {
         match self {
             ColumnBuffer::Owned(v) => ColumnBuffer::Owned(v.clone()),
+            ColumnBuffer::Shared(v) => ColumnBuffer::Shared(v.clone()),
             ColumnBuffer::Mapped { map, offset, len } => ColumnBuffer::Mapped {
                 map: map.clone(),
                 offset: *offset,
@@ -95,6 +107,7 @@ impl<T: Pod + std::fmt::Debug> std::fmt::Debug for ColumnBuffer<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kind = match self {
             ColumnBuffer::Owned(_) => "owned",
+            ColumnBuffer::Shared(_) => "shared",
             ColumnBuffer::Mapped { .. } => "mapped",
         };
         write!(f, "{kind} {:?}", &**self)
