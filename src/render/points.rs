@@ -24,18 +24,12 @@ impl PointInstance {
     /// Instances of a catalog, attribute slot i holding column `attr_columns[i]`
     /// (missing columns give NaN).
     pub fn from_catalog(cat: &Catalog, attr_columns: &[&str]) -> Vec<PointInstance> {
-        let all: Vec<u32> = (0..cat.len() as u32).collect();
-        Self::from_rows(cat, attr_columns, &all)
-    }
-
-    /// Instances of the rows `rows` of a catalog, in that order (e.g. priority order).
-    pub fn from_rows(cat: &Catalog, attr_columns: &[&str], rows: &[u32]) -> Vec<PointInstance> {
         use rayon::prelude::*;
         let cols: Vec<_> = attr_columns.iter().map(|n| cat.column(n)).collect();
         let roles = cat.role_view();
-        rows.par_iter()
-            .map(|&row| {
-                let i = row as usize;
+        (0..cat.len())
+            .into_par_iter()
+            .map(|i| {
                 let d = roles.direction(i);
                 let mut attrs = [f32::NAN; 4];
                 for (slot, c) in attrs.iter_mut().zip(&cols) {
@@ -49,6 +43,15 @@ impl PointInstance {
                 }
             })
             .collect()
+    }
+
+    /// Instances of the rows `rows` of a catalog, in that order (e.g. priority order):
+    /// made in row order, where the columns are read sequentially, then gathered (one
+    /// random read per object instead of one per column).
+    pub fn from_rows(cat: &Catalog, attr_columns: &[&str], rows: &[u32]) -> Vec<PointInstance> {
+        use rayon::prelude::*;
+        let all = Self::from_catalog(cat, attr_columns);
+        rows.par_iter().map(|&r| all[r as usize]).collect()
     }
 }
 
