@@ -266,3 +266,66 @@ fn layers_split_over_several_buffers_draw_the_same_pixels() {
     assert_eq!(whole_r, split_r);
     assert_ne!(whole_r, whole);
 }
+
+#[test]
+fn big_cluster_catalogs_draw_their_most_significant_detections_within_the_budget() {
+    use clusterviz::cli::defaults::style_args;
+    use clusterviz::cli::scene::{add_survey_layers, apply_level_of_detail};
+    use clusterviz::data::catalog::ColumnData;
+    use clusterviz::data::{Column, Survey};
+    use clusterviz::view::lod::GROUP_DEPTH;
+    // 60k "clusters": the demo galaxies with an SNR column.
+    let s = clusterviz::data::demo::DemoSurvey::generate(clusterviz::data::demo::DemoConfig {
+        seed: 3,
+        galaxies: 60_000,
+    });
+    let mut cat = s.galaxies.clone();
+    let mut rng = Rng::new(9);
+    let snr: Vec<f32> = (0..cat.len())
+        .map(|_| rng.range(3.0, 40.0) as f32)
+        .collect();
+    cat.columns
+        .push(Column::new("SNR", "", ColumnData::F32(snr.into())));
+    cat.roles.snr = Some("SNR".into());
+    let survey = Survey {
+        merged: Some(cat.clone()),
+        ..Default::default()
+    };
+    let ctx = gpu();
+    let mut r = SceneRenderer::new(&ctx);
+    let mut style = style_args();
+    style.max_markers = Some(3_000);
+    let layers = add_survey_layers(&ctx, &mut r, &survey, Theme::Dark, &style).unwrap();
+    let view = View::new(Projection::Tan, Frame::Icrs, (0.0, -30.0), 12.0, (800, 600));
+    apply_level_of_detail(&mut r, &layers, &view);
+    let (id, lod) = &layers.cluster_lod[0];
+    assert_eq!(Some(*id), layers.merged);
+    let ranges = r
+        .point_draw_ranges(*id)
+        .expect("the merged layer draws ranges");
+    let drawn: usize = ranges.iter().map(|x| x.len()).sum();
+    assert!(
+        (1_500..6_000).contains(&drawn),
+        "{drawn} markers for a budget of 3000"
+    );
+    // In every cell, the drawn detections are the highest-SNR ones.
+    let layer = cdshealpix::nested::get(GROUP_DEPTH);
+    let drawn_set: std::collections::HashSet<u32> = ranges.iter().flat_map(|x| x.clone()).collect();
+    for (cell, run) in lod.cells.iter().take(400) {
+        let (mut lowest_drawn, mut highest_left) = (f64::INFINITY, f64::NEG_INFINITY);
+        for p in run.clone() {
+            let row = lod.rows[p as usize] as usize;
+            let (ra, dec) = (cat.ra(row), cat.dec(row));
+            assert_eq!(layer.hash(ra.to_radians(), dec.to_radians()), *cell);
+            if drawn_set.contains(&p) {
+                lowest_drawn = lowest_drawn.min(cat.snr(row));
+            } else {
+                highest_left = highest_left.max(cat.snr(row));
+            }
+        }
+        assert!(
+            lowest_drawn >= highest_left,
+            "cell {cell}: a fainter detection was drawn"
+        );
+    }
+}

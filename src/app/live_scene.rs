@@ -104,6 +104,29 @@ impl LiveScene {
         })
     }
 
+    /// The marker layer a renderer layer is.
+    pub fn kind_of(&self, id: LayerId) -> Option<LayerKind> {
+        self.points
+            .iter()
+            .find(|(_, (i, _))| *i == id)
+            .map(|(k, _)| *k)
+    }
+
+    /// The upload order of every marker layer drawn with level of detail.
+    pub fn lod_orders(&self) -> Vec<(LayerKind, &crate::view::lod::LodOrder)> {
+        let galaxies = self
+            .layers
+            .galaxy_lod
+            .as_ref()
+            .map(|(lod, _)| (LayerKind::Galaxies, lod));
+        let clusters = self
+            .layers
+            .cluster_lod
+            .iter()
+            .filter_map(|(id, lod)| self.kind_of(*id).map(|k| (k, lod)));
+        galaxies.into_iter().chain(clusters).collect()
+    }
+
     /// Which layers this scene has.
     pub fn has(&self, kind: LayerKind) -> bool {
         self.points.contains_key(&kind)
@@ -176,6 +199,14 @@ impl LiveScene {
                 drawn: n,
                 in_view: n,
             };
+        }
+        for (id, lod) in &self.layers.cluster_lod {
+            let ranges = lod.draw_ranges(&state.view, budget).0;
+            self.renderer
+                .set_point_draw_ranges(*id, Some(ranges.clone()));
+            if let Some(kind) = self.kind_of(*id) {
+                state.drawn_ranges.insert(kind, ranges);
+            }
         }
         for kind in LayerKind::ALL {
             if let (Some(style), Some(&(id, _))) =

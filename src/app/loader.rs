@@ -74,8 +74,7 @@ fn load_in_stages(
     for &with_galaxies in stages {
         let survey = load_survey(source, with_galaxies, notify)?;
         let scene = LiveScene::build(ctx, &survey, options)?;
-        let lod = scene.layers.galaxy_lod.as_ref().map(|(lod, _)| lod);
-        let data = SceneData::new(survey, lod)?;
+        let data = SceneData::new(survey, &scene.lod_orders())?;
         ctx.wait()?;
         notify(LoadEvent::Loaded {
             data: Box::new(data),

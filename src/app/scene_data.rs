@@ -53,21 +53,21 @@ fn merge(a: Option<(f32, f32)>, b: Option<(f32, f32)>) -> Option<(f32, f32)> {
 }
 
 impl SceneData {
-    /// Indexes every catalog of `survey`; `galaxy_lod` is the upload order of the galaxies
-    /// when they are drawn with level of detail.
-    pub fn new(survey: Survey, galaxy_lod: Option<&LodOrder>) -> Result<SceneData> {
+    /// Indexes every catalog of `survey`; `lod` gives the upload order of the layers
+    /// drawn with level of detail.
+    pub fn new(survey: Survey, lod: &[(LayerKind, &LodOrder)]) -> Result<SceneData> {
         let mut markers = HashMap::new();
         let (mut snr_extent, mut z_extent) = (None, None);
         for (kind, cat) in Self::catalogs_of(&survey) {
-            let upload_position = match (kind, galaxy_lod) {
-                (LayerKind::Galaxies, Some(lod)) => {
+            let upload_position = match lod.iter().find(|(k, _)| *k == kind) {
+                Some((_, lod)) => {
                     let mut pos = vec![0u32; lod.rows.len()];
                     for (p, &row) in lod.rows.iter().enumerate() {
                         pos[row as usize] = p as u32;
                     }
                     Some(pos)
                 }
-                _ => None,
+                None => None,
             };
             let index = SkyIndex::build(cat.directions())?;
             let roles = cat.role_view();

@@ -274,7 +274,7 @@ mod tests {
         });
         let mut survey = Survey::from(s);
         survey.galaxies = None;
-        SceneData::new(survey, None).unwrap()
+        SceneData::new(survey, &[]).unwrap()
     }
 
     fn state() -> ViewerState {

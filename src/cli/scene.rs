@@ -55,6 +55,11 @@ pub struct SurveyLayers {
     pub galaxies: Option<LayerId>,
     /// Level of detail of the galaxies: their upload order and marker budget.
     pub galaxy_lod: Option<(LodOrder, usize)>,
+    /// Cluster layers uploaded in level-of-detail order (big catalogs), drawn within the
+    /// same budget.
+    pub cluster_lod: Vec<(LayerId, LodOrder)>,
+    /// Markers a still figure draws per crowded layer.
+    pub budget: usize,
     pub lev1: Option<LayerId>,
     pub core: Option<LayerId>,
     pub pzwav: Option<LayerId>,
@@ -120,8 +125,12 @@ pub fn density_style(theme: Theme, counts: &HealpixMap) -> MapStyle {
     s
 }
 
-/// Sets how many priority-ordered galaxies `view` draws so about the budget are visible.
+/// Sets how many priority-ordered objects `view` draws so that about the budget are
+/// visible, per crowded layer.
 pub fn apply_level_of_detail(renderer: &mut SceneRenderer, layers: &SurveyLayers, view: &View) {
+    for (id, lod) in &layers.cluster_lod {
+        renderer.set_point_draw_ranges(*id, Some(lod.draw_ranges(view, layers.budget).0));
+    }
     if let (Some(id), Some((lod, budget))) = (layers.galaxies, &layers.galaxy_lod) {
         let (ranges, in_view) = lod.draw_ranges(view, *budget);
         let drawn: usize = ranges.iter().map(|r| r.len()).sum();
@@ -247,10 +256,30 @@ pub fn tile_style(part: TilePart, theme: Theme) -> LineStyle {
     }
 }
 
-fn cluster_instances(cat: &Catalog) -> Vec<PointInstance> {
+/// Uploads a cluster catalog; one larger than `lod_above` goes up in level-of-detail
+/// order (highest SNR first in each cell), so crowded views draw the most significant
+/// detections.
+fn add_cluster_layer(
+    ctx: &GpuContext,
+    renderer: &mut SceneRenderer,
+    layers: &mut SurveyLayers,
+    name: &str,
+    cat: &Catalog,
+    style: PointStyle,
+    lod_above: usize,
+) -> Result<LayerId> {
     let z = cat.roles.z.clone().unwrap_or_default();
     let snr = cat.roles.snr.clone().unwrap_or_default();
-    PointInstance::from_catalog(cat, &[&z, &snr, NEAR_GALAXIES])
+    let attrs = [z.as_str(), snr.as_str(), NEAR_GALAXIES];
+    if cat.len() <= lod_above {
+        let inst = PointInstance::from_catalog(cat, &attrs);
+        return renderer.add_points(ctx, name, &inst, style);
+    }
+    let lod = LodOrder::new(cat);
+    let inst = PointInstance::from_rows(cat, &attrs, &lod.rows);
+    let id = renderer.add_points(ctx, name, &inst, style)?;
+    layers.cluster_lod.push((id, lod));
+    Ok(id)
 }
 
 /// Uploads a survey's layers, bottom to top: map, galaxies, tiles, clusters.
@@ -289,6 +318,8 @@ pub fn add_survey_layers_with_lod(
         galaxy_density: None,
         galaxies: None,
         galaxy_lod: None,
+        cluster_lod: Vec::new(),
+        budget: marker_budget(ctx, style),
         lev1: None,
         core: None,
         pzwav: None,
@@ -362,42 +393,39 @@ pub fn add_survey_layers_with_lod(
         }
     }
     let show = |a: AlgorithmChoice| style.algorithm == AlgorithmChoice::All || style.algorithm == a;
+    let lod_above = lod_above.min(marker_budget(ctx, style));
     // Open per-algorithm markers ring the merged clusters, which are drawn last, on top.
-    if let Some(cat) = survey
-        .pzwav
-        .as_ref()
-        .filter(|_| show(AlgorithmChoice::Pzwav))
-    {
-        let inst = cluster_instances(cat);
-        let s = algorithm_style(
-            style,
-            MarkerShape::OpenCircle,
-            Rgba::rgb8(0xff, 0x5a, 0x5a),
-            17.0,
-        );
-        layers.pzwav = Some(renderer.add_points(ctx, "PZWAV", &inst, s)?);
-    }
-    if let Some(cat) = survey
-        .amico
-        .as_ref()
-        .filter(|_| show(AlgorithmChoice::Amico))
-    {
-        let inst = cluster_instances(cat);
-        let s = algorithm_style(
-            style,
-            MarkerShape::OpenSquare,
-            Rgba::rgb8(0xff, 0xb0, 0x30),
-            15.0,
-        );
-        layers.amico = Some(renderer.add_points(ctx, "AMICO", &inst, s)?);
-    }
-    if let Some(cat) = survey
-        .merged
-        .as_ref()
-        .filter(|_| show(AlgorithmChoice::Merged))
-    {
-        let inst = cluster_instances(cat);
-        layers.merged = Some(renderer.add_points(ctx, "merged", &inst, merged_style(style))?);
+    let pzwav = algorithm_style(
+        style,
+        MarkerShape::OpenCircle,
+        Rgba::rgb8(0xff, 0x5a, 0x5a),
+        17.0,
+    );
+    let amico = algorithm_style(
+        style,
+        MarkerShape::OpenSquare,
+        Rgba::rgb8(0xff, 0xb0, 0x30),
+        15.0,
+    );
+    for (alg, cat, name, s) in [
+        (AlgorithmChoice::Pzwav, &survey.pzwav, "PZWAV", pzwav),
+        (AlgorithmChoice::Amico, &survey.amico, "AMICO", amico),
+        (
+            AlgorithmChoice::Merged,
+            &survey.merged,
+            "merged",
+            merged_style(style),
+        ),
+    ] {
+        let Some(cat) = cat.as_ref().filter(|_| show(alg)) else {
+            continue;
+        };
+        let id = add_cluster_layer(ctx, renderer, &mut layers, name, cat, s, lod_above)?;
+        match alg {
+            AlgorithmChoice::Pzwav => layers.pzwav = Some(id),
+            AlgorithmChoice::Amico => layers.amico = Some(id),
+            _ => layers.merged = Some(id),
+        }
     }
     Ok(layers)
 }

@@ -182,6 +182,14 @@ impl SceneRenderer {
         }
     }
 
+    /// The instance ranges a point layer draws (`None`: all).
+    pub fn point_draw_ranges(&self, id: LayerId) -> Option<&[std::ops::Range<u32>]> {
+        match self.layers.get(id.0) {
+            Some((_, Layer::Points(l))) => l.draw_ranges.as_deref(),
+            _ => None,
+        }
+    }
+
     pub fn set_line_style(&mut self, ctx: &GpuContext, id: LayerId, style: LineStyle) {
         if let Some((_, Layer::Lines(l))) = self.layers.get_mut(id.0) {
             l.set_style(ctx, style);
