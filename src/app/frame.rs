@@ -147,6 +147,18 @@ impl ViewerFrame {
         }
     }
 
+    /// The mask's colour scale for the legend.
+    fn mask_scale(&self) -> Option<crate::app::panels::MapScale> {
+        let style = self.scene.as_deref()?.map_style(LayerKind::Mask)?;
+        let mask = self.data.as_deref()?.survey.mask.as_ref()?;
+        Some(crate::app::panels::MapScale {
+            label: format!("mask {}", mask.value_name),
+            colormap: style.colormap,
+            range: (style.range.0 as f64, style.range.1 as f64),
+            linear: style.stretch == crate::view::Stretch::Linear,
+        })
+    }
+
     /// The status line's counts for a layer: (drawn, in view, loaded).
     pub fn counts_for(&self, kind: LayerKind) -> Option<(usize, usize, usize)> {
         self.counts
@@ -217,6 +229,7 @@ impl ViewerFrame {
             memory_mib: resident_mib(),
             adapter: &self.ctx.info.name,
             loading: self.loading.clone(),
+            map_scale: self.mask_scale(),
         };
         let (state, panel) = (&mut self.state, &mut self.panel);
         let mut requests = UiRequests::default();

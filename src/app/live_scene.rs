@@ -127,6 +127,11 @@ impl LiveScene {
         galaxies.into_iter().chain(clusters).collect()
     }
 
+    /// The base style of a map layer.
+    pub fn map_style(&self, kind: LayerKind) -> Option<MapStyle> {
+        self.maps.get(&kind).map(|(_, s)| *s)
+    }
+
     /// Which layers this scene has.
     pub fn has(&self, kind: LayerKind) -> bool {
         self.points.contains_key(&kind)

@@ -26,6 +26,8 @@ pub struct Shown<'a> {
     pub adapter: &'a str,
     /// (what, fraction done) while loading.
     pub loading: Option<(String, f32)>,
+    /// The mask's colour scale, when there is a mask.
+    pub map_scale: Option<MapScale>,
 }
 
 /// Requests from the interface to the window.
@@ -578,21 +580,50 @@ fn legend(painter: &egui::Painter, rect: Rect, state: &ViewerState, shown: &Show
     }
 }
 
-/// The merged clusters' colour scale along the bottom of the view.
+/// The colour scales along the bottom of the view: the merged clusters' on the right,
+/// the map's on the left.
 fn color_bar(painter: &egui::Painter, rect: Rect, state: &ViewerState, shown: &Shown<'_>) {
-    let (label, lo, hi) = match state.color_by {
-        ColorRole::Z => ("redshift", 0.0, 2.0),
-        ColorRole::Snr => ("SNR", 3.0, 30.0),
-        ColorRole::Near => ("galaxies nearby (0 no, 1 yes)", 0.0, 1.0),
-        ColorRole::None => return,
+    let merged = match state.color_by {
+        ColorRole::Z => Some(("redshift", 0.0, 2.0)),
+        ColorRole::Snr => Some(("SNR", 3.0, 30.0)),
+        ColorRole::Near => Some(("galaxies nearby (0 no, 1 yes)", 0.0, 1.0)),
+        ColorRole::None => None,
     };
-    if !((shown.has_layer)(LayerKind::Merged) && state.shows(LayerKind::Merged)) {
-        return;
+    if let Some((label, lo, hi)) = merged
+        && (shown.has_layer)(LayerKind::Merged)
+        && state.shows(LayerKind::Merged)
+    {
+        let at = Pos2::new(rect.max.x - 300.0, rect.max.y - 52.0);
+        draw_scale(painter, at, state.colormap, (lo, hi), true, label);
     }
-    let bar = Rect::from_min_size(
-        Pos2::new(rect.max.x - 300.0, rect.max.y - 52.0),
-        Vec2::new(260.0, 12.0),
-    );
+    if let Some(m) = &shown.map_scale
+        && state.shows(LayerKind::Mask)
+    {
+        let at = Pos2::new(rect.min.x + 30.0, rect.max.y - 52.0);
+        draw_scale(painter, at, m.colormap, m.range, m.linear, &m.label);
+    }
+}
+
+/// A map's colour scale for the legend.
+pub struct MapScale {
+    pub label: String,
+    pub colormap: Colormap,
+    pub range: (f64, f64),
+    /// Linear stretch: a middle tick is meaningful.
+    pub linear: bool,
+}
+
+/// A 260-point-wide colour bar with its top-left corner at `at`, end ticks (and a middle
+/// one for linear scales) and a label.
+fn draw_scale(
+    painter: &egui::Painter,
+    at: Pos2,
+    colormap: Colormap,
+    (lo, hi): (f64, f64),
+    linear: bool,
+    label: &str,
+) {
+    let bar = Rect::from_min_size(at, Vec2::new(260.0, 12.0));
     let bg = bar
         .expand2(Vec2::new(14.0, 6.0))
         .with_max_y(bar.max.y + 34.0);
@@ -601,7 +632,7 @@ fn color_bar(painter: &egui::Painter, rect: Rect, state: &ViewerState, shown: &S
     let steps = 64;
     for i in 0..=steps {
         let t = i as f32 / steps as f32;
-        let [r, g, b] = state.colormap.at(t as f64);
+        let [r, g, b] = colormap.at(t as f64);
         let x = bar.min.x + t * bar.width();
         let c = Color32::from_rgb(r, g, b);
         mesh.colored_vertex(Pos2::new(x, bar.min.y), c);
@@ -613,7 +644,12 @@ fn color_bar(painter: &egui::Painter, rect: Rect, state: &ViewerState, shown: &S
         }
     }
     painter.add(mesh);
-    for t in [0.0f32, 0.5, 1.0] {
+    let ticks: &[f32] = if linear {
+        &[0.0, 0.5, 1.0]
+    } else {
+        &[0.0, 1.0]
+    };
+    for &t in ticks {
         let x = bar.min.x + t * bar.width();
         painter.line_segment(
             [Pos2::new(x, bar.max.y), Pos2::new(x, bar.max.y + 4.0)],
