@@ -313,20 +313,12 @@ impl ViewerFrame {
         if self.texture.as_ref().is_some_and(|t| t.size == size) {
             return Ok(());
         }
-        let texture = self.ctx.device.create_texture(&wgpu::TextureDescriptor {
-            label: Some("sky view"),
-            size: wgpu::Extent3d {
-                width: size.0,
-                height: size.1,
-                depth_or_array_layers: 1,
-            },
-            mip_level_count: 1,
-            sample_count: 1,
-            dimension: wgpu::TextureDimension::D2,
-            format: self.output_format,
-            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
-            view_formats: &[],
-        });
+        let texture = self.ctx.texture_2d(
+            "sky view",
+            size,
+            self.output_format,
+            wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+        );
         let view = texture.create_view(&Default::default());
         self.texture = Some(SceneTexture {
             texture,

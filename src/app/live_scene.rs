@@ -12,7 +12,7 @@ use crate::cli::scene::{
 use crate::data::Survey;
 use crate::error::Result;
 use crate::render::{GpuContext, LayerId, SceneRenderer};
-use crate::view::{LineStyle, MapStyle, PointStyle, RangeFilter, SizeBy, Theme};
+use crate::view::{LineStyle, MapStyle, PointStyle, RangeFilter, Theme};
 
 /// What one frame drew of the galaxies: markers, and objects in the cells it showed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -147,22 +147,7 @@ impl LiveScene {
         s.visible = state.shows(kind);
         s.opacity = (base.opacity * set.opacity).clamp(0.0, 1.0);
         s.shape = set.shape.unwrap_or(base.shape);
-        s.size = match base.size {
-            SizeBy::Fixed(px) => SizeBy::Fixed(px * set.size),
-            SizeBy::Column {
-                attr,
-                lo,
-                hi,
-                min_px,
-                max_px,
-            } => SizeBy::Column {
-                attr,
-                lo,
-                hi,
-                min_px: min_px * set.size,
-                max_px: max_px * set.size,
-            },
-        };
+        s.size = base.size.scaled(set.size);
         let range = |attr, r: Option<crate::app::state::Range32>| {
             r.map(|r| RangeFilter {
                 attr,

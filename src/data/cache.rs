@@ -595,15 +595,7 @@ fn open_entry(
         snr: d.roles.snr.clone(),
         id: d.roles.id.clone(),
     };
-    for role in [
-        Some(&roles.ra),
-        Some(&roles.dec),
-        roles.z.as_ref(),
-        roles.snr.as_ref(),
-    ]
-    .into_iter()
-    .flatten()
-    {
+    for role in roles.numeric() {
         if !columns.iter().any(|c| &c.name == role) {
             return Err(format!("role column {role} is missing"));
         }

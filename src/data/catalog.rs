@@ -100,6 +100,20 @@ pub struct Roles {
     pub id: Option<String>,
 }
 
+impl Roles {
+    /// The columns that must be numeric scalars: RA, Dec, and z and SNR where named.
+    pub fn numeric(&self) -> impl Iterator<Item = &String> {
+        [
+            Some(&self.ra),
+            Some(&self.dec),
+            self.z.as_ref(),
+            self.snr.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Catalog {
     /// What the catalog is, e.g. "PZWAV", "AMICO", "merged", "galaxies".

@@ -78,15 +78,7 @@ pub fn parse_catalog(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Cat
     let mut t = FitsTable::open(path, opts.hdu.as_ref().unwrap_or(&HduSelect::FirstTable))?;
     let names = t.column_names();
     let roles = resolve_roles(&names, &opts.roles).map_err(|m| Error::file(path, m))?;
-    for role in [
-        Some(&roles.ra),
-        Some(&roles.dec),
-        roles.z.as_ref(),
-        roles.snr.as_ref(),
-    ]
-    .into_iter()
-    .flatten()
-    {
+    for role in roles.numeric() {
         let c = t.column(role).expect("resolved from the table's columns");
         if !c.kind.is_numeric() || c.repeat != 1 {
             return Err(Error::file(

@@ -240,6 +240,30 @@ impl GpuContext {
         )
     }
 
+    /// A plain 2-D texture (one mip level, one sample) of `size` pixels.
+    pub fn texture_2d(
+        &self,
+        label: &str,
+        size: (u32, u32),
+        format: wgpu::TextureFormat,
+        usage: wgpu::TextureUsages,
+    ) -> wgpu::Texture {
+        self.device.create_texture(&wgpu::TextureDescriptor {
+            label: Some(label),
+            size: wgpu::Extent3d {
+                width: size.0,
+                height: size.1,
+                depth_or_array_layers: 1,
+            },
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format,
+            usage,
+            view_formats: &[],
+        })
+    }
+
     /// A small buffer of shader parameters (view, style), bound read-only (see
     /// [`crate::render::pipeline::params_entry`]).
     pub fn params_buffer(&self, label: &str, size: u64) -> wgpu::Buffer {

@@ -31,22 +31,14 @@ impl OffscreenTarget {
                 "a {width}×{height} target does not fit this adapter (1..={max} per side)"
             )));
         }
-        let texture = ctx.device.create_texture(&wgpu::TextureDescriptor {
-            label: Some("offscreen target"),
-            size: wgpu::Extent3d {
-                width,
-                height,
-                depth_or_array_layers: 1,
-            },
-            mip_level_count: 1,
-            sample_count: 1,
-            dimension: wgpu::TextureDimension::D2,
+        let texture = ctx.texture_2d(
+            "offscreen target",
+            (width, height),
             format,
-            usage: wgpu::TextureUsages::RENDER_ATTACHMENT
+            wgpu::TextureUsages::RENDER_ATTACHMENT
                 | wgpu::TextureUsages::COPY_SRC
                 | wgpu::TextureUsages::COPY_DST,
-            view_formats: &[],
-        });
+        );
         let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
         // Rows of a texture-to-buffer copy must be 256-byte aligned.
         let padded_row = (width * 4).next_multiple_of(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT);

@@ -90,6 +90,28 @@ pub enum SizeBy {
     },
 }
 
+impl SizeBy {
+    /// The same sizing with every diameter multiplied by `factor`.
+    pub fn scaled(self, factor: f32) -> SizeBy {
+        match self {
+            SizeBy::Fixed(px) => SizeBy::Fixed(px * factor),
+            SizeBy::Column {
+                attr,
+                lo,
+                hi,
+                min_px,
+                max_px,
+            } => SizeBy::Column {
+                attr,
+                lo,
+                hi,
+                min_px: min_px * factor,
+                max_px: max_px * factor,
+            },
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum ColorBy {
     Fixed(Rgba),

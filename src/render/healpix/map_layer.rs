@@ -392,20 +392,12 @@ impl MapRenderer {
             }
         }
         let fresh = recycled.unwrap_or_else(|| {
-            let texture = ctx.device.create_texture(&wgpu::TextureDescriptor {
-                label: Some("map raster"),
-                size: wgpu::Extent3d {
-                    width: size.0,
-                    height: size.1,
-                    depth_or_array_layers: 1,
-                },
-                mip_level_count: 1,
-                sample_count: 1,
-                dimension: wgpu::TextureDimension::D2,
-                format: wgpu::TextureFormat::Rgba8Unorm,
-                usage: wgpu::TextureUsages::STORAGE_BINDING | wgpu::TextureUsages::TEXTURE_BINDING,
-                view_formats: &[],
-            });
+            let texture = ctx.texture_2d(
+                "map raster",
+                size,
+                wgpu::TextureFormat::Rgba8Unorm,
+                wgpu::TextureUsages::STORAGE_BINDING | wgpu::TextureUsages::TEXTURE_BINDING,
+            );
             let composite = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
                 label: Some("map composite"),
                 layout: &self.composite_layout,
