@@ -268,11 +268,27 @@ fn real_window_pans_zooms_selects_and_takes_keys() {
     pointer_away();
     let b = v.screenshot(&dir.join("b.png"));
     let (px, py) = ((origin.x + 450.0) as u32, (origin.y + 300.0) as u32);
-    let moved = patch_difference(&a, &b, px, py, 160, (160, 60));
-    let unmoved = patch_difference(&a, &b, px, py, 160, (0, 0));
+    // Of these shifts, the drag's matches best (level of detail draws other galaxies in
+    // the new view, so no shift matches exactly).
+    let shifts = [
+        (160, 60),
+        (0, 0),
+        (160, 0),
+        (0, 60),
+        (80, 30),
+        (240, 90),
+        (100, 60),
+    ];
+    let diffs: Vec<f64> = shifts
+        .iter()
+        .map(|&s| patch_difference(&a, &b, px, py, 160, s))
+        .collect();
+    let others = diffs[1..].iter().cloned().fold(f64::INFINITY, f64::min);
+    eprintln!("patch differences by shift {shifts:?}: {diffs:.2?}");
     assert!(
-        moved < 0.5 * unmoved,
-        "shifted difference {moved:.2} vs unshifted {unmoved:.2}"
+        diffs[0] < 0.8 * others,
+        "the drag's shift differs by {:.2}, another shift by {others:.2}: {diffs:?}",
+        diffs[0]
     );
 
     // Three wheel notches up zoom in about the pointer.
