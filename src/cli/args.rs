@@ -40,7 +40,8 @@ pub enum Command {
     },
     /// Render a figure to a PNG file.
     Render(Box<RenderArgs>),
-    /// The built-in demo survey: render it to demo.png, or write it as FITS/JSON files.
+    /// The built-in demo survey: in the viewer when a display exists, else (or with -o) as
+    /// demo.png; or written as FITS/JSON files (--write).
     Demo(Box<DemoArgs>),
 }
 
