@@ -244,3 +244,47 @@ fn the_screenshot_key_saves_the_view_at_the_chosen_size() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn colouring_by_any_column_reuploads_only_the_merged_layer() {
+    let mut v = viewer(20_000);
+    let (row, p) = cluster_in_view(&v);
+    let w = window_px(&v, p);
+    // Only the merged clusters, so that the pixel is theirs.
+    v.frame.state.algorithm = clusterviz::cli::args::AlgorithmChoice::Merged;
+    v.frame.state.generation += 1;
+    v.step().unwrap();
+    let by_z = v.screenshot().unwrap().pixel(w.x as u32, w.y as u32);
+    let (uploads, _) = v.frame.ctx.data_upload_count();
+    let merged = v
+        .frame
+        .data
+        .as_ref()
+        .unwrap()
+        .survey
+        .merged
+        .clone()
+        .unwrap();
+    let code = merged.column("DET_CODE_NB").unwrap().data.get_f64(row);
+    v.frame.state.color_column = Some(("DET_CODE_NB".into(), 1.0, 3.0));
+    v.frame.state.generation += 1;
+    v.step().unwrap();
+    let by_code = v.screenshot().unwrap().pixel(w.x as u32, w.y as u32);
+    assert_eq!(
+        v.frame.ctx.data_upload_count().0,
+        uploads + 1,
+        "one layer re-uploaded"
+    );
+    // The marker now shows the colormap at the code's place in 1..3 (viridis ends
+    // differ from the redshift colour of most clusters).
+    let expect = clusterviz::view::Colormap::Viridis.at((code - 1.0) / 2.0);
+    let close = (0..3).all(|c| (by_code[c] as i32 - expect[c] as i32).abs() <= 40);
+    assert!(
+        close,
+        "pixel {by_code:?}, colormap gives {expect:?} (code {code}); by z it was {by_z:?}"
+    );
+    // Choosing it again uploads nothing more.
+    v.frame.state.generation += 1;
+    v.step().unwrap();
+    assert_eq!(v.frame.ctx.data_upload_count().0, uploads + 1);
+}

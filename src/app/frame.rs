@@ -367,6 +367,9 @@ impl ViewerFrame {
         scene
             .renderer
             .set_map_step(if still { 1 } else { self.moving_map_step });
+        if let (Some((name, _, _)), Some(data)) = (&self.state.color_column, self.data.as_deref()) {
+            scene.load_color_column(&self.ctx, data, name)?;
+        }
         self.lod = scene.sync(&self.ctx, &mut self.state, budget);
         let view = self.state.view;
         scene.renderer.draw(&self.ctx, &view, &tex.view)?;

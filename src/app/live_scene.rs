@@ -4,11 +4,17 @@
 use std::collections::HashMap;
 
 use crate::app::layers::LayerKind;
+use crate::app::scene_data::SceneData;
 use crate::app::state::ViewerState;
 use crate::cli::args::StyleArgs;
 use crate::cli::scene::{
-    CLUSTER_SNR, CLUSTER_Z, GALAXY_Z, SurveyLayers, add_survey_layers_with_lod, cluster_color,
+    CLUSTER_SNR, CLUSTER_Z, GALAXY_Z, NEAR_GALAXIES, SurveyLayers, add_survey_layers_with_lod,
+    cluster_color,
 };
+use crate::render::PointInstance;
+
+/// The attribute slot a chosen colour column occupies in the merged layer.
+pub const COLOR_COLUMN_SLOT: u32 = 3;
 use crate::data::Survey;
 use crate::error::Result;
 use crate::render::{GpuContext, LayerId, SceneRenderer};
@@ -47,6 +53,8 @@ impl SceneOptions {
 
 pub struct LiveScene {
     pub renderer: SceneRenderer,
+    /// The merged catalog's column now in attribute slot 3 (colour by any column).
+    slot3: Option<String>,
     pub layers: SurveyLayers,
     points: HashMap<LayerKind, (LayerId, PointStyle)>,
     lines: HashMap<LayerKind, (LayerId, LineStyle)>,
@@ -97,6 +105,7 @@ impl LiveScene {
         }
         Ok(LiveScene {
             renderer,
+            slot3: None,
             layers,
             points,
             lines,
@@ -161,9 +170,43 @@ impl LiveScene {
             s.filters = [None, range(GALAXY_Z, state.z)];
         }
         if kind == LayerKind::Merged {
-            s.color = cluster_color(state.color_by, state.colormap);
+            s.color = match &state.color_column {
+                Some((_, lo, hi)) => crate::view::ColorBy::Column {
+                    attr: COLOR_COLUMN_SLOT,
+                    lo: *lo,
+                    hi: *hi,
+                    colormap: state.colormap,
+                },
+                None => cluster_color(state.color_by, state.colormap),
+            };
         }
         Some(s)
+    }
+
+    /// Puts the merged catalog's column `name` into attribute slot 3 (re-uploading that
+    /// layer once), so that it can colour the markers.
+    pub fn load_color_column(
+        &mut self,
+        ctx: &GpuContext,
+        data: &SceneData,
+        name: &str,
+    ) -> Result<()> {
+        if self.slot3.as_deref() == Some(name) {
+            return Ok(());
+        }
+        let (Some(id), Some(cat)) = (self.layers.merged, data.catalog(LayerKind::Merged)) else {
+            return Ok(());
+        };
+        let z = cat.roles.z.clone().unwrap_or_default();
+        let snr = cat.roles.snr.clone().unwrap_or_default();
+        let attrs = [z.as_str(), snr.as_str(), NEAR_GALAXIES, name];
+        let instances = match self.layers.cluster_lod.iter().find(|(i, _)| *i == id) {
+            Some((_, lod)) => PointInstance::from_rows(cat, &attrs, &lod.rows),
+            None => PointInstance::from_catalog(cat, &attrs),
+        };
+        self.renderer.replace_points(ctx, id, &instances)?;
+        self.slot3 = Some(name.to_string());
+        Ok(())
     }
 
     /// Brings every layer's style in line with `state` and sets the galaxies' draw

@@ -211,8 +211,14 @@ fn layer_panel(ui: &mut egui::Ui, state: &mut ViewerState, shown: &Shown<'_>) {
     ui.separator();
     ui.heading("Colour (merged)");
     let (mut by, mut cmap) = (state.color_by, state.colormap);
+    // A role, or (Some) any other numeric column of the merged catalog.
+    let mut column = state.color_column.as_ref().map(|c| c.0.clone());
+    let merged = shown.data.and_then(|d| d.catalog(LayerKind::Merged));
+    let current = column
+        .clone()
+        .unwrap_or_else(|| color_role_name(by).to_string());
     egui::ComboBox::from_label("colour by")
-        .selected_text(color_role_name(by))
+        .selected_text(current)
         .show_ui(ui, |ui| {
             for r in [
                 ColorRole::Z,
@@ -220,9 +226,41 @@ fn layer_panel(ui: &mut egui::Ui, state: &mut ViewerState, shown: &Shown<'_>) {
                 ColorRole::Near,
                 ColorRole::None,
             ] {
-                ui.selectable_value(&mut by, r, color_role_name(r));
+                if ui
+                    .selectable_label(column.is_none() && by == r, color_role_name(r))
+                    .clicked()
+                {
+                    by = r;
+                    column = None;
+                }
+            }
+            if let Some(cat) = merged {
+                ui.separator();
+                let roles = [&cat.roles.ra, &cat.roles.dec];
+                for c in cat.columns.iter().filter(|c| !roles.contains(&&c.name)) {
+                    if ui
+                        .selectable_label(column.as_deref() == Some(&c.name), &c.name)
+                        .clicked()
+                    {
+                        column = Some(c.name.clone());
+                    }
+                }
             }
         });
+    let chosen = column.and_then(|name| {
+        let c = merged?.column(&name)?;
+        let (lo, hi) = (0..c.data.len())
+            .map(|i| c.data.get_f64(i))
+            .filter(|v| v.is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                (a.min(v), b.max(v))
+            });
+        (lo <= hi).then(|| (name, lo as f32, hi.max(lo + 1e-6) as f32))
+    });
+    if chosen.as_ref().map(|c| &c.0) != state.color_column.as_ref().map(|c| &c.0) {
+        state.color_column = chosen;
+        state.generation += 1;
+    }
     egui::ComboBox::from_label("colormap")
         .selected_text(cmap.name())
         .show_ui(ui, |ui| {
@@ -583,11 +621,12 @@ fn legend(painter: &egui::Painter, rect: Rect, state: &ViewerState, shown: &Show
 /// The colour scales along the bottom of the view: the merged clusters' on the right,
 /// the map's on the left.
 fn color_bar(painter: &egui::Painter, rect: Rect, state: &ViewerState, shown: &Shown<'_>) {
-    let merged = match state.color_by {
-        ColorRole::Z => Some(("redshift", 0.0, 2.0)),
-        ColorRole::Snr => Some(("SNR", 3.0, 30.0)),
-        ColorRole::Near => Some(("galaxies nearby (0 no, 1 yes)", 0.0, 1.0)),
-        ColorRole::None => None,
+    let merged = match (&state.color_column, state.color_by) {
+        (Some((name, lo, hi)), _) => Some((name.as_str(), *lo as f64, *hi as f64)),
+        (None, ColorRole::Z) => Some(("redshift", 0.0, 2.0)),
+        (None, ColorRole::Snr) => Some(("SNR", 3.0, 30.0)),
+        (None, ColorRole::Near) => Some(("galaxies nearby (0 no, 1 yes)", 0.0, 1.0)),
+        (None, ColorRole::None) => None,
     };
     if let Some((label, lo, hi)) = merged
         && (shown.has_layer)(LayerKind::Merged)

@@ -83,6 +83,9 @@ pub struct ViewerState {
     pub snr: Option<Range32>,
     pub z: Option<Range32>,
     pub color_by: ColorRole,
+    /// Any other column of the merged catalog to colour by (over this range), instead
+    /// of `color_by`.
+    pub color_column: Option<(String, f32, f32)>,
     pub colormap: Colormap,
     pub cursor: Option<DVec2>,
     pub hover: Option<ObjectRef>,
@@ -115,6 +118,7 @@ impl ViewerState {
             snr: None,
             z: None,
             color_by,
+            color_column: None,
             colormap,
             cursor: None,
             hover: None,

@@ -182,6 +182,22 @@ impl SceneRenderer {
         }
     }
 
+    /// Replaces a point layer's objects (same count and order expected by its draw
+    /// ranges), keeping its style: the one upload a new colour column costs.
+    pub fn replace_points(
+        &mut self,
+        ctx: &GpuContext,
+        id: LayerId,
+        instances: &[PointInstance],
+    ) -> Result<()> {
+        if let Some((name, Layer::Points(l))) = self.layers.get_mut(id.0) {
+            let mut fresh = self.points.create_layer(ctx, name, instances, l.style)?;
+            fresh.draw_ranges = l.draw_ranges.take();
+            *l = fresh;
+        }
+        Ok(())
+    }
+
     /// The instance ranges a point layer draws (`None`: all).
     pub fn point_draw_ranges(&self, id: LayerId) -> Option<&[std::ops::Range<u32>]> {
         match self.layers.get(id.0) {
