@@ -279,3 +279,43 @@ proptest! {
         no_panic(&b);
     }
 }
+
+#[test]
+fn derived_blobs_follow_their_catalog_entry() {
+    use clusterviz::data::cache::{load_blob, store_blob};
+    let (dir, source, opts) = setup("blobs");
+    let (cat, _) = read_catalog(&source, "galaxies", &opts).unwrap();
+    let payload: Vec<u8> = (0..5000u32).flat_map(|i| i.to_le_bytes()).collect();
+    store_blob(&cat.cache_tag, "test", &payload).unwrap();
+    assert_eq!(
+        load_blob(&cat.cache_tag, "test").as_deref(),
+        Some(&payload[..])
+    );
+    // A reloaded (mapped) catalog finds it too.
+    let (again, _) = read_catalog(&source, "galaxies", &opts).unwrap();
+    assert_eq!(
+        load_blob(&again.cache_tag, "test").as_deref(),
+        Some(&payload[..])
+    );
+    // A damaged blob is refused and removed.
+    let blob = entries(&opts)
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|x| x == "cvzb"))
+        .unwrap();
+    let mut bytes = std::fs::read(&blob).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&blob, &bytes).unwrap();
+    assert_eq!(load_blob(&cat.cache_tag, "test"), None);
+    assert!(!blob.exists());
+    // Uncached catalogs (no tag) store nothing; `cache clear` removes blobs too.
+    let plain = parse_catalog(&source, "galaxies", &LoadOptions::default())
+        .unwrap()
+        .0;
+    store_blob(&plain.cache_tag, "test", &payload).unwrap();
+    store_blob(&cat.cache_tag, "test", &payload).unwrap();
+    assert_eq!(entries(&opts).len(), 2);
+    opts.cache.as_ref().unwrap().clear().unwrap();
+    assert!(entries(&opts).is_empty());
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -229,6 +229,7 @@ fn catalogs_with_unknown_column_names_work_through_flags_or_a_column_file() {
             Column::new("ZB", "", ColumnData::F32((vec![0.3, 0.5, 0.9]).into())),
         ],
         roles: Roles::default(),
+        cache_tag: Default::default(),
     };
     clusterviz::data::fits_write::write_catalog(
         &cat,

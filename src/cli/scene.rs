@@ -112,6 +112,24 @@ fn smooth_enough(map: HealpixMap) -> HealpixMap {
     }
 }
 
+/// The galaxies' level-of-detail order and counts: from the disk cache when this
+/// catalog's were stored there, else computed (and stored).
+fn lod_with_counts(galaxies: &Catalog) -> (LodOrder, HealpixMap) {
+    use crate::data::cache::{load_blob, store_blob};
+    let purpose = format!("lod-counts-d{DENSITY_DEPTH}");
+    let tag = &galaxies.cache_tag;
+    if let Some(hit) =
+        load_blob(tag, &purpose).and_then(|b| LodOrder::from_bytes(&b, galaxies.len()))
+    {
+        return hit;
+    }
+    let (lod, counts) = LodOrder::with_counts(galaxies, DENSITY_DEPTH);
+    if let Err(e) = store_blob(tag, &purpose, &lod.to_bytes(&counts)) {
+        eprintln!("warning: level of detail not cached: {e}");
+    }
+    (lod, counts)
+}
+
 /// Galaxy density: counts per cell through a sqrt stretch, 0 to the 99.5th percentile.
 pub fn density_style(theme: Theme, counts: &HealpixMap) -> MapStyle {
     let cmap = match theme {
@@ -361,7 +379,7 @@ pub fn add_survey_layers_with_lod(
         if galaxies.len() > lod_above.min(budget) {
             // Crowded: a density map under the highest-priority markers, uploaded once
             // grouped by cell and priority so that each view draws ranges of it.
-            let (lod, counts) = LodOrder::with_counts(galaxies, DENSITY_DEPTH);
+            let (lod, counts) = lod_with_counts(galaxies);
             let counts = smooth_enough(counts);
             layers.galaxy_density = Some(renderer.add_map(
                 ctx,

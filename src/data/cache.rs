@@ -243,6 +243,7 @@ impl DiskCache {
                     source.display()
                 );
                 let _ = std::fs::remove_file(&file);
+                self.remove_blobs_of(&file);
                 None
             }
         }
@@ -284,10 +285,14 @@ impl DiskCache {
     }
 
     fn entry_files(&self) -> Vec<PathBuf> {
+        self.files_with(EXTENSION)
+    }
+
+    fn files_with(&self, extension: &str) -> Vec<PathBuf> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(&self.dir)
             .map(|rd| {
                 rd.filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.extension().is_some_and(|x| x == EXTENSION))
+                    .filter(|p| p.extension().is_some_and(|x| x == extension))
                     .collect()
             })
             .unwrap_or_default();
@@ -303,6 +308,24 @@ impl DiskCache {
             if let Ok(d) = read_description(&f)
                 && d.source == source
                 && (d.source_bytes != bytes || d.source_mtime_ns != mtime_ns)
+            {
+                let _ = std::fs::remove_file(&f);
+                self.remove_blobs_of(&f);
+            }
+        }
+    }
+
+    /// Removes the derived blobs of the entry `entry_file`.
+    fn remove_blobs_of(&self, entry_file: &Path) {
+        let Some(stem) = entry_file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+        else {
+            return;
+        };
+        for f in self.files_with(BLOB_EXTENSION) {
+            if f.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(&format!("{stem}-")))
             {
                 let _ = std::fs::remove_file(&f);
             }
@@ -349,10 +372,14 @@ impl DiskCache {
             .collect()
     }
 
-    /// Removes every entry: (files, bytes) removed.
+    /// Removes every entry and derived blob: (files, bytes) removed.
     pub fn clear(&self) -> Result<(usize, u64)> {
         let mut removed = (0, 0);
-        for f in self.entry_files() {
+        for f in self
+            .entry_files()
+            .into_iter()
+            .chain(self.files_with(BLOB_EXTENSION))
+        {
             let bytes = std::fs::metadata(&f).map_or(0, |m| m.len());
             std::fs::remove_file(&f).map_err(|e| Error::file(&f, format!("cannot remove: {e}")))?;
             removed.0 += 1;
@@ -378,7 +405,7 @@ fn mtime_ns(m: &std::fs::Metadata) -> u128 {
 
 /// Everything a load's result depends on, as text; `None` when the source cannot be
 /// examined (then nothing is cached).
-fn cache_key(source: &Path, name: &str, opts: &LoadOptions) -> Option<String> {
+pub(crate) fn cache_key(source: &Path, name: &str, opts: &LoadOptions) -> Option<String> {
     let meta = std::fs::metadata(source).ok()?;
     Some(format!(
         "v{FORMAT_VERSION}|{}|{}|{}|{name}|{:?}|{:?}|{:?}|{}",
@@ -610,6 +637,7 @@ fn open_entry(
         name: d.name.clone(),
         columns,
         roles,
+        cache_tag: Default::default(),
     };
     Ok((cat, report, d))
 }
@@ -623,4 +651,74 @@ pub fn check_bytes(bytes: &[u8]) -> std::result::Result<usize, String> {
     let r = open_entry(&file, None).map(|(c, _, _)| c.len());
     let _ = std::fs::remove_file(&file);
     r
+}
+
+/// Where data derived from a catalog (its level-of-detail order, counts) may be cached:
+/// the cache folder and the catalog's load key. Equal whatever it holds, so catalogs
+/// compare by content.
+#[derive(Clone, Debug, Default)]
+pub struct CacheTag(pub Option<(PathBuf, String)>);
+
+impl PartialEq for CacheTag {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+const BLOB_MAGIC: &[u8; 8] = b"CVZBLOB1";
+const BLOB_EXTENSION: &str = "cvzb";
+
+/// The file of a derived blob: named after its catalog's entry, so that removing the
+/// entry can remove its blobs too.
+fn blob_path(dir: &Path, key: &str, purpose: &str) -> PathBuf {
+    dir.join(format!(
+        "{:016x}-{purpose}.{BLOB_EXTENSION}",
+        xxh3_64(key.as_bytes())
+    ))
+}
+
+/// Bytes stored for `purpose` of the tagged catalog, if present and intact (a damaged
+/// blob is removed).
+pub fn load_blob(tag: &CacheTag, purpose: &str) -> Option<Vec<u8>> {
+    let (dir, key) = tag.0.as_ref()?;
+    let path = blob_path(dir, key, purpose);
+    let bytes = std::fs::read(&path).ok()?;
+    let ok = bytes.len() >= HEADER_BYTES
+        && &bytes[..8] == BLOB_MAGIC
+        && u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes")) == FORMAT_VERSION
+        && u64_at(&bytes, 16) == xxh3_64(key.as_bytes())
+        && u64_at(&bytes, 24) == (bytes.len() - HEADER_BYTES) as u64
+        && u64_at(&bytes, 32) == checksum(&bytes[HEADER_BYTES..]);
+    if !ok {
+        eprintln!(
+            "warning: cached {purpose} in {} is unusable; rebuilding it",
+            path.display()
+        );
+        let _ = std::fs::remove_file(&path);
+        return None;
+    }
+    Some(bytes[HEADER_BYTES..].to_vec())
+}
+
+/// Stores `payload` for `purpose` of the tagged catalog, when the catalog itself is in
+/// the disk cache (derived data of small catalogs are cheaper to remake than to store).
+pub fn store_blob(tag: &CacheTag, purpose: &str, payload: &[u8]) -> Result<()> {
+    let Some((dir, key)) = tag.0.as_ref() else {
+        return Ok(());
+    };
+    let entry = dir.join(format!("{:016x}.{EXTENSION}", xxh3_64(key.as_bytes())));
+    if !entry.exists() {
+        return Ok(());
+    }
+    let mut out = vec![0u8; HEADER_BYTES];
+    out[..8].copy_from_slice(BLOB_MAGIC);
+    out[8..12].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out[16..24].copy_from_slice(&xxh3_64(key.as_bytes()).to_le_bytes());
+    out[24..32].copy_from_slice(&(payload.len() as u64).to_le_bytes());
+    out[32..40].copy_from_slice(&checksum(payload).to_le_bytes());
+    out.extend_from_slice(payload);
+    let path = blob_path(dir, key, purpose);
+    crate::fsutil::write_atomically(&path, |tmp| {
+        std::fs::write(tmp, &out).map_err(|e| Error::file(&path, format!("cannot write: {e}")))
+    })
 }

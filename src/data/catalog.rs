@@ -120,6 +120,8 @@ pub struct Catalog {
     pub name: String,
     pub columns: Vec<Column>,
     pub roles: Roles,
+    /// Where data derived from this catalog may be cached (set by cached loads).
+    pub cache_tag: crate::data::cache::CacheTag,
 }
 
 impl Catalog {

@@ -156,6 +156,7 @@ impl CatalogBuilder {
             name: self.name,
             columns,
             roles: self.roles,
+            cache_tag: Default::default(),
         };
         (cat, self.report)
     }

@@ -54,10 +54,14 @@ pub fn read_catalog(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Cata
     let Some(cache) = &opts.cache else {
         return parse_catalog(path, name, opts);
     };
-    if let Some(hit) = cache.load(path, name, opts) {
+    let tag = crate::data::cache::CacheTag(
+        crate::data::cache::cache_key(path, name, opts).map(|k| (cache.dir.clone(), k)),
+    );
+    if let Some(mut hit) = cache.load(path, name, opts) {
         if let Some(p) = &opts.progress {
             p.report(name, hit.1.rows_in_file, hit.1.rows_in_file);
         }
+        hit.0.cache_tag = tag;
         return Ok(hit);
     }
     // Shared columns: the memory cache keeps the catalog without a second copy.
@@ -67,6 +71,8 @@ pub fn read_catalog(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Cata
     if let Err(e) = cache.store(path, name, opts, &cat, &report) {
         eprintln!("warning: not cached: {e}");
     }
+    let mut cat = cat;
+    cat.cache_tag = tag;
     Ok((cat, report))
 }
 

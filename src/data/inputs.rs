@@ -108,6 +108,10 @@ pub fn read_stacked(
         }
     }
     let mut cat = stacked.ok_or_else(|| Error::user("no catalog files given"))?;
+    if paths.len() > 1 {
+        // Data derived from the first file alone would be wrong for the stack.
+        cat.cache_tag = Default::default();
+    }
     if cat.column("TILE_ID").is_none() {
         cat.columns
             .push(Column::new("TILE_ID", "", ColumnData::I64(tiles.into())));

@@ -142,6 +142,92 @@ impl LodOrder {
         (order, counts)
     }
 
+    /// The order and counts as bytes, for the disk cache.
+    pub fn to_bytes(&self, counts: &HealpixMap) -> Vec<u8> {
+        let mut out = Vec::new();
+        for n in [self.rows.len(), self.cells.len(), counts.cells.len()] {
+            out.extend_from_slice(&(n as u64).to_le_bytes());
+        }
+        out.push(counts.depth);
+        out.extend_from_slice(bytemuck::cast_slice(&self.rows));
+        for (cell, r) in &self.cells {
+            out.extend_from_slice(&cell.to_le_bytes());
+            out.extend_from_slice(&r.start.to_le_bytes());
+            out.extend_from_slice(&r.end.to_le_bytes());
+        }
+        out.extend_from_slice(bytemuck::cast_slice(&counts.cells));
+        out.extend_from_slice(bytemuck::cast_slice(&counts.values));
+        out
+    }
+
+    /// Reads what [`LodOrder::to_bytes`] wrote for a catalog of `rows` objects, checking
+    /// that it fits one (`None` otherwise).
+    pub fn from_bytes(b: &[u8], rows: usize) -> Option<(LodOrder, HealpixMap)> {
+        let u64_at = |at: usize| -> Option<u64> {
+            Some(u64::from_le_bytes(b.get(at..at + 8)?.try_into().ok()?))
+        };
+        let (n, g, c) = (
+            u64_at(0)? as usize,
+            u64_at(8)? as usize,
+            u64_at(16)? as usize,
+        );
+        let depth = *b.get(24)?;
+        if n != rows || !(GROUP_DEPTH..=29).contains(&depth) {
+            return None;
+        }
+        let rows_at: usize = 25;
+        let cells_at = rows_at.checked_add(n.checked_mul(4)?)?;
+        let counts_at = cells_at.checked_add(g.checked_mul(16)?)?;
+        let values_at = counts_at.checked_add(c.checked_mul(8)?)?;
+        if b.len() != values_at.checked_add(c.checked_mul(4)?)? {
+            return None;
+        }
+        let le32 = |at: usize| u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes"));
+        let le64 = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
+        let order_rows: Vec<u32> = (0..n).map(|i| le32(rows_at + 4 * i)).collect();
+        let cells: Vec<(u64, Range<u32>)> = (0..g)
+            .map(|i| {
+                let at = cells_at + 16 * i;
+                (le64(at), le32(at + 8)..le32(at + 12))
+            })
+            .collect();
+        // Every row once; runs contiguous and in bounds.
+        let mut seen = vec![false; n];
+        for &r in &order_rows {
+            let slot = seen.get_mut(r as usize)?;
+            if *slot {
+                return None;
+            }
+            *slot = true;
+        }
+        let mut end = 0;
+        for (_, r) in &cells {
+            if r.start != end || r.end < r.start || r.end as usize > n {
+                return None;
+            }
+            end = r.end;
+        }
+        if end as usize != n {
+            return None;
+        }
+        let map_cells: Vec<u64> = (0..c).map(|i| le64(counts_at + 8 * i)).collect();
+        let values: Vec<f32> = (0..c)
+            .map(|i| f32::from_bits(le32(values_at + 4 * i)))
+            .collect();
+        let counts = HealpixMap {
+            depth,
+            frame: Frame::Icrs,
+            value_name: "COUNT".into(),
+            cells: map_cells,
+            values,
+        };
+        let order = LodOrder {
+            rows: order_rows,
+            cells,
+        };
+        Some((order, counts))
+    }
+
     /// The instance ranges `view` draws so that about `budget` markers are on screen (in
     /// every cell the view may show, the same leading share of its objects), and how many
     /// objects those cells hold in all.
@@ -274,6 +360,31 @@ mod tests {
                 assert_eq!(layer.hash(ra.to_radians(), dec.to_radians()), *cell);
             }
         }
+    }
+
+    #[test]
+    fn order_and_counts_survive_bytes_and_damage_is_refused() {
+        let s = DemoSurvey::generate(DemoConfig {
+            seed: 9,
+            galaxies: 20_000,
+        });
+        let (lod, counts) = LodOrder::with_counts(&s.galaxies, 13);
+        let b = lod.to_bytes(&counts);
+        let (lod2, counts2) = LodOrder::from_bytes(&b, s.galaxies.len()).unwrap();
+        assert_eq!(lod2.rows, lod.rows);
+        assert_eq!(lod2.cells, lod.cells);
+        assert_eq!(
+            (counts2.cells, counts2.values),
+            (counts.cells, counts.values)
+        );
+        assert!(
+            LodOrder::from_bytes(&b, s.galaxies.len() + 1).is_none(),
+            "other row count"
+        );
+        assert!(LodOrder::from_bytes(&b[..b.len() - 1], s.galaxies.len()).is_none());
+        let mut dup = b.clone();
+        dup[29..33].copy_from_slice(&b[25..29]); // the second row repeats the first
+        assert!(LodOrder::from_bytes(&dup, s.galaxies.len()).is_none());
     }
 
     #[test]

@@ -66,6 +66,7 @@ fn cluster_catalog(name: &str, ra: Vec<f64>, dec: Vec<f64>, z: Vec<f32>, snr: Ve
             snr: Some("SNR_CLUSTER".into()),
             id: Some("ID".into()),
         },
+        cache_tag: Default::default(),
     }
 }
 

@@ -111,6 +111,7 @@ pub fn make_galaxies(truth: &Catalog, _tiles: &TileSet, cfg: super::DemoConfig) 
             snr: None,
             id: Some("OBJECT_ID".into()),
         },
+        cache_tag: Default::default(),
     }
 }
 
