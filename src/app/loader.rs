@@ -71,8 +71,17 @@ fn load_in_stages(
     let t0 = Instant::now();
     let staged = has_galaxies(source);
     let stages: &[bool] = if staged { &[false, true] } else { &[true] };
+    // Files of the first stage (clusters, tiles, mask) are kept for the second, which
+    // then reads only the galaxies.
+    let mut first_stage: Option<Survey> = None;
     for &with_galaxies in stages {
-        let survey = load_survey(source, with_galaxies, notify)?;
+        let survey = match (source, first_stage.take()) {
+            (Source::Files(args), Some(base)) if with_galaxies => add_galaxies(base, args, notify)?,
+            _ => load_survey(source, with_galaxies, notify)?,
+        };
+        if staged && !with_galaxies && matches!(source, Source::Files(_)) {
+            first_stage = Some(without_galaxies(&survey));
+        }
         let scene = LiveScene::build(ctx, &survey, options)?;
         let data = SceneData::new(survey, &scene.lod_orders())?;
         ctx.wait()?;
@@ -84,6 +93,39 @@ fn load_in_stages(
         });
     }
     Ok(())
+}
+
+/// A copy of everything but the galaxies (catalogs from the cache share their columns).
+fn without_galaxies(s: &Survey) -> Survey {
+    Survey {
+        tiles: s.tiles.clone(),
+        merged: s.merged.clone(),
+        pzwav: s.pzwav.clone(),
+        amico: s.amico.clone(),
+        galaxies: None,
+        mask: s.mask.clone(),
+        source: s.source.clone(),
+    }
+}
+
+/// `base` with the galaxy files of `args` read into it.
+fn add_galaxies(
+    mut base: Survey,
+    args: &RenderArgs,
+    notify: &(impl Fn(LoadEvent) + Send),
+) -> Result<Survey> {
+    let mut only = args.clone();
+    only.clusters.clear();
+    only.tiles = None;
+    only.mask = None;
+    let galaxies = load_survey(&Source::Files(Box::new(only)), true, notify)?;
+    base.galaxies = galaxies.galaxies;
+    base.source = [base.source, galaxies.source]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
+    Ok(base)
 }
 
 /// The survey of `source`, without galaxies unless `with_galaxies`.
@@ -130,7 +172,11 @@ fn load_survey(
                 for (what, done, total) in rx {
                     notify(LoadEvent::Progress { what, done, total });
                 }
-                loading.join().expect("the load thread does not panic")
+                loading.join().unwrap_or_else(|_| {
+                    Err(crate::error::Error::user(
+                        "loading the files failed (the loader crashed)",
+                    ))
+                })
             });
             let sources = result?;
             survey.source = sources.join("; ");

@@ -247,18 +247,18 @@ fn layer_panel(ui: &mut egui::Ui, state: &mut ViewerState, shown: &Shown<'_>) {
                 }
             }
         });
-    let chosen = column.and_then(|name| {
-        let c = merged?.column(&name)?;
-        let (lo, hi) = (0..c.data.len())
-            .map(|i| c.data.get_f64(i))
-            .filter(|v| v.is_finite())
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-                (a.min(v), b.max(v))
-            });
-        (lo <= hi).then(|| (name, lo as f32, hi.max(lo + 1e-6) as f32))
-    });
-    if chosen.as_ref().map(|c| &c.0) != state.color_column.as_ref().map(|c| &c.0) {
-        state.color_column = chosen;
+    // The column's range is scanned once, when it is chosen.
+    if column.as_ref() != state.color_column.as_ref().map(|c| &c.0) {
+        state.color_column = column.and_then(|name| {
+            let c = merged?.column(&name)?;
+            let (lo, hi) = (0..c.data.len())
+                .map(|i| c.data.get_f64(i))
+                .filter(|v| v.is_finite())
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                    (a.min(v), b.max(v))
+                });
+            (lo <= hi).then(|| (name, lo as f32, hi.max(lo + 1e-6) as f32))
+        });
         state.generation += 1;
     }
     egui::ComboBox::from_label("colormap")

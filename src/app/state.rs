@@ -237,10 +237,12 @@ impl ViewerState {
                 self.message = Some(format!("centred on {lon:.5} {lat:+.5} ({})", frame.name()));
             }
             Ok(GotoTarget::Id(id)) => {
-                let found = data.and_then(|d| d.find_id(&id).map(|o| (o, d)));
+                let found = data.and_then(|d| {
+                    let o = d.find_id(&id)?;
+                    Some((o, d.catalog(o.layer)?))
+                });
                 match found {
-                    Some((o, d)) => {
-                        let cat = d.catalog(o.layer).expect("found in this catalog");
+                    Some((o, cat)) => {
                         let roles = cat.role_view();
                         set_center_direction(&mut self.view, roles.direction(o.row as usize));
                         self.selection = Some(o);

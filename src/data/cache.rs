@@ -536,7 +536,10 @@ fn u64_at(b: &[u8], at: usize) -> u64 {
 }
 
 /// Parses the fixed header and the description without checking the payload checksum.
-fn parse_head(bytes: &[u8]) -> std::result::Result<Description, String> {
+/// Parses the fixed header and the description from `bytes`, the start of a file of
+/// `file_len` bytes (at least the header and description; the whole file will do),
+/// without checking the payload checksum.
+fn parse_head(bytes: &[u8], file_len: usize) -> std::result::Result<Description, String> {
     if bytes.len() < HEADER_BYTES + 8 || &bytes[..8] != MAGIC {
         return Err("not a clusterviz cache file".into());
     }
@@ -547,10 +550,10 @@ fn parse_head(bytes: &[u8]) -> std::result::Result<Description, String> {
         ));
     }
     let payload_len = u64_at(bytes, 24);
-    if payload_len != (bytes.len() - HEADER_BYTES) as u64 {
+    if payload_len != file_len.saturating_sub(HEADER_BYTES) as u64 {
         return Err(format!(
             "truncated or padded: {} payload bytes, header says {payload_len}",
-            bytes.len() - HEADER_BYTES
+            file_len.saturating_sub(HEADER_BYTES)
         ));
     }
     let json_len = u64_at(bytes, HEADER_BYTES) as usize;
@@ -560,9 +563,22 @@ fn parse_head(bytes: &[u8]) -> std::result::Result<Description, String> {
     serde_json::from_slice(json).map_err(|e| format!("bad description: {e}"))
 }
 
+/// An entry's description, reading only the start of the file (not its columns).
 fn read_description(file: &Path) -> std::result::Result<Description, String> {
-    let map = map_file(file)?;
-    parse_head(&map)
+    use std::io::Read;
+    let mut f = std::fs::File::open(file).map_err(|e| e.to_string())?;
+    let file_len = f.metadata().map_err(|e| e.to_string())?.len() as usize;
+    let mut head = vec![0u8; HEADER_BYTES + 8];
+    f.read_exact(&mut head)
+        .map_err(|_| "not a clusterviz cache file".to_string())?;
+    let json_len = u64_at(&head, HEADER_BYTES) as usize;
+    if json_len > file_len {
+        return Err("description runs past the end".into());
+    }
+    head.resize(HEADER_BYTES + 8 + json_len, 0);
+    f.read_exact(&mut head[HEADER_BYTES + 8..])
+        .map_err(|_| "description runs past the end".to_string())?;
+    parse_head(&head, file_len)
 }
 
 fn map_file(file: &Path) -> std::result::Result<memmap2::Mmap, String> {
@@ -579,7 +595,7 @@ fn open_entry(
     key: Option<&str>,
 ) -> std::result::Result<(Catalog, LoadReport, Description), String> {
     let map = Arc::new(map_file(file)?);
-    let d = parse_head(&map)?;
+    let d = parse_head(&map, map.len())?;
     if let Some(key) = key
         && (d.key != key || u64_at(&map, 16) != xxh3_64(key.as_bytes()))
     {
