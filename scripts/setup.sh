@@ -8,7 +8,9 @@ set -euo pipefail
 packages=(pkg-config libcfitsio-dev libhdf5-dev mesa-vulkan-drivers libvulkan1 libegl-mesa0 libgl1-mesa-dri
     # The viewer's X11 window (loaded at run time by winit), and what its end-to-end test
     # drives it with: a virtual X server, input injection and screenshots.
-    libx11-6 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0 xvfb xdotool imagemagick)
+    libx11-6 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0 xvfb xdotool imagemagick
+    # Figure tests read PDFs back: pdftotext (text stays text), pdftoppm (it renders).
+    poppler-utils)
 missing=()
 for p in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then

@@ -4,6 +4,7 @@
 //! - [`view`]: the camera and the scene's layers and styles, shared by every output;
 //! - [`data`]: catalogs, tiles, HEALPix maps and the built-in demo survey;
 //! - [`render`]: the wgpu renderer, one module per layer kind;
+//! - [`export`]: figures for papers (frame, grid, labels, legend, colour bars; PNG, SVG, PDF);
 //! - [`app`]: the interactive viewer (winit + egui);
 //! - [`cli`]: the command line.
 
@@ -11,6 +12,7 @@ pub mod app;
 pub mod cli;
 pub mod data;
 pub mod error;
+pub mod export;
 pub mod fsutil;
 pub mod render;
 pub mod sky;

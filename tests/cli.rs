@@ -45,7 +45,10 @@ fn bad_flags_exit_2_with_a_message_and_no_output() {
             &["render", "--demo", "--projection", "xyz", "-o", "a.png"],
             "invalid value 'xyz'",
         ),
-        (&["render", "--demo", "-o", "a.jpg"], "must be a .png"),
+        (
+            &["render", "--demo", "-o", "a.jpg"],
+            "must end in .png, .svg or .pdf",
+        ),
         (
             &["render", "--demo", "-o", "no/such/dir/a.png"],
             "output folder does not exist",
@@ -94,7 +97,7 @@ fn bad_flags_exit_2_with_a_message_and_no_output() {
 }
 
 #[test]
-fn render_writes_a_png_of_the_asked_size() {
+fn render_bare_writes_a_sky_png_of_the_asked_size() {
     let dir = tempdir("render");
     let o = clusterviz(
         &[
@@ -106,6 +109,7 @@ fn render_writes_a_png_of_the_asked_size() {
             "mol",
             "--size",
             "300x150",
+            "--bare",
             "-o",
             "m.png",
         ],

@@ -69,7 +69,10 @@ pub fn initial_view(args: &ViewArgs, hint: Option<&[glam::DVec3]>, size: (u32, u
 /// Opens the viewer and blocks until its window closes.
 pub fn run(launch: ViewerLaunch) -> Result<()> {
     let ctx = Arc::new(GpuContext::new(launch.backend)?);
-    let size = launch.view.size.unwrap_or(DEFAULT_WINDOW);
+    let size = launch
+        .view
+        .size
+        .map_or(DEFAULT_WINDOW, |_| launch.view.size());
     let view = initial_view(&launch.view, None, size);
     let state = ViewerState::new(
         view,

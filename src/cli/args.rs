@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::export::ticks::AngleFormat;
 use crate::render::BackendChoice;
 use crate::sky::{Frame, Projection};
 use crate::view::{Colormap, Rgba, Stretch, Theme};
@@ -68,20 +69,95 @@ pub struct ViewArgs {
     /// Position angle of the view's up direction, degrees east of north.
     #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
     pub rotation: f64,
-    /// Output size in pixels, WIDTHxHEIGHT (default 1600x1200; the viewer: its window).
+    /// Output size: WIDTHxHEIGHT in pixels (default 1600x1200; the viewer: its window),
+    /// or in inches with an "in" suffix (7x5in, at --dpi, default 300).
     #[arg(long, value_parser = parse_size)]
-    pub size: Option<(u32, u32)>,
+    pub size: Option<PageSize>,
+    /// Pixels per inch of a figure: its printed size and the size of its text, lines and
+    /// markers (default: 300 for sizes in inches, else the width over 8 inches).
+    #[arg(long, value_parser = parse_dpi)]
+    pub dpi: Option<f64>,
     #[arg(long, value_enum, default_value_t = Frame::Icrs)]
     pub frame: Frame,
     #[arg(long, value_enum, default_value_t = Theme::Dark)]
     pub theme: Theme,
 }
 
+/// A page size as given: pixels, or inches to multiply by the DPI.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum PageSize {
+    Pixels(u32, u32),
+    Inches(f64, f64),
+}
+
+/// The DPI of sizes given in inches when --dpi is not.
+pub const DEFAULT_PRINT_DPI: f64 = 300.0;
+
 impl ViewArgs {
-    /// Figure size in pixels.
+    /// Figure size in pixels (inches times the DPI, capped at the largest side).
     pub fn size(&self) -> (u32, u32) {
-        self.size.unwrap_or((1600, 1200))
+        match self.size {
+            None => (1600, 1200),
+            Some(PageSize::Pixels(w, h)) => (w, h),
+            Some(PageSize::Inches(w, h)) => {
+                let px = |v: f64| ((v * self.dpi()).round() as u32).clamp(1, MAX_OUTPUT_SIDE);
+                (px(w), px(h))
+            }
+        }
     }
+
+    /// Figure size in pixels, refusing sizes in inches that come out too large.
+    pub fn pixel_size(&self) -> Result<(u32, u32), crate::error::Error> {
+        if let Some(PageSize::Inches(w, h)) = self.size {
+            let (pw, ph) = (w * self.dpi(), h * self.dpi());
+            if pw.round() > MAX_OUTPUT_SIDE as f64 || ph.round() > MAX_OUTPUT_SIDE as f64 {
+                return Err(crate::error::Error::user(format!(
+                    "{w}x{h} inches at {} dpi is {pw:.0}x{ph:.0} pixels; each side must be at \
+                     most {MAX_OUTPUT_SIDE}",
+                    self.dpi()
+                )));
+            }
+        }
+        Ok(self.size())
+    }
+
+    /// Pixels per inch: as given, else 300 for sizes in inches, else an 8-inch-wide page.
+    pub fn dpi(&self) -> f64 {
+        match (self.dpi, self.size) {
+            (Some(d), _) => d,
+            (None, Some(PageSize::Inches(..))) => DEFAULT_PRINT_DPI,
+            (None, Some(PageSize::Pixels(w, _))) => w as f64 / 8.0,
+            (None, None) => 1600.0 / 8.0,
+        }
+    }
+
+    /// Whether the DPI was asked for (a DPI or a size in inches).
+    pub fn dpi_given(&self) -> bool {
+        self.dpi.is_some() || matches!(self.size, Some(PageSize::Inches(..)))
+    }
+}
+
+/// How a figure is composed around the sky.
+#[derive(Args, Debug, Clone)]
+pub struct FigureArgs {
+    /// Title over the plot.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Text size in points.
+    #[arg(long, default_value_t = 10.0, value_parser = parse_font_size)]
+    pub font_size: f64,
+    /// Coordinate labels in decimal degrees, or sexagesimal (right ascension in hours).
+    #[arg(long, value_enum, default_value_t = AngleFormat::Deg)]
+    pub grid_format: AngleFormat,
+    /// No grid lines over the sky (ticks and labels stay).
+    #[arg(long)]
+    pub no_grid: bool,
+    /// Only the sky: no frame, grid, labels, legend or colour bars (--size is the sky's).
+    #[arg(long)]
+    pub bare: bool,
+    /// Also write each PNG's celestial WCS as a FITS header beside it (NAME.wcs.fits).
+    #[arg(long)]
+    pub wcs: bool,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -305,7 +381,14 @@ pub struct RenderArgs {
     pub view: ViewArgs,
     #[command(flatten)]
     pub style: StyleArgs,
-    /// Output PNG (`render`); where the viewer's screenshot key saves (`view`).
+    #[command(flatten)]
+    pub figure: FigureArgs,
+    /// A TOML figure file describing inputs, view, layers, styles and outputs; with it,
+    /// only -o (replacing its outputs) and --backend may be given.
+    #[arg(long = "figure")]
+    pub figure_file: Option<PathBuf>,
+    /// Output figure, .png, .svg or .pdf (`render`); where the viewer's screenshot key
+    /// saves (`view`).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
 }
@@ -321,8 +404,10 @@ pub struct DemoArgs {
     pub view: ViewArgs,
     #[command(flatten)]
     pub style: StyleArgs,
-    /// Write the picture here instead of opening the viewer (the default without a
-    /// display: demo.png).
+    #[command(flatten)]
+    pub figure: FigureArgs,
+    /// Write the figure here (.png, .svg or .pdf) instead of opening the viewer (the
+    /// default without a display: demo.png).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
 }
@@ -384,16 +469,24 @@ fn parse_fov(s: &str) -> Result<f64, String> {
     }
 }
 
-/// The largest output side accepted; bigger figures come with the export issue's streaming.
+/// The largest output side accepted (PNG figures are written in strips, so memory stays
+/// bounded; the limit keeps run times sane).
 pub const MAX_OUTPUT_SIDE: u32 = 32768;
 
-pub fn parse_size(s: &str) -> Result<(u32, u32), String> {
-    let bad = || format!("expected WIDTHxHEIGHT in pixels (e.g. 2048x2048), got '{s}'");
-    let (w, h) = s
-        .to_ascii_lowercase()
-        .split_once('x')
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .ok_or_else(bad)?;
+pub fn parse_size(s: &str) -> Result<PageSize, String> {
+    let bad =
+        || format!("expected WIDTHxHEIGHT in pixels (e.g. 2048x2048) or inches (7x5in), got '{s}'");
+    let lower = s.trim().to_ascii_lowercase();
+    if let Some(inches) = lower.strip_suffix("in") {
+        let (w, h) = inches.split_once('x').ok_or_else(bad)?;
+        let w: f64 = w.trim().parse().map_err(|_| bad())?;
+        let h: f64 = h.trim().parse().map_err(|_| bad())?;
+        if !(w > 0.0 && h > 0.0 && w <= 1000.0 && h <= 1000.0) {
+            return Err(format!("each side must be in (0, 1000] inches, got {s}"));
+        }
+        return Ok(PageSize::Inches(w, h));
+    }
+    let (w, h) = lower.split_once('x').ok_or_else(bad)?;
     let w: u32 = w.trim().parse().map_err(|_| bad())?;
     let h: u32 = h.trim().parse().map_err(|_| bad())?;
     if w == 0 || h == 0 || w > MAX_OUTPUT_SIDE || h > MAX_OUTPUT_SIDE {
@@ -401,7 +494,23 @@ pub fn parse_size(s: &str) -> Result<(u32, u32), String> {
             "each side must be 1..={MAX_OUTPUT_SIDE} pixels, got {w}x{h}"
         ));
     }
-    Ok((w, h))
+    Ok(PageSize::Pixels(w, h))
+}
+
+fn parse_dpi(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(d) if (10.0..=10_000.0).contains(&d) => Ok(d),
+        _ => Err(format!("expected a DPI from 10 to 10000, got '{s}'")),
+    }
+}
+
+fn parse_font_size(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(p) if (2.0..=200.0).contains(&p) => Ok(p),
+        _ => Err(format!(
+            "expected a text size from 2 to 200 points, got '{s}'"
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -413,7 +522,10 @@ mod tests {
         assert_eq!(parse_center("-10,20.5"), Ok((350.0, 20.5)));
         assert!(parse_center("10,95").unwrap_err().contains("outside"));
         assert!(parse_center("ten,5").is_err());
-        assert_eq!(parse_size("800X600"), Ok((800, 600)));
+        assert_eq!(parse_size("800X600"), Ok(PageSize::Pixels(800, 600)));
+        assert_eq!(parse_size("7x5.5in"), Ok(PageSize::Inches(7.0, 5.5)));
+        assert!(parse_size("0x5in").is_err());
+        assert!(parse_dpi("5").is_err());
         assert!(parse_size("0x10").is_err());
         assert!(parse_size("100000x10").is_err());
         assert!(parse_fov("-1").is_err());

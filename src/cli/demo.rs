@@ -6,10 +6,12 @@ use std::time::Instant;
 use crate::app::loader::Source;
 use crate::app::{ViewerLaunch, display_available};
 use crate::cli::args::DemoArgs;
-use crate::cli::render::{check_output_path, render_survey_png};
+use crate::cli::figure::{FigureRequest, check_outputs, render_figures};
+use crate::cli::render::reproduction_metadata;
 use crate::data::Survey;
 use crate::data::demo::{DemoConfig, DemoSurvey, write_survey};
 use crate::error::{Error, Result};
+use crate::export::Strips;
 use crate::render::BackendChoice;
 
 pub fn run(backend: BackendChoice, a: &DemoArgs) -> Result<()> {
@@ -28,8 +30,10 @@ pub fn run(backend: BackendChoice, a: &DemoArgs) -> Result<()> {
         });
     }
     let output = a.output.clone().unwrap_or_else(|| "demo.png".into());
+    let outputs = [output];
     if a.write.is_none() {
-        check_output_path(&output)?;
+        check_outputs(&outputs, &a.figure)?;
+        a.view.pixel_size()?;
     }
     let t0 = Instant::now();
     let survey = DemoSurvey::generate(config);
@@ -63,5 +67,14 @@ pub fn run(backend: BackendChoice, a: &DemoArgs) -> Result<()> {
         );
         return Ok(());
     }
-    render_survey_png(backend, &Survey::from(survey), &a.view, &a.style, &output)
+    let survey = Survey::from(survey);
+    let req = FigureRequest {
+        view: &a.view,
+        style: &a.style,
+        figure: &a.figure,
+        outputs: &outputs,
+        metadata: reproduction_metadata(&survey.source),
+        strips: Strips::default(),
+    };
+    render_figures(backend, &survey, &req).map(|_| ())
 }

@@ -4,6 +4,8 @@ pub mod args;
 mod config;
 mod convert;
 mod demo;
+pub mod figure;
+mod figure_file;
 mod info;
 pub(crate) mod load;
 pub(crate) mod render;

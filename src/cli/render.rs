@@ -1,19 +1,48 @@
-//! `clusterviz render`: one figure to a PNG.
+//! `clusterviz render`: a figure of the data given (or of a figure file) to PNG, SVG or PDF.
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::cli::args::{RenderArgs, StyleArgs, ViewArgs};
+use crate::cli::args::{RenderArgs, ViewArgs};
+use crate::cli::figure::{
+    FigureRequest, check_outputs, input_checksums, render_figures, view_description,
+};
 use crate::cli::load::load_files;
-use crate::cli::scene::{add_survey_layers, apply_level_of_detail, mark_proximity};
+use crate::cli::scene::mark_proximity;
 use crate::data::Survey;
 use crate::data::demo::{DemoConfig, DemoSurvey};
 use crate::error::{Error, Result};
-use crate::render::{BackendChoice, GpuContext, SceneRenderer};
+use crate::export::Strips;
+use crate::render::BackendChoice;
 use crate::view::View;
 use crate::view::fit::frame_directions;
 
 pub fn run(backend: BackendChoice, a: &RenderArgs) -> Result<()> {
+    if let Some(path) = &a.figure_file {
+        let from_file = crate::cli::figure_file::load(path, a.output.as_deref())?;
+        return render(
+            backend,
+            &from_file.args,
+            &from_file.outputs,
+            Some(from_file.text),
+        );
+    }
+    let outputs: Vec<PathBuf> = a.output.iter().cloned().collect();
+    if outputs.is_empty() {
+        return Err(Error::user(
+            "render needs an output file: -o FIGURE.png (or .svg, .pdf)",
+        ));
+    }
+    render(backend, a, &outputs, None)
+}
+
+/// Loads the inputs of `a` and writes its figure to every one of `outputs`.
+fn render(
+    backend: BackendChoice,
+    a: &RenderArgs,
+    outputs: &[PathBuf],
+    figure_file: Option<String>,
+) -> Result<()> {
     let has_files = !a.clusters.is_empty()
         || !a.galaxy_files.is_empty()
         || a.tiles.is_some()
@@ -23,10 +52,8 @@ pub fn run(backend: BackendChoice, a: &RenderArgs) -> Result<()> {
             "nothing to render: give --demo, or files with --clusters, --galaxies, --tiles, --mask",
         ));
     }
-    let Some(output) = &a.output else {
-        return Err(Error::user("render needs an output file: -o FIGURE.png"));
-    };
-    check_output_path(output)?;
+    check_outputs(outputs, &a.figure)?;
+    a.view.pixel_size()?;
     let t0 = Instant::now();
     let mut survey = if a.demo {
         Survey::from(DemoSurvey::generate(DemoConfig {
@@ -51,22 +78,51 @@ pub fn run(backend: BackendChoice, a: &RenderArgs) -> Result<()> {
         mark_proximity(&mut survey, r)?;
     }
     eprintln!("loaded in {:.2} s", t0.elapsed().as_secs_f64());
-    render_survey_png(backend, &survey, &a.view, &a.style, output)
+    let mut inputs: Vec<PathBuf> = a.clusters.clone();
+    inputs.extend(a.tiles.iter().cloned());
+    inputs.extend(a.mask.iter().cloned());
+    if !a.galaxy_files.is_empty() {
+        inputs.extend(crate::data::inputs::expand_paths(&a.galaxy_files)?);
+    }
+    let mut metadata = reproduction_metadata(&survey.source);
+    if !inputs.is_empty() {
+        metadata.push(("Source", input_checksums(&inputs)?));
+    }
+    if let Some(text) = figure_file {
+        metadata.push(("clusterviz figure file", text));
+    }
+    let req = FigureRequest {
+        view: &a.view,
+        style: &a.style,
+        figure: &a.figure,
+        outputs,
+        metadata,
+        strips: Strips::default(),
+    };
+    render_figures(backend, &survey, &req).map(|_| ())
 }
 
-/// Refuses output names we would not write correctly, before any work is done.
-pub fn check_output_path(out: &Path) -> Result<()> {
-    let ext = out
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    if ext.as_deref() != Some("png") {
-        return Err(Error::file(
-            out,
-            "the output must be a .png file (SVG and PDF come with issue 7)",
-        ));
+/// Text chunks every figure carries: the tool, the exact command line, the data.
+pub fn reproduction_metadata(source: &str) -> Vec<(&'static str, String)> {
+    let command: Vec<String> = std::env::args().map(|a| shell_quote(&a)).collect();
+    vec![
+        (
+            "Software",
+            format!("clusterviz {}", env!("CARGO_PKG_VERSION")),
+        ),
+        ("clusterviz command", command.join(" ")),
+        ("Description", format!("data: {source}")),
+    ]
+}
+
+/// `arg` as a POSIX shell word.
+fn shell_quote(arg: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./,=:+@%".contains(c);
+    if !arg.is_empty() && arg.chars().all(plain) {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', r"'\''"))
     }
-    crate::fsutil::ensure_parent_dir(out)
 }
 
 /// The camera for `args`, framing the survey where centre or field of view are not given.
@@ -84,60 +140,13 @@ pub fn survey_view(survey: &Survey, args: &ViewArgs) -> View {
     v
 }
 
-pub fn render_survey_png(
-    backend: BackendChoice,
-    survey: &Survey,
-    view_args: &ViewArgs,
-    style: &StyleArgs,
-    out: &Path,
-) -> Result<()> {
-    let t0 = Instant::now();
-    let ctx = GpuContext::new(backend)?;
-    let mut renderer = SceneRenderer::new(&ctx);
-    renderer.set_theme(&ctx, view_args.theme);
-    let layers = add_survey_layers(&ctx, &mut renderer, survey, view_args.theme, style)?;
-    let view = survey_view(survey, view_args);
-    apply_level_of_detail(&mut renderer, &layers, &view);
-    let t1 = Instant::now();
-    let image = renderer.render_tiled(&ctx, &view, 8192)?;
-    let t2 = Instant::now();
-    let text = figure_metadata(&view, &survey.source);
-    image.save_png(out, &text)?;
-    eprintln!(
-        "{}: {}x{} {} on {} ({:?}); GPU setup+upload {:.2} s, render {:.2} s, PNG {:.2} s",
-        out.display(),
-        image.width,
-        image.height,
-        view.projection.code(),
-        ctx.info.name,
-        ctx.info.backend,
-        (t1 - t0).as_secs_f64(),
-        (t2 - t1).as_secs_f64(),
-        t2.elapsed().as_secs_f64()
-    );
-    Ok(())
-}
-
-/// PNG text chunks that say how a figure was made, enough to make it again.
+/// PNG text chunks that say how a viewer screenshot was made, enough to make it again.
 pub fn figure_metadata(view: &View, source: &str) -> [(&'static str, String); 2] {
-    let (lon, lat) = view.center_deg;
     [
         (
             "Software",
             format!("clusterviz {}", env!("CARGO_PKG_VERSION")),
         ),
-        (
-            "Description",
-            format!(
-                "{} {} centre ({lon:.6}, {lat:.6}) fov {:.6} deg rotation {} size {}x{}; data: {}",
-                view.projection.code(),
-                view.frame.name(),
-                view.fov_deg,
-                view.rotation_deg,
-                view.canvas.0,
-                view.canvas.1,
-                source
-            ),
-        ),
+        ("Description", view_description(view, source)),
     ]
 }

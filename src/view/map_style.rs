@@ -13,6 +13,20 @@ pub enum Stretch {
     Asinh,
 }
 
+impl Stretch {
+    /// Position along the colormap (0–1) of a value at fraction `t` of the range; the CPU
+    /// twin of `stretch` in `shaders/map_raster.wgsl` (colour bars place ticks with it).
+    pub fn apply(self, t: f64) -> f64 {
+        let t = t.clamp(0.0, 1.0);
+        match self {
+            Stretch::Linear => t,
+            Stretch::Log => (1.0 + 1000.0 * t).ln() / 1001f64.ln(),
+            Stretch::Sqrt => t.sqrt(),
+            Stretch::Asinh => (10.0 * t).asinh() / 10f64.asinh(),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct MapStyle {
     pub colormap: Colormap,

@@ -1,0 +1,411 @@
+//! A survey as figures: its layers uploaded once, the page composed around the view, then
+//! each requested output written (PNG, SVG, PDF; a WCS sidecar on request).
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::cli::args::{ColorRole, FigureArgs, StyleArgs, ViewArgs};
+use crate::cli::render::survey_view;
+use crate::cli::scene::{SurveyLayers, add_survey_layers, apply_level_of_detail};
+use crate::data::Survey;
+use crate::data::tiles::TilePart;
+use crate::error::{Error, Result};
+use crate::export::compose::{page_color, style_scale};
+use crate::export::wcs::{sidecar_path, wcs_cards, write_wcs_fits};
+use crate::export::write::{parse_svg, png_bytes, write_pdf, write_png, write_svg};
+use crate::export::{
+    ColorBar, Decorations, Figure, FigureStyle, Format, LegendEntry, PngPage, Strips, Symbol,
+    VectorOutline,
+};
+use crate::render::{BackendChoice, GpuContext, LayerId, SceneRenderer};
+use crate::view::{ColorBy, LineStyle, SubRect, View};
+
+/// Everything that decides a figure besides the data.
+pub struct FigureRequest<'a> {
+    pub view: &'a ViewArgs,
+    pub style: &'a StyleArgs,
+    pub figure: &'a FigureArgs,
+    pub outputs: &'a [PathBuf],
+    /// Text that says how the figure was made (PNG text chunks, SVG description).
+    pub metadata: Vec<(&'static str, String)>,
+    pub strips: Strips,
+}
+
+/// Refuses outputs we would not write, before any work is done.
+pub fn check_outputs(outputs: &[PathBuf], figure: &FigureArgs) -> Result<()> {
+    if outputs.is_empty() {
+        return Err(Error::user("no output: give -o FIGURE.png (or .svg, .pdf)"));
+    }
+    for out in outputs {
+        let format = Format::of(out)?;
+        if figure.wcs && format != Format::Png {
+            return Err(Error::file(
+                out,
+                "--wcs describes PNG pixels: give a .png output",
+            ));
+        }
+        crate::fsutil::ensure_parent_dir(out)?;
+    }
+    Ok(())
+}
+
+/// Uploads the survey and writes every output of `req`; returns the composed figure
+/// (`None` for a bare sky).
+pub fn render_figures(
+    backend: BackendChoice,
+    survey: &Survey,
+    req: &FigureRequest<'_>,
+) -> Result<Option<Figure>> {
+    let t0 = Instant::now();
+    let page_size = req.view.pixel_size()?;
+    let ctx = GpuContext::new(backend)?;
+    let mut renderer = SceneRenderer::new(&ctx);
+    let theme = req.view.theme;
+    renderer.set_theme(&ctx, theme);
+    let layers = add_survey_layers(&ctx, &mut renderer, survey, theme, req.style)?;
+    let bare = req.figure.bare;
+    let outlines = vector_outlines(survey, &layers, &renderer);
+    // Markers and lines keep their printed size at any DPI (a bare sky keeps its pixel
+    // sizes unless a DPI was asked for).
+    if !bare || req.view.dpi_given() {
+        scale_styles(&ctx, &mut renderer, &layers, style_scale(req.view.dpi()));
+    }
+    let view_for = |size: (u32, u32)| {
+        let mut args = req.view.clone();
+        args.size = Some(crate::cli::args::PageSize::Pixels(size.0, size.1));
+        survey_view(survey, &args)
+    };
+    let figure = if bare {
+        None
+    } else {
+        let style = FigureStyle {
+            size: page_size,
+            dpi: req.view.dpi(),
+            font_pt: req.figure.font_size,
+            title: req.figure.title.clone(),
+            grid_format: req.figure.grid_format,
+            grid_lines: !req.figure.no_grid,
+            theme,
+        };
+        let deco = decorations(survey, &layers, &renderer, req.style);
+        Some(Figure::compose(style, deco, outlines, view_for)?)
+    };
+    let (plot, view) = match &figure {
+        Some(f) => (f.plot, f.view),
+        None => (
+            SubRect {
+                x: 0,
+                y: 0,
+                width: page_size.0,
+                height: page_size.1,
+            },
+            view_for(page_size),
+        ),
+    };
+    apply_level_of_detail(&mut renderer, &layers, &view);
+    let figure = figure.map(|mut f| {
+        // The density map shows only where level of detail leaves markers undrawn.
+        let density_shown = layers
+            .galaxy_density
+            .and_then(|id| renderer.map_style(id))
+            .is_some_and(|s| s.visible);
+        if !density_shown {
+            f.deco.legend.retain(|e| e.label != DENSITY_LABEL);
+        }
+        f
+    });
+    let setup = t0.elapsed().as_secs_f64();
+    let mut metadata = req.metadata.clone();
+    metadata.push(("clusterviz view", view_description(&view, &survey.source)));
+    let desc: String = metadata
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}\n"))
+        .collect();
+    for out in req.outputs {
+        let t1 = Instant::now();
+        match Format::of(out)? {
+            Format::Png => {
+                let overlay = match &figure {
+                    Some(f) => Some(parse_svg(&f.svg(None, false, &desc))?),
+                    None => None,
+                };
+                let page = PngPage {
+                    size: page_size,
+                    plot,
+                    view: &view,
+                    background: page_color(theme),
+                    overlay: overlay.as_ref(),
+                    dpi: Some(req.view.dpi()),
+                };
+                write_png(&ctx, &renderer, &page, &metadata, out, req.strips)?;
+                if req.figure.wcs {
+                    let wcs = sidecar_path(out);
+                    write_wcs_fits(&wcs, &wcs_cards(&view, plot, page_size)?)?;
+                    eprintln!("{}: the figure's WCS", wcs.display());
+                }
+            }
+            format @ (Format::Svg | Format::Pdf) => {
+                let Some(f) = &figure else {
+                    return Err(Error::file(
+                        out,
+                        "--bare makes a PNG of the sky only; SVG and PDF are figures",
+                    ));
+                };
+                // Tile outlines become vectors; the rest of the sky is one embedded image.
+                let hidden = hide_outlines(&ctx, &mut renderer, &layers);
+                let sky = renderer.render_tiled(&ctx, &view, req.strips.max_tile);
+                restore_outlines(&ctx, &mut renderer, hidden);
+                let svg = f.svg(Some(&png_bytes(&sky?)?), true, &desc);
+                if format == Format::Svg {
+                    write_svg(&svg, out)?;
+                } else {
+                    write_pdf(&svg, out)?;
+                }
+            }
+        }
+        eprintln!(
+            "{}: {}x{} px ({:.2}x{:.2} in at {:.0} dpi), {} on {} ({:?}); setup {:.2} s, \
+             writing {:.2} s",
+            out.display(),
+            page_size.0,
+            page_size.1,
+            page_size.0 as f64 / req.view.dpi(),
+            page_size.1 as f64 / req.view.dpi(),
+            req.view.dpi(),
+            view.projection.code(),
+            ctx.info.name,
+            ctx.info.backend,
+            setup,
+            t1.elapsed().as_secs_f64()
+        );
+    }
+    Ok(figure)
+}
+
+const DENSITY_LABEL: &str = "Galaxy density";
+
+/// Multiplies every layer's marker sizes, line widths and dashes by `k`.
+fn scale_styles(ctx: &GpuContext, r: &mut SceneRenderer, layers: &SurveyLayers, k: f32) {
+    if (k - 1.0).abs() < 1e-6 {
+        return;
+    }
+    for id in [layers.galaxies, layers.pzwav, layers.amico, layers.merged]
+        .into_iter()
+        .flatten()
+    {
+        if let Some(mut s) = r.point_style(id) {
+            s.size = s.size.scaled(k);
+            s.stroke_px *= k;
+            r.set_point_style(ctx, id, s);
+        }
+    }
+    for id in [layers.lev1, layers.core].into_iter().flatten() {
+        if let Some(s) = r.line_style(id) {
+            r.set_line_style(ctx, id, scaled_line(s, k));
+        }
+    }
+}
+
+fn scaled_line(s: LineStyle, k: f32) -> LineStyle {
+    LineStyle {
+        width_px: s.width_px * k,
+        dash: s.dash.map(|(a, b)| (a * k, b * k)),
+        ..s
+    }
+}
+
+fn tile_layers(layers: &SurveyLayers) -> impl Iterator<Item = (TilePart, LayerId)> {
+    [(TilePart::Lev1, layers.lev1), (TilePart::Core, layers.core)]
+        .into_iter()
+        .filter_map(|(p, id)| id.map(|id| (p, id)))
+}
+
+fn hide_outlines(
+    ctx: &GpuContext,
+    r: &mut SceneRenderer,
+    layers: &SurveyLayers,
+) -> Vec<(LayerId, LineStyle)> {
+    tile_layers(layers)
+        .filter_map(|(_, id)| {
+            let s = r.line_style(id)?;
+            r.set_line_style(
+                ctx,
+                id,
+                LineStyle {
+                    visible: false,
+                    ..s
+                },
+            );
+            Some((id, s))
+        })
+        .collect()
+}
+
+fn restore_outlines(ctx: &GpuContext, r: &mut SceneRenderer, hidden: Vec<(LayerId, LineStyle)>) {
+    for (id, s) in hidden {
+        r.set_line_style(ctx, id, s);
+    }
+}
+
+/// The tiles as vector outlines, in their layers' styles (taken before DPI scaling: the
+/// figure scales vectors itself).
+fn vector_outlines(
+    survey: &Survey,
+    layers: &SurveyLayers,
+    r: &SceneRenderer,
+) -> Vec<VectorOutline> {
+    let Some(tiles) = &survey.tiles else {
+        return Vec::new();
+    };
+    tile_layers(layers)
+        .filter_map(|(part, id)| {
+            Some(VectorOutline {
+                style: r.line_style(id)?,
+                rings: tiles.rings(part).cloned().collect(),
+            })
+        })
+        .collect()
+}
+
+/// The legend and colour bars for the layers drawn, in the colours they are drawn in.
+fn decorations(
+    survey: &Survey,
+    layers: &SurveyLayers,
+    r: &SceneRenderer,
+    style: &StyleArgs,
+) -> Decorations {
+    let mut d = Decorations::default();
+    let point_color = |id: LayerId| match r.point_style(id).map(|s| s.color) {
+        Some(ColorBy::Fixed(c)) => Some(c),
+        Some(ColorBy::Column { colormap, .. }) => {
+            let [cr, cg, cb] = colormap.at(0.6);
+            Some(crate::view::Rgba::rgb8(cr, cg, cb))
+        }
+        None => None,
+    };
+    let count = |n: usize| match n {
+        0..1_000 => n.to_string(),
+        1_000..1_000_000 => format!("{:.1}k", n as f64 / 1e3),
+        _ => format!("{:.1}M", n as f64 / 1e6),
+    };
+    for (id, shape_label, cat) in [
+        (layers.merged, "Merged clusters", &survey.merged),
+        (layers.pzwav, "PZWAV detections", &survey.pzwav),
+        (layers.amico, "AMICO detections", &survey.amico),
+    ] {
+        let (Some(id), Some(cat)) = (id, cat) else {
+            continue;
+        };
+        let (Some(color), Some(s)) = (point_color(id), r.point_style(id)) else {
+            continue;
+        };
+        d.legend.push(LegendEntry {
+            label: format!("{shape_label} ({})", count(cat.len())),
+            symbol: Symbol::Marker {
+                shape: s.shape,
+                color,
+            },
+        });
+    }
+    for (part, id) in tile_layers(layers) {
+        if let Some(s) = r.line_style(id) {
+            d.legend.push(LegendEntry {
+                label: match part {
+                    TilePart::Core => "Tile CORE".into(),
+                    TilePart::Lev1 => "Tile LEV1".into(),
+                },
+                symbol: Symbol::Line {
+                    color: s.color,
+                    dashed: s.dash.is_some(),
+                },
+            });
+        }
+    }
+    if let (Some(id), Some(g)) = (layers.galaxies, &survey.galaxies)
+        && let Some(c) = point_color(id)
+    {
+        d.legend.push(LegendEntry {
+            label: format!("Galaxies ({})", count(g.len())),
+            symbol: Symbol::Dots(c),
+        });
+    }
+    if let Some(s) = layers.galaxy_density.and_then(|id| r.map_style(id)) {
+        d.legend.push(LegendEntry {
+            label: DENSITY_LABEL.into(),
+            symbol: Symbol::Colormap(s.colormap),
+        });
+    }
+    if let Some(id) = layers.merged
+        && let Some(crate::view::PointStyle {
+            color: ColorBy::Column {
+                lo, hi, colormap, ..
+            },
+            ..
+        }) = r.point_style(id)
+    {
+        let label = match style.color_by {
+            ColorRole::Z => "Cluster redshift".to_string(),
+            ColorRole::Snr => "Cluster SNR".to_string(),
+            ColorRole::Near => format!(
+                "Galaxies within {}′ (1 yes, 0 no)",
+                style.proximity.unwrap_or(0.0)
+            ),
+            ColorRole::None => String::new(),
+        };
+        d.bars.push(ColorBar {
+            label,
+            colormap,
+            range: (lo as f64, hi as f64),
+            stretch: crate::view::Stretch::Linear,
+        });
+    }
+    if let (Some(id), Some(map)) = (layers.mask, &survey.mask)
+        && let Some(s) = r.map_style(id)
+    {
+        d.bars.push(ColorBar {
+            label: format!("Mask {}", map.value_name),
+            colormap: s.colormap,
+            range: (s.range.0 as f64, s.range.1 as f64),
+            stretch: s.stretch,
+        });
+    }
+    d
+}
+
+/// A short description of how the figure was made: the view and the data.
+pub fn view_description(view: &View, source: &str) -> String {
+    let (lon, lat) = view.center_deg;
+    format!(
+        "{} {} centre ({lon:.6}, {lat:.6}) fov {:.6} deg rotation {} plot {}x{}; data: {}",
+        view.projection.code(),
+        view.frame.name(),
+        view.fov_deg,
+        view.rotation_deg,
+        view.canvas.0,
+        view.canvas.1,
+        source
+    )
+}
+
+/// Each input file with its size and xxh3 checksum, so a figure names the exact data.
+pub fn input_checksums(paths: &[PathBuf]) -> Result<String> {
+    let mut out = Vec::new();
+    for p in paths {
+        out.push(file_checksum(p)?);
+    }
+    Ok(out.join("; "))
+}
+
+fn file_checksum(p: &Path) -> Result<String> {
+    let f = std::fs::File::open(p).map_err(|e| Error::file(p, e))?;
+    let len = f.metadata().map_err(|e| Error::file(p, e))?.len();
+    let hash = if len == 0 {
+        xxhash_rust::xxh3::xxh3_64(&[])
+    } else {
+        // SAFETY: read-only map of a file we only read; a concurrent writer could change
+        // the bytes under us, which at worst gives a wrong checksum.
+        let map = unsafe { memmap2::Mmap::map(&f) }.map_err(|e| Error::file(p, e))?;
+        xxhash_rust::xxh3::xxh3_64(&map)
+    };
+    Ok(format!("{} ({len} bytes, xxh3 {hash:016x})", p.display()))
+}

@@ -1,0 +1,15 @@
+//! Figures for papers: the sky from the renderer composed with a frame, a coordinate
+//! grid with labels, a legend, colour bars and a title; written as PNG (any size, in
+//! strips), SVG or PDF (vector text and lines over an embedded sky image), with a WCS
+//! sidecar for overlays.
+
+pub mod compose;
+pub mod font;
+pub mod graticule;
+pub mod svg;
+pub mod ticks;
+pub mod wcs;
+pub mod write;
+
+pub use compose::{ColorBar, Decorations, Figure, FigureStyle, LegendEntry, Symbol, VectorOutline};
+pub use write::{Format, PngPage, Strips};

@@ -1,0 +1,247 @@
+//! Writing a page: PNG in horizontal strips (the GPU's sky, then the SVG overlay
+//! rasterised over it, rows streamed to the encoder so memory stays bounded at any size),
+//! or SVG and PDF with the sky embedded as an image under vector text and lines.
+
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use resvg::tiny_skia;
+use resvg::usvg;
+
+use crate::error::{Error, Result};
+use crate::export::font::svg_options;
+use crate::fsutil::write_atomically;
+use crate::render::{GpuContext, Image, SceneRenderer};
+use crate::view::{Rgba, SubRect, View};
+
+/// Output formats, by file extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Png,
+    Svg,
+    Pdf,
+}
+
+impl Format {
+    pub fn of(path: &Path) -> Result<Format> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("png") => Ok(Format::Png),
+            Some("svg") => Ok(Format::Svg),
+            Some("pdf") => Ok(Format::Pdf),
+            _ => Err(Error::file(
+                path,
+                "the output must end in .png, .svg or .pdf (the format follows the extension)",
+            )),
+        }
+    }
+}
+
+/// A page to write as PNG: its size, where the sky goes, what goes over it.
+pub struct PngPage<'a> {
+    pub size: (u32, u32),
+    /// The plot's place on the page; `view`'s canvas is its size.
+    pub plot: SubRect,
+    pub view: &'a View,
+    pub background: Rgba,
+    /// Everything drawn over the sky (frame, grid, labels, legend), in page pixels.
+    pub overlay: Option<&'a usvg::Tree>,
+    /// Written as the PNG's physical pixel size (pHYs).
+    pub dpi: Option<f64>,
+}
+
+/// How a PNG page is cut: GPU tiles no larger than `max_tile` pixels a side, and page
+/// strips of at most `strip_pixels` pixels held in memory at once.
+#[derive(Clone, Copy, Debug)]
+pub struct Strips {
+    pub max_tile: u32,
+    pub strip_pixels: usize,
+}
+
+impl Default for Strips {
+    fn default() -> Self {
+        Strips {
+            max_tile: 8192,
+            strip_pixels: 16 << 20,
+        }
+    }
+}
+
+/// Parses an overlay document with the bundled font.
+pub fn parse_svg(svg: &str) -> Result<usvg::Tree> {
+    usvg::Tree::from_str(svg, &svg_options())
+        .map_err(|e| Error::user(format!("internal figure SVG did not parse: {e}")))
+}
+
+fn png_error(path: &Path) -> impl Fn(png::EncodingError) -> Error + '_ {
+    move |e| Error::file(path, format!("PNG encoding: {e}"))
+}
+
+/// Renders `page` strip by strip and streams it into a PNG at `out` (atomically).
+pub fn write_png(
+    ctx: &GpuContext,
+    renderer: &SceneRenderer,
+    page: &PngPage<'_>,
+    text: &[(&str, String)],
+    out: &Path,
+    strips: Strips,
+) -> Result<()> {
+    let (w, h) = page.size;
+    write_atomically(out, |tmp| {
+        let file = std::fs::File::create(tmp).map_err(|e| Error::file(out, e))?;
+        let mut enc = png::Encoder::new(BufWriter::new(file), w, h);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_compression(png::Compression::Fast);
+        if let Some(dpi) = page.dpi {
+            let ppm = (dpi / 0.0254).round() as u32;
+            enc.set_pixel_dims(Some(png::PixelDimensions {
+                xppu: ppm,
+                yppu: ppm,
+                unit: png::Unit::Meter,
+            }));
+        }
+        for (k, v) in text {
+            enc.add_text_chunk(k.to_string(), latin1(v))
+                .map_err(png_error(out))?;
+        }
+        let mut writer = enc.write_header().map_err(png_error(out))?;
+        let mut stream = writer.stream_writer().map_err(png_error(out))?;
+        let strip_h = ((strips.strip_pixels / w as usize).max(1) as u32).min(h);
+        let mut y0 = 0;
+        while y0 < h {
+            let sh = strip_h.min(h - y0);
+            let strip = render_strip(ctx, renderer, page, y0, sh, strips.max_tile)?;
+            let rgb: Vec<u8> = strip
+                .rgba
+                .chunks_exact(4)
+                .flat_map(|p| [p[0], p[1], p[2]])
+                .collect();
+            stream
+                .write_all(&rgb)
+                .map_err(|e| Error::file(out, format!("writing: {e}")))?;
+            y0 += sh;
+        }
+        stream.finish().map_err(png_error(out))?;
+        writer.finish().map_err(png_error(out))
+    })
+}
+
+/// tEXt chunks are Latin-1: characters outside it are written as '?'.
+fn latin1(s: &str) -> String {
+    s.chars()
+        .map(|c| if (c as u32) < 256 { c } else { '?' })
+        .collect()
+}
+
+/// Page rows `y0 .. y0 + rows`: background, the sky where the plot is, the overlay.
+pub fn render_strip(
+    ctx: &GpuContext,
+    renderer: &SceneRenderer,
+    page: &PngPage<'_>,
+    y0: u32,
+    rows: u32,
+    max_tile: u32,
+) -> Result<Image> {
+    let w = page.size.0;
+    let bg = page
+        .background
+        .0
+        .map(|c| (c.clamp(0.0, 1.0) * 255.0).round() as u8);
+    let mut img = Image {
+        width: w,
+        height: rows,
+        rgba: [bg[0], bg[1], bg[2], 255].repeat(w as usize * rows as usize),
+    };
+    let plot = page.plot;
+    let (sy0, sy1) = (y0.max(plot.y), (y0 + rows).min(plot.y + plot.height));
+    let max = max_tile.min(ctx.limits().max_texture_dimension_2d).max(1);
+    let mut y = sy0;
+    while y < sy1 {
+        let th = max.min(sy1 - y);
+        let mut x = 0;
+        while x < plot.width {
+            let tw = max.min(plot.width - x);
+            let sub = SubRect {
+                x,
+                y: y - plot.y,
+                width: tw,
+                height: th,
+            };
+            let tile = renderer.render_image(ctx, &page.view.with_sub(sub))?;
+            img.blit(&tile, plot.x + x, y - y0);
+            x += tw;
+        }
+        y += th;
+    }
+    if let Some(tree) = page.overlay {
+        draw_overlay(tree, page.size, &mut img, y0)?;
+    }
+    Ok(img)
+}
+
+/// Rows of overlap drawn above and below a strip: the rasteriser treats a pixmap's edges
+/// specially, so a strip's own rows are drawn away from them, as in a whole page.
+const OVERLAP_ROWS: u32 = 32;
+
+/// Draws the overlay over `strip`, the page's rows `y0 ..`.
+fn draw_overlay(tree: &usvg::Tree, page: (u32, u32), strip: &mut Image, y0: u32) -> Result<()> {
+    let (w, rows) = (strip.width, strip.height);
+    let above = OVERLAP_ROWS.min(y0);
+    let below = OVERLAP_ROWS.min(page.1 - y0 - rows);
+    let row_bytes = w as usize * 4;
+    // Every pixel is opaque here, so straight and premultiplied alpha agree.
+    let mut data = vec![255u8; row_bytes * (above + rows + below) as usize];
+    let mid = row_bytes * above as usize..row_bytes * (above + rows) as usize;
+    data[mid.clone()].copy_from_slice(&strip.rgba);
+    for a in data[mid.clone()].iter_mut().skip(3).step_by(4) {
+        *a = 255;
+    }
+    let size = tiny_skia::IntSize::from_wh(w, above + rows + below)
+        .ok_or_else(|| Error::user("empty page strip"))?;
+    let mut pixmap = tiny_skia::Pixmap::from_vec(data, size)
+        .ok_or_else(|| Error::user("page strip does not fit a pixmap"))?;
+    // The document's size is in inches (usvg reads them at 96 per inch); its view box is
+    // page pixels.
+    let sx = page.0 as f32 / tree.size().width();
+    let sy = page.1 as f32 / tree.size().height();
+    let top = y0 as f32 - above as f32;
+    resvg::render(
+        tree,
+        tiny_skia::Transform::from_row(sx, 0.0, 0.0, sy, 0.0, -top),
+        &mut pixmap.as_mut(),
+    );
+    strip.rgba.copy_from_slice(&pixmap.data()[mid]);
+    Ok(())
+}
+
+/// PNG bytes of an image (the sky embedded in SVG and PDF pages).
+pub fn png_bytes(img: &Image) -> Result<Vec<u8>> {
+    img.encode_png(&[])
+}
+
+/// Writes an SVG document atomically.
+pub fn write_svg(svg: &str, out: &Path) -> Result<()> {
+    write_atomically(out, |tmp| {
+        std::fs::write(tmp, svg.as_bytes()).map_err(|e| Error::file(out, e))
+    })
+}
+
+/// Converts an SVG document to PDF (text kept as text, the bundled font embedded as a
+/// subset) and writes it atomically.
+pub fn write_pdf(svg: &str, out: &Path) -> Result<()> {
+    let tree = parse_svg(svg)?;
+    let pdf = svg2pdf::to_pdf(
+        &tree,
+        svg2pdf::ConversionOptions::default(),
+        // usvg reads the document's inches at 96 pixels each.
+        svg2pdf::PageOptions { dpi: 96.0 },
+    )
+    .map_err(|e| Error::file(out, format!("PDF conversion: {e}")))?;
+    write_atomically(out, |tmp| {
+        std::fs::write(tmp, &pdf).map_err(|e| Error::file(out, e))
+    })
+}
