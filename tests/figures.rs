@@ -443,3 +443,73 @@ fn png_carries_its_dpi_its_making_and_a_wcs_sidecar() {
     assert!(stderr(&o).contains("--wcs describes PNG pixels"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn wcs_sidecars_read_by_wcslib_give_the_cameras_directions() {
+    use clusterviz::export::wcs::wcs_cards;
+    use clusterviz::sky::{Frame, Projection};
+    use clusterviz::view::{SubRect, View};
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let text = std::fs::read_to_string(fixtures.join("wcs_probes.json")).unwrap();
+    let views: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    let mut checked = 0;
+    for v in &views {
+        let proj: Projection = serde_json::from_value(v["projection"].clone()).unwrap();
+        let fov = v["fov"].as_f64().unwrap();
+        let rot = v["rotation"].as_f64().unwrap();
+        let c = (
+            v["center"][0].as_f64().unwrap(),
+            v["center"][1].as_f64().unwrap(),
+        );
+        let (w, h) = (600u32, 400u32);
+        let mut view = View::new(proj, Frame::Icrs, c, fov, (w, h));
+        view.rotation_deg = rot;
+        let plot = SubRect {
+            x: 0,
+            y: 0,
+            width: w,
+            height: h,
+        };
+        // The fixture's header is the one the code writes today.
+        let name = format!(
+            "wcs/w_{}_{}_{}.wcs.fits",
+            proj.code().to_lowercase(),
+            fov,
+            rot
+        );
+        let header = std::fs::read_to_string(fixtures.join(&name)).unwrap();
+        for (key, value) in wcs_cards(&view, plot, (w, h)).unwrap() {
+            let card = header
+                .as_bytes()
+                .chunks(80)
+                .map(|c| String::from_utf8_lossy(c).into_owned())
+                .find(|c| c.starts_with(&format!("{key:<8}=")))
+                .unwrap_or_else(|| panic!("{name} lacks {key}"));
+            assert!(
+                card.contains(value.trim()),
+                "{name}: {key} is now {value}: {card}"
+            );
+        }
+        for p in v["probes"].as_array().unwrap() {
+            let p: Vec<f64> = p
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_f64().unwrap())
+                .collect();
+            // FITS (p1, p2) is the canvas pixel centre (p1 - 0.5, h - p2 + 0.5).
+            let px = DVec2::new(p[0] - 0.5, h as f64 - p[1] + 0.5);
+            let Some(d) = view.unproject(px) else {
+                panic!("{name}: WCSLIB shows sky at {p:?}, the camera none");
+            };
+            let (lon, lat) = lonlat_deg(d);
+            let dlon = ((lon - p[2] + 540.0) % 360.0 - 180.0) * lat.to_radians().cos();
+            assert!(
+                dlon.abs() < 1e-7 && (lat - p[3]).abs() < 1e-7,
+                "{name} at {p:?}: camera ({lon}, {lat})"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 200, "{checked} probes");
+}
