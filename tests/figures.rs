@@ -513,3 +513,42 @@ fn wcs_sidecars_read_by_wcslib_give_the_cameras_directions() {
     }
     assert!(checked > 200, "{checked} probes");
 }
+
+#[test]
+fn the_gallery_figure_files_still_make_their_figures() {
+    let gallery = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/gallery");
+    let dir = tempdir("gallery");
+    let mut made = 0;
+    for entry in std::fs::read_dir(&gallery).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+            continue;
+        }
+        let committed = Image::load_png(&path.with_extension("png")).unwrap();
+        let out = dir.join(path.with_extension("png").file_name().unwrap());
+        let o = clusterviz(
+            &[
+                "render",
+                "--figure",
+                path.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+            ],
+            &dir,
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}: {}",
+            path.display(),
+            stderr(&o)
+        );
+        // Same page size as the committed figure (its pixels are the README's, made on
+        // lavapipe; other adapters may differ slightly).
+        let img = Image::load_png(&out).unwrap();
+        assert_eq!((img.width, img.height), (committed.width, committed.height));
+        made += 1;
+    }
+    assert!(made >= 4, "{made} gallery figures");
+    let _ = std::fs::remove_dir_all(&dir);
+}

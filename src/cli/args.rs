@@ -191,6 +191,9 @@ pub struct StyleArgs {
     /// Hide the galaxies.
     #[arg(long)]
     pub no_galaxies: bool,
+    /// Hide every cluster catalog (e.g. for a figure of the mask alone).
+    #[arg(long)]
+    pub no_clusters: bool,
     /// Hide the tile outlines.
     #[arg(long)]
     pub no_tiles: bool,

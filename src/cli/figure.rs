@@ -300,7 +300,7 @@ fn decorations(
             continue;
         };
         d.legend.push(LegendEntry {
-            label: format!("{shape_label} ({})", count(cat.len())),
+            label: format!("{shape_label} ({})", count(passing_filters(cat, &s))),
             symbol: Symbol::Marker {
                 shape: s.shape,
                 color,
@@ -370,6 +370,24 @@ fn decorations(
         });
     }
     d
+}
+
+/// Rows of a cluster catalog the layer's SNR and redshift filters let through.
+fn passing_filters(cat: &crate::data::Catalog, s: &crate::view::PointStyle) -> usize {
+    use crate::cli::scene::{CLUSTER_SNR, CLUSTER_Z};
+    let r = cat.role_view();
+    (0..cat.len())
+        .filter(|&i| {
+            s.filters.iter().flatten().all(|f| {
+                let v = match f.attr {
+                    CLUSTER_Z => r.z(i),
+                    CLUSTER_SNR => r.snr(i),
+                    _ => return true,
+                } as f32;
+                v >= f.min && v <= f.max
+            })
+        })
+        .count()
 }
 
 /// A short description of how the figure was made: the view and the data.

@@ -71,6 +71,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
         &[
             "algorithm",
             "no-galaxies",
+            "no-clusters",
             "no-tiles",
             "no-mask",
             "snr-min",

@@ -410,7 +410,9 @@ pub fn add_survey_layers_with_lod(
             }
         }
     }
-    let show = |a: AlgorithmChoice| style.algorithm == AlgorithmChoice::All || style.algorithm == a;
+    let show = |a: AlgorithmChoice| {
+        !style.no_clusters && (style.algorithm == AlgorithmChoice::All || style.algorithm == a)
+    };
     let lod_above = lod_above.min(marker_budget(ctx, style));
     // Open per-algorithm markers ring the merged clusters, which are drawn last, on top.
     let pzwav = algorithm_style(

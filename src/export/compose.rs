@@ -507,10 +507,12 @@ impl Figure {
         if n == 0 {
             return Vec::new();
         }
+        // Each bar has its label on a line above it.
+        let label_h = 1.6 * m.font;
         // Bars may reach below a short plot (all-sky ellipses), to the page's margin.
         let bottom =
             ((self.plot.y + self.plot.height) as f64).max(self.style.size.1 as f64 - 1.5 * m.font);
-        let space = bottom - y - (n - 1) as f64 * 2.0 * m.font;
+        let space = bottom - y - (n - 1) as f64 * 1.2 * m.font - n as f64 * label_h;
         let tallest = (0.5 * self.plot.height as f64).max(0.3 * self.style.size.1 as f64);
         let bar_h = (space / n as f64).min(tallest).max(2.0 * m.font);
         self.deco
@@ -521,7 +523,7 @@ impl Figure {
                 (
                     SubRectF {
                         x: x0 + 0.2 * m.font,
-                        y: y + i as f64 * (bar_h + 2.0 * m.font),
+                        y: y + label_h + i as f64 * (bar_h + label_h + 1.2 * m.font),
                         w: 1.1 * m.font,
                         h: bar_h,
                     },
@@ -696,7 +698,6 @@ impl Figure {
                 0.6 * m.pt
             ));
             let mut ticks = String::new();
-            let mut widest: f64 = 0.0;
             for (v, text) in bar_ticks(bar, r.h, m.font) {
                 let y = r.y + r.h * (1.0 - bar_position(bar, v));
                 ticks.push_str(&format!(
@@ -704,7 +705,6 @@ impl Figure {
                     r.x + r.w,
                     r.x + r.w + 0.3 * m.font
                 ));
-                widest = widest.max(text_width(&text, 0.9 * m.font));
                 svg.text(
                     DVec2::new(r.x + r.w + 0.45 * m.font, y + 0.33 * m.font),
                     &text,
@@ -717,15 +717,12 @@ impl Figure {
             }
             svg.stroke_path(&ticks, ink, 0.6 * m.pt, None, "");
             svg.text(
-                DVec2::new(
-                    r.x + r.w + 0.45 * m.font + widest + 1.55 * m.font,
-                    r.y + r.h / 2.0,
-                ),
+                DVec2::new(r.x, r.y - 0.55 * m.font),
                 &bar.label,
                 m.font,
                 ink,
-                Anchor::Middle,
-                -90.0,
+                Anchor::Start,
+                0.0,
                 None,
             );
         }
@@ -747,19 +744,23 @@ pub fn bar_position(bar: &ColorBar, v: f64) -> f64 {
     bar.stretch.apply((v - lo) / (hi - lo))
 }
 
-/// The values labelled on a bar: both ends, and round values between that leave room.
+/// The values labelled on a bar: both ends, and the finest round values between whose
+/// labels all leave room (coarser steps are tried until they do).
 pub fn bar_ticks(bar: &ColorBar, bar_h: f64, font: f64) -> Vec<(f64, String)> {
     let (lo, hi) = bar.range;
-    let (inner, step) = nice_ticks(lo, hi, 6);
-    let mut out = vec![(lo, short_number(lo)), (hi, short_number(hi))];
     let room = 1.2 * font / bar_h.max(1.0);
-    for v in inner {
-        let t = bar_position(bar, v);
-        if out
-            .iter()
-            .all(|(u, _)| (bar_position(bar, *u) - t).abs() > room)
-        {
-            out.push((v, number_label(v, step)));
+    let mut out = vec![(lo, short_number(lo)), (hi, short_number(hi))];
+    for target in (1..=6).rev() {
+        let (inner, step) = nice_ticks(lo, hi, target);
+        let at = |v: f64| bar_position(bar, v);
+        let inner: Vec<f64> = inner
+            .into_iter()
+            .filter(|&v| (at(v) - at(lo)).abs() > room && (at(hi) - at(v)).abs() > room)
+            .collect();
+        let spaced = inner.windows(2).all(|w| (at(w[1]) - at(w[0])).abs() > room);
+        if spaced {
+            out.extend(inner.into_iter().map(|v| (v, number_label(v, step))));
+            break;
         }
     }
     out.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -844,7 +845,9 @@ fn column_width(deco: &Decorations, m: Metrics) -> f64 {
                 .iter()
                 .map(|(_, t)| text_width(t, 0.9 * m.font))
                 .fold(0.0, f64::max);
-            0.2 * m.font + 1.1 * m.font + 0.45 * m.font + ticks + 2.0 * m.font
+            let label = text_width(&b.label, m.font);
+            (0.2 * m.font + 1.1 * m.font + 0.45 * m.font + ticks + 0.5 * m.font)
+                .max(0.2 * m.font + label + 0.5 * m.font)
         })
         .fold(0.0, f64::max);
     legend.max(bars)
