@@ -174,32 +174,51 @@ fn tick_labels_and_marks_sit_where_the_projection_puts_their_coordinates() {
 #[test]
 fn colour_bars_end_on_their_ranges_colours_and_values() {
     let dir = tempdir("bars");
-    let out = dir.join("bars.png");
-    let fig = figure(
-        &["--theme", "light", "--size", "1000x700"],
-        &out,
-        Strips::default(),
-    )
-    .expect("a composed figure");
-    let img = Image::load_png(&out).unwrap();
-    let bars = fig.bar_rects();
-    let (r, bar) = bars
-        .iter()
-        .find(|(_, b)| b.label == "Cluster redshift")
-        .expect("a redshift colour bar");
-    assert_eq!(bar.range, (0.0, 2.0));
-    let table = bar.colormap.table();
-    let x = (r.x + r.w / 2.0) as u32;
-    for (y, expect) in [(r.y + 2.0, table[255]), (r.y + r.h - 2.0, table[0])] {
-        let p = img.pixel(x, y as u32);
-        let d = (0..3).map(|i| p[i].abs_diff(expect[i])).max().unwrap();
-        assert!(d <= 8, "bar at y {y}: {p:?} vs {expect:?}");
+    // A wide page keeps the bars upright beside the plot; a single-column page lays them
+    // flat under it.
+    for (size, upright) in [("1000x700", true), ("3.4x3.2in", false)] {
+        let out = dir.join("bars.png");
+        let fig = figure(
+            &["--theme", "light", "--size", size],
+            &out,
+            Strips::default(),
+        )
+        .expect("a composed figure");
+        let img = Image::load_png(&out).unwrap();
+        let bars = fig.bar_rects();
+        let (r, bar) = bars
+            .iter()
+            .find(|(_, b)| b.label == "Cluster redshift")
+            .expect("a redshift colour bar");
+        assert_eq!(r.h > r.w, upright, "{size}: bar {r:?}");
+        assert_eq!(bar.range, (0.0, 2.0));
+        let table = bar.colormap.table();
+        // (pixel, expected colour) at the low and high ends.
+        let ends = if upright {
+            let x = r.x + r.w / 2.0;
+            [
+                ((x, r.y + r.h - 2.0), table[0]),
+                ((x, r.y + 2.0), table[255]),
+            ]
+        } else {
+            let y = r.y + r.h / 2.0;
+            [
+                ((r.x + 2.0, y), table[0]),
+                ((r.x + r.w - 2.0, y), table[255]),
+            ]
+        };
+        for ((x, y), expect) in ends {
+            let p = img.pixel(x as u32, y as u32);
+            let d = (0..3).map(|i| p[i].abs_diff(expect[i])).max().unwrap();
+            assert!(d <= 8, "{size}: bar at ({x}, {y}): {p:?} vs {expect:?}");
+        }
+        let length = if upright { r.h } else { r.w };
+        let ticks = clusterviz::export::compose::bar_ticks(bar, length, 24.0);
+        assert_eq!(ticks.first().map(|t| t.1.as_str()), Some("0"));
+        assert_eq!(ticks.last().map(|t| t.1.as_str()), Some("2"));
+        let svg = fig.svg(None, false, "");
+        assert!(svg.contains(">2</text>") && svg.contains(">0</text>"));
     }
-    let ticks = clusterviz::export::compose::bar_ticks(bar, r.h, 20.0);
-    assert_eq!(ticks.first().map(|t| t.1.as_str()), Some("0"));
-    assert_eq!(ticks.last().map(|t| t.1.as_str()), Some("2"));
-    let svg = fig.svg(None, false, "");
-    assert!(svg.contains(">2</text>") && svg.contains(">0</text>"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

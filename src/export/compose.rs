@@ -129,6 +129,8 @@ pub struct Figure {
     ticks: Vec<(DVec2, DVec2)>,
     /// Edge-labelled projections get a frame; all-sky ellipses are their own outline.
     framed: bool,
+    /// Legend and colour bars below the plot (narrow pages) instead of beside it.
+    below: bool,
 }
 
 /// Sizes derived from the DPI.
@@ -139,6 +141,14 @@ struct Metrics {
 }
 
 impl Metrics {
+    /// The legend's sizes: a little smaller text under the plot, where it shares a row.
+    fn legend(self, below: bool) -> Metrics {
+        Metrics {
+            font: if below { 0.8 * self.font } else { self.font },
+            pt: self.pt,
+        }
+    }
+
     fn of(style: &FigureStyle) -> Metrics {
         let pt = style.dpi / 72.0;
         Metrics {
@@ -201,6 +211,9 @@ impl Figure {
     ) -> Result<Figure> {
         let m = Metrics::of(&style);
         let column = column_width(&deco, m);
+        // A column that would squeeze the plot (single-column figures) moves below it.
+        let below = column > 0.28 * style.size.0 as f64;
+        let side = if below { 0.0 } else { column };
         // First pass: margins guessed for labels below and left of the plot.
         let guess = Reach {
             left: text_width("−00.00°", m.font) + 2.2 * m.font,
@@ -208,10 +221,18 @@ impl Figure {
             top: 0.6 * m.font,
             bottom: 2.8 * m.font,
         };
-        let mut fig = Figure::place(style, deco, outlines, guess, column, &make_view)?;
+        let mut fig = Figure::place(style, deco, outlines, guess, side, below, &make_view)?;
         // Second pass: margins from the labels the first pass drew.
         let need = reach(&fig.labels, fig.plot);
-        fig = Figure::place(fig.style, fig.deco, fig.outlines, need, column, &make_view)?;
+        fig = Figure::place(
+            fig.style,
+            fig.deco,
+            fig.outlines,
+            need,
+            side,
+            below,
+            &make_view,
+        )?;
         Ok(fig)
     }
 
@@ -221,6 +242,7 @@ impl Figure {
         outlines: Vec<VectorOutline>,
         need: Reach,
         column: f64,
+        below: bool,
         make_view: &impl Fn((u32, u32)) -> View,
     ) -> Result<Figure> {
         let m = Metrics::of(&style);
@@ -240,7 +262,12 @@ impl Figure {
             } else {
                 0.0
             };
-        let bottom = need.bottom + pad;
+        let under = if below {
+            below_height(&deco, m, w - 2.0 * pad)
+        } else {
+            0.0
+        };
+        let bottom = need.bottom + pad + under;
         let (pw, ph) = (w - left - right, h - top - bottom);
         if pw < 32.0 || ph < 32.0 {
             return Err(Error::user(format!(
@@ -266,7 +293,10 @@ impl Figure {
                 (cw, (cw / aspect).floor())
             };
             plot.x += ((cw - nw) / 2.0).round() as u32;
-            plot.y += ((ch - nh) / 2.0).round() as u32;
+            // With the legend below, the plot stays on top so the block follows it.
+            if !below {
+                plot.y += ((ch - nh) / 2.0).round() as u32;
+            }
             (plot.width, plot.height) = (nw as u32, nh as u32);
             view = make_view((plot.width, plot.height));
         }
@@ -286,6 +316,7 @@ impl Figure {
             labels: Vec::new(),
             ticks: Vec::new(),
             framed,
+            below,
         };
         if framed {
             fig.plan_edge_labels(m);
@@ -498,17 +529,39 @@ impl Figure {
     /// The colour bars' places: (bar rectangle in page pixels, bar).
     pub fn bar_rects(&self) -> Vec<(SubRectF, &ColorBar)> {
         let m = Metrics::of(&self.style);
-        let x0 = (self.plot.x + self.plot.width) as f64 + self.column_gap(m);
-        let mut y = self.plot.y as f64;
-        if !self.deco.legend.is_empty() {
-            y += legend_height(&self.deco, m) + 1.6 * m.font;
-        }
         let n = self.deco.bars.len();
         if n == 0 {
             return Vec::new();
         }
         // Each bar has its label on a line above it.
         let label_h = 1.6 * m.font;
+        if self.below {
+            // Side by side across the block's width, under the plot's labels.
+            let y = self.below_top(m) + label_h;
+            let gap = 2.0 * m.font;
+            let (x0, width) = self.below_span(m);
+            let bw = (width - (n - 1) as f64 * gap) / n as f64;
+            return self
+                .deco
+                .bars
+                .iter()
+                .enumerate()
+                .map(|(i, b)| {
+                    let r = SubRectF {
+                        x: x0 + i as f64 * (bw + gap),
+                        y,
+                        w: bw,
+                        h: 0.9 * m.font,
+                    };
+                    (r, b)
+                })
+                .collect();
+        }
+        let x0 = (self.plot.x + self.plot.width) as f64 + self.column_gap(m);
+        let mut y = self.plot.y as f64;
+        if !self.deco.legend.is_empty() {
+            y += legend_height(&self.deco, m, 1) + 1.6 * m.font;
+        }
         // Bars may reach below a short plot (all-sky ellipses), to the page's margin.
         let bottom =
             ((self.plot.y + self.plot.height) as f64).max(self.style.size.1 as f64 - 1.5 * m.font);
@@ -531,6 +584,45 @@ impl Figure {
                 )
             })
             .collect()
+    }
+
+    /// Where the block below the plot starts (under its tick labels and axis name).
+    fn below_top(&self, m: Metrics) -> f64 {
+        (self.plot.y + self.plot.height) as f64 + reach(&self.labels, self.plot).bottom + m.font
+    }
+
+    /// Left end and width of the block below the plot: the plot's own span, or the page's
+    /// when the plot is narrow (all-sky ellipses on tall pages).
+    fn below_span(&self, m: Metrics) -> (f64, f64) {
+        let page = self.style.size.0 as f64;
+        if self.plot.width as f64 > 0.6 * page {
+            (self.plot.x as f64, self.plot.width as f64)
+        } else {
+            let pad = 0.6 * m.font;
+            (pad, page - 2.0 * pad)
+        }
+    }
+
+    /// The legend's top-left corner and its number of columns.
+    fn legend_place(&self, m: Metrics) -> (DVec2, usize) {
+        if self.below {
+            let mut y = self.below_top(m);
+            if !self.deco.bars.is_empty() {
+                y += BAR_BLOCK_FONTS * m.font + m.font;
+            }
+            // As many columns as the page holds, centred under the block.
+            let lm = m.legend(true);
+            let page = self.style.size.0 as f64;
+            let pad = 0.6 * m.font;
+            let cols = legend_columns(&self.deco, lm, page - 2.0 * pad);
+            let width = legend_entry_width(&self.deco, lm) * cols as f64 + 0.5 * lm.font;
+            let (x0, span) = self.below_span(m);
+            let x = (x0 + (span - width) / 2.0).clamp(pad, (page - pad - width).max(pad));
+            (DVec2::new(x, y), cols)
+        } else {
+            let x0 = (self.plot.x + self.plot.width) as f64 + self.column_gap(m);
+            (DVec2::new(x0, self.plot.y as f64), 1)
+        }
     }
 
     fn column_gap(&self, m: Metrics) -> f64 {
@@ -651,29 +743,29 @@ impl Figure {
             return;
         }
         let ink = ink(self.style.theme);
-        let x0 = (self.plot.x + self.plot.width) as f64 + self.column_gap(m);
-        let y0 = self.plot.y as f64;
+        let (o, cols) = self.legend_place(m);
+        let m = m.legend(self.below);
         let row = 1.5 * m.font;
         let pad = 0.5 * m.font;
-        let text_w = self
-            .deco
-            .legend
-            .iter()
-            .map(|e| text_width(&e.label, m.font))
-            .fold(0.0, f64::max);
+        let entry_w = legend_entry_width(&self.deco, m);
         let (c, a) = color(ink.with_alpha(0.45));
         svg.raw(&format!(
-            r#"<rect x="{x0:.2}" y="{y0:.2}" width="{:.2}" height="{:.2}" fill="none" stroke="{c}" stroke-opacity="{a}" stroke-width="{:.3}"/>"#,
-            legend_width_for(text_w, m),
-            legend_height(&self.deco, m),
+            r#"<rect x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" fill="none" stroke="{c}" stroke-opacity="{a}" stroke-width="{:.3}"/>"#,
+            o.x,
+            o.y,
+            entry_w * cols as f64 + pad,
+            legend_height(&self.deco, m, cols),
             0.6 * m.pt
         ));
+        let rows = self.deco.legend.len().div_ceil(cols);
         for (i, e) in self.deco.legend.iter().enumerate() {
-            let cy = y0 + pad + row * (i as f64 + 0.5);
-            let cx = x0 + pad + 1.1 * m.font;
-            draw_symbol(svg, &e.symbol, DVec2::new(cx, cy), m);
+            // Down the first column, then the next.
+            let (col, r) = (i / rows, i % rows);
+            let cy = o.y + pad + row * (r as f64 + 0.5);
+            let x = o.x + col as f64 * entry_w;
+            draw_symbol(svg, &e.symbol, DVec2::new(x + pad + 1.1 * m.font, cy), m);
             svg.text(
-                DVec2::new(x0 + pad + 2.6 * m.font, cy + 0.36 * m.font),
+                DVec2::new(x + pad + 2.6 * m.font, cy + 0.36 * m.font),
                 &e.label,
                 m.font,
                 ink,
@@ -686,8 +778,13 @@ impl Figure {
 
     fn draw_bars(&self, svg: &mut Svg, m: Metrics) {
         let ink = ink(self.style.theme);
+        let horizontal = self.below;
         for (r, bar) in self.bar_rects() {
-            svg.raw(&colormap_image(bar.colormap, true, (r.x, r.y, r.w, r.h)));
+            svg.raw(&colormap_image(
+                bar.colormap,
+                !horizontal,
+                (r.x, r.y, r.w, r.h),
+            ));
             let (c, a) = color(ink);
             svg.raw(&format!(
                 r#"<rect x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" fill="none" stroke="{c}" stroke-opacity="{a}" stroke-width="{:.3}"/>"#,
@@ -698,22 +795,42 @@ impl Figure {
                 0.6 * m.pt
             ));
             let mut ticks = String::new();
-            for (v, text) in bar_ticks(bar, r.h, m.font) {
-                let y = r.y + r.h * (1.0 - bar_position(bar, v));
-                ticks.push_str(&format!(
-                    "M{:.2} {y:.2}L{:.2} {y:.2}",
-                    r.x + r.w,
-                    r.x + r.w + 0.3 * m.font
-                ));
-                svg.text(
-                    DVec2::new(r.x + r.w + 0.45 * m.font, y + 0.33 * m.font),
-                    &text,
-                    0.9 * m.font,
-                    ink,
-                    Anchor::Start,
-                    0.0,
-                    None,
-                );
+            let (length, gap) = if horizontal {
+                let widest = [bar.range.0, bar.range.1]
+                    .iter()
+                    .map(|&v| text_width(&short_number(v), 0.9 * m.font))
+                    .fold(0.0, f64::max);
+                (r.w, widest + 0.8 * m.font)
+            } else {
+                (r.h, 1.2 * m.font)
+            };
+            for (v, text) in bar_ticks(bar, length, gap) {
+                let t = bar_position(bar, v);
+                let (tick, at, anchor) = if horizontal {
+                    let x = r.x + r.w * t;
+                    (
+                        format!(
+                            "M{x:.2} {:.2}L{x:.2} {:.2}",
+                            r.y + r.h,
+                            r.y + r.h + 0.3 * m.font
+                        ),
+                        DVec2::new(x, r.y + r.h + 1.1 * m.font),
+                        Anchor::Middle,
+                    )
+                } else {
+                    let y = r.y + r.h * (1.0 - t);
+                    (
+                        format!(
+                            "M{:.2} {y:.2}L{:.2} {y:.2}",
+                            r.x + r.w,
+                            r.x + r.w + 0.3 * m.font
+                        ),
+                        DVec2::new(r.x + r.w + 0.45 * m.font, y + 0.33 * m.font),
+                        Anchor::Start,
+                    )
+                };
+                ticks.push_str(&tick);
+                svg.text(at, &text, 0.9 * m.font, ink, anchor, 0.0, None);
             }
             svg.stroke_path(&ticks, ink, 0.6 * m.pt, None, "");
             svg.text(
@@ -746,9 +863,9 @@ pub fn bar_position(bar: &ColorBar, v: f64) -> f64 {
 
 /// The values labelled on a bar: both ends, and the finest round values between whose
 /// labels all leave room (coarser steps are tried until they do).
-pub fn bar_ticks(bar: &ColorBar, bar_h: f64, font: f64) -> Vec<(f64, String)> {
+pub fn bar_ticks(bar: &ColorBar, length_px: f64, min_gap_px: f64) -> Vec<(f64, String)> {
     let (lo, hi) = bar.range;
-    let room = 1.2 * font / bar_h.max(1.0);
+    let room = min_gap_px / length_px.max(1.0);
     let mut out = vec![(lo, short_number(lo)), (hi, short_number(hi))];
     for target in (1..=6).rev() {
         let (inner, step) = nice_ticks(lo, hi, target);
@@ -817,12 +934,43 @@ fn domain_aspect(view: &View) -> Option<f64> {
     }
 }
 
-fn legend_height(deco: &Decorations, m: Metrics) -> f64 {
-    deco.legend.len() as f64 * 1.5 * m.font + m.font
+/// Height of the colour-bar block under the plot, in font sizes: label line, bar, ticks
+/// and their labels.
+const BAR_BLOCK_FONTS: f64 = 1.6 + 0.9 + 1.4;
+
+fn legend_height(deco: &Decorations, m: Metrics, cols: usize) -> f64 {
+    deco.legend.len().div_ceil(cols.max(1)) as f64 * 1.5 * m.font + m.font
+}
+
+fn legend_entry_width(deco: &Decorations, m: Metrics) -> f64 {
+    let text = deco
+        .legend
+        .iter()
+        .map(|e| text_width(&e.label, m.font))
+        .fold(0.0, f64::max);
+    text + 3.2 * m.font
 }
 
 fn legend_width_for(text_w: f64, m: Metrics) -> f64 {
     text_w + 3.6 * m.font
+}
+
+/// Legend columns that fit in `width`.
+fn legend_columns(deco: &Decorations, m: Metrics, width: f64) -> usize {
+    ((width / legend_entry_width(deco, m)).floor() as usize).clamp(1, deco.legend.len().max(1))
+}
+
+/// Height of the legend and colour bars placed under a plot `width` wide.
+fn below_height(deco: &Decorations, m: Metrics, width: f64) -> f64 {
+    let mut h = 0.0;
+    if !deco.bars.is_empty() {
+        h += m.font + BAR_BLOCK_FONTS * m.font;
+    }
+    if !deco.legend.is_empty() {
+        let lm = m.legend(true);
+        h += m.font + legend_height(deco, lm, legend_columns(deco, lm, width));
+    }
+    h
 }
 
 /// Width of the column right of the plot holding the legend and colour bars.
