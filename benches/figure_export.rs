@@ -4,27 +4,17 @@
 //! render + overlay + encode + write). `cargo bench --bench figure_export`; BENCHMARKS.md
 //! has the figures and the 10M-galaxy command-line runs.
 
-use clap::Parser;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::time::Duration;
 
-use clusterviz::cli::args::{Cli, Command, RenderArgs};
+use clusterviz::cli::args::parse_render_args;
 use clusterviz::cli::figure::{FigureRequest, render_figures};
 use clusterviz::data::Survey;
 use clusterviz::data::demo::{DemoConfig, DemoSurvey};
-use clusterviz::export::{Decorations, Figure, FigureStyle, Strips};
+use clusterviz::export::{Decorations, Figure, FigureStyle};
 use clusterviz::render::BackendChoice;
 use clusterviz::sky::{Frame, Projection};
 use clusterviz::view::{Theme, View};
-
-fn args(flags: &[&str]) -> RenderArgs {
-    let mut argv = vec!["clusterviz", "render", "--demo"];
-    argv.extend(flags);
-    match Cli::try_parse_from(argv).unwrap().command {
-        Command::Render(a) => *a,
-        _ => unreachable!(),
-    }
-}
 
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("figure_export");
@@ -55,16 +45,18 @@ fn bench(c: &mut Criterion) {
     std::fs::create_dir_all(&dir).unwrap();
     group.measurement_time(Duration::from_secs(20));
     for out in ["f.png", "f.pdf"] {
-        let a = args(&["--theme", "light", "--size", "4000x3000", "--title", "Demo"]);
+        let a = parse_render_args(&[
+            "--demo",
+            "--theme",
+            "light",
+            "--size",
+            "4000x3000",
+            "--title",
+            "Demo",
+        ])
+        .unwrap();
         let outputs = [dir.join(out)];
-        let req = FigureRequest {
-            view: &a.view,
-            style: &a.style,
-            figure: &a.figure,
-            outputs: &outputs,
-            metadata: Vec::new(),
-            strips: Strips::default(),
-        };
+        let req = FigureRequest::new(&a.view, &a.style, &a.figure, &outputs);
         group.bench_function(format!("demo_1m_4000x3000_{out}"), |b| {
             b.iter(|| render_figures(BackendChoice::Auto, &survey, &req).unwrap())
         });

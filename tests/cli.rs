@@ -1,28 +1,13 @@
 //! The command line as users type it: exit codes, messages, files written and not written.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn clusterviz(args: &[&str], cwd: &Path) -> Output {
-    // No display: `demo` renders a PNG and `view` says it needs a window.
-    Command::new(env!("CARGO_BIN_EXE_clusterviz"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .output()
-        .expect("run clusterviz")
-}
+mod common;
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{run_cli as clusterviz, stderr};
 
 fn tempdir(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("clusterviz-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::tempdir(&format!("cli-{name}"))
 }
 
 #[test]

@@ -6,10 +6,9 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-use clap::Parser;
-use clusterviz::cli::args::{Cli, Command as Sub, RenderArgs};
+use clusterviz::cli::args::{RenderArgs, parse_render_args};
 use clusterviz::cli::figure::{FigureRequest, render_figures};
 use clusterviz::export::graticule::Coord;
 use clusterviz::export::svg::Anchor;
@@ -19,19 +18,13 @@ use clusterviz::sky::lonlat_deg;
 use glam::DVec2;
 
 fn tempdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("clusterviz-fig-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::tempdir(&format!("fig-{name}"))
 }
 
 fn render_args(flags: &[&str]) -> RenderArgs {
-    let mut argv = vec!["clusterviz", "render", "--demo"];
-    argv.extend(flags);
-    match Cli::try_parse_from(argv).unwrap().command {
-        Sub::Render(a) => *a,
-        _ => unreachable!(),
-    }
+    let mut all = vec!["--demo"];
+    all.extend(flags);
+    parse_render_args(&all).unwrap()
 }
 
 /// Renders the small demo survey with `flags` into `out`, in-process.
@@ -39,12 +32,8 @@ fn figure(flags: &[&str], out: &Path, strips: Strips) -> Option<Figure> {
     let a = render_args(flags);
     let outputs = [out.to_path_buf()];
     let req = FigureRequest {
-        view: &a.view,
-        style: &a.style,
-        figure: &a.figure,
-        outputs: &outputs,
-        metadata: Vec::new(),
         strips,
+        ..FigureRequest::new(&a.view, &a.style, &a.figure, &outputs)
     };
     let backend = BackendChoice::from_env().unwrap_or(BackendChoice::Vulkan);
     render_figures(backend, &common::small_survey(), &req).unwrap()
@@ -222,19 +211,7 @@ fn colour_bars_end_on_their_ranges_colours_and_values() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-fn clusterviz(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_clusterviz"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .output()
-        .expect("run clusterviz")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{run_cli as clusterviz, stderr};
 
 fn tool(name: &str) -> bool {
     Command::new(name).arg("-v").output().is_ok()

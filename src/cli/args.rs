@@ -415,6 +415,18 @@ pub struct DemoArgs {
     pub output: Option<PathBuf>,
 }
 
+/// `render`'s flags parsed on their own (`flags` without the program and command names):
+/// for figure files, tests and benchmarks.
+pub fn parse_render_args<S: AsRef<str>>(flags: &[S]) -> Result<RenderArgs, clap::Error> {
+    let argv = ["clusterviz", "render"]
+        .into_iter()
+        .chain(flags.iter().map(|f| f.as_ref()));
+    match Cli::try_parse_from(argv)?.command {
+        Command::Render(a) => Ok(*a),
+        _ => unreachable!("the command is render"),
+    }
+}
+
 /// The largest demo we generate: 100M galaxies take ~3.2 GB of RAM.
 pub const MAX_DEMO_GALAXIES: u64 = 100_000_000;
 

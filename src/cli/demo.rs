@@ -11,7 +11,6 @@ use crate::cli::render::reproduction_metadata;
 use crate::data::Survey;
 use crate::data::demo::{DemoConfig, DemoSurvey, write_survey};
 use crate::error::{Error, Result};
-use crate::export::Strips;
 use crate::render::BackendChoice;
 
 pub fn run(backend: BackendChoice, a: &DemoArgs) -> Result<()> {
@@ -69,12 +68,8 @@ pub fn run(backend: BackendChoice, a: &DemoArgs) -> Result<()> {
     }
     let survey = Survey::from(survey);
     let req = FigureRequest {
-        view: &a.view,
-        style: &a.style,
-        figure: &a.figure,
-        outputs: &outputs,
         metadata: reproduction_metadata(&survey.source),
-        strips: Strips::default(),
+        ..FigureRequest::new(&a.view, &a.style, &a.figure, &outputs)
     };
     render_figures(backend, &survey, &req).map(|_| ())
 }

@@ -31,6 +31,25 @@ pub struct FigureRequest<'a> {
     pub strips: Strips,
 }
 
+impl<'a> FigureRequest<'a> {
+    /// A request without metadata, in the default strips.
+    pub fn new(
+        view: &'a ViewArgs,
+        style: &'a StyleArgs,
+        figure: &'a FigureArgs,
+        outputs: &'a [PathBuf],
+    ) -> Self {
+        FigureRequest {
+            view,
+            style,
+            figure,
+            outputs,
+            metadata: Vec::new(),
+            strips: Strips::default(),
+        }
+    }
+}
+
 /// Refuses outputs we would not write, before any work is done.
 pub fn check_outputs(outputs: &[PathBuf], figure: &FigureArgs) -> Result<()> {
     if outputs.is_empty() {

@@ -18,9 +18,7 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::Parser;
-
-use crate::cli::args::{Cli, Command, RenderArgs};
+use crate::cli::args::{RenderArgs, parse_render_args};
 use crate::error::{Error, Result};
 
 /// The sections of a figure file and the flags each may set.
@@ -133,9 +131,7 @@ pub fn load(path: &Path, output: Option<&Path>) -> Result<FigureFile> {
     check_command_line(std::env::args().skip(1))?;
     let text = std::fs::read_to_string(path).map_err(|e| Error::file(path, e))?;
     let (flags, files) = flags_of(path, &text)?;
-    let mut argv = vec!["clusterviz".to_string(), "render".to_string()];
-    argv.extend(flags);
-    let cli = Cli::try_parse_from(&argv).map_err(|e| {
+    let args = parse_render_args(&flags).map_err(|e| {
         let msg = e.to_string();
         let first = msg
             .lines()
@@ -144,9 +140,6 @@ pub fn load(path: &Path, output: Option<&Path>) -> Result<FigureFile> {
             .trim_start_matches("error: ");
         Error::file(path, format!("{first} (from the figure file's keys)"))
     })?;
-    let Command::Render(args) = cli.command else {
-        return Err(Error::file(path, "not a render description"));
-    };
     let outputs = match output {
         Some(o) => vec![o.to_path_buf()],
         None => files,
@@ -158,7 +151,7 @@ pub fn load(path: &Path, output: Option<&Path>) -> Result<FigureFile> {
         ));
     }
     Ok(FigureFile {
-        args: *args,
+        args,
         outputs,
         text,
     })

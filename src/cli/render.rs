@@ -12,7 +12,6 @@ use crate::cli::scene::mark_proximity;
 use crate::data::Survey;
 use crate::data::demo::{DemoConfig, DemoSurvey};
 use crate::error::{Error, Result};
-use crate::export::Strips;
 use crate::render::BackendChoice;
 use crate::view::View;
 use crate::view::fit::frame_directions;
@@ -92,12 +91,8 @@ fn render(
         metadata.push(("clusterviz figure file", text));
     }
     let req = FigureRequest {
-        view: &a.view,
-        style: &a.style,
-        figure: &a.figure,
-        outputs,
         metadata,
-        strips: Strips::default(),
+        ..FigureRequest::new(&a.view, &a.style, &a.figure, outputs)
     };
     render_figures(backend, &survey, &req).map(|_| ())
 }

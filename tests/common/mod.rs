@@ -17,6 +17,30 @@ pub fn gpu() -> GpuContext {
         .expect("a GPU adapter (install mesa-vulkan-drivers for lavapipe)")
 }
 
+/// Runs the clusterviz binary in `cwd` without a display (so `demo` renders a figure
+/// and `view` says it needs a window).
+pub fn run_cli(args: &[&str], cwd: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_clusterviz"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("run clusterviz")
+}
+
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// An empty folder of the temp dir, unique to this test process.
+pub fn tempdir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("clusterviz-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
 /// A small deterministic demo survey.
 pub fn small_survey() -> Survey {
     Survey::from(DemoSurvey::generate(DemoConfig {
