@@ -433,6 +433,49 @@ fn png_carries_its_dpi_its_making_and_a_wcs_sidecar() {
     assert_eq!(ctype, "RA---TAN");
     let w: i64 = hdu.read_key(&mut fits, "IMAGEW").unwrap();
     assert_eq!(w, 480);
+    // A figure of files names each with its size and checksum.
+    let o = clusterviz(&["demo", "--write", "dw", "--galaxies", "20000"], &dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = clusterviz(
+        &[
+            "render",
+            "--clusters",
+            "dw/clusters_merged.fits",
+            "--tiles",
+            "dw/tiles.json",
+            "--galaxies",
+            "dw/catred",
+            "-o",
+            "f.png",
+        ],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let reader = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(dir.join("f.png")).unwrap(),
+    ))
+    .read_info()
+    .unwrap();
+    let source = reader
+        .info()
+        .uncompressed_latin1_text
+        .iter()
+        .find(|t| t.keyword == "Source")
+        .map(|t| t.text.clone())
+        .expect("a Source chunk");
+    let merged_len = std::fs::metadata(dir.join("dw/clusters_merged.fits"))
+        .unwrap()
+        .len();
+    assert!(
+        source.contains(&format!(
+            "dw/clusters_merged.fits ({merged_len} bytes, xxh3 "
+        )),
+        "{source}"
+    );
+    assert!(
+        source.contains("dw/tiles.json (") && source.contains("catred/tile_"),
+        "{source}"
+    );
     // A sidecar describes PNG pixels only.
     let o = clusterviz(&["render", "--demo", "--wcs", "-o", "m.pdf"], &dir);
     assert_eq!(o.status.code(), Some(2));
