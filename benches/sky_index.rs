@@ -1,5 +1,6 @@
 //! The spatial index on 10M random directions: build time, 0.1° cone queries against a
-//! brute-force scan, and proximity marking. `cargo bench --bench sky_index`.
+//! brute-force scan; and the tree of a cached 10M-galaxy catalog opened from the disk
+//! cache (mapped, checksummed, validated) against building it. `cargo bench --bench sky_index`.
 
 use std::time::Duration;
 
@@ -7,6 +8,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use glam::DVec3;
 use rayon::prelude::*;
 
+use clusterviz::data::cache::DiskCache;
+use clusterviz::data::catalog_fits::{LoadOptions, read_catalog};
+use clusterviz::data::demo::{DemoConfig, DemoSurvey};
+use clusterviz::data::fits_write::write_catalog;
 use clusterviz::data::rng::Rng;
 use clusterviz::sky::index::SkyIndex;
 use clusterviz::sky::unit_vector;
@@ -47,7 +52,38 @@ fn bench(c: &mut Criterion) {
                 .count()
         })
     });
+    // A 10M-galaxy catalog in the disk cache, its tree stored beside it.
+    let dir = std::env::temp_dir().join(format!("clusterviz-bench-index-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let demo = DemoSurvey::generate(DemoConfig {
+        seed: 1,
+        galaxies: 10_000_000,
+    });
+    let source = dir.join("galaxies.fits");
+    write_catalog(&demo.galaxies, None, "CATRED", &source).unwrap();
+    let opts = LoadOptions {
+        cache: Some(DiskCache::new(dir.join("cache"))),
+        ..Default::default()
+    };
+    let (cat, _) = read_catalog(&source, "galaxies", &opts).unwrap();
+    let cat_dirs = cat.directions();
+    assert!(
+        !SkyIndex::cached(cat_dirs.clone(), &cat.cache_tag)
+            .unwrap()
+            .is_mapped()
+    );
+    g.bench_function("catalog_tree_build", |b| {
+        b.iter(|| SkyIndex::build(cat_dirs.clone()).unwrap().len())
+    });
+    g.bench_function("catalog_tree_open_cached", |b| {
+        b.iter(|| {
+            let index = SkyIndex::cached(cat_dirs.clone(), &cat.cache_tag).unwrap();
+            assert!(index.is_mapped());
+            index.len()
+        })
+    });
     g.finish();
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 criterion_group!(benches, bench);

@@ -319,3 +319,46 @@ fn derived_blobs_follow_their_catalog_entry() {
     assert!(entries(&opts).is_empty());
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn a_catalogs_spatial_index_is_cached_and_queried_in_place() {
+    use clusterviz::sky::index::SkyIndex;
+    use clusterviz::sky::unit_vector;
+    let (dir, source, opts) = setup("kdtree");
+    let (cat, _) = read_catalog(&source, "galaxies", &opts).unwrap();
+    let built = SkyIndex::cached(cat.directions(), &cat.cache_tag).unwrap();
+    assert!(!built.is_mapped(), "the first load builds the tree");
+    let tree_blob = || {
+        entries(&opts)
+            .into_iter()
+            .find(|p| p.to_string_lossy().contains("kdtree"))
+    };
+    let blob = tree_blob().expect("the tree is stored beside the catalog");
+    // The next load maps the stored tree and answers exactly as the built one.
+    let (again, _) = read_catalog(&source, "galaxies", &opts).unwrap();
+    let mapped = SkyIndex::cached(again.directions(), &again.cache_tag).unwrap();
+    assert!(mapped.is_mapped(), "the stored tree is used in place");
+    for (ra, dec, r) in [(0.0, -30.0, 0.3), (357.5, -27.0, 1.0), (4.0, -33.5, 0.05)] {
+        let c = unit_vector(ra, dec);
+        let mut a = built.cone(c, r);
+        let mut b = mapped.cone(c, r);
+        a.sort_unstable();
+        b.sort_unstable();
+        assert!(!a.is_empty());
+        assert_eq!(a, b, "cone ({ra}, {dec}, {r})");
+        assert_eq!(built.nearest(c, 5), mapped.nearest(c, 5));
+    }
+    // A damaged tree is refused, removed and rebuilt, never used.
+    let mut bytes = std::fs::read(&blob).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x40;
+    std::fs::write(&blob, &bytes).unwrap();
+    let rebuilt = SkyIndex::cached(again.directions(), &again.cache_tag).unwrap();
+    assert!(!rebuilt.is_mapped());
+    assert_eq!(
+        rebuilt.nearest(unit_vector(0.0, -30.0), 3),
+        built.nearest(unit_vector(0.0, -30.0), 3)
+    );
+    assert!(tree_blob().is_some(), "stored again");
+    let _ = std::fs::remove_dir_all(&dir);
+}

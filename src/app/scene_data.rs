@@ -69,7 +69,7 @@ impl SceneData {
                 }
                 None => None,
             };
-            let index = SkyIndex::build(cat.directions())?;
+            let index = SkyIndex::cached(cat.directions(), &cat.cache_tag)?;
             let roles = cat.role_view();
             if cat.roles.z.is_some() {
                 z_extent = merge(z_extent, extent((0..cat.len()).map(|r| roles.z(r))));

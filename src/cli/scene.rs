@@ -30,7 +30,7 @@ pub fn mark_proximity(survey: &mut Survey, radius_arcmin: f64) -> Result<()> {
             "--proximity needs galaxies (--galaxies or --demo)",
         ));
     };
-    let index = SkyIndex::build(galaxies.directions())?;
+    let index = SkyIndex::cached(galaxies.directions(), &galaxies.cache_tag)?;
     for cat in [&mut survey.merged, &mut survey.pzwav, &mut survey.amico]
         .into_iter()
         .flatten()

@@ -693,32 +693,93 @@ fn blob_path(dir: &Path, key: &str, purpose: &str) -> PathBuf {
     ))
 }
 
+/// Where an intact blob's payload lies in `bytes` (its file), or `None`. Header bytes
+/// 12..16 hold the payload's offset, 0 meaning right after the header (older blobs).
+fn blob_payload(bytes: &[u8], key: &str) -> Option<std::ops::Range<usize>> {
+    if bytes.len() < HEADER_BYTES || &bytes[..8] != BLOB_MAGIC {
+        return None;
+    }
+    let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
+    let start = match word(12) as usize {
+        0 => HEADER_BYTES,
+        s => s,
+    };
+    let len = u64_at(bytes, 24) as usize;
+    let ok = word(8) == FORMAT_VERSION
+        && u64_at(bytes, 16) == xxh3_64(key.as_bytes())
+        && start >= HEADER_BYTES
+        && start.checked_add(len) == Some(bytes.len())
+        && u64_at(bytes, 32) == checksum(&bytes[start..]);
+    ok.then_some(start..bytes.len())
+}
+
+fn unusable_blob(path: &Path, purpose: &str) {
+    eprintln!(
+        "warning: cached {purpose} in {} is unusable; rebuilding it",
+        path.display()
+    );
+    let _ = std::fs::remove_file(path);
+}
+
 /// Bytes stored for `purpose` of the tagged catalog, if present and intact (a damaged
 /// blob is removed).
 pub fn load_blob(tag: &CacheTag, purpose: &str) -> Option<Vec<u8>> {
     let (dir, key) = tag.0.as_ref()?;
     let path = blob_path(dir, key, purpose);
     let bytes = std::fs::read(&path).ok()?;
-    let ok = bytes.len() >= HEADER_BYTES
-        && &bytes[..8] == BLOB_MAGIC
-        && u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes")) == FORMAT_VERSION
-        && u64_at(&bytes, 16) == xxh3_64(key.as_bytes())
-        && u64_at(&bytes, 24) == (bytes.len() - HEADER_BYTES) as u64
-        && u64_at(&bytes, 32) == checksum(&bytes[HEADER_BYTES..]);
-    if !ok {
-        eprintln!(
-            "warning: cached {purpose} in {} is unusable; rebuilding it",
-            path.display()
-        );
-        let _ = std::fs::remove_file(&path);
-        return None;
+    match blob_payload(&bytes, key) {
+        Some(r) => Some(bytes[r].to_vec()),
+        None => {
+            unusable_blob(&path, purpose);
+            None
+        }
     }
-    Some(bytes[HEADER_BYTES..].to_vec())
+}
+
+/// A blob's payload used in place from a read-only memory map.
+pub struct MappedBlob {
+    map: memmap2::Mmap,
+    payload: std::ops::Range<usize>,
+}
+
+impl std::ops::Deref for MappedBlob {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.map[self.payload.clone()]
+    }
+}
+
+/// As [`load_blob`], mapping the file instead of reading it (the payload starts where it
+/// was stored, e.g. page-aligned by [`store_blob_aligned`]).
+pub fn map_blob(tag: &CacheTag, purpose: &str) -> Option<MappedBlob> {
+    let (dir, key) = tag.0.as_ref()?;
+    let path = blob_path(dir, key, purpose);
+    let file = std::fs::File::open(&path).ok()?;
+    // SAFETY: cache files are only ever replaced by rename, never written in place.
+    let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }.ok()?;
+    match blob_payload(&map, key) {
+        Some(payload) => Some(MappedBlob { map, payload }),
+        None => {
+            unusable_blob(&path, purpose);
+            None
+        }
+    }
 }
 
 /// Stores `payload` for `purpose` of the tagged catalog, when the catalog itself is in
 /// the disk cache (derived data of small catalogs are cheaper to remake than to store).
 pub fn store_blob(tag: &CacheTag, purpose: &str, payload: &[u8]) -> Result<()> {
+    store_blob_aligned(tag, purpose, payload, HEADER_BYTES)
+}
+
+/// As [`store_blob`], with the payload starting at file offset `start` (a multiple of the
+/// alignment a mapped reader needs, e.g. 4096 for zero-copy archives).
+pub fn store_blob_aligned(
+    tag: &CacheTag,
+    purpose: &str,
+    payload: &[u8],
+    start: usize,
+) -> Result<()> {
     let Some((dir, key)) = tag.0.as_ref() else {
         return Ok(());
     };
@@ -726,9 +787,11 @@ pub fn store_blob(tag: &CacheTag, purpose: &str, payload: &[u8]) -> Result<()> {
     if !entry.exists() {
         return Ok(());
     }
-    let mut out = vec![0u8; HEADER_BYTES];
+    let start = start.max(HEADER_BYTES);
+    let mut out = vec![0u8; start];
     out[..8].copy_from_slice(BLOB_MAGIC);
     out[8..12].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out[12..16].copy_from_slice(&(start as u32).to_le_bytes());
     out[16..24].copy_from_slice(&xxh3_64(key.as_bytes()).to_le_bytes());
     out[24..32].copy_from_slice(&(payload.len() as u64).to_le_bytes());
     out[32..40].copy_from_slice(&checksum(payload).to_le_bytes());

@@ -7,12 +7,50 @@ use std::num::NonZeroUsize;
 use glam::{DVec2, DVec3};
 use kiddo::{ImmutableKdTree, SquaredEuclidean};
 
+use crate::data::cache::{CacheTag, MappedBlob, map_blob, store_blob_aligned};
 use crate::error::{Error, Result};
 use crate::view::View;
 
+type Tree = ImmutableKdTree<f64, 3>;
+/// The same tree archived by rkyv: queried in place from a memory-mapped cache file.
+type ArchivedTree = kiddo::kd_tree::ArchivedKdTree<
+    f64,
+    u32,
+    kiddo::Eytzinger,
+    kiddo::VecOfArenas<f64, u32, 3, 32>,
+    3,
+    32,
+>;
+/// The cache blob of a catalog's tree; the archive's layout follows kiddo's version and
+/// the tree's parameters, so they name it.
+const TREE_BLOB: &str = "kdtree-kiddo6.3-f64x3-b32";
+
+enum Store {
+    Empty,
+    Built(Tree),
+    /// An archive checked by rkyv when it was mapped.
+    Mapped(MappedBlob),
+}
+
+/// Runs `$body` with `$t` bound to the tree, built or mapped (the two share kiddo's query
+/// API); `$empty` for an empty index.
+macro_rules! with_tree {
+    ($store:expr, $t:ident => $body:expr, $empty:expr) => {
+        match $store {
+            Store::Empty => $empty,
+            Store::Built($t) => $body,
+            Store::Mapped(bytes) => {
+                // SAFETY: the bytes were validated with `rkyv::access` when mapped, and the
+                // read-only mapping lives (unchanged) as long as the index.
+                let $t = unsafe { rkyv::access_unchecked::<ArchivedTree>(bytes) };
+                $body
+            }
+        }
+    };
+}
+
 pub struct SkyIndex {
-    /// `None` for an empty index.
-    tree: Option<ImmutableKdTree<f64, 3>>,
+    tree: Store,
     dirs: Vec<DVec3>,
 }
 
@@ -32,7 +70,10 @@ impl SkyIndex {
     /// empty set gives an empty index; a non-finite direction is an error.
     pub fn build(dirs: Vec<DVec3>) -> Result<SkyIndex> {
         if dirs.is_empty() {
-            return Ok(SkyIndex { tree: None, dirs });
+            return Ok(SkyIndex {
+                tree: Store::Empty,
+                dirs,
+            });
         }
         if let Some(i) = dirs.iter().position(|d| !d.is_finite()) {
             return Err(Error::user(format!(
@@ -43,9 +84,44 @@ impl SkyIndex {
         let tree = ImmutableKdTree::new_from_slice_parallel(&pts)
             .map_err(|e| Error::user(format!("cannot build the spatial index: {e:?}")))?;
         Ok(SkyIndex {
-            tree: Some(tree),
+            tree: Store::Built(tree),
             dirs,
         })
+    }
+
+    /// As [`SkyIndex::build`] for a catalog's directions, through the disk cache: a tree
+    /// stored beside the catalog's entry is mapped and used in place (checked first);
+    /// otherwise the tree is built and stored for next time.
+    pub fn cached(dirs: Vec<DVec3>, tag: &CacheTag) -> Result<SkyIndex> {
+        if let Some(blob) = map_blob(tag, TREE_BLOB) {
+            match rkyv::access::<ArchivedTree, rkyv::rancor::Error>(&blob) {
+                Ok(t) if t.size() == dirs.len() => {
+                    return Ok(SkyIndex {
+                        tree: Store::Mapped(blob),
+                        dirs,
+                    });
+                }
+                _ => eprintln!("warning: the cached spatial index does not fit; rebuilding it"),
+            }
+        }
+        let index = SkyIndex::build(dirs)?;
+        if let Store::Built(tree) = &index.tree {
+            match rkyv::to_bytes::<rkyv::rancor::Error>(tree) {
+                // Page-aligned, so the archive can be used in place once mapped.
+                Ok(bytes) => {
+                    if let Err(e) = store_blob_aligned(tag, TREE_BLOB, &bytes, 4096) {
+                        eprintln!("warning: spatial index not cached: {e}");
+                    }
+                }
+                Err(e) => eprintln!("warning: spatial index not cached: {e}"),
+            }
+        }
+        Ok(index)
+    }
+
+    /// Whether the tree is used in place from the disk cache.
+    pub fn is_mapped(&self) -> bool {
+        matches!(self.tree, Store::Mapped(_))
     }
 
     pub fn len(&self) -> usize {
@@ -62,30 +138,30 @@ impl SkyIndex {
 
     /// Items within `radius_deg` of `center`, unordered.
     pub fn cone(&self, center: DVec3, radius_deg: f64) -> Vec<u32> {
-        let Some(tree) = &self.tree else {
-            return Vec::new();
-        };
         let q = [center.x, center.y, center.z];
-        tree.query(&q)
+        with_tree!(&self.tree, tree => tree
+            .query(&q)
             .within::<SquaredEuclidean<f64>>(chord2(radius_deg))
             .unsorted()
             .execute()
             .iter()
             .map(|r| r.item)
-            .collect()
+            .collect(), Vec::new())
     }
 
     /// The `k` nearest items with their distances in degrees, nearest first.
     pub fn nearest(&self, dir: DVec3, k: usize) -> Vec<(u32, f64)> {
-        let (Some(tree), Some(k)) = (&self.tree, NonZeroUsize::new(k.min(self.dirs.len()))) else {
+        let Some(k) = NonZeroUsize::new(k.min(self.dirs.len())) else {
             return Vec::new();
         };
-        tree.query(&[dir.x, dir.y, dir.z])
+        let q = [dir.x, dir.y, dir.z];
+        with_tree!(&self.tree, tree => tree
+            .query(&q)
             .nearest_n::<SquaredEuclidean<f64>>(k)
             .execute()
             .iter()
             .map(|r| (r.item, chord2_to_deg(r.distance)))
-            .collect()
+            .collect(), Vec::new())
     }
 
     /// Whether any item lies within `radius_deg` of `dir`.
