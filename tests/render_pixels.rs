@@ -328,4 +328,22 @@ fn big_cluster_catalogs_draw_their_most_significant_detections_within_the_budget
             "cell {cell}: a fainter detection was drawn"
         );
     }
+    // The undrawn detections show as the catalog's density, only while crowded.
+    let &(points, density) = layers
+        .cluster_density
+        .first()
+        .expect("a density map for the crowded catalog");
+    assert_eq!(points, *id);
+    assert!(
+        r.map_style(density).unwrap().visible,
+        "crowded: density shown"
+    );
+    let close = View::new(Projection::Tan, Frame::Icrs, (0.0, -30.0), 0.05, (800, 600));
+    apply_level_of_detail(&mut r, &layers, &close);
+    let (ranges, in_view) = lod.draw_ranges(&close, 3_000);
+    assert_eq!(ranges.iter().map(|x| x.len()).sum::<usize>(), in_view);
+    assert!(
+        !r.map_style(density).unwrap().visible,
+        "all drawn: density hidden"
+    );
 }

@@ -234,10 +234,16 @@ impl LiveScene {
             };
         }
         for (id, lod) in &self.layers.cluster_lod {
-            let ranges = lod.draw_ranges(&state.view, budget).0;
+            let (ranges, in_view) = lod.draw_ranges(&state.view, budget);
+            let crowded = ranges.iter().map(|r| r.len()).sum::<usize>() < in_view;
             self.renderer
                 .set_point_draw_ranges(*id, Some(ranges.clone()));
             if let Some(kind) = self.kind_of(*id) {
+                // A crowded catalog's density follows its layer's visibility.
+                if let Some(&(_, d)) = self.layers.cluster_density.iter().find(|(p, _)| p == id) {
+                    self.renderer
+                        .set_map_visible(d, crowded && state.shows(kind));
+                }
                 state.drawn_ranges.insert(kind, ranges);
             }
         }

@@ -81,13 +81,18 @@ pub fn render_figures(
     let mut renderer = SceneRenderer::new(&ctx);
     let theme = req.view.theme;
     renderer.set_theme(&ctx, theme);
-    let layers = add_survey_layers(&ctx, &mut renderer, survey, theme, req.style)?;
+    let mut layers = add_survey_layers(&ctx, &mut renderer, survey, theme, req.style)?;
     let bare = req.figure.bare;
     let outlines = vector_outlines(survey, &layers, &renderer);
     // Markers and lines keep their printed size at any DPI (a bare sky keeps its pixel
     // sizes unless a DPI was asked for).
     if !bare || req.view.dpi_given() {
-        scale_styles(&ctx, &mut renderer, &layers, style_scale(req.view.dpi()));
+        scale_styles(
+            &ctx,
+            &mut renderer,
+            &mut layers,
+            style_scale(req.view.dpi()),
+        );
     }
     let view_for = |size: (u32, u32)| {
         let mut args = req.view.clone();
@@ -123,13 +128,11 @@ pub fn render_figures(
     };
     apply_level_of_detail(&mut renderer, &layers, &view);
     let figure = figure.map(|mut f| {
-        // The density map shows only where level of detail leaves markers undrawn.
-        let density_shown = layers
-            .galaxy_density
-            .and_then(|id| renderer.map_style(id))
-            .is_some_and(|s| s.visible);
-        if !density_shown {
-            f.deco.legend.retain(|e| e.label != DENSITY_LABEL);
+        // Density maps show only where level of detail leaves markers undrawn.
+        for (id, label) in density_layers(&layers) {
+            if !renderer.map_style(id).is_some_and(|s| s.visible) {
+                f.deco.legend.retain(|e| e.label != label);
+            }
         }
         f
     });
@@ -201,12 +204,35 @@ pub fn render_figures(
     Ok(figure)
 }
 
-const DENSITY_LABEL: &str = "Galaxy density";
+/// Every density layer with its legend label.
+fn density_layers(layers: &SurveyLayers) -> Vec<(LayerId, String)> {
+    let mut out: Vec<(LayerId, String)> = layers
+        .galaxy_density
+        .map(|id| (id, "Galaxy density".to_string()))
+        .into_iter()
+        .collect();
+    for &(points, density) in &layers.cluster_density {
+        let name = [
+            (layers.merged, "Merged cluster"),
+            (layers.pzwav, "PZWAV"),
+            (layers.amico, "AMICO"),
+        ]
+        .into_iter()
+        .find(|(id, _)| *id == Some(points))
+        .map_or("Cluster", |(_, n)| n);
+        out.push((density, format!("{name} density")));
+    }
+    out
+}
 
-/// Multiplies every layer's marker sizes, line widths and dashes by `k`.
-fn scale_styles(ctx: &GpuContext, r: &mut SceneRenderer, layers: &SurveyLayers, k: f32) {
+/// Multiplies every layer's marker sizes, line widths and dashes by `k` (and the room
+/// crowded cluster markers need by k²).
+fn scale_styles(ctx: &GpuContext, r: &mut SceneRenderer, layers: &mut SurveyLayers, k: f32) {
     if (k - 1.0).abs() < 1e-6 {
         return;
+    }
+    for (_, lod) in &mut layers.cluster_lod {
+        lod.pixels_per_marker *= (k * k) as f64;
     }
     for id in [layers.galaxies, layers.pzwav, layers.amico, layers.merged]
         .into_iter()
@@ -348,11 +374,13 @@ fn decorations(
             symbol: Symbol::Dots(c),
         });
     }
-    if let Some(s) = layers.galaxy_density.and_then(|id| r.map_style(id)) {
-        d.legend.push(LegendEntry {
-            label: DENSITY_LABEL.into(),
-            symbol: Symbol::Colormap(s.colormap),
-        });
+    for (id, label) in density_layers(layers) {
+        if let Some(s) = r.map_style(id) {
+            d.legend.push(LegendEntry {
+                label,
+                symbol: Symbol::Colormap(s.colormap),
+            });
+        }
     }
     if let Some(id) = layers.merged
         && let Some(crate::view::PointStyle {

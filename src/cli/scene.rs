@@ -58,6 +58,8 @@ pub struct SurveyLayers {
     /// Cluster layers uploaded in level-of-detail order (big catalogs), drawn within the
     /// same budget.
     pub cluster_lod: Vec<(LayerId, LodOrder)>,
+    /// (cluster layer, its density map): shown where that catalog is crowded.
+    pub cluster_density: Vec<(LayerId, LayerId)>,
     /// Markers a still figure draws per crowded layer.
     pub budget: usize,
     pub lev1: Option<LayerId>,
@@ -112,18 +114,16 @@ fn smooth_enough(map: HealpixMap) -> HealpixMap {
     }
 }
 
-/// The galaxies' level-of-detail order and counts: from the disk cache when this
+/// A catalog's level-of-detail order and counts: from the disk cache when this
 /// catalog's were stored there, else computed (and stored).
-fn lod_with_counts(galaxies: &Catalog) -> (LodOrder, HealpixMap) {
+fn lod_with_counts(cat: &Catalog) -> (LodOrder, HealpixMap) {
     use crate::data::cache::{load_blob, store_blob};
     let purpose = format!("lod-counts-d{DENSITY_DEPTH}");
-    let tag = &galaxies.cache_tag;
-    if let Some(hit) =
-        load_blob(tag, &purpose).and_then(|b| LodOrder::from_bytes(&b, galaxies.len()))
-    {
+    let tag = &cat.cache_tag;
+    if let Some(hit) = load_blob(tag, &purpose).and_then(|b| LodOrder::from_bytes(&b, cat.len())) {
         return hit;
     }
-    let (lod, counts) = LodOrder::with_counts(galaxies, DENSITY_DEPTH);
+    let (lod, counts) = LodOrder::with_counts(cat, DENSITY_DEPTH);
     if let Err(e) = store_blob(tag, &purpose, &lod.to_bytes(&counts)) {
         eprintln!("warning: level of detail not cached: {e}");
     }
@@ -147,7 +147,12 @@ pub fn density_style(theme: Theme, counts: &HealpixMap) -> MapStyle {
 /// visible, per crowded layer.
 pub fn apply_level_of_detail(renderer: &mut SceneRenderer, layers: &SurveyLayers, view: &View) {
     for (id, lod) in &layers.cluster_lod {
-        renderer.set_point_draw_ranges(*id, Some(lod.draw_ranges(view, layers.budget).0));
+        let (ranges, in_view) = lod.draw_ranges(view, layers.budget);
+        let crowded = ranges.iter().map(|r| r.len()).sum::<usize>() < in_view;
+        renderer.set_point_draw_ranges(*id, Some(ranges));
+        if let Some(&(_, density)) = layers.cluster_density.iter().find(|(p, _)| p == id) {
+            renderer.set_map_visible(density, crowded);
+        }
     }
     if let (Some(id), Some((lod, budget))) = (layers.galaxies, &layers.galaxy_lod) {
         let (ranges, in_view) = lod.draw_ranges(view, *budget);
@@ -274,9 +279,21 @@ pub fn tile_style(part: TilePart, theme: Theme) -> LineStyle {
     }
 }
 
+/// Screen pixels a crowded layer's marker needs: its area at its largest size, so crowded
+/// views show markers over visible density rather than a carpet (ordinary catalogs,
+/// whose markers cover a fraction of the view, are still drawn whole).
+pub fn marker_room(style: &PointStyle) -> f64 {
+    let d = match style.size {
+        SizeBy::Fixed(px) => px,
+        SizeBy::Column { max_px, .. } => max_px,
+    } as f64;
+    (d * d).max(crate::view::lod::PIXELS_PER_MARKER)
+}
+
 /// Uploads a cluster catalog; one larger than `lod_above` goes up in level-of-detail
 /// order (highest SNR first in each cell), so crowded views draw the most significant
-/// detections.
+/// detections over a density map of the whole catalog (as for galaxies).
+#[allow(clippy::too_many_arguments)]
 fn add_cluster_layer(
     ctx: &GpuContext,
     renderer: &mut SceneRenderer,
@@ -284,6 +301,7 @@ fn add_cluster_layer(
     name: &str,
     cat: &Catalog,
     style: PointStyle,
+    theme: Theme,
     lod_above: usize,
 ) -> Result<LayerId> {
     let z = cat.roles.z.clone().unwrap_or_default();
@@ -293,10 +311,16 @@ fn add_cluster_layer(
         let inst = PointInstance::from_catalog(cat, &attrs);
         return renderer.add_points(ctx, name, &inst, style);
     }
-    let lod = LodOrder::new(cat);
+    let (mut lod, counts) = lod_with_counts(cat);
+    lod.pixels_per_marker = marker_room(&style);
+    let counts = smooth_enough(counts);
+    let mut density = density_style(theme, &counts);
+    density.visible = false; // level of detail shows it where the view is crowded
+    let density = renderer.add_map(ctx, &format!("{name} density"), &counts, density)?;
     let inst = PointInstance::from_rows(cat, &attrs, &lod.rows);
     let id = renderer.add_points(ctx, name, &inst, style)?;
     layers.cluster_lod.push((id, lod));
+    layers.cluster_density.push((id, density));
     Ok(id)
 }
 
@@ -337,6 +361,7 @@ pub fn add_survey_layers_with_lod(
         galaxies: None,
         galaxy_lod: None,
         cluster_lod: Vec::new(),
+        cluster_density: Vec::new(),
         budget: marker_budget(ctx, style),
         lev1: None,
         core: None,
@@ -440,7 +465,7 @@ pub fn add_survey_layers_with_lod(
         let Some(cat) = cat.as_ref().filter(|_| show(alg)) else {
             continue;
         };
-        let id = add_cluster_layer(ctx, renderer, &mut layers, name, cat, s, lod_above)?;
+        let id = add_cluster_layer(ctx, renderer, &mut layers, name, cat, s, theme, lod_above)?;
         match alg {
             AlgorithmChoice::Pzwav => layers.pzwav = Some(id),
             AlgorithmChoice::Amico => layers.amico = Some(id),

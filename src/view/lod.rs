@@ -17,7 +17,8 @@ use crate::view::View;
 /// Depth of the cells objects are grouped by (cells of about 14').
 pub const GROUP_DEPTH: u8 = 8;
 
-/// Screen area per marker below which a crowded view switches to density.
+/// Screen area per marker below which a crowded view switches to density (galaxy dots;
+/// bigger markers set their own, see [`LodOrder::pixels_per_marker`]).
 pub const PIXELS_PER_MARKER: f64 = 4.0;
 
 /// Tags rows without a finite position while ordering (rows fit in 31 bits).
@@ -37,6 +38,9 @@ pub struct LodOrder {
     pub rows: Vec<u32>,
     /// (cell at [`GROUP_DEPTH`], range of positions in `rows`), by cell.
     pub cells: Vec<(u64, Range<u32>)>,
+    /// Screen pixels each drawn marker needs: the budget never exceeds the visible cells'
+    /// area over this, so markers stay sparse enough for the density under them to show.
+    pub pixels_per_marker: f64,
 }
 
 impl LodOrder {
@@ -138,6 +142,7 @@ impl LodOrder {
         let order = LodOrder {
             rows: keys.par_iter().map(|k| k.2 & !NO_POSITION).collect(),
             cells,
+            pixels_per_marker: PIXELS_PER_MARKER,
         };
         (order, counts)
     }
@@ -224,6 +229,7 @@ impl LodOrder {
         let order = LodOrder {
             rows: order_rows,
             cells,
+            pixels_per_marker: PIXELS_PER_MARKER,
         };
         Some((order, counts))
     }
@@ -264,7 +270,9 @@ impl LodOrder {
         // budget by the screen area of the visible cells.
         let cell_sr = 4.0 * std::f64::consts::PI / (12u64 << (2 * GROUP_DEPTH as u64)) as f64;
         let area_px = visible.len() as f64 * cell_sr * view.scale() * view.scale();
-        let budget = budget.min((area_px / PIXELS_PER_MARKER) as usize).max(1);
+        let budget = budget
+            .min((area_px / self.pixels_per_marker) as usize)
+            .max(1);
         let share = if total == 0 {
             1.0
         } else {
