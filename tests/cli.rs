@@ -35,6 +35,17 @@ fn bad_flags_exit_2_with_a_message_and_no_output() {
             "must end in .png, .svg or .pdf",
         ),
         (
+            &[
+                "render",
+                "--demo",
+                "--density-column",
+                "NOPE",
+                "-o",
+                "a.png",
+            ],
+            "no column 'NOPE' to average",
+        ),
+        (
             &["render", "--demo", "-o", "no/such/dir/a.png"],
             "output folder does not exist",
         ),

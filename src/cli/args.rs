@@ -184,6 +184,10 @@ pub struct StyleArgs {
     /// column; colour by it with --color-by near).
     #[arg(long)]
     pub proximity: Option<f64>,
+    /// Crowded galaxies' density map shows the mean of this column per cell (e.g.
+    /// PHZ_MEDIAN for mean photometric redshift) instead of counts.
+    #[arg(long)]
+    pub density_column: Option<String>,
     /// Most markers a crowded layer draws in one view (default: 200000 on software
     /// GPUs, 5000000 on real ones); beyond it the layer shows as a density map.
     #[arg(long)]

@@ -129,9 +129,10 @@ pub fn render_figures(
     apply_level_of_detail(&mut renderer, &layers, &view);
     let figure = figure.map(|mut f| {
         // Density maps show only where level of detail leaves markers undrawn.
-        for (id, label) in density_layers(&layers) {
+        for (id, label) in density_layers(&layers, req.style) {
             if !renderer.map_style(id).is_some_and(|s| s.visible) {
                 f.deco.legend.retain(|e| e.label != label);
+                f.deco.bars.retain(|b| b.label != label);
             }
         }
         f
@@ -205,10 +206,14 @@ pub fn render_figures(
 }
 
 /// Every density layer with its legend label.
-fn density_layers(layers: &SurveyLayers) -> Vec<(LayerId, String)> {
+fn density_layers(layers: &SurveyLayers, style: &StyleArgs) -> Vec<(LayerId, String)> {
+    let galaxies = match &style.density_column {
+        Some(col) => format!("Galaxies' mean {col}"),
+        None => "Galaxy density".to_string(),
+    };
     let mut out: Vec<(LayerId, String)> = layers
         .galaxy_density
-        .map(|id| (id, "Galaxy density".to_string()))
+        .map(|id| (id, galaxies))
         .into_iter()
         .collect();
     for &(points, density) in &layers.cluster_density {
@@ -374,8 +379,17 @@ fn decorations(
             symbol: Symbol::Dots(c),
         });
     }
-    for (id, label) in density_layers(layers) {
+    for (id, label) in density_layers(layers, style) {
         if let Some(s) = r.map_style(id) {
+            // A mean is a quantity to read off a scale; counts only show where.
+            if style.density_column.is_some() && Some(id) == layers.galaxy_density {
+                d.bars.push(ColorBar {
+                    label: label.clone(),
+                    colormap: s.colormap,
+                    range: (s.range.0 as f64, s.range.1 as f64),
+                    stretch: s.stretch,
+                });
+            }
             d.legend.push(LegendEntry {
                 label,
                 symbol: Symbol::Colormap(s.colormap),

@@ -78,6 +78,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
             "z-max",
             "proximity",
             "max-markers",
+            "density-column",
         ],
     ),
     (

@@ -160,6 +160,7 @@ pub mod defaults {
             z_min: None,
             z_max: None,
             no_galaxies: false,
+            density_column: None,
             no_clusters: false,
             max_markers: None,
             proximity: None,

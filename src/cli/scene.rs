@@ -2,11 +2,11 @@
 //! `render` and `demo` (and later by the viewer), so every output agrees.
 
 use crate::cli::args::{AlgorithmChoice, ColorRole, StyleArgs};
-use crate::data::density::quantile;
+use crate::data::density::{mean_map, quantile};
 use crate::data::tiles::TilePart;
 use crate::data::{Catalog, HealpixMap};
 use crate::data::{Column, ColumnData, Survey};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::render::{GpuContext, LayerId, PointInstance, SceneRenderer, segments_from_paths};
 use crate::sky::index::{SkyIndex, near_any};
 use crate::view::lod::LodOrder;
@@ -139,6 +139,16 @@ pub fn density_style(theme: Theme, counts: &HealpixMap) -> MapStyle {
     let mut s = MapStyle::new(cmap, (0.0, quantile(counts, 0.995).max(1.0)));
     s.counts = true;
     s.stretch = crate::view::Stretch::Sqrt;
+    s.opacity = 0.9;
+    s
+}
+
+/// A mean-of-column density: the clusters' colormap over the cells' 1st to 99th
+/// percentile, so a few odd cells do not flatten the rest.
+pub fn mean_style(style: &StyleArgs, means: &HealpixMap) -> MapStyle {
+    let (lo, hi) = (quantile(means, 0.01), quantile(means, 0.99));
+    let hi = if hi > lo { hi } else { lo + 1.0 };
+    let mut s = MapStyle::new(style.colormap, (lo, hi));
     s.opacity = 0.9;
     s
 }
@@ -406,12 +416,20 @@ pub fn add_survey_layers_with_lod(
             // grouped by cell and priority so that each view draws ranges of it.
             let (lod, counts) = lod_with_counts(galaxies);
             let counts = smooth_enough(counts);
-            layers.galaxy_density = Some(renderer.add_map(
-                ctx,
-                "galaxy density",
-                &counts,
-                density_style(theme, &counts),
-            )?);
+            let (map, map_style) = match &style.density_column {
+                // The mean of a column over the same cells the counts settled on.
+                Some(col) => {
+                    let means = mean_map(galaxies, col, counts.depth).map_err(Error::user)?;
+                    let s = mean_style(style, &means);
+                    (means, s)
+                }
+                None => {
+                    let s = density_style(theme, &counts);
+                    (counts, s)
+                }
+            };
+            layers.galaxy_density =
+                Some(renderer.add_map(ctx, "galaxy density", &map, map_style)?);
             let inst = PointInstance::from_rows(galaxies, &[&z], &lod.rows);
             layers.galaxies = Some(renderer.add_points(ctx, "galaxies", &inst, s)?);
             layers.galaxy_lod = Some((lod, budget));

@@ -538,7 +538,7 @@ impl Figure {
         if self.below {
             // Side by side across the block's width, under the plot's labels.
             let y = self.below_top(m) + label_h;
-            let gap = 2.0 * m.font;
+            let gap = 3.0 * m.font;
             let (x0, width) = self.below_span(m);
             let bw = (width - (n - 1) as f64 * gap) / n as f64;
             return self
@@ -884,12 +884,12 @@ pub fn bar_ticks(bar: &ColorBar, length_px: f64, min_gap_px: f64) -> Vec<(f64, S
     out
 }
 
-/// A range end: as written when short, else to four significant digits.
+/// A range end: as written when short, else to three significant digits.
 fn short_number(v: f64) -> String {
     if v == v.round() && v.abs() < 1e6 {
         return number_label(v, 1.0);
     }
-    let digits = (3 - v.abs().log10().floor() as i32).clamp(0, 8) as usize;
+    let digits = (2 - v.abs().log10().floor() as i32).clamp(0, 8) as usize;
     let s = format!("{:.*}", digits, v.abs());
     let s = if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
