@@ -6,6 +6,7 @@
 //! - [`render`]: the wgpu renderer, one module per layer kind;
 //! - [`export`]: figures for papers (frame, grid, labels, legend, colour bars; PNG, SVG, PDF);
 //! - [`app`]: the interactive viewer (winit + egui);
+//! - [`wall`]: display walls (one view over a grid of screens);
 //! - [`cli`]: the command line.
 
 pub mod app;
@@ -17,5 +18,6 @@ pub mod fsutil;
 pub mod render;
 pub mod sky;
 pub mod view;
+pub mod wall;
 
 pub use error::{Error, Result};

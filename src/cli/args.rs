@@ -34,11 +34,9 @@ pub enum Command {
     View(Box<RenderArgs>),
     /// The catalog cache: `cache ls` lists entries (checked), `cache clear` removes them.
     Cache(CacheArgs),
-    /// Display-wall sessions (not available yet).
-    Wall {
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-        args: Vec<String>,
-    },
+    /// A display wall: one view over a grid of screens (headless for now: each display's
+    /// part written as a PNG with --out).
+    Wall(Box<WallArgs>),
     /// Render a figure to a PNG file.
     Render(Box<RenderArgs>),
     /// The built-in demo survey: in the viewer when a display exists, else (or with -o) as
@@ -398,6 +396,20 @@ pub struct RenderArgs {
     /// saves (`view`).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct WallArgs {
+    /// The wall file (TOML): [inputs], [view], [layers] and [style] as in figure files, and
+    /// a [wall] section with the grid of displays.
+    #[arg(long)]
+    pub config: PathBuf,
+    /// Write each display's part of the view as DIR/display_c<column>_r<row>.png.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Only the displays of this process (its index in the wall file's ranks; default all).
+    #[arg(long)]
+    pub rank: Option<usize>,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -131,16 +131,7 @@ pub struct FigureFile {
 pub fn load(path: &Path, output: Option<&Path>) -> Result<FigureFile> {
     check_command_line(std::env::args().skip(1))?;
     let text = std::fs::read_to_string(path).map_err(|e| Error::file(path, e))?;
-    let (flags, files) = flags_of(path, &text)?;
-    let args = parse_render_args(&flags).map_err(|e| {
-        let msg = e.to_string();
-        let first = msg
-            .lines()
-            .next()
-            .unwrap_or("")
-            .trim_start_matches("error: ");
-        Error::file(path, format!("{first} (from the figure file's keys)"))
-    })?;
+    let (args, files) = render_args_of(path, &parse_toml(path, &text)?)?;
     let outputs = match output {
         Some(o) => vec![o.to_path_buf()],
         None => files,
@@ -156,6 +147,28 @@ pub fn load(path: &Path, output: Option<&Path>) -> Result<FigureFile> {
         outputs,
         text,
     })
+}
+
+/// A TOML document, or an error naming the file.
+pub fn parse_toml(path: &Path, text: &str) -> Result<toml::Table> {
+    text.parse()
+        .map_err(|e: toml::de::Error| Error::file(path, format!("not valid TOML: {}", e.message())))
+}
+
+/// `render`'s arguments from a figure file's sections (checked as on the command line),
+/// and its output files.
+pub fn render_args_of(path: &Path, table: &toml::Table) -> Result<(RenderArgs, Vec<PathBuf>)> {
+    let (flags, files) = flags_of_table(path, table)?;
+    let args = parse_render_args(&flags).map_err(|e| {
+        let msg = e.to_string();
+        let first = msg
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_start_matches("error: ");
+        Error::file(path, format!("{first} (from the file's keys)"))
+    })?;
+    Ok((args, files))
 }
 
 /// With --figure, the figure file says everything but where to write and which GPU.
@@ -182,14 +195,17 @@ fn check_command_line(args: impl Iterator<Item = String>) -> Result<()> {
 }
 
 /// The flags a figure file stands for, and its output files.
+#[cfg(test)]
 fn flags_of(path: &Path, text: &str) -> Result<(Vec<String>, Vec<PathBuf>)> {
-    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        Error::file(path, format!("not valid TOML: {}", e.message()))
-    })?;
+    flags_of_table(path, &parse_toml(path, text)?)
+}
+
+/// The flags a figure file's sections stand for, and its output files.
+fn flags_of_table(path: &Path, table: &toml::Table) -> Result<(Vec<String>, Vec<PathBuf>)> {
     let base = path.parent().unwrap_or(Path::new(""));
     let mut flags = Vec::new();
     let mut files = Vec::new();
-    for (section, value) in &table {
+    for (section, value) in table {
         let Some((_, keys)) = SECTIONS.iter().find(|(s, _)| s == section) else {
             let names: Vec<&str> = SECTIONS.iter().map(|(s, _)| *s).collect();
             return Err(Error::file(

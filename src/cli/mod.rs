@@ -10,6 +10,7 @@ mod info;
 pub(crate) mod load;
 pub(crate) mod render;
 pub mod scene;
+mod wall;
 
 use clap::Parser;
 
@@ -24,9 +25,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Convert(a) => convert::run(&a),
         Command::Cache(a) => cache(&a),
         Command::View(a) => view(cli.backend, &a),
-        Command::Wall { .. } => Err(crate::error::Error::user(
-            "display-wall sessions are not available yet",
-        )),
+        Command::Wall(a) => wall::run(cli.backend, &a),
         Command::Render(a) => render::run(cli.backend, &a),
         Command::Demo(a) => demo::run(cli.backend, &a),
     }

@@ -42,6 +42,31 @@ fn render(
     outputs: &[PathBuf],
     figure_file: Option<String>,
 ) -> Result<()> {
+    check_outputs(outputs, &a.figure)?;
+    a.view.pixel_size()?;
+    let survey = load_survey(a)?;
+    let mut inputs: Vec<PathBuf> = a.clusters.clone();
+    inputs.extend(a.tiles.iter().cloned());
+    inputs.extend(a.mask.iter().cloned());
+    if !a.galaxy_files.is_empty() {
+        inputs.extend(crate::data::inputs::expand_paths(&a.galaxy_files)?);
+    }
+    let mut metadata = reproduction_metadata(&survey.source);
+    if !inputs.is_empty() {
+        metadata.push(("Source", input_checksums(&inputs)?));
+    }
+    if let Some(text) = figure_file {
+        metadata.push(("clusterviz figure file", text));
+    }
+    let req = FigureRequest {
+        metadata,
+        ..FigureRequest::new(&a.view, &a.style, &a.figure, outputs)
+    };
+    render_figures(backend, &survey, &req).map(|_| ())
+}
+
+/// The demo survey and/or the files of `a`, loaded with its filters (and proximity).
+pub fn load_survey(a: &RenderArgs) -> Result<Survey> {
     let has_files = !a.clusters.is_empty()
         || !a.galaxy_files.is_empty()
         || a.tiles.is_some()
@@ -51,8 +76,6 @@ fn render(
             "nothing to render: give --demo, or files with --clusters, --galaxies, --tiles, --mask",
         ));
     }
-    check_outputs(outputs, &a.figure)?;
-    a.view.pixel_size()?;
     let t0 = Instant::now();
     let mut survey = if a.demo {
         Survey::from(DemoSurvey::generate(DemoConfig {
@@ -77,24 +100,7 @@ fn render(
         mark_proximity(&mut survey, r)?;
     }
     eprintln!("loaded in {:.2} s", t0.elapsed().as_secs_f64());
-    let mut inputs: Vec<PathBuf> = a.clusters.clone();
-    inputs.extend(a.tiles.iter().cloned());
-    inputs.extend(a.mask.iter().cloned());
-    if !a.galaxy_files.is_empty() {
-        inputs.extend(crate::data::inputs::expand_paths(&a.galaxy_files)?);
-    }
-    let mut metadata = reproduction_metadata(&survey.source);
-    if !inputs.is_empty() {
-        metadata.push(("Source", input_checksums(&inputs)?));
-    }
-    if let Some(text) = figure_file {
-        metadata.push(("clusterviz figure file", text));
-    }
-    let req = FigureRequest {
-        metadata,
-        ..FigureRequest::new(&a.view, &a.style, &a.figure, outputs)
-    };
-    render_figures(backend, &survey, &req).map(|_| ())
+    Ok(survey)
 }
 
 /// Text chunks every figure carries: the tool, the exact command line, the data.

@@ -1,0 +1,8 @@
+//! Display walls: one view spread over a grid of screens. The wall's virtual canvas spans
+//! every display and the bezels between them, so the sky runs on behind a bezel as it
+//! would behind a window frame; each display renders its own sub-rectangle of the one view
+//! (the same pixels as that part of the whole canvas).
+
+pub mod layout;
+
+pub use layout::{Display, WallLayout};
