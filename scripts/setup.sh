@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what clusterviz needs beyond the Rust toolchain on Debian/Ubuntu, only where
 # missing: cfitsio (FITS), HDF5, pkg-config, and Mesa's software drivers (Vulkan lavapipe,
-# GL llvmpipe) so the renderer works on machines without a GPU, and the X11 libraries and
-# tools the viewer and its tests use.
+# GL llvmpipe) so the renderer works on machines without a GPU, the X11 libraries and
+# tools the viewer and its tests use, poppler (figure tests) and OpenMPI (display walls).
 set -euo pipefail
 
 packages=(pkg-config libcfitsio-dev libhdf5-dev mesa-vulkan-drivers libvulkan1 libegl-mesa0 libgl1-mesa-dri
@@ -10,7 +10,10 @@ packages=(pkg-config libcfitsio-dev libhdf5-dev mesa-vulkan-drivers libvulkan1 l
     # drives it with: a virtual X server, input injection and screenshots.
     libx11-6 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0 xvfb xdotool imagemagick
     # Figure tests read PDFs back: pdftotext (text stays text), pdftoppm (it renders).
-    poppler-utils)
+    poppler-utils
+    # Display walls over MPI (the optional `mpi` feature and its test): OpenMPI, and libclang
+    # for the bindings' build.
+    libopenmpi-dev openmpi-bin libclang-dev)
 missing=()
 for p in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then

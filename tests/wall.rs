@@ -4,56 +4,15 @@
 
 mod common;
 
-use clusterviz::render::Image;
-use common::{run_cli, stderr, tempdir};
-
-const WALL: &str = "[inputs]\ndemo = true\ndemo_galaxies = 20000\n\
-    [view]\nprojection = \"tan\"\ncenter = [0.5, -30.0]\nfov = 9.0\n\
-    [wall]\ncolumns = 2\nrows = 2\ndisplay = [320, 200]\nbezel = [24, 16]\n";
+use common::{TEST_WALL, assert_tiles_equal_the_whole_canvas, run_cli, stderr, tempdir};
 
 #[test]
 fn display_tiles_equal_the_whole_canvas_less_its_bezels() {
     let dir = tempdir("wall");
-    std::fs::write(dir.join("w.toml"), WALL).unwrap();
+    std::fs::write(dir.join("w.toml"), TEST_WALL).unwrap();
     let o = run_cli(&["wall", "--config", "w.toml", "--out", "tiles"], &dir);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    // The whole canvas: 2x320 + 24 by 2x200 + 16, the same camera, as a bare sky.
-    let o = run_cli(
-        &[
-            "render",
-            "--demo",
-            "--demo-galaxies",
-            "20000",
-            "--projection",
-            "tan",
-            "--center",
-            "0.5,-30",
-            "--fov",
-            "9",
-            "--size",
-            "664x416",
-            "--bare",
-            "-o",
-            "whole.png",
-        ],
-        &dir,
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let whole = Image::load_png(&dir.join("whole.png")).unwrap();
-    for (c, r) in [(0u32, 0u32), (1, 0), (0, 1), (1, 1)] {
-        let tile = Image::load_png(&dir.join(format!("tiles/display_c{c}_r{r}.png"))).unwrap();
-        assert_eq!((tile.width, tile.height), (320, 200));
-        let (x0, y0) = (c * (320 + 24), r * (200 + 16));
-        let mut differ = 0;
-        for y in 0..200 {
-            for x in 0..320 {
-                if tile.pixel(x, y)[..3] != whole.pixel(x0 + x, y0 + y)[..3] {
-                    differ += 1;
-                }
-            }
-        }
-        assert_eq!(differ, 0, "display ({c}, {r}): {differ} pixels differ");
-    }
+    assert_tiles_equal_the_whole_canvas(&dir, "tiles");
     // One process renders only its own display.
     let o = run_cli(
         &[
@@ -96,7 +55,7 @@ fn bad_wall_files_are_refused_with_the_file_named() {
             "{text}: {err}"
         );
     }
-    std::fs::write(dir.join("w.toml"), WALL).unwrap();
+    std::fs::write(dir.join("w.toml"), TEST_WALL).unwrap();
     let o = run_cli(
         &["wall", "--config", "w.toml", "--out", "t", "--rank", "9"],
         &dir,

@@ -410,6 +410,17 @@ pub struct WallArgs {
     /// Only the displays of this process (its index in the wall file's ranks; default all).
     #[arg(long)]
     pub rank: Option<usize>,
+    /// Run as one rank of an MPI job (`mpirun -np N clusterviz wall --mpi ...`; needs a
+    /// build with `--features mpi`): rank 0 owns the camera, every rank its displays.
+    #[arg(long)]
+    pub mpi: bool,
+    /// Frames to draw, the camera panning east by 1% of the field each frame (timing
+    /// walls); the last frame's tiles are written.
+    #[arg(long, default_value_t = 1)]
+    pub frames: u64,
+    /// Seconds a rank may lag the others at a frame before the session ends.
+    #[arg(long, default_value_t = 60.0)]
+    pub timeout: f64,
 }
 
 #[derive(Args, Debug, Clone)]

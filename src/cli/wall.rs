@@ -1,6 +1,7 @@
 //! `clusterviz wall`: one view over a grid of displays. Headless so far: each display's
-//! part of the view (bezels hidden) is written as a PNG, for all displays or one process's
-//! (`--rank`). Windowed and MPI walls are still to come.
+//! part of the view (bezels hidden) is written as a PNG, for all displays, one process's
+//! (`--rank`), or each MPI rank's own (`--mpi`, frames locked by a barrier). Windowed walls
+//! are still to come.
 
 use crate::cli::args::{PageSize, WallArgs};
 use crate::cli::figure::view_description;
@@ -9,7 +10,8 @@ use crate::cli::render::{load_survey, survey_view};
 use crate::cli::scene::{add_survey_layers, apply_level_of_detail};
 use crate::error::{Error, Result};
 use crate::render::{BackendChoice, GpuContext, SceneRenderer};
-use crate::wall::WallLayout;
+use crate::wall::{Solo, WallLayout, WallSync};
+use std::time::{Duration, Instant};
 
 pub fn run(backend: BackendChoice, a: &WallArgs) -> Result<()> {
     let path = &a.config;
@@ -40,7 +42,6 @@ pub fn run(backend: BackendChoice, a: &WallArgs) -> Result<()> {
         ));
     }
     let layout = WallLayout::from_table(path, &wall)?;
-    let displays = layout.displays(a.rank)?;
     let (args, _) = render_args_of(path, &table)?;
     let Some(out) = &a.out else {
         return Err(Error::user(
@@ -48,10 +49,30 @@ pub fn run(backend: BackendChoice, a: &WallArgs) -> Result<()> {
              of the view as a PNG",
         ));
     };
+    if !(a.timeout > 0.0 && a.timeout.is_finite()) || a.frames == 0 {
+        return Err(Error::user(
+            "--timeout must be positive seconds and --frames at least 1",
+        ));
+    }
+    let sync = start_sync(a.mpi)?;
+    let rank = if a.mpi { Some(sync.rank()) } else { a.rank };
+    // Every rank checks the same things, so all of them stop together on a bad job.
+    if a.mpi && sync.size() != layout.ranks.len() {
+        return Err(Error::file(
+            path,
+            format!(
+                "lists {} ranks but the MPI job has {} processes",
+                layout.ranks.len(),
+                sync.size()
+            ),
+        ));
+    }
+    let displays = layout.displays(rank)?;
     if out.exists() && !out.is_dir() {
         return Err(Error::file(out, "exists and is not a folder"));
     }
     std::fs::create_dir_all(out).map_err(|e| Error::file(out, format!("cannot create: {e}")))?;
+    // Each rank loads the data itself (from shared storage).
     let survey = load_survey(&args)?;
     let ctx = GpuContext::new(backend)?;
     let mut renderer = SceneRenderer::new(&ctx);
@@ -62,11 +83,44 @@ pub fn run(backend: BackendChoice, a: &WallArgs) -> Result<()> {
     let canvas = layout.canvas();
     let mut view_args = args.view.clone();
     view_args.size = Some(PageSize::Pixels(canvas.0, canvas.1));
-    let view = survey_view(&survey, &view_args);
-    apply_level_of_detail(&mut renderer, &layers, &view);
+    let start = survey_view(&survey, &view_args);
+    let timeout = Duration::from_secs_f64(a.timeout);
+    let hang = test_hang(sync.rank());
+    let (mut drawing, mut waiting) = (Duration::ZERO, Duration::ZERO);
+    let mut images = Vec::new();
+    let mut view = start;
+    for frame in 0..a.frames {
+        // Rank 0 owns the camera (here a steady pan east); the others take its state.
+        let mut state = [
+            start.center_deg.0 + frame as f64 * start.fov_deg / 100.0,
+            start.center_deg.1,
+            start.fov_deg,
+            start.rotation_deg,
+        ];
+        sync.broadcast(&mut state);
+        view.center_deg = (state[0].rem_euclid(360.0), state[1]);
+        view.fov_deg = state[2];
+        view.rotation_deg = state[3];
+        let t = Instant::now();
+        apply_level_of_detail(&mut renderer, &layers, &view);
+        images.clear();
+        for d in &displays {
+            images.push((
+                *d,
+                renderer.render_tiled(&ctx, &view.with_sub(d.rect), 8192)?,
+            ));
+        }
+        drawing += t.elapsed();
+        if hang {
+            // A hung process, for testing how the session ends.
+            std::thread::sleep(Duration::from_secs(3600));
+        }
+        let t = Instant::now();
+        sync.barrier(frame, timeout);
+        waiting += t.elapsed();
+    }
     let description = view_description(&view, &survey.source);
-    for d in displays {
-        let image = renderer.render_tiled(&ctx, &view.with_sub(d.rect), 8192)?;
+    for (d, image) in &images {
         let file = out.join(format!("display_c{}_r{}.png", d.column, d.row));
         let r = d.rect;
         let meta = [
@@ -95,5 +149,41 @@ pub fn run(backend: BackendChoice, a: &WallArgs) -> Result<()> {
         image.save_png(&file, &meta)?;
         eprintln!("{}: display ({}, {})", file.display(), d.column, d.row);
     }
+    let per = |t: Duration| t.as_secs_f64() * 1e3 / a.frames as f64;
+    eprintln!(
+        "rank {} of {}: {} frames, drawing {:.1} ms and waiting for the other ranks {:.1} ms per frame",
+        sync.rank(),
+        sync.size(),
+        a.frames,
+        per(drawing),
+        per(waiting)
+    );
     Ok(())
+}
+
+/// The processes of this wall: MPI ranks with `--mpi`, else this process alone.
+fn start_sync(mpi: bool) -> Result<Box<dyn WallSync>> {
+    if !mpi {
+        return Ok(Box::new(Solo));
+    }
+    #[cfg(feature = "mpi")]
+    {
+        Ok(Box::new(crate::wall::mpi::MpiSync::start()?))
+    }
+    #[cfg(not(feature = "mpi"))]
+    {
+        Err(Error::user(
+            "this clusterviz was built without MPI: build it with `cargo build --release \
+             --features mpi` (needs libopenmpi-dev and libclang-dev)",
+        ))
+    }
+}
+
+/// Whether this rank should hang (CLUSTERVIZ_WALL_HANG_RANK, for testing how a session
+/// ends when a process stops answering).
+fn test_hang(rank: usize) -> bool {
+    std::env::var("CLUSTERVIZ_WALL_HANG_RANK")
+        .ok()
+        .and_then(|r| r.parse::<usize>().ok())
+        == Some(rank)
 }

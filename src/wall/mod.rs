@@ -4,5 +4,9 @@
 //! (the same pixels as that part of the whole canvas).
 
 pub mod layout;
+#[cfg(feature = "mpi")]
+pub mod mpi;
+pub mod sync;
 
 pub use layout::{Display, WallLayout};
+pub use sync::{Solo, WallSync};

@@ -41,6 +41,49 @@ pub fn tempdir(name: &str) -> std::path::PathBuf {
     d
 }
 
+/// The wall used by the wall tests: 2x2 displays of 320x200 with 24x16-px bezels over
+/// the small demo survey (canvas 664x416).
+pub const TEST_WALL: &str = "[inputs]\ndemo = true\ndemo_galaxies = 20000\n\
+    [view]\nprojection = \"tan\"\ncenter = [0.5, -30.0]\nfov = 9.0\n\
+    [wall]\ncolumns = 2\nrows = 2\ndisplay = [320, 200]\nbezel = [24, 16]\n";
+
+/// Renders TEST_WALL's whole canvas in `dir` and checks every display tile in
+/// `dir/tiles` against its rectangle of it, pixel for pixel.
+pub fn assert_tiles_equal_the_whole_canvas(dir: &std::path::Path, tiles: &str) {
+    let o = run_cli(
+        &[
+            "render",
+            "--demo",
+            "--demo-galaxies",
+            "20000",
+            "--projection",
+            "tan",
+            "--center",
+            "0.5,-30",
+            "--fov",
+            "9",
+            "--size",
+            "664x416",
+            "--bare",
+            "-o",
+            "whole.png",
+        ],
+        dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let whole = Image::load_png(&dir.join("whole.png")).unwrap();
+    for (c, r) in [(0u32, 0u32), (1, 0), (0, 1), (1, 1)] {
+        let tile = Image::load_png(&dir.join(format!("{tiles}/display_c{c}_r{r}.png"))).unwrap();
+        assert_eq!((tile.width, tile.height), (320, 200));
+        let (x0, y0) = (c * (320 + 24), r * (200 + 16));
+        let differ = (0..200)
+            .flat_map(|y| (0..320).map(move |x| (x, y)))
+            .filter(|&(x, y)| tile.pixel(x, y)[..3] != whole.pixel(x0 + x, y0 + y)[..3])
+            .count();
+        assert_eq!(differ, 0, "display ({c}, {r}): {differ} pixels differ");
+    }
+}
+
 /// A small deterministic demo survey.
 pub fn small_survey() -> Survey {
     Survey::from(DemoSurvey::generate(DemoConfig {

@@ -1,0 +1,34 @@
+//! How the processes of a wall agree on each frame: rank 0 owns the camera and sends its
+//! state to everyone; every process draws its displays; all wait for each other before
+//! showing the frame, and a process that does not arrive in time ends the session.
+
+use std::time::Duration;
+
+/// A wall's processes: one (`Solo`), or MPI ranks (`--features mpi`).
+pub trait WallSync {
+    fn rank(&self) -> usize;
+    fn size(&self) -> usize;
+    /// Rank 0's camera state (centre longitude and latitude, field of view, rotation) to
+    /// every rank.
+    fn broadcast(&self, state: &mut [f64; 4]);
+    /// Returns once every rank has drawn `frame`; a rank still missing after `timeout`
+    /// ends the whole session with a message (it does not return then).
+    fn barrier(&self, frame: u64, timeout: Duration);
+}
+
+/// A wall driven by this process alone.
+pub struct Solo;
+
+impl WallSync for Solo {
+    fn rank(&self) -> usize {
+        0
+    }
+
+    fn size(&self) -> usize {
+        1
+    }
+
+    fn broadcast(&self, _: &mut [f64; 4]) {}
+
+    fn barrier(&self, _: u64, _: Duration) {}
+}
