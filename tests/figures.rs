@@ -165,7 +165,7 @@ fn colour_bars_end_on_their_ranges_colours_and_values() {
     let dir = tempdir("bars");
     // A wide page keeps the bars upright beside the plot; a single-column page lays them
     // flat under it.
-    for (size, upright) in [("1000x700", true), ("3.4x3.2in", false)] {
+    for (size, upright) in [("1400x800", true), ("3.4x3.2in", false)] {
         let out = dir.join("bars.png");
         let fig = figure(
             &["--theme", "light", "--size", size],

@@ -144,6 +144,7 @@ pub fn render_figures(
         .iter()
         .map(|(k, v)| format!("{k}: {v}\n"))
         .collect();
+    let mut vector_sky: Option<Vec<u8>> = None;
     for out in req.outputs {
         let t1 = Instant::now();
         match Format::of(out)? {
@@ -174,11 +175,15 @@ pub fn render_figures(
                         "--bare makes a PNG of the sky only; SVG and PDF are figures",
                     ));
                 };
-                // Tile outlines become vectors; the rest of the sky is one embedded image.
-                let hidden = hide_outlines(&ctx, &mut renderer, &layers);
-                let sky = renderer.render_tiled(&ctx, &view, req.strips.max_tile);
-                restore_outlines(&ctx, &mut renderer, hidden);
-                let svg = f.svg(Some(&png_bytes(&sky?)?), true, &desc);
+                // Tile outlines become vectors; the rest of the sky is one embedded image,
+                // rendered once for all vector outputs.
+                if vector_sky.is_none() {
+                    let hidden = hide_outlines(&ctx, &mut renderer, &layers);
+                    let sky = renderer.render_tiled(&ctx, &view, req.strips.max_tile);
+                    restore_outlines(&ctx, &mut renderer, hidden);
+                    vector_sky = Some(png_bytes(&sky?)?);
+                }
+                let svg = f.svg(vector_sky.as_deref(), true, &desc);
                 if format == Format::Svg {
                     write_svg(&svg, out)?;
                 } else {

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::export::font::{SVG_FONT_STACK, text_width};
 use crate::export::graticule::{Coord, Edge, Graticule, frame_crossings, graticule};
 use crate::export::svg::{Anchor, Svg, color, path_data};
-use crate::export::ticks::{AngleFormat, nice_ticks, number_label};
+use crate::export::ticks::{AngleFormat, decimals_for, fixed_label, nice_ticks, number_label};
 use crate::sky::great_circle::subdivide;
 use crate::sky::{Frame, Projection, unit_vector};
 use crate::view::{Colormap, LineStyle, MarkerShape, Rgba, Stretch, SubRect, Theme, View};
@@ -212,7 +212,9 @@ impl Figure {
         let m = Metrics::of(&style);
         let column = column_width(&deco, m);
         // A column that would squeeze the plot (single-column figures) moves below it.
-        let below = column > 0.28 * style.size.0 as f64;
+        // (At the default DPI a page is 8 inches wide and the column takes ~29% of it:
+        // the threshold keeps clear of that.)
+        let below = column > 0.35 * style.size.0 as f64;
         let side = if below { 0.0 } else { column };
         // First pass: margins guessed for labels below and left of the plot.
         let guess = Reach {
@@ -868,7 +870,7 @@ pub fn bar_ticks(bar: &ColorBar, length_px: f64, min_gap_px: f64) -> Vec<(f64, S
     let room = min_gap_px / length_px.max(1.0);
     let mut out = vec![(lo, short_number(lo)), (hi, short_number(hi))];
     for target in (1..=6).rev() {
-        let (inner, step) = nice_ticks(lo, hi, target);
+        let (inner, _) = nice_ticks(lo, hi, target);
         let at = |v: f64| bar_position(bar, v);
         let inner: Vec<f64> = inner
             .into_iter()
@@ -876,7 +878,9 @@ pub fn bar_ticks(bar: &ColorBar, length_px: f64, min_gap_px: f64) -> Vec<(f64, S
             .collect();
         let spaced = inner.windows(2).all(|w| (at(w[1]) - at(w[0])).abs() > room);
         if spaced {
-            out.extend(inner.into_iter().map(|v| (v, number_label(v, step))));
+            // The decimals the kept values need (one kept tick of a 0.25 step is "0.5").
+            let d = inner.iter().map(|&v| decimals_for(v)).max().unwrap_or(0);
+            out.extend(inner.into_iter().map(|v| (v, fixed_label(v, d))));
             break;
         }
     }
@@ -951,10 +955,6 @@ fn legend_entry_width(deco: &Decorations, m: Metrics) -> f64 {
     text + 3.2 * m.font
 }
 
-fn legend_width_for(text_w: f64, m: Metrics) -> f64 {
-    text_w + 3.6 * m.font
-}
-
 /// Legend columns that fit in `width`.
 fn legend_columns(deco: &Decorations, m: Metrics, width: f64) -> usize {
     ((width / legend_entry_width(deco, m)).floor() as usize).clamp(1, deco.legend.len().max(1))
@@ -978,12 +978,7 @@ fn column_width(deco: &Decorations, m: Metrics) -> f64 {
     let legend = if deco.legend.is_empty() {
         0.0
     } else {
-        let t = deco
-            .legend
-            .iter()
-            .map(|e| text_width(&e.label, m.font))
-            .fold(0.0, f64::max);
-        legend_width_for(t, m)
+        legend_entry_width(deco, m) + 0.5 * m.font
     };
     let bars = deco
         .bars
@@ -1159,4 +1154,37 @@ pub fn outline_paths(view: &View, rings: &[Vec<(f64, f64)>]) -> Vec<Vec<DVec2>> 
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bar_ticks_keep_round_values_that_fit_and_write_them_plainly() {
+        let bar = ColorBar {
+            label: "w".into(),
+            colormap: Colormap::Viridis,
+            range: (0.0, 1.0),
+            stretch: Stretch::Linear,
+        };
+        let labels = |len: f64| -> Vec<String> {
+            bar_ticks(&bar, len, 30.0)
+                .into_iter()
+                .map(|(_, t)| t)
+                .collect()
+        };
+        // A short bar has room for its ends and the middle only, written "0.5".
+        assert_eq!(labels(100.0), ["0", "0.5", "1"]);
+        // A long one for every 0.2.
+        assert_eq!(labels(1000.0), ["0", "0.2", "0.4", "0.6", "0.8", "1"]);
+        // Ends that are not round keep three significant digits.
+        let odd = ColorBar {
+            range: (0.4626, 1.846),
+            ..bar.clone()
+        };
+        let t = bar_ticks(&odd, 1000.0, 30.0);
+        assert_eq!(t.first().unwrap().1, "0.463");
+        assert_eq!(t.last().unwrap().1, "1.85");
+    }
 }

@@ -154,9 +154,13 @@ pub fn nice_ticks(lo: f64, hi: f64, target: usize) -> (Vec<f64>, f64) {
 
 /// A colour-bar value written with the decimals its step needs.
 pub fn number_label(v: f64, step: f64) -> String {
-    let d = decimals_for(step);
-    let v = round_to(v, d);
-    signed(&format!("{:.*}", d, v.abs()), v)
+    fixed_label(v, decimals_for(step))
+}
+
+/// A value with `decimals` decimals and a typographic minus.
+pub fn fixed_label(v: f64, decimals: usize) -> String {
+    let v = round_to(v, decimals);
+    signed(&format!("{:.*}", decimals, v.abs()), v)
 }
 
 #[cfg(test)]
