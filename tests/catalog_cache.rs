@@ -331,7 +331,11 @@ fn a_catalogs_spatial_index_is_cached_and_queried_in_place() {
     let tree_blob = || {
         entries(&opts)
             .into_iter()
-            .find(|p| p.to_string_lossy().contains("kdtree"))
+            // By file name: the scratch folder's own name says "kdtree" too.
+            .find(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().contains("-kdtree-"))
+            })
     };
     let blob = tree_blob().expect("the tree is stored beside the catalog");
     // The next load maps the stored tree and answers exactly as the built one.
