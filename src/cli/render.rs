@@ -107,13 +107,18 @@ pub fn load_survey(a: &RenderArgs) -> Result<Survey> {
 pub fn reproduction_metadata(source: &str) -> Vec<(&'static str, String)> {
     let command: Vec<String> = std::env::args().map(|a| shell_quote(&a)).collect();
     vec![
-        (
-            "Software",
-            format!("clusterviz {}", env!("CARGO_PKG_VERSION")),
-        ),
+        software(),
         ("clusterviz command", command.join(" ")),
         ("Description", format!("data: {source}")),
     ]
+}
+
+/// The text chunk naming the tool and its version.
+fn software() -> (&'static str, String) {
+    (
+        "Software",
+        format!("clusterviz {}", env!("CARGO_PKG_VERSION")),
+    )
 }
 
 /// `arg` as a POSIX shell word.
@@ -143,11 +148,5 @@ pub fn survey_view(survey: &Survey, args: &ViewArgs) -> View {
 
 /// PNG text chunks that say how a viewer screenshot was made, enough to make it again.
 pub fn figure_metadata(view: &View, source: &str) -> [(&'static str, String); 2] {
-    [
-        (
-            "Software",
-            format!("clusterviz {}", env!("CARGO_PKG_VERSION")),
-        ),
-        ("Description", view_description(view, source)),
-    ]
+    [software(), ("Description", view_description(view, source))]
 }

@@ -6,7 +6,7 @@
 use crate::cli::args::{PageSize, WallArgs};
 use crate::cli::figure::view_description;
 use crate::cli::figure_file::{parse_toml, render_args_of};
-use crate::cli::render::{load_survey, survey_view};
+use crate::cli::render::{load_survey, reproduction_metadata, survey_view};
 use crate::cli::scene::{add_survey_layers, apply_level_of_detail};
 use crate::error::{Error, Result};
 use crate::render::{BackendChoice, GpuContext, SceneRenderer};
@@ -123,29 +123,26 @@ pub fn run(backend: BackendChoice, a: &WallArgs) -> Result<()> {
     for (d, image) in &images {
         let file = out.join(format!("display_c{}_r{}.png", d.column, d.row));
         let r = d.rect;
-        let meta = [
-            (
-                "Software",
-                format!("clusterviz {}", env!("CARGO_PKG_VERSION")),
+        // As every figure: the tool, the command line, the data; then the view and the
+        // display's place in it.
+        let mut meta = reproduction_metadata(&survey.source);
+        meta.push(("clusterviz view", description.clone()));
+        meta.push((
+            "clusterviz wall display",
+            format!(
+                "column {} row {} of {}x{}: canvas x {}..{}, y {}..{} of {}x{}",
+                d.column,
+                d.row,
+                layout.columns,
+                layout.rows,
+                r.x,
+                r.x + r.width,
+                r.y,
+                r.y + r.height,
+                canvas.0,
+                canvas.1
             ),
-            ("clusterviz view", description.clone()),
-            (
-                "clusterviz wall display",
-                format!(
-                    "column {} row {} of {}x{}: canvas x {}..{}, y {}..{} of {}x{}",
-                    d.column,
-                    d.row,
-                    layout.columns,
-                    layout.rows,
-                    r.x,
-                    r.x + r.width,
-                    r.y,
-                    r.y + r.height,
-                    canvas.0,
-                    canvas.1
-                ),
-            ),
-        ];
+        ));
         image.save_png(&file, &meta)?;
         eprintln!("{}: display ({}, {})", file.display(), d.column, d.row);
     }
