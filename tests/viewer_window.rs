@@ -4,11 +4,10 @@
 //! checks against the projection; the screenshots show the sky moved. Skipped, saying
 //! so, only where Xvfb, xdotool or import are missing (scripts/setup.sh installs them).
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+mod common;
+
+use std::path::Path;
+use std::time::Duration;
 
 use glam::DVec2;
 
@@ -16,135 +15,43 @@ use clusterviz::data::demo::{DemoConfig, DemoSurvey};
 use clusterviz::render::Image;
 use clusterviz::sky::{Frame, Projection, angular_distance_deg};
 use clusterviz::view::View;
+use common::x11::{Traced, drag_steps, missing_x_tools, private_dir, start_xvfb};
 
-fn have(tool: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// Kills its process when dropped, so that a failing test leaves nothing running.
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// A private X server; Xvfb picks a free display number itself (`-displayfd`), so
-/// concurrent test runs cannot share one.
-fn start_xvfb() -> (Killed, String) {
-    let mut child = Command::new("Xvfb")
-        .args([
-            "-displayfd",
-            "1",
-            "-screen",
-            "0",
-            "1280x860x24",
-            "-nolisten",
-            "tcp",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start Xvfb");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .expect("Xvfb reports its display");
-    let n: u32 = line.trim().parse().expect("a display number from Xvfb");
-    (Killed(child), format!(":{n}"))
-}
-
-struct Viewer {
-    _child: Killed,
-    lines: Arc<Mutex<Vec<String>>>,
-    display: String,
-}
+/// The viewer on the demo survey in a 1200x800 window.
+struct Viewer(Traced);
 
 impl Viewer {
-    fn start(display: &str, runtime: &Path) -> Viewer {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_clusterviz"))
-            .args(["demo", "--galaxies", "100000", "--size", "1200x800"])
-            .env("DISPLAY", display)
-            .env_remove("WAYLAND_DISPLAY")
-            .env("XDG_RUNTIME_DIR", runtime)
-            .env("CLUSTERVIZ_TRACE", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start the viewer");
-        let lines = Arc::new(Mutex::new(Vec::new()));
-        let stderr = child.stderr.take().unwrap();
-        let sink = lines.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                sink.lock().unwrap().push(line);
-            }
-        });
-        Viewer {
-            _child: Killed(child),
-            lines,
-            display: display.to_string(),
-        }
+    fn start(display: &str, dir: &Path) -> Viewer {
+        Viewer(Traced::start(
+            display,
+            dir,
+            &["demo", "--galaxies", "100000", "--size", "1200x800"],
+        ))
     }
 
     fn count(&self, prefix: &str) -> usize {
-        self.lines
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|l| l.starts_with(prefix))
-            .count()
+        self.0.count(prefix)
     }
 
-    /// Waits until more than `after` lines start with `prefix`.
     fn wait_for(&self, prefix: &str, after: usize) {
-        let t = Instant::now();
-        while self.count(prefix) <= after {
-            assert!(
-                t.elapsed() < Duration::from_secs(90),
-                "no '{prefix}' from the viewer; it said:\n{}",
-                self.lines.lock().unwrap().join("\n")
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        self.0.wait_for(prefix, after)
     }
 
-    /// Runs input actions a human's pace apart, then waits for the still frame that
-    /// follows them.
     fn act(&self, steps: &[&[&str]]) {
-        let before = self.count("trace: sky still");
-        for args in steps {
-            self.xdotool(args);
-            std::thread::sleep(Duration::from_millis(80));
-        }
-        self.wait_for("trace: sky still", before);
-        // The frame is on screen once presented; give X a moment.
-        std::thread::sleep(Duration::from_millis(300));
+        self.0.act_until("trace: sky still", steps)
     }
 
     fn xdotool(&self, args: &[&str]) {
-        let s = Command::new("xdotool")
-            .args(args)
-            .env("DISPLAY", &self.display)
-            .status()
-            .expect("run xdotool");
-        assert!(s.success(), "xdotool {args:?} failed");
+        self.0.xdotool(args)
+    }
+
+    fn screenshot(&self, path: &Path) -> Image {
+        self.0.screenshot(path)
     }
 
     /// The last reported view, its sky area's origin in the window, and the selection.
     fn view(&self) -> (View, DVec2, String) {
-        let lines = self.lines.lock().unwrap();
-        let line = lines
-            .iter()
-            .rev()
-            .find(|l| l.starts_with("trace: view"))
-            .expect("a view trace")
-            .clone();
+        let line = self.0.last("trace: view");
         let f: Vec<&str> = line.split_whitespace().collect();
         let num = |key: &str, k: usize| -> f64 {
             let i = f.iter().position(|w| *w == key).unwrap();
@@ -169,17 +76,6 @@ impl Viewer {
         let sel = f[f.iter().position(|w| *w == "selection").unwrap() + 1].to_string();
         (v, DVec2::new(ox.parse().unwrap(), oy.parse().unwrap()), sel)
     }
-
-    fn screenshot(&self, path: &Path) -> Image {
-        let s = Command::new("import")
-            .args(["-window", "root"])
-            .arg(path)
-            .env("DISPLAY", &self.display)
-            .status()
-            .expect("run import");
-        assert!(s.success());
-        Image::load_png(path).unwrap()
-    }
 }
 
 /// Mean absolute difference between a patch of `a` and the same patch of `b` moved by
@@ -202,23 +98,13 @@ fn patch_difference(a: &Image, b: &Image, x0: u32, y0: u32, size: u32, shift: (i
 
 #[test]
 fn real_window_pans_zooms_selects_and_takes_keys() {
-    let missing: Vec<&str> = ["Xvfb", "xdotool", "import"]
-        .into_iter()
-        .filter(|t| !have(t))
-        .collect();
+    let missing = missing_x_tools();
     if !missing.is_empty() {
         eprintln!("SKIPPED: {missing:?} not installed (scripts/setup.sh installs them)");
         return;
     }
-    let dir: PathBuf =
-        std::env::temp_dir().join(format!("clusterviz-window-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
-    }
-    let (_xvfb, display) = start_xvfb();
+    let dir = private_dir("window");
+    let (_xvfb, display) = start_xvfb("1280x860");
     let v = Viewer::start(&display, &dir);
     v.wait_for("trace: loaded complete=true", 0);
     v.wait_for(
@@ -238,27 +124,16 @@ fn real_window_pans_zooms_selects_and_takes_keys() {
     // Drag 160 px right and 60 px down: the sky point grabbed follows the pointer.
     let start = origin + DVec2::new(300.0, 250.0);
     let grabbed = view0.unproject(start - origin).unwrap();
-    let moves: Vec<[String; 3]> = (0..=8)
-        .map(|k| {
-            let p = start + DVec2::new(20.0 * k as f64, 7.5 * k as f64);
-            ["mousemove".into(), p.x.to_string(), p.y.to_string()]
-        })
+    let end = start + DVec2::new(160.0, 60.0);
+    let drag = drag_steps((start.x, start.y), (end.x, end.y), 8);
+    let drag: Vec<Vec<&str>> = drag
+        .iter()
+        .map(|step| step.iter().map(String::as_str).collect())
         .collect();
-    let mut drag: Vec<Vec<&str>> = vec![
-        moves[0].iter().map(String::as_str).collect(),
-        vec!["mousedown", "1"],
-    ];
-    drag.extend(
-        moves[1..]
-            .iter()
-            .map(|m| m.iter().map(String::as_str).collect()),
-    );
-    drag.push(vec!["mouseup", "1"]);
     let drag: Vec<&[&str]> = drag.iter().map(Vec::as_slice).collect();
     v.act(&drag);
     let (view1, _, _) = v.view();
-    let end = start + DVec2::new(160.0, 60.0) - origin;
-    let under = view1.unproject(end).unwrap();
+    let under = view1.unproject(end - origin).unwrap();
     let off_px = angular_distance_deg(grabbed, under) / view1.pixel_scale_deg();
     assert!(
         off_px < 3.0,

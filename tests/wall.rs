@@ -64,6 +64,6 @@ fn bad_wall_files_are_refused_with_the_file_named() {
     assert!(stderr(&o).contains("rank 9 has no displays"));
     let o = run_cli(&["wall", "--config", "w.toml"], &dir);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("give --out DIR"));
+    assert!(stderr(&o).contains("no display") && stderr(&o).contains("give --out DIR"));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -13,10 +13,10 @@ use crate::app::live_scene::{LiveScene, LodStats};
 use crate::app::loader::LoadEvent;
 use crate::app::panels::{self, PanelState, Shown, UiRequests};
 use crate::app::scene_data::SceneData;
-use crate::app::state::ViewerState;
+use crate::app::state::{Input, ViewerState};
 use crate::error::{Error, Result};
 use crate::render::GpuContext;
-use crate::view::View;
+use crate::view::{SubRect, View};
 
 /// Interaction keeps frames at the adaptive budget for this long after the last input.
 const SETTLE: Duration = Duration::from_millis(250);
@@ -35,6 +35,15 @@ struct SceneTexture {
     texture: wgpu::Texture,
     view: wgpu::TextureView,
     size: (u32, u32),
+}
+
+/// The state a sky drawing shows: the view and filters (generation), the data loaded
+/// (scene) and whether it was drawn at the still budget.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SkyKey {
+    pub generation: u64,
+    pub scene: u64,
+    pub still: bool,
 }
 
 /// How the last sky image was drawn, to know when to draw again.
@@ -81,6 +90,8 @@ pub struct ViewerFrame {
     pub frame_on_load: bool,
     /// Prints every view change, selection and load on standard error (for tests).
     pub trace: bool,
+    /// What the last wall drawing drew of each layer (for picking on the wall).
+    wall_drawn: std::collections::HashMap<LayerKind, Vec<std::ops::Range<u32>>>,
 }
 
 /// What the window should do after a frame.
@@ -144,6 +155,7 @@ impl ViewerFrame {
             sky_origin: (0.0, 0.0),
             frame_on_load: false,
             trace: false,
+            wall_drawn: Default::default(),
         }
     }
 
@@ -244,7 +256,7 @@ impl ViewerFrame {
             self.print_trace();
         }
         self.ensure_texture(requests.scene_px)?;
-        let still = self.last_input.elapsed() >= SETTLE;
+        let still = self.is_still();
         self.draw_sky(still)?;
         if requests.screenshot {
             self.screenshot();
@@ -332,12 +344,12 @@ impl ViewerFrame {
     /// Draws the sky when the view, styles, size or data changed, or when a moving view
     /// came to rest (then at the still budget).
     fn draw_sky(&mut self, still: bool) -> Result<()> {
-        let Some(tex) = &self.texture else {
+        let Some(size) = self.texture.as_ref().map(|t| t.size) else {
             return Ok(());
         };
         let key = DrawnKey {
             generation: self.state.generation,
-            size: tex.size,
+            size,
             still,
             scene: self.scene_serial,
         };
@@ -350,11 +362,6 @@ impl ViewerFrame {
         if up_to_date {
             return Ok(());
         }
-        let Some(scene) = self.scene.as_deref_mut() else {
-            clear(&self.ctx, &tex.view);
-            self.drawn = Some(key);
-            return Ok(());
-        };
         let budget = if still {
             (self.budget.budget() * STILL_FACTOR)
                 .max(STILL_MIN)
@@ -364,12 +371,14 @@ impl ViewerFrame {
             self.budget.budget()
         };
         let t = Instant::now();
-        scene
-            .renderer
-            .set_map_step(if still { 1 } else { self.moving_map_step });
-        if let (Some((name, _, _)), Some(data)) = (&self.state.color_column, self.data.as_deref()) {
-            scene.load_color_column(&self.ctx, data, name)?;
-        }
+        self.prepare_scene(still)?;
+        let (Some(tex), Some(scene)) = (&self.texture, self.scene.as_deref_mut()) else {
+            if let Some(tex) = &self.texture {
+                clear(&self.ctx, &tex.view);
+            }
+            self.drawn = Some(key);
+            return Ok(());
+        };
         self.lod = scene.sync(&self.ctx, &mut self.state, budget);
         let view = self.state.view;
         scene.renderer.draw(&self.ctx, &view, &tex.view)?;
@@ -377,13 +386,7 @@ impl ViewerFrame {
         self.ctx.wait()?;
         self.last_scene = t.elapsed();
         if !still {
-            self.budget.observe(self.last_scene, self.lod.drawn);
-            let target = self.budget.target();
-            if self.last_scene > target * 3 / 2 && self.moving_map_step < MAX_MAP_STEP {
-                self.moving_map_step += 1;
-            } else if self.last_scene < target / 3 && self.moving_map_step > 1 {
-                self.moving_map_step -= 1;
-            }
+            self.adapt(self.last_scene, self.lod.drawn);
         }
         self.drawn = Some(key);
         self.update_counts();
@@ -397,6 +400,116 @@ impl ViewerFrame {
                 budget,
                 if still { 1 } else { self.moving_map_step }
             );
+        }
+        Ok(())
+    }
+
+    /// Map resolution and colour column of the next sky drawing.
+    fn prepare_scene(&mut self, still: bool) -> Result<()> {
+        let Some(scene) = self.scene.as_deref_mut() else {
+            return Ok(());
+        };
+        scene
+            .renderer
+            .set_map_step(if still { 1 } else { self.moving_map_step });
+        if let (Some((name, _, _)), Some(data)) = (&self.state.color_column, self.data.as_deref()) {
+            scene.load_color_column(&self.ctx, data, name)?;
+        }
+        Ok(())
+    }
+
+    /// Tunes the moving budget and map resolution to a moving frame's cost.
+    fn adapt(&mut self, took: Duration, drawn: usize) {
+        self.budget.observe(took, drawn);
+        let target = self.budget.target();
+        if took > target * 3 / 2 && self.moving_map_step < MAX_MAP_STEP {
+            self.moving_map_step += 1;
+        } else if took < target / 3 && self.moving_map_step > 1 {
+            self.moving_map_step -= 1;
+        }
+    }
+
+    /// Applies input that did not come through the panels (a wall display's window): as
+    /// the viewer's own, it moves the one camera, selects, and restarts the settling time.
+    pub fn apply_input(&mut self, input: Input) {
+        let before = (self.state.view, self.state.selection);
+        self.state.apply(input, self.data.as_deref());
+        self.last_input = Instant::now();
+        if self.trace && (self.state.view, self.state.selection) != before {
+            self.print_trace();
+        }
+    }
+
+    /// A click at pixel `at` of `wall` (a view drawn by [`Self::draw_canvas_parts`]):
+    /// selects what the wall shows there, as a click in the viewer would.
+    pub fn click_on_canvas(&mut self, wall: View, at: glam::DVec2) {
+        let live = self.state.view;
+        let own = std::mem::replace(&mut self.state.drawn_ranges, self.wall_drawn.clone());
+        self.state.view = wall;
+        self.apply_input(Input::Click(at));
+        self.state.view = live;
+        self.state.drawn_ranges = own;
+    }
+
+    /// What the sky looks like now: drawings with equal keys are equal.
+    pub fn sky_key(&self) -> SkyKey {
+        SkyKey {
+            generation: self.state.generation,
+            scene: self.scene_serial,
+            still: self.is_still(),
+        }
+    }
+
+    /// Whether the view has rested long enough to be drawn at the still budget.
+    pub fn is_still(&self) -> bool {
+        self.last_input.elapsed() >= SETTLE
+    }
+
+    /// How long until a moving view counts as still (zero when it already is).
+    pub fn until_still(&self) -> Duration {
+        SETTLE.saturating_sub(self.last_input.elapsed())
+    }
+
+    /// Draws `wall` (a view derived from the viewer's, on a larger canvas) in parts: a
+    /// wall's displays, each target showing its rectangle of the canvas. All parts share
+    /// one level of detail, chosen for the whole canvas; still views draw at the still
+    /// budget, as a figure would.
+    pub fn draw_canvas_parts(
+        &mut self,
+        wall: View,
+        parts: &[(SubRect, &wgpu::TextureView)],
+    ) -> Result<()> {
+        let still = self.is_still();
+        self.prepare_scene(still)?;
+        let Some(scene) = self.scene.as_deref_mut() else {
+            for (_, target) in parts {
+                clear(&self.ctx, target);
+            }
+            return Ok(());
+        };
+        let live = self.state.view;
+        let budget = if still {
+            self.still_budget
+        } else {
+            self.budget.budget()
+        };
+        let t = Instant::now();
+        // The canvas's level of detail, then the viewer's own view and picking ranges back.
+        let picking = self.state.drawn_ranges.clone();
+        self.state.view = wall;
+        let lod = scene.sync(&self.ctx, &mut self.state, budget);
+        self.state.view = live;
+        // (The viewer's sky keeps its image; it syncs its own level of detail again
+        // whenever it redraws.) Clicks on the wall pick among what the wall drew.
+        self.wall_drawn = std::mem::replace(&mut self.state.drawn_ranges, picking);
+        for (rect, target) in parts {
+            scene
+                .renderer
+                .draw(&self.ctx, &wall.with_sub(*rect), target)?;
+        }
+        self.ctx.wait()?;
+        if !still {
+            self.adapt(t.elapsed(), lod.drawn);
         }
         Ok(())
     }
@@ -458,14 +571,7 @@ impl ViewerFrame {
         let (w, h) = self.panel.screenshot_size;
         let live = self.state.view;
         // Same sky, more pixels: the field of view stays, the scale follows the width.
-        let mut figure = View::new(
-            live.projection,
-            live.frame,
-            live.center_deg,
-            live.fov_deg,
-            (w, h),
-        );
-        figure.rotation_deg = live.rotation_deg;
+        let figure = live.on_canvas((w, h));
         self.state.view = figure;
         scene.sync(&self.ctx, &mut self.state, self.still_budget);
         let image = scene.renderer.render_tiled(&self.ctx, &figure, 8192);

@@ -31,12 +31,7 @@ impl HeadlessViewer {
         view: View,
         still_budget: usize,
     ) -> Result<Self> {
-        let state = ViewerState::new(
-            view,
-            crate::cli::args::AlgorithmChoice::All,
-            crate::cli::args::ColorRole::Z,
-            crate::view::Colormap::Viridis,
-        );
+        let state = ViewerState::new(view, &crate::cli::defaults::style_args());
         let target = OffscreenTarget::new(&ctx, size.0, size.1)?;
         Ok(HeadlessViewer {
             frame: ViewerFrame::new(ctx, TARGET_FORMAT, state, still_budget),

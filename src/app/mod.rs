@@ -14,6 +14,7 @@ pub mod loader;
 pub mod panels;
 pub mod scene_data;
 pub mod state;
+pub mod wall_displays;
 mod window;
 
 use std::sync::Arc;
@@ -46,6 +47,8 @@ pub struct ViewerLaunch {
     /// Where the screenshot key saves (default: a numbered file in the working folder).
     pub screenshot: Option<std::path::PathBuf>,
     pub title: String,
+    /// A display wall driven by this viewer (`clusterviz wall` without `--out`).
+    pub wall: Option<wall_displays::WallPlan>,
 }
 
 /// The first view: as given on the command line, else framing `hint`, else all sky.
@@ -69,17 +72,15 @@ pub fn initial_view(args: &ViewArgs, hint: Option<&[glam::DVec3]>, size: (u32, u
 /// Opens the viewer and blocks until its window closes.
 pub fn run(launch: ViewerLaunch) -> Result<()> {
     let ctx = Arc::new(GpuContext::new(launch.backend)?);
-    let size = launch
-        .view
-        .size
-        .map_or(DEFAULT_WINDOW, |_| launch.view.size());
+    // A wall's console is one display's size (the operator's screen beside the wall), but
+    // not smaller than its panels need.
+    let size = match (&launch.wall, launch.view.size) {
+        (Some(w), _) => (w.layout.display.0.max(960), w.layout.display.1.max(600)),
+        (None, None) => DEFAULT_WINDOW,
+        (None, Some(_)) => launch.view.size(),
+    };
     let view = initial_view(&launch.view, None, size);
-    let state = ViewerState::new(
-        view,
-        launch.style.algorithm,
-        launch.style.color_by,
-        launch.style.colormap,
-    );
+    let state = ViewerState::new(view, &launch.style);
     let still_budget = crate::cli::scene::marker_budget(&ctx, &launch.style);
     let options = SceneOptions {
         format: window::SURFACE_FORMAT,
@@ -92,5 +93,10 @@ pub fn run(launch: ViewerLaunch) -> Result<()> {
     frame.frame_on_load = launch.view.center.is_none() || launch.view.fov.is_none();
     frame.trace = trace;
     frame.screenshot_path = launch.screenshot.clone();
-    window::run(frame, launch.title, size, launch.source, options)
+    let wall = launch.wall.map(|mut w| {
+        // Both start with the same field: the wall's width over the viewer's first canvas.
+        w.ratio = w.layout.canvas().0 as f64 / size.0.max(1) as f64;
+        w
+    });
+    window::run(frame, launch.title, size, launch.source, options, wall)
 }

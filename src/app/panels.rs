@@ -283,10 +283,17 @@ fn range_slider(
     range: &mut Option<Range32>,
     generation: &mut u64,
 ) {
-    let r = range.unwrap_or(Range32 {
-        min: extent.0,
-        max: extent.1,
-    });
+    // A filter from the command line may be open on one side: show it at the data's end.
+    let r = range.map_or(
+        Range32 {
+            min: extent.0,
+            max: extent.1,
+        },
+        |r| Range32 {
+            min: r.min.max(extent.0),
+            max: r.max.min(extent.1),
+        },
+    );
     let (mut lo, mut hi) = (r.min, r.max);
     ui.add(egui::Slider::new(&mut lo, extent.0..=extent.1).text(format!("{name} min")));
     ui.add(egui::Slider::new(&mut hi, extent.0..=extent.1).text(format!("{name} max")));

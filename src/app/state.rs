@@ -9,7 +9,7 @@ use crate::app::camera_control::{center_on, drag, pan_by_fraction, set_center_di
 use crate::app::goto::{GotoTarget, parse_goto};
 use crate::app::layers::{LayerKind, LayerSettings};
 use crate::app::scene_data::{ObjectRef, SceneData};
-use crate::cli::args::{AlgorithmChoice, ColorRole};
+use crate::cli::args::{AlgorithmChoice, ColorRole, StyleArgs};
 use crate::data::Catalog;
 use crate::sky::{Frame, Projection, unit_vector};
 use crate::view::{Colormap, View};
@@ -101,12 +101,15 @@ pub struct ViewerState {
 }
 
 impl ViewerState {
-    pub fn new(
-        view: View,
-        algorithm: AlgorithmChoice,
-        color_by: ColorRole,
-        colormap: Colormap,
-    ) -> Self {
+    /// The state a session starts in: `view`, and the algorithm, colours and SNR/z
+    /// filters of the command line's `style`.
+    pub fn new(view: View, style: &StyleArgs) -> Self {
+        let range = |lo: Option<f32>, hi: Option<f32>| {
+            (lo.is_some() || hi.is_some()).then(|| Range32 {
+                min: lo.unwrap_or(f32::NEG_INFINITY),
+                max: hi.unwrap_or(f32::INFINITY),
+            })
+        };
         ViewerState {
             view,
             home: view,
@@ -114,12 +117,12 @@ impl ViewerState {
                 .into_iter()
                 .map(|k| (k, LayerSettings::default()))
                 .collect(),
-            algorithm,
-            snr: None,
-            z: None,
-            color_by,
+            algorithm: style.algorithm,
+            snr: range(style.snr_min, style.snr_max),
+            z: range(style.z_min, style.z_max),
+            color_by: style.color_by,
             color_column: None,
-            colormap,
+            colormap: style.colormap,
             cursor: None,
             hover: None,
             selection: None,
@@ -285,7 +288,7 @@ mod tests {
 
     fn state() -> ViewerState {
         let v = View::new(Projection::Tan, Frame::Icrs, (0.0, -30.0), 4.0, (800, 600));
-        ViewerState::new(v, AlgorithmChoice::All, ColorRole::Z, Colormap::Viridis)
+        ViewerState::new(v, &crate::cli::defaults::style_args())
     }
 
     #[test]

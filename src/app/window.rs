@@ -10,6 +10,7 @@ use winit::window::{Window, WindowId};
 
 use crate::app::frame::ViewerFrame;
 use crate::app::loader::{self, LoadEvent, SceneOptions, Source};
+use crate::app::wall_displays::{WallDisplays, WallPlan, window_surface};
 use crate::error::{Error, Result};
 
 struct Running {
@@ -25,7 +26,12 @@ struct App {
     initial_size: (u32, u32),
     load: Option<(Source, SceneOptions)>,
     proxy: EventLoopProxy<LoadEvent>,
+    /// The viewer's own window (absent on a wall without console).
     running: Option<Running>,
+    /// A wall to open beside the viewer's window, then its open display windows.
+    wall_plan: Option<WallPlan>,
+    wall: Option<WallDisplays>,
+    opened: bool,
     error: Option<Error>,
 }
 
@@ -33,13 +39,14 @@ struct App {
 /// which software and hardware surfaces offer.
 pub const SURFACE_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Bgra8Unorm;
 
-/// Opens the window and runs until it is closed.
+/// Opens the window (and a wall's display windows) and runs until it is closed.
 pub fn run(
     frame: ViewerFrame,
     title: String,
     size: (u32, u32),
     source: Source,
     options: SceneOptions,
+    wall: Option<WallPlan>,
 ) -> Result<()> {
     let event_loop = EventLoop::<LoadEvent>::with_user_event()
         .build()
@@ -56,6 +63,9 @@ pub fn run(
         load: Some((source, options)),
         proxy,
         running: None,
+        wall_plan: wall,
+        wall: None,
+        opened: false,
         error: None,
     };
     event_loop
@@ -69,46 +79,46 @@ pub fn run(
 
 impl App {
     fn open(&mut self, el: &ActiveEventLoop) -> Result<()> {
-        let attrs = Window::default_attributes()
+        self.opened = true;
+        let mut console_at = None;
+        let mut console = true;
+        if let Some(plan) = self.wall_plan.take() {
+            let (wall, at) =
+                WallDisplays::open(el, &self.frame.ctx, &plan, SURFACE_FORMAT, self.frame.trace)?;
+            wall.request_redraw();
+            self.wall = Some(wall);
+            console_at = at;
+            console = plan.console;
+        }
+        if console {
+            self.open_console(el, console_at)?;
+        }
+        if let Some((source, options)) = self.load.take() {
+            let proxy = self.proxy.clone();
+            loader::spawn(self.frame.ctx.clone(), source, options, move |ev| {
+                let _ = proxy.send_event(ev);
+            });
+        }
+        Ok(())
+    }
+
+    /// The viewer's window, with its panels; at `at` on the screen when given.
+    fn open_console(&mut self, el: &ActiveEventLoop, at: Option<(i32, i32)>) -> Result<()> {
+        let mut attrs = Window::default_attributes()
             .with_title(&self.title)
             .with_inner_size(winit::dpi::PhysicalSize::new(
                 self.initial_size.0,
                 self.initial_size.1,
             ));
+        if let Some((x, y)) = at {
+            attrs = attrs.with_position(winit::dpi::PhysicalPosition::new(x, y));
+        }
         let window = Arc::new(
             el.create_window(attrs)
                 .map_err(|e| Error::user(format!("cannot create a window: {e}")))?,
         );
         let ctx = &self.frame.ctx;
-        let surface = ctx
-            .instance
-            .create_surface(window.clone())
-            .map_err(|e| Error::gpu(format!("cannot draw into the window: {e}")))?;
-        let caps = surface.get_capabilities(&ctx.adapter);
-        let format = SURFACE_FORMAT;
-        if !caps.usages.contains(wgpu::TextureUsages::COPY_DST) {
-            return Err(Error::gpu("the window cannot be copied into (no COPY_DST)"));
-        }
-        if !caps.formats.contains(&format) {
-            return Err(Error::gpu(format!(
-                "the window offers {:?}, not the {format:?} the viewer draws in",
-                caps.formats
-            )));
-        }
-        let size = window.inner_size();
-        let config = wgpu::SurfaceConfiguration {
-            // The sky is copied into each frame.
-            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_DST,
-            format,
-            color_space: Default::default(),
-            width: size.width.max(1),
-            height: size.height.max(1),
-            present_mode: wgpu::PresentMode::AutoVsync,
-            desired_maximum_frame_latency: 2,
-            alpha_mode: caps.alpha_modes[0],
-            view_formats: vec![],
-        };
-        surface.configure(&ctx.device, &config);
+        let (surface, config) = window_surface(ctx, &window, SURFACE_FORMAT)?;
         let egui_winit = egui_winit::State::new(
             self.frame.egui.clone(),
             egui::ViewportId::ROOT,
@@ -117,12 +127,6 @@ impl App {
             None,
             Some(ctx.limits().max_texture_dimension_2d as usize),
         );
-        if let Some((source, options)) = self.load.take() {
-            let proxy = self.proxy.clone();
-            loader::spawn(ctx.clone(), source, options, move |ev| {
-                let _ = proxy.send_event(ev);
-            });
-        }
         window.request_redraw();
         self.running = Some(Running {
             window,
@@ -131,6 +135,27 @@ impl App {
             egui_winit,
         });
         Ok(())
+    }
+
+    /// Draws the wall's displays if the sky changed, and comes back when a moving view
+    /// has come to rest.
+    fn draw_wall(&mut self, el: &ActiveEventLoop) -> Result<()> {
+        let Some(wall) = self.wall.as_mut() else {
+            return Ok(());
+        };
+        if let Some(after) = wall.draw(&mut self.frame)? {
+            el.set_control_flow(ControlFlow::WaitUntil(Instant::now() + after));
+        }
+        Ok(())
+    }
+
+    fn request_redraws(&self) {
+        if let Some(r) = &self.running {
+            r.window.request_redraw();
+        }
+        if let Some(w) = &self.wall {
+            w.request_redraw();
+        }
     }
 
     fn redraw(&mut self, el: &ActiveEventLoop) -> Result<()> {
@@ -164,7 +189,8 @@ impl App {
             Some(d) => el.set_control_flow(ControlFlow::WaitUntil(Instant::now() + d)),
             None => el.set_control_flow(ControlFlow::Wait),
         }
-        Ok(())
+        // The wall follows what the viewer just did.
+        self.draw_wall(el)
     }
 
     fn fail(&mut self, el: &ActiveEventLoop, e: Error) {
@@ -175,7 +201,7 @@ impl App {
 
 impl ApplicationHandler<LoadEvent> for App {
     fn resumed(&mut self, el: &ActiveEventLoop) {
-        if self.running.is_none()
+        if !self.opened
             && let Err(e) = self.open(el)
         {
             self.fail(el, e);
@@ -183,19 +209,38 @@ impl ApplicationHandler<LoadEvent> for App {
     }
 
     fn new_events(&mut self, _el: &ActiveEventLoop, cause: StartCause) {
-        if let (StartCause::ResumeTimeReached { .. }, Some(r)) = (cause, &self.running) {
-            r.window.request_redraw();
+        if let StartCause::ResumeTimeReached { .. } = cause {
+            self.request_redraws();
         }
     }
 
     fn user_event(&mut self, _el: &ActiveEventLoop, event: LoadEvent) {
         self.frame.accept(event);
-        if let Some(r) = &self.running {
-            r.window.request_redraw();
-        }
+        self.request_redraws();
     }
 
-    fn window_event(&mut self, el: &ActiveEventLoop, _id: WindowId, event: WindowEvent) {
+    fn window_event(&mut self, el: &ActiveEventLoop, id: WindowId, event: WindowEvent) {
+        if let Some(wall) = self.wall.as_mut().filter(|w| w.owns(id)) {
+            match event {
+                WindowEvent::CloseRequested => el.exit(),
+                WindowEvent::RedrawRequested => {
+                    if let Err(e) = self.draw_wall(el) {
+                        self.fail(el, e);
+                    }
+                }
+                _ => {
+                    let before = self.frame.sky_key();
+                    if wall.on_event(id, &event, &mut self.frame) {
+                        el.exit();
+                    }
+                    // Input moved the camera: the viewer's window and every display follow.
+                    if self.frame.sky_key() != before || wall.needs_drawing() {
+                        self.request_redraws();
+                    }
+                }
+            }
+            return;
+        }
         let Some(r) = self.running.as_mut() else {
             return;
         };

@@ -404,9 +404,15 @@ pub struct WallArgs {
     /// a [wall] section with the grid of displays.
     #[arg(long)]
     pub config: PathBuf,
-    /// Write each display's part of the view as DIR/display_c<column>_r<row>.png.
+    /// Write each display's part of the view as DIR/display_c<column>_r<row>.png (headless).
+    /// Without it, a window opens per display, full screen on the monitors in reading
+    /// order, or side by side when there are fewer monitors, and the viewer drives them.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Windowed walls: no viewer window (the console with panels); the displays alone
+    /// take the mouse and keys.
+    #[arg(long)]
+    pub no_console: bool,
     /// Only the displays of this process (its index in the wall file's ranks; default all).
     #[arg(long)]
     pub rank: Option<usize>,

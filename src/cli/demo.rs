@@ -26,6 +26,7 @@ pub fn run(backend: BackendChoice, a: &DemoArgs) -> Result<()> {
             style: a.style.clone(),
             screenshot: None,
             title: format!("clusterviz — demo survey (seed {})", config.seed),
+            wall: None,
         });
     }
     let output = a.output.clone().unwrap_or_else(|| "demo.png".into());

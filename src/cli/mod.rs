@@ -76,6 +76,14 @@ fn cache(a: &args::CacheArgs) -> Result<()> {
 
 /// `clusterviz view`: the viewer on the files given (or the demo with --demo).
 fn view(backend: crate::render::BackendChoice, a: &args::RenderArgs) -> Result<()> {
+    crate::app::run(viewer_launch(backend, a)?)
+}
+
+/// A viewer session on the inputs of `a`, checked before any window opens.
+pub(crate) fn viewer_launch(
+    backend: crate::render::BackendChoice,
+    a: &args::RenderArgs,
+) -> Result<crate::app::ViewerLaunch> {
     use crate::app::loader::Source;
     use crate::data::demo::DemoConfig;
     let has_files = !a.clusters.is_empty()
@@ -115,13 +123,14 @@ fn view(backend: crate::render::BackendChoice, a: &args::RenderArgs) -> Result<(
             format!("clusterviz — {}", names.join(", ")),
         )
     };
-    crate::app::run(crate::app::ViewerLaunch {
+    Ok(crate::app::ViewerLaunch {
         backend,
         source,
         view: a.view.clone(),
         style: a.style.clone(),
         screenshot: a.output.clone(),
         title,
+        wall: None,
     })
 }
 

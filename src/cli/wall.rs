@@ -1,15 +1,18 @@
-//! `clusterviz wall`: one view over a grid of displays. Headless so far: each display's
-//! part of the view (bezels hidden) is written as a PNG, for all displays, one process's
-//! (`--rank`), or each MPI rank's own (`--mpi`, frames locked by a barrier). Windowed walls
-//! are still to come.
+//! `clusterviz wall`: one view over a grid of displays. In windows on one machine (a
+//! full-screen window per monitor, driven by the viewer), or headless: each display's part
+//! of the view (bezels hidden) written as a PNG, for all displays, one process's
+//! (`--rank`), or each MPI rank's own (`--mpi`, frames locked by a barrier).
 
+use crate::app::live_scene::{LiveScene, SceneOptions};
+use crate::app::state::ViewerState;
+use crate::app::wall_displays::WallPlan;
 use crate::cli::args::{PageSize, WallArgs};
 use crate::cli::figure::view_description;
 use crate::cli::figure_file::{parse_toml, render_args_of};
 use crate::cli::render::{load_survey, reproduction_metadata, survey_view};
-use crate::cli::scene::{add_survey_layers, apply_level_of_detail};
+use crate::cli::scene::marker_budget;
 use crate::error::{Error, Result};
-use crate::render::{BackendChoice, GpuContext, SceneRenderer};
+use crate::render::{BackendChoice, GpuContext};
 use crate::wall::{Solo, WallLayout, WallSync};
 use std::time::{Duration, Instant};
 
@@ -44,10 +47,7 @@ pub fn run(backend: BackendChoice, a: &WallArgs) -> Result<()> {
     let layout = WallLayout::from_table(path, &wall)?;
     let (args, _) = render_args_of(path, &table)?;
     let Some(out) = &a.out else {
-        return Err(Error::user(
-            "windowed walls are not available yet: give --out DIR to write each display's part \
-             of the view as a PNG",
-        ));
+        return windowed(backend, a, layout, &args);
     };
     if !(a.timeout > 0.0 && a.timeout.is_finite()) || a.frames == 0 {
         return Err(Error::user(
@@ -75,15 +75,18 @@ pub fn run(backend: BackendChoice, a: &WallArgs) -> Result<()> {
     // Each rank loads the data itself (from shared storage).
     let survey = load_survey(&args)?;
     let ctx = GpuContext::new(backend)?;
-    let mut renderer = SceneRenderer::new(&ctx);
-    renderer.set_theme(&ctx, args.view.theme);
-    let layers = add_survey_layers(&ctx, &mut renderer, &survey, args.view.theme, &args.style)?;
+    // The viewer's scene and state, so that a headless wall shows what the windowed wall
+    // shows: the same level of detail, filters and styles (a figure's differ).
+    let options = SceneOptions::new(args.view.theme, args.style.clone());
+    let mut scene = LiveScene::build(&ctx, &survey, &options)?;
+    let budget = marker_budget(&ctx, &args.style);
     // One camera for the whole canvas: every display draws its part of the same view, with
     // the same level of detail.
     let canvas = layout.canvas();
     let mut view_args = args.view.clone();
     view_args.size = Some(PageSize::Pixels(canvas.0, canvas.1));
     let start = survey_view(&survey, &view_args);
+    let mut viewer = ViewerState::new(start, &args.style);
     let timeout = Duration::from_secs_f64(a.timeout);
     let hang = test_hang(sync.rank());
     let (mut drawing, mut waiting) = (Duration::ZERO, Duration::ZERO);
@@ -102,12 +105,15 @@ pub fn run(backend: BackendChoice, a: &WallArgs) -> Result<()> {
         view.fov_deg = state[2];
         view.rotation_deg = state[3];
         let t = Instant::now();
-        apply_level_of_detail(&mut renderer, &layers, &view);
+        viewer.view = view;
+        scene.sync(&ctx, &mut viewer, budget);
         images.clear();
         for d in &displays {
             images.push((
                 *d,
-                renderer.render_tiled(&ctx, &view.with_sub(d.rect), 8192)?,
+                scene
+                    .renderer
+                    .render_tiled(&ctx, &view.with_sub(d.rect), 8192)?,
             ));
         }
         drawing += t.elapsed();
@@ -156,6 +162,36 @@ pub fn run(backend: BackendChoice, a: &WallArgs) -> Result<()> {
         per(waiting)
     );
     Ok(())
+}
+
+/// The wall in windows on this machine, driven by the viewer (see app::wall_displays).
+fn windowed(
+    backend: BackendChoice,
+    a: &WallArgs,
+    layout: WallLayout,
+    args: &crate::cli::args::RenderArgs,
+) -> Result<()> {
+    if a.mpi {
+        return Err(Error::user(
+            "windowed walls run on one machine: with --mpi, give --out DIR (each rank writes \
+             its displays' tiles)",
+        ));
+    }
+    if !crate::app::display_available() {
+        return Err(Error::user(
+            "no display (DISPLAY and WAYLAND_DISPLAY are unset) for the wall's windows: give \
+             --out DIR to write each display's part of the view as a PNG",
+        ));
+    }
+    let mut launch = crate::cli::viewer_launch(backend, args)?;
+    launch.title = format!("clusterviz wall — {}", a.config.display());
+    launch.wall = Some(WallPlan {
+        displays: layout.displays(a.rank)?,
+        layout,
+        console: !a.no_console,
+        ratio: 1.0,
+    });
+    crate::app::run(launch)
 }
 
 /// The processes of this wall: MPI ranks with `--mpi`, else this process alone.

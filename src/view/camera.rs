@@ -55,6 +55,20 @@ impl View {
         }
     }
 
+    /// The same sky on a canvas of another size: centre, rotation and angular width kept,
+    /// so the scale follows the width (a wall showing what the viewer shows).
+    pub fn on_canvas(&self, canvas: (u32, u32)) -> View {
+        let mut v = View::new(
+            self.projection,
+            self.frame,
+            self.center_deg,
+            self.fov_deg,
+            canvas,
+        );
+        v.rotation_deg = self.rotation_deg;
+        v
+    }
+
     /// The same camera restricted to a sub-rectangle of its canvas.
     pub fn with_sub(mut self, sub: SubRect) -> Self {
         self.sub = sub;

@@ -1,6 +1,8 @@
 //! Shared by the GPU tests: a GPU context and small scenes.
 #![allow(dead_code)]
 
+pub mod x11;
+
 use clusterviz::cli::defaults::style_args;
 use clusterviz::cli::scene::add_survey_layers;
 use clusterviz::data::Survey;
@@ -47,31 +49,20 @@ pub const TEST_WALL: &str = "[inputs]\ndemo = true\ndemo_galaxies = 20000\n\
     [view]\nprojection = \"tan\"\ncenter = [0.5, -30.0]\nfov = 9.0\n\
     [wall]\ncolumns = 2\nrows = 2\ndisplay = [320, 200]\nbezel = [24, 16]\n";
 
-/// Renders TEST_WALL's whole canvas in `dir` and checks every display tile in
-/// `dir/tiles` against its rectangle of it, pixel for pixel.
+/// TEST_WALL as one display the size of its whole canvas, without bezels.
+pub fn test_wall_whole_canvas() -> String {
+    let (head, _) = TEST_WALL.split_once("[wall]").unwrap();
+    format!("{head}[wall]\ncolumns = 1\nrows = 1\ndisplay = [664, 416]\n")
+}
+
+/// Renders TEST_WALL's whole canvas at once in `dir` (a one-display wall of its size) and
+/// checks every display tile in `dir/tiles` against its rectangle of it, pixel for pixel.
 pub fn assert_tiles_equal_the_whole_canvas(dir: &std::path::Path, tiles: &str) {
-    let o = run_cli(
-        &[
-            "render",
-            "--demo",
-            "--demo-galaxies",
-            "20000",
-            "--projection",
-            "tan",
-            "--center",
-            "0.5,-30",
-            "--fov",
-            "9",
-            "--size",
-            "664x416",
-            "--bare",
-            "-o",
-            "whole.png",
-        ],
-        dir,
-    );
+    std::fs::write(dir.join("whole.toml"), test_wall_whole_canvas()).unwrap();
+    let o = run_cli(&["wall", "--config", "whole.toml", "--out", "whole"], dir);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let whole = Image::load_png(&dir.join("whole.png")).unwrap();
+    let whole = Image::load_png(&dir.join("whole/display_c0_r0.png")).unwrap();
+    assert_eq!((whole.width, whole.height), (664, 416));
     for (c, r) in [(0u32, 0u32), (1, 0), (0, 1), (1, 1)] {
         let tile = Image::load_png(&dir.join(format!("{tiles}/display_c{c}_r{r}.png"))).unwrap();
         assert_eq!((tile.width, tile.height), (320, 200));

@@ -1,0 +1,256 @@
+//! The single-machine wall in real windows (Xvfb): a window per display, placed as on the
+//! wall, driven by one camera. A drag on one display moves every display (the grabbed sky
+//! point stays under the pointer), a key in the viewer's console moves the wall, a click
+//! on a display selects, Escape ends the session; each display shows exactly the pixels
+//! the headless wall writes for the same view. Skipped, saying so, only where Xvfb,
+//! xdotool or import are missing (scripts/setup.sh installs them).
+
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use glam::DVec2;
+
+use clusterviz::data::demo::{DemoConfig, DemoSurvey};
+use clusterviz::render::Image;
+use clusterviz::sky::{Frame, Projection, angular_distance_deg};
+use clusterviz::view::View;
+use common::x11::{Traced, drag_steps, missing_x_tools, private_dir, start_xvfb};
+use common::{TEST_WALL, run_cli, stderr, test_wall_whole_canvas};
+
+/// TEST_WALL's displays and bezels.
+const DISPLAY: (u32, u32) = (320, 200);
+const BEZEL: (u32, u32) = (24, 16);
+const CANVAS: (u32, u32) = (664, 416);
+const STILL: &str = "trace: wall drawn still";
+
+/// Waits until the wall has drawn a still frame after everything else it reported (data
+/// loaded, views changed), and returns the view of that frame.
+fn settled(w: &Traced) -> View {
+    let t = Instant::now();
+    loop {
+        let lines = w.lines();
+        let last = lines
+            .iter()
+            .rev()
+            .find(|l| l.starts_with("trace: wall drawn") || l.starts_with("trace: loaded"));
+        let loaded = lines
+            .iter()
+            .any(|l| l.starts_with("trace: loaded complete=true"));
+        if loaded && last.is_some_and(|l| l.starts_with(STILL)) {
+            std::thread::sleep(Duration::from_millis(300));
+            if w.lines().len() == lines.len() {
+                return wall_view(last.unwrap());
+            }
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(90),
+            "the wall did not settle; it said:\n{}",
+            lines.join("\n")
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The view a "wall drawn" trace line reports (full precision).
+fn wall_view(line: &str) -> View {
+    let f: Vec<&str> = line.split_whitespace().collect();
+    let num = |key: &str, k: usize| -> f64 {
+        let i = f.iter().position(|w| *w == key).unwrap();
+        f[i + k].parse().unwrap()
+    };
+    let mut v = View::new(
+        Projection::Tan,
+        Frame::Icrs,
+        (num("centre", 1), num("centre", 2)),
+        num("fov", 1),
+        CANVAS,
+    );
+    v.rotation_deg = num("rotation", 1);
+    v
+}
+
+/// Writes the headless wall's tiles of `view` (TEST_WALL's inputs) into `dir/name`.
+fn headless_tiles(dir: &Path, name: &str, view: &View) {
+    let (inputs, rest) = TEST_WALL.split_once("[view]").unwrap();
+    let (_, wall) = rest.split_once("[wall]").unwrap();
+    let text = format!(
+        "{inputs}[view]\nprojection = \"tan\"\ncenter = [{:?}, {:?}]\nfov = {:?}\nrotation = {:?}\n[wall]{wall}",
+        view.center_deg.0, view.center_deg.1, view.fov_deg, view.rotation_deg
+    );
+    std::fs::write(dir.join(format!("{name}.toml")), text).unwrap();
+    let o = run_cli(
+        &["wall", "--config", &format!("{name}.toml"), "--out", name],
+        dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// Pixels of display (c, r)'s window, at its place on the screen, that differ from the
+/// headless tile.
+fn differing(screen: &Image, dir: &Path, name: &str, (c, r): (u32, u32), at: (u32, u32)) -> usize {
+    let tile = Image::load_png(&dir.join(format!("{name}/display_c{c}_r{r}.png"))).unwrap();
+    assert_eq!((tile.width, tile.height), DISPLAY);
+    (0..DISPLAY.1)
+        .flat_map(|y| (0..DISPLAY.0).map(move |x| (x, y)))
+        .filter(|&(x, y)| tile.pixel(x, y)[..3] != screen.pixel(at.0 + x, at.1 + y)[..3])
+        .count()
+}
+
+/// Checks every display's window (side by side from the screen's corner) against the
+/// headless wall of the same view.
+fn assert_windows_show_the_headless_wall(w: &Traced, dir: &Path, name: &str, view: &View) {
+    let screen = w.screenshot(&dir.join(format!("{name}.png")));
+    headless_tiles(dir, name, view);
+    for (c, r) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+        let at = (c * DISPLAY.0, r * DISPLAY.1);
+        let n = differing(&screen, dir, name, (c, r), at);
+        assert_eq!(n, 0, "{name}: display ({c}, {r}) differs in {n} pixels");
+    }
+}
+
+/// A screen position on display (c, r) as a pixel of the wall's canvas.
+fn canvas_px((c, r): (u32, u32), screen: DVec2) -> DVec2 {
+    let origin = DVec2::new((c * DISPLAY.0) as f64, (r * DISPLAY.1) as f64);
+    let on_canvas = DVec2::new(
+        (c * (DISPLAY.0 + BEZEL.0)) as f64,
+        (r * (DISPLAY.1 + BEZEL.1)) as f64,
+    );
+    screen - origin + on_canvas
+}
+
+fn as_steps(steps: &[Vec<String>]) -> Vec<Vec<&str>> {
+    steps
+        .iter()
+        .map(|s| s.iter().map(String::as_str).collect())
+        .collect()
+}
+
+#[test]
+fn wall_windows_move_together_and_show_the_headless_walls_pixels() {
+    let missing = missing_x_tools();
+    if !missing.is_empty() {
+        eprintln!("SKIPPED: {missing:?} not installed (scripts/setup.sh installs them)");
+        return;
+    }
+    let dir = private_dir("wall-windows");
+    std::fs::write(dir.join("w.toml"), TEST_WALL).unwrap();
+    // Room for the 2x2 displays side by side and the console beside them.
+    let (_xvfb, display) = start_xvfb("1000x420");
+    let mut w = Traced::start(&display, &dir, &["wall", "--config", "w.toml"]);
+    let view0 = settled(&w);
+    for (c, r) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+        let placed = format!(
+            "trace: wall window display {c} {r} at At({}, {})",
+            c * DISPLAY.0,
+            r * DISPLAY.1
+        );
+        assert_eq!(w.count(&placed), 1, "{placed}");
+    }
+    // The pointer is parked on the console, so nothing hovers over the displays.
+    w.xdotool(&["mousemove", "900", "400"]);
+    assert_windows_show_the_headless_wall(&w, &dir, "start", &view0);
+
+    // A drag on display (1, 1): the sky point grabbed follows the pointer, on every display.
+    let (from, to) = (DVec2::new(480.0, 300.0), DVec2::new(400.0, 260.0));
+    let grabbed = view0.unproject(canvas_px((1, 1), from)).unwrap();
+    let steps = drag_steps((from.x, from.y), (to.x, to.y), 8);
+    let steps = as_steps(&steps);
+    let steps: Vec<&[&str]> = steps.iter().map(Vec::as_slice).collect();
+    w.act_until(STILL, &steps);
+    w.xdotool(&["mousemove", "900", "400"]);
+    let view1 = settled(&w);
+    let under = view1.unproject(canvas_px((1, 1), to)).unwrap();
+    let off = angular_distance_deg(grabbed, under) / view1.pixel_scale_deg();
+    assert!(
+        off < 2.0,
+        "the grabbed point is {off:.2} px from the pointer"
+    );
+    assert_windows_show_the_headless_wall(&w, &dir, "dragged", &view1);
+
+    // The console's keys move the wall too.
+    w.xdotool(&[
+        "search",
+        "--name",
+        "clusterviz wall",
+        "windowfocus",
+        "--sync",
+    ]);
+    w.act_until(STILL, &[&["key", "Right"]]);
+    let view2 = settled(&w);
+    assert_ne!(
+        view2.center_deg, view1.center_deg,
+        "the console's key did not pan the wall"
+    );
+
+    // A click on a display selects the cluster under it.
+    let merged = DemoSurvey::generate(DemoConfig {
+        seed: 1,
+        galaxies: 0,
+    })
+    .merged;
+    let (c, r) = (0, 0);
+    let target = (0..merged.len())
+        .find_map(|row| {
+            let p = view2.project(merged.role_view().direction(row))?;
+            let s = p - canvas_px((c, r), DVec2::ZERO);
+            (s.x > 40.0 && s.x < 280.0 && s.y > 40.0 && s.y < 160.0).then_some(s)
+        })
+        .expect("a merged cluster on display (0, 0)");
+    w.xdotool(&[
+        "mousemove",
+        &target.x.round().to_string(),
+        &target.y.round().to_string(),
+    ]);
+    std::thread::sleep(Duration::from_millis(300));
+    let before = w.count("trace: view");
+    w.xdotool(&["click", "1"]);
+    w.wait_for("trace: view", before);
+    let line = w.last("trace: view");
+    assert!(
+        !line.ends_with("selection none"),
+        "clicking a cluster on a display selected nothing: {line}"
+    );
+
+    // Escape on a display ends the session.
+    w.xdotool(&["key", "Escape"]);
+    assert_eq!(w.wait_exit(Duration::from_secs(20)), Some(0));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_display_goes_full_screen_on_a_monitor() {
+    let missing = missing_x_tools();
+    if !missing.is_empty() {
+        eprintln!("SKIPPED: {missing:?} not installed (scripts/setup.sh installs them)");
+        return;
+    }
+    let dir = private_dir("wall-fullscreen");
+    std::fs::write(dir.join("w.toml"), test_wall_whole_canvas()).unwrap();
+    // One monitor the size of the one display.
+    let (_xvfb, display) = start_xvfb(&format!("{}x{}", CANVAS.0, CANVAS.1));
+    let w = Traced::start(
+        &display,
+        &dir,
+        &["wall", "--config", "w.toml", "--no-console"],
+    );
+    let view = settled(&w);
+    assert_eq!(w.count("trace: wall window display 0 0 at Monitor(0)"), 1);
+    let screen = w.screenshot(&dir.join("screen.png"));
+    assert_eq!((screen.width, screen.height), CANVAS);
+    std::fs::write(dir.join("whole.toml"), test_wall_whole_canvas()).unwrap();
+    let o = run_cli(&["wall", "--config", "whole.toml", "--out", "whole"], &dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let tile = Image::load_png(&dir.join("whole/display_c0_r0.png")).unwrap();
+    let n = (0..CANVAS.1)
+        .flat_map(|y| (0..CANVAS.0).map(move |x| (x, y)))
+        .filter(|&(x, y)| tile.pixel(x, y)[..3] != screen.pixel(x, y)[..3])
+        .count();
+    assert_eq!(
+        n, 0,
+        "the full-screen display differs in {n} pixels from the headless wall"
+    );
+    assert_eq!(view.canvas, CANVAS);
+    std::fs::remove_dir_all(&dir).ok();
+}
