@@ -4,6 +4,7 @@
 
 mod common;
 
+use clusterviz::render::Image;
 use common::{TEST_WALL, assert_tiles_equal_the_whole_canvas, run_cli, stderr, tempdir};
 
 #[test]
@@ -65,5 +66,61 @@ fn bad_wall_files_are_refused_with_the_file_named() {
     let o = run_cli(&["wall", "--config", "w.toml"], &dir);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no display") && stderr(&o).contains("give --out DIR"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Mean absolute difference (0–255) between `small` and `big` shrunk by 2 (2x2 means).
+fn shrunk_difference(small: &Image, big: &Image) -> f64 {
+    let mut sum = 0.0;
+    for y in 0..small.height {
+        for x in 0..small.width {
+            for c in 0..3 {
+                let mean: f64 = [(0, 0), (1, 0), (0, 1), (1, 1)]
+                    .iter()
+                    .map(|(dx, dy)| big.pixel(2 * x + dx, 2 * y + dy)[c] as f64)
+                    .sum::<f64>()
+                    / 4.0;
+                sum += (mean - small.pixel(x, y)[c] as f64).abs();
+            }
+        }
+    }
+    sum / (small.width * small.height * 3) as f64
+}
+
+#[test]
+fn angular_marker_sizes_look_the_same_at_any_pixel_density() {
+    let dir = tempdir("wall-angular");
+    // Clusters and tile outlines alone, on one display at two pixel densities.
+    let wall = |size: &str, marker: &str, line: &str, display: (u32, u32)| {
+        format!(
+            "[inputs]\ndemo = true\ndemo_galaxies = 0\n\
+             [view]\nprojection = \"tan\"\ncenter = [0.5, -30.0]\nfov = 3.0\n\
+             [layers]\nno-mask = true\nmarker-size = \"{marker}\"\nline-width = \"{line}\"\n\
+             [wall]\ncolumns = 1\nrows = 1\ndisplay = [{}, {}]\n# {size}\n",
+            display.0, display.1
+        )
+    };
+    let render = |name: &str, text: String| {
+        std::fs::write(dir.join(format!("{name}.toml")), text).unwrap();
+        let o = run_cli(
+            &["wall", "--config", &format!("{name}.toml"), "--out", name],
+            &dir,
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        Image::load_png(&dir.join(format!("{name}/display_c0_r0.png"))).unwrap()
+    };
+    let (small, big) = ((320, 200), (640, 400));
+    // 3 degrees over 320 px: 0.1 deg is 10.7 px here and 21.3 px on the denser display.
+    let a_small = render("a_small", wall("small", "0.1deg", "0.012deg", small));
+    let a_big = render("a_big", wall("big", "0.1deg", "0.012deg", big));
+    let p_small = render("p_small", wall("small", "11px", "1.3px", small));
+    let p_big = render("p_big", wall("big", "11px", "1.3px", big));
+    let angular = shrunk_difference(&a_small, &a_big);
+    let pixels = shrunk_difference(&p_small, &p_big);
+    eprintln!("shrunk differences: angular {angular:.2}, pixels {pixels:.2}");
+    assert!(
+        angular < 0.5 * pixels,
+        "angular sizes should look alike at both densities ({angular:.2} vs {pixels:.2} for pixel sizes)"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

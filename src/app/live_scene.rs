@@ -9,7 +9,7 @@ use crate::app::state::ViewerState;
 use crate::cli::args::StyleArgs;
 use crate::cli::scene::{
     CLUSTER_SNR, CLUSTER_Z, GALAXY_Z, NEAR_GALAXIES, SurveyLayers, add_survey_layers_with_lod,
-    cluster_color,
+    cluster_color, size_factors,
 };
 use crate::render::PointInstance;
 
@@ -59,6 +59,8 @@ pub struct LiveScene {
     points: HashMap<LayerKind, (LayerId, PointStyle)>,
     lines: HashMap<LayerKind, (LayerId, LineStyle)>,
     maps: HashMap<LayerKind, (LayerId, MapStyle)>,
+    /// The styles asked for (marker sizes and line widths are set per view).
+    style: StyleArgs,
 }
 
 impl LiveScene {
@@ -110,6 +112,7 @@ impl LiveScene {
             points,
             lines,
             maps,
+            style: style.clone(),
         })
     }
 
@@ -156,7 +159,14 @@ impl LiveScene {
         s.visible = state.shows(kind);
         s.opacity = (base.opacity * set.opacity).clamp(0.0, 1.0);
         s.shape = set.shape.unwrap_or(base.shape);
-        s.size = base.size.scaled(set.size);
+        // Cluster markers at the size asked for in this view (angles follow the zoom).
+        let k = if kind.is_cluster_catalog() {
+            size_factors(&self.style, &state.view, 1.0).0
+        } else {
+            1.0
+        };
+        s.size = base.size.scaled(set.size * k);
+        s.stroke_px = base.stroke_px * k;
         let range = |attr, r: Option<crate::app::state::Range32>| {
             r.map(|r| RangeFilter {
                 attr,
@@ -233,8 +243,11 @@ impl LiveScene {
                 in_view: n,
             };
         }
+        // Markers drawn larger than uploaded need more room each.
+        let k = size_factors(&self.style, &state.view, 1.0).0 as f64;
         for (id, lod) in &self.layers.cluster_lod {
-            let (ranges, in_view) = lod.draw_ranges(&state.view, budget);
+            let room = lod.pixels_per_marker * k * k;
+            let (ranges, in_view) = lod.draw_ranges_with_room(&state.view, budget, room);
             let crowded = ranges.iter().map(|r| r.len()).sum::<usize>() < in_view;
             self.renderer
                 .set_point_draw_ranges(*id, Some(ranges.clone()));
@@ -256,7 +269,7 @@ impl LiveScene {
             }
             if let Some(&(id, base)) = self.lines.get(&kind) {
                 let set = state.settings(kind);
-                let mut s = base;
+                let mut s = base.scaled(size_factors(&self.style, &state.view, 1.0).1);
                 s.visible = set.visible;
                 s.color = base.color.with_alpha(base.color.0[3] * set.opacity);
                 if self.renderer.line_style(id) != Some(s) {

@@ -190,6 +190,14 @@ pub struct StyleArgs {
     /// GPUs, 5000000 on real ones); beyond it the layer shows as a density map.
     #[arg(long)]
     pub max_markers: Option<usize>,
+    /// Size of the largest cluster marker (the others follow): pixels (6, 6px) or an
+    /// angle on the sky (30arcsec, 1.5arcmin, 0.02deg) that looks the same on every screen
+    /// of a wall and grows as the view zooms in.
+    #[arg(long, value_parser = crate::view::parse_extent)]
+    pub marker_size: Option<crate::view::Extent>,
+    /// Width of the tile outlines, in pixels or as an angle (as --marker-size).
+    #[arg(long, value_parser = crate::view::parse_extent)]
+    pub line_width: Option<crate::view::Extent>,
     /// Hide the galaxies.
     #[arg(long)]
     pub no_galaxies: bool,

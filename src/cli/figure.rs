@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use crate::cli::args::{ColorRole, FigureArgs, StyleArgs, ViewArgs};
 use crate::cli::render::survey_view;
-use crate::cli::scene::{SurveyLayers, add_survey_layers, apply_level_of_detail};
+use crate::cli::scene::{SurveyLayers, add_survey_layers, apply_level_of_detail, size_factors};
 use crate::data::Survey;
 use crate::data::tiles::TilePart;
 use crate::error::{Error, Result};
@@ -86,14 +86,12 @@ pub fn render_figures(
     let outlines = vector_outlines(survey, &layers, &renderer);
     // Markers and lines keep their printed size at any DPI (a bare sky keeps its pixel
     // sizes unless a DPI was asked for).
-    if !bare || req.view.dpi_given() {
-        scale_styles(
-            &ctx,
-            &mut renderer,
-            &mut layers,
-            style_scale(req.view.dpi()),
-        );
-    }
+    let k = if !bare || req.view.dpi_given() {
+        style_scale(req.view.dpi())
+    } else {
+        1.0
+    };
+    scale_styles(&ctx, &mut renderer, &mut layers, [k; 3]);
     let view_for = |size: (u32, u32)| {
         let mut args = req.view.clone();
         args.size = Some(crate::cli::args::PageSize::Pixels(size.0, size.1));
@@ -126,6 +124,14 @@ pub fn render_figures(
             view_for(page_size),
         ),
     };
+    // Sizes asked for (in pixels at the figure's DPI, or angles at its final scale).
+    let (markers, lines) = size_factors(req.style, &view, k);
+    scale_styles(
+        &ctx,
+        &mut renderer,
+        &mut layers,
+        [1.0, markers / k, lines / k],
+    );
     apply_level_of_detail(&mut renderer, &layers, &view);
     let figure = figure.map(|mut f| {
         // Density maps show only where level of detail leaves markers undrawn.
@@ -235,37 +241,34 @@ fn density_layers(layers: &SurveyLayers, style: &StyleArgs) -> Vec<(LayerId, Str
     out
 }
 
-/// Multiplies every layer's marker sizes, line widths and dashes by `k` (and the room
-/// crowded cluster markers need by k²).
-fn scale_styles(ctx: &GpuContext, r: &mut SceneRenderer, layers: &mut SurveyLayers, k: f32) {
-    if (k - 1.0).abs() < 1e-6 {
-        return;
-    }
+/// Multiplies marker sizes, line widths and dashes by `[galaxies, clusters, tiles]` (and
+/// the room crowded cluster markers need by the square of theirs).
+fn scale_styles(ctx: &GpuContext, r: &mut SceneRenderer, layers: &mut SurveyLayers, k: [f32; 3]) {
+    let [galaxies, clusters, tiles] = k;
     for (_, lod) in &mut layers.cluster_lod {
-        lod.pixels_per_marker *= (k * k) as f64;
+        lod.pixels_per_marker *= (clusters * clusters) as f64;
     }
-    for id in [layers.galaxies, layers.pzwav, layers.amico, layers.merged]
-        .into_iter()
-        .flatten()
-    {
-        if let Some(mut s) = r.point_style(id) {
+    let points = [
+        (layers.galaxies, galaxies),
+        (layers.pzwav, clusters),
+        (layers.amico, clusters),
+        (layers.merged, clusters),
+    ];
+    for (id, k) in points {
+        if let Some(id) = id.filter(|_| (k - 1.0).abs() > 1e-6)
+            && let Some(mut s) = r.point_style(id)
+        {
             s.size = s.size.scaled(k);
             s.stroke_px *= k;
             r.set_point_style(ctx, id, s);
         }
     }
-    for id in [layers.lev1, layers.core].into_iter().flatten() {
-        if let Some(s) = r.line_style(id) {
-            r.set_line_style(ctx, id, scaled_line(s, k));
+    if (tiles - 1.0).abs() > 1e-6 {
+        for id in [layers.lev1, layers.core].into_iter().flatten() {
+            if let Some(s) = r.line_style(id) {
+                r.set_line_style(ctx, id, s.scaled(tiles));
+            }
         }
-    }
-}
-
-fn scaled_line(s: LineStyle, k: f32) -> LineStyle {
-    LineStyle {
-        width_px: s.width_px * k,
-        dash: s.dash.map(|(a, b)| (a * k, b * k)),
-        ..s
     }
 }
 

@@ -79,6 +79,8 @@ const SECTIONS: &[(&str, &[&str])] = &[
             "proximity",
             "max-markers",
             "density-column",
+            "marker-size",
+            "line-width",
         ],
     ),
     (

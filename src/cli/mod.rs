@@ -171,6 +171,8 @@ pub mod defaults {
             density_column: None,
             no_clusters: false,
             max_markers: None,
+            marker_size: None,
+            line_width: None,
             proximity: None,
             no_tiles: false,
             no_mask: false,

@@ -211,7 +211,7 @@ pub fn merged_style(style: &StyleArgs) -> PointStyle {
             lo: 3.0,
             hi: 30.0,
             min_px: 4.0,
-            max_px: 11.0,
+            max_px: REFERENCE_MARKER_PX,
         },
         color,
     );
@@ -268,6 +268,23 @@ pub fn mask_style(style: &StyleArgs, map: &HealpixMap, opacity: f32) -> MapStyle
     s
 }
 
+/// The largest cluster marker and the tile lines' width by default, in pixels: what
+/// --marker-size and --line-width set (the other sizes follow in proportion).
+pub const REFERENCE_MARKER_PX: f32 = 11.0;
+pub const REFERENCE_LINE_PX: f32 = 1.2;
+
+/// Factors on the default cluster marker sizes and tile line widths that --marker-size
+/// and --line-width ask for in `view` (sizes in pixels times `px_scale`); 1 when not given.
+pub fn size_factors(style: &StyleArgs, view: &View, px_scale: f32) -> (f32, f32) {
+    let factor = |e: Option<crate::view::Extent>, reference: f32| {
+        e.map_or(1.0, |e| e.pixels(view, px_scale) / reference)
+    };
+    (
+        factor(style.marker_size, REFERENCE_MARKER_PX),
+        factor(style.line_width, REFERENCE_LINE_PX),
+    )
+}
+
 pub fn tile_style(part: TilePart, theme: Theme) -> LineStyle {
     let (lev1, core) = match theme {
         Theme::Dark => (Rgba::rgb8(0xe6, 0x55, 0x4b), Rgba::rgb8(0x6c, 0xc0, 0xff)),
@@ -276,13 +293,13 @@ pub fn tile_style(part: TilePart, theme: Theme) -> LineStyle {
     match part {
         TilePart::Lev1 => LineStyle {
             color: lev1.with_alpha(0.8),
-            width_px: 1.2,
+            width_px: REFERENCE_LINE_PX,
             dash: Some((6.0, 4.0)),
             visible: true,
         },
         TilePart::Core => LineStyle {
             color: core.with_alpha(0.9),
-            width_px: 1.2,
+            width_px: REFERENCE_LINE_PX,
             dash: None,
             visible: true,
         },

@@ -238,6 +238,17 @@ impl LodOrder {
     /// every cell the view may show, the same leading share of its objects), and how many
     /// objects those cells hold in all.
     pub fn draw_ranges(&self, view: &View, budget: usize) -> (Vec<Range<u32>>, usize) {
+        self.draw_ranges_with_room(view, budget, self.pixels_per_marker)
+    }
+
+    /// As [`Self::draw_ranges`], with markers needing `pixels_per_marker` of screen each
+    /// (markers drawn larger than uploaded need more).
+    pub fn draw_ranges_with_room(
+        &self,
+        view: &View,
+        budget: usize,
+        pixels_per_marker: f64,
+    ) -> (Vec<Range<u32>>, usize) {
         let layer = cdshealpix::nested::get(GROUP_DEPTH);
         let rot = view.rotation();
         let (x0, y0) = (view.sub.x as f64, view.sub.y as f64);
@@ -270,9 +281,7 @@ impl LodOrder {
         // budget by the screen area of the visible cells.
         let cell_sr = 4.0 * std::f64::consts::PI / (12u64 << (2 * GROUP_DEPTH as u64)) as f64;
         let area_px = visible.len() as f64 * cell_sr * view.scale() * view.scale();
-        let budget = budget
-            .min((area_px / self.pixels_per_marker) as usize)
-            .max(1);
+        let budget = budget.min((area_px / pixels_per_marker) as usize).max(1);
         let share = if total == 0 {
             1.0
         } else {

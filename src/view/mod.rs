@@ -3,6 +3,7 @@
 
 pub mod camera;
 pub mod colormap;
+pub mod extent;
 pub mod fit;
 pub mod lod;
 pub mod map_style;
@@ -10,5 +11,6 @@ pub mod style;
 
 pub use camera::{SubRect, View};
 pub use colormap::Colormap;
+pub use extent::{Extent, parse_extent};
 pub use map_style::{MapStyle, Stretch};
 pub use style::{ColorBy, LineStyle, MarkerShape, PointStyle, RangeFilter, Rgba, SizeBy, Theme};

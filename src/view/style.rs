@@ -166,6 +166,17 @@ pub struct LineStyle {
     pub visible: bool,
 }
 
+impl LineStyle {
+    /// Width and dashes `k` times as large.
+    pub fn scaled(self, k: f32) -> LineStyle {
+        LineStyle {
+            width_px: self.width_px * k,
+            dash: self.dash.map(|(a, b)| (a * k, b * k)),
+            ..self
+        }
+    }
+}
+
 /// Page and sky colours.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Theme {
