@@ -1,7 +1,8 @@
 //! The wall over MPI (`cargo test --release --features mpi --test wall_mpi`; CI runs it):
 //! four ranks under mpirun each draw their display, the tiles equal the whole canvas pixel
 //! for pixel; a hung rank ends the session with rank 0's message instead of freezing it;
-//! a job of the wrong size is refused.
+//! a job of the wrong size is refused; and in windows (Xvfb), rank 0's viewer drives the
+//! four ranks' displays, which show exactly the headless tiles of the same view.
 #![cfg(feature = "mpi")]
 
 mod common;
@@ -9,7 +10,12 @@ mod common;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
+use common::wall_screen::{
+    STILL, as_steps, assert_windows_show_the_headless_wall, canvas_px, settled,
+};
+use common::x11::{Traced, drag_steps, missing_x_tools, private_dir, start_xvfb};
 use common::{TEST_WALL, assert_tiles_equal_the_whole_canvas, stderr, tempdir};
+use glam::DVec2;
 
 fn mpirun(np: u32, args: &[&str], env: &[(&str, &str)], cwd: &std::path::Path) -> Output {
     let mut c = Command::new("mpirun");
@@ -95,5 +101,71 @@ fn a_hung_rank_ends_the_session_with_a_message_on_rank_0() {
     );
     assert!(!o.status.success());
     assert!(stderr(&o).contains("lists 4 ranks but the MPI job has 2 processes"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn rank_0s_viewer_drives_a_windowed_wall_of_four_ranks() {
+    let missing = missing_x_tools();
+    if !missing.is_empty() {
+        eprintln!("SKIPPED: {missing:?} not installed (scripts/setup.sh installs them)");
+        return;
+    }
+    let dir = private_dir("wall-mpi-windows");
+    std::fs::write(dir.join("w.toml"), TEST_WALL).unwrap();
+    // One desktop for the four ranks: their windows side by side as on the wall, rank 0's
+    // console beside them.
+    let (_xvfb, display) = start_xvfb("1000x420");
+    let args = [
+        "--allow-run-as-root",
+        "--oversubscribe",
+        "-np",
+        "4",
+        "-x",
+        "DISPLAY",
+        "-x",
+        "XDG_RUNTIME_DIR",
+        "-x",
+        "CLUSTERVIZ_TRACE",
+        env!("CARGO_BIN_EXE_clusterviz"),
+        "wall",
+        "--mpi",
+        "--side-by-side",
+        "--config",
+        "w.toml",
+    ];
+    let mut w = Traced::spawn(&display, &dir, "mpirun", &args);
+    let view0 = settled(&w);
+    w.xdotool(&["mousemove", "900", "400"]);
+    assert_windows_show_the_headless_wall(&w, &dir, "start", &view0);
+
+    // A drag on rank 0's display moves every rank's.
+    let (from, to) = (DVec2::new(200.0, 150.0), DVec2::new(120.0, 110.0));
+    let grabbed = view0.unproject(canvas_px((0, 0), from)).unwrap();
+    let steps = drag_steps((from.x, from.y), (to.x, to.y), 8);
+    let steps = as_steps(&steps);
+    let steps: Vec<&[&str]> = steps.iter().map(Vec::as_slice).collect();
+    w.act_until(STILL, &steps);
+    w.xdotool(&["mousemove", "900", "400"]);
+    let view1 = settled(&w);
+    let under = view1.unproject(canvas_px((0, 0), to)).unwrap();
+    let off = clusterviz::sky::angular_distance_deg(grabbed, under) / view1.pixel_scale_deg();
+    assert!(
+        off < 2.0,
+        "the grabbed point is {off:.2} px from the pointer"
+    );
+    assert_windows_show_the_headless_wall(&w, &dir, "dragged", &view1);
+
+    // Escape on rank 0's display ends every rank.
+    w.xdotool(&["mousemove", "100", "100"]);
+    w.xdotool(&[
+        "search",
+        "--name",
+        "clusterviz display 0 0",
+        "windowfocus",
+        "--sync",
+    ]);
+    w.xdotool(&["key", "Escape"]);
+    assert_eq!(w.wait_exit(Duration::from_secs(30)), Some(0));
     let _ = std::fs::remove_dir_all(&dir);
 }

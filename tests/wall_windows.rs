@@ -7,125 +7,18 @@
 
 mod common;
 
-use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use glam::DVec2;
 
 use clusterviz::data::demo::{DemoConfig, DemoSurvey};
 use clusterviz::render::Image;
-use clusterviz::sky::{Frame, Projection, angular_distance_deg};
-use clusterviz::view::View;
+use clusterviz::sky::angular_distance_deg;
+use common::wall_screen::{
+    CANVAS, DISPLAY, STILL, as_steps, assert_windows_show_the_headless_wall, canvas_px, settled,
+};
 use common::x11::{Traced, drag_steps, missing_x_tools, private_dir, start_xvfb};
 use common::{TEST_WALL, run_cli, stderr, test_wall_whole_canvas};
-
-/// TEST_WALL's displays and bezels.
-const DISPLAY: (u32, u32) = (320, 200);
-const BEZEL: (u32, u32) = (24, 16);
-const CANVAS: (u32, u32) = (664, 416);
-const STILL: &str = "trace: wall drawn still";
-
-/// Waits until the wall has drawn a still frame after everything else it reported (data
-/// loaded, views changed), and returns the view of that frame.
-fn settled(w: &Traced) -> View {
-    let t = Instant::now();
-    loop {
-        let lines = w.lines();
-        let last = lines
-            .iter()
-            .rev()
-            .find(|l| l.starts_with("trace: wall drawn") || l.starts_with("trace: loaded"));
-        let loaded = lines
-            .iter()
-            .any(|l| l.starts_with("trace: loaded complete=true"));
-        if loaded && last.is_some_and(|l| l.starts_with(STILL)) {
-            std::thread::sleep(Duration::from_millis(300));
-            if w.lines().len() == lines.len() {
-                return wall_view(last.unwrap());
-            }
-        }
-        assert!(
-            t.elapsed() < Duration::from_secs(90),
-            "the wall did not settle; it said:\n{}",
-            lines.join("\n")
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-/// The view a "wall drawn" trace line reports (full precision).
-fn wall_view(line: &str) -> View {
-    let f: Vec<&str> = line.split_whitespace().collect();
-    let num = |key: &str, k: usize| -> f64 {
-        let i = f.iter().position(|w| *w == key).unwrap();
-        f[i + k].parse().unwrap()
-    };
-    let mut v = View::new(
-        Projection::Tan,
-        Frame::Icrs,
-        (num("centre", 1), num("centre", 2)),
-        num("fov", 1),
-        CANVAS,
-    );
-    v.rotation_deg = num("rotation", 1);
-    v
-}
-
-/// Writes the headless wall's tiles of `view` (TEST_WALL's inputs) into `dir/name`.
-fn headless_tiles(dir: &Path, name: &str, view: &View) {
-    let (inputs, rest) = TEST_WALL.split_once("[view]").unwrap();
-    let (_, wall) = rest.split_once("[wall]").unwrap();
-    let text = format!(
-        "{inputs}[view]\nprojection = \"tan\"\ncenter = [{:?}, {:?}]\nfov = {:?}\nrotation = {:?}\n[wall]{wall}",
-        view.center_deg.0, view.center_deg.1, view.fov_deg, view.rotation_deg
-    );
-    std::fs::write(dir.join(format!("{name}.toml")), text).unwrap();
-    let o = run_cli(
-        &["wall", "--config", &format!("{name}.toml"), "--out", name],
-        dir,
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-}
-
-/// Pixels of display (c, r)'s window, at its place on the screen, that differ from the
-/// headless tile.
-fn differing(screen: &Image, dir: &Path, name: &str, (c, r): (u32, u32), at: (u32, u32)) -> usize {
-    let tile = Image::load_png(&dir.join(format!("{name}/display_c{c}_r{r}.png"))).unwrap();
-    assert_eq!((tile.width, tile.height), DISPLAY);
-    (0..DISPLAY.1)
-        .flat_map(|y| (0..DISPLAY.0).map(move |x| (x, y)))
-        .filter(|&(x, y)| tile.pixel(x, y)[..3] != screen.pixel(at.0 + x, at.1 + y)[..3])
-        .count()
-}
-
-/// Checks every display's window (side by side from the screen's corner) against the
-/// headless wall of the same view.
-fn assert_windows_show_the_headless_wall(w: &Traced, dir: &Path, name: &str, view: &View) {
-    let screen = w.screenshot(&dir.join(format!("{name}.png")));
-    headless_tiles(dir, name, view);
-    for (c, r) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
-        let at = (c * DISPLAY.0, r * DISPLAY.1);
-        let n = differing(&screen, dir, name, (c, r), at);
-        assert_eq!(n, 0, "{name}: display ({c}, {r}) differs in {n} pixels");
-    }
-}
-
-/// A screen position on display (c, r) as a pixel of the wall's canvas.
-fn canvas_px((c, r): (u32, u32), screen: DVec2) -> DVec2 {
-    let origin = DVec2::new((c * DISPLAY.0) as f64, (r * DISPLAY.1) as f64);
-    let on_canvas = DVec2::new(
-        (c * (DISPLAY.0 + BEZEL.0)) as f64,
-        (r * (DISPLAY.1 + BEZEL.1)) as f64,
-    );
-    screen - origin + on_canvas
-}
-
-fn as_steps(steps: &[Vec<String>]) -> Vec<Vec<&str>> {
-    steps
-        .iter()
-        .map(|s| s.iter().map(String::as_str).collect())
-        .collect()
-}
 
 #[test]
 fn wall_windows_move_together_and_show_the_headless_walls_pixels() {
@@ -214,6 +107,13 @@ fn wall_windows_move_together_and_show_the_headless_walls_pixels() {
     );
 
     // Escape on a display ends the session.
+    w.xdotool(&[
+        "search",
+        "--name",
+        "clusterviz display 0 0",
+        "windowfocus",
+        "--sync",
+    ]);
     w.xdotool(&["key", "Escape"]);
     assert_eq!(w.wait_exit(Duration::from_secs(20)), Some(0));
     std::fs::remove_dir_all(&dir).ok();

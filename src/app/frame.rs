@@ -14,6 +14,7 @@ use crate::app::loader::LoadEvent;
 use crate::app::panels::{self, PanelState, Shown, UiRequests};
 use crate::app::scene_data::SceneData;
 use crate::app::state::{Input, ViewerState};
+use crate::app::wall_frame::WallFrame;
 use crate::error::{Error, Result};
 use crate::render::GpuContext;
 use crate::view::{SubRect, View};
@@ -35,15 +36,6 @@ struct SceneTexture {
     texture: wgpu::Texture,
     view: wgpu::TextureView,
     size: (u32, u32),
-}
-
-/// The state a sky drawing shows: the view and filters (generation), the data loaded
-/// (scene) and whether it was drawn at the still budget.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SkyKey {
-    pub generation: u64,
-    pub scene: u64,
-    pub still: bool,
 }
 
 /// How the last sky image was drawn, to know when to draw again.
@@ -371,7 +363,7 @@ impl ViewerFrame {
             self.budget.budget()
         };
         let t = Instant::now();
-        self.prepare_scene(still)?;
+        self.prepare_scene(if still { 1 } else { self.moving_map_step })?;
         let (Some(tex), Some(scene)) = (&self.texture, self.scene.as_deref_mut()) else {
             if let Some(tex) = &self.texture {
                 clear(&self.ctx, &tex.view);
@@ -404,14 +396,12 @@ impl ViewerFrame {
         Ok(())
     }
 
-    /// Map resolution and colour column of the next sky drawing.
-    fn prepare_scene(&mut self, still: bool) -> Result<()> {
+    /// Map resolution (canvas pixels per texel) and colour column of the next drawing.
+    fn prepare_scene(&mut self, map_step: u32) -> Result<()> {
         let Some(scene) = self.scene.as_deref_mut() else {
             return Ok(());
         };
-        scene
-            .renderer
-            .set_map_step(if still { 1 } else { self.moving_map_step });
+        scene.renderer.set_map_step(map_step);
         if let (Some((name, _, _)), Some(data)) = (&self.state.color_column, self.data.as_deref()) {
             scene.load_color_column(&self.ctx, data, name)?;
         }
@@ -451,15 +441,6 @@ impl ViewerFrame {
         self.state.drawn_ranges = own;
     }
 
-    /// What the sky looks like now: drawings with equal keys are equal.
-    pub fn sky_key(&self) -> SkyKey {
-        SkyKey {
-            generation: self.state.generation,
-            scene: self.scene_serial,
-            still: self.is_still(),
-        }
-    }
-
     /// Whether the view has rested long enough to be drawn at the still budget.
     pub fn is_still(&self) -> bool {
         self.last_input.elapsed() >= SETTLE
@@ -470,34 +451,49 @@ impl ViewerFrame {
         SETTLE.saturating_sub(self.last_input.elapsed())
     }
 
-    /// Draws `wall` (a view derived from the viewer's, on a larger canvas) in parts: a
-    /// wall's displays, each target showing its rectangle of the canvas. All parts share
-    /// one level of detail, chosen for the whole canvas; still views draw at the still
-    /// budget, as a figure would.
+    /// This viewer's state shown over `wall` (a view derived from the viewer's, on a
+    /// larger canvas): the frame rank 0 of a wall draws and sends to the others. Views at
+    /// rest draw at the still budget, as a figure would; moving ones at the adaptive one.
+    pub fn wall_frame(&self, wall: View) -> WallFrame {
+        let still = self.is_still();
+        let (budget, map_step) = if still {
+            (self.still_budget, 1)
+        } else {
+            (self.budget.budget(), self.moving_map_step)
+        };
+        WallFrame::new(wall, &self.state, budget, still, map_step)
+    }
+
+    /// Takes rank 0's frame (a process following it shows nothing else).
+    pub fn follow(&mut self, frame: &WallFrame) {
+        frame.apply_to(&mut self.state);
+    }
+
+    /// Which data the scene holds (changes when more arrive).
+    pub fn scene_serial(&self) -> u64 {
+        self.scene_serial
+    }
+
+    /// Draws `frame` in parts: a wall's displays, each target showing its rectangle of the
+    /// frame's canvas. All parts share one level of detail, chosen for the whole canvas.
     pub fn draw_canvas_parts(
         &mut self,
-        wall: View,
+        frame: &WallFrame,
         parts: &[(SubRect, &wgpu::TextureView)],
     ) -> Result<()> {
-        let still = self.is_still();
-        self.prepare_scene(still)?;
+        self.prepare_scene(frame.map_step)?;
         let Some(scene) = self.scene.as_deref_mut() else {
             for (_, target) in parts {
                 clear(&self.ctx, target);
             }
             return Ok(());
         };
-        let live = self.state.view;
-        let budget = if still {
-            self.still_budget
-        } else {
-            self.budget.budget()
-        };
+        let (live, wall) = (self.state.view, frame.view);
         let t = Instant::now();
         // The canvas's level of detail, then the viewer's own view and picking ranges back.
         let picking = self.state.drawn_ranges.clone();
         self.state.view = wall;
-        let lod = scene.sync(&self.ctx, &mut self.state, budget);
+        let lod = scene.sync(&self.ctx, &mut self.state, frame.budget);
         self.state.view = live;
         // (The viewer's sky keeps its image; it syncs its own level of detail again
         // whenever it redraws.) Clicks on the wall pick among what the wall drew.
@@ -508,7 +504,7 @@ impl ViewerFrame {
                 .draw(&self.ctx, &wall.with_sub(*rect), target)?;
         }
         self.ctx.wait()?;
-        if !still {
+        if !frame.still {
             self.adapt(t.elapsed(), lod.drawn);
         }
         Ok(())

@@ -3,7 +3,7 @@
 use crate::cli::args::AlgorithmChoice;
 use crate::view::MarkerShape;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum LayerKind {
     Mask,
     GalaxyDensity,
@@ -64,7 +64,7 @@ impl LayerKind {
 }
 
 /// What the user set for one layer; applied to the GPU as uniforms.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LayerSettings {
     pub visible: bool,
     /// Multiplies the layer's own opacity.

@@ -15,6 +15,7 @@ pub mod panels;
 pub mod scene_data;
 pub mod state;
 pub mod wall_displays;
+pub mod wall_frame;
 mod window;
 
 use std::sync::Arc;
@@ -91,7 +92,8 @@ pub fn run(launch: ViewerLaunch) -> Result<()> {
     let mut frame = ViewerFrame::new(ctx, window::SURFACE_FORMAT, state, still_budget);
     // Without --center and --fov, the first data to arrive choose the view.
     frame.frame_on_load = launch.view.center.is_none() || launch.view.fov.is_none();
-    frame.trace = trace;
+    // The processes following a wall's rank 0 keep quiet.
+    frame.trace = trace && launch.wall.as_ref().is_none_or(|w| w.sync.rank() == 0);
     frame.screenshot_path = launch.screenshot.clone();
     let wall = launch.wall.map(|mut w| {
         // Both start with the same field: the wall's width over the viewer's first canvas.

@@ -30,7 +30,7 @@ pub struct SceneData {
 }
 
 /// A picked object: which layer, which catalog row.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ObjectRef {
     pub layer: LayerKind,
     pub row: u32,

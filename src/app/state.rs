@@ -61,7 +61,7 @@ pub enum Input {
 }
 
 /// A closed range a filter slider sets; `None` on either side is unbounded.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Range32 {
     pub min: f32,
     pub max: f32,

@@ -1,10 +1,13 @@
-//! A display wall on one machine: a borderless window per display of the wall file, each
-//! showing its rectangle of the viewer's view spread over the wall's canvas. The viewer
-//! (its console window) and every display window drive the one camera: a drag, wheel or
-//! key on any display moves the whole wall, and the console's filters, layers and
-//! selection show on it too.
+//! A display wall in windows: a borderless window per display of this process, each
+//! showing its rectangle of the viewer's view spread over the wall's canvas. On rank 0 (or
+//! a wall on one machine) the viewer (its console window) and every display window drive
+//! the one camera: a drag, wheel or key on any display moves the whole wall, and the
+//! console's filters, layers and selection show on it too. Each frame rank 0 sends its
+//! [`WallFrame`] to the other processes (MPI), every process draws its displays, and all
+//! present together after a barrier.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use glam::DVec2;
 use winit::dpi::{PhysicalPosition, PhysicalSize};
@@ -13,23 +16,28 @@ use winit::event_loop::ActiveEventLoop;
 use winit::keyboard::{Key, NamedKey};
 use winit::window::{Fullscreen, Window, WindowId};
 
-use crate::app::frame::{SkyKey, ViewerFrame};
+use crate::app::frame::ViewerFrame;
 use crate::app::state::Input;
+use crate::app::wall_frame::WallFrame;
 use crate::error::{Error, Result};
 use crate::render::GpuContext;
 use crate::view::{SubRect, View};
-use crate::wall::{Display, WallLayout};
+use crate::wall::{Display, WallLayout, WallSync};
 
 /// The wall a viewer session shows besides its console.
-#[derive(Clone, Debug)]
 pub struct WallPlan {
     pub layout: WallLayout,
     /// The displays this process shows.
     pub displays: Vec<Display>,
-    /// Whether the viewer's own window (panels and all) opens too.
+    /// Whether the viewer's own window (panels and all) opens too (rank 0 only).
     pub console: bool,
     /// Wall pixels per viewer pixel (see [`wall_view`]).
     pub ratio: f64,
+    /// Windows side by side as on the wall even where monitors could take them.
+    pub side_by_side: bool,
+    /// The wall's processes, and how long one may keep the others waiting at a frame.
+    pub sync: Box<dyn WallSync>,
+    pub timeout: Duration,
 }
 
 /// A monitor as the window system reports it: name, top-left and size in pixels.
@@ -54,40 +62,43 @@ pub enum Placement {
 const CLICK_SLOP: f64 = 3.0;
 
 /// Puts the displays on monitors: display i (row by row) full screen on monitor i (left
-/// to right, top to bottom) when there are enough, else side by side as on the wall,
-/// starting at the top-left of the first monitor. Also returns where the console goes: a
-/// monitor the wall leaves free, or beside the side-by-side displays, or `None` (let the
-/// window system choose).
+/// to right, top to bottom) when there are enough, else (or when `side_by_side`) as on the
+/// wall, from the top-left of the first monitor. Also returns where the console goes: a
+/// monitor the wall leaves free, or right of the wall, or `None` (the window system's
+/// choice).
 pub fn place(
     monitors: &[MonitorInfo],
+    layout: &WallLayout,
     displays: &[Display],
+    side_by_side: bool,
 ) -> (Vec<Placement>, Option<(i32, i32)>) {
     let mut order: Vec<usize> = (0..monitors.len()).collect();
     order.sort_by_key(|&i| (monitors[i].position.1, monitors[i].position.0));
-    let mut shown: Vec<&Display> = displays.iter().collect();
-    shown.sort_by_key(|d| (d.row, d.column));
-    let mut placements = vec![Placement::At(0, 0); displays.len()];
-    if monitors.len() >= displays.len() && !displays.is_empty() {
-        for (k, d) in shown.iter().enumerate() {
-            let i = displays.iter().position(|x| x == *d).unwrap_or(k);
+    if !side_by_side && monitors.len() >= displays.len() && !displays.is_empty() {
+        let mut shown: Vec<usize> = (0..displays.len()).collect();
+        shown.sort_by_key(|&i| (displays[i].row, displays[i].column));
+        let mut placements = vec![Placement::Monitor(0); displays.len()];
+        for (k, &i) in shown.iter().enumerate() {
             placements[i] = Placement::Monitor(order[k]);
         }
         let console = order.get(displays.len()).map(|&m| monitors[m].position);
         return (placements, console);
     }
     let origin = order.first().map_or((0, 0), |&m| monitors[m].position);
-    let (c0, r0) = (
-        displays.iter().map(|d| d.column).min().unwrap_or(0),
-        displays.iter().map(|d| d.row).min().unwrap_or(0),
-    );
-    let mut right = origin.0;
-    for (i, d) in displays.iter().enumerate() {
-        let x = origin.0 + ((d.column - c0) * d.rect.width) as i32;
-        let y = origin.1 + ((d.row - r0) * d.rect.height) as i32;
-        placements[i] = Placement::At(x, y);
-        right = right.max(x + d.rect.width as i32);
-    }
-    (placements, Some((right, origin.1)))
+    let (w, h) = layout.display;
+    let placements = displays
+        .iter()
+        .map(|d| {
+            Placement::At(
+                origin.0 + (d.column * w) as i32,
+                origin.1 + (d.row * h) as i32,
+            )
+        })
+        .collect();
+    (
+        placements,
+        Some((origin.0 + (layout.columns * w) as i32, origin.1)),
+    )
 }
 
 /// The wall's view: the viewer's centre and rotation, at `ratio` wall pixels per viewer
@@ -126,13 +137,30 @@ struct DisplayWindow {
     press: Option<(DVec2, DVec2, bool)>,
 }
 
-/// The open display windows of a wall.
+/// Rank 0 sends a frame at least this often, so that a lost process is noticed and the
+/// others' windows stay live while nothing moves.
+const HEARTBEAT: Duration = Duration::from_millis(200);
+
+/// The open display windows of a wall, and its processes.
 pub struct WallDisplays {
     canvas: (u32, u32),
     ratio: f64,
     windows: Vec<DisplayWindow>,
-    drawn: Option<SkyKey>,
+    sync: Box<dyn WallSync>,
+    timeout: Duration,
+    /// The frame last drawn, and the data it was drawn from.
+    drawn: Option<(WallFrame, u64)>,
+    frames: u64,
+    last_tick: Instant,
     trace: bool,
+}
+
+/// What a frame of the wall asks of the event loop.
+pub struct Tick {
+    /// The session ends (rank 0 said so).
+    pub quit: bool,
+    /// Come back after this long at the latest.
+    pub again_after: Option<Duration>,
 }
 
 impl WallDisplays {
@@ -140,7 +168,7 @@ impl WallDisplays {
     pub fn open(
         el: &ActiveEventLoop,
         ctx: &GpuContext,
-        plan: &WallPlan,
+        plan: WallPlan,
         format: wgpu::TextureFormat,
         trace: bool,
     ) -> Result<(WallDisplays, Option<(i32, i32)>)> {
@@ -153,7 +181,8 @@ impl WallDisplays {
                 size: (m.size().width, m.size().height),
             })
             .collect();
-        let (placements, console) = place(&monitors, &plan.displays);
+        let (placements, console) =
+            place(&monitors, &plan.layout, &plan.displays, plan.side_by_side);
         let mut windows = Vec::new();
         for (d, placement) in plan.displays.iter().zip(&placements) {
             let (w, h) = (d.rect.width, d.rect.height);
@@ -204,7 +233,11 @@ impl WallDisplays {
                 canvas: plan.layout.canvas(),
                 ratio: plan.ratio,
                 windows,
+                sync: plan.sync,
+                timeout: plan.timeout,
                 drawn: None,
+                frames: 0,
+                last_tick: Instant::now(),
                 trace,
             },
             console,
@@ -215,15 +248,15 @@ impl WallDisplays {
         self.windows.iter().any(|w| w.window.id() == id)
     }
 
-    /// Whether the displays must be drawn even if the sky did not change (resized).
-    pub fn needs_drawing(&self) -> bool {
-        self.drawn.is_none()
+    /// Whether this process owns the camera and input (rank 0).
+    pub fn leads(&self) -> bool {
+        self.sync.rank() == 0
     }
 
-    pub fn request_redraw(&self) {
-        for w in &self.windows {
-            w.window.request_redraw();
-        }
+    /// Draws the displays again at the next frame even if nothing changed (a window was
+    /// exposed or resized).
+    pub fn redraw(&mut self) {
+        self.drawn = None;
     }
 
     /// Turns a display window's event into viewer input (in the viewer's canvas pixels).
@@ -246,6 +279,8 @@ impl WallDisplays {
                 w.surface.configure(&frame.ctx.device, &w.config);
                 self.drawn = None;
             }
+            // Only rank 0 takes input.
+            _ if self.sync.rank() != 0 => {}
             WindowEvent::CursorMoved { position, .. } => {
                 let p = DVec2::new(position.x, position.y);
                 w.cursor = Some(p);
@@ -318,13 +353,101 @@ impl WallDisplays {
         false
     }
 
-    /// Draws every display when the sky changed since they were last drawn, then presents
-    /// them together. Returns how long until a moving view should be drawn again still.
-    pub fn draw(&mut self, frame: &mut ViewerFrame) -> Result<Option<std::time::Duration>> {
-        let key = frame.sky_key();
-        if self.drawn == Some(key) {
-            return Ok(None);
+    /// One frame of the wall: rank 0 sends its frame (when something changed, or as a
+    /// heartbeat), every process draws its displays if their frame or data changed, all
+    /// wait for each other, then present together. `quit` (rank 0) ends the session.
+    pub fn tick(&mut self, frame: &mut ViewerFrame, quit: bool) -> Result<Tick> {
+        let together = self.sync.size() > 1;
+        let own = self.leads().then(|| {
+            let mut f = frame.wall_frame(wall_view(&frame.state.view, self.canvas, self.ratio));
+            f.quit = quit;
+            f
+        });
+        if let Some(f) = &own {
+            let changed = self.drawn.as_ref() != Some(&(f.clone(), frame.scene_serial()));
+            let since = self.last_tick.elapsed();
+            let heartbeat = together && since >= HEARTBEAT;
+            if !(changed || quit || heartbeat) {
+                return Ok(Tick {
+                    quit: false,
+                    again_after: together.then(|| HEARTBEAT.saturating_sub(since)),
+                });
+            }
         }
+        let mut message = own.as_ref().map(WallFrame::encode).unwrap_or_default();
+        self.sync.broadcast(&mut message);
+        let wall = match own {
+            Some(f) => f,
+            None => {
+                let f = WallFrame::decode(&message)?;
+                frame.follow(&f);
+                f
+            }
+        };
+        // The last frame (quit) shows what the one before showed.
+        let key = (
+            WallFrame {
+                quit: false,
+                ..wall.clone()
+            },
+            frame.scene_serial(),
+        );
+        let t = Instant::now();
+        let drawn = if self.drawn.as_ref() != Some(&key) {
+            self.draw(frame, &wall)?
+        } else {
+            Vec::new()
+        };
+        // Frames stay locked: every display of every process is drawn before any is shown.
+        self.sync.barrier(self.frames, self.timeout);
+        self.frames += 1;
+        self.last_tick = Instant::now();
+        if !drawn.is_empty() {
+            for (w, texture) in self.windows.iter().zip(drawn) {
+                w.window.pre_present_notify();
+                frame.ctx.queue.present(texture);
+            }
+            self.drawn = Some(key);
+            if self.trace && self.leads() && frame.scene.is_some() {
+                let v = wall.view;
+                // Full precision, so that tests can render the same view headless.
+                eprintln!(
+                    "trace: wall drawn {} {} displays in {:.1} ms: centre {:?} {:?} fov {:?} rotation {:?} canvas {}x{}",
+                    if wall.still { "still" } else { "moving" },
+                    self.windows.len(),
+                    t.elapsed().as_secs_f64() * 1e3,
+                    v.center_deg.0,
+                    v.center_deg.1,
+                    v.fov_deg,
+                    v.rotation_deg,
+                    v.canvas.0,
+                    v.canvas.1
+                );
+            }
+        }
+        let settle = (!wall.still).then(|| frame.until_still());
+        let again_after = match (settle, together.then_some(HEARTBEAT)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        Ok(Tick {
+            quit: wall.quit,
+            again_after: if self.leads() {
+                again_after
+            } else {
+                // The others wait for rank 0's next frame at once.
+                Some(Duration::ZERO)
+            },
+        })
+    }
+
+    /// Draws `wall` into every display's next surface texture; none when a surface must
+    /// first be configured again (then the next frame draws).
+    fn draw(
+        &mut self,
+        frame: &mut ViewerFrame,
+        wall: &WallFrame,
+    ) -> Result<Vec<wgpu::SurfaceTexture>> {
         let mut textures = Vec::new();
         for w in &self.windows {
             match w.surface.get_current_texture() {
@@ -332,13 +455,9 @@ impl WallDisplays {
                 | wgpu::CurrentSurfaceTexture::Suboptimal(t) => textures.push(t),
                 wgpu::CurrentSurfaceTexture::Outdated | wgpu::CurrentSurfaceTexture::Lost => {
                     w.surface.configure(&frame.ctx.device, &w.config);
-                    w.window.request_redraw();
-                    return Ok(None);
+                    return Ok(Vec::new());
                 }
-                _ => {
-                    w.window.request_redraw();
-                    return Ok(None);
-                }
+                _ => return Ok(Vec::new()),
             }
         }
         let views: Vec<wgpu::TextureView> = textures
@@ -352,41 +471,16 @@ impl WallDisplays {
             .iter()
             .zip(&views)
             .map(|(w, v)| {
-                let r = w.display.rect;
                 let rect = SubRect {
                     width: w.config.width,
                     height: w.config.height,
-                    ..r
+                    ..w.display.rect
                 };
                 (rect, v)
             })
             .collect();
-        let t = std::time::Instant::now();
-        let wall = wall_view(&frame.state.view, self.canvas, self.ratio);
         frame.draw_canvas_parts(wall, &parts)?;
-        // Frames stay locked: every display is drawn before any is shown.
-        for (w, texture) in self.windows.iter().zip(textures) {
-            w.window.pre_present_notify();
-            frame.ctx.queue.present(texture);
-        }
-        self.drawn = Some(key);
-        if self.trace && frame.scene.is_some() {
-            let v = wall;
-            // Full precision, so that tests can render the same view headless.
-            eprintln!(
-                "trace: wall drawn {} {} displays in {:.1} ms: centre {:?} {:?} fov {:?} rotation {:?} canvas {}x{}",
-                if key.still { "still" } else { "moving" },
-                self.windows.len(),
-                t.elapsed().as_secs_f64() * 1e3,
-                v.center_deg.0,
-                v.center_deg.1,
-                v.fov_deg,
-                v.rotation_deg,
-                v.canvas.0,
-                v.canvas.1
-            );
-        }
-        Ok((!key.still).then(|| frame.until_still()))
+        Ok(textures)
     }
 }
 
@@ -464,7 +558,7 @@ mod tests {
             monitor("B", 400, 0),
             monitor("console", 0, 600),
         ];
-        let (p, console) = place(&monitors, &displays);
+        let (p, console) = place(&monitors, &l, &displays, false);
         let names: Vec<&str> = p
             .iter()
             .map(|p| match p {
@@ -480,7 +574,7 @@ mod tests {
     fn too_few_monitors_put_the_displays_side_by_side() {
         let l = layout();
         let displays = l.displays(None).unwrap();
-        let (p, console) = place(&[monitor("only", 100, 50)], &displays);
+        let (p, console) = place(&[monitor("only", 100, 50)], &l, &displays, false);
         assert_eq!(
             p,
             [
@@ -491,9 +585,13 @@ mod tests {
             ]
         );
         assert_eq!(console, Some((900, 50)));
-        // One process's part of a wall starts at the corner.
-        let (p, _) = place(&[], &l.displays(Some(3)).unwrap());
-        assert_eq!(p, [Placement::At(0, 0)]);
+        // One process's part of a wall (here rank 3's) goes where it is on the wall, even
+        // onto a monitor of its own when asked to keep the wall's arrangement.
+        let mine = l.displays(Some(3)).unwrap();
+        assert_eq!(place(&[], &l, &mine, false).0, [Placement::At(400, 300)]);
+        let one = [monitor("only", 0, 0)];
+        assert_eq!(place(&one, &l, &mine, false).0, [Placement::Monitor(0)]);
+        assert_eq!(place(&one, &l, &mine, true).0, [Placement::At(400, 300)]);
     }
 
     #[test]

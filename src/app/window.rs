@@ -83,12 +83,11 @@ impl App {
         let mut console_at = None;
         let mut console = true;
         if let Some(plan) = self.wall_plan.take() {
+            console = plan.console && plan.sync.rank() == 0;
             let (wall, at) =
-                WallDisplays::open(el, &self.frame.ctx, &plan, SURFACE_FORMAT, self.frame.trace)?;
-            wall.request_redraw();
+                WallDisplays::open(el, &self.frame.ctx, plan, SURFACE_FORMAT, self.frame.trace)?;
             self.wall = Some(wall);
             console_at = at;
-            console = plan.console;
         }
         if console {
             self.open_console(el, console_at)?;
@@ -137,14 +136,25 @@ impl App {
         Ok(())
     }
 
-    /// Draws the wall's displays if the sky changed, and comes back when a moving view
-    /// has come to rest.
-    fn draw_wall(&mut self, el: &ActiveEventLoop) -> Result<()> {
+    /// A frame of the wall (drawn if the sky changed), then back when the wall asks:
+    /// a moving view coming to rest, rank 0's heartbeat, or at once for the others.
+    fn tick_wall(&mut self, el: &ActiveEventLoop, quit: bool) -> Result<()> {
         let Some(wall) = self.wall.as_mut() else {
             return Ok(());
         };
-        if let Some(after) = wall.draw(&mut self.frame)? {
-            el.set_control_flow(ControlFlow::WaitUntil(Instant::now() + after));
+        let tick = wall.tick(&mut self.frame, quit)?;
+        if tick.quit {
+            el.exit();
+        }
+        if let Some(after) = tick.again_after {
+            let at = Instant::now() + after;
+            let flow = match el.control_flow() {
+                ControlFlow::WaitUntil(t) if t < at => ControlFlow::WaitUntil(t),
+                ControlFlow::Poll => ControlFlow::Poll,
+                _ if after.is_zero() => ControlFlow::Poll,
+                _ => ControlFlow::WaitUntil(at),
+            };
+            el.set_control_flow(flow);
         }
         Ok(())
     }
@@ -152,9 +162,6 @@ impl App {
     fn request_redraws(&self) {
         if let Some(r) = &self.running {
             r.window.request_redraw();
-        }
-        if let Some(w) = &self.wall {
-            w.request_redraw();
         }
     }
 
@@ -189,8 +196,7 @@ impl App {
             Some(d) => el.set_control_flow(ControlFlow::WaitUntil(Instant::now() + d)),
             None => el.set_control_flow(ControlFlow::Wait),
         }
-        // The wall follows what the viewer just did.
-        self.draw_wall(el)
+        Ok(())
     }
 
     fn fail(&mut self, el: &ActiveEventLoop, e: Error) {
@@ -214,6 +220,21 @@ impl ApplicationHandler<LoadEvent> for App {
         }
     }
 
+    fn about_to_wait(&mut self, el: &ActiveEventLoop) {
+        if let Err(e) = self.tick_wall(el, false) {
+            self.fail(el, e);
+        }
+    }
+
+    fn exiting(&mut self, el: &ActiveEventLoop) {
+        // Rank 0 tells the other processes that the session is over.
+        if self.wall.as_ref().is_some_and(|w| w.leads())
+            && let Err(e) = self.tick_wall(el, true)
+        {
+            self.error.get_or_insert(e);
+        }
+    }
+
     fn user_event(&mut self, _el: &ActiveEventLoop, event: LoadEvent) {
         self.frame.accept(event);
         self.request_redraws();
@@ -222,19 +243,17 @@ impl ApplicationHandler<LoadEvent> for App {
     fn window_event(&mut self, el: &ActiveEventLoop, id: WindowId, event: WindowEvent) {
         if let Some(wall) = self.wall.as_mut().filter(|w| w.owns(id)) {
             match event {
-                WindowEvent::CloseRequested => el.exit(),
-                WindowEvent::RedrawRequested => {
-                    if let Err(e) = self.draw_wall(el) {
-                        self.fail(el, e);
-                    }
-                }
+                WindowEvent::CloseRequested if wall.leads() => el.exit(),
+                // Exposed: drawn again at the next frame.
+                WindowEvent::RedrawRequested => wall.redraw(),
                 _ => {
-                    let before = self.frame.sky_key();
+                    let before = self.frame.state.generation;
                     if wall.on_event(id, &event, &mut self.frame) {
                         el.exit();
                     }
-                    // Input moved the camera: the viewer's window and every display follow.
-                    if self.frame.sky_key() != before || wall.needs_drawing() {
+                    // Input moved the camera: the viewer's window follows (the displays
+                    // at the next frame).
+                    if self.frame.state.generation != before {
                         self.request_redraws();
                     }
                 }

@@ -231,7 +231,9 @@ pub struct StyleArgs {
     pub mask_stretch: Stretch,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
 pub enum AlgorithmChoice {
     All,
     Merged,
@@ -239,7 +241,9 @@ pub enum AlgorithmChoice {
     Amico,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
 pub enum ColorRole {
     Z,
     Snr,
@@ -421,11 +425,17 @@ pub struct WallArgs {
     /// take the mouse and keys.
     #[arg(long)]
     pub no_console: bool,
+    /// Windowed walls: windows side by side as on the wall, from the first monitor's
+    /// corner, even where there are monitors enough for each to go full screen (several
+    /// processes of an MPI wall on one desktop).
+    #[arg(long)]
+    pub side_by_side: bool,
     /// Only the displays of this process (its index in the wall file's ranks; default all).
     #[arg(long)]
     pub rank: Option<usize>,
     /// Run as one rank of an MPI job (`mpirun -np N clusterviz wall --mpi ...`; needs a
-    /// build with `--features mpi`): rank 0 owns the camera, every rank its displays.
+    /// build with `--features mpi`): rank 0 owns the camera (and, windowed, the viewer and
+    /// input), every rank draws its displays.
     #[arg(long)]
     pub mpi: bool,
     /// Frames to draw, the camera panning east by 1% of the field each frame (timing

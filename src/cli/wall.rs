@@ -46,12 +46,15 @@ pub fn run(backend: BackendChoice, a: &WallArgs) -> Result<()> {
     }
     let layout = WallLayout::from_table(path, &wall)?;
     let (args, _) = render_args_of(path, &table)?;
-    let Some(out) = &a.out else {
-        return windowed(backend, a, layout, &args);
-    };
     if !(a.timeout > 0.0 && a.timeout.is_finite()) || a.frames == 0 {
         return Err(Error::user(
             "--timeout must be positive seconds and --frames at least 1",
+        ));
+    }
+    if a.out.is_none() && !crate::app::display_available() {
+        return Err(Error::user(
+            "no display (DISPLAY and WAYLAND_DISPLAY are unset) for the wall's windows: give \
+             --out DIR to write each display's part of the view as a PNG",
         ));
     }
     let sync = start_sync(a.mpi)?;
@@ -68,6 +71,9 @@ pub fn run(backend: BackendChoice, a: &WallArgs) -> Result<()> {
         ));
     }
     let displays = layout.displays(rank)?;
+    let Some(out) = &a.out else {
+        return windowed(backend, a, layout, displays, sync, &args);
+    };
     if out.exists() && !out.is_dir() {
         return Err(Error::file(out, "exists and is not a folder"));
     }
@@ -94,13 +100,15 @@ pub fn run(backend: BackendChoice, a: &WallArgs) -> Result<()> {
     let mut view = start;
     for frame in 0..a.frames {
         // Rank 0 owns the camera (here a steady pan east); the others take its state.
-        let mut state = [
+        let camera = [
             start.center_deg.0 + frame as f64 * start.fov_deg / 100.0,
             start.center_deg.1,
             start.fov_deg,
             start.rotation_deg,
         ];
-        sync.broadcast(&mut state);
+        let mut message = bytemuck::cast_slice::<f64, u8>(&camera).to_vec();
+        sync.broadcast(&mut message);
+        let state: [f64; 4] = bytemuck::pod_read_unaligned(&message);
         view.center_deg = (state[0].rem_euclid(360.0), state[1]);
         view.fov_deg = state[2];
         view.rotation_deg = state[3];
@@ -164,32 +172,25 @@ pub fn run(backend: BackendChoice, a: &WallArgs) -> Result<()> {
     Ok(())
 }
 
-/// The wall in windows on this machine, driven by the viewer (see app::wall_displays).
+/// The wall in windows, driven by the viewer of this process (rank 0) or following it.
 fn windowed(
     backend: BackendChoice,
     a: &WallArgs,
     layout: WallLayout,
+    displays: Vec<crate::wall::Display>,
+    sync: Box<dyn WallSync>,
     args: &crate::cli::args::RenderArgs,
 ) -> Result<()> {
-    if a.mpi {
-        return Err(Error::user(
-            "windowed walls run on one machine: with --mpi, give --out DIR (each rank writes \
-             its displays' tiles)",
-        ));
-    }
-    if !crate::app::display_available() {
-        return Err(Error::user(
-            "no display (DISPLAY and WAYLAND_DISPLAY are unset) for the wall's windows: give \
-             --out DIR to write each display's part of the view as a PNG",
-        ));
-    }
     let mut launch = crate::cli::viewer_launch(backend, args)?;
     launch.title = format!("clusterviz wall — {}", a.config.display());
     launch.wall = Some(WallPlan {
-        displays: layout.displays(a.rank)?,
+        displays,
         layout,
         console: !a.no_console,
         ratio: 1.0,
+        side_by_side: a.side_by_side,
+        sync,
+        timeout: Duration::from_secs_f64(a.timeout),
     });
     crate::app::run(launch)
 }

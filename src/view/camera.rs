@@ -6,7 +6,7 @@ use crate::sky::{Frame, Projection, unit_vector};
 use glam::{DMat3, DVec2, DVec3};
 
 /// A pixel rectangle of the canvas: x to the right, y down, origin top-left.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SubRect {
     pub x: u32,
     pub y: u32,
@@ -14,7 +14,7 @@ pub struct SubRect {
     pub height: u32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct View {
     pub projection: Projection,
     pub frame: Frame,

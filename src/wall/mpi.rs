@@ -1,4 +1,4 @@
-//! The wall over MPI ranks (OpenMPI through rsmpi): broadcast of the camera, and a barrier
+//! The wall over MPI ranks (OpenMPI through rsmpi): broadcast of each frame's state, and a barrier
 //! with a deadline so that a hung or lost rank ends the session instead of freezing it.
 
 use std::time::{Duration, Instant};
@@ -35,8 +35,12 @@ impl WallSync for MpiSync {
         self.world.size() as usize
     }
 
-    fn broadcast(&self, state: &mut [f64; 4]) {
-        self.world.process_at_rank(0).broadcast_into(&mut state[..]);
+    fn broadcast(&self, message: &mut Vec<u8>) {
+        let root = self.world.process_at_rank(0);
+        let mut len = message.len() as u64;
+        root.broadcast_into(&mut len);
+        message.resize(len as usize, 0);
+        root.broadcast_into(&mut message[..]);
     }
 
     fn barrier(&self, frame: u64, timeout: Duration) {

@@ -8,9 +8,9 @@ use std::time::Duration;
 pub trait WallSync {
     fn rank(&self) -> usize;
     fn size(&self) -> usize;
-    /// Rank 0's camera state (centre longitude and latitude, field of view, rotation) to
-    /// every rank.
-    fn broadcast(&self, state: &mut [f64; 4]);
+    /// Rank 0's `message` (the frame's camera and state) to every rank: the others' is
+    /// replaced by it.
+    fn broadcast(&self, message: &mut Vec<u8>);
     /// Returns once every rank has drawn `frame`; a rank still missing after `timeout`
     /// ends the whole session with a message (it does not return then).
     fn barrier(&self, frame: u64, timeout: Duration);
@@ -28,7 +28,7 @@ impl WallSync for Solo {
         1
     }
 
-    fn broadcast(&self, _: &mut [f64; 4]) {}
+    fn broadcast(&self, _: &mut Vec<u8>) {}
 
     fn barrier(&self, _: u64, _: Duration) {}
 }

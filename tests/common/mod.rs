@@ -1,6 +1,7 @@
 //! Shared by the GPU tests: a GPU context and small scenes.
 #![allow(dead_code)]
 
+pub mod wall_screen;
 pub mod x11;
 
 use clusterviz::cli::defaults::style_args;

@@ -80,7 +80,12 @@ pub struct Traced {
 impl Traced {
     /// Runs clusterviz with `args` in `dir` on `display`.
     pub fn start(display: &str, dir: &Path, args: &[&str]) -> Traced {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_clusterviz"))
+        Traced::spawn(display, dir, env!("CARGO_BIN_EXE_clusterviz"), args)
+    }
+
+    /// Runs `program` (clusterviz, or a launcher of it such as mpirun) the same way.
+    pub fn spawn(display: &str, dir: &Path, program: &str, args: &[&str]) -> Traced {
+        let mut child = Command::new(program)
             .args(args)
             .current_dir(dir)
             .env("DISPLAY", display)
