@@ -91,6 +91,7 @@ fn wall_windows_move_together_and_show_the_headless_walls_pixels() {
             (s.x > 40.0 && s.x < 280.0 && s.y > 40.0 && s.y < 160.0).then_some(s)
         })
         .expect("a merged cluster on display (0, 0)");
+    let unselected = w.screenshot(&dir.join("unselected.png"));
     w.xdotool(&[
         "mousemove",
         &target.x.round().to_string(),
@@ -98,12 +99,29 @@ fn wall_windows_move_together_and_show_the_headless_walls_pixels() {
     ]);
     std::thread::sleep(Duration::from_millis(300));
     let before = w.count("trace: view");
-    w.xdotool(&["click", "1"]);
+    w.act_until(STILL, &[&["click", "1"]]);
     w.wait_for("trace: view", before);
     let line = w.last("trace: view");
     assert!(
         !line.ends_with("selection none"),
         "clicking a cluster on a display selected nothing: {line}"
+    );
+    // The display rings it as the viewer does (green, about 14 px out).
+    let selected = w.screenshot(&dir.join("selected.png"));
+    let ring = |img: &Image| {
+        let (x0, y0) = (target.x as i64 - 24, target.y as i64 - 24);
+        (0..48)
+            .flat_map(|dy| (0..48).map(move |dx| ((x0 + dx) as u32, (y0 + dy) as u32)))
+            .filter(|&(x, y)| {
+                let p = img.pixel(x, y);
+                p[0].abs_diff(0x40) < 24 && p[1] > 0xe0 && p[2].abs_diff(0x80) < 24
+            })
+            .count()
+    };
+    let (was, now) = (ring(&unselected), ring(&selected));
+    assert!(
+        now > was + 40,
+        "no selection ring on the display ({was} ring-green pixels before, {now} after)"
     );
 
     // Escape on a display ends the session.

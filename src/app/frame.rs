@@ -498,11 +498,18 @@ impl ViewerFrame {
         // (The viewer's sky keeps its image; it syncs its own level of detail again
         // whenever it redraws.) Clicks on the wall pick among what the wall drew.
         self.wall_drawn = std::mem::replace(&mut self.state.drawn_ranges, picking);
+        // The wall has no overlay of its own: the selection is ringed in the scene.
+        let selected = self.state.selection.and_then(|o| {
+            let cat = self.data.as_deref()?.catalog(o.layer)?;
+            Some(cat.role_view().direction(o.row as usize))
+        });
+        scene.ring(&self.ctx, selected)?;
         for (rect, target) in parts {
             scene
                 .renderer
                 .draw(&self.ctx, &wall.with_sub(*rect), target)?;
         }
+        scene.ring(&self.ctx, None)?;
         self.ctx.wait()?;
         if !frame.still {
             self.adapt(t.elapsed(), lod.drawn);

@@ -18,7 +18,12 @@ pub const COLOR_COLUMN_SLOT: u32 = 3;
 use crate::data::Survey;
 use crate::error::Result;
 use crate::render::{GpuContext, LayerId, SceneRenderer};
-use crate::view::{LineStyle, MapStyle, PointStyle, RangeFilter, Theme};
+use crate::view::{
+    ColorBy, LineStyle, MapStyle, MarkerShape, PointStyle, RangeFilter, Rgba, SizeBy, Theme,
+};
+
+/// Diameter of the ring around a selected object on a wall (the viewer's own ring).
+const SELECTION_RING_PX: f32 = 28.0;
 
 /// What one frame drew of the galaxies: markers, and objects in the cells it showed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -61,6 +66,10 @@ pub struct LiveScene {
     maps: HashMap<LayerKind, (LayerId, MapStyle)>,
     /// The styles asked for (marker sizes and line widths are set per view).
     style: StyleArgs,
+    /// A ring around the selected object (outline, then ring), for views without the
+    /// viewer's own overlay (wall displays); hidden otherwise.
+    selection_ring: [LayerId; 2],
+    ringed: Option<[f32; 3]>,
 }
 
 impl LiveScene {
@@ -105,6 +114,28 @@ impl LiveScene {
                 maps.insert(kind, (id, renderer.map_style(id).expect("a map layer")));
             }
         }
+        // Strokes lie inside a marker's edge: the dark outline is larger and wider, so it
+        // shows on both sides of the green ring.
+        let selection_ring = [
+            (Rgba::rgb8(0, 0, 0), SELECTION_RING_PX + 2.0, 4.5),
+            (Rgba::rgb8(0x40, 0xff, 0x80), SELECTION_RING_PX, 1.8),
+        ]
+        .map(|(color, size, stroke)| {
+            let mut s = PointStyle::new(
+                MarkerShape::OpenCircle,
+                SizeBy::Fixed(size),
+                ColorBy::Fixed(color),
+            );
+            s.stroke_px = stroke;
+            s.visible = false;
+            let one = [PointInstance {
+                dir: [1.0, 0.0, 0.0],
+                attrs: [0.0; 4],
+            }];
+            renderer.add_points(ctx, "selection", &one, s)
+        });
+        let [outline, ring] = selection_ring;
+        let selection_ring = [outline?, ring?];
         Ok(LiveScene {
             renderer,
             slot3: None,
@@ -113,7 +144,33 @@ impl LiveScene {
             lines,
             maps,
             style: style.clone(),
+            selection_ring,
+            ringed: None,
         })
+    }
+
+    /// Rings the object in direction `dir` (ICRS unit vector), or nothing.
+    pub fn ring(&mut self, ctx: &GpuContext, dir: Option<glam::DVec3>) -> Result<()> {
+        let dir = dir.map(|d| d.as_vec3().to_array());
+        for id in self.selection_ring {
+            if let Some(d) = dir
+                && self.ringed != Some(d)
+            {
+                let one = [PointInstance {
+                    dir: d,
+                    attrs: [0.0; 4],
+                }];
+                self.renderer.replace_points(ctx, id, &one)?;
+            }
+            if let Some(mut s) = self.renderer.point_style(id)
+                && s.visible != dir.is_some()
+            {
+                s.visible = dir.is_some();
+                self.renderer.set_point_style(ctx, id, s);
+            }
+        }
+        self.ringed = dir.or(self.ringed);
+        Ok(())
     }
 
     /// The marker layer a renderer layer is.
