@@ -347,3 +347,51 @@ fn big_cluster_catalogs_draw_their_most_significant_detections_within_the_budget
         "all drawn: density hidden"
     );
 }
+
+#[test]
+fn a_figure_uploading_only_its_drawn_galaxies_draws_the_same_pixels() {
+    use clusterviz::cli::defaults::style_args;
+    use clusterviz::cli::scene::{
+        add_survey_layers, add_survey_layers_for_figure, apply_level_of_detail,
+        upload_drawn_galaxies,
+    };
+    let survey = clusterviz::data::Survey::from(clusterviz::data::demo::DemoSurvey::generate(
+        clusterviz::data::demo::DemoConfig {
+            seed: 5,
+            galaxies: 40_000,
+        },
+    ));
+    let ctx = gpu();
+    let mut style = style_args();
+    style.max_markers = Some(4_000);
+    let view = View::new(Projection::Tan, Frame::Icrs, (0.5, -30.0), 9.0, (640, 420));
+    // Every galaxy uploaded in level-of-detail order, ranges drawn ...
+    let mut all = SceneRenderer::new(&ctx);
+    let layers = add_survey_layers(&ctx, &mut all, &survey, Theme::Dark, &style).unwrap();
+    apply_level_of_detail(&mut all, &layers, &view);
+    let id = layers.galaxies.unwrap();
+    let drawn: usize = all
+        .point_draw_ranges(id)
+        .unwrap()
+        .iter()
+        .map(|r| r.len())
+        .sum();
+    assert!(drawn > 1_000 && drawn < 40_000, "{drawn}");
+    // ... and only the drawn ones uploaded, once the view is known.
+    let mut some = SceneRenderer::new(&ctx);
+    let mut deferred =
+        add_survey_layers_for_figure(&ctx, &mut some, &survey, Theme::Dark, &style).unwrap();
+    assert!(deferred.galaxies_deferred);
+    upload_drawn_galaxies(&ctx, &mut some, &mut deferred, &survey, &view).unwrap();
+    let uploaded = some
+        .layer_summary()
+        .iter()
+        .find(|(name, _)| name == "galaxies")
+        .map(|l| l.1 as usize);
+    assert_eq!(uploaded, Some(drawn));
+    let (a, b) = (
+        all.render_image(&ctx, &view).unwrap(),
+        some.render_image(&ctx, &view).unwrap(),
+    );
+    assert!(a == b, "the figures differ");
+}

@@ -6,7 +6,9 @@ use std::time::Instant;
 
 use crate::cli::args::{ColorRole, FigureArgs, StyleArgs, ViewArgs};
 use crate::cli::render::survey_view;
-use crate::cli::scene::{SurveyLayers, add_survey_layers, apply_level_of_detail, size_factors};
+use crate::cli::scene::{
+    SurveyLayers, add_survey_layers_for_figure, size_factors, upload_drawn_galaxies,
+};
 use crate::data::Survey;
 use crate::data::tiles::TilePart;
 use crate::error::{Error, Result};
@@ -81,7 +83,7 @@ pub fn render_figures(
     let mut renderer = SceneRenderer::new(&ctx);
     let theme = req.view.theme;
     renderer.set_theme(&ctx, theme);
-    let mut layers = add_survey_layers(&ctx, &mut renderer, survey, theme, req.style)?;
+    let mut layers = add_survey_layers_for_figure(&ctx, &mut renderer, survey, theme, req.style)?;
     let bare = req.figure.bare;
     let outlines = vector_outlines(survey, &layers, &renderer);
     // Markers and lines keep their printed size at any DPI (a bare sky keeps its pixel
@@ -132,7 +134,7 @@ pub fn render_figures(
         &mut layers,
         [1.0, markers / k, lines / k],
     );
-    apply_level_of_detail(&mut renderer, &layers, &view);
+    upload_drawn_galaxies(&ctx, &mut renderer, &mut layers, survey, &view)?;
     let figure = figure.map(|mut f| {
         // Density maps show only where level of detail leaves markers undrawn.
         for (id, label) in density_layers(&layers, req.style) {

@@ -62,6 +62,9 @@ pub struct SurveyLayers {
     pub cluster_density: Vec<(LayerId, LayerId)>,
     /// Markers a still figure draws per crowded layer.
     pub budget: usize,
+    /// Galaxies in level-of-detail order not uploaded yet: a figure uploads only those its
+    /// view draws ([`upload_drawn_galaxies`]).
+    pub galaxies_deferred: bool,
     pub lev1: Option<LayerId>,
     pub core: Option<LayerId>,
     pub pzwav: Option<LayerId>,
@@ -372,6 +375,57 @@ pub fn marker_budget(ctx: &GpuContext, style: &StyleArgs) -> usize {
     })
 }
 
+/// As [`add_survey_layers`], for a figure of one view: crowded galaxies are uploaded
+/// once the view is known, and only those it draws ([`upload_drawn_galaxies`]; a 10M-row
+/// catalog then costs its ~200k drawn instances, not 10M).
+pub fn add_survey_layers_for_figure(
+    ctx: &GpuContext,
+    renderer: &mut SceneRenderer,
+    survey: &Survey,
+    theme: Theme,
+    style: &StyleArgs,
+) -> Result<SurveyLayers> {
+    let budget = marker_budget(ctx, style);
+    add_layers(ctx, renderer, survey, theme, style, budget, true)
+}
+
+/// Sets every layer's level of detail for `view` and uploads the galaxies it draws, for
+/// layers made by [`add_survey_layers_for_figure`] (the same pixels as uploading all).
+pub fn upload_drawn_galaxies(
+    ctx: &GpuContext,
+    renderer: &mut SceneRenderer,
+    layers: &mut SurveyLayers,
+    survey: &Survey,
+    view: &View,
+) -> Result<()> {
+    apply_level_of_detail(renderer, layers, view);
+    let (Some(id), Some((lod, _)), Some(galaxies)) = (
+        layers.galaxies,
+        &layers.galaxy_lod,
+        survey.galaxies.as_ref(),
+    ) else {
+        return Ok(());
+    };
+    if !layers.galaxies_deferred {
+        return Ok(());
+    }
+    let ranges = renderer.point_draw_ranges(id).unwrap_or_default().to_vec();
+    // The drawn ranges' rows in draw order: one draw of them blends as the ranges did.
+    let rows: Vec<u32> = ranges
+        .iter()
+        .flat_map(|r| lod.rows[r.start as usize..r.end as usize].iter().copied())
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let z = galaxies.roles.z.clone().unwrap_or_default();
+    let instances = PointInstance::from_rows(galaxies, &[&z], &rows);
+    renderer.replace_points(ctx, id, &instances)?;
+    renderer.set_point_draw_ranges(id, None);
+    layers.galaxies_deferred = false;
+    Ok(())
+}
+
 /// As [`add_survey_layers`], with galaxies uploaded in level-of-detail order whenever
 /// there are more than `lod_above` (the viewer's adaptive budget can go that low).
 pub fn add_survey_layers_with_lod(
@@ -382,6 +436,18 @@ pub fn add_survey_layers_with_lod(
     style: &StyleArgs,
     lod_above: usize,
 ) -> Result<SurveyLayers> {
+    add_layers(ctx, renderer, survey, theme, style, lod_above, false)
+}
+
+fn add_layers(
+    ctx: &GpuContext,
+    renderer: &mut SceneRenderer,
+    survey: &Survey,
+    theme: Theme,
+    style: &StyleArgs,
+    lod_above: usize,
+    defer_galaxies: bool,
+) -> Result<SurveyLayers> {
     let mut layers = SurveyLayers {
         mask: None,
         galaxy_density: None,
@@ -390,6 +456,7 @@ pub fn add_survey_layers_with_lod(
         cluster_lod: Vec::new(),
         cluster_density: Vec::new(),
         budget: marker_budget(ctx, style),
+        galaxies_deferred: false,
         lev1: None,
         core: None,
         pzwav: None,
@@ -447,8 +514,20 @@ pub fn add_survey_layers_with_lod(
             };
             layers.galaxy_density =
                 Some(renderer.add_map(ctx, "galaxy density", &map, map_style)?);
-            let inst = PointInstance::from_rows(galaxies, &[&z], &lod.rows);
-            layers.galaxies = Some(renderer.add_points(ctx, "galaxies", &inst, s)?);
+            if defer_galaxies {
+                // A stand-in drawing nothing until the view's galaxies replace it.
+                let none = [PointInstance {
+                    dir: [1.0, 0.0, 0.0],
+                    attrs: [f32::NAN; 4],
+                }];
+                let id = renderer.add_points(ctx, "galaxies", &none, s)?;
+                renderer.set_point_draw_ranges(id, Some(Vec::new()));
+                layers.galaxies = Some(id);
+                layers.galaxies_deferred = true;
+            } else {
+                let inst = PointInstance::from_rows(galaxies, &[&z], &lod.rows);
+                layers.galaxies = Some(renderer.add_points(ctx, "galaxies", &inst, s)?);
+            }
             layers.galaxy_lod = Some((lod, budget));
         } else {
             let inst = PointInstance::from_catalog(galaxies, &[&z]);

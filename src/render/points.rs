@@ -25,33 +25,44 @@ impl PointInstance {
     /// (missing columns give NaN).
     pub fn from_catalog(cat: &Catalog, attr_columns: &[&str]) -> Vec<PointInstance> {
         use rayon::prelude::*;
-        let cols: Vec<_> = attr_columns.iter().map(|n| cat.column(n)).collect();
-        let roles = cat.role_view();
-        (0..cat.len())
-            .into_par_iter()
-            .map(|i| {
-                let d = roles.direction(i);
-                let mut attrs = [f32::NAN; 4];
-                for (slot, c) in attrs.iter_mut().zip(&cols) {
-                    if let Some(c) = c {
-                        *slot = c.data.get_f64(i) as f32;
-                    }
-                }
-                PointInstance {
-                    dir: [d.x as f32, d.y as f32, d.z as f32],
-                    attrs,
-                }
-            })
-            .collect()
+        let make = Self::maker(cat, attr_columns);
+        (0..cat.len()).into_par_iter().map(make).collect()
     }
 
-    /// Instances of the rows `rows` of a catalog, in that order (e.g. priority order):
-    /// made in row order, where the columns are read sequentially, then gathered (one
-    /// random read per object instead of one per column).
+    /// Instances of the rows `rows` of a catalog, in that order (e.g. priority order).
+    /// Most of a catalog is made in row order, where the columns are read sequentially,
+    /// then gathered (one random read per object instead of one per column); a small
+    /// share is made row by row.
     pub fn from_rows(cat: &Catalog, attr_columns: &[&str], rows: &[u32]) -> Vec<PointInstance> {
         use rayon::prelude::*;
+        if rows.len() < cat.len() / 8 {
+            let make = Self::maker(cat, attr_columns);
+            return rows.par_iter().map(|&r| make(r as usize)).collect();
+        }
         let all = Self::from_catalog(cat, attr_columns);
         rows.par_iter().map(|&r| all[r as usize]).collect()
+    }
+
+    /// The instance of row i.
+    fn maker<'a>(
+        cat: &'a Catalog,
+        attr_columns: &[&str],
+    ) -> impl Fn(usize) -> PointInstance + Sync + Send + 'a {
+        let cols: Vec<_> = attr_columns.iter().map(|n| cat.column(n)).collect();
+        let roles = cat.role_view();
+        move |i| {
+            let d = roles.direction(i);
+            let mut attrs = [f32::NAN; 4];
+            for (slot, c) in attrs.iter_mut().zip(&cols) {
+                if let Some(c) = c {
+                    *slot = c.data.get_f64(i) as f32;
+                }
+            }
+            PointInstance {
+                dir: [d.x as f32, d.y as f32, d.z as f32],
+                attrs,
+            }
+        }
     }
 }
 
