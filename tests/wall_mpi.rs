@@ -10,10 +10,8 @@ mod common;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use common::wall_screen::{
-    STILL, as_steps, assert_windows_show_the_headless_wall, canvas_px, settled,
-};
-use common::x11::{Traced, drag_steps, missing_x_tools, private_dir, start_xvfb};
+use common::wall_screen::{assert_windows_show_the_headless_wall, drag_on_display, settled};
+use common::x11::{Traced, missing_x_tools, private_dir, start_xvfb};
 use common::{TEST_WALL, assert_tiles_equal_the_whole_canvas, stderr, tempdir};
 use glam::DVec2;
 
@@ -141,19 +139,7 @@ fn rank_0s_viewer_drives_a_windowed_wall_of_four_ranks() {
 
     // A drag on rank 0's display moves every rank's.
     let (from, to) = (DVec2::new(200.0, 150.0), DVec2::new(120.0, 110.0));
-    let grabbed = view0.unproject(canvas_px((0, 0), from)).unwrap();
-    let steps = drag_steps((from.x, from.y), (to.x, to.y), 8);
-    let steps = as_steps(&steps);
-    let steps: Vec<&[&str]> = steps.iter().map(Vec::as_slice).collect();
-    w.act_until(STILL, &steps);
-    w.xdotool(&["mousemove", "900", "400"]);
-    let view1 = settled(&w);
-    let under = view1.unproject(canvas_px((0, 0), to)).unwrap();
-    let off = clusterviz::sky::angular_distance_deg(grabbed, under) / view1.pixel_scale_deg();
-    assert!(
-        off < 2.0,
-        "the grabbed point is {off:.2} px from the pointer"
-    );
+    let view1 = drag_on_display(&w, (0, 0), from, to, &view0);
     assert_windows_show_the_headless_wall(&w, &dir, "dragged", &view1);
 
     // Escape on rank 0's display ends every rank.

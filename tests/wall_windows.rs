@@ -13,11 +13,11 @@ use glam::DVec2;
 
 use clusterviz::data::demo::{DemoConfig, DemoSurvey};
 use clusterviz::render::Image;
-use clusterviz::sky::angular_distance_deg;
 use common::wall_screen::{
-    CANVAS, DISPLAY, STILL, as_steps, assert_windows_show_the_headless_wall, canvas_px, settled,
+    CANVAS, DISPLAY, STILL, assert_windows_show_the_headless_wall, canvas_px, drag_on_display,
+    settled,
 };
-use common::x11::{Traced, drag_steps, missing_x_tools, private_dir, start_xvfb};
+use common::x11::{Traced, missing_x_tools, private_dir, start_xvfb};
 use common::{TEST_WALL, run_cli, stderr, test_wall_whole_canvas};
 
 #[test]
@@ -47,19 +47,7 @@ fn wall_windows_move_together_and_show_the_headless_walls_pixels() {
 
     // A drag on display (1, 1): the sky point grabbed follows the pointer, on every display.
     let (from, to) = (DVec2::new(480.0, 300.0), DVec2::new(400.0, 260.0));
-    let grabbed = view0.unproject(canvas_px((1, 1), from)).unwrap();
-    let steps = drag_steps((from.x, from.y), (to.x, to.y), 8);
-    let steps = as_steps(&steps);
-    let steps: Vec<&[&str]> = steps.iter().map(Vec::as_slice).collect();
-    w.act_until(STILL, &steps);
-    w.xdotool(&["mousemove", "900", "400"]);
-    let view1 = settled(&w);
-    let under = view1.unproject(canvas_px((1, 1), to)).unwrap();
-    let off = angular_distance_deg(grabbed, under) / view1.pixel_scale_deg();
-    assert!(
-        off < 2.0,
-        "the grabbed point is {off:.2} px from the pointer"
-    );
+    let view1 = drag_on_display(&w, (1, 1), from, to, &view0);
     assert_windows_show_the_headless_wall(&w, &dir, "dragged", &view1);
 
     // The console's keys move the wall too.

@@ -137,3 +137,23 @@ pub fn as_steps(steps: &[Vec<String>]) -> Vec<Vec<&str>> {
         .map(|s| s.iter().map(String::as_str).collect())
         .collect()
 }
+
+/// Drags from `from` to `to` (screen pixels) on display `d`, checks that the sky point
+/// grabbed ends under the pointer, and returns the wall's view after the drag.
+pub fn drag_on_display(w: &Traced, d: (u32, u32), from: DVec2, to: DVec2, before: &View) -> View {
+    let grabbed = before.unproject(canvas_px(d, from)).unwrap();
+    let steps = super::x11::drag_steps((from.x, from.y), (to.x, to.y), 8);
+    let steps = as_steps(&steps);
+    let steps: Vec<&[&str]> = steps.iter().map(Vec::as_slice).collect();
+    w.act_until(STILL, &steps);
+    // The pointer is parked off the displays, so nothing hovers over them.
+    w.xdotool(&["mousemove", "900", "400"]);
+    let after = settled(w);
+    let under = after.unproject(canvas_px(d, to)).unwrap();
+    let off = clusterviz::sky::angular_distance_deg(grabbed, under) / after.pixel_scale_deg();
+    assert!(
+        off < 2.0,
+        "the grabbed point is {off:.2} px from the pointer"
+    );
+    after
+}
