@@ -366,3 +366,46 @@ fn a_catalogs_spatial_index_is_cached_and_queried_in_place() {
     assert!(tree_blob().is_some(), "stored again");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn file_checksums_are_remembered_until_the_file_changes() {
+    use clusterviz::data::cache::hash_file;
+    let dir = scratch("checksum");
+    let file = dir.join("data.bin");
+    std::fs::write(&file, vec![7u8; 100_000]).unwrap();
+    let cache = DiskCache::new(dir.join("cache"));
+    let computed = cache.file_checksum(&file).unwrap();
+    assert_eq!(computed, (100_000, hash_file(&file).unwrap()));
+    // The second answer comes from the cache: a blob now holds it.
+    let blobs = || {
+        std::fs::read_dir(dir.join("cache"))
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .path()
+                    .to_string_lossy()
+                    .ends_with("-xxh3.cvzb")
+            })
+            .count()
+    };
+    assert_eq!(blobs(), 1);
+    assert_eq!(cache.file_checksum(&file).unwrap(), computed);
+    // A changed file (another size) gets its own checksum.
+    std::fs::write(&file, vec![8u8; 100_001]).unwrap();
+    let changed = cache.file_checksum(&file).unwrap();
+    assert_eq!(changed, (100_001, hash_file(&file).unwrap()));
+    assert_ne!(changed.1, computed.1);
+    // A damaged blob is not believed.
+    for e in std::fs::read_dir(dir.join("cache")).unwrap() {
+        let p = e.unwrap().path();
+        if p.to_string_lossy().ends_with("-xxh3.cvzb") {
+            let mut b = std::fs::read(&p).unwrap();
+            let n = b.len();
+            b[n - 1] ^= 0x40;
+            std::fs::write(&p, b).unwrap();
+        }
+    }
+    assert_eq!(cache.file_checksum(&file).unwrap(), changed);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,7 +1,7 @@
 //! A survey as figures: its layers uploaded once, the page composed around the view, then
 //! each requested output written (PNG, SVG, PDF; a WCS sidecar on request).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::cli::args::{ColorRole, FigureArgs, StyleArgs, ViewArgs};
@@ -10,6 +10,7 @@ use crate::cli::scene::{
     SurveyLayers, add_survey_layers_for_figure, size_factors, upload_drawn_galaxies,
 };
 use crate::data::Survey;
+use crate::data::cache::{DiskCache, hash_file};
 use crate::data::tiles::TilePart;
 use crate::error::{Error, Result};
 use crate::export::compose::{page_color, style_scale};
@@ -477,24 +478,15 @@ pub fn view_description(view: &View, source: &str) -> String {
 }
 
 /// Each input file with its size and xxh3 checksum, so a figure names the exact data.
-pub fn input_checksums(paths: &[PathBuf]) -> Result<String> {
+pub fn input_checksums(paths: &[PathBuf], cache: Option<&DiskCache>) -> Result<String> {
     let mut out = Vec::new();
     for p in paths {
-        out.push(file_checksum(p)?);
+        let (len, hash) = match cache {
+            Some(c) => c.file_checksum(p),
+            None => std::fs::metadata(p).and_then(|m| Ok((m.len(), hash_file(p)?))),
+        }
+        .map_err(|e| Error::file(p, e))?;
+        out.push(format!("{} ({len} bytes, xxh3 {hash:016x})", p.display()));
     }
     Ok(out.join("; "))
-}
-
-fn file_checksum(p: &Path) -> Result<String> {
-    let f = std::fs::File::open(p).map_err(|e| Error::file(p, e))?;
-    let len = f.metadata().map_err(|e| Error::file(p, e))?.len();
-    let hash = if len == 0 {
-        xxhash_rust::xxh3::xxh3_64(&[])
-    } else {
-        // SAFETY: read-only map of a file we only read; a concurrent writer could change
-        // the bytes under us, which at worst gives a wrong checksum.
-        let map = unsafe { memmap2::Mmap::map(&f) }.map_err(|e| Error::file(p, e))?;
-        xxhash_rust::xxh3::xxh3_64(&map)
-    };
-    Ok(format!("{} ({len} bytes, xxh3 {hash:016x})", p.display()))
 }

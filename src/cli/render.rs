@@ -53,7 +53,8 @@ fn render(
     }
     let mut metadata = reproduction_metadata(&survey.source);
     if !inputs.is_empty() {
-        metadata.push(("Source", input_checksums(&inputs)?));
+        let cache = crate::cli::load::disk_cache(&a.columns);
+        metadata.push(("Source", input_checksums(&inputs, cache.as_ref())?));
     }
     if let Some(text) = figure_file {
         metadata.push(("clusterviz figure file", text));

@@ -373,6 +373,32 @@ impl DiskCache {
     }
 
     /// Removes every entry and derived blob: (files, bytes) removed.
+    /// The xxh3 of a file's bytes (and its length), remembered under its path, size and
+    /// modification time: figures record their inputs' checksums, and a 320 MB catalog
+    /// costs its hashing once, not every render.
+    pub fn file_checksum(&self, path: &Path) -> std::io::Result<(u64, u64)> {
+        let meta = std::fs::metadata(path)?;
+        let key = format!(
+            "file xxh3 {} {} {}",
+            canonical(path),
+            meta.len(),
+            mtime_ns(&meta)
+        );
+        let tag = CacheTag(Some((self.dir.clone(), key)));
+        if let Some(b) = load_blob(&tag, "xxh3")
+            && let Ok(hash) = <[u8; 8]>::try_from(b.as_slice())
+        {
+            return Ok((meta.len(), u64::from_le_bytes(hash)));
+        }
+        let hash = hash_file(path)?;
+        // Not remembering it only costs the next render the hashing again.
+        if let Some((dir, key)) = &tag.0 {
+            let _ = std::fs::create_dir_all(dir);
+            let _ = write_blob(dir, key, "xxh3", &hash.to_le_bytes(), HEADER_BYTES);
+        }
+        Ok((meta.len(), hash))
+    }
+
     pub fn clear(&self) -> Result<(usize, u64)> {
         let mut removed = (0, 0);
         for f in self
@@ -387,6 +413,18 @@ impl DiskCache {
         }
         Ok(removed)
     }
+}
+
+/// The xxh3 of a file's bytes (what `xxhsum -H3` prints).
+pub fn hash_file(path: &Path) -> std::io::Result<u64> {
+    let f = std::fs::File::open(path)?;
+    if f.metadata()?.len() == 0 {
+        return Ok(xxh3_64(&[]));
+    }
+    // SAFETY: read-only map of a file we only read; a concurrent writer could change the
+    // bytes under us, which at worst gives a wrong checksum.
+    let map = unsafe { memmap2::Mmap::map(&f) }?;
+    Ok(xxh3_64(&map))
 }
 
 fn canonical(p: &Path) -> String {
@@ -787,6 +825,11 @@ pub fn store_blob_aligned(
     if !entry.exists() {
         return Ok(());
     }
+    write_blob(dir, key, purpose, payload, start)
+}
+
+/// Writes a blob file (atomically), whether or not a catalog entry goes with it.
+fn write_blob(dir: &Path, key: &str, purpose: &str, payload: &[u8], start: usize) -> Result<()> {
     let start = start.max(HEADER_BYTES);
     let mut out = vec![0u8; start];
     out[..8].copy_from_slice(BLOB_MAGIC);
