@@ -111,27 +111,8 @@ fn rank_0s_viewer_drives_a_windowed_wall_of_four_ranks() {
     }
     let dir = private_dir("wall-mpi-windows");
     std::fs::write(dir.join("w.toml"), TEST_WALL).unwrap();
-    // One desktop for the four ranks: their windows side by side as on the wall, rank 0's
-    // console beside them.
     let (_xvfb, display) = start_xvfb("1000x420");
-    let args = [
-        "--allow-run-as-root",
-        "--oversubscribe",
-        "-np",
-        "4",
-        "-x",
-        "DISPLAY",
-        "-x",
-        "XDG_RUNTIME_DIR",
-        "-x",
-        "CLUSTERVIZ_TRACE",
-        env!("CARGO_BIN_EXE_clusterviz"),
-        "wall",
-        "--mpi",
-        "--side-by-side",
-        "--config",
-        "w.toml",
-    ];
+    let args = windowed_mpi_args();
     let mut w = Traced::spawn(&display, &dir, "mpirun", &args);
     let view0 = settled(&w);
     w.xdotool(&["mousemove", "900", "400"]);
@@ -154,4 +135,59 @@ fn rank_0s_viewer_drives_a_windowed_wall_of_four_ranks() {
     w.xdotool(&["key", "Escape"]);
     assert_eq!(w.wait_exit(Duration::from_secs(30)), Some(0));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_hung_rank_ends_a_windowed_wall_with_a_message_on_rank_0() {
+    let missing = missing_x_tools();
+    if !missing.is_empty() {
+        eprintln!("SKIPPED: {missing:?} not installed (scripts/setup.sh installs them)");
+        return;
+    }
+    let dir = private_dir("wall-mpi-windows-hang");
+    std::fs::write(dir.join("w.toml"), TEST_WALL).unwrap();
+    let (_xvfb, display) = start_xvfb("1000x420");
+    let mut args = windowed_mpi_args();
+    args.extend(["--timeout", "2"]);
+    // Rank 2 stops answering a few frames into the session.
+    let mut all = vec!["-x", "CLUSTERVIZ_WALL_HANG_RANK=2"];
+    all.extend(args);
+    let mut w = Traced::spawn(&display, &dir, "mpirun", &all);
+    let t = Instant::now();
+    let code = w.wait_exit(Duration::from_secs(90));
+    assert!(
+        code.is_some_and(|c| c != 0),
+        "the session did not end with an error ({code:?}); it said:\n{}",
+        w.lines().join("\n")
+    );
+    assert!(t.elapsed() < Duration::from_secs(90));
+    let said = w.lines().join("\n");
+    assert!(
+        said.contains("rank 0 waited 2 s for frame") && said.contains("ending the wall session"),
+        "{said}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// mpirun's arguments for TEST_WALL in windows over four ranks on one desktop: their
+/// windows side by side as on the wall, rank 0's console beside them.
+fn windowed_mpi_args() -> Vec<&'static str> {
+    vec![
+        "--allow-run-as-root",
+        "--oversubscribe",
+        "-np",
+        "4",
+        "-x",
+        "DISPLAY",
+        "-x",
+        "XDG_RUNTIME_DIR",
+        "-x",
+        "CLUSTERVIZ_TRACE",
+        env!("CARGO_BIN_EXE_clusterviz"),
+        "wall",
+        "--mpi",
+        "--side-by-side",
+        "--config",
+        "w.toml",
+    ]
 }

@@ -398,6 +398,10 @@ impl WallDisplays {
         } else {
             Vec::new()
         };
+        if self.frames >= 3 && crate::wall::sync::test_hang(self.sync.rank()) {
+            // A process hung mid-session, for testing how the session ends.
+            std::thread::sleep(Duration::from_secs(3600));
+        }
         // Frames stay locked: every display of every process is drawn before any is shown.
         self.sync.barrier(self.frames, self.timeout);
         self.frames += 1;

@@ -13,6 +13,7 @@ use crate::cli::render::{load_survey, reproduction_metadata, survey_view};
 use crate::cli::scene::marker_budget;
 use crate::error::{Error, Result};
 use crate::render::{BackendChoice, GpuContext};
+use crate::wall::sync::test_hang;
 use crate::wall::{Solo, WallLayout, WallSync};
 use std::time::{Duration, Instant};
 
@@ -211,13 +212,4 @@ fn start_sync(mpi: bool) -> Result<Box<dyn WallSync>> {
              --features mpi` (needs libopenmpi-dev and libclang-dev)",
         ))
     }
-}
-
-/// Whether this rank should hang (CLUSTERVIZ_WALL_HANG_RANK, for testing how a session
-/// ends when a process stops answering).
-fn test_hang(rank: usize) -> bool {
-    std::env::var("CLUSTERVIZ_WALL_HANG_RANK")
-        .ok()
-        .and_then(|r| r.parse::<usize>().ok())
-        == Some(rank)
 }

@@ -32,3 +32,12 @@ impl WallSync for Solo {
 
     fn barrier(&self, _: u64, _: Duration) {}
 }
+
+/// Whether this rank should hang (CLUSTERVIZ_WALL_HANG_RANK, for testing how a session
+/// ends when a process stops answering).
+pub fn test_hang(rank: usize) -> bool {
+    std::env::var("CLUSTERVIZ_WALL_HANG_RANK")
+        .ok()
+        .and_then(|r| r.parse::<usize>().ok())
+        == Some(rank)
+}
