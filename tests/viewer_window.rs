@@ -15,7 +15,7 @@ use clusterviz::data::demo::{DemoConfig, DemoSurvey};
 use clusterviz::render::Image;
 use clusterviz::sky::{Frame, Projection, angular_distance_deg};
 use clusterviz::view::View;
-use common::x11::{Traced, drag_steps, missing_x_tools, private_dir, start_xvfb};
+use common::x11::{Traced, drag_steps, private_dir, start_xvfb, x_tools_present};
 
 /// The viewer on the demo survey in a 1200x800 window.
 struct Viewer(Traced);
@@ -98,9 +98,7 @@ fn patch_difference(a: &Image, b: &Image, x0: u32, y0: u32, size: u32, shift: (i
 
 #[test]
 fn real_window_pans_zooms_selects_and_takes_keys() {
-    let missing = missing_x_tools();
-    if !missing.is_empty() {
-        eprintln!("SKIPPED: {missing:?} not installed (scripts/setup.sh installs them)");
+    if !x_tools_present() {
         return;
     }
     let dir = private_dir("window");

@@ -10,8 +10,11 @@ mod common;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use common::wall_screen::{assert_windows_show_the_headless_wall, drag_on_display, settled};
-use common::x11::{Traced, missing_x_tools, private_dir, start_xvfb};
+use common::wall_screen::{
+    assert_escape_ends_the_wall, assert_windows_show_the_headless_wall, drag_on_display, settled,
+    wall_desktop,
+};
+use common::x11::Traced;
 use common::{TEST_WALL, assert_tiles_equal_the_whole_canvas, stderr, tempdir};
 use glam::DVec2;
 
@@ -104,14 +107,9 @@ fn a_hung_rank_ends_the_session_with_a_message_on_rank_0() {
 
 #[test]
 fn rank_0s_viewer_drives_a_windowed_wall_of_four_ranks() {
-    let missing = missing_x_tools();
-    if !missing.is_empty() {
-        eprintln!("SKIPPED: {missing:?} not installed (scripts/setup.sh installs them)");
+    let Some((_xvfb, display, dir)) = wall_desktop("wall-mpi-windows") else {
         return;
-    }
-    let dir = private_dir("wall-mpi-windows");
-    std::fs::write(dir.join("w.toml"), TEST_WALL).unwrap();
-    let (_xvfb, display) = start_xvfb("1000x420");
+    };
     let args = windowed_mpi_args();
     let mut w = Traced::spawn(&display, &dir, "mpirun", &args);
     let view0 = settled(&w);
@@ -124,29 +122,15 @@ fn rank_0s_viewer_drives_a_windowed_wall_of_four_ranks() {
     assert_windows_show_the_headless_wall(&w, &dir, "dragged", &view1);
 
     // Escape on rank 0's display ends every rank.
-    w.xdotool(&["mousemove", "100", "100"]);
-    w.xdotool(&[
-        "search",
-        "--name",
-        "clusterviz display 0 0",
-        "windowfocus",
-        "--sync",
-    ]);
-    w.xdotool(&["key", "Escape"]);
-    assert_eq!(w.wait_exit(Duration::from_secs(30)), Some(0));
+    assert_escape_ends_the_wall(&mut w);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn a_hung_rank_ends_a_windowed_wall_with_a_message_on_rank_0() {
-    let missing = missing_x_tools();
-    if !missing.is_empty() {
-        eprintln!("SKIPPED: {missing:?} not installed (scripts/setup.sh installs them)");
+    let Some((_xvfb, display, dir)) = wall_desktop("wall-mpi-windows-hang") else {
         return;
-    }
-    let dir = private_dir("wall-mpi-windows-hang");
-    std::fs::write(dir.join("w.toml"), TEST_WALL).unwrap();
-    let (_xvfb, display) = start_xvfb("1000x420");
+    };
     let mut args = windowed_mpi_args();
     args.extend(["--timeout", "2"]);
     // Rank 2 stops answering a few frames into the session.

@@ -14,23 +14,17 @@ use glam::DVec2;
 use clusterviz::data::demo::{DemoConfig, DemoSurvey};
 use clusterviz::render::Image;
 use common::wall_screen::{
-    CANVAS, DISPLAY, STILL, assert_windows_show_the_headless_wall, canvas_px, drag_on_display,
-    settled,
+    CANVAS, DISPLAY, STILL, assert_escape_ends_the_wall, assert_windows_show_the_headless_wall,
+    canvas_px, drag_on_display, settled, wall_desktop,
 };
-use common::x11::{Traced, missing_x_tools, private_dir, start_xvfb};
-use common::{TEST_WALL, run_cli, stderr, test_wall_whole_canvas};
+use common::x11::{Traced, private_dir, start_xvfb, x_tools_present};
+use common::{run_cli, stderr, test_wall_whole_canvas};
 
 #[test]
 fn wall_windows_move_together_and_show_the_headless_walls_pixels() {
-    let missing = missing_x_tools();
-    if !missing.is_empty() {
-        eprintln!("SKIPPED: {missing:?} not installed (scripts/setup.sh installs them)");
+    let Some((_xvfb, display, dir)) = wall_desktop("wall-windows") else {
         return;
-    }
-    let dir = private_dir("wall-windows");
-    std::fs::write(dir.join("w.toml"), TEST_WALL).unwrap();
-    // Room for the 2x2 displays side by side and the console beside them.
-    let (_xvfb, display) = start_xvfb("1000x420");
+    };
     let mut w = Traced::start(&display, &dir, &["wall", "--config", "w.toml"]);
     let view0 = settled(&w);
     for (c, r) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
@@ -113,23 +107,13 @@ fn wall_windows_move_together_and_show_the_headless_walls_pixels() {
     );
 
     // Escape on a display ends the session.
-    w.xdotool(&[
-        "search",
-        "--name",
-        "clusterviz display 0 0",
-        "windowfocus",
-        "--sync",
-    ]);
-    w.xdotool(&["key", "Escape"]);
-    assert_eq!(w.wait_exit(Duration::from_secs(20)), Some(0));
+    assert_escape_ends_the_wall(&mut w);
     std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn a_display_goes_full_screen_on_a_monitor() {
-    let missing = missing_x_tools();
-    if !missing.is_empty() {
-        eprintln!("SKIPPED: {missing:?} not installed (scripts/setup.sh installs them)");
+    if !x_tools_present() {
         return;
     }
     let dir = private_dir("wall-fullscreen");

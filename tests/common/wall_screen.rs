@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use glam::DVec2;
 
-use super::x11::Traced;
+use super::x11::{Killed, Traced, private_dir, start_xvfb, x_tools_present};
 use super::{TEST_WALL, run_cli, stderr};
 use clusterviz::render::Image;
 use clusterviz::sky::{Frame, Projection};
@@ -156,4 +156,29 @@ pub fn drag_on_display(w: &Traced, d: (u32, u32), from: DVec2, to: DVec2, before
         "the grabbed point is {off:.2} px from the pointer"
     );
     after
+}
+
+/// A private folder holding TEST_WALL as w.toml, and an X server with room for its 2x2
+/// displays side by side and a console beside them; `None` (skipped) without the X tools.
+pub fn wall_desktop(name: &str) -> Option<(Killed, String, std::path::PathBuf)> {
+    if !x_tools_present() {
+        return None;
+    }
+    let dir = private_dir(name);
+    std::fs::write(dir.join("w.toml"), TEST_WALL).unwrap();
+    let (xvfb, display) = start_xvfb("1000x420");
+    Some((xvfb, display, dir))
+}
+
+/// Escape on display (0, 0) (rank 0's): the session must end cleanly, every process.
+pub fn assert_escape_ends_the_wall(w: &mut Traced) {
+    w.xdotool(&[
+        "search",
+        "--name",
+        "clusterviz display 0 0",
+        "windowfocus",
+        "--sync",
+    ]);
+    w.xdotool(&["key", "Escape"]);
+    assert_eq!(w.wait_exit(Duration::from_secs(30)), Some(0));
 }

@@ -23,6 +23,15 @@ pub fn missing_x_tools() -> Vec<&'static str> {
         .collect()
 }
 
+/// Whether window tests can run here; if not, says which tools are missing.
+pub fn x_tools_present() -> bool {
+    let missing = missing_x_tools();
+    if !missing.is_empty() {
+        eprintln!("SKIPPED: {missing:?} not installed (scripts/setup.sh installs them)");
+    }
+    missing.is_empty()
+}
+
 /// Kills its process when dropped, so that a failing test leaves nothing running.
 pub struct Killed(pub Child);
 
