@@ -288,3 +288,39 @@ fn colouring_by_any_column_reuploads_only_the_merged_layer() {
     v.step().unwrap();
     assert_eq!(v.frame.ctx.data_upload_count().0, uploads + 1);
 }
+
+#[test]
+fn the_figure_key_saves_the_view_as_a_composed_figure_of_what_is_shown() {
+    let mut v = viewer(20_000);
+    let dir = std::env::temp_dir().join(format!("clusterviz-figkey-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    v.frame.screenshot_path = Some(dir.join("view.png"));
+    v.frame.panel.screenshot_size = (900, 600);
+    // Galaxies switched off and an SNR filter set in the panels: the figure follows.
+    v.frame.state.settings_mut(LayerKind::Galaxies).visible = false;
+    v.frame.state.snr = Some(clusterviz::app::state::Range32 {
+        min: 6.0,
+        max: f32::INFINITY,
+    });
+    v.frame.state.generation += 1;
+    v.pointer_move(window_px(&v, DVec2::new(200.0, 200.0)));
+    v.key(egui::Key::F);
+    v.step().unwrap();
+    let path = dir.join("view-figure.png");
+    let message = v.frame.state.message.clone().unwrap_or_default();
+    assert!(message.starts_with("saved"), "{message}");
+    let img = clusterviz::render::Image::load_png(&path).unwrap();
+    assert_eq!((img.width, img.height), (900, 600));
+    // A figure, not the bare sky: the page around the plot (left of the declination
+    // labels, below the axis name) is the page colour, the plot inside its frame is sky.
+    let page = img.pixel(20, 20);
+    assert_eq!(page, img.pixel(30, 560));
+    assert_ne!(page, img.pixel(150, 30), "no framed plot in the figure");
+    let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+    assert!(text.contains("clusterviz view"));
+    // The legend lists what is shown: clusters, not galaxies.
+    let style = v.frame.state.figure_style(&style_args());
+    assert!(style.no_galaxies);
+    assert_eq!(style.snr_min, Some(6.0));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -253,6 +253,9 @@ impl ViewerFrame {
         if requests.screenshot {
             self.screenshot();
         }
+        if requests.figure {
+            self.save_figure();
+        }
         self.paint_ui(full.shapes, full.textures_delta, target, pixels_per_point);
         self.last_frame = t0.elapsed();
         let repaint = full
@@ -561,16 +564,68 @@ impl ViewerFrame {
         self.drawn = None;
     }
 
+    /// Saves the current view as a composed figure (the `render` path) at the panel's
+    /// size, with the filters, colours and layers shown now.
+    fn save_figure(&mut self) {
+        let result = self.try_figure();
+        self.state.message = Some(match result {
+            Ok(p) => format!("saved {}", p.display()),
+            Err(e) => format!("figure failed: {e}"),
+        });
+        if self.trace {
+            eprintln!("trace: {}", self.state.message.as_deref().unwrap_or(""));
+        }
+    }
+
+    fn try_figure(&mut self) -> Result<PathBuf> {
+        let (Some(scene), Some(data)) = (self.scene.as_deref(), self.data.as_deref()) else {
+            return Err(Error::user("nothing loaded yet"));
+        };
+        let path = self.numbered_output("figure");
+        let v = self.state.view;
+        let (w, h) = self.panel.screenshot_size;
+        let flags = [
+            format!("--projection={}", v.projection.code().to_lowercase()),
+            format!("--frame={}", v.frame.name().to_lowercase()),
+            format!("--center={},{}", v.center_deg.0, v.center_deg.1),
+            format!("--fov={}", v.fov_deg),
+            format!("--rotation={}", v.rotation_deg),
+            format!("--size={w}x{h}"),
+            format!("--theme={}", theme_name(scene.theme)),
+            format!("-o={}", path.display()),
+        ];
+        let args = crate::cli::args::parse_render_args(&flags)
+            .map_err(|e| Error::user(format!("the figure's settings: {e}")))?;
+        let style = self.state.figure_style(&scene.style);
+        let outputs = [path.clone()];
+        let mut req =
+            crate::cli::figure::FigureRequest::new(&args.view, &style, &args.figure, &outputs);
+        req.metadata = crate::cli::render::reproduction_metadata(&data.survey.source);
+        crate::cli::figure::render_figures(self.ctx.backend_choice(), &data.survey, &req)?;
+        Ok(path)
+    }
+
+    /// Where the next screenshot or figure goes: the path given on the command line
+    /// (with `-figure` before the extension for figures), else a numbered name here.
+    fn numbered_output(&self, what: &str) -> PathBuf {
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        match (&self.screenshot_path, what) {
+            (Some(p), "screenshot") => p.clone(),
+            (Some(p), _) => {
+                let stem = p.file_stem().unwrap_or_default().to_string_lossy();
+                p.with_file_name(format!("{stem}-{what}.png"))
+            }
+            (None, _) => PathBuf::from(format!("clusterviz-{stamp}-{what}.png")),
+        }
+    }
+
     fn try_screenshot(&mut self) -> Result<PathBuf> {
+        let path = self.numbered_output("screenshot");
         let (Some(scene), Some(data)) = (self.scene.as_deref_mut(), self.data.as_deref()) else {
             return Err(Error::user("nothing loaded yet"));
         };
-        let path = self.screenshot_path.clone().unwrap_or_else(|| {
-            let stamp = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs());
-            PathBuf::from(format!("clusterviz-{stamp}.png"))
-        });
         let (w, h) = self.panel.screenshot_size;
         let live = self.state.view;
         // Same sky, more pixels: the field of view stays, the scale follows the width.
@@ -701,4 +756,11 @@ pub fn resident_mib() -> f64 {
         .and_then(|p| p.parse().ok())
         .unwrap_or(0.0);
     pages * 4096.0 / (1024.0 * 1024.0)
+}
+
+fn theme_name(theme: crate::view::Theme) -> &'static str {
+    match theme {
+        crate::view::Theme::Dark => "dark",
+        crate::view::Theme::Light => "light",
+    }
 }

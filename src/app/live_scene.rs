@@ -65,7 +65,8 @@ pub struct LiveScene {
     lines: HashMap<LayerKind, (LayerId, LineStyle)>,
     maps: HashMap<LayerKind, (LayerId, MapStyle)>,
     /// The styles asked for (marker sizes and line widths are set per view).
-    style: StyleArgs,
+    pub style: StyleArgs,
+    pub theme: Theme,
     /// A ring around the selected object (outline, then ring), for views without the
     /// viewer's own overlay (wall displays); hidden otherwise.
     selection_ring: [LayerId; 2],
@@ -144,6 +145,7 @@ impl LiveScene {
             lines,
             maps,
             style: style.clone(),
+            theme,
             selection_ring,
             ringed: None,
         })

@@ -38,6 +38,8 @@ pub struct UiRequests {
     /// Top-left corner of the sky view in the window, physical pixels.
     pub scene_origin: (f32, f32),
     pub screenshot: bool,
+    /// Save the view as a composed figure (frame, grid, labels, legend, colour bars).
+    pub figure: bool,
     pub quit: bool,
     /// The user interacted with the sky view this frame.
     pub interacting: bool,
@@ -93,6 +95,13 @@ fn menu_bar(
     ui.horizontal(|ui| {
         if ui.button("Save screenshot (S)").clicked() {
             req.screenshot = true;
+        }
+        if ui
+            .button("Save figure (F)")
+            .on_hover_text("the view as a paper figure: frame, grid, labels, legend, colour bars")
+            .clicked()
+        {
+            req.figure = true;
         }
         ui.label("size");
         let (w, h) = &mut panel.screenshot_size;
@@ -482,6 +491,9 @@ fn sky_view(
             }
             if i.key_pressed(Key::S) {
                 req.screenshot = true;
+            }
+            if i.key_pressed(Key::F) {
+                req.figure = true;
             }
             if i.key_pressed(Key::Escape) {
                 req.quit = true;

@@ -133,6 +133,44 @@ impl ViewerState {
         }
     }
 
+    /// The command line's styles with this state's algorithm, colours, filters and
+    /// layer switches: what `render` needs to draw the figure of what is shown.
+    pub fn figure_style(&self, base: &StyleArgs) -> StyleArgs {
+        let bound = |v: Option<f32>| v.filter(|x| x.is_finite());
+        let hidden = |kinds: &[LayerKind]| kinds.iter().all(|&k| !self.shows(k));
+        // One cluster catalog shown alone is a choice of algorithm; two of three cannot be
+        // said on a command line, and show as all.
+        let clusters = [
+            (LayerKind::Merged, AlgorithmChoice::Merged),
+            (LayerKind::Pzwav, AlgorithmChoice::Pzwav),
+            (LayerKind::Amico, AlgorithmChoice::Amico),
+        ];
+        let shown: Vec<AlgorithmChoice> = clusters
+            .iter()
+            .filter(|(k, _)| self.shows(*k))
+            .map(|(_, a)| *a)
+            .collect();
+        let algorithm = match shown.as_slice() {
+            [one] => *one,
+            _ => self.algorithm,
+        };
+        StyleArgs {
+            algorithm,
+            color_by: self.color_by,
+            colormap: self.colormap,
+            snr_min: bound(self.snr.map(|r| r.min)),
+            snr_max: bound(self.snr.map(|r| r.max)),
+            z_min: bound(self.z.map(|r| r.min)),
+            z_max: bound(self.z.map(|r| r.max)),
+            no_galaxies: base.no_galaxies || hidden(&[LayerKind::Galaxies]),
+            no_clusters: base.no_clusters
+                || hidden(&[LayerKind::Merged, LayerKind::Pzwav, LayerKind::Amico]),
+            no_tiles: base.no_tiles || hidden(&[LayerKind::Lev1, LayerKind::Core]),
+            no_mask: base.no_mask || hidden(&[LayerKind::Mask]),
+            ..base.clone()
+        }
+    }
+
     pub fn settings(&self, kind: LayerKind) -> LayerSettings {
         self.layers.get(&kind).copied().unwrap_or_default()
     }

@@ -52,6 +52,20 @@ pub struct GpuContext {
     chunk_bytes: AtomicU64,
 }
 
+impl GpuContext {
+    /// The choice that picks this context's backend again (for a second context, such as
+    /// a figure made from the viewer).
+    pub fn backend_choice(&self) -> BackendChoice {
+        match self.info.backend {
+            wgpu::Backend::Vulkan => BackendChoice::Vulkan,
+            wgpu::Backend::Gl => BackendChoice::Gl,
+            wgpu::Backend::Metal => BackendChoice::Metal,
+            wgpu::Backend::Dx12 => BackendChoice::Dx12,
+            _ => BackendChoice::Auto,
+        }
+    }
+}
+
 /// Preference order: real GPUs, then software Vulkan (lavapipe), then anything else
 /// (GL llvmpipe), Vulkan before GL at equal rank.
 fn adapter_rank(info: &wgpu::AdapterInfo) -> (u8, u8) {
