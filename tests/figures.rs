@@ -263,7 +263,7 @@ fn svg_and_pdf_are_valid_vector_figures_with_text_as_text() {
     // text extracts as text and it renders at the page size asked for.
     let pdf = std::fs::read(dir.join("f.pdf")).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
-    if !tool("pdftotext") || !tool("pdftoppm") {
+    if !tool("pdftotext") || !tool("pdftoppm") || !tool("pdfinfo") {
         eprintln!("SKIPPED the PDF text and rendering checks: poppler-utils is missing");
         return;
     }
@@ -282,6 +282,22 @@ fn svg_and_pdf_are_valid_vector_figures_with_text_as_text() {
     ] {
         assert!(text.contains(t), "PDF text lacks {t}: {text}");
     }
+    // Its document information says what it is and how it was made, as a PNG's text does.
+    let info = Command::new("pdfinfo")
+        .args(["-custom", "f.pdf"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    for t in [
+        "Title:           Vector & text",
+        "Creator:         clusterviz ",
+        "Subject:         ",
+        "ClusterVizCommand:",
+    ] {
+        assert!(info.contains(t), "PDF information lacks {t}: {info}");
+    }
+    assert!(info.contains(" fov ") && info.contains("render "), "{info}");
     let o = Command::new("pdftoppm")
         .args(["-r", "50", "-png", "-singlefile", "f.pdf", "page"])
         .current_dir(&dir)

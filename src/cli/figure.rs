@@ -196,7 +196,7 @@ pub fn render_figures(
                 if format == Format::Svg {
                     write_svg(&svg, out)?;
                 } else {
-                    write_pdf(&svg, out)?;
+                    write_pdf(&svg, out, &pdf_info(f, &metadata))?;
                 }
             }
         }
@@ -489,4 +489,31 @@ pub fn input_checksums(paths: &[PathBuf], cache: Option<&DiskCache>) -> Result<S
         out.push(format!("{} ({len} bytes, xxh3 {hash:016x})", p.display()));
     }
     Ok(out.join("; "))
+}
+
+/// A PDF's document information: its title, how it was made (the figure's metadata, as
+/// PNGs and SVGs carry it), and the tool.
+fn pdf_info(f: &Figure, metadata: &[(&str, String)]) -> Vec<(&'static str, String)> {
+    let mut info = vec![
+        (
+            "Title",
+            f.style
+                .title
+                .clone()
+                .unwrap_or_else(|| "clusterviz figure".to_string()),
+        ),
+        ("Producer", "clusterviz (svg2pdf)".to_string()),
+    ];
+    for (key, value) in metadata {
+        let key = match *key {
+            "Software" => "Creator",
+            "clusterviz view" => "Subject",
+            "clusterviz command" => "ClusterVizCommand",
+            "Source" => "ClusterVizSource",
+            "clusterviz figure file" => "ClusterVizFigureFile",
+            _ => continue,
+        };
+        info.push((key, value.clone()));
+    }
+    info
 }

@@ -232,7 +232,7 @@ pub fn write_svg(svg: &str, out: &Path) -> Result<()> {
 
 /// Converts an SVG document to PDF (text kept as text, the bundled font embedded as a
 /// subset) and writes it atomically.
-pub fn write_pdf(svg: &str, out: &Path) -> Result<()> {
+pub fn write_pdf(svg: &str, out: &Path, info: &[(&str, String)]) -> Result<()> {
     let tree = parse_svg(svg)?;
     let pdf = svg2pdf::to_pdf(
         &tree,
@@ -241,7 +241,96 @@ pub fn write_pdf(svg: &str, out: &Path) -> Result<()> {
         svg2pdf::PageOptions { dpi: 96.0 },
     )
     .map_err(|e| Error::file(out, format!("PDF conversion: {e}")))?;
+    let pdf = with_document_info(pdf, info)
+        .map_err(|e| Error::file(out, format!("PDF document information: {e}")))?;
     write_atomically(out, |tmp| {
         std::fs::write(tmp, &pdf).map_err(|e| Error::file(out, e))
     })
+}
+
+/// `pdf` with a document information dictionary of `info` (key, text) appended as an
+/// incremental update, the way PDF editors add one: a new object, a one-entry
+/// cross-reference section and a trailer pointing back at the original's. Keys are PDF
+/// Info keys (Title, Subject, Creator, Producer, or custom names).
+pub fn with_document_info(
+    mut pdf: Vec<u8>,
+    info: &[(&str, String)],
+) -> std::result::Result<Vec<u8>, String> {
+    let text = String::from_utf8_lossy(&pdf);
+    let at = text.rfind("startxref").ok_or("no startxref")?;
+    let prev: usize = text[at + 9..]
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .ok_or("no cross-reference offset")?;
+    let trailer = &text[text[..at].rfind("trailer").ok_or("no trailer")?..at];
+    let value = |key: &str| -> Option<String> {
+        let rest = &trailer[trailer.find(key)? + key.len()..];
+        let end = rest.find(['/', '>']).unwrap_or(rest.len());
+        Some(rest[..end].trim().to_string())
+    };
+    let size: usize = value("/Size")
+        .and_then(|n| n.parse().ok())
+        .ok_or("no /Size in the trailer")?;
+    let root = value("/Root").ok_or("no /Root in the trailer")?;
+    // Text strings as UTF-16BE with a byte-order mark: any character, nothing to escape.
+    let utf16 = |s: &str| {
+        let hex: String = s.encode_utf16().map(|u| format!("{u:04X}")).collect();
+        format!("<FEFF{hex}>")
+    };
+    let mut dict = String::from("<<");
+    for (key, v) in info {
+        let name: String = key.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+        dict.push_str(&format!("\n  /{name} {}", utf16(v)));
+    }
+    dict.push_str("\n>>");
+    if !pdf.ends_with(b"\n") {
+        pdf.push(b'\n');
+    }
+    let object = pdf.len();
+    pdf.extend_from_slice(format!("{size} 0 obj\n{dict}\nendobj\n").as_bytes());
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!(
+            "xref\n{size} 1\n{object:010} 00000 n \ntrailer\n<<\n  /Size {}\n  /Root {root}\n  \
+             /Info {size} 0 R\n  /Prev {prev}\n>>\nstartxref\n{xref}\n%%EOF\n",
+            size + 1
+        )
+        .as_bytes(),
+    );
+    Ok(pdf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_document_info;
+
+    #[test]
+    fn document_information_is_appended_or_refused() {
+        // The shape of a PDF's end as pdf-writer writes it.
+        let pdf = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\nxref\n0 2\n\
+            0000000000 65535 f \n0000000009 00000 n \ntrailer\n<<\n  /Size 2\n  /Root 1 0 R\n>>\n\
+            startxref\n45\n%%EOF"
+            .to_vec();
+        let n = pdf.len();
+        let out = with_document_info(pdf, &[("Title", "(α) \\".into())]).unwrap();
+        let tail = String::from_utf8_lossy(&out[n..]);
+        assert!(
+            tail.contains("2 0 obj\n<<\n  /Title <FEFF002803B100290020005C>\n>>"),
+            "{tail}"
+        );
+        assert!(
+            tail.contains("/Size 3\n  /Root 1 0 R\n  /Info 2 0 R\n  /Prev 45"),
+            "{tail}"
+        );
+        // The new cross-reference entry points at the new object.
+        let obj = out.windows(7).position(|w| w == b"2 0 obj").unwrap();
+        assert!(
+            tail.contains(&format!("xref\n2 1\n{obj:010} 00000 n ")),
+            "{tail}"
+        );
+        for bad in [&b"not a pdf"[..], b"trailer\n<< >>\nstartxref\n9\n%%EOF"] {
+            assert!(with_document_info(bad.to_vec(), &[]).is_err());
+        }
+    }
 }
