@@ -144,6 +144,10 @@ pub fn render_figures(
                 f.deco.bars.retain(|b| b.label != label);
             }
         }
+        // Vector tile outlines take the asked width too (they scale by the DPI themselves).
+        for o in &mut f.outlines {
+            o.style = o.style.scaled(lines / k);
+        }
         f
     });
     let setup = t0.elapsed().as_secs_f64();
