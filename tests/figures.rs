@@ -607,3 +607,82 @@ fn the_gallery_figure_files_still_make_their_figures() {
     assert!(made >= 4, "{made} gallery figures");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `svg` rasterised by resvg at `size` pixels.
+fn rasterise(svg: &str, size: (u32, u32)) -> Image {
+    let tree = clusterviz::export::write::parse_svg(svg).unwrap();
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.0, size.1).unwrap();
+    let t = tree.size();
+    let scale = resvg::tiny_skia::Transform::from_scale(
+        size.0 as f32 / t.width(),
+        size.1 as f32 / t.height(),
+    );
+    resvg::render(&tree, scale, &mut pixmap.as_mut());
+    let mut img = Image::new(size.0, size.1);
+    for (i, p) in pixmap.pixels().iter().enumerate() {
+        let c = p.demultiply();
+        img.rgba[4 * i..4 * i + 4].copy_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
+    }
+    img
+}
+
+#[test]
+fn svg_cluster_markers_are_vectors_that_match_the_rendered_ones() {
+    use base64::Engine;
+    let dir = tempdir("vector-markers");
+    let flags = ["--center", "0.5,-30", "--fov", "3", "--size", "800x600"];
+    figure(&flags, &dir.join("f.png"), Strips::default()).unwrap();
+    figure(&flags, &dir.join("f.svg"), Strips::default()).unwrap();
+    let svg = std::fs::read_to_string(dir.join("f.svg")).unwrap();
+    // PZWAV rings, AMICO squares and merged discs, as elements.
+    let rings = svg.matches(r##"<circle"##).count();
+    let squares = svg.matches("<rect").count();
+    assert!(
+        rings > 100 && squares > 50,
+        "{rings} circles, {squares} rects"
+    );
+    // The embedded sky image no longer holds them: no PZWAV red (#ff5a5a) in it.
+    let start = svg.find("base64,").unwrap() + 7;
+    let end = start + svg[start..].find('"').unwrap();
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(&svg[start..end])
+        .unwrap();
+    std::fs::write(dir.join("sky.png"), png).unwrap();
+    let sky = Image::load_png(&dir.join("sky.png")).unwrap();
+    let red = |img: &Image| {
+        (0..img.height)
+            .flat_map(|y| (0..img.width).map(move |x| (x, y)))
+            .filter(|&(x, y)| {
+                let p = img.pixel(x, y);
+                p[0] > 230 && (70..110).contains(&p[1]) && (70..110).contains(&p[2])
+            })
+            .count()
+    };
+    assert!(red(&sky) < 20, "{} ring pixels in the sky image", red(&sky));
+    // Drawn by resvg, the SVG looks like the GPU's PNG: markers in the same places.
+    let png = Image::load_png(&dir.join("f.png")).unwrap();
+    let drawn = rasterise(&svg, (800, 600));
+    let (rp, rs) = (red(&png), red(&drawn));
+    assert!(rp > 200, "{rp}");
+    assert!(
+        rs.abs_diff(rp) * 5 < rp,
+        "ring pixels: {rp} in the PNG, {rs} in the SVG"
+    );
+    let mut diff = 0u64;
+    for y in 0..600 {
+        for x in 0..800 {
+            let (a, b) = (png.pixel(x, y), drawn.pixel(x, y));
+            diff += (0..3).map(|c| a[c].abs_diff(b[c]) as u64).sum::<u64>();
+        }
+    }
+    let mean = diff as f64 / (800.0 * 600.0 * 3.0);
+    eprintln!(
+        "ring pixels {rp} (PNG) {rs} (SVG), sky image {}; mean difference {mean:.2}",
+        red(&sky)
+    );
+    assert!(
+        mean < 4.0,
+        "mean difference {mean:.2} between the PNG and the SVG"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

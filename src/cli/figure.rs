@@ -7,21 +7,24 @@ use std::time::Instant;
 use crate::cli::args::{ColorRole, FigureArgs, StyleArgs, ViewArgs};
 use crate::cli::render::survey_view;
 use crate::cli::scene::{
-    SurveyLayers, add_survey_layers_for_figure, size_factors, upload_drawn_galaxies,
+    SurveyLayers, add_survey_layers_for_figure, cluster_attr_columns, size_factors,
+    upload_drawn_galaxies,
 };
 use crate::data::Survey;
 use crate::data::cache::{DiskCache, hash_file};
 use crate::data::tiles::TilePart;
 use crate::error::{Error, Result};
 use crate::export::compose::{page_color, style_scale};
+use crate::export::markers::{MAX_VECTOR_MARKERS, VectorMarker, markers_of};
 use crate::export::wcs::{sidecar_path, wcs_cards, write_wcs_fits};
 use crate::export::write::{parse_svg, png_bytes, write_pdf, write_png, write_svg};
 use crate::export::{
     ColorBar, Decorations, Figure, FigureStyle, Format, LegendEntry, PngPage, Strips, Symbol,
     VectorOutline,
 };
+use crate::render::PointInstance;
 use crate::render::{BackendChoice, GpuContext, LayerId, SceneRenderer};
-use crate::view::{ColorBy, LineStyle, SubRect, View};
+use crate::view::{ColorBy, LineStyle, PointStyle, SubRect, View};
 
 /// Everything that decides a figure besides the data.
 pub struct FigureRequest<'a> {
@@ -148,6 +151,14 @@ pub fn render_figures(
         for o in &mut f.outlines {
             o.style = o.style.scaled(lines / k);
         }
+        // SVG and PDF draw the cluster markers as vectors, unless there are too many.
+        let vector = req
+            .outputs
+            .iter()
+            .any(|o| matches!(Format::of(o), Ok(Format::Svg | Format::Pdf)));
+        if vector {
+            f.markers = cluster_markers(survey, &layers, &renderer, &view).unwrap_or_default();
+        }
         f
     });
     let setup = t0.elapsed().as_secs_f64();
@@ -192,8 +203,16 @@ pub fn render_figures(
                 // rendered once for all vector outputs.
                 if vector_sky.is_none() {
                     let hidden = hide_outlines(&ctx, &mut renderer, &layers);
+                    let markers = if f.markers.is_empty() {
+                        Vec::new()
+                    } else {
+                        hide_cluster_markers(&ctx, &mut renderer, &layers)
+                    };
                     let sky = renderer.render_tiled(&ctx, &view, req.strips.max_tile);
                     restore_outlines(&ctx, &mut renderer, hidden);
+                    for (id, s) in markers {
+                        renderer.set_point_style(&ctx, id, s);
+                    }
                     vector_sky = Some(png_bytes(&sky?)?);
                 }
                 let svg = f.svg(vector_sky.as_deref(), true, &desc);
@@ -304,6 +323,68 @@ fn hide_outlines(
             Some((id, s))
         })
         .collect()
+}
+
+/// Hides the cluster marker layers (drawn as vectors instead); returns their styles.
+fn hide_cluster_markers(
+    ctx: &GpuContext,
+    r: &mut SceneRenderer,
+    layers: &SurveyLayers,
+) -> Vec<(LayerId, PointStyle)> {
+    [layers.pzwav, layers.amico, layers.merged]
+        .into_iter()
+        .flatten()
+        .filter_map(|id| {
+            let s = r.point_style(id)?;
+            r.set_point_style(
+                ctx,
+                id,
+                PointStyle {
+                    visible: false,
+                    ..s
+                },
+            );
+            Some((id, s))
+        })
+        .collect()
+}
+
+/// The cluster markers the figure's view draws, as vectors, bottom to top as the renderer
+/// draws them (level of detail included); `None` beyond [`MAX_VECTOR_MARKERS`].
+fn cluster_markers(
+    survey: &Survey,
+    layers: &SurveyLayers,
+    r: &SceneRenderer,
+    view: &View,
+) -> Option<Vec<VectorMarker>> {
+    let mut out = Vec::new();
+    let catalogs = [
+        (layers.pzwav, &survey.pzwav),
+        (layers.amico, &survey.amico),
+        (layers.merged, &survey.merged),
+    ];
+    for (id, cat) in catalogs {
+        let (Some(id), Some(cat)) = (id, cat.as_ref()) else {
+            continue;
+        };
+        let style = r.point_style(id)?;
+        let lod = layers.cluster_lod.iter().find(|(i, _)| *i == id);
+        let rows: Vec<u32> = match (lod, r.point_draw_ranges(id)) {
+            (Some((_, lod)), Some(ranges)) => ranges
+                .iter()
+                .flat_map(|g| lod.rows[g.start as usize..g.end as usize].iter().copied())
+                .collect(),
+            _ => (0..cat.len() as u32).collect(),
+        };
+        let attrs = cluster_attr_columns(cat);
+        let attrs: Vec<&str> = attrs.iter().map(String::as_str).collect();
+        let instances = PointInstance::from_rows(cat, &attrs, &rows);
+        out.extend(markers_of(&instances, &style, view));
+        if out.len() > MAX_VECTOR_MARKERS {
+            return None;
+        }
+    }
+    Some(out)
 }
 
 fn restore_outlines(ctx: &GpuContext, r: &mut SceneRenderer, hidden: Vec<(LayerId, LineStyle)>) {

@@ -323,6 +323,16 @@ pub fn marker_room(style: &PointStyle) -> f64 {
 /// Uploads a cluster catalog; one larger than `lod_above` goes up in level-of-detail
 /// order (highest SNR first in each cell), so crowded views draw the most significant
 /// detections over a density map of the whole catalog (as for galaxies).
+/// The columns of a cluster layer's attribute slots ([`CLUSTER_Z`], [`CLUSTER_SNR`],
+/// [`CLUSTER_NEAR`]).
+pub fn cluster_attr_columns(cat: &Catalog) -> Vec<String> {
+    vec![
+        cat.roles.z.clone().unwrap_or_default(),
+        cat.roles.snr.clone().unwrap_or_default(),
+        NEAR_GALAXIES.to_string(),
+    ]
+}
+
 #[allow(clippy::too_many_arguments)]
 fn add_cluster_layer(
     ctx: &GpuContext,
@@ -334,9 +344,8 @@ fn add_cluster_layer(
     theme: Theme,
     lod_above: usize,
 ) -> Result<LayerId> {
-    let z = cat.roles.z.clone().unwrap_or_default();
-    let snr = cat.roles.snr.clone().unwrap_or_default();
-    let attrs = [z.as_str(), snr.as_str(), NEAR_GALAXIES];
+    let attrs = cluster_attr_columns(cat);
+    let attrs: Vec<&str> = attrs.iter().map(String::as_str).collect();
     if cat.len() <= lod_above {
         let inst = PointInstance::from_catalog(cat, &attrs);
         return renderer.add_points(ctx, name, &inst, style);

@@ -125,6 +125,9 @@ pub struct Figure {
     pub view: View,
     pub grid: Graticule,
     pub outlines: Vec<VectorOutline>,
+    /// Cluster markers written as vectors (SVG, PDF) above the outlines; empty when they
+    /// are part of the sky image.
+    pub markers: Vec<crate::export::markers::VectorMarker>,
     labels: Vec<Label>,
     ticks: Vec<(DVec2, DVec2)>,
     /// Edge-labelled projections get a frame; all-sky ellipses are their own outline.
@@ -315,6 +318,7 @@ impl Figure {
             view,
             grid,
             outlines,
+            markers: Vec::new(),
             labels: Vec::new(),
             ticks: Vec::new(),
             framed,
@@ -676,6 +680,13 @@ impl Figure {
                     &clip_attr,
                 );
             }
+        }
+        if vector_outlines && !self.markers.is_empty() {
+            svg.raw(&format!("<g {clip_attr}>"));
+            for m in &self.markers {
+                svg.raw(&crate::export::markers::marker_svg(m, o));
+            }
+            svg.raw("</g>");
         }
         if self.style.grid_lines {
             let d = path_data(

@@ -6,6 +6,7 @@
 pub mod compose;
 pub mod font;
 pub mod graticule;
+pub mod markers;
 pub mod svg;
 pub mod ticks;
 pub mod wcs;
