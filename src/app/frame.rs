@@ -554,13 +554,7 @@ impl ViewerFrame {
     /// Saves the current view through the figure path at the panel's size.
     fn screenshot(&mut self) {
         let result = self.try_screenshot();
-        self.state.message = Some(match result {
-            Ok(p) => format!("saved {}", p.display()),
-            Err(e) => format!("screenshot failed: {e}"),
-        });
-        if self.trace {
-            eprintln!("trace: {}", self.state.message.as_deref().unwrap_or(""));
-        }
+        self.report_saved("screenshot", result);
         self.drawn = None;
     }
 
@@ -568,9 +562,14 @@ impl ViewerFrame {
     /// size, with the filters, colours and layers shown now.
     fn save_figure(&mut self) {
         let result = self.try_figure();
+        self.report_saved("figure", result);
+    }
+
+    /// Tells the user (status line, and the trace) where a saved file went, or why not.
+    fn report_saved(&mut self, what: &str, result: Result<PathBuf>) {
         self.state.message = Some(match result {
             Ok(p) => format!("saved {}", p.display()),
-            Err(e) => format!("figure failed: {e}"),
+            Err(e) => format!("{what} failed: {e}"),
         });
         if self.trace {
             eprintln!("trace: {}", self.state.message.as_deref().unwrap_or(""));
