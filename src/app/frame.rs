@@ -494,7 +494,7 @@ impl ViewerFrame {
         let (live, wall) = (self.state.view, frame.view);
         let t = Instant::now();
         // The canvas's level of detail, then the viewer's own view and picking ranges back.
-        let picking = self.state.drawn_ranges.clone();
+        let picking = std::mem::take(&mut self.state.drawn_ranges);
         self.state.view = wall;
         let lod = scene.sync(&self.ctx, &mut self.state, frame.budget);
         self.state.view = live;

@@ -153,6 +153,8 @@ pub struct WallDisplays {
     frames: u64,
     last_tick: Instant,
     trace: bool,
+    /// This process stops answering a few frames in (CLUSTERVIZ_WALL_HANG_RANK, tests).
+    hang: bool,
 }
 
 /// What a frame of the wall asks of the event loop.
@@ -233,6 +235,7 @@ impl WallDisplays {
                 canvas: plan.layout.canvas(),
                 ratio: plan.ratio,
                 windows,
+                hang: crate::wall::sync::test_hang(plan.sync.rank()),
                 sync: plan.sync,
                 timeout: plan.timeout,
                 drawn: None,
@@ -398,7 +401,7 @@ impl WallDisplays {
         } else {
             Vec::new()
         };
-        if self.frames >= 3 && crate::wall::sync::test_hang(self.sync.rank()) {
+        if self.frames >= 3 && self.hang {
             // A process hung mid-session, for testing how the session ends.
             std::thread::sleep(Duration::from_secs(3600));
         }

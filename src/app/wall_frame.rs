@@ -32,6 +32,15 @@ pub struct WallFrame {
     pub quit: bool,
 }
 
+/// A range with open ends at the largest floats: the same filter, and JSON (which has no
+/// infinities) carries it.
+fn finite(r: Range32) -> Range32 {
+    Range32 {
+        min: r.min.max(f32::MIN),
+        max: r.max.min(f32::MAX),
+    }
+}
+
 impl WallFrame {
     /// The frame showing `state`'s filters and styles over `view`.
     pub fn new(view: View, state: &ViewerState, budget: usize, still: bool, map_step: u32) -> Self {
@@ -46,8 +55,8 @@ impl WallFrame {
                 .map(|k| (k, state.settings(k)))
                 .collect(),
             algorithm: state.algorithm,
-            snr: state.snr,
-            z: state.z,
+            snr: state.snr.map(finite),
+            z: state.z.map(finite),
             color_by: state.color_by,
             color_column: state.color_column.clone(),
             colormap: state.colormap,
@@ -117,5 +126,14 @@ mod tests {
         assert_eq!(other.settings(LayerKind::Merged).opacity, 0.25);
         assert_eq!(other.color_column, state.color_column);
         assert!(WallFrame::decode(b"{not json").is_err());
+        // A filter open on one side (as --snr-min alone gives) crosses too.
+        state.z = Some(Range32 {
+            min: f32::NEG_INFINITY,
+            max: 1.5,
+        });
+        let f = WallFrame::new(wall, &state, 1, true, 1);
+        let back = WallFrame::decode(&f.encode()).unwrap();
+        assert_eq!(back.z.map(|r| r.max), Some(1.5));
+        assert!(back.z.is_some_and(|r| r.contains(-1e30)));
     }
 }

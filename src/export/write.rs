@@ -256,7 +256,8 @@ pub fn with_document_info(
     mut pdf: Vec<u8>,
     info: &[(&str, String)],
 ) -> std::result::Result<Vec<u8>, String> {
-    let text = String::from_utf8_lossy(&pdf);
+    // The trailer and startxref end the file: its last kilobytes are all we read.
+    let text = String::from_utf8_lossy(&pdf[pdf.len().saturating_sub(16 << 10)..]).into_owned();
     let at = text.rfind("startxref").ok_or("no startxref")?;
     let prev: usize = text[at + 9..]
         .split_whitespace()
