@@ -18,6 +18,14 @@ use common::x11::Traced;
 use common::{TEST_WALL, assert_tiles_equal_the_whole_canvas, stderr, tempdir};
 use glam::DVec2;
 
+/// One MPI job at a time: concurrent mpirun jobs on two cores (one of them aborted on
+/// purpose by the hang tests) starved or disturbed each other in CI.
+static ONE_JOB: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_job() -> std::sync::MutexGuard<'static, ()> {
+    ONE_JOB.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn mpirun(np: u32, args: &[&str], env: &[(&str, &str)], cwd: &std::path::Path) -> Output {
     let mut c = Command::new("mpirun");
     c.args([
@@ -40,6 +48,7 @@ fn mpirun(np: u32, args: &[&str], env: &[(&str, &str)], cwd: &std::path::Path) -
 
 #[test]
 fn four_ranks_draw_a_2x2_wall_that_stitches_exactly() {
+    let _job = one_job();
     let dir = tempdir("wall-mpi");
     std::fs::write(dir.join("w.toml"), TEST_WALL).unwrap();
     let args = [
@@ -69,6 +78,7 @@ fn four_ranks_draw_a_2x2_wall_that_stitches_exactly() {
 
 #[test]
 fn a_hung_rank_ends_the_session_with_a_message_on_rank_0() {
+    let _job = one_job();
     let dir = tempdir("wall-mpi-hang");
     std::fs::write(dir.join("w.toml"), TEST_WALL).unwrap();
     let t = Instant::now();
@@ -107,6 +117,7 @@ fn a_hung_rank_ends_the_session_with_a_message_on_rank_0() {
 
 #[test]
 fn rank_0s_viewer_drives_a_windowed_wall_of_four_ranks() {
+    let _job = one_job();
     let Some((_xvfb, display, dir)) = wall_desktop("wall-mpi-windows") else {
         return;
     };
@@ -128,6 +139,7 @@ fn rank_0s_viewer_drives_a_windowed_wall_of_four_ranks() {
 
 #[test]
 fn a_hung_rank_ends_a_windowed_wall_with_a_message_on_rank_0() {
+    let _job = one_job();
     let Some((_xvfb, display, dir)) = wall_desktop("wall-mpi-windows-hang") else {
         return;
     };
