@@ -120,10 +120,12 @@ fn smooth_enough(map: HealpixMap) -> HealpixMap {
 /// A catalog's level-of-detail order and counts: from the disk cache when this
 /// catalog's were stored there, else computed (and stored).
 fn lod_with_counts(cat: &Catalog) -> (LodOrder, HealpixMap) {
-    use crate::data::cache::{load_blob, store_blob};
-    let purpose = format!("lod-counts-d{DENSITY_DEPTH}");
+    use crate::data::cache::{map_blob, store_blob};
+    // The version changes with the order's priorities, so that a cached order and a
+    // computed one always draw the same objects.
+    let purpose = format!("lod-counts-v2-d{DENSITY_DEPTH}");
     let tag = &cat.cache_tag;
-    if let Some(hit) = load_blob(tag, &purpose).and_then(|b| LodOrder::from_bytes(&b, cat.len())) {
+    if let Some(hit) = map_blob(tag, &purpose).and_then(|b| LodOrder::from_bytes(&b, cat.len())) {
         return hit;
     }
     let (lod, counts) = LodOrder::with_counts(cat, DENSITY_DEPTH);

@@ -21,8 +21,12 @@ pub const GROUP_DEPTH: u8 = 8;
 /// bigger markers set their own, see [`LodOrder::pixels_per_marker`]).
 pub const PIXELS_PER_MARKER: f64 = 4.0;
 
-/// Tags rows without a finite position while ordering (rows fit in 31 bits).
-const NO_POSITION: u32 = 1 << 31;
+/// The cell of objects without a finite position while ordering: they sit in the first
+/// group and are not counted.
+const NO_CELL: u32 = u32::MAX;
+
+/// The deepest count map [`LodOrder::with_counts`] makes: its cells fit 32 bits.
+pub const MAX_COUNT_DEPTH: u8 = 14;
 
 /// A stable pseudo-random priority for object `id` (SplitMix64 finaliser).
 pub fn hash_priority(id: u64) -> u64 {
@@ -48,79 +52,39 @@ impl LodOrder {
         Self::with_counts(cat, GROUP_DEPTH).0
     }
 
-    /// The order, and the objects counted per cell at `count_depth` (at least
-    /// [`GROUP_DEPTH`]) as a map, from one hashing pass and one sort: the counts of a
-    /// group's sub-cells are tallied within its run.
+    /// The order, and the objects counted per cell at `count_depth` (between
+    /// [`GROUP_DEPTH`] and [`MAX_COUNT_DEPTH`]) as a map, from one hashing pass and one
+    /// counting sort on all cores: a group's run is then sorted by priority and its
+    /// sub-cells tallied.
     pub fn with_counts(cat: &Catalog, count_depth: u8) -> (LodOrder, HealpixMap) {
-        let count_depth = count_depth.max(GROUP_DEPTH);
+        let count_depth = count_depth.clamp(GROUP_DEPTH, MAX_COUNT_DEPTH);
         let shift = 2 * (count_depth - GROUP_DEPTH) as u32;
-        let layer = cdshealpix::nested::get(count_depth);
-        let id = cat.roles.id.as_deref().and_then(|n| cat.column(n));
-        let has_snr = cat.roles.snr.is_some();
-        let roles = cat.role_view();
-        // (cell at count_depth, priority key: smaller first, row)
-        let keys: Vec<(u64, u64, u32)> = (0..cat.len() as u32)
-            .into_par_iter()
-            .map(|i| {
-                let r = i as usize;
-                let (ra, dec) = (roles.ra(r), roles.dec(r));
-                // Objects without a position (kept only by conversions) go to cell 0 and
-                // are tagged so that they are not counted.
-                let finite = ra.is_finite() && dec.is_finite();
-                let cell = if finite {
-                    layer.hash(ra.to_radians(), dec.to_radians())
-                } else {
-                    0
-                };
-                let key = if has_snr {
-                    // Highest SNR first: flip the float's order-preserving bits.
-                    !(roles.snr(r) as f32).to_bits() as u64
-                        ^ if roles.snr(r) < 0.0 { u64::MAX } else { 0 }
-                } else {
-                    hash_priority(id.map_or(r as u64, |c| c.data.get_f64(r) as u64))
-                };
-                (cell, key, if finite { i } else { i | NO_POSITION })
-            })
-            .collect();
-        // Grouped by a counting sort (groups are few: 12 * 4^8), then each group's run
-        // sorted by priority on all cores: much faster than sorting all objects at once.
-        let n_groups = 12usize << (2 * GROUP_DEPTH as usize);
-        let mut starts = vec![0u32; n_groups + 1];
-        for &(cell, _, _) in &keys {
-            starts[(cell >> shift) as usize + 1] += 1;
-        }
-        for g in 0..n_groups {
-            starts[g + 1] += starts[g];
-        }
-        let mut next = starts.clone();
-        let mut grouped = vec![(0u64, 0u64, 0u32); keys.len()];
-        for k in keys {
-            let g = (k.0 >> shift) as usize;
-            grouped[next[g] as usize] = k;
-            next[g] += 1;
-        }
-        let cells: Vec<(u64, Range<u32>)> = (0..n_groups)
-            .filter(|&g| starts[g + 1] > starts[g])
-            .map(|g| (g as u64, starts[g]..starts[g + 1]))
-            .collect();
-        let mut runs: Vec<&mut [(u64, u64, u32)]> = Vec::with_capacity(cells.len());
-        let mut rest = grouped.as_mut_slice();
-        for (_, r) in &cells {
+        let (cells, priorities) = cells_and_priorities(cat, count_depth);
+        let grouped = group_by_cell(&cells, &priorities, shift);
+        drop((cells, priorities));
+        let GroupedObjects {
+            mut keys,
+            sub_cells,
+            groups,
+        } = grouped;
+        // Each group's run: sorted by priority (then row), its sub-cells tallied.
+        let mut runs: Vec<&mut [u64]> = Vec::with_capacity(groups.len());
+        let mut rest = keys.as_mut_slice();
+        for (_, r) in &groups {
             let (run, tail) = rest.split_at_mut(r.len());
             runs.push(run);
             rest = tail;
         }
-        runs.par_iter_mut()
-            .for_each(|run| run.sort_unstable_by_key(|&(_, key, i)| (key, i)));
-        let keys = grouped;
-        let sub_cells = 1usize << shift;
-        let counted: Vec<Vec<(u64, f32)>> = cells
-            .par_iter()
-            .map(|(group, r)| {
-                let mut tally = vec![0u32; sub_cells];
-                for &(cell, _, i) in &keys[r.start as usize..r.end as usize] {
-                    if i & NO_POSITION == 0 {
-                        tally[(cell & (sub_cells as u64 - 1)) as usize] += 1;
+        let n_sub = 1usize << shift;
+        let counted: Vec<Vec<(u64, f32)>> = runs
+            .into_par_iter()
+            .zip(groups.par_iter())
+            .map(|(run, (group, r))| {
+                run.sort_unstable();
+                let mut tally = vec![0u32; n_sub];
+                for &sub in &sub_cells[r.start as usize..r.end as usize] {
+                    if sub != NOT_COUNTED {
+                        tally[sub as usize] += 1;
                     }
                 }
                 tally
@@ -140,8 +104,9 @@ impl LodOrder {
             values,
         };
         let order = LodOrder {
-            rows: keys.par_iter().map(|k| k.2 & !NO_POSITION).collect(),
-            cells,
+            // The low half of a key is its row.
+            rows: keys.par_iter().map(|&k| k as u32).collect(),
+            cells: groups,
             pixels_per_marker: PIXELS_PER_MARKER,
         };
         (order, counts)
@@ -189,21 +154,26 @@ impl LodOrder {
         }
         let le32 = |at: usize| u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes"));
         let le64 = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
-        let order_rows: Vec<u32> = (0..n).map(|i| le32(rows_at + 4 * i)).collect();
+        let order_rows: Vec<u32> = b[rows_at..cells_at]
+            .par_chunks_exact(4)
+            .map(|w| u32::from_le_bytes(w.try_into().expect("4 bytes")))
+            .collect();
         let cells: Vec<(u64, Range<u32>)> = (0..g)
             .map(|i| {
                 let at = cells_at + 16 * i;
                 (le64(at), le32(at + 8)..le32(at + 12))
             })
             .collect();
-        // Every row once; runs contiguous and in bounds.
-        let mut seen = vec![false; n];
+        // Every row once (a bit per row: the set stays in the processor's cache); runs
+        // contiguous and in bounds.
+        let mut seen = vec![0u64; n.div_ceil(64)];
         for &r in &order_rows {
-            let slot = seen.get_mut(r as usize)?;
-            if *slot {
+            let (word, bit) = ((r / 64) as usize, 1u64 << (r % 64));
+            let slot = seen.get_mut(word)?;
+            if *slot & bit != 0 || r as usize >= n {
                 return None;
             }
-            *slot = true;
+            *slot |= bit;
         }
         let mut end = 0;
         for (_, r) in &cells {
@@ -300,6 +270,167 @@ impl LodOrder {
             .filter(|r| !r.is_empty())
             .collect();
         (ranges, total)
+    }
+}
+
+/// A catalog's objects grouped by cell at [`GROUP_DEPTH`], in runs.
+struct GroupedObjects {
+    /// Per object, in group order: priority in the high 32 bits, row in the low.
+    keys: Vec<u64>,
+    /// Per object, aligned with `keys` before sorting: its sub-cell within the group at
+    /// the count depth ([`NOT_COUNTED`] without a position).
+    sub_cells: Vec<u16>,
+    /// (group cell, range of positions in `keys`) of the groups holding objects.
+    groups: Vec<(u64, Range<u32>)>,
+}
+
+/// The sub-cell of objects left out of the counts.
+const NOT_COUNTED: u16 = u16::MAX;
+
+/// Each object's cell at `depth` ([`NO_CELL`] without a finite position) and its draw
+/// priority (smaller first: highest SNR for catalogs with an SNR, else a hash of the ID).
+fn cells_and_priorities(cat: &Catalog, depth: u8) -> (Vec<u32>, Vec<u32>) {
+    let layer = cdshealpix::nested::get(depth);
+    let id = cat.roles.id.as_deref().and_then(|n| cat.column(n));
+    let has_snr = cat.roles.snr.is_some();
+    let roles = cat.role_view();
+    (0..cat.len())
+        .into_par_iter()
+        .map(|r| {
+            let (ra, dec) = (roles.ra(r), roles.dec(r));
+            let cell = if ra.is_finite() && dec.is_finite() {
+                layer.hash(ra.to_radians(), dec.to_radians()) as u32
+            } else {
+                NO_CELL
+            };
+            let priority = if has_snr {
+                snr_priority(roles.snr(r))
+            } else {
+                (hash_priority(id.map_or(r as u64, |c| c.data.get_f64(r) as u64)) >> 32) as u32
+            };
+            (cell, priority)
+        })
+        .unzip()
+}
+
+/// Highest SNR first (smallest key); a missing SNR last.
+fn snr_priority(snr: f64) -> u32 {
+    let s = snr as f32;
+    if s.is_nan() {
+        return u32::MAX;
+    }
+    let bits = s.to_bits();
+    // The float's order as an unsigned integer: negatives flipped, positives above them.
+    let ascending = if bits >> 31 == 1 {
+        !bits
+    } else {
+        bits | 1 << 31
+    };
+    !ascending
+}
+
+/// A counting sort of the objects by group (the cell `shift` bits above their count
+/// cell), on all cores: each chunk of rows counts its groups, the counts give every
+/// chunk its own slots in every group's run, and the chunks then fill their slots.
+fn group_by_cell(cells: &[u32], priorities: &[u32], shift: u32) -> GroupedObjects {
+    let n = cells.len();
+    let n_groups = 12usize << (2 * GROUP_DEPTH as usize);
+    let group_of = |c: u32| {
+        if c == NO_CELL {
+            0
+        } else {
+            (c >> shift) as usize
+        }
+    };
+    let chunk = n.div_ceil(2 * rayon::current_num_threads()).max(1);
+    let mut next: Vec<Vec<u32>> = cells
+        .par_chunks(chunk)
+        .map(|part| {
+            let mut h = vec![0u32; n_groups];
+            for &c in part {
+                h[group_of(c)] += 1;
+            }
+            h
+        })
+        .collect();
+    // Counts become each chunk's first slot per group; chunks follow each other in a run
+    // so that rows stay in file order before the priority sort (ties resolve by row).
+    let mut starts = vec![0u32; n_groups + 1];
+    for g in 0..n_groups {
+        let mut at = starts[g];
+        for h in next.iter_mut() {
+            let k = h[g];
+            h[g] = at;
+            at += k;
+        }
+        starts[g + 1] = at;
+    }
+    let mut keys = vec![0u64; n];
+    let mut sub_cells = vec![0u16; n];
+    let key_slots = DisjointSlots::new(&mut keys);
+    let sub_slots = DisjointSlots::new(&mut sub_cells);
+    let sub_mask = (1u32 << shift) - 1;
+    cells
+        .par_chunks(chunk)
+        .zip(priorities.par_chunks(chunk))
+        .zip(next.par_iter_mut())
+        .enumerate()
+        .for_each(|(k, ((cs, ps), next))| {
+            for (j, (&c, &p)) in cs.iter().zip(ps).enumerate() {
+                let row = (k * chunk + j) as u64;
+                let g = group_of(c);
+                let at = next[g] as usize;
+                next[g] += 1;
+                let sub = if c == NO_CELL {
+                    NOT_COUNTED
+                } else {
+                    (c & sub_mask) as u16
+                };
+                // SAFETY: the prefix sums above give each (chunk, group) its own slots,
+                // and a chunk takes each of its slots once.
+                unsafe {
+                    key_slots.write(at, (p as u64) << 32 | row);
+                    sub_slots.write(at, sub);
+                }
+            }
+        });
+    let groups = (0..n_groups)
+        .filter(|&g| starts[g + 1] > starts[g])
+        .map(|g| (g as u64, starts[g]..starts[g + 1]))
+        .collect();
+    GroupedObjects {
+        keys,
+        sub_cells,
+        groups,
+    }
+}
+
+/// A slice written from several threads at positions that never coincide.
+struct DisjointSlots<'a, T> {
+    ptr: *mut T,
+    len: usize,
+    _slice: std::marker::PhantomData<&'a mut [T]>,
+}
+
+// SAFETY: callers of `write` guarantee that no two threads write the same position, and
+// nothing reads the slice while it is borrowed here.
+unsafe impl<T: Send> Sync for DisjointSlots<'_, T> {}
+
+impl<'a, T: Copy> DisjointSlots<'a, T> {
+    fn new(slice: &'a mut [T]) -> Self {
+        DisjointSlots {
+            ptr: slice.as_mut_ptr(),
+            len: slice.len(),
+            _slice: std::marker::PhantomData,
+        }
+    }
+
+    /// # Safety
+    /// No other thread writes position `at` while this borrow lasts.
+    unsafe fn write(&self, at: usize, value: T) {
+        assert!(at < self.len, "slot {at} beyond {}", self.len);
+        // SAFETY: in bounds (checked); exclusive per the caller's promise.
+        unsafe { self.ptr.add(at).write(value) }
     }
 }
 
@@ -402,6 +533,65 @@ mod tests {
         let mut dup = b.clone();
         dup[29..33].copy_from_slice(&b[25..29]); // the second row repeats the first
         assert!(LodOrder::from_bytes(&dup, s.galaxies.len()).is_none());
+    }
+
+    #[test]
+    fn snr_priority_orders_highest_first_and_missing_last() {
+        let descending = [
+            f64::INFINITY,
+            1e30,
+            12.5,
+            3.0,
+            1e-30,
+            0.0,
+            -0.0,
+            -2.0,
+            -1e30,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
+        let keys: Vec<u32> = descending.iter().map(|&s| snr_priority(s)).collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:x?}");
+    }
+
+    #[test]
+    fn objects_without_a_position_are_ordered_but_not_counted() {
+        use crate::data::{Column, ColumnData};
+        let mut s = DemoSurvey::generate(DemoConfig {
+            seed: 3,
+            galaxies: 30_001, // not a multiple of any chunk size
+        });
+        let cat = s.galaxies.clone();
+        let lost: Vec<usize> = (0..cat.len()).step_by(1_000).collect();
+        let ra_name = cat.roles.ra.clone();
+        let ra: Vec<f64> = (0..cat.len())
+            .map(|r| {
+                if lost.contains(&r) {
+                    f64::NAN
+                } else {
+                    cat.ra(r)
+                }
+            })
+            .collect();
+        let col = s
+            .galaxies
+            .columns
+            .iter_mut()
+            .find(|c| c.name == ra_name)
+            .unwrap();
+        *col = Column::new(&ra_name, "deg", ColumnData::F64(ra.into()));
+        let (lod, counts) = LodOrder::with_counts(&s.galaxies, 13);
+        let total: f32 = counts.values.iter().sum();
+        assert_eq!(total as usize, s.galaxies.len() - lost.len());
+        let mut rows = lod.rows.clone();
+        rows.sort_unstable();
+        assert!(rows.iter().enumerate().all(|(i, &r)| r as usize == i));
+        // They sit in the first group's run.
+        let first = &lod.cells[0];
+        assert_eq!(first.0, 0);
+        let in_first: std::collections::HashSet<u32> =
+            first.1.clone().map(|p| lod.rows[p as usize]).collect();
+        assert!(lost.iter().all(|&r| in_first.contains(&(r as u32))));
     }
 
     #[test]
