@@ -74,6 +74,36 @@ pub fn check_outputs(outputs: &[PathBuf], figure: &FigureArgs) -> Result<()> {
     Ok(())
 }
 
+/// A GPU context with a scene renderer and its pipelines, ready for a figure: made while
+/// the data load ([`FigureGpu::start`]), it costs a figure nothing (~0.1 s on software).
+pub struct FigureGpu {
+    ctx: GpuContext,
+    renderer: SceneRenderer,
+}
+
+impl FigureGpu {
+    pub fn new(backend: BackendChoice) -> Result<FigureGpu> {
+        let ctx = GpuContext::new(backend)?;
+        let renderer = SceneRenderer::new(&ctx);
+        Ok(FigureGpu { ctx, renderer })
+    }
+
+    /// Runs `load` while the GPU is prepared on another thread; a load error wins over a
+    /// GPU one.
+    pub fn start<T>(
+        backend: BackendChoice,
+        load: impl FnOnce() -> Result<T>,
+    ) -> Result<(FigureGpu, T)> {
+        std::thread::scope(|s| {
+            let gpu = s.spawn(|| FigureGpu::new(backend));
+            let loaded = load();
+            let gpu = gpu.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            let loaded = loaded?;
+            Ok((gpu?, loaded))
+        })
+    }
+}
+
 /// Uploads the survey and writes every output of `req`; returns the composed figure
 /// (`None` for a bare sky).
 pub fn render_figures(
@@ -81,10 +111,18 @@ pub fn render_figures(
     survey: &Survey,
     req: &FigureRequest<'_>,
 ) -> Result<Option<Figure>> {
+    render_figures_on(FigureGpu::new(backend)?, survey, req)
+}
+
+/// As [`render_figures`], on a GPU made beforehand.
+pub fn render_figures_on(
+    gpu: FigureGpu,
+    survey: &Survey,
+    req: &FigureRequest<'_>,
+) -> Result<Option<Figure>> {
     let t0 = Instant::now();
     let page_size = req.view.pixel_size()?;
-    let ctx = GpuContext::new(backend)?;
-    let mut renderer = SceneRenderer::new(&ctx);
+    let FigureGpu { ctx, mut renderer } = gpu;
     let theme = req.view.theme;
     renderer.set_theme(&ctx, theme);
     let mut layers = add_survey_layers_for_figure(&ctx, &mut renderer, survey, theme, req.style)?;

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use crate::cli::args::{RenderArgs, ViewArgs};
 use crate::cli::figure::{
-    FigureRequest, check_outputs, input_checksums, render_figures, view_description,
+    FigureGpu, FigureRequest, check_outputs, input_checksums, render_figures_on, view_description,
 };
 use crate::cli::load::load_files;
 use crate::cli::scene::mark_proximity;
@@ -44,18 +44,19 @@ fn render(
 ) -> Result<()> {
     check_outputs(outputs, &a.figure)?;
     a.view.pixel_size()?;
-    let survey = load_survey(a)?;
-    let mut inputs: Vec<PathBuf> = a.clusters.clone();
-    inputs.extend(a.tiles.iter().cloned());
-    inputs.extend(a.mask.iter().cloned());
-    if !a.galaxy_files.is_empty() {
-        inputs.extend(crate::data::inputs::expand_paths(&a.galaxy_files)?);
-    }
+    // The GPU is prepared, and the inputs' checksums read, while the data load.
+    let (gpu, (survey, sources)) = FigureGpu::start(backend, || {
+        std::thread::scope(|s| {
+            let sources = s.spawn(|| source_checksums(a));
+            let survey = load_survey(a)?;
+            let sources = sources
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+            Ok((survey, sources))
+        })
+    })?;
     let mut metadata = reproduction_metadata(&survey.source);
-    if !inputs.is_empty() {
-        let cache = crate::cli::load::disk_cache(&a.columns);
-        metadata.push(("Source", input_checksums(&inputs, cache.as_ref())?));
-    }
+    metadata.extend(sources.map(|s| ("Source", s)));
     if let Some(text) = figure_file {
         metadata.push(("clusterviz figure file", text));
     }
@@ -63,7 +64,22 @@ fn render(
         metadata,
         ..FigureRequest::new(&a.view, &a.style, &a.figure, outputs)
     };
-    render_figures(backend, &survey, &req).map(|_| ())
+    render_figures_on(gpu, &survey, &req).map(|_| ())
+}
+
+/// The input files of `a` with their sizes and checksums, for the figure's metadata.
+fn source_checksums(a: &RenderArgs) -> Result<Option<String>> {
+    let mut inputs: Vec<PathBuf> = a.clusters.clone();
+    inputs.extend(a.tiles.iter().cloned());
+    inputs.extend(a.mask.iter().cloned());
+    if !a.galaxy_files.is_empty() {
+        inputs.extend(crate::data::inputs::expand_paths(&a.galaxy_files)?);
+    }
+    if inputs.is_empty() {
+        return Ok(None);
+    }
+    let cache = crate::cli::load::disk_cache(&a.columns);
+    input_checksums(&inputs, cache.as_ref()).map(Some)
 }
 
 /// The demo survey and/or the files of `a`, loaded with its filters (and proximity).
