@@ -337,8 +337,8 @@ fn selection_panel(ui: &mut egui::Ui, state: &mut ViewerState, data: &SceneData,
         egui::Grid::new("columns").striped(true).show(ui, |ui| {
             for c in &cat.columns {
                 ui.label(&c.name);
-                let value = match c.integers() {
-                    Some(ints) => ints[row].to_string(),
+                let value = match c.integer(row) {
+                    Some(i) => i.to_string(),
                     None => format!("{:.6}", c.data.get_f64(row)),
                 };
                 ui.monospace(value);
@@ -576,8 +576,8 @@ fn describe(data: &SceneData, o: ObjectRef) -> String {
     );
     if let Some(id) = cat.roles.id.as_deref().and_then(|n| cat.column(n)) {
         let v = id
-            .integers()
-            .map_or(format!("{}", id.data.get_f64(row)), |i| i[row].to_string());
+            .integer(row)
+            .map_or(format!("{}", id.data.get_f64(row)), |i| i.to_string());
         s = format!("{} {v}\n{s}", id.name);
     }
     if cat.roles.z.is_some() {

@@ -163,13 +163,14 @@ impl SceneData {
             let Some(col) = cat.roles.id.as_deref().and_then(|n| cat.column(n)) else {
                 continue;
             };
-            let hit = match (as_number, col.integers()) {
-                (_, Some(ints)) => {
+            let rows = 0..col.data.len();
+            let hit = match (as_number, col.is_integer()) {
+                (_, true) => {
                     let want = id.parse::<i64>().ok();
-                    want.and_then(|w| ints.iter().position(|&v| v == w))
+                    want.and_then(|w| rows.into_iter().position(|r| col.integer(r) == Some(w)))
                 }
-                (Some(x), None) => (0..col.data.len()).position(|r| col.data.get_f64(r) == x),
-                (None, None) => None,
+                (Some(x), false) => rows.into_iter().position(|r| col.data.get_f64(r) == x),
+                (None, false) => None,
             };
             if let Some(row) = hit {
                 return Some(ObjectRef {

@@ -80,6 +80,21 @@ impl Column {
         })
     }
 
+    /// The integer at `row` (exact above 2^53), if the column holds integers: what a
+    /// panel shows of one object, without copying the column.
+    pub fn integer(&self, row: usize) -> Option<i64> {
+        match &self.data {
+            ColumnData::I64(v) => Some(v[row]),
+            ColumnData::I16(v) => Some(v[row] as i64),
+            _ => None,
+        }
+    }
+
+    /// Whether the column holds integers.
+    pub fn is_integer(&self) -> bool {
+        matches!(self.data, ColumnData::I64(_) | ColumnData::I16(_))
+    }
+
     /// Integer values (for any integer storage), if the column holds integers.
     pub fn integers(&self) -> Option<Vec<i64>> {
         match &self.data {
@@ -223,5 +238,23 @@ impl RoleView<'_> {
 
     pub fn direction(&self, row: usize) -> DVec3 {
         unit_vector(self.ra(row), self.dec(row))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_integer_is_read_exactly_in_place() {
+        let big = (1i64 << 53) + 1; // not representable as f64
+        let ids = Column::new("ID", "", ColumnData::I64(vec![7, big].into()));
+        assert_eq!(ids.integer(1), Some(big));
+        assert!(ids.is_integer());
+        let small = Column::new("FLAG", "", ColumnData::I16(vec![-3].into()));
+        assert_eq!(small.integer(0), Some(-3));
+        let z = Column::new("Z", "", ColumnData::F64(vec![0.5].into()));
+        assert_eq!(z.integer(0), None);
+        assert!(!z.is_integer());
     }
 }
