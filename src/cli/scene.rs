@@ -120,7 +120,7 @@ fn smooth_enough(map: HealpixMap) -> HealpixMap {
 /// A catalog's level-of-detail order and counts: from the disk cache when this
 /// catalog's were stored there, else computed (and stored).
 fn lod_with_counts(cat: &Catalog) -> (LodOrder, HealpixMap) {
-    use crate::data::cache::{map_blob, store_blob};
+    use crate::data::cache::{can_store_blobs, map_blob, store_blob};
     // The version changes with the order's priorities, so that a cached order and a
     // computed one always draw the same objects.
     let purpose = format!("lod-counts-v2-d{DENSITY_DEPTH}");
@@ -129,7 +129,9 @@ fn lod_with_counts(cat: &Catalog) -> (LodOrder, HealpixMap) {
         return hit;
     }
     let (lod, counts) = LodOrder::with_counts(cat, DENSITY_DEPTH);
-    if let Err(e) = store_blob(tag, &purpose, &lod.to_bytes(&counts)) {
+    if can_store_blobs(tag)
+        && let Err(e) = store_blob(tag, &purpose, &lod.to_bytes(&counts))
+    {
         eprintln!("warning: level of detail not cached: {e}");
     }
     (lod, counts)

@@ -818,14 +818,19 @@ pub fn store_blob_aligned(
     payload: &[u8],
     start: usize,
 ) -> Result<()> {
-    let Some((dir, key)) = tag.0.as_ref() else {
-        return Ok(());
-    };
-    let entry = dir.join(format!("{:016x}.{EXTENSION}", xxh3_64(key.as_bytes())));
-    if !entry.exists() {
-        return Ok(());
+    match tag.0.as_ref() {
+        Some((dir, key)) if can_store_blobs(tag) => write_blob(dir, key, purpose, payload, start),
+        _ => Ok(()),
     }
-    write_blob(dir, key, purpose, payload, start)
+}
+
+/// Whether blobs of the tagged catalog are kept: it was loaded through the disk cache and
+/// its entry is there (callers skip making a blob's bytes otherwise).
+pub fn can_store_blobs(tag: &CacheTag) -> bool {
+    tag.0.as_ref().is_some_and(|(dir, key)| {
+        dir.join(format!("{:016x}.{EXTENSION}", xxh3_64(key.as_bytes())))
+            .exists()
+    })
 }
 
 /// Writes a blob file (atomically), whether or not a catalog entry goes with it.

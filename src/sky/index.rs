@@ -7,7 +7,7 @@ use std::num::NonZeroUsize;
 use glam::{DVec2, DVec3};
 use kiddo::{ImmutableKdTree, SquaredEuclidean};
 
-use crate::data::cache::{CacheTag, MappedBlob, map_blob, store_blob_aligned};
+use crate::data::cache::{CacheTag, MappedBlob, can_store_blobs, map_blob, store_blob_aligned};
 use crate::error::{Error, Result};
 use crate::view::View;
 
@@ -21,9 +21,10 @@ type ArchivedTree = kiddo::kd_tree::ArchivedKdTree<
     3,
     32,
 >;
-/// The cache blob of a catalog's tree; the archive's layout follows kiddo's version and
-/// the tree's parameters, so they name it.
-const TREE_BLOB: &str = "kdtree-kiddo6.3-f64x3-b32";
+/// The cache blob of a catalog's tree; the archive's layout follows kiddo's version, the
+/// tree's parameters and rkyv's pointer width (64 bits: trees of over ~90M objects pass
+/// 2 GiB), so they name it.
+const TREE_BLOB: &str = "kdtree-kiddo6.3-f64x3-b32-p64";
 
 enum Store {
     Empty,
@@ -105,6 +106,9 @@ impl SkyIndex {
             }
         }
         let index = SkyIndex::build(dirs)?;
+        if !can_store_blobs(tag) {
+            return Ok(index);
+        }
         if let Store::Built(tree) = &index.tree {
             match rkyv::to_bytes::<rkyv::rancor::Error>(tree) {
                 // Page-aligned, so the archive can be used in place once mapped.
