@@ -409,3 +409,74 @@ fn file_checksums_are_remembered_until_the_file_changes() {
     assert_eq!(cache.file_checksum(&file).unwrap(), changed);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_stack_of_files_keeps_its_derived_data_until_one_file_changes() {
+    use clusterviz::data::cache::{can_store_blobs, load_blob, store_blob};
+    use clusterviz::data::inputs::read_stacked;
+    use clusterviz::sky::index::SkyIndex;
+    let dir = scratch("stack");
+    let paths: Vec<PathBuf> = (0..3)
+        .map(|i| {
+            let s = DemoSurvey::generate(DemoConfig {
+                seed: 20 + i,
+                galaxies: 4_000,
+            });
+            let p = dir.join(format!("tile_{i}.fits"));
+            write_catalog(&s.galaxies, None, "CATRED", &p).unwrap();
+            p
+        })
+        .collect();
+    let sizes: Vec<u64> = paths
+        .iter()
+        .map(|p| std::fs::metadata(p).unwrap().len())
+        .collect();
+    // Each file is below the cache's threshold, the stack is not: all parts are cached.
+    let mut cache = DiskCache::new(dir.join("cache"));
+    cache.min_source_bytes = sizes.iter().sum::<u64>() - 1;
+    assert!(sizes.iter().all(|&s| s < cache.min_source_bytes));
+    cache.memory_budget = 0;
+    let opts = LoadOptions {
+        cache: Some(cache),
+        ..Default::default()
+    };
+    let (stack, _) = read_stacked(&paths, "galaxies", &opts).unwrap();
+    let cvz = |ext: &str| {
+        entries(&opts)
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|x| x == ext))
+            .count()
+    };
+    assert_eq!(cvz("cvzc"), 3, "one entry per file");
+    assert!(can_store_blobs(&stack.cache_tag));
+    let payload = vec![42u8; 1000];
+    store_blob(&stack.cache_tag, "test", &payload).unwrap();
+    let built = SkyIndex::cached(stack.directions(), &stack.cache_tag).unwrap();
+    assert!(!built.is_mapped());
+    // The next load of the same stack finds both.
+    let (again, _) = read_stacked(&paths, "galaxies", &opts).unwrap();
+    assert_eq!(load_blob(&again.cache_tag, "test"), Some(payload.clone()));
+    let mapped = SkyIndex::cached(again.directions(), &again.cache_tag).unwrap();
+    assert!(mapped.is_mapped(), "the stack's tree is used in place");
+    // The stack in another order is another catalog: its blobs are its own.
+    let reversed: Vec<PathBuf> = paths.iter().rev().cloned().collect();
+    let (other, _) = read_stacked(&reversed, "galaxies", &opts).unwrap();
+    assert_eq!(load_blob(&other.cache_tag, "test"), None);
+    // One file changes: the stack's old data are not used, and storing them again
+    // replaces the old blob instead of adding one.
+    let s = DemoSurvey::generate(DemoConfig {
+        seed: 99,
+        galaxies: 4_100,
+    });
+    write_catalog(&s.galaxies, None, "CATRED", &paths[1]).unwrap();
+    let blobs_before = cvz("cvzb");
+    let (changed, _) = read_stacked(&paths, "galaxies", &opts).unwrap();
+    assert_eq!(changed.len(), 4_000 + 4_100 + 4_000);
+    assert_eq!(load_blob(&changed.cache_tag, "test"), None);
+    let rebuilt = SkyIndex::cached(changed.directions(), &changed.cache_tag).unwrap();
+    assert!(!rebuilt.is_mapped(), "a stale tree is not used");
+    store_blob(&changed.cache_tag, "test", &[1, 2, 3]).unwrap();
+    assert_eq!(load_blob(&changed.cache_tag, "test"), Some(vec![1, 2, 3]));
+    assert_eq!(cvz("cvzb"), blobs_before, "the stale blobs were replaced");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -722,13 +722,76 @@ impl PartialEq for CacheTag {
 const BLOB_MAGIC: &[u8; 8] = b"CVZBLOB1";
 const BLOB_EXTENSION: &str = "cvzb";
 
+/// Starts the key of a catalog stacked from several files (see [`stack_tag`]).
+const STACK_PREFIX: &str = "stack|";
+
+/// The tag of a catalog stacked from several files' parts (tagged `parts`, loaded from
+/// `paths` with `opts`): its derived data are kept for the stack as a whole while every
+/// part has its cache entry. The key's first line names the files and options, the next
+/// lines are the parts' keys (which hold each file's size and time).
+pub fn stack_tag(
+    parts: &[CacheTag],
+    paths: &[PathBuf],
+    name: &str,
+    opts: &LoadOptions,
+) -> CacheTag {
+    let Some(keys) = parts
+        .iter()
+        .map(|t| t.0.as_ref())
+        .collect::<Option<Vec<_>>>()
+    else {
+        return CacheTag::default();
+    };
+    let Some((dir, _)) = keys.first() else {
+        return CacheTag::default();
+    };
+    if keys.iter().any(|(d, _)| d != dir) {
+        return CacheTag::default();
+    }
+    let files: Vec<String> = paths.iter().map(|p| canonical(p)).collect();
+    let mut key = format!(
+        "{STACK_PREFIX}v{FORMAT_VERSION}|{name}|{:?}|{:?}|{:?}|{}|{}",
+        opts.hdu,
+        opts.roles,
+        opts.filter,
+        opts.keep_invalid_rows,
+        files.join("|")
+    )
+    .replace('\n', " ");
+    for (_, part) in &keys {
+        key.push('\n');
+        key.push_str(part);
+    }
+    CacheTag(Some((dir.clone(), key)))
+}
+
+/// What names a tag's blob files: a single file's whole load key (its blobs go with its
+/// entry), or a stack's files and options without their versions, so that a stack whose
+/// file changed overwrites its old blobs instead of leaving them behind.
+fn blob_name_key(key: &str) -> &str {
+    match key.starts_with(STACK_PREFIX) {
+        true => key.lines().next().unwrap_or(key),
+        false => key,
+    }
+}
+
 /// The file of a derived blob: named after its catalog's entry, so that removing the
 /// entry can remove its blobs too.
 fn blob_path(dir: &Path, key: &str, purpose: &str) -> PathBuf {
     dir.join(format!(
         "{:016x}-{purpose}.{BLOB_EXTENSION}",
-        xxh3_64(key.as_bytes())
+        xxh3_64(blob_name_key(key).as_bytes())
     ))
+}
+
+/// Whether the blob file at `path` was made for another version of its catalog (a stack
+/// whose files changed since): not damage, just out of date.
+fn blob_is_stale(path: &Path, key: &str) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 24];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|_| &head[..8] == BLOB_MAGIC && u64_at(&head, 16) != xxh3_64(key.as_bytes()))
 }
 
 /// Where an intact blob's payload lies in `bytes` (its file), or `None`. Header bytes
@@ -764,6 +827,9 @@ fn unusable_blob(path: &Path, purpose: &str) {
 pub fn load_blob(tag: &CacheTag, purpose: &str) -> Option<Vec<u8>> {
     let (dir, key) = tag.0.as_ref()?;
     let path = blob_path(dir, key, purpose);
+    if blob_is_stale(&path, key) {
+        return None;
+    }
     let bytes = std::fs::read(&path).ok()?;
     match blob_payload(&bytes, key) {
         Some(r) => Some(bytes[r].to_vec()),
@@ -792,6 +858,9 @@ impl std::ops::Deref for MappedBlob {
 pub fn map_blob(tag: &CacheTag, purpose: &str) -> Option<MappedBlob> {
     let (dir, key) = tag.0.as_ref()?;
     let path = blob_path(dir, key, purpose);
+    if blob_is_stale(&path, key) {
+        return None;
+    }
     let file = std::fs::File::open(&path).ok()?;
     // SAFETY: cache files are only ever replaced by rename, never written in place.
     let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }.ok()?;
@@ -828,8 +897,15 @@ pub fn store_blob_aligned(
 /// its entry is there (callers skip making a blob's bytes otherwise).
 pub fn can_store_blobs(tag: &CacheTag) -> bool {
     tag.0.as_ref().is_some_and(|(dir, key)| {
-        dir.join(format!("{:016x}.{EXTENSION}", xxh3_64(key.as_bytes())))
-            .exists()
+        let has_entry = |k: &str| {
+            dir.join(format!("{:016x}.{EXTENSION}", xxh3_64(k.as_bytes())))
+                .exists()
+        };
+        match key.starts_with(STACK_PREFIX) {
+            // A stack: while every part has its entry.
+            true => key.lines().skip(1).all(has_entry),
+            false => has_entry(key),
+        }
     })
 }
 

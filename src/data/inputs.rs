@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::data::cache::stack_tag;
 use crate::data::catalog_fits::{LoadOptions, LoadReport, read_catalog};
 use crate::data::{Catalog, Column, ColumnData};
 use crate::error::{Error, Result};
@@ -74,9 +75,21 @@ pub fn read_stacked(
     name: &str,
     opts: &LoadOptions,
 ) -> Result<(Catalog, LoadReport)> {
-    // Per-file progress would interleave; report whole files instead.
+    // Per-file progress would interleave; report whole files instead. A stack worth
+    // caching caches its parts whatever their own sizes (hundreds of small tiles).
+    let total_bytes: u64 = paths
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
     let per_file = LoadOptions {
         progress: None,
+        cache: opts.cache.clone().map(|mut c| {
+            if total_bytes >= c.min_source_bytes {
+                c.min_source_bytes = 0;
+            }
+            c
+        }),
         ..opts.clone()
     };
     let done = std::sync::atomic::AtomicU64::new(0);
@@ -94,8 +107,10 @@ pub fn read_stacked(
     let mut total = LoadReport::default();
     let mut stacked: Option<Catalog> = None;
     let mut tiles: Vec<i64> = Vec::new();
+    let mut part_tags = Vec::with_capacity(paths.len());
     for (path, part) in paths.iter().zip(parts) {
         let (cat, report) = part?;
+        part_tags.push(cat.cache_tag.clone());
         total.rows_in_file += report.rows_in_file;
         total.kept += report.kept;
         total.invalid_coordinates += report.invalid_coordinates;
@@ -109,8 +124,8 @@ pub fn read_stacked(
     }
     let mut cat = stacked.ok_or_else(|| Error::user("no catalog files given"))?;
     if paths.len() > 1 {
-        // Data derived from the first file alone would be wrong for the stack.
-        cat.cache_tag = Default::default();
+        // Derived data belong to the whole stack, not to its first file.
+        cat.cache_tag = stack_tag(&part_tags, paths, name, opts);
     }
     if cat.column("TILE_ID").is_none() {
         cat.columns
