@@ -269,11 +269,9 @@ impl DiskCache {
         }
         std::fs::create_dir_all(&self.dir)
             .map_err(|e| Error::file(&self.dir, format!("cannot create the cache folder: {e}")))?;
-        let bytes = encode(&key, source, meta.len(), mtime_ns(&meta), cat, report)?;
         let file = self.entry_path(&key);
         crate::fsutil::write_atomically(&file, |tmp| {
-            std::fs::write(tmp, &bytes)
-                .map_err(|e| Error::file(&file, format!("cannot write: {e}")))
+            write_entry(tmp, &key, source, meta.len(), mtime_ns(&meta), cat, report)
         })?;
         self.remove_older_entries_of(source, meta.len(), mtime_ns(&meta));
         Ok(())
@@ -480,14 +478,18 @@ fn storage_from(s: &str) -> Option<Storage> {
     })
 }
 
-fn encode(
+/// Writes the cache entry of `cat` to `file`: header, description, then each column's
+/// bytes straight from memory (no copy of the catalog is assembled first), the payload's
+/// checksum computed on the way and the header written last.
+fn write_entry(
+    file: &Path,
     key: &str,
     source: &Path,
     source_bytes: u64,
     source_mtime_ns: u128,
     cat: &Catalog,
     report: &LoadReport,
-) -> Result<Vec<u8>> {
+) -> Result<()> {
     let blocks: Vec<(&Column, &str, &[u8])> = cat
         .columns
         .iter()
@@ -540,25 +542,91 @@ fn encode(
     if json.len() > room {
         return Err(Error::user("cache description larger than planned"));
     }
-    let mut out = vec![0u8; offset];
-    out[HEADER_BYTES..HEADER_BYTES + 8].copy_from_slice(&(json.len() as u64).to_le_bytes());
-    out[HEADER_BYTES + 8..HEADER_BYTES + 8 + json.len()].copy_from_slice(&json);
+    use std::io::{Seek, Write};
+    let fail = |e: std::io::Error| Error::file(file, format!("cannot write: {e}"));
+    let mut w = PayloadWriter {
+        out: std::io::BufWriter::new(std::fs::File::create(file).map_err(fail)?),
+        sum: ChunkedChecksum::default(),
+        at: HEADER_BYTES,
+    };
+    w.out.write_all(&[0u8; HEADER_BYTES]).map_err(fail)?;
+    w.put(&(json.len() as u64).to_le_bytes()).map_err(fail)?;
+    w.put(&json).map_err(fail)?;
     for ((_, _, bytes), d) in blocks.iter().zip(&description.columns) {
-        let o = d.offset as usize;
-        out[o..o + bytes.len()].copy_from_slice(bytes);
+        w.pad_to(d.offset as usize).map_err(fail)?;
+        w.put(bytes).map_err(fail)?;
     }
-    out[..8].copy_from_slice(MAGIC);
-    out[8..12].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
-    out[16..24].copy_from_slice(&xxh3_64(key.as_bytes()).to_le_bytes());
-    let payload_len = (out.len() - HEADER_BYTES) as u64;
-    out[24..32].copy_from_slice(&payload_len.to_le_bytes());
-    let checksum = checksum(&out[HEADER_BYTES..]);
-    out[32..40].copy_from_slice(&checksum.to_le_bytes());
-    Ok(out)
+    w.pad_to(offset).map_err(fail)?;
+    let mut header = [0u8; HEADER_BYTES];
+    header[..8].copy_from_slice(MAGIC);
+    header[8..12].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
+    header[16..24].copy_from_slice(&xxh3_64(key.as_bytes()).to_le_bytes());
+    header[24..32].copy_from_slice(&((offset - HEADER_BYTES) as u64).to_le_bytes());
+    header[32..40].copy_from_slice(&w.sum.finish().to_le_bytes());
+    let mut f = w.out.into_inner().map_err(|e| fail(e.into_error()))?;
+    f.seek(std::io::SeekFrom::Start(0)).map_err(fail)?;
+    f.write_all(&header).map_err(fail)
 }
 
-/// xxh3 of the xxh3s of 4 MiB chunks: computed on all cores, so checking an entry
-/// costs a fraction of reading it.
+/// Writes a payload after its header, checksumming it on the way.
+struct PayloadWriter {
+    out: std::io::BufWriter<std::fs::File>,
+    sum: ChunkedChecksum,
+    /// File offset of the next byte.
+    at: usize,
+}
+
+impl PayloadWriter {
+    fn put(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        use std::io::Write;
+        self.sum.update(bytes);
+        self.at += bytes.len();
+        self.out.write_all(bytes)
+    }
+
+    /// Zeros up to file offset `to`.
+    fn pad_to(&mut self, to: usize) -> std::io::Result<()> {
+        self.put(&vec![0u8; to - self.at])
+    }
+}
+
+/// The [`checksum`] of bytes that arrive in pieces: the same 4 MiB chunks hashed, then
+/// the chunks' hashes.
+#[derive(Default)]
+struct ChunkedChecksum {
+    part: Vec<u8>,
+    hashes: Vec<u8>,
+}
+
+impl ChunkedChecksum {
+    const CHUNK: usize = 4 << 20;
+
+    fn update(&mut self, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
+            if self.part.is_empty() && bytes.len() >= Self::CHUNK {
+                let (chunk, rest) = bytes.split_at(Self::CHUNK);
+                self.hashes.extend(xxh3_64(chunk).to_le_bytes());
+                bytes = rest;
+                continue;
+            }
+            let take = (Self::CHUNK - self.part.len()).min(bytes.len());
+            self.part.extend_from_slice(&bytes[..take]);
+            bytes = &bytes[take..];
+            if self.part.len() == Self::CHUNK {
+                self.hashes.extend(xxh3_64(&self.part).to_le_bytes());
+                self.part.clear();
+            }
+        }
+    }
+
+    fn finish(mut self) -> u64 {
+        if !self.part.is_empty() {
+            self.hashes.extend(xxh3_64(&self.part).to_le_bytes());
+        }
+        xxh3_64(&self.hashes)
+    }
+}
+
 fn checksum(bytes: &[u8]) -> u64 {
     use rayon::prelude::*;
     let parts: Vec<u8> = bytes
@@ -919,9 +987,40 @@ fn write_blob(dir: &Path, key: &str, purpose: &str, payload: &[u8], start: usize
     out[16..24].copy_from_slice(&xxh3_64(key.as_bytes()).to_le_bytes());
     out[24..32].copy_from_slice(&(payload.len() as u64).to_le_bytes());
     out[32..40].copy_from_slice(&checksum(payload).to_le_bytes());
-    out.extend_from_slice(payload);
     let path = blob_path(dir, key, purpose);
     crate::fsutil::write_atomically(&path, |tmp| {
-        std::fs::write(tmp, &out).map_err(|e| Error::file(&path, format!("cannot write: {e}")))
+        // Header, then the payload as it is: no second copy of a blob that may be GBs.
+        let write = || -> std::io::Result<()> {
+            use std::io::Write;
+            let mut f = std::fs::File::create(tmp)?;
+            f.write_all(&out)?;
+            f.write_all(payload)
+        };
+        write().map_err(|e| Error::file(&path, format!("cannot write: {e}")))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_checksum_fed_in_pieces_equals_the_whole() {
+        // Over two chunks, in pieces that straddle the 4 MiB boundaries.
+        let bytes: Vec<u8> = (0..(9 << 20) + 123).map(|i| (i * 7 % 251) as u8).collect();
+        for cuts in [
+            vec![],
+            vec![1, 4 << 20, (4 << 20) + 1],
+            vec![3 << 20, 5 << 20, 8 << 20, (8 << 20) + 5],
+        ] {
+            let mut sum = ChunkedChecksum::default();
+            let mut from = 0;
+            for to in cuts.into_iter().chain([bytes.len()]) {
+                sum.update(&bytes[from..to]);
+                from = to;
+            }
+            assert_eq!(sum.finish(), checksum(&bytes));
+        }
+        assert_eq!(ChunkedChecksum::default().finish(), checksum(&[]));
+    }
 }
