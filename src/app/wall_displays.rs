@@ -359,6 +359,11 @@ impl WallDisplays {
     /// One frame of the wall: rank 0 sends its frame (when something changed, or as a
     /// heartbeat), every process draws its displays if their frame or data changed, all
     /// wait for each other, then present together. `quit` (rank 0) ends the session.
+    /// The wall's processes.
+    pub fn sync(&self) -> &dyn WallSync {
+        self.sync.as_ref()
+    }
+
     pub fn tick(&mut self, frame: &mut ViewerFrame, quit: bool) -> Result<Tick> {
         let together = self.sync.size() > 1;
         let own = self.leads().then(|| {

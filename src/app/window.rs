@@ -12,6 +12,7 @@ use crate::app::frame::ViewerFrame;
 use crate::app::loader::{self, LoadEvent, SceneOptions, Source};
 use crate::app::wall_displays::{WallDisplays, WallPlan, window_surface};
 use crate::error::{Error, Result};
+use crate::wall::sync::end_on_error;
 
 struct Running {
     window: Arc<Window>,
@@ -48,13 +49,18 @@ pub fn run(
     options: SceneOptions,
     wall: Option<WallPlan>,
 ) -> Result<()> {
-    let event_loop = EventLoop::<LoadEvent>::with_user_event()
-        .build()
-        .map_err(|e| {
-            Error::user(format!(
+    let event_loop = match EventLoop::<LoadEvent>::with_user_event().build() {
+        Ok(el) => el,
+        Err(e) => {
+            let e = Error::user(format!(
                 "cannot open a window ({e}); without a display, use `clusterviz render`"
-            ))
-        })?;
+            ));
+            if let Some(w) = &wall {
+                end_on_error(w.sync.as_ref(), &e);
+            }
+            return Err(e);
+        }
+    };
     let proxy = event_loop.create_proxy();
     let mut app = App {
         frame,
@@ -68,13 +74,24 @@ pub fn run(
         opened: false,
         error: None,
     };
-    event_loop
+    let ran = event_loop
         .run_app(&mut app)
-        .map_err(|e| Error::user(format!("the window's event loop failed: {e}")))?;
-    match app.error {
+        .map_err(|e| Error::user(format!("the window's event loop failed: {e}")));
+    let result = ran.and(match app.error.take() {
         Some(e) => Err(e),
         None => Ok(()),
+    });
+    if let Err(e) = &result {
+        let sync = match (&app.wall, &app.wall_plan) {
+            (Some(w), _) => Some(w.sync()),
+            (None, Some(p)) => Some(p.sync.as_ref()),
+            (None, None) => None,
+        };
+        if let Some(sync) = sync {
+            end_on_error(sync, e);
+        }
     }
+    result
 }
 
 impl App {

@@ -43,6 +43,10 @@ impl WallSync for MpiSync {
         root.broadcast_into(&mut message[..]);
     }
 
+    fn abort(&self, code: i32) {
+        self.world.abort(code)
+    }
+
     fn barrier(&self, frame: u64, timeout: Duration) {
         // Rank 0 reports a lost rank; the others give it time to, and end the session
         // themselves only if rank 0 is the one that stopped.

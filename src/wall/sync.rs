@@ -14,6 +14,18 @@ pub trait WallSync {
     /// Returns once every rank has drawn `frame`; a rank still missing after `timeout`
     /// ends the whole session with a message (it does not return then).
     fn barrier(&self, frame: u64, timeout: Duration);
+    /// Ends every rank's process at once with exit `code` (a rank that fails must not
+    /// leave the others waiting). Nothing to do alone.
+    fn abort(&self, _code: i32) {}
+}
+
+/// A rank of a wall of several processes that failed: says so, then ends every rank
+/// (otherwise the others would wait at the next frame, and this one in MPI's shutdown).
+pub fn end_on_error(sync: &dyn WallSync, e: &dyn std::fmt::Display) {
+    if sync.size() > 1 {
+        eprintln!("clusterviz wall: rank {}: {e}", sync.rank());
+        sync.abort(2);
+    }
 }
 
 /// A wall driven by this process alone.

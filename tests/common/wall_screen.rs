@@ -22,9 +22,21 @@ pub const STILL: &str = "trace: wall drawn still";
 /// Waits until the wall has drawn a still frame after everything else it reported (data
 /// loaded, views changed), and returns the view of that frame.
 pub fn settled(w: &Traced) -> View {
+    settled_unless_refused(w).expect("the X server refused a process its window")
+}
+
+/// What a process says when the X server refuses it a connection.
+pub const REFUSED: &str = "cannot open a window";
+
+/// As [`settled`], but `None` as soon as a process reports that the X server refused it
+/// a window (the session then ends with that message).
+pub fn settled_unless_refused(w: &Traced) -> Option<View> {
     let t = Instant::now();
     loop {
         let lines = w.lines();
+        if lines.iter().any(|l| l.contains(REFUSED)) {
+            return None;
+        }
         let last = lines
             .iter()
             .rev()
@@ -35,7 +47,7 @@ pub fn settled(w: &Traced) -> View {
         if loaded && last.is_some_and(|l| l.starts_with(STILL)) {
             std::thread::sleep(Duration::from_millis(300));
             if w.lines().len() == lines.len() {
-                return wall_view(last.unwrap());
+                return Some(wall_view(last.unwrap()));
             }
         }
         assert!(
