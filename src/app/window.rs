@@ -81,15 +81,10 @@ pub fn run(
         Some(e) => Err(e),
         None => Ok(()),
     });
-    if let Err(e) = &result {
-        let sync = match (&app.wall, &app.wall_plan) {
-            (Some(w), _) => Some(w.sync()),
-            (None, Some(p)) => Some(p.sync.as_ref()),
-            (None, None) => None,
-        };
-        if let Some(sync) = sync {
-            end_on_error(sync, e);
-        }
+    // The wall's processes, whether or not its windows opened.
+    let sync = app.wall.as_ref().map(|w| w.sync());
+    if let (Err(e), Some(sync)) = (&result, sync.or(app.wall_plan.as_ref().map(|p| &*p.sync))) {
+        end_on_error(sync, e);
     }
     result
 }

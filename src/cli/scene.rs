@@ -324,9 +324,6 @@ pub fn marker_room(style: &PointStyle) -> f64 {
     (d * d).max(crate::view::lod::PIXELS_PER_MARKER)
 }
 
-/// Uploads a cluster catalog; one larger than `lod_above` goes up in level-of-detail
-/// order (highest SNR first in each cell), so crowded views draw the most significant
-/// detections over a density map of the whole catalog (as for galaxies).
 /// The columns of a cluster layer's attribute slots ([`CLUSTER_Z`], [`CLUSTER_SNR`],
 /// [`CLUSTER_NEAR`]).
 pub fn cluster_attr_columns(cat: &Catalog) -> Vec<String> {
@@ -337,6 +334,9 @@ pub fn cluster_attr_columns(cat: &Catalog) -> Vec<String> {
     ]
 }
 
+/// Uploads a cluster catalog; one larger than `lod_above` goes up in level-of-detail
+/// order (highest SNR first in each cell), so crowded views draw the most significant
+/// detections over a density map of the whole catalog (as for galaxies).
 #[allow(clippy::too_many_arguments)]
 fn add_cluster_layer(
     ctx: &GpuContext,

@@ -278,8 +278,7 @@ impl DiskCache {
     }
 
     fn entry_path(&self, key: &str) -> PathBuf {
-        self.dir
-            .join(format!("{:016x}.{EXTENSION}", xxh3_64(key.as_bytes())))
+        entry_file(&self.dir, key)
     }
 
     fn entry_files(&self) -> Vec<PathBuf> {
@@ -627,6 +626,13 @@ impl ChunkedChecksum {
     }
 }
 
+/// The cache entry file of the load `key` in the cache folder `dir`.
+fn entry_file(dir: &Path, key: &str) -> PathBuf {
+    dir.join(format!("{:016x}.{EXTENSION}", xxh3_64(key.as_bytes())))
+}
+
+/// xxh3 of the xxh3s of 4 MiB chunks: computed on all cores, so checking an entry
+/// costs a fraction of reading it.
 fn checksum(bytes: &[u8]) -> u64 {
     use rayon::prelude::*;
     let parts: Vec<u8> = bytes
@@ -965,10 +971,7 @@ pub fn store_blob_aligned(
 /// its entry is there (callers skip making a blob's bytes otherwise).
 pub fn can_store_blobs(tag: &CacheTag) -> bool {
     tag.0.as_ref().is_some_and(|(dir, key)| {
-        let has_entry = |k: &str| {
-            dir.join(format!("{:016x}.{EXTENSION}", xxh3_64(k.as_bytes())))
-                .exists()
-        };
+        let has_entry = |k: &str| entry_file(dir, k).exists();
         match key.starts_with(STACK_PREFIX) {
             // A stack: while every part has its entry.
             true => key.lines().skip(1).all(has_entry),

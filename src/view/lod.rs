@@ -156,7 +156,7 @@ impl LodOrder {
         let le64 = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
         let order_rows: Vec<u32> = b[rows_at..cells_at]
             .par_chunks_exact(4)
-            .map(|w| u32::from_le_bytes(w.try_into().expect("4 bytes")))
+            .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
             .collect();
         let cells: Vec<(u64, Range<u32>)> = (0..g)
             .map(|i| {
