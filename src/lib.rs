@@ -9,6 +9,18 @@
 //! - [`wall`]: display walls (one view over a grid of screens);
 //! - [`cli`]: the command line.
 
+/// `report!` in one write. Standard error is unbuffered, so `report!` writes each piece
+/// of its format on its own; the ranks of a wall share one stream under mpirun, and their
+/// lines came out cut into one another ("rank 1 of 4: 3tiles/…"). Every message goes here.
+macro_rules! report {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let line = format!("{}\n", format_args!($($arg)*));
+        // Nothing useful is left to do if standard error itself is gone.
+        let _ = std::io::stderr().write_all(line.as_bytes());
+    }};
+}
+
 pub mod app;
 pub mod cli;
 pub mod data;

@@ -189,7 +189,7 @@ impl ViewerFrame {
                 took,
             } => {
                 if self.trace {
-                    eprintln!(
+                    report!(
                         "trace: loaded complete={complete} in {:.2} s: {}",
                         took.as_secs_f64(),
                         data.survey.source
@@ -207,7 +207,7 @@ impl ViewerFrame {
             LoadEvent::Failed(message) => {
                 self.loading = None;
                 self.state.message = Some(format!("loading failed: {message}"));
-                eprintln!("clusterviz: {message}");
+                report!("clusterviz: {message}");
             }
         }
     }
@@ -299,7 +299,7 @@ impl ViewerFrame {
         let sel = self.state.selection.map_or("none".to_string(), |o| {
             format!("{}:{}", o.layer.label(), o.row)
         });
-        eprintln!(
+        report!(
             "trace: view {} {} centre {:.6} {:.6} fov {:.6} rotation {:.6} canvas {}x{} origin {:.0},{:.0} selection {sel}",
             v.projection.code(),
             v.frame.name(),
@@ -386,7 +386,7 @@ impl ViewerFrame {
         self.drawn = Some(key);
         self.update_counts();
         if self.trace {
-            eprintln!(
+            report!(
                 "trace: sky {} in {:.1} ms, {} of {} galaxies drawn, budget {}, map step {}",
                 if still { "still" } else { "moving" },
                 self.last_scene.as_secs_f64() * 1e3,
@@ -572,7 +572,7 @@ impl ViewerFrame {
             Err(e) => format!("{what} failed: {e}"),
         });
         if self.trace {
-            eprintln!("trace: {}", self.state.message.as_deref().unwrap_or(""));
+            report!("trace: {}", self.state.message.as_deref().unwrap_or(""));
         }
     }
 

@@ -196,10 +196,14 @@ impl WallDisplays {
                 Placement::Monitor(i) => {
                     let m = &monitors[*i];
                     if m.size != (w, h) {
-                        eprintln!(
+                        report!(
                             "clusterviz: monitor {} is {}x{} but the wall's displays are {w}x{h}; \
                              it shows {}x{} pixels of the canvas from the display's corner",
-                            m.name, m.size.0, m.size.1, m.size.0, m.size.1
+                            m.name,
+                            m.size.0,
+                            m.size.1,
+                            m.size.0,
+                            m.size.1
                         );
                     }
                     attrs = attrs
@@ -216,9 +220,11 @@ impl WallDisplays {
             );
             let (surface, config) = window_surface(ctx, &window, format)?;
             if trace {
-                eprintln!(
+                report!(
                     "trace: wall window display {} {} at {:?}",
-                    d.column, d.row, placement
+                    d.column,
+                    d.row,
+                    placement
                 );
             }
             windows.push(DisplayWindow {
@@ -423,7 +429,7 @@ impl WallDisplays {
             if self.trace && self.leads() && frame.scene.is_some() {
                 let v = wall.view;
                 // Full precision, so that tests can render the same view headless.
-                eprintln!(
+                report!(
                     "trace: wall drawn {} {} displays in {:.1} ms: centre {:?} {:?} fov {:?} rotation {:?} canvas {}x{}",
                     if wall.still { "still" } else { "moving" },
                     self.windows.len(),

@@ -56,7 +56,7 @@ pub fn run(a: &ConvertArgs) -> Result<()> {
     } else {
         write_catalog(&cat, None, &table, &a.output)?;
     }
-    eprintln!(
+    report!(
         "{} -> {}: {} rows, {} columns (table {table}) in {:.2} s",
         a.input.display(),
         a.output.display(),

@@ -37,7 +37,7 @@ pub fn run(backend: BackendChoice, a: &DemoArgs) -> Result<()> {
     }
     let t0 = Instant::now();
     let survey = DemoSurvey::generate(config);
-    eprintln!(
+    report!(
         "demo survey (seed {}): {} tiles, {} PZWAV, {} AMICO, {} merged clusters, {} galaxies, \
          mask of {} cells at nside {} ({:.0} deg²), made in {:.2} s",
         a.demo_source.seed,
@@ -59,7 +59,7 @@ pub fn run(backend: BackendChoice, a: &DemoArgs) -> Result<()> {
             .map_err(|e| Error::file(dir, format!("cannot create: {e}")))?;
         let t1 = Instant::now();
         let files = write_survey(&survey, dir)?;
-        eprintln!(
+        report!(
             "wrote {} files to {} in {:.2} s",
             files.len(),
             dir.display(),

@@ -227,7 +227,7 @@ pub fn render_figures_on(
                 if req.figure.wcs {
                     let wcs = sidecar_path(out);
                     write_wcs_fits(&wcs, &wcs_cards(&view, plot, page_size)?)?;
-                    eprintln!("{}: the figure's WCS", wcs.display());
+                    report!("{}: the figure's WCS", wcs.display());
                 }
             }
             format @ (Format::Svg | Format::Pdf) => {
@@ -261,7 +261,7 @@ pub fn render_figures_on(
                 }
             }
         }
-        eprintln!(
+        report!(
             "{}: {}x{} px ({:.2}x{:.2} in at {:.0} dpi), {} on {} ({:?}); setup {:.2} s, \
              writing {:.2} s",
             out.display(),

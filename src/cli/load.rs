@@ -57,9 +57,9 @@ fn report(what: &str, r: &LoadReport) {
     if r.filtered_out > 0 {
         msg += &format!(", {} left out by the filters", r.filtered_out);
     }
-    eprintln!("{msg}");
+    report!("{msg}");
     if r.invalid_coordinates > 0 {
-        eprintln!(
+        report!(
             "warning: {what}: {} rows with NaN, infinite or out-of-range coordinates were dropped",
             r.invalid_coordinates
         );
@@ -170,7 +170,7 @@ pub fn load_files(
     }
     if let Some(path) = &a.mask {
         let map = read_healpix_map(path, a.mask_column.as_deref())?;
-        eprintln!(
+        report!(
             "{}: {} cells at nside {} ({}, column {})",
             path.display(),
             map.cells.len(),

@@ -147,7 +147,7 @@ pub fn main_with_exit_code() -> i32 {
     match run(cli) {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("clusterviz: {e}");
+            report!("clusterviz: {e}");
             e.exit_code()
         }
     }

@@ -116,7 +116,7 @@ pub fn load_survey(a: &RenderArgs) -> Result<Survey> {
     if let Some(r) = a.style.proximity {
         mark_proximity(&mut survey, r)?;
     }
-    eprintln!("loaded in {:.2} s", t0.elapsed().as_secs_f64());
+    report!("loaded in {:.2} s", t0.elapsed().as_secs_f64());
     Ok(survey)
 }
 

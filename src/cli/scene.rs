@@ -132,7 +132,7 @@ fn lod_with_counts(cat: &Catalog) -> (LodOrder, HealpixMap) {
     if can_store_blobs(tag)
         && let Err(e) = store_blob(tag, &purpose, &lod.to_bytes(&counts))
     {
-        eprintln!("warning: level of detail not cached: {e}");
+        report!("warning: level of detail not cached: {e}");
     }
     (lod, counts)
 }

@@ -159,10 +159,10 @@ pub fn run(backend: BackendChoice, a: &WallArgs) -> Result<()> {
             ),
         ));
         image.save_png(&file, &meta)?;
-        eprintln!("{}: display ({}, {})", file.display(), d.column, d.row);
+        report!("{}: display ({}, {})", file.display(), d.column, d.row);
     }
     let per = |t: Duration| t.as_secs_f64() * 1e3 / a.frames as f64;
-    eprintln!(
+    report!(
         "rank {} of {}: {} frames, drawing {:.1} ms and waiting for the other ranks {:.1} ms per frame",
         sync.rank(),
         sync.size(),

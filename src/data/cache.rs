@@ -237,7 +237,7 @@ impl DiskCache {
                 Some((cat, report))
             }
             Err(why) => {
-                eprintln!(
+                report!(
                     "warning: cache entry {} for {} is unusable ({why}); rebuilding it",
                     file.display(),
                     source.display()
@@ -889,7 +889,7 @@ fn blob_payload(bytes: &[u8], key: &str) -> Option<std::ops::Range<usize>> {
 }
 
 fn unusable_blob(path: &Path, purpose: &str) {
-    eprintln!(
+    report!(
         "warning: cached {purpose} in {} is unusable; rebuilding it",
         path.display()
     );

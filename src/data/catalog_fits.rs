@@ -69,7 +69,7 @@ pub fn read_catalog(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Cata
     let cat = cat.into_shared();
     // A cache that cannot be written costs speed, not correctness.
     if let Err(e) = cache.store(path, name, opts, &cat, &report) {
-        eprintln!("warning: not cached: {e}");
+        report!("warning: not cached: {e}");
     }
     let mut cat = cat;
     cat.cache_tag = tag;

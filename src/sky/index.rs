@@ -102,7 +102,7 @@ impl SkyIndex {
                         dirs,
                     });
                 }
-                _ => eprintln!("warning: the cached spatial index does not fit; rebuilding it"),
+                _ => report!("warning: the cached spatial index does not fit; rebuilding it"),
             }
         }
         let index = SkyIndex::build(dirs)?;
@@ -114,10 +114,10 @@ impl SkyIndex {
                 // Page-aligned, so the archive can be used in place once mapped.
                 Ok(bytes) => {
                     if let Err(e) = store_blob_aligned(tag, TREE_BLOB, &bytes, 4096) {
-                        eprintln!("warning: spatial index not cached: {e}");
+                        report!("warning: spatial index not cached: {e}");
                     }
                 }
-                Err(e) => eprintln!("warning: spatial index not cached: {e}"),
+                Err(e) => report!("warning: spatial index not cached: {e}"),
             }
         }
         Ok(index)

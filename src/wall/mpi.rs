@@ -63,7 +63,7 @@ impl WallSync for MpiSync {
                 Err(pending) => request = pending,
             }
             if Instant::now() > deadline {
-                eprintln!(
+                report!(
                     "clusterviz wall: rank {} waited {:.0} s for frame {frame} from the other \
                      ranks; one has hung or died: ending the wall session",
                     self.rank(),

@@ -23,7 +23,7 @@ pub trait WallSync {
 /// (otherwise the others would wait at the next frame, and this one in MPI's shutdown).
 pub fn end_on_error(sync: &dyn WallSync, e: &dyn std::fmt::Display) {
     if sync.size() > 1 {
-        eprintln!("clusterviz wall: rank {}: {e}", sync.rank());
+        report!("clusterviz wall: rank {}: {e}", sync.rank());
         sync.abort(2);
     }
 }
