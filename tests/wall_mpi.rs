@@ -172,10 +172,11 @@ fn a_hung_rank_ends_a_windowed_wall_with_a_message_on_rank_0() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Starts the windowed wall and waits for its first still frame. Xvfb, with four ranks
-/// connecting at once on two cores, now and then refuses one its connection: that rank
-/// ends the session with its message (what the product must do), and the test starts
-/// the wall again, at most twice more.
+/// Starts the windowed wall and waits for its first still frame. Xvfb (here, under a
+/// sandboxed kernel) drops a connection made just after another one closed; the viewer
+/// connects before its GPU driver's probe connections for that reason, but the four ranks'
+/// connections can still meet. A rank so refused ends the session with its message (what
+/// the product must do), and the test starts the wall again, at most twice more.
 fn start_windowed_wall(display: &str, dir: &std::path::Path, args: &[&str]) -> (Traced, View) {
     for _ in 0..3 {
         let mut w = Traced::spawn(display, dir, "mpirun", args);

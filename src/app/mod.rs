@@ -72,6 +72,7 @@ pub fn initial_view(args: &ViewArgs, hint: Option<&[glam::DVec3]>, size: (u32, u
 
 /// Opens the viewer and blocks until its window closes.
 pub fn run(launch: ViewerLaunch) -> Result<()> {
+    let event_loop = window::event_loop(launch.wall.as_ref())?;
     let ctx = Arc::new(GpuContext::new(launch.backend)?);
     // A wall's console is one display's size (the operator's screen beside the wall), but
     // not smaller than its panels need.
@@ -88,7 +89,7 @@ pub fn run(launch: ViewerLaunch) -> Result<()> {
         ..SceneOptions::new(launch.view.theme, launch.style.clone())
     };
     let trace = std::env::var_os("CLUSTERVIZ_TRACE").is_some();
-    eprintln!("viewer on {} ({:?})", ctx.info.name, ctx.info.backend);
+    report!("viewer on {} ({:?})", ctx.info.name, ctx.info.backend);
     let mut frame = ViewerFrame::new(ctx, window::SURFACE_FORMAT, state, still_budget);
     // Without --center and --fov, the first data to arrive choose the view.
     frame.frame_on_load = launch.view.center.is_none() || launch.view.fov.is_none();
@@ -100,5 +101,13 @@ pub fn run(launch: ViewerLaunch) -> Result<()> {
         w.ratio = w.layout.canvas().0 as f64 / size.0.max(1) as f64;
         w
     });
-    window::run(frame, launch.title, size, launch.source, options, wall)
+    window::run(
+        event_loop,
+        frame,
+        launch.title,
+        size,
+        launch.source,
+        options,
+        wall,
+    )
 }

@@ -40,8 +40,28 @@ struct App {
 /// which software and hardware surfaces offer.
 pub const SURFACE_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Bgra8Unorm;
 
+/// The window system's event loop, made before anything else touches the display.
+/// The GPU driver opens and closes probe connections to the X server as it starts, and
+/// Xvfb now and then drops a connection made just after another closed (two of four
+/// ranks of a wall on one Xvfb failed that way); winit connects once per process and
+/// cannot try again, so it goes first.
+pub fn event_loop(wall: Option<&WallPlan>) -> Result<EventLoop<LoadEvent>> {
+    EventLoop::<LoadEvent>::with_user_event()
+        .build()
+        .map_err(|e| {
+            let e = Error::user(format!(
+                "cannot open a window ({e}); without a display, use `clusterviz render`"
+            ));
+            if let Some(w) = wall {
+                end_on_error(w.sync.as_ref(), &e);
+            }
+            e
+        })
+}
+
 /// Opens the window (and a wall's display windows) and runs until it is closed.
 pub fn run(
+    event_loop: EventLoop<LoadEvent>,
     frame: ViewerFrame,
     title: String,
     size: (u32, u32),
@@ -49,18 +69,6 @@ pub fn run(
     options: SceneOptions,
     wall: Option<WallPlan>,
 ) -> Result<()> {
-    let event_loop = match EventLoop::<LoadEvent>::with_user_event().build() {
-        Ok(el) => el,
-        Err(e) => {
-            let e = Error::user(format!(
-                "cannot open a window ({e}); without a display, use `clusterviz render`"
-            ));
-            if let Some(w) = &wall {
-                end_on_error(w.sync.as_ref(), &e);
-            }
-            return Err(e);
-        }
-    };
     let proxy = event_loop.create_proxy();
     let mut app = App {
         frame,
