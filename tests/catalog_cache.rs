@@ -480,3 +480,128 @@ fn a_stack_of_files_keeps_its_derived_data_until_one_file_changes() {
     assert_eq!(cvz("cvzb"), blobs_before, "the stale blobs were replaced");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn prune_removes_what_can_no_longer_be_used_and_keeps_the_rest() {
+    use clusterviz::data::cache::{load_blob, store_blob};
+    use clusterviz::data::inputs::read_stacked;
+    use std::collections::BTreeSet;
+    let (dir, kept_source, opts) = setup("prune");
+    let cache = opts.cache.clone().unwrap();
+    let files = || -> BTreeSet<String> {
+        std::fs::read_dir(&cache.dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let added = |before: &BTreeSet<String>| -> BTreeSet<String> {
+        files().difference(before).cloned().collect()
+    };
+    let write = |name: &str, seed: u64, n: u64| {
+        let s = DemoSurvey::generate(DemoConfig { seed, galaxies: n });
+        let p = dir.join(name);
+        write_catalog(&s.galaxies, None, "CATRED", &p).unwrap();
+        p
+    };
+    // A catalog whose file stays: its entry and blob stay.
+    let (kept, _) = read_catalog(&kept_source, "galaxies", &opts).unwrap();
+    store_blob(&kept.cache_tag, "test", &[7; 100]).unwrap();
+    let mut keep = files();
+    // A catalog whose file is deleted: entry and blob go.
+    let gone = write("gone.fits", 6, 2_000);
+    let (c, _) = read_catalog(&gone, "galaxies", &opts).unwrap();
+    store_blob(&c.cache_tag, "test", &[1; 100]).unwrap();
+    let mut remove = added(&keep);
+    assert_eq!(remove.len(), 2);
+    std::fs::remove_file(&gone).unwrap();
+    // A stack of two files, one deleted: the other's entry stays, the stack's blob goes.
+    let before = files();
+    let parts = [write("part0.fits", 7, 1_000), write("part1.fits", 8, 1_000)];
+    let (stack, _) = read_stacked(&parts[..1], "galaxies", &opts).unwrap();
+    keep.extend(added(&before));
+    let before = files();
+    let (stack2, _) = read_stacked(&parts, "galaxies", &opts).unwrap();
+    store_blob(&stack2.cache_tag, "test", &[2; 100]).unwrap();
+    remove.extend(added(&before));
+    assert_eq!(stack.len(), 1_000);
+    std::fs::remove_file(&parts[1]).unwrap();
+    // Remembered checksums: of a file unchanged (kept) and of one since rewritten.
+    let before = files();
+    cache.file_checksum(&parts[0]).unwrap();
+    keep.extend(added(&before));
+    let rewritten = write("rewritten.fits", 9, 500);
+    let before = files();
+    cache.file_checksum(&rewritten).unwrap();
+    remove.extend(added(&before));
+    write("rewritten.fits", 10, 600);
+    // Damaged files, blobs of older versions (no key recorded; one named after a live
+    // entry) and leftovers of interrupted writes, one of a process still running.
+    let kept_blob = keep
+        .iter()
+        .find(|f| f.ends_with("-test.cvzb"))
+        .unwrap()
+        .clone();
+    let kept_stem = kept_blob.split('-').next().unwrap().to_string();
+    let mut keyless = std::fs::read(cache.dir.join(&kept_blob)).unwrap();
+    keyless[40..44].fill(0);
+    for (name, bytes, stays) in [
+        ("0000000000000000.cvzc".to_string(), b"junk".to_vec(), false),
+        ("00000000000000aa-x.cvzb".into(), b"junk".to_vec(), false),
+        ("00000000000000bb-old.cvzb".into(), keyless.clone(), false),
+        (format!("{kept_stem}-old.cvzb"), keyless, true),
+        (".x.cvzc.partial-4194305".into(), vec![0; 10], false),
+        (
+            format!(".y.cvzc.partial-{}", std::process::id()),
+            vec![0; 10],
+            true,
+        ),
+    ] {
+        std::fs::write(cache.dir.join(&name), bytes).unwrap();
+        match stays {
+            true => keep.insert(name),
+            false => remove.insert(name),
+        };
+    }
+    assert_eq!(files(), &keep | &remove);
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_clusterviz"))
+        .args(["cache", "prune", "--cache-dir"])
+        .arg(&cache.dir)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(files(), keep, "{said}");
+    assert!(
+        said.contains(&format!("removed {} files", remove.len())),
+        "{said}"
+    );
+    for why in [
+        "stale (source missing)",
+        "a file of its stack changed or has no cache entry",
+        "its catalog has no cache entry any more",
+        "which changed or is gone",
+        "damaged: not a clusterviz blob",
+        "corrupt: not a clusterviz cache file",
+        "written by an older clusterviz",
+        "left by a write that did not finish",
+    ] {
+        assert!(said.contains(why), "{why}: {said}");
+    }
+    // What stayed still serves: the catalog maps from its entry, its blob loads.
+    let (again, _) = read_catalog(&kept_source, "galaxies", &opts).unwrap();
+    assert!(is_mapped(&again.columns[0].data));
+    assert_eq!(load_blob(&again.cache_tag, "test"), Some(vec![7; 100]));
+    // A second prune finds nothing.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_clusterviz"))
+        .args(["cache", "prune", "--cache-dir"])
+        .arg(&cache.dir)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("removed 0 files"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn stderr_of(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}

@@ -354,7 +354,12 @@ pub struct CacheArgs {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum CacheAction {
+    /// Lists the cached catalogs, their sizes and whether they are up to date.
     Ls,
+    /// Removes what can no longer be used: entries of changed or missing files, damaged
+    /// files, derived data whose catalog is gone, leftovers of interrupted writes.
+    Prune,
+    /// Removes everything.
     Clear,
 }
 

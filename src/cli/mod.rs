@@ -31,7 +31,7 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// `clusterviz cache ls|clear`.
+/// `clusterviz cache ls|prune|clear`.
 fn cache(a: &args::CacheArgs) -> Result<()> {
     use crate::data::cache::DiskCache;
     let Some(dir) = a.cache_dir.clone().or_else(DiskCache::default_dir) else {
@@ -61,6 +61,23 @@ fn cache(a: &args::CacheArgs) -> Result<()> {
             }
             let total: u64 = entries.iter().map(|e| e.bytes).sum();
             println!("total {:.1} MB", total as f64 / 1e6);
+        }
+        args::CacheAction::Prune => {
+            let removed = cache.prune()?;
+            for p in &removed {
+                println!(
+                    "removed {}  {:>8.1} MB  ({})",
+                    p.file.file_name().unwrap_or_default().to_string_lossy(),
+                    p.bytes as f64 / 1e6,
+                    p.why
+                );
+            }
+            println!(
+                "removed {} files ({:.1} MB) from {}",
+                removed.len(),
+                removed.iter().map(|p| p.bytes).sum::<u64>() as f64 / 1e6,
+                cache.dir.display()
+            );
         }
         args::CacheAction::Clear => {
             let (n, bytes) = cache.clear()?;

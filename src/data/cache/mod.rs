@@ -7,13 +7,17 @@
 //! An entry is keyed by the source's path, size and modification time, the catalog's
 //! name and the load options (HDU, roles, filters), and by the format version. It is
 //! checked at every open (magic, version, key, length, checksum (xxh3 over 4 MiB chunks)
-//! of everything after the fixed header, column bounds); an entry that fails any check is removed and rebuilt
-//! from the source, never used. Entries are written to a temporary file and renamed.
+//! of everything after the fixed header, column bounds); an entry that fails any check
+//! is removed and rebuilt from the source, never used. Entries are written to a temporary
+//! file and renamed.
 //!
 //! Layout (little-endian): `CVZCACHE`, version u32, 0 u32, key hash u64, payload length
 //! u64, payload checksum u64, then the payload: description length u64, the description
 //! (JSON: key, source, catalog name, roles, load report, columns with type, unit, offset
 //! and row count), and the column blocks, each 64-byte aligned.
+//!
+//! Here: the disk entries; [`memory`]: the memory tier; [`blob`]: data derived from a
+//! cached catalog, kept beside its entry; [`prune`]: `cache prune`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -26,6 +30,19 @@ use crate::data::catalog::{Catalog, Column, ColumnData, Roles, Storage};
 use crate::data::catalog_fits::{LoadOptions, LoadReport};
 use crate::data::column_buffer::ColumnBuffer;
 use crate::error::{Error, Result};
+
+mod blob;
+mod memory;
+mod prune;
+
+use blob::{BLOB_EXTENSION, write_blob};
+pub use blob::{
+    CacheTag, MappedBlob, can_store_blobs, load_blob, map_blob, stack_tag, store_blob,
+    store_blob_aligned,
+};
+pub use memory::{clear_memory, default_memory_budget, memory_entries, memory_hits, owned_bytes};
+use memory::{memory_get, memory_put};
+pub use prune::Pruned;
 
 const MAGIC: &[u8; 8] = b"CVZCACHE";
 /// Bump when the layout or what a load produces changes: older entries are then rebuilt.
@@ -44,100 +61,6 @@ pub struct DiskCache {
     pub min_source_bytes: u64,
     /// Bytes of catalogs the memory tier may hold (0: none).
     pub memory_budget: u64,
-}
-
-/// The memory tier: catalogs by load key, most recently used last.
-struct MemoryTier {
-    entries: Vec<(String, Catalog, LoadReport, u64)>,
-    hits: u64,
-}
-
-static MEMORY: std::sync::Mutex<MemoryTier> = std::sync::Mutex::new(MemoryTier {
-    entries: Vec::new(),
-    hits: 0,
-});
-
-/// Bytes a catalog holds in process memory: its owned and shared columns (mapped ones
-/// live in the page cache, which the system manages).
-pub fn owned_bytes(cat: &Catalog) -> u64 {
-    fn held<T>(b: &ColumnBuffer<T>) -> u64 {
-        match b {
-            ColumnBuffer::Owned(v) => (v.len() * size_of::<T>()) as u64,
-            ColumnBuffer::Shared(v) => (v.len() * size_of::<T>()) as u64,
-            ColumnBuffer::Mapped { .. } => 0,
-        }
-    }
-    cat.columns
-        .iter()
-        .map(|c| match &c.data {
-            ColumnData::F64(b) => held(b),
-            ColumnData::F32(b) => held(b),
-            ColumnData::I64(b) => held(b),
-            ColumnData::I16(b) => held(b),
-        })
-        .sum()
-}
-
-/// How often the memory tier answered a load (for tests and reports).
-pub fn memory_hits() -> u64 {
-    MEMORY.lock().map_or(0, |m| m.hits)
-}
-
-/// Half the machine's RAM (from /proc/meminfo), or 4 GiB where that is unknown.
-pub fn default_memory_budget() -> u64 {
-    std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("MemTotal:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        })
-        .map_or(4 << 30, |kb| kb * 1024 / 2)
-}
-
-fn memory_get(key: &str) -> Option<(Catalog, LoadReport)> {
-    let mut m = MEMORY.lock().ok()?;
-    let i = m.entries.iter().position(|e| e.0 == key)?;
-    let e = m.entries.remove(i);
-    let hit = (e.1.clone(), e.2.clone());
-    m.entries.push(e);
-    m.hits += 1;
-    Some(hit)
-}
-
-/// Keeps `cat` in memory, evicting the least recently used catalogs beyond `budget`.
-fn memory_put(key: &str, cat: &Catalog, report: &LoadReport, budget: u64) {
-    let bytes = owned_bytes(cat);
-    if budget == 0 {
-        return;
-    }
-    let Ok(mut m) = MEMORY.lock() else {
-        return;
-    };
-    m.entries.retain(|e| e.0 != key);
-    if bytes > budget {
-        return;
-    }
-    while m.entries.iter().map(|e| e.3).sum::<u64>() + bytes > budget {
-        m.entries.remove(0);
-    }
-    m.entries
-        .push((key.to_string(), cat.clone(), report.clone(), bytes));
-}
-
-/// Empties the memory tier (tests).
-pub fn clear_memory() {
-    if let Ok(mut m) = MEMORY.lock() {
-        m.entries.clear();
-    }
-}
-
-/// The catalogs the memory tier holds now: (catalog name, owned bytes), oldest first.
-pub fn memory_entries() -> Vec<(String, u64)> {
-    MEMORY
-        .lock()
-        .map(|m| m.entries.iter().map(|e| (e.1.name.clone(), e.3)).collect())
-        .unwrap_or_default()
 }
 
 #[derive(Serialize, Deserialize)]
@@ -369,20 +292,14 @@ impl DiskCache {
             .collect()
     }
 
-    /// Removes every entry and derived blob: (files, bytes) removed.
     /// The xxh3 of a file's bytes (and its length), remembered under its path, size and
     /// modification time: figures record their inputs' checksums, and a 320 MB catalog
     /// costs its hashing once, not every render.
     pub fn file_checksum(&self, path: &Path) -> std::io::Result<(u64, u64)> {
         let meta = std::fs::metadata(path)?;
-        let key = format!(
-            "file xxh3 {} {} {}",
-            canonical(path),
-            meta.len(),
-            mtime_ns(&meta)
-        );
+        let key = file_checksum_key(path, &meta);
         let tag = CacheTag(Some((self.dir.clone(), key)));
-        if let Some(b) = load_blob(&tag, "xxh3")
+        if let Some(b) = load_blob(&tag, FILE_CHECKSUM)
             && let Ok(hash) = <[u8; 8]>::try_from(b.as_slice())
         {
             return Ok((meta.len(), u64::from_le_bytes(hash)));
@@ -391,11 +308,12 @@ impl DiskCache {
         // Not remembering it only costs the next render the hashing again.
         if let Some((dir, key)) = &tag.0 {
             let _ = std::fs::create_dir_all(dir);
-            let _ = write_blob(dir, key, "xxh3", &hash.to_le_bytes(), HEADER_BYTES);
+            let _ = write_blob(dir, key, FILE_CHECKSUM, &hash.to_le_bytes(), 8);
         }
         Ok((meta.len(), hash))
     }
 
+    /// Removes every entry and derived blob: (files, bytes) removed.
     pub fn clear(&self) -> Result<(usize, u64)> {
         let mut removed = (0, 0);
         for f in self
@@ -410,6 +328,20 @@ impl DiskCache {
         }
         Ok(removed)
     }
+}
+
+/// The purpose of the blobs that remember a file's checksum.
+const FILE_CHECKSUM: &str = "xxh3";
+const FILE_CHECKSUM_PREFIX: &str = "file xxh3 ";
+
+/// The key a file's remembered checksum is kept under: its path, size and time.
+fn file_checksum_key(path: &Path, meta: &std::fs::Metadata) -> String {
+    format!(
+        "{FILE_CHECKSUM_PREFIX}{} {} {}",
+        canonical(path),
+        meta.len(),
+        mtime_ns(meta)
+    )
 }
 
 /// The xxh3 of a file's bytes (what `xxhsum -H3` prints).
@@ -647,7 +579,6 @@ fn u64_at(b: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"))
 }
 
-/// Parses the fixed header and the description without checking the payload checksum.
 /// Parses the fixed header and the description from `bytes`, the start of a file of
 /// `file_len` bytes (at least the header and description; the whole file will do),
 /// without checking the payload checksum.
@@ -779,228 +710,6 @@ pub fn check_bytes(bytes: &[u8]) -> std::result::Result<usize, String> {
     let r = open_entry(&file, None).map(|(c, _, _)| c.len());
     let _ = std::fs::remove_file(&file);
     r
-}
-
-/// Where data derived from a catalog (its level-of-detail order, counts) may be cached:
-/// the cache folder and the catalog's load key. Equal whatever it holds, so catalogs
-/// compare by content.
-#[derive(Clone, Debug, Default)]
-pub struct CacheTag(pub Option<(PathBuf, String)>);
-
-impl PartialEq for CacheTag {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
-const BLOB_MAGIC: &[u8; 8] = b"CVZBLOB1";
-const BLOB_EXTENSION: &str = "cvzb";
-
-/// Starts the key of a catalog stacked from several files (see [`stack_tag`]).
-const STACK_PREFIX: &str = "stack|";
-
-/// The tag of a catalog stacked from several files' parts (tagged `parts`, loaded from
-/// `paths` with `opts`): its derived data are kept for the stack as a whole while every
-/// part has its cache entry. The key's first line names the files and options, the next
-/// lines are the parts' keys (which hold each file's size and time).
-pub fn stack_tag(
-    parts: &[CacheTag],
-    paths: &[PathBuf],
-    name: &str,
-    opts: &LoadOptions,
-) -> CacheTag {
-    let Some(keys) = parts
-        .iter()
-        .map(|t| t.0.as_ref())
-        .collect::<Option<Vec<_>>>()
-    else {
-        return CacheTag::default();
-    };
-    let Some((dir, _)) = keys.first() else {
-        return CacheTag::default();
-    };
-    if keys.iter().any(|(d, _)| d != dir) {
-        return CacheTag::default();
-    }
-    let files: Vec<String> = paths.iter().map(|p| canonical(p)).collect();
-    let mut key = format!(
-        "{STACK_PREFIX}v{FORMAT_VERSION}|{name}|{:?}|{:?}|{:?}|{}|{}",
-        opts.hdu,
-        opts.roles,
-        opts.filter,
-        opts.keep_invalid_rows,
-        files.join("|")
-    )
-    .replace('\n', " ");
-    for (_, part) in &keys {
-        key.push('\n');
-        key.push_str(part);
-    }
-    CacheTag(Some((dir.clone(), key)))
-}
-
-/// What names a tag's blob files: a single file's whole load key (its blobs go with its
-/// entry), or a stack's files and options without their versions, so that a stack whose
-/// file changed overwrites its old blobs instead of leaving them behind.
-fn blob_name_key(key: &str) -> &str {
-    match key.starts_with(STACK_PREFIX) {
-        true => key.lines().next().unwrap_or(key),
-        false => key,
-    }
-}
-
-/// The file of a derived blob: named after its catalog's entry, so that removing the
-/// entry can remove its blobs too.
-fn blob_path(dir: &Path, key: &str, purpose: &str) -> PathBuf {
-    dir.join(format!(
-        "{:016x}-{purpose}.{BLOB_EXTENSION}",
-        xxh3_64(blob_name_key(key).as_bytes())
-    ))
-}
-
-/// Whether the blob file at `path` was made for another version of its catalog (a stack
-/// whose files changed since): not damage, just out of date.
-fn blob_is_stale(path: &Path, key: &str) -> bool {
-    use std::io::Read;
-    let mut head = [0u8; 24];
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_exact(&mut head))
-        .is_ok_and(|_| &head[..8] == BLOB_MAGIC && u64_at(&head, 16) != xxh3_64(key.as_bytes()))
-}
-
-/// Where an intact blob's payload lies in `bytes` (its file), or `None`. Header bytes
-/// 12..16 hold the payload's offset, 0 meaning right after the header (older blobs).
-fn blob_payload(bytes: &[u8], key: &str) -> Option<std::ops::Range<usize>> {
-    if bytes.len() < HEADER_BYTES || &bytes[..8] != BLOB_MAGIC {
-        return None;
-    }
-    let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
-    let start = match word(12) as usize {
-        0 => HEADER_BYTES,
-        s => s,
-    };
-    let len = u64_at(bytes, 24) as usize;
-    let ok = word(8) == FORMAT_VERSION
-        && u64_at(bytes, 16) == xxh3_64(key.as_bytes())
-        && start >= HEADER_BYTES
-        && start.checked_add(len) == Some(bytes.len())
-        && u64_at(bytes, 32) == checksum(&bytes[start..]);
-    ok.then_some(start..bytes.len())
-}
-
-fn unusable_blob(path: &Path, purpose: &str) {
-    report!(
-        "warning: cached {purpose} in {} is unusable; rebuilding it",
-        path.display()
-    );
-    let _ = std::fs::remove_file(path);
-}
-
-/// Bytes stored for `purpose` of the tagged catalog, if present and intact (a damaged
-/// blob is removed).
-pub fn load_blob(tag: &CacheTag, purpose: &str) -> Option<Vec<u8>> {
-    let (dir, key) = tag.0.as_ref()?;
-    let path = blob_path(dir, key, purpose);
-    if blob_is_stale(&path, key) {
-        return None;
-    }
-    let bytes = std::fs::read(&path).ok()?;
-    match blob_payload(&bytes, key) {
-        Some(r) => Some(bytes[r].to_vec()),
-        None => {
-            unusable_blob(&path, purpose);
-            None
-        }
-    }
-}
-
-/// A blob's payload used in place from a read-only memory map.
-pub struct MappedBlob {
-    map: memmap2::Mmap,
-    payload: std::ops::Range<usize>,
-}
-
-impl std::ops::Deref for MappedBlob {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        &self.map[self.payload.clone()]
-    }
-}
-
-/// As [`load_blob`], mapping the file instead of reading it (the payload starts where it
-/// was stored, e.g. page-aligned by [`store_blob_aligned`]).
-pub fn map_blob(tag: &CacheTag, purpose: &str) -> Option<MappedBlob> {
-    let (dir, key) = tag.0.as_ref()?;
-    let path = blob_path(dir, key, purpose);
-    if blob_is_stale(&path, key) {
-        return None;
-    }
-    let file = std::fs::File::open(&path).ok()?;
-    // SAFETY: cache files are only ever replaced by rename, never written in place.
-    let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }.ok()?;
-    match blob_payload(&map, key) {
-        Some(payload) => Some(MappedBlob { map, payload }),
-        None => {
-            unusable_blob(&path, purpose);
-            None
-        }
-    }
-}
-
-/// Stores `payload` for `purpose` of the tagged catalog, when the catalog itself is in
-/// the disk cache (derived data of small catalogs are cheaper to remake than to store).
-pub fn store_blob(tag: &CacheTag, purpose: &str, payload: &[u8]) -> Result<()> {
-    store_blob_aligned(tag, purpose, payload, HEADER_BYTES)
-}
-
-/// As [`store_blob`], with the payload starting at file offset `start` (a multiple of the
-/// alignment a mapped reader needs, e.g. 4096 for zero-copy archives).
-pub fn store_blob_aligned(
-    tag: &CacheTag,
-    purpose: &str,
-    payload: &[u8],
-    start: usize,
-) -> Result<()> {
-    match tag.0.as_ref() {
-        Some((dir, key)) if can_store_blobs(tag) => write_blob(dir, key, purpose, payload, start),
-        _ => Ok(()),
-    }
-}
-
-/// Whether blobs of the tagged catalog are kept: it was loaded through the disk cache and
-/// its entry is there (callers skip making a blob's bytes otherwise).
-pub fn can_store_blobs(tag: &CacheTag) -> bool {
-    tag.0.as_ref().is_some_and(|(dir, key)| {
-        let has_entry = |k: &str| entry_file(dir, k).exists();
-        match key.starts_with(STACK_PREFIX) {
-            // A stack: while every part has its entry.
-            true => key.lines().skip(1).all(has_entry),
-            false => has_entry(key),
-        }
-    })
-}
-
-/// Writes a blob file (atomically), whether or not a catalog entry goes with it.
-fn write_blob(dir: &Path, key: &str, purpose: &str, payload: &[u8], start: usize) -> Result<()> {
-    let start = start.max(HEADER_BYTES);
-    let mut out = vec![0u8; start];
-    out[..8].copy_from_slice(BLOB_MAGIC);
-    out[8..12].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
-    out[12..16].copy_from_slice(&(start as u32).to_le_bytes());
-    out[16..24].copy_from_slice(&xxh3_64(key.as_bytes()).to_le_bytes());
-    out[24..32].copy_from_slice(&(payload.len() as u64).to_le_bytes());
-    out[32..40].copy_from_slice(&checksum(payload).to_le_bytes());
-    let path = blob_path(dir, key, purpose);
-    crate::fsutil::write_atomically(&path, |tmp| {
-        // Header, then the payload as it is: no second copy of a blob that may be GBs.
-        let write = || -> std::io::Result<()> {
-            use std::io::Write;
-            let mut f = std::fs::File::create(tmp)?;
-            f.write_all(&out)?;
-            f.write_all(payload)
-        };
-        write().map_err(|e| Error::file(&path, format!("cannot write: {e}")))
-    })
 }
 
 #[cfg(test)]

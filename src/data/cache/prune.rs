@@ -1,0 +1,115 @@
+//! `clusterviz cache prune`: removes what can no longer be used (entries whose source
+//! changed or is gone, damaged files, blobs whose catalog has no entry any more, files
+//! left by interrupted writes) and keeps everything else.
+
+use std::path::{Path, PathBuf};
+
+use super::blob::{STACK_PREFIX, blob_key};
+use super::{BLOB_EXTENSION, DiskCache, FILE_CHECKSUM_PREFIX, entry_file, file_checksum_key};
+use crate::error::{Error, Result};
+
+/// A file `prune` removed: its path, size and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pruned {
+    pub file: PathBuf,
+    pub bytes: u64,
+    pub why: String,
+}
+
+impl DiskCache {
+    /// Removes out-of-date and damaged entries and blobs, and the temporary files of
+    /// writes that did not finish; returns what it removed.
+    pub fn prune(&self) -> Result<Vec<Pruned>> {
+        let mut removed = Vec::new();
+        for e in self.entries() {
+            if e.status != "ok" {
+                // Its blobs are found orphaned below.
+                remove(&e.file, e.status, &mut removed)?;
+            }
+        }
+        for blob in self.files_with(BLOB_EXTENSION) {
+            let why = match blob_key(&blob) {
+                Err(why) => Some(format!("damaged: {why}")),
+                Ok(Some(key)) => self.why_blob_is_orphaned(&key),
+                Ok(None) => self.why_keyless_blob_is_orphaned(&blob),
+            };
+            if let Some(why) = why {
+                remove(&blob, why, &mut removed)?;
+            }
+        }
+        for tmp in self.unfinished_writes() {
+            remove(
+                &tmp,
+                "left by a write that did not finish".into(),
+                &mut removed,
+            )?;
+        }
+        Ok(removed)
+    }
+
+    /// Why the blob written for `key` can no longer be used, or `None` if it can.
+    fn why_blob_is_orphaned(&self, key: &str) -> Option<String> {
+        let has_entry = |k: &str| entry_file(&self.dir, k).exists();
+        if key.starts_with(STACK_PREFIX) {
+            return (!key.lines().skip(1).all(has_entry))
+                .then(|| "a file of its stack changed or has no cache entry".into());
+        }
+        if let Some(rest) = key.strip_prefix(FILE_CHECKSUM_PREFIX) {
+            // "<path> <size> <time>": the path may hold spaces, the numbers do not.
+            let path = rest.rsplitn(3, ' ').nth(2).unwrap_or(rest);
+            let current = std::fs::metadata(path)
+                .ok()
+                .map(|m| file_checksum_key(Path::new(path), &m));
+            return (current.as_deref() != Some(key))
+                .then(|| format!("checksum of {path}, which changed or is gone"));
+        }
+        (!has_entry(key)).then(|| "its catalog has no cache entry any more".into())
+    }
+
+    /// Blobs written before keys were recorded belong to the entry whose name they start
+    /// with; the others' owners cannot be told, and they are remade when needed.
+    fn why_keyless_blob_is_orphaned(&self, blob: &Path) -> Option<String> {
+        let name = blob.file_name()?.to_string_lossy().into_owned();
+        let stem = name.split('-').next().unwrap_or(&name);
+        let entry = self.dir.join(format!("{stem}.{}", super::EXTENSION));
+        (!entry.exists()).then(|| "written by an older clusterviz, owner unknown".into())
+    }
+
+    /// Temporary files of cache writes whose process has ended (told by /proc; where
+    /// there is none, they are left alone).
+    fn unfinished_writes(&self) -> Vec<PathBuf> {
+        let Ok(dir) = std::fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        if !Path::new("/proc/self").exists() {
+            return Vec::new();
+        }
+        dir.filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+                let pid = name
+                    .as_deref()
+                    .filter(|n| n.starts_with('.'))
+                    .and_then(|n| n.rsplit_once(".partial-"))
+                    .and_then(|(_, pid)| pid.parse::<u32>().ok());
+                pid.is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists())
+            })
+            .collect()
+    }
+}
+
+fn remove(file: &Path, why: String, removed: &mut Vec<Pruned>) -> Result<()> {
+    let bytes = std::fs::metadata(file).map_or(0, |m| m.len());
+    match std::fs::remove_file(file) {
+        Ok(()) => {}
+        // Gone already (an entry's blobs go with it): nothing to report.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::file(file, format!("cannot remove: {e}"))),
+    }
+    removed.push(Pruned {
+        file: file.to_path_buf(),
+        bytes,
+        why,
+    });
+    Ok(())
+}
