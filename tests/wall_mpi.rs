@@ -41,6 +41,7 @@ fn mpirun(np: u32, args: &[&str], env: &[(&str, &str)], cwd: &std::path::Path) -
     c.arg(env!("CARGO_BIN_EXE_clusterviz"))
         .args(args)
         .current_dir(cwd)
+        .env("CLUSTERVIZ_CACHE_DIR", common::test_cache_dir())
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
         .output()

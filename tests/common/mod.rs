@@ -20,12 +20,19 @@ pub fn gpu() -> GpuContext {
         .expect("a GPU adapter (install mesa-vulkan-drivers for lavapipe)")
 }
 
+/// The disk cache of the clusterviz processes tests start: their own, not the user's
+/// (whose cache would otherwise collect the checksums of every temporary test file).
+pub fn test_cache_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join("clusterviz-test-cache")
+}
+
 /// Runs the clusterviz binary in `cwd` without a display (so `demo` renders a figure
 /// and `view` says it needs a window).
 pub fn run_cli(args: &[&str], cwd: &std::path::Path) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_clusterviz"))
         .args(args)
         .current_dir(cwd)
+        .env("CLUSTERVIZ_CACHE_DIR", test_cache_dir())
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
         .output()

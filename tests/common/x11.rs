@@ -101,6 +101,7 @@ impl Traced {
             .env_remove("WAYLAND_DISPLAY")
             .env("XDG_RUNTIME_DIR", dir)
             .env("CLUSTERVIZ_TRACE", "1")
+            .env("CLUSTERVIZ_CACHE_DIR", super::test_cache_dir())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
