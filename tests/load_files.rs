@@ -246,6 +246,9 @@ fn per_tile_galaxy_files_stack_in_parallel_with_their_tile() {
         let t = clusterviz::data::demo::core_tile_index(gal.ra(i), gal.dec(i)).unwrap();
         assert_eq!(tile_ids[i].to_string(), survey.tiles.tiles[t].id);
     }
+    // One file alone is no stack: no column of a single tile number.
+    let (one, _) = read_stacked(&files[..1], "galaxies", &LoadOptions::default()).unwrap();
+    assert!(one.column("TILE_ID").is_none());
     // The same rows as the generated catalog (those inside a CORE), in any order.
     let mut a: Vec<i64> = match &gal.column("OBJECT_ID").unwrap().data {
         ColumnData::I64(v) => v.to_vec(),

@@ -69,7 +69,8 @@ pub fn tile_of(path: &Path) -> Option<i64> {
 
 /// Reads `paths` in parallel (one cfitsio handle per thread) and stacks them into one
 /// catalog with a TILE_ID column (from a TILE_ID column if the files have one, else from
-/// the file names). All files must have the same columns.
+/// the file names; a single file gets none, a column of one value being 8 bytes a row
+/// of nothing). All files must have the same columns.
 pub fn read_stacked(
     paths: &[PathBuf],
     name: &str,
@@ -115,8 +116,9 @@ pub fn read_stacked(
         total.kept += report.kept;
         total.invalid_coordinates += report.invalid_coordinates;
         total.filtered_out += report.filtered_out;
-        let tile = tile_of(path).unwrap_or(-1);
-        tiles.extend(std::iter::repeat_n(tile, cat.len()));
+        if paths.len() > 1 {
+            tiles.extend(std::iter::repeat_n(tile_of(path).unwrap_or(-1), cat.len()));
+        }
         match &mut stacked {
             None => stacked = Some(cat),
             Some(all) => append(all, cat, path)?,
@@ -127,7 +129,7 @@ pub fn read_stacked(
         // Derived data belong to the whole stack, not to its first file.
         cat.cache_tag = stack_tag(&part_tags, paths, name, opts);
     }
-    if cat.column("TILE_ID").is_none() {
+    if paths.len() > 1 && cat.column("TILE_ID").is_none() {
         cat.columns
             .push(Column::new("TILE_ID", "", ColumnData::I64(tiles.into())));
     }
