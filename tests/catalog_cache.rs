@@ -605,3 +605,24 @@ fn prune_removes_what_can_no_longer_be_used_and_keeps_the_rest() {
 fn stderr_of(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+#[test]
+fn a_cached_level_of_detail_order_is_used_in_place() {
+    use clusterviz::data::cache::{map_blob, store_blob};
+    use clusterviz::view::lod::LodOrder;
+    let (dir, source, opts) = setup("lod-in-place");
+    let (cat, _) = read_catalog(&source, "galaxies", &opts).unwrap();
+    let (lod, counts) = LodOrder::with_counts(&cat, 13);
+    store_blob(&cat.cache_tag, "lod-test", &lod.to_bytes(&counts)).unwrap();
+    let blob = map_blob(&cat.cache_tag, "lod-test").unwrap();
+    let (mapped, mapped_counts) = LodOrder::from_blob(&blob, cat.len()).unwrap();
+    drop(blob);
+    assert!(matches!(mapped.rows, ColumnBuffer::Mapped { .. }));
+    assert_eq!(mapped.rows[..], lod.rows[..]);
+    assert_eq!(mapped.cells, lod.cells);
+    assert_eq!(mapped_counts.values, counts.values);
+    // Another catalog size is refused, not misread.
+    let blob = map_blob(&cat.cache_tag, "lod-test").unwrap();
+    assert!(LodOrder::from_blob(&blob, cat.len() - 1).is_none());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -123,9 +123,10 @@ fn lod_with_counts(cat: &Catalog) -> (LodOrder, HealpixMap) {
     use crate::data::cache::{can_store_blobs, map_blob, store_blob};
     // The version changes with the order's priorities, so that a cached order and a
     // computed one always draw the same objects.
-    let purpose = format!("lod-counts-v2-d{DENSITY_DEPTH}");
+    // v3: rows 4-byte aligned, used in place.
+    let purpose = format!("lod-counts-v3-d{DENSITY_DEPTH}");
     let tag = &cat.cache_tag;
-    if let Some(hit) = map_blob(tag, &purpose).and_then(|b| LodOrder::from_bytes(&b, cat.len())) {
+    if let Some(hit) = map_blob(tag, &purpose).and_then(|b| LodOrder::from_blob(&b, cat.len())) {
         return hit;
     }
     let (lod, counts) = LodOrder::with_counts(cat, DENSITY_DEPTH);

@@ -150,8 +150,25 @@ pub fn load_blob(tag: &CacheTag, purpose: &str) -> Option<Vec<u8>> {
 
 /// A blob's payload used in place from a read-only memory map.
 pub struct MappedBlob {
-    map: memmap2::Mmap,
+    map: std::sync::Arc<memmap2::Mmap>,
     payload: std::ops::Range<usize>,
+}
+
+impl MappedBlob {
+    /// `len` values from byte `offset` of the payload, used in place (they outlive the
+    /// blob, sharing its map), if they lie inside it and are aligned for `T`.
+    pub fn values<T: bytemuck::Pod>(
+        &self,
+        offset: usize,
+        len: usize,
+    ) -> Option<crate::data::column_buffer::ColumnBuffer<T>> {
+        let start = self.payload.start.checked_add(offset)?;
+        let end = start.checked_add(len.checked_mul(size_of::<T>())?)?;
+        if end > self.payload.end {
+            return None;
+        }
+        crate::data::column_buffer::ColumnBuffer::mapped(self.map.clone(), start, len)
+    }
 }
 
 impl std::ops::Deref for MappedBlob {
@@ -173,7 +190,10 @@ pub fn map_blob(tag: &CacheTag, purpose: &str) -> Option<MappedBlob> {
     // SAFETY: cache files are only ever replaced by rename, never written in place.
     let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }.ok()?;
     match blob_payload(&map, key) {
-        Some(payload) => Some(MappedBlob { map, payload }),
+        Some(payload) => Some(MappedBlob {
+            map: std::sync::Arc::new(map),
+            payload,
+        }),
         None => {
             unusable_blob(&path, purpose);
             None
