@@ -503,16 +503,28 @@ fn prune_removes_what_can_no_longer_be_used_and_keeps_the_rest() {
         write_catalog(&s.galaxies, None, "CATRED", &p).unwrap();
         p
     };
-    // A catalog whose file stays: its entry and blob stay.
+    // A catalog whose file stays: its entry and blob stay, and of two layouts of one
+    // kind of blob, the newer.
     let (kept, _) = read_catalog(&kept_source, "galaxies", &opts).unwrap();
     store_blob(&kept.cache_tag, "test", &[7; 100]).unwrap();
+    store_blob(&kept.cache_tag, "order-v1-d9", &[3; 100]).unwrap();
+    let before = files();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    store_blob(&kept.cache_tag, "order-v2-d9", &[4; 100]).unwrap();
     let mut keep = files();
+    let mut remove: BTreeSet<String> = before
+        .iter()
+        .filter(|f| f.ends_with("-order-v1-d9.cvzb"))
+        .cloned()
+        .collect();
+    keep.retain(|f| !remove.contains(f));
     // A catalog whose file is deleted: entry and blob go.
     let gone = write("gone.fits", 6, 2_000);
     let (c, _) = read_catalog(&gone, "galaxies", &opts).unwrap();
     store_blob(&c.cache_tag, "test", &[1; 100]).unwrap();
-    let mut remove = added(&keep);
-    assert_eq!(remove.len(), 2);
+    let gone_files = added(&(&keep | &remove));
+    assert_eq!(gone_files.len(), 2);
+    remove.extend(gone_files);
     std::fs::remove_file(&gone).unwrap();
     // A stack of two files, one deleted: the other's entry stays, the stack's blob goes.
     let before = files();
@@ -585,6 +597,7 @@ fn prune_removes_what_can_no_longer_be_used_and_keeps_the_rest() {
         "corrupt: not a clusterviz cache file",
         "written by an older clusterviz",
         "left by a write that did not finish",
+        "replaced by ",
     ] {
         assert!(said.contains(why), "{why}: {said}");
     }

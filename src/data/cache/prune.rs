@@ -1,6 +1,7 @@
 //! `clusterviz cache prune`: removes what can no longer be used (entries whose source
-//! changed or is gone, damaged files, blobs whose catalog has no entry any more, files
-//! left by interrupted writes) and keeps everything else.
+//! changed or is gone, damaged files, blobs whose catalog has no entry any more, blobs
+//! of a layout a newer one replaced, files left by interrupted writes) and keeps
+//! everything else.
 
 use std::path::{Path, PathBuf};
 
@@ -36,6 +37,9 @@ impl DiskCache {
             if let Some(why) = why {
                 remove(&blob, why, &mut removed)?;
             }
+        }
+        for (old, newer) in self.superseded_blobs() {
+            remove(&old, format!("replaced by {newer}"), &mut removed)?;
         }
         for tmp in self.unfinished_writes() {
             remove(
@@ -73,6 +77,51 @@ impl DiskCache {
         let stem = name.split('-').next().unwrap_or(&name);
         let entry = self.dir.join(format!("{stem}.{}", super::EXTENSION));
         (!entry.exists()).then(|| "written by an older clusterviz, owner unknown".into())
+    }
+
+    /// Blobs of one catalog and one kind (the purpose's words before its first one with
+    /// a digit: `lod-counts` of `lod-counts-v3-d13`) but an older layout, each with the
+    /// name of the newest, which is kept. The readers of old layouts are gone from the
+    /// code, so nothing else would ever remove them (an old k-d tree of 100M objects is
+    /// 2.4 GB).
+    fn superseded_blobs(&self) -> Vec<(PathBuf, String)> {
+        let mut kinds: std::collections::BTreeMap<(String, String), Vec<(_, String, PathBuf)>> =
+            Default::default();
+        for blob in self.files_with(BLOB_EXTENSION) {
+            let Some(name) = blob.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+                continue;
+            };
+            let Some((stem, purpose)) = name
+                .strip_suffix(&format!(".{BLOB_EXTENSION}"))
+                .and_then(|n| n.split_once('-'))
+            else {
+                continue;
+            };
+            let words: Vec<&str> = purpose
+                .split('-')
+                .take_while(|w| !w.bytes().any(|b| b.is_ascii_digit()))
+                .collect();
+            let kind = match words.is_empty() {
+                true => purpose.to_string(),
+                false => words.join("-"),
+            };
+            let modified = std::fs::metadata(&blob).and_then(|m| m.modified()).ok();
+            kinds.entry((stem.to_string(), kind)).or_default().push((
+                modified,
+                name.clone(),
+                blob.clone(),
+            ));
+        }
+        let mut old = Vec::new();
+        for (_, mut blobs) in kinds {
+            // Newest last (by time, then name: v10 after v9 is not needed, time decides).
+            blobs.sort();
+            let Some((_, newest, _)) = blobs.pop() else {
+                continue;
+            };
+            old.extend(blobs.into_iter().map(|(_, _, p)| (p, newest.clone())));
+        }
+        old
     }
 
     /// Temporary files of cache writes whose process has ended (told by /proc; where
