@@ -148,7 +148,8 @@ fn a_changed_source_is_parsed_again_and_its_old_entry_removed() {
 #[test]
 fn cache_commands_list_check_and_clear() {
     let (dir, source, opts) = setup("cli");
-    read_catalog(&source, "galaxies", &opts).unwrap();
+    let (cat, _) = read_catalog(&source, "galaxies", &opts).unwrap();
+    clusterviz::data::cache::store_blob(&cat.cache_tag, "test", &[0; 1_000_000]).unwrap();
     let cache_dir = opts.cache.as_ref().unwrap().dir.clone();
     std::fs::write(cache_dir.join("0000000000000000.cvzc"), b"junk").unwrap();
     let run = |args: &[&str]| {
@@ -168,8 +169,9 @@ fn cache_commands_list_check_and_clear() {
         out.contains("[corrupt: not a clusterviz cache file]"),
         "{out}"
     );
+    assert!(out.contains("checksums): 1 files, 1.0 MB"), "{out}");
     let clear = run(&["cache", "clear"]);
-    assert!(String::from_utf8_lossy(&clear.stdout).contains("removed 2 entries"));
+    assert!(String::from_utf8_lossy(&clear.stdout).contains("removed 3 files"));
     assert!(entries(&opts).is_empty());
     // --no-cache neither reads nor writes.
     let no_cache = std::process::Command::new(env!("CARGO_BIN_EXE_clusterviz"))

@@ -60,7 +60,12 @@ fn cache(a: &args::CacheArgs) -> Result<()> {
                 );
             }
             let total: u64 = entries.iter().map(|e| e.bytes).sum();
-            println!("total {:.1} MB", total as f64 / 1e6);
+            let (blobs, blob_bytes) = cache.blob_totals();
+            println!(
+                "derived data (level of detail, k-d trees, checksums): {blobs} files, {:.1} MB",
+                blob_bytes as f64 / 1e6
+            );
+            println!("total {:.1} MB", (total + blob_bytes) as f64 / 1e6);
         }
         args::CacheAction::Prune => {
             let removed = cache.prune()?;
@@ -82,7 +87,7 @@ fn cache(a: &args::CacheArgs) -> Result<()> {
         args::CacheAction::Clear => {
             let (n, bytes) = cache.clear()?;
             println!(
-                "removed {n} entries ({:.1} MB) from {}",
+                "removed {n} files ({:.1} MB) from {}",
                 bytes as f64 / 1e6,
                 cache.dir.display()
             );

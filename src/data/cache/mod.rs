@@ -313,6 +313,17 @@ impl DiskCache {
         Ok((meta.len(), hash))
     }
 
+    /// The derived blobs kept beside the entries: (files, bytes).
+    pub fn blob_totals(&self) -> (usize, u64) {
+        let files = self.files_with(BLOB_EXTENSION);
+        let bytes = files
+            .iter()
+            .filter_map(|f| std::fs::metadata(f).ok())
+            .map(|m| m.len())
+            .sum();
+        (files.len(), bytes)
+    }
+
     /// Removes every entry and derived blob: (files, bytes) removed.
     pub fn clear(&self) -> Result<(usize, u64)> {
         let mut removed = (0, 0);
