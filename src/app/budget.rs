@@ -3,11 +3,10 @@
 //! millions, with no number hard-coded for either beyond the starting point and the
 //! ceiling.
 //!
-//! Frames are split into a fixed part (map, grid, outlines) and a cost per marker, fitted
-//! over recent frames. Markers get the time the fixed part leaves to the target, and at
-//! least a share of the fixed part: where the fixed part alone misses the target (a
-//! full-HD sky on a software rasteriser), dropping markers would not make frames fast,
-//! only the picture empty.
+//! Too slow shrinks the budget in proportion, fast frames grow it. Where even the fewest
+//! markers miss the target (a full-HD sky on a software rasteriser: map, grid and
+//! outlines alone take longer), those frames measure the fixed part, and markers may then
+//! add a share of it: dropping them would not make frames fast, only the picture empty.
 
 use std::time::Duration;
 
@@ -24,7 +23,9 @@ pub struct AdaptiveBudget {
     min: usize,
     max: usize,
     target: Duration,
-    costs: FrameCosts,
+    /// The frame time without markers to speak of, measured at the floor (a running
+    /// mean), when frames there missed the target.
+    fixed: Option<f64>,
 }
 
 impl AdaptiveBudget {
@@ -36,7 +37,7 @@ impl AdaptiveBudget {
             min,
             max,
             target,
-            costs: FrameCosts::default(),
+            fixed: None,
         }
     }
 
@@ -48,82 +49,47 @@ impl AdaptiveBudget {
         self.target
     }
 
-    /// Folds in one frame: it took `frame` and drew `drawn` markers. Once frames have
-    /// told the cost of a marker, the budget moves (by at most half or half again a
-    /// frame) towards what the time allowed to markers buys; before, too slow shrinks it
-    /// in proportion. Growing needs frames the budget held back (a sparse view says
-    /// little about the cost of more markers).
+    /// The frame time aimed at: the target, or the fixed part and its share for
+    /// markers when the fixed part alone is over it.
+    pub fn aim(&self) -> f64 {
+        let target = self.target.as_secs_f64();
+        self.fixed
+            .map_or(target, |f| target.max(f * (1.0 + MARKER_SHARE)))
+    }
+
+    /// Folds in one frame: it took `frame` and drew `drawn` markers. Too slow shrinks
+    /// the budget in proportion; fast frames grow it, but only when the budget is what
+    /// held the frame back (a sparse view says nothing about the cost of more markers).
     pub fn observe(&mut self, frame: Duration, drawn: usize) {
+        // A frame without markers (data still loading) says nothing about them.
+        if drawn == 0 {
+            return;
+        }
         let t = frame.as_secs_f64();
-        self.costs.add(drawn as f64, t);
-        let goal = match self.costs.split() {
-            Some((fixed, per_marker)) => {
-                let target = self.target.as_secs_f64();
-                let allowed = (target - fixed).max(MARKER_SHARE * fixed);
-                allowed / per_marker
-            }
-            None => {
-                let ratio = self.target.as_secs_f64() / t.max(1e-6);
-                if (0.9..=1.4).contains(&ratio) {
-                    return;
-                }
-                self.budget as f64 * ratio
-            }
-        };
-        let step = goal / self.budget as f64;
-        let binding = drawn as f64 >= 0.8 * self.budget as f64;
-        let next = if step < 0.9 {
-            self.budget as f64 * step.max(0.5)
-        } else if step > 1.1 && binding {
-            self.budget as f64 * step.min(1.5)
+        let target = self.target.as_secs_f64();
+        if self.budget <= self.min && drawn <= 2 * self.min {
+            // At the floor the frame is (nearly) all fixed part.
+            self.fixed = match self.fixed {
+                _ if t <= target => None,
+                None => Some(t),
+                Some(f) => Some(0.8 * f + 0.2 * t),
+            };
+        } else if let Some(f) = self.fixed
+            && t < f
+        {
+            // A frame with more markers that is faster shows the fixed part smaller than
+            // measured (the first frames at the floor may still have been warming up).
+            self.fixed = Some(0.8 * f + 0.2 * t);
+        }
+        let ratio = self.aim() / t.max(1e-6);
+        let next = if ratio < 0.9 {
+            self.budget as f64 * ratio.max(0.5)
+        } else if ratio > 1.1 && drawn as f64 >= 0.8 * self.budget as f64 {
+            self.budget as f64 * ratio.min(1.5)
         } else {
             return;
         };
         self.budget = (next as usize).clamp(self.min, self.max);
-    }
-}
-
-/// A frame's time as fixed + markers × per-marker cost, by least squares over recent
-/// frames (weights fading by [`FrameCosts::FADE`] a frame).
-#[derive(Clone, Debug, Default)]
-struct FrameCosts {
-    w: f64,
-    n: f64,
-    t: f64,
-    nn: f64,
-    nt: f64,
-    /// The last cost per marker frames could tell (they cannot while every frame draws
-    /// the same number; the fixed part is then still followed).
-    per_marker: Option<f64>,
-}
-
-impl FrameCosts {
-    const FADE: f64 = 0.95;
-
-    fn add(&mut self, n: f64, t: f64) {
-        let f = Self::FADE;
-        self.w = self.w * f + 1.0;
-        self.n = self.n * f + n;
-        self.t = self.t * f + t;
-        self.nn = self.nn * f + n * n;
-        self.nt = self.nt * f + n * t;
-        let (mean_n, mean_t) = (self.n / self.w, self.t / self.w);
-        let var = self.nn / self.w - mean_n * mean_n;
-        // Enough spread in markers drawn (a tenth of their mean) to tell their cost.
-        if self.w > 3.0 && var > (0.1 * mean_n).powi(2) {
-            let slope = (self.nt / self.w - mean_n * mean_t) / var;
-            // Noise can tip a tiny cost below zero: keep what was known then.
-            if slope > 0.0 {
-                self.per_marker = Some(slope);
-            }
-        }
-    }
-
-    /// (fixed seconds, seconds per marker), once known.
-    fn split(&self) -> Option<(f64, f64)> {
-        let k = self.per_marker?;
-        let fixed = (self.t - k * self.n) / self.w;
-        Some((fixed.max(0.0), k))
     }
 }
 
@@ -165,14 +131,15 @@ mod tests {
     #[test]
     fn a_fixed_part_over_the_target_leaves_markers_their_share() {
         // 80 ms of map and grid alone (a full-HD sky on a software rasteriser): markers
-        // get about a quarter of that, 10k at 2 µs, instead of falling to the floor.
+        // get up to a quarter of that, 10k at 2 µs (within the ±10% that frames may
+        // stray from the aim unanswered: 6-15k), instead of falling to the floor.
         let b = settle(2.0, 80.0);
-        assert!((8_000..=12_500).contains(&b), "{b} markers");
+        assert!((6_000..=15_000).contains(&b), "{b} markers");
         // The same with ±10% noise on every frame, over a long session: still there.
         for frames in [60, 200, 1000] {
             let b = settle_noisy(2.0, 80.0, 0.1, frames);
             assert!(
-                (6_000..=15_000).contains(&b),
+                (5_000..=15_000).contains(&b),
                 "{b} markers after {frames} frames"
             );
         }
@@ -194,11 +161,12 @@ mod tests {
     #[test]
     fn slow_frames_shrink_it_but_not_below_the_floor() {
         let mut b = AdaptiveBudget::new(20_000, 1_000, 5_000_000, Duration::from_millis(33));
-        // Markers so dear (50 µs each) that even the floor misses the target.
-        for _ in 0..20 {
+        // Markers so dear (50 µs each) that even the floor misses the target: the floor's
+        // frames count as the fixed part, and the budget stays within its share of them.
+        for _ in 0..40 {
             let drawn = b.budget();
             b.observe(Duration::from_micros(1_000 + 50 * drawn as u64), drawn);
         }
-        assert_eq!(b.budget(), 1_000);
+        assert!((1_000..=1_250).contains(&b.budget()), "{}", b.budget());
     }
 }
