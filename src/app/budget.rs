@@ -51,7 +51,7 @@ impl AdaptiveBudget {
 
     /// The frame time aimed at: the target, or the fixed part and its share for
     /// markers when the fixed part alone is over it.
-    pub fn aim(&self) -> f64 {
+    fn aim(&self) -> f64 {
         let target = self.target.as_secs_f64();
         self.fixed
             .map_or(target, |f| target.max(f * (1.0 + MARKER_SHARE)))

@@ -357,7 +357,8 @@ pub enum CacheAction {
     /// Lists the cached catalogs, their sizes and whether they are up to date.
     Ls,
     /// Removes what can no longer be used: entries of changed or missing files, damaged
-    /// files, derived data whose catalog is gone, leftovers of interrupted writes.
+    /// files, derived data whose catalog is gone or that a newer layout replaced,
+    /// leftovers of interrupted writes.
     Prune,
     /// Removes everything.
     Clear,

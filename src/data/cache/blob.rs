@@ -92,6 +92,21 @@ fn blob_path(dir: &Path, key: &str, purpose: &str) -> PathBuf {
     ))
 }
 
+/// The parts of a blob file's name that [`blob_path`] put there: the hash naming its
+/// catalog (its entry's file stem) and its purpose.
+pub(super) fn blob_file_parts(path: &Path) -> Option<(String, String)> {
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    let (stem, purpose) = name
+        .strip_suffix(&format!(".{BLOB_EXTENSION}"))?
+        .split_once('-')?;
+    Some((stem.to_string(), purpose.to_string()))
+}
+
+/// The little-endian u32 at byte `at`, if the bytes reach that far.
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
 /// Whether the blob file at `path` was made for another version of its catalog (a stack
 /// whose files changed since): not damage, just out of date.
 fn blob_is_stale(path: &Path, key: &str) -> bool {
@@ -108,13 +123,12 @@ fn blob_payload(bytes: &[u8], key: &str) -> Option<std::ops::Range<usize>> {
     if bytes.len() < HEADER_BYTES || &bytes[..8] != BLOB_MAGIC {
         return None;
     }
-    let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
-    let start = match word(12) as usize {
+    let start = match u32_at(bytes, 12)? as usize {
         0 => HEADER_BYTES,
         s => s,
     };
     let len = u64_at(bytes, 24) as usize;
-    let ok = word(8) == FORMAT_VERSION
+    let ok = u32_at(bytes, 8)? == FORMAT_VERSION
         && u64_at(bytes, 16) == xxh3_64(key.as_bytes())
         && start >= HEADER_BYTES
         && start.checked_add(len) == Some(bytes.len())
@@ -276,13 +290,15 @@ pub(super) fn blob_key(path: &Path) -> std::result::Result<Option<String>, Strin
         .take((HEADER_BYTES + 4) as u64)
         .read_to_end(&mut head)
         .map_err(|e| e.to_string())?;
-    let got = head.len();
-    if got < HEADER_BYTES || &head[..8] != BLOB_MAGIC {
+    if head.len() < HEADER_BYTES || &head[..8] != BLOB_MAGIC {
         return Err("not a clusterviz blob".into());
     }
-    let start = u32::from_le_bytes(head[12..16].try_into().expect("4 bytes")) as usize;
-    let len = u32::from_le_bytes(head[40..44].try_into().expect("4 bytes")) as usize;
-    if got < HEADER_BYTES + 4 || start < HEADER_BYTES + 4 || len == 0 {
+    // Older blobs: no room for a key (or a zero length there).
+    let (Some(start), Some(len)) = (u32_at(&head, 12), u32_at(&head, HEADER_BYTES)) else {
+        return Ok(None);
+    };
+    let (start, len) = (start as usize, len as usize);
+    if start < HEADER_BYTES + 4 || len == 0 {
         return Ok(None);
     }
     if HEADER_BYTES + 4 + len > start {

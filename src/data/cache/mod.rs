@@ -35,7 +35,7 @@ mod blob;
 mod memory;
 mod prune;
 
-use blob::{BLOB_EXTENSION, write_blob};
+use blob::{BLOB_EXTENSION, blob_file_parts, write_blob};
 pub use blob::{
     CacheTag, MappedBlob, can_store_blobs, load_blob, map_blob, stack_tag, store_blob,
     store_blob_aligned,
@@ -237,16 +237,11 @@ impl DiskCache {
 
     /// Removes the derived blobs of the entry `entry_file`.
     fn remove_blobs_of(&self, entry_file: &Path) {
-        let Some(stem) = entry_file
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-        else {
+        let Some(stem) = entry_file.file_stem().map(|s| s.to_string_lossy()) else {
             return;
         };
         for f in self.files_with(BLOB_EXTENSION) {
-            if f.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with(&format!("{stem}-")))
-            {
+            if blob_file_parts(&f).is_some_and(|(of, _)| of == stem) {
                 let _ = std::fs::remove_file(&f);
             }
         }

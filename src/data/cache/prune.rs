@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::blob::{STACK_PREFIX, blob_key};
+use super::blob::{STACK_PREFIX, blob_file_parts, blob_key};
 use super::{BLOB_EXTENSION, DiskCache, FILE_CHECKSUM_PREFIX, entry_file, file_checksum_key};
 use crate::error::{Error, Result};
 
@@ -73,8 +73,7 @@ impl DiskCache {
     /// Blobs written before keys were recorded belong to the entry whose name they start
     /// with; the others' owners cannot be told, and they are remade when needed.
     fn why_keyless_blob_is_orphaned(&self, blob: &Path) -> Option<String> {
-        let name = blob.file_name()?.to_string_lossy().into_owned();
-        let stem = name.split('-').next().unwrap_or(&name);
+        let (stem, _) = blob_file_parts(blob)?;
         let entry = self.dir.join(format!("{stem}.{}", super::EXTENSION));
         (!entry.exists()).then(|| "written by an older clusterviz, owner unknown".into())
     }
@@ -88,13 +87,7 @@ impl DiskCache {
         let mut kinds: std::collections::BTreeMap<(String, String), Vec<(_, String, PathBuf)>> =
             Default::default();
         for blob in self.files_with(BLOB_EXTENSION) {
-            let Some(name) = blob.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-                continue;
-            };
-            let Some((stem, purpose)) = name
-                .strip_suffix(&format!(".{BLOB_EXTENSION}"))
-                .and_then(|n| n.split_once('-'))
-            else {
+            let Some((stem, purpose)) = blob_file_parts(&blob) else {
                 continue;
             };
             let words: Vec<&str> = purpose
@@ -102,15 +95,19 @@ impl DiskCache {
                 .take_while(|w| !w.bytes().any(|b| b.is_ascii_digit()))
                 .collect();
             let kind = match words.is_empty() {
-                true => purpose.to_string(),
+                true => purpose.clone(),
                 false => words.join("-"),
             };
             let modified = std::fs::metadata(&blob).and_then(|m| m.modified()).ok();
-            kinds.entry((stem.to_string(), kind)).or_default().push((
-                modified,
-                name.clone(),
-                blob.clone(),
-            ));
+            let name = blob
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            kinds
+                .entry((stem, kind))
+                .or_default()
+                .push((modified, name, blob));
         }
         let mut old = Vec::new();
         for (_, mut blobs) in kinds {
