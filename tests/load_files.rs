@@ -369,7 +369,7 @@ fn hdf5_catalogs_read_and_round_trip_through_fits() {
     let dir = tempdir("h5");
     let opts = LoadOptions {
         hdu: Some(HduSelect::Name("CLUSTERS".into())),
-        keep_invalid_rows: true,
+        verbatim: true,
         ..Default::default()
     };
     let (orig, _) = read_catalog(&fixture("catalog_all_types.fits"), "t", &opts).unwrap();
@@ -378,7 +378,7 @@ fn hdf5_catalogs_read_and_round_trip_through_fits() {
         &dir.join("a.h5"),
         "t",
         &LoadOptions {
-            keep_invalid_rows: true,
+            verbatim: true,
             ..Default::default()
         },
     )
@@ -388,7 +388,7 @@ fn hdf5_catalogs_read_and_round_trip_through_fits() {
         &dir.join("b.fits"),
         "t",
         &LoadOptions {
-            keep_invalid_rows: true,
+            verbatim: true,
             ..Default::default()
         },
     )

@@ -166,7 +166,7 @@ impl SceneData {
             let rows = 0..col.data.len();
             let hit = match (as_number, col.is_integer()) {
                 (_, true) => {
-                    let want = id.parse::<i64>().ok();
+                    let want = id.parse::<i128>().ok();
                     want.and_then(|w| rows.into_iter().position(|r| col.integer(r) == Some(w)))
                 }
                 (Some(x), false) => rows.into_iter().position(|r| col.data.get_f64(r) == x),

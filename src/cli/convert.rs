@@ -42,7 +42,7 @@ pub fn run(a: &ConvertArgs) -> Result<()> {
     let opts = LoadOptions {
         hdu,
         roles,
-        keep_invalid_rows: true,
+        verbatim: true,
         ..Default::default()
     };
     let (cat, report) = read_catalog(&a.input, &name, &opts)?;
@@ -56,8 +56,17 @@ pub fn run(a: &ConvertArgs) -> Result<()> {
     } else {
         write_catalog(&cat, None, &table, &a.output)?;
     }
+    let total = cat.columns.len() + report.skipped_columns.len();
+    if !report.skipped_columns.is_empty() {
+        report!(
+            "warning: {}: {} of {total} columns not converted (clusterviz keeps numeric scalar columns): {}",
+            a.input.display(),
+            report.skipped_columns.len(),
+            report.skipped_columns.join(", ")
+        );
+    }
     report!(
-        "{} -> {}: {} rows, {} columns (table {table}) in {:.2} s",
+        "{} -> {}: {} rows, {} of {total} columns (table {table}) in {:.2} s",
         a.input.display(),
         a.output.display(),
         report.kept,

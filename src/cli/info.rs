@@ -98,7 +98,9 @@ fn describe_catalog(path: &Path, a: &InfoArgs) -> Result<()> {
         .map(|col| {
             col.data.len()
                 * match col.data {
-                    crate::data::ColumnData::F64(_) | crate::data::ColumnData::I64(_) => 8,
+                    crate::data::ColumnData::F64(_)
+                    | crate::data::ColumnData::I64(_)
+                    | crate::data::ColumnData::U64(_) => 8,
                     crate::data::ColumnData::F32(_) => 4,
                     crate::data::ColumnData::I16(_) => 2,
                 }
@@ -122,18 +124,35 @@ fn describe_catalog(path: &Path, a: &InfoArgs) -> Result<()> {
         r.id.as_deref().unwrap_or("-")
     );
     for col in &cat.columns {
+        let unit = if col.unit.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", col.unit)
+        };
+        if col.is_integer() {
+            // Integers exactly (IDs above 2^53, unsigned 64-bit).
+            let range = (0..cat.len())
+                .filter_map(|i| col.integer(i))
+                .fold(None, |r: Option<(i128, i128)>, v| {
+                    Some(r.map_or((v, v), |(a, b)| (a.min(v), b.max(v))))
+                });
+            let text = range.map_or("no rows".to_string(), |(a, b)| format!("{a} .. {b}"));
+            say!("  {}{unit}: {text}", col.name);
+            continue;
+        }
         let (lo, hi) = (0..cat.len())
             .map(|i| col.data.get_f64(i))
             .filter(|v| v.is_finite())
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
                 (a.min(v), b.max(v))
             });
-        let unit = if col.unit.is_empty() {
-            String::new()
-        } else {
-            format!(" [{}]", col.unit)
-        };
         say!("  {}{unit}: {} .. {}", col.name, lo, hi);
+    }
+    if !report.skipped_columns.is_empty() {
+        say!(
+            "  not read (catalogs keep numeric scalar columns): {}",
+            report.skipped_columns.join(", ")
+        );
     }
     Ok(())
 }

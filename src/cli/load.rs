@@ -105,7 +105,7 @@ pub fn load_files(
                 ..area.clone()
             },
             progress: progress.clone(),
-            keep_invalid_rows: false,
+            verbatim: false,
             cache: disk_cache(c),
         };
         let files = expand_paths(&a.clusters)?;
@@ -148,7 +148,7 @@ pub fn load_files(
             roles: galaxy_roles,
             filter: area,
             progress: progress.clone(),
-            keep_invalid_rows: false,
+            verbatim: false,
             cache: disk_cache(c),
         };
         let t0 = std::time::Instant::now();

@@ -11,6 +11,9 @@ pub enum ColumnData {
     F32(ColumnBuffer<f32>),
     I64(ColumnBuffer<i64>),
     I16(ColumnBuffer<i16>),
+    /// Unsigned 64-bit integers (FITS `K` with TZERO = 2^63, HDF5 u64): IDs that use
+    /// the top bit stay exact.
+    U64(ColumnBuffer<u64>),
 }
 
 impl ColumnData {
@@ -20,6 +23,7 @@ impl ColumnData {
             ColumnData::F32(v) => v.len(),
             ColumnData::I64(v) => v.len(),
             ColumnData::I16(v) => v.len(),
+            ColumnData::U64(v) => v.len(),
         }
     }
 
@@ -27,13 +31,15 @@ impl ColumnData {
         self.len() == 0
     }
 
-    /// The value at `row` as f64 (integers above 2^53 lose precision).
+    /// The value at `row` as f64 (integers above 2^53 lose precision: use it to draw,
+    /// not to identify).
     pub fn get_f64(&self, row: usize) -> f64 {
         match self {
             ColumnData::F64(v) => v[row],
             ColumnData::F32(v) => v[row] as f64,
             ColumnData::I64(v) => v[row] as f64,
             ColumnData::I16(v) => v[row] as f64,
+            ColumnData::U64(v) => v[row] as f64,
         }
     }
 }
@@ -46,6 +52,7 @@ pub enum Storage {
     I16,
     I32,
     I64,
+    U64,
     F32,
     F64,
 }
@@ -77,25 +84,31 @@ impl Column {
             ColumnData::F32(_) => Storage::F32,
             ColumnData::I64(_) => Storage::I64,
             ColumnData::I16(_) => Storage::I16,
+            ColumnData::U64(_) => Storage::U64,
         })
     }
 
-    /// The integer at `row` (exact above 2^53), if the column holds integers: what a
-    /// panel shows of one object, without copying the column.
-    pub fn integer(&self, row: usize) -> Option<i64> {
+    /// The integer at `row` (exact above 2^53, signed or unsigned 64-bit), if the column
+    /// holds integers: what a panel shows of one object, without copying the column.
+    pub fn integer(&self, row: usize) -> Option<i128> {
         match &self.data {
-            ColumnData::I64(v) => Some(v[row]),
-            ColumnData::I16(v) => Some(v[row] as i64),
+            ColumnData::I64(v) => Some(v[row] as i128),
+            ColumnData::I16(v) => Some(v[row] as i128),
+            ColumnData::U64(v) => Some(v[row] as i128),
             _ => None,
         }
     }
 
     /// Whether the column holds integers.
     pub fn is_integer(&self) -> bool {
-        matches!(self.data, ColumnData::I64(_) | ColumnData::I16(_))
+        matches!(
+            self.data,
+            ColumnData::I64(_) | ColumnData::I16(_) | ColumnData::U64(_)
+        )
     }
 
-    /// Integer values (for any integer storage), if the column holds integers.
+    /// Integer values as i64 (for signed integer storage), if the column holds them;
+    /// unsigned 64-bit columns are read through [`Column::integer`] or their buffer.
     pub fn integers(&self) -> Option<Vec<i64>> {
         match &self.data {
             ColumnData::I64(v) => Some(v.to_vec()),
@@ -157,6 +170,7 @@ impl Catalog {
                 ColumnData::F32(v) => ColumnData::F32(v.into_shared()),
                 ColumnData::I64(v) => ColumnData::I64(v.into_shared()),
                 ColumnData::I16(v) => ColumnData::I16(v.into_shared()),
+                ColumnData::U64(v) => ColumnData::U64(v.into_shared()),
             };
         }
         self
@@ -249,7 +263,9 @@ mod tests {
     fn one_integer_is_read_exactly_in_place() {
         let big = (1i64 << 53) + 1; // not representable as f64
         let ids = Column::new("ID", "", ColumnData::I64(vec![7, big].into()));
-        assert_eq!(ids.integer(1), Some(big));
+        assert_eq!(ids.integer(1), Some(big as i128));
+        let unsigned = Column::new("SOURCE_ID", "", ColumnData::U64(vec![u64::MAX].into()));
+        assert_eq!(unsigned.integer(0), Some(u64::MAX as i128));
         assert!(ids.is_integer());
         let small = Column::new("FLAG", "", ColumnData::I16(vec![-3].into()));
         assert_eq!(small.integer(0), Some(-3));

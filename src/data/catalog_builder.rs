@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use crate::data::catalog::{Catalog, Roles, Storage};
 use crate::data::catalog_fits::{LoadOptions, LoadReport, Pushdown};
 use crate::data::progress::Progress;
+use crate::data::units::{Axis, degrees_per_unit};
 use crate::data::{Column, ColumnData};
 use crate::sky::unit_vector;
 
@@ -30,23 +31,34 @@ pub struct CatalogBuilder {
     report: LoadReport,
     progress: Option<Progress>,
     keep_invalid: bool,
+    /// Degrees per stored unit of RA and Dec (1 for degrees and for verbatim loads).
+    to_degrees: [f64; 2],
 }
 
 impl CatalogBuilder {
-    /// `wanted` must start with the RA and Dec columns.
+    /// `wanted` must start with the RA and Dec columns. Their units are honoured (radians,
+    /// hours, arcseconds become degrees); one that is not an angle is an error naming it.
     pub fn new(
         name: &str,
         roles: Roles,
         wanted: Vec<WantedColumn>,
         opts: &LoadOptions,
         rows_in_file: u64,
-    ) -> Self {
+    ) -> Result<Self, String> {
+        let mut to_degrees = [1.0; 2];
+        if !opts.verbatim {
+            for (k, axis) in [(0, Axis::Longitude), (1, Axis::Latitude)] {
+                to_degrees[k] = degrees_per_unit(&wanted[k].unit, axis)
+                    .map_err(|m| format!("column {}: {m}", wanted[k].name))?;
+            }
+        }
         let filter = opts.filter.clone();
         let index_of = |n: &Option<String>| {
             n.as_ref()
                 .and_then(|n| wanted.iter().position(|w| &w.name == n))
         };
-        CatalogBuilder {
+        Ok(CatalogBuilder {
+            to_degrees,
             name: name.to_string(),
             z_index: index_of(&roles.z),
             snr_index: index_of(&roles.snr),
@@ -62,8 +74,8 @@ impl CatalogBuilder {
                 ..Default::default()
             },
             progress: opts.progress.clone(),
-            keep_invalid: opts.keep_invalid_rows,
-        }
+            keep_invalid: opts.verbatim,
+        })
     }
 
     fn unfiltered(&self) -> bool {
@@ -72,6 +84,30 @@ impl CatalogBuilder {
 
     /// Takes one block: `cols[i]` holds the rows of `wanted[i]`.
     pub fn push_block(&mut self, cols: &[ColumnData]) {
+        if self.to_degrees != [1.0; 2] {
+            let mut scaled = cols.to_vec();
+            for (k, col) in scaled.iter_mut().take(2).enumerate() {
+                let f = self.to_degrees[k];
+                *col = ColumnData::F64(
+                    (0..cols[k].len())
+                        .into_par_iter()
+                        .map(|i| cols[k].get_f64(i) * f)
+                        .collect::<Vec<f64>>()
+                        .into(),
+                );
+            }
+            return self.push_degrees(&scaled);
+        }
+        self.push_degrees(cols)
+    }
+
+    /// Notes the source's columns that are not kept, for the load's report.
+    pub fn skipped_columns(&mut self, described: Vec<String>) {
+        self.report.skipped_columns = described;
+    }
+
+    /// [`CatalogBuilder::push_block`] once RA and Dec are in degrees.
+    fn push_degrees(&mut self, cols: &[ColumnData]) {
         let n = cols[0].len();
         let keep_invalid = self.keep_invalid;
         let valid = |i: usize| {
@@ -80,7 +116,9 @@ impl CatalogBuilder {
         };
         // Without filters every valid row is kept: reserve the final size once.
         let cap = if self.unfiltered() {
-            self.report.rows_in_file as usize
+            // A reservation, not a promise: a header that claims absurdly many rows (HDF5
+            // sizes are not checked against the file) must not abort the allocation.
+            self.report.rows_in_file.min(1 << 31) as usize
         } else {
             0
         };
@@ -141,17 +179,20 @@ impl CatalogBuilder {
     }
 
     pub fn finish(self) -> (Catalog, LoadReport) {
+        let to_degrees = self.to_degrees;
         let columns = self
             .wanted
             .into_iter()
             .zip(self.out)
-            .map(|(w, data)| {
+            .enumerate()
+            .map(|(k, (w, data))| {
+                let converted = k < 2 && to_degrees[k] != 1.0;
                 let mut c = Column::new(
                     &w.name,
-                    &w.unit,
+                    if converted { "deg" } else { &w.unit },
                     data.unwrap_or(ColumnData::F64(Vec::new().into())),
                 );
-                c.stored_as = Some(w.storage);
+                c.stored_as = Some(if converted { Storage::F64 } else { w.storage });
                 c
             })
             .collect();
@@ -184,12 +225,14 @@ fn append_rows(
         ColumnData::F32(_) => ColumnData::F32(Vec::with_capacity(cap).into()),
         ColumnData::I64(_) => ColumnData::I64(Vec::with_capacity(cap).into()),
         ColumnData::I16(_) => ColumnData::I16(Vec::with_capacity(cap).into()),
+        ColumnData::U64(_) => ColumnData::U64(Vec::with_capacity(cap).into()),
     });
     match (col, data) {
         (ColumnData::F64(v), ColumnData::F64(d)) => take(d.vec_mut(), v, keep),
         (ColumnData::F32(v), ColumnData::F32(d)) => take(d.vec_mut(), v, keep),
         (ColumnData::I64(v), ColumnData::I64(d)) => take(d.vec_mut(), v, keep),
         (ColumnData::I16(v), ColumnData::I16(d)) => take(d.vec_mut(), v, keep),
+        (ColumnData::U64(v), ColumnData::U64(d)) => take(d.vec_mut(), v, keep),
         _ => unreachable!("a column keeps its type across blocks"),
     }
 }

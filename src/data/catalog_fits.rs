@@ -31,8 +31,9 @@ pub struct LoadOptions {
     pub filter: Pushdown,
     /// Told about rows read (single files) or files read (stacks).
     pub progress: Option<Progress>,
-    /// Keep rows whose coordinates are invalid (conversions must not lose rows).
-    pub keep_invalid_rows: bool,
+    /// A conversion: every row kept (invalid coordinates too) and coordinates left in
+    /// their file's unit; conversions must not lose or change data.
+    pub verbatim: bool,
     /// Where big catalogs are cached after their first load (none: always parse).
     pub cache: Option<DiskCache>,
 }
@@ -45,6 +46,9 @@ pub struct LoadReport {
     /// NaN/inf coordinates or |Dec| > 90.
     pub invalid_coordinates: u64,
     pub filtered_out: u64,
+    /// Columns not kept (not numeric scalars), each with what it holds, e.g.
+    /// `NAME (text, 16A)`: catalogs hold numeric columns only. (Not kept in the cache.)
+    pub skipped_columns: Vec<String>,
 }
 
 /// Reads a catalog from a FITS table or HDF5 file; `name` labels it (e.g. "merged",
@@ -114,14 +118,17 @@ pub fn parse_catalog(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Cat
         .map(|n| {
             let c = t.column(n).expect("listed from the table");
             // Scaled columns, and integers with a TNULL (missing values become NaN), are
-            // kept and written as doubles.
+            // kept and written as doubles. Integers stored with a TZERO offset (unsigned
+            // 16/32/64-bit, signed bytes) stay integers, in a type that holds their range.
             let plain = c.scale == 1.0 && c.zero == 0.0 && c.null.is_none();
-            let storage = match c.kind {
-                ColumnKind::U8 if plain => Storage::U8,
-                ColumnKind::I16 if plain => Storage::I16,
-                ColumnKind::I32 if plain => Storage::I32,
-                ColumnKind::I64 if plain => Storage::I64,
-                ColumnKind::F32 if plain => Storage::F32,
+            let offset = c.integer_offset().filter(|_| c.null.is_none());
+            let storage = match (c.kind, offset) {
+                (ColumnKind::I64, _) if c.is_u64() && c.null.is_none() => Storage::U64,
+                (ColumnKind::U8, Some(0)) => Storage::U8,
+                (ColumnKind::I16, Some(0)) | (ColumnKind::U8, Some(_)) => Storage::I16,
+                (ColumnKind::I16, Some(_)) | (ColumnKind::I32, Some(0)) => Storage::I32,
+                (ColumnKind::I32 | ColumnKind::I64, Some(_)) => Storage::I64,
+                (ColumnKind::F32, _) if plain => Storage::F32,
                 _ => Storage::F64,
             };
             WantedColumn {
@@ -131,7 +138,22 @@ pub fn parse_catalog(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Cat
             }
         })
         .collect();
-    let mut builder = CatalogBuilder::new(name, roles, wanted, opts, t.nrows);
+    let mut builder = CatalogBuilder::new(name, roles, wanted, opts, t.nrows)
+        .map_err(|m| Error::file(path, m))?;
+    builder.skipped_columns(
+        t.columns
+            .iter()
+            .filter(|c| !(c.kind.is_numeric() && c.repeat == 1))
+            .map(|c| {
+                let what = if c.kind.is_numeric() {
+                    "vector"
+                } else {
+                    c.kind.describe()
+                };
+                format!("{} ({what}, {}{})", c.name, c.repeat, c.kind.code())
+            })
+            .collect(),
+    );
     let refs: Vec<&str> = order.iter().map(String::as_str).collect();
     t.read_blocks(&refs, true, |cols| {
         builder.push_block(cols);

@@ -1,14 +1,15 @@
-//! FITS binary tables read fast and safely: cfitsio parses the header (and inflates
-//! gzip files), then the rows are fetched in blocks of raw bytes and only the wanted
-//! columns are decoded (big-endian, TSCAL/TZERO, TNULL). cfitsio's per-column reads walk
-//! the whole table once per column; this walks it once.
+//! FITS binary tables read fast and safely: the headers are parsed by us
+//! ([`crate::data::fits_header`]: every HDU walked by its declared size, every TFORM
+//! described, none fatal), the file is memory-mapped (gzip files are inflated into
+//! memory first, as cfitsio does), and only the wanted columns are decoded, in parallel
+//! blocks of rows (big-endian, TSCAL/TZERO, TNULL; unsigned integers stored with the
+//! FITS offsets stay exact integers).
 
 use std::path::{Path, PathBuf};
-
-use fitsio::FitsFile;
-use fitsio::hdu::{FitsHdu, HduInfo};
+use std::sync::Arc;
 
 use crate::data::ColumnData;
+use crate::data::fits_header::{Hdu, walk_hdus};
 use crate::error::{Error, Result};
 
 /// Which HDU holds the table.
@@ -22,7 +23,7 @@ pub enum HduSelect {
     Name(String),
 }
 
-/// Numeric storage types of binary-table columns.
+/// Storage types of binary-table columns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ColumnKind {
     U8,
@@ -34,6 +35,9 @@ pub enum ColumnKind {
     /// Strings, logicals, bits, complex, variable-length: not readable as numbers.
     Other(char),
 }
+
+/// The TFORM type letters of the FITS standard.
+const TFORM_LETTERS: &str = "LXBIJKAEDCMPQ";
 
 impl ColumnKind {
     fn from_code(c: char) -> Self {
@@ -55,7 +59,6 @@ impl ColumnKind {
             ColumnKind::I16 => 2,
             ColumnKind::I32 | ColumnKind::F32 => 4,
             ColumnKind::I64 | ColumnKind::F64 => 8,
-            ColumnKind::Other('L') | ColumnKind::Other('A') | ColumnKind::Other('S') => 1,
             ColumnKind::Other('C') | ColumnKind::Other('P') => 8,
             ColumnKind::Other('M') | ColumnKind::Other('Q') => 16,
             ColumnKind::Other(_) => 1,
@@ -64,6 +67,13 @@ impl ColumnKind {
 
     pub fn is_numeric(self) -> bool {
         !matches!(self, ColumnKind::Other(_))
+    }
+
+    pub fn is_integer(self) -> bool {
+        matches!(
+            self,
+            ColumnKind::U8 | ColumnKind::I16 | ColumnKind::I32 | ColumnKind::I64
+        )
     }
 
     /// The FITS TFORM letter.
@@ -76,6 +86,19 @@ impl ColumnKind {
             ColumnKind::F32 => 'E',
             ColumnKind::F64 => 'D',
             ColumnKind::Other(c) => c,
+        }
+    }
+
+    /// What a column of this type holds, in words, for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ColumnKind::Other('A') => "text",
+            ColumnKind::Other('L') => "logical",
+            ColumnKind::Other('X') => "bits",
+            ColumnKind::Other('C') | ColumnKind::Other('M') => "complex",
+            ColumnKind::Other('P') | ColumnKind::Other('Q') => "variable-length array",
+            ColumnKind::Other(_) => "unknown",
+            _ => "numeric",
         }
     }
 }
@@ -92,18 +115,52 @@ pub struct TableColumn {
     pub scale: f64,
     pub zero: f64,
     pub null: Option<i64>,
+    /// TUCD, where the writer gave one (VOTable-minded tools do).
+    pub ucd: String,
+}
+
+impl TableColumn {
+    /// The exact integer offset of an integer column stored with TSCAL = 1 and a whole
+    /// TZERO (how FITS stores unsigned integers: TZERO = 32768, 2^31, 2^63), if it is one.
+    pub fn integer_offset(&self) -> Option<i128> {
+        (self.kind.is_integer()
+            && self.scale == 1.0
+            && self.zero.fract() == 0.0
+            && self.zero.abs() <= 2f64.powi(63))
+        .then_some(self.zero as i128)
+    }
+
+    /// An unsigned 64-bit column (`K` with TZERO = 2^63).
+    pub fn is_u64(&self) -> bool {
+        self.kind == ColumnKind::I64 && self.integer_offset() == Some(1i128 << 63)
+    }
+}
+
+/// The bytes of a FITS file: mapped, or inflated from gzip.
+enum Bytes {
+    Mapped(memmap2::Mmap),
+    Inflated(Vec<u8>),
+}
+
+impl Bytes {
+    fn get(&self) -> &[u8] {
+        match self {
+            Bytes::Mapped(m) => m,
+            Bytes::Inflated(v) => v,
+        }
+    }
 }
 
 pub struct FitsTable {
-    file: FitsFile,
-    hdu: FitsHdu,
+    bytes: Arc<Bytes>,
+    hdu: Hdu,
     pub path: PathBuf,
     pub nrows: u64,
     pub row_bytes: usize,
     pub columns: Vec<TableColumn>,
 }
 
-/// Parses a TFORM value such as `1024E`, `D`, `16A` into (repeat, type letter).
+/// Parses a TFORM value such as `1024E`, `D`, `16A`, `1PE(100)` into (repeat, type letter).
 pub fn parse_tform(tform: &str) -> Option<(usize, char)> {
     let t = tform.trim();
     let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
@@ -116,121 +173,188 @@ pub fn parse_tform(tform: &str) -> Option<(usize, char)> {
     Some((repeat, code.to_ascii_uppercase()))
 }
 
-impl FitsTable {
-    pub fn open(path: &Path, select: &HduSelect) -> Result<FitsTable> {
-        if !path.exists() {
-            return Err(Error::file(path, "no such file"));
-        }
-        let fits_err =
-            |e: fitsio::errors::Error| Error::file(path, format!("not a readable FITS file ({e})"));
-        let mut file = FitsFile::open(path).map_err(fits_err)?;
-        let hdu = match select {
-            HduSelect::Index(i) => file
-                .hdu(*i)
-                .map_err(|_| Error::file(path, format!("has no HDU {i}")))?,
-            HduSelect::Name(n) => file
-                .hdu(n.as_str())
-                .map_err(|_| Error::file(path, format!("has no HDU named {n}")))?,
-            HduSelect::FirstTable => {
-                let mut found = None;
-                for i in 1..1000 {
-                    match file.hdu(i) {
-                        Ok(h) if matches!(h.info, HduInfo::TableInfo { .. }) => {
-                            found = Some(h);
-                            break;
-                        }
-                        Ok(_) => continue,
-                        Err(_) => break,
-                    }
-                }
-                found.ok_or_else(|| {
-                    Error::file(path, "has no table HDU (expected a BINTABLE extension)")
-                })?
+/// The file's bytes: memory-mapped, or inflated when it is gzip (by its magic bytes,
+/// whatever its name).
+fn file_bytes(path: &Path) -> Result<Bytes> {
+    let file = std::fs::File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::file(path, "no such file"),
+        _ => Error::file(path, format!("cannot open: {e}")),
+    })?;
+    let meta = file
+        .metadata()
+        .map_err(|e| Error::file(path, format!("cannot read: {e}")))?;
+    if meta.is_dir() {
+        return Err(Error::file(path, "is a folder, not a FITS file"));
+    }
+    if meta.len() == 0 {
+        return Err(Error::file(path, "not a readable FITS file: it is empty"));
+    }
+    // SAFETY: the mapping is read-only; a file changed by another process while we
+    // read gives wrong values, not memory unsafety in safe code that copies out.
+    let map = unsafe { memmap2::Mmap::map(&file) }
+        .map_err(|e| Error::file(path, format!("cannot map: {e}")))?;
+    if map.starts_with(&[0x1f, 0x8b]) {
+        use std::io::Read;
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(&map[..])
+            .read_to_end(&mut out)
+            .map_err(|e| Error::file(path, format!("damaged gzip data: {e}")))?;
+        return Ok(Bytes::Inflated(out));
+    }
+    if map.starts_with(&[0x1f, 0x9d]) || map.starts_with(b"BZh") {
+        return Err(Error::file(
+            path,
+            "is compressed with compress or bzip2; decompress it, or compress it with gzip",
+        ));
+    }
+    let _ = map.advise(memmap2::Advice::Sequential);
+    Ok(Bytes::Mapped(map))
+}
+
+/// A binary table's row size, row count and columns, checked against each other.
+fn table_layout(hdu: &Hdu) -> std::result::Result<(usize, u64, Vec<TableColumn>), String> {
+    let h = &hdu.header;
+    let required = |k: &str| -> std::result::Result<i64, String> {
+        h.integer(k)?.ok_or_else(|| format!("no {k} keyword"))
+    };
+    let bitpix = required("BITPIX")?;
+    let naxis = required("NAXIS")?;
+    if bitpix != 8 || naxis != 2 {
+        return Err(format!(
+            "a binary table needs BITPIX = 8 and NAXIS = 2, the header has BITPIX = {bitpix} and NAXIS = {naxis}"
+        ));
+    }
+    let gcount = h.integer("GCOUNT")?.unwrap_or(1);
+    if gcount != 1 {
+        return Err(format!(
+            "GCOUNT = {gcount}, but a binary table must have GCOUNT = 1"
+        ));
+    }
+    if h.get("ZTABLE") == Some(&crate::data::fits_header::Value::Logical(true)) {
+        return Err(
+            "a tile-compressed table (fpack): uncompress it first (funpack) to read it".into(),
+        );
+    }
+    let row_bytes = required("NAXIS1")?;
+    let nrows = required("NAXIS2")?;
+    let tfields = required("TFIELDS")?;
+    if row_bytes < 0 || nrows < 0 {
+        return Err(format!(
+            "NAXIS1 = {row_bytes} and NAXIS2 = {nrows} must not be negative"
+        ));
+    }
+    if !(0..=999).contains(&tfields) {
+        return Err(format!("TFIELDS = {tfields} is not between 0 and 999"));
+    }
+    let mut columns = Vec::with_capacity(tfields as usize);
+    let mut offset = 0u64;
+    for i in 1..=tfields {
+        let name = h
+            .text(&format!("TTYPE{i}"))
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| format!("COL{i}"));
+        let tform = h
+            .text(&format!("TFORM{i}"))
+            .ok_or_else(|| format!("column {i} ({name}) has no TFORM{i} (TFIELDS = {tfields})"))?;
+        let (repeat, code) = parse_tform(&tform)
+            .filter(|(_, c)| TFORM_LETTERS.contains(*c))
+            .ok_or_else(|| {
+                format!("column {i} ({name}): TFORM{i} = '{tform}' is not a binary-table format (rT with T one of {TFORM_LETTERS})")
+            })?;
+        let kind = ColumnKind::from_code(code);
+        let width = if code == 'X' {
+            repeat.div_ceil(8) as u64
+        } else {
+            (repeat as u64).saturating_mul(kind.width() as u64)
+        };
+        let real = |k: String, default: f64| -> std::result::Result<f64, String> {
+            match h.real(&k)? {
+                Some(v) if v.is_finite() => Ok(v),
+                Some(v) => Err(format!("{k} = {v} is not a finite number")),
+                None => Ok(default),
             }
         };
-        let xtension: String = hdu.read_key(&mut file, "XTENSION").unwrap_or_default();
-        if xtension.trim() != "BINTABLE" {
+        columns.push(TableColumn {
+            unit: h.text(&format!("TUNIT{i}")).unwrap_or_default(),
+            ucd: h.text(&format!("TUCD{i}")).unwrap_or_default(),
+            kind,
+            repeat,
+            offset: offset as usize,
+            scale: real(format!("TSCAL{i}"), 1.0)?,
+            zero: real(format!("TZERO{i}"), 0.0)?,
+            null: h.integer(&format!("TNULL{i}")).ok().flatten(),
+            name,
+        });
+        offset = offset.saturating_add(width);
+    }
+    if offset != row_bytes as u64 {
+        return Err(format!(
+            "NAXIS1 = {row_bytes} but the columns' TFORMs need {offset} bytes a row"
+        ));
+    }
+    Ok((row_bytes as usize, nrows as u64, columns))
+}
+
+impl FitsTable {
+    pub fn open(path: &Path, select: &HduSelect) -> Result<FitsTable> {
+        let bytes = file_bytes(path)?;
+        let hdus = walk_hdus(bytes.get(), path)?;
+        let listing = || {
+            hdus.iter()
+                .map(Hdu::describe)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let hdu = match select {
+            HduSelect::Index(i) => hdus
+                .get(*i)
+                .ok_or_else(|| Error::file(path, format!("has no HDU {i}; HDUs: {}", listing())))?,
+            HduSelect::Name(n) => hdus
+                .iter()
+                .find(|h| h.extname().is_some_and(|e| e.eq_ignore_ascii_case(n)))
+                .ok_or_else(|| {
+                    Error::file(path, format!("has no HDU named {n}; HDUs: {}", listing()))
+                })?,
+            HduSelect::FirstTable => hdus
+                .iter()
+                .skip(1)
+                .find(|h| h.kind() == "BINTABLE")
+                .ok_or_else(|| {
+                    Error::file(
+                        path,
+                        format!(
+                            "has no binary table (expected a BINTABLE extension); HDUs: {}",
+                            listing()
+                        ),
+                    )
+                })?,
+        }
+        .clone();
+        if hdu.kind() != "BINTABLE" {
             return Err(Error::file(
                 path,
                 format!(
-                    "the selected HDU is not a binary table (XTENSION = '{}')",
-                    xtension.trim()
+                    "HDU {} is not a binary table (it is {})",
+                    hdu.index,
+                    hdu.describe()
                 ),
             ));
         }
-        let key_i64 =
-            |file: &mut FitsFile, k: &str| -> Option<i64> { hdu.read_key::<i64>(file, k).ok() };
-        let row_bytes = key_i64(&mut file, "NAXIS1")
-            .filter(|&n| n >= 0)
-            .ok_or_else(|| Error::file(path, "bad or missing NAXIS1"))?
-            as usize;
-        let nrows = key_i64(&mut file, "NAXIS2")
-            .filter(|&n| n >= 0)
-            .ok_or_else(|| Error::file(path, "bad or missing NAXIS2"))? as u64;
-        let tfields = key_i64(&mut file, "TFIELDS")
-            .filter(|&n| (0..=999).contains(&n))
-            .ok_or_else(|| Error::file(path, "bad or missing TFIELDS"))?
-            as usize;
-        // A header may claim more rows than the file holds; check before any allocation.
-        // (Compressed files are inflated by cfitsio, so their size on disk says nothing.)
-        let compressed = path
-            .extension()
-            .is_some_and(|e| e == "gz" || e == "fz" || e == "Z");
-        let on_disk = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        let claimed = (row_bytes as u128) * (nrows as u128);
-        if !compressed && claimed > on_disk as u128 {
+        let (row_bytes, nrows, columns) =
+            table_layout(&hdu).map_err(|m| Error::file(path, format!("HDU {}: {m}", hdu.index)))?;
+        let available = bytes.get().len().saturating_sub(hdu.data_start) as u128;
+        let claimed = row_bytes as u128 * nrows as u128;
+        if claimed > available {
             return Err(Error::file(
                 path,
                 format!(
-                    "truncated or corrupt: the header claims {nrows} rows of {row_bytes} bytes ({claimed} bytes) but the file has {on_disk} bytes"
-                ),
-            ));
-        }
-        let mut columns = Vec::with_capacity(tfields);
-        let mut offset = 0usize;
-        for i in 1..=tfields {
-            let s = |file: &mut FitsFile, k: String| -> Option<String> {
-                hdu.read_key::<String>(file, &k)
-                    .ok()
-                    .map(|v| v.trim().to_string())
-            };
-            let tform = s(&mut file, format!("TFORM{i}"))
-                .ok_or_else(|| Error::file(path, format!("column {i} has no TFORM")))?;
-            let (repeat, code) = parse_tform(&tform).ok_or_else(|| {
-                Error::file(path, format!("column {i} has a bad TFORM '{tform}'"))
-            })?;
-            let kind = ColumnKind::from_code(code);
-            let width = if code == 'X' {
-                repeat.div_ceil(8)
-            } else {
-                repeat * kind.width()
-            };
-            columns.push(TableColumn {
-                name: s(&mut file, format!("TTYPE{i}")).unwrap_or_else(|| format!("COL{i}")),
-                unit: s(&mut file, format!("TUNIT{i}")).unwrap_or_default(),
-                kind,
-                repeat,
-                offset,
-                scale: hdu
-                    .read_key::<f64>(&mut file, &format!("TSCAL{i}"))
-                    .unwrap_or(1.0),
-                zero: hdu
-                    .read_key::<f64>(&mut file, &format!("TZERO{i}"))
-                    .unwrap_or(0.0),
-                null: key_i64(&mut file, &format!("TNULL{i}")),
-            });
-            offset += width;
-        }
-        if offset != row_bytes {
-            return Err(Error::file(
-                path,
-                format!(
-                    "corrupt table header: the columns add up to {offset} bytes a row but NAXIS1 is {row_bytes}"
+                    "truncated or corrupt: HDU {} claims {nrows} rows of {row_bytes} bytes ({claimed} bytes) but the file has {available} bytes after its header",
+                    hdu.index
                 ),
             ));
         }
         Ok(FitsTable {
-            file,
+            bytes: Arc::new(bytes),
             hdu,
             path: path.to_path_buf(),
             nrows,
@@ -251,10 +375,7 @@ impl FitsTable {
 
     /// A header keyword as text (numbers too), if present.
     pub fn key_text(&mut self, key: &str) -> Option<String> {
-        self.hdu
-            .read_key::<String>(&mut self.file, key)
-            .ok()
-            .map(|v| v.trim().trim_matches('\'').trim().to_string())
+        self.hdu.header.text(key)
     }
 
     /// Reads the named numeric columns in blocks of rows; for each block `sink` gets one
@@ -314,39 +435,27 @@ impl FitsTable {
             return Ok(());
         }
         let kinds: Vec<OutKind> = cols.iter().map(|c| OutKind::of(c, keep_types)).collect();
-        // Uncompressed files are decoded straight from a memory map; compressed ones
-        // through cfitsio's buffers.
-        let mapped = self.memory_map()?;
+        let bytes = Arc::clone(&self.bytes);
+        let data = &bytes.get()[self.hdu.data_start..];
         let rows_per_block = ((16 << 20) / self.row_bytes).max(1) as u64;
-        let mut raw = if mapped.is_some() {
-            Vec::new()
-        } else {
-            vec![0u8; rows_per_block as usize * self.row_bytes]
-        };
         let mut out: Vec<ColumnData> = kinds.iter().map(|k| k.empty()).collect();
         let mut row = 0u64;
         while row < self.nrows {
             let n = rows_per_block.min(self.nrows - row);
-            let bytes = n as usize * self.row_bytes;
-            let block: &[u8] = match &mapped {
-                Some((map, start)) => {
-                    let from = *start + row as usize * self.row_bytes;
-                    &map[from..from + bytes]
-                }
-                None => {
-                    self.read_raw(row, n, &mut raw[..bytes])?;
-                    &raw[..bytes]
-                }
-            };
+            let from = row as usize * self.row_bytes;
+            let block = &data[from..from + n as usize * self.row_bytes];
             for (c, o) in cols.iter().zip(out.iter_mut()) {
                 decode_parallel(c, block, self.row_bytes, o);
             }
-            if let Some((map, start)) = &mapped {
+            if let Bytes::Mapped(map) = &*bytes {
                 // Decoded pages leave our resident set (they stay in the page cache), so
                 // a load peaks near the size of its columns, not columns plus file.
-                let from = *start + row as usize * self.row_bytes;
+                let start = self.hdu.data_start + from;
                 let page = 4096;
-                let (a, b) = (from.div_ceil(page) * page, (from + bytes) / page * page);
+                let (a, b) = (
+                    start.div_ceil(page) * page,
+                    (start + block.len()) / page * page,
+                );
                 if b > a {
                     // SAFETY: the map is a shared, read-only file mapping: dropped pages
                     // are read back from the file if touched again.
@@ -364,80 +473,6 @@ impl FitsTable {
         }
         Ok(())
     }
-
-    /// The file mapped into memory with the byte offset of this table's rows, for
-    /// uncompressed files whose size covers the table; `None` otherwise.
-    fn memory_map(&mut self) -> Result<Option<(memmap2::Mmap, usize)>> {
-        if self
-            .path
-            .extension()
-            .is_some_and(|e| e == "gz" || e == "fz" || e == "Z")
-        {
-            return Ok(None);
-        }
-        // Make this HDU current, then ask cfitsio where its data start.
-        let _ = self.hdu.read_key::<String>(&mut self.file, "XTENSION");
-        let (mut head, mut data, mut end, mut status) = (0i64, 0i64, 0i64, 0);
-        // SAFETY: the handle is open; the out-pointers are valid locals.
-        unsafe {
-            fitsio::sys::ffghadll(
-                self.file.as_raw(),
-                &mut head,
-                &mut data,
-                &mut end,
-                &mut status,
-            );
-        }
-        if status != 0 || data < 0 {
-            return Ok(None);
-        }
-        let file = std::fs::File::open(&self.path).map_err(|e| Error::file(&self.path, e))?;
-        // SAFETY: the mapping is read-only; a file changed by another process while we
-        // read gives wrong values, not memory unsafety in safe code that copies out.
-        let map = unsafe { memmap2::Mmap::map(&file) }
-            .map_err(|e| Error::file(&self.path, format!("cannot map: {e}")))?;
-        let _ = map.advise(memmap2::Advice::Sequential);
-        let need = data as u128 + self.nrows as u128 * self.row_bytes as u128;
-        if need > map.len() as u128 {
-            return Err(Error::file(
-                &self.path,
-                format!(
-                    "truncated: the table needs {need} bytes but the file has {}",
-                    map.len()
-                ),
-            ));
-        }
-        Ok(Some((map, data as usize)))
-    }
-
-    /// Rows `row..row + n` (0-based) through cfitsio into `raw`.
-    fn read_raw(&mut self, row: u64, n: u64, raw: &mut [u8]) -> Result<()> {
-        let _ = self.hdu.read_key::<String>(&mut self.file, "XTENSION");
-        let mut status = 0;
-        // SAFETY: `raw` holds exactly the requested bytes; the handle is open and its
-        // current HDU is this table.
-        unsafe {
-            fitsio::sys::ffgtbb(
-                self.file.as_raw(),
-                (row + 1) as i64,
-                1,
-                raw.len() as i64,
-                raw.as_mut_ptr(),
-                &mut status,
-            );
-        }
-        if status != 0 {
-            return Err(Error::file(
-                &self.path,
-                format!(
-                    "cannot read rows {}..{} (cfitsio status {status}): the file is truncated or corrupt",
-                    row + 1,
-                    row + n
-                ),
-            ));
-        }
-        Ok(())
-    }
 }
 
 /// What a column decodes to.
@@ -446,19 +481,18 @@ enum OutKind {
     F64,
     F32,
     I64,
+    U64,
 }
 
 impl OutKind {
-    /// Typed output keeps integers without scaling or TNULL exact (IDs above 2^53) and
-    /// unscaled E columns as f32; everything else (and untyped output) is f64, TNULL NaN.
+    /// Typed output keeps integers without TNULL exact (IDs above 2^53; unsigned ones
+    /// stored with TZERO too) and unscaled E columns as f32; everything else (and untyped
+    /// output) is f64, TNULL NaN.
     fn of(c: &TableColumn, typed: bool) -> OutKind {
         let plain = c.scale == 1.0 && c.zero == 0.0;
         match c.kind {
-            ColumnKind::U8 | ColumnKind::I16 | ColumnKind::I32 | ColumnKind::I64
-                if typed && plain && c.null.is_none() =>
-            {
-                OutKind::I64
-            }
+            ColumnKind::I64 if typed && c.null.is_none() && c.is_u64() => OutKind::U64,
+            _ if typed && c.null.is_none() && c.integer_offset().is_some() => OutKind::I64,
             ColumnKind::F32 if typed && plain => OutKind::F32,
             _ => OutKind::F64,
         }
@@ -469,6 +503,7 @@ impl OutKind {
             OutKind::F64 => ColumnData::F64((Vec::new()).into()),
             OutKind::F32 => ColumnData::F32((Vec::new()).into()),
             OutKind::I64 => ColumnData::I64((Vec::new()).into()),
+            OutKind::U64 => ColumnData::U64((Vec::new()).into()),
         }
     }
 }
@@ -497,22 +532,36 @@ fn decode_parallel(c: &TableColumn, rows: &[u8], row_bytes: usize, out: &mut Col
                     })
                 });
         }
-        ColumnData::I16(_) => unreachable!("decoded integers are i64"),
+        ColumnData::I16(_) => unreachable!("decoded integers are i64 or u64"),
+        ColumnData::U64(v) => {
+            let v = v.vec_mut();
+            v.resize(n * c.repeat, 0);
+            // TZERO = 2^63: the stored i64 plus 2^63 is the sign bit flipped.
+            v.par_chunks_mut(per_chunk * c.repeat)
+                .zip(rows.par_chunks(per_chunk * row_bytes))
+                .for_each(|(o, r)| {
+                    decode_plain(c, r, row_bytes, o, |e| {
+                        u64::from_be_bytes(e.try_into().unwrap()) ^ (1u64 << 63)
+                    })
+                });
+        }
         ColumnData::I64(v) => {
             let v = v.vec_mut();
             v.resize(n * c.repeat, 0);
+            // TZERO offsets (unsigned 16/32-bit, signed bytes) are whole numbers.
+            let zero = c.integer_offset().unwrap_or(0) as i64;
             v.par_chunks_mut(per_chunk * c.repeat)
                 .zip(rows.par_chunks(per_chunk * row_bytes))
                 .for_each(|(o, r)| match c.kind {
-                    ColumnKind::U8 => decode_plain(c, r, row_bytes, o, |e| e[0] as i64),
+                    ColumnKind::U8 => decode_plain(c, r, row_bytes, o, |e| e[0] as i64 + zero),
                     ColumnKind::I16 => decode_plain(c, r, row_bytes, o, |e| {
-                        i16::from_be_bytes([e[0], e[1]]) as i64
+                        i16::from_be_bytes([e[0], e[1]]) as i64 + zero
                     }),
                     ColumnKind::I32 => decode_plain(c, r, row_bytes, o, |e| {
-                        i32::from_be_bytes(e.try_into().unwrap()) as i64
+                        i32::from_be_bytes(e.try_into().unwrap()) as i64 + zero
                     }),
                     _ => decode_plain(c, r, row_bytes, o, |e| {
-                        i64::from_be_bytes(e.try_into().unwrap())
+                        i64::from_be_bytes(e.try_into().unwrap()).wrapping_add(zero)
                     }),
                 });
         }
@@ -594,6 +643,7 @@ mod tests {
             scale: 0.5,
             zero: 10.0,
             null: Some(-1),
+            ucd: String::new(),
         };
         // Row: 1 pad byte, then i16 4 and i16 -1 (null).
         let row = [0u8, 0, 4, 0xff, 0xff];

@@ -29,6 +29,8 @@ pub fn write_catalog(
                     Storage::F64 => ColumnDataType::Double,
                     Storage::F32 => ColumnDataType::Float,
                     Storage::I64 => ColumnDataType::LongLong,
+                    // Written as K with TZERO = 2^63 by cfitsio, as FITS stores uint64.
+                    Storage::U64 => ColumnDataType::UnsignedLongLong,
                     Storage::I32 => ColumnDataType::Int,
                     Storage::I16 => ColumnDataType::Short,
                     Storage::U8 => ColumnDataType::Byte,
@@ -71,6 +73,16 @@ pub fn write_catalog(
                     &idx.iter().map(|&k| c.data.get_f64(k)).collect::<Vec<f64>>(),
                 ),
                 (Storage::I64, _) => hdu.write_col(&mut f, &c.name, &ints()),
+                (Storage::U64, ColumnData::U64(v)) => hdu.write_col(
+                    &mut f,
+                    &c.name,
+                    &idx.iter().map(|&k| v[k]).collect::<Vec<u64>>(),
+                ),
+                (Storage::U64, _) => hdu.write_col(
+                    &mut f,
+                    &c.name,
+                    &ints().into_iter().map(|x| x as u64).collect::<Vec<u64>>(),
+                ),
                 (Storage::I32, _) => hdu.write_col(
                     &mut f,
                     &c.name,

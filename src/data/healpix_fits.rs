@@ -7,8 +7,8 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::data::HealpixMap;
 use crate::data::fits_table::{FitsTable, HduSelect};
+use crate::data::{ColumnData, HealpixMap};
 use crate::error::{Error, Result};
 use crate::sky::Frame;
 
@@ -17,6 +17,29 @@ const UNSEEN: f64 = -1.6375e30;
 
 fn is_missing(v: f64) -> bool {
     !v.is_finite() || (v - UNSEEN).abs() < 1e25
+}
+
+/// A cell index (or NUNIQ value) from an index column, exact: integers as they are,
+/// floating-point values only when whole and below 2^53; `None` for anything else.
+fn cell_index(col: &ColumnData, row: usize) -> Option<u64> {
+    match col {
+        ColumnData::I64(v) => u64::try_from(v[row]).ok(),
+        ColumnData::U64(v) => Some(v[row]),
+        ColumnData::I16(v) => u64::try_from(v[row]).ok(),
+        other => {
+            let x = other.get_f64(row);
+            (x >= 0.0 && x.fract() == 0.0 && x < 2f64.powi(53)).then_some(x as u64)
+        }
+    }
+}
+
+/// An index value as the file holds it, for messages.
+fn index_text(col: &ColumnData, row: usize) -> String {
+    match col {
+        ColumnData::I64(v) => v[row].to_string(),
+        ColumnData::U64(v) => v[row].to_string(),
+        other => other.get_f64(row).to_string(),
+    }
 }
 
 /// Reads a HEALPix map; `column` picks the value column (default: the first that is not
@@ -70,8 +93,16 @@ pub fn read_healpix_map(path: &Path, column: Option<&str>) -> Result<HealpixMap>
     }
     let depth = nside.trailing_zeros() as u8;
     let n_cells = 12 * nside * nside;
+    // HEALPix's letters: C or Q (HEALPix IDL's "eQuatorial") equatorial, G Galactic, E
+    // ecliptic (not drawn: refused).
     let frame = match t.key_text("COORDSYS").map(|c| c.to_ascii_uppercase()) {
-        None => Frame::Icrs,
+        None => {
+            report!(
+                "warning: {}: no COORDSYS keyword; the map is drawn as equatorial (ICRS)",
+                path.display()
+            );
+            Frame::Icrs
+        }
         Some(c) if c.starts_with('C') || c.starts_with('Q') || c == "ICRS" || c == "EQUATORIAL" => {
             Frame::Icrs
         }
@@ -125,19 +156,20 @@ pub fn read_healpix_map(path: &Path, column: Option<&str>) -> Result<HealpixMap>
     if explicit {
         let pix_name = pixel_col
             .ok_or_else(|| bad("INDXSCHM is EXPLICIT but there is no PIXEL column".into()))?;
-        let mut bad_pixel = None;
-        t.read_f64_blocks(&[&pix_name, &value_name], |cols| {
-            for (&p, &v) in cols[0].iter().zip(&cols[1]) {
-                if !(p >= 0.0 && p < n_cells as f64 && p.fract() == 0.0) {
-                    bad_pixel.get_or_insert(p);
-                    continue;
-                }
+        let mut bad_pixel: Option<String> = None;
+        // Indices stay integers end to end: at NSIDE 2^29 they exceed f64's 2^53.
+        t.read_blocks(&[&pix_name, &value_name], true, |cols| {
+            for i in 0..cols[0].len() {
+                let p = match cell_index(&cols[0], i) {
+                    Some(p) if p < n_cells => p,
+                    _ => {
+                        bad_pixel.get_or_insert_with(|| index_text(&cols[0], i));
+                        continue;
+                    }
+                };
+                let v = cols[1].get_f64(i);
                 if !is_missing(v) {
-                    cells.push(if nested {
-                        p as u64
-                    } else {
-                        ring.from_ring(p as u64)
-                    });
+                    cells.push(if nested { p } else { ring.from_ring(p) });
                     values.push(v as f32);
                 }
             }
@@ -254,14 +286,13 @@ fn read_multi_order(
     let mut problem = None;
     t.read_blocks(&names, true, |cols| {
         for i in 0..cols[0].len() {
-            let u = match &cols[0] {
-                crate::data::ColumnData::I64(v) => v[i] as u64,
-                other => other.get_f64(i) as u64,
-            };
-            if u < 4 {
-                problem.get_or_insert(format!("UNIQ value {u} is not valid (below 4)"));
+            let Some(u) = cell_index(&cols[0], i).filter(|&u| u >= 4) else {
+                problem.get_or_insert(format!(
+                    "UNIQ value {} is not valid (a whole number of at least 4)",
+                    index_text(&cols[0], i)
+                ));
                 continue;
-            }
+            };
             let depth = ((63 - u.leading_zeros()) / 2 - 1) as u8;
             if depth > 29 {
                 problem.get_or_insert(format!("UNIQ value {u} is deeper than depth 29"));

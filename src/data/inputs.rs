@@ -24,11 +24,16 @@ pub fn expand_paths(patterns: &[PathBuf]) -> Result<Vec<PathBuf>> {
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| {
                     let n = f.to_string_lossy().to_ascii_lowercase();
-                    n.ends_with(".fits") || n.ends_with(".fit") || n.ends_with(".fits.gz")
+                    [".fits", ".fit", ".fits.gz", ".fit.gz", ".h5", ".hdf5"]
+                        .iter()
+                        .any(|e| n.ends_with(e))
                 })
                 .collect();
             if found.is_empty() {
-                return Err(Error::file(p, "has no .fits files"));
+                return Err(Error::file(
+                    p,
+                    "is a folder with no catalog files (.fits, .fits.gz, .h5)",
+                ));
             }
             found.sort();
             out.extend(found);
@@ -41,6 +46,8 @@ pub fn expand_paths(patterns: &[PathBuf]) -> Result<Vec<PathBuf>> {
             }
             found.sort();
             out.extend(found);
+        } else if !p.exists() {
+            return Err(Error::file(p, "no such file"));
         } else {
             out.push(p.clone());
         }
@@ -167,6 +174,7 @@ fn append(all: &mut Catalog, part: Catalog, path: &Path) -> Result<()> {
             (ColumnData::I64(x), ColumnData::I64(y)) => x.vec_mut().extend_from_slice(&y),
             (ColumnData::F32(x), ColumnData::F32(y)) => x.vec_mut().extend_from_slice(&y),
             (ColumnData::I16(x), ColumnData::I16(y)) => x.vec_mut().extend_from_slice(&y),
+            (ColumnData::U64(x), ColumnData::U64(y)) => x.vec_mut().extend_from_slice(&y),
             _ => {
                 return Err(Error::file(
                     path,

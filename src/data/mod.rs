@@ -8,8 +8,10 @@ pub mod catalog_fits;
 pub mod column_buffer;
 pub mod demo;
 pub mod density;
+pub mod fits_header;
 pub mod fits_table;
 pub mod fits_write;
+pub mod hdf5_attributes;
 pub mod hdf5_io;
 pub mod healpix_fits;
 pub mod healpix_map;
@@ -20,6 +22,7 @@ pub mod roles;
 pub mod survey;
 pub mod tiles;
 pub mod tiles_fits;
+pub mod units;
 
 pub use catalog::{Catalog, Column, ColumnData};
 pub use healpix_map::HealpixMap;

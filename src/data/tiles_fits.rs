@@ -44,6 +44,33 @@ pub fn read_tiles(path: &Path) -> Result<TileSet> {
         .iter()
         .map(|c| t.column(c).map_or(0, |c| c.repeat))
         .collect();
+    // Checked before any row is read: the vertices of a ring are taken pairwise.
+    for pair in [[0, 1], [2, 3]] {
+        let [ra, dec] = pair.map(|k| (COLUMNS[k], repeat[k]));
+        if ra.1 != dec.1 {
+            return Err(Error::file(
+                path,
+                format!(
+                    "vertex columns {} and {} differ in length ({} and {} values a row)",
+                    ra.0, dec.0, ra.1, dec.1
+                ),
+            ));
+        }
+    }
+    for c in COLUMNS {
+        let col = t.column(c).expect("checked above");
+        if !col.kind.is_numeric() {
+            return Err(Error::file(
+                path,
+                format!(
+                    "column {c} holds {} values (TFORM {}{}), not vertex coordinates",
+                    col.kind.describe(),
+                    col.repeat,
+                    col.kind.code()
+                ),
+            ));
+        }
+    }
     let mut tiles = Vec::new();
     t.read_blocks(&wanted, true, |cols| {
         let ids: Vec<String> = match &cols[0] {
@@ -80,12 +107,6 @@ pub fn read_tiles(path: &Path) -> Result<TileSet> {
         }
         Ok(())
     })?;
-    if repeat[0] != repeat[1] || repeat[2] != repeat[3] {
-        return Err(Error::file(
-            path,
-            "RA and Dec vertex columns differ in length",
-        ));
-    }
     Ok(TileSet { tiles })
 }
 

@@ -62,7 +62,7 @@ pub fn stack_tag(
         opts.hdu,
         opts.roles,
         opts.filter,
-        opts.keep_invalid_rows,
+        opts.verbatim,
         files.join("|")
     )
     .replace('\n', " ");

@@ -33,6 +33,7 @@ pub fn owned_bytes(cat: &Catalog) -> u64 {
             ColumnData::F32(b) => held(b),
             ColumnData::I64(b) => held(b),
             ColumnData::I16(b) => held(b),
+            ColumnData::U64(b) => held(b),
         })
         .sum()
 }

@@ -46,7 +46,7 @@ pub use prune::Pruned;
 
 const MAGIC: &[u8; 8] = b"CVZCACHE";
 /// Bump when the layout or what a load produces changes: older entries are then rebuilt.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 const HEADER_BYTES: usize = 40;
 const ALIGN: usize = 64;
 const EXTENSION: &str = "cvzc";
@@ -388,7 +388,7 @@ pub(crate) fn cache_key(source: &Path, name: &str, opts: &LoadOptions) -> Option
         opts.hdu,
         opts.roles,
         opts.filter,
-        opts.keep_invalid_rows
+        opts.verbatim
     ))
 }
 
@@ -398,6 +398,7 @@ fn storage_name(s: Storage) -> &'static str {
         Storage::I16 => "i16",
         Storage::I32 => "i32",
         Storage::I64 => "i64",
+        Storage::U64 => "u64",
         Storage::F32 => "f32",
         Storage::F64 => "f64",
     }
@@ -409,6 +410,7 @@ fn storage_from(s: &str) -> Option<Storage> {
         "i16" => Storage::I16,
         "i32" => Storage::I32,
         "i64" => Storage::I64,
+        "u64" => Storage::U64,
         "f32" => Storage::F32,
         "f64" => Storage::F64,
         _ => return None,
@@ -435,6 +437,7 @@ fn write_entry(
             ColumnData::F32(v) => (c, "f32", bytemuck::cast_slice::<f32, u8>(v)),
             ColumnData::I64(v) => (c, "i64", bytemuck::cast_slice::<i64, u8>(v)),
             ColumnData::I16(v) => (c, "i16", bytemuck::cast_slice::<i16, u8>(v)),
+            ColumnData::U64(v) => (c, "u64", bytemuck::cast_slice::<u64, u8>(v)),
         })
         .collect();
     // The description's length depends on the offsets it holds: lay the blocks out
@@ -667,6 +670,7 @@ fn open_entry(
             "f32" => ColumnData::F32(ColumnBuffer::mapped(m, o, n).ok_or_else(bad)?),
             "i64" => ColumnData::I64(ColumnBuffer::mapped(m, o, n).ok_or_else(bad)?),
             "i16" => ColumnData::I16(ColumnBuffer::mapped(m, o, n).ok_or_else(bad)?),
+            "u64" => ColumnData::U64(ColumnBuffer::mapped(m, o, n).ok_or_else(bad)?),
             other => return Err(format!("column {} has unknown type {other}", c.name)),
         };
         let stored_as = match &c.stored_as {
@@ -697,6 +701,7 @@ fn open_entry(
         kept: d.report.kept,
         invalid_coordinates: d.report.invalid_coordinates,
         filtered_out: d.report.filtered_out,
+        skipped_columns: Vec::new(),
     };
     let cat = Catalog {
         name: d.name.clone(),

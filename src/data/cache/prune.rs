@@ -127,18 +127,10 @@ impl DiskCache {
         let Ok(dir) = std::fs::read_dir(&self.dir) else {
             return Vec::new();
         };
-        if !Path::new("/proc/self").exists() {
-            return Vec::new();
-        }
         dir.filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
-                let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
-                let pid = name
-                    .as_deref()
-                    .filter(|n| n.starts_with('.'))
-                    .and_then(|n| n.rsplit_once(".partial-"))
-                    .and_then(|(_, pid)| pid.parse::<u32>().ok());
-                pid.is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists())
+                crate::fsutil::partial_file_owner(p)
+                    .is_some_and(|pid| !crate::fsutil::process_runs(pid))
             })
             .collect()
     }
