@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use hdf5::types::{FloatSize, IntSize, TypeDescriptor, VarLenUnicode};
+use hdf5::types::{FixedUnicode, FloatSize, IntSize, TypeDescriptor};
 
 use crate::data::ColumnData;
 use crate::data::catalog::{Catalog, Storage};
@@ -20,16 +20,16 @@ const BLOCK: usize = 1 << 20;
 
 fn storage_of(t: &TypeDescriptor) -> Option<Storage> {
     Some(match t {
+        // Each integer type in one that holds its whole range.
         TypeDescriptor::Unsigned(IntSize::U1) => Storage::U8,
-        TypeDescriptor::Integer(IntSize::U1)
-        | TypeDescriptor::Integer(IntSize::U2)
-        | TypeDescriptor::Unsigned(IntSize::U2) => Storage::I16,
-        TypeDescriptor::Integer(IntSize::U4) | TypeDescriptor::Unsigned(IntSize::U4) => {
+        TypeDescriptor::Integer(IntSize::U1) | TypeDescriptor::Integer(IntSize::U2) => Storage::I16,
+        TypeDescriptor::Integer(IntSize::U4) | TypeDescriptor::Unsigned(IntSize::U2) => {
             Storage::I32
         }
-        TypeDescriptor::Integer(IntSize::U8) | TypeDescriptor::Unsigned(IntSize::U8) => {
+        TypeDescriptor::Integer(IntSize::U8) | TypeDescriptor::Unsigned(IntSize::U4) => {
             Storage::I64
         }
+        TypeDescriptor::Unsigned(IntSize::U8) => Storage::U64,
         TypeDescriptor::Float(FloatSize::U4) => Storage::F32,
         TypeDescriptor::Float(FloatSize::U8) => Storage::F64,
         _ => return None,
@@ -81,19 +81,25 @@ pub fn read_catalog_h5(
     let group = table_group(&file, path, opts.hdu.as_ref())?;
     // Numeric 1-D datasets of one length are the columns.
     let mut columns: Vec<(String, hdf5::Dataset, Storage)> = Vec::new();
+    // Datasets that cannot be columns, and why: named if a role needs one of them.
+    let mut skipped: Vec<(String, String)> = Vec::new();
     let mut nrows = None;
     for ds in group.datasets().map_err(err)? {
         let short = ds.name().rsplit('/').next().unwrap_or_default().to_string();
-        let Some(storage) = ds
-            .dtype()
-            .and_then(|t| t.to_descriptor())
-            .ok()
-            .as_ref()
-            .and_then(storage_of)
-        else {
+        let descriptor = ds.dtype().and_then(|t| t.to_descriptor());
+        let Some(storage) = descriptor.as_ref().ok().and_then(storage_of) else {
+            let what = match &descriptor {
+                Ok(d) => format!("HDF5 type {d} is not numeric"),
+                Err(e) => format!("HDF5 type cannot be read ({e})"),
+            };
+            skipped.push((short, what));
             continue;
         };
         if ds.ndim() != 1 {
+            skipped.push((
+                short,
+                format!("has shape {:?}; a column is a 1-D dataset", ds.shape()),
+            ));
             continue;
         }
         let n = ds.size();
@@ -106,7 +112,22 @@ pub fn read_catalog_h5(
         columns.push((short, ds, storage));
     }
     let names: Vec<String> = columns.iter().map(|c| c.0.clone()).collect();
-    let roles = resolve_roles(&names, &opts.roles).map_err(|m| Error::file(path, m))?;
+    let roles = resolve_roles(&names, &opts.roles).map_err(|m| {
+        // Said in the file's terms when the role's dataset exists but is unusable.
+        let all: Vec<String> = names
+            .iter()
+            .chain(skipped.iter().map(|s| &s.0))
+            .cloned()
+            .collect();
+        let unusable = resolve_roles(&all, &opts.roles).ok().and_then(|r| {
+            let roles: Vec<String> = r.numeric().cloned().collect();
+            skipped.iter().find(|(n, _)| roles.contains(n)).cloned()
+        });
+        match unusable {
+            Some((n, why)) => Error::file(path, format!("column {n}: {why}")),
+            None => Error::file(path, m),
+        }
+    })?;
     check_filter_roles(path, &roles, &opts.filter, &names)?;
     // Roles first, as the builder wants.
     let pos = |n: &str| {
@@ -118,24 +139,27 @@ pub fn read_catalog_h5(
     let (ra_i, dec_i) = (pos(&roles.ra), pos(&roles.dec));
     let mut order = vec![ra_i, dec_i];
     order.extend((0..columns.len()).filter(|i| *i != ra_i && *i != dec_i));
+    let units = crate::data::hdf5_attributes::column_units(path, &group, &names)?;
     let wanted = order
         .iter()
         .map(|&i| {
-            let (n, ds, storage) = &columns[i];
-            let unit = ds
-                .attr("unit")
-                .and_then(|a| a.read_scalar::<VarLenUnicode>())
-                .map(|u| u.as_str().to_string())
-                .unwrap_or_default();
+            let (n, _, storage) = &columns[i];
             WantedColumn {
                 name: n.clone(),
-                unit,
+                unit: units.get(n).cloned().unwrap_or_default(),
                 storage: *storage,
             }
         })
         .collect();
     let n = nrows.unwrap_or(0);
-    let mut builder = CatalogBuilder::new(name, roles, wanted, opts, n as u64);
+    let mut builder = CatalogBuilder::new(name, roles, wanted, opts, n as u64)
+        .map_err(|m| Error::file(path, m))?;
+    builder.skipped_columns(
+        skipped
+            .iter()
+            .map(|(n, why)| format!("{n} ({why})"))
+            .collect(),
+    );
     let mut start = 0;
     while start < n {
         let end = (start + BLOCK).min(n);
@@ -151,6 +175,12 @@ pub fn read_catalog_h5(
                 ),
                 Storage::F32 => ColumnData::F32(
                     (ds.read_slice_1d::<f32, _>(start..end)
+                        .map_err(err)?
+                        .to_vec())
+                    .into(),
+                ),
+                Storage::U64 => ColumnData::U64(
+                    (ds.read_slice_1d::<u64, _>(start..end)
                         .map_err(err)?
                         .to_vec())
                     .into(),
@@ -209,13 +239,17 @@ pub fn write_catalog_h5(cat: &Catalog, group: &str, path: &Path) -> Result<()> {
                 (Storage::I16, _) => write_as!(i16, ints().into_iter().map(|x| x as i16).collect()),
                 (Storage::I32, _) => write_as!(i32, ints().into_iter().map(|x| x as i32).collect()),
                 (Storage::I64, _) => write_as!(i64, ints()),
+                (Storage::U64, ColumnData::U64(v)) => write_as!(u64, v.to_vec()),
+                (Storage::U64, _) => write_as!(u64, ints().into_iter().map(|x| x as u64).collect()),
             };
             if !c.unit.is_empty() {
-                let unit: VarLenUnicode = c
+                // Fixed-length text: read back without the global heap, which libhdf5
+                // cannot read safely from a damaged file (see hdf5_attributes).
+                let unit = c
                     .unit
-                    .parse()
+                    .parse::<FixedUnicode<256>>()
                     .map_err(|e| Error::file(path, format!("unit {}: {e:?}", c.unit)))?;
-                ds.new_attr::<VarLenUnicode>()
+                ds.new_attr::<FixedUnicode<256>>()
                     .create("unit")
                     .map_err(err)?
                     .write_scalar(&unit)
