@@ -10,6 +10,7 @@ use crate::app::live_scene::LiveScene;
 use crate::app::scene_data::SceneData;
 use crate::cli::args::RenderArgs;
 use crate::cli::load::load_files;
+use crate::cli::scene::prepare_survey;
 use crate::data::Survey;
 use crate::data::demo::{DemoConfig, DemoSurvey};
 use crate::data::progress::Progress;
@@ -81,6 +82,11 @@ fn load_in_stages(
         };
         if staged && !with_galaxies && matches!(source, Source::Files(_)) {
             first_stage = Some(without_galaxies(&survey));
+        }
+        // Proximity marks need the galaxies: the first stage (clusters alone) waits.
+        let mut survey = survey;
+        if with_galaxies || !staged {
+            prepare_survey(&mut survey, &options.style)?;
         }
         let scene = LiveScene::build(ctx, &survey, options)?;
         let data = SceneData::new(survey, &scene.lod_orders())?;

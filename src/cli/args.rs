@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use crate::view::limits;
+
 use clap::{Args, Parser, Subcommand};
 
 use crate::export::ticks::AngleFormat;
@@ -25,6 +27,10 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Prints the variable-length unit attributes of an HDF5 group as JSON: run by
+    /// clusterviz itself, so that a damaged file crashes this child, not the caller.
+    #[command(hide = true)]
+    Hdf5Attributes { file: PathBuf, group: String },
     /// Print the GPU adapter, backend and limits; with files, load each and describe it
     /// (catalog columns and roles, HEALPix map, tiles).
     Info(Box<InfoArgs>),
@@ -65,7 +71,7 @@ pub struct ViewArgs {
     #[arg(long, value_parser = parse_fov)]
     pub fov: Option<f64>,
     /// Position angle of the view's up direction, degrees east of north.
-    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
+    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true, value_parser = parse_rotation)]
     pub rotation: f64,
     /// Output size: WIDTHxHEIGHT in pixels (default 1600x1200; the viewer: its window),
     /// or in inches with an "in" suffix (7x5in, at --dpi, default 300).
@@ -169,18 +175,18 @@ pub struct StyleArgs {
     #[arg(long, value_enum, default_value_t = Colormap::Viridis)]
     pub colormap: Colormap,
     /// Keep clusters with SNR at least this.
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, allow_hyphen_values = true, value_parser = parse_finite_f32)]
     pub snr_min: Option<f32>,
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, allow_hyphen_values = true, value_parser = parse_finite_f32)]
     pub snr_max: Option<f32>,
     /// Keep clusters (and galaxies) with redshift in [z-min, z-max].
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, allow_hyphen_values = true, value_parser = parse_finite_f32)]
     pub z_min: Option<f32>,
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, allow_hyphen_values = true, value_parser = parse_finite_f32)]
     pub z_max: Option<f32>,
     /// Mark clusters that have galaxies within this many arcminutes (a NEAR_GALAXIES
     /// column; colour by it with --color-by near).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true, value_parser = parse_proximity)]
     pub proximity: Option<f64>,
     /// Crowded galaxies' density map shows the mean of this column per cell (e.g.
     /// PHZ_MEDIAN for mean photometric redshift) instead of counts.
@@ -221,7 +227,7 @@ pub struct StyleArgs {
     #[arg(long, value_parser = parse_color)]
     pub mask_outline: Option<Rgba>,
     /// Opacity of the mask (default: 0.45 under catalogs, 1 alone).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true, value_parser = parse_opacity)]
     pub mask_opacity: Option<f32>,
     /// Colour of sky the mask does not cover (#rrggbb[aa] or a name; default: transparent).
     #[arg(long, value_parser = parse_color)]
@@ -455,9 +461,14 @@ pub struct WallArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct DemoArgs {
-    /// Write the survey as FITS catalogs, a FITS HEALPix mask and JSON tiles into DIR.
+    /// Write the survey as FITS catalogs, a FITS HEALPix mask and JSON tiles into DIR (a
+    /// new or empty folder).
     #[arg(long)]
     pub write: Option<PathBuf>,
+    /// With --write: write into a folder that is not empty, after removing the files an
+    /// earlier --write made there (other files are kept and named).
+    #[arg(long, requires = "write")]
+    pub force: bool,
     #[command(flatten)]
     pub demo_source: DemoSource,
     #[command(flatten)]
@@ -567,6 +578,39 @@ pub fn parse_size(s: &str) -> Result<PageSize, String> {
         ));
     }
     Ok(PageSize::Pixels(w, h))
+}
+
+fn parse_rotation(s: &str) -> Result<f64, String> {
+    limits::parse_with(s, "--rotation", limits::finite)
+}
+
+fn parse_finite_f32(s: &str) -> Result<f32, String> {
+    limits::parse_with(s, "a filter bound", limits::finite).map(|x| x as f32)
+}
+
+fn parse_proximity(s: &str) -> Result<f64, String> {
+    limits::parse_with(s, "--proximity", |_, x| limits::proximity_arcmin(x))
+}
+
+fn parse_opacity(s: &str) -> Result<f32, String> {
+    limits::parse_with(s, "--mask-opacity", |_, x| limits::opacity(x)).map(|x| x as f32)
+}
+
+impl StyleArgs {
+    /// The checks that involve several settings (each value alone was checked as it was
+    /// parsed): filter ends that cross, a colour role that has nothing to show.
+    pub fn check(&self) -> Result<(), crate::error::Error> {
+        let f = |x: Option<f32>| x.map(f64::from);
+        limits::ordered("--snr-min", f(self.snr_min), "--snr-max", f(self.snr_max))
+            .and_then(|_| limits::ordered("--z-min", f(self.z_min), "--z-max", f(self.z_max)))
+            .map_err(crate::error::Error::user)?;
+        if self.color_by == ColorRole::Near && self.proximity.is_none() {
+            return Err(crate::error::Error::user(
+                "--color-by near colours clusters by the galaxies within --proximity ARCMIN: give --proximity (and --galaxies)",
+            ));
+        }
+        Ok(())
+    }
 }
 
 fn parse_dpi(s: &str) -> Result<f64, String> {

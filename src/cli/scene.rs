@@ -22,6 +22,30 @@ pub const CLUSTER_SNR: u32 = 1;
 pub const CLUSTER_NEAR: u32 = 2;
 pub const NEAR_GALAXIES: &str = "NEAR_GALAXIES";
 
+/// What the style asks of a loaded survey, done and checked in one place for figures,
+/// the viewer and walls: the proximity marks (NEAR_GALAXIES), and a density column that
+/// the galaxies must have.
+pub fn prepare_survey(survey: &mut Survey, style: &StyleArgs) -> Result<()> {
+    if let Some(r) = style.proximity {
+        mark_proximity(survey, r)?;
+    }
+    if let Some(col) = &style.density_column {
+        let Some(galaxies) = &survey.galaxies else {
+            return Err(crate::error::Error::user(format!(
+                "--density-column {col} needs galaxies (--galaxies or --demo)"
+            )));
+        };
+        if galaxies.column(col).is_none() {
+            let names: Vec<&str> = galaxies.columns.iter().map(|c| c.name.as_str()).collect();
+            return Err(crate::error::Error::user(format!(
+                "--density-column: the galaxies have no column '{col}' to average (columns: {})",
+                names.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// The seed app's proximity feature: adds NEAR_GALAXIES (1 or 0) to every cluster
 /// catalog, from a k-d tree of the galaxies, in O((N + M) log M).
 pub fn mark_proximity(survey: &mut Survey, radius_arcmin: f64) -> Result<()> {

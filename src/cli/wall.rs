@@ -47,6 +47,7 @@ pub fn run(backend: BackendChoice, a: &WallArgs) -> Result<()> {
     }
     let layout = WallLayout::from_table(path, &wall)?;
     let (args, _) = render_args_of(path, &table)?;
+    args.style.check().map_err(|e| Error::file(path, e))?;
     if !(a.timeout > 0.0 && a.timeout.is_finite()) || a.frames == 0 {
         return Err(Error::user(
             "--timeout must be positive seconds and --frames at least 1",

@@ -5,6 +5,7 @@ pub mod camera;
 pub mod colormap;
 pub mod extent;
 pub mod fit;
+pub mod limits;
 pub mod lod;
 pub mod map_style;
 pub mod style;
