@@ -1,7 +1,58 @@
-//! File writing that never leaves a partial output behind.
+//! File writing that never leaves a partial output behind: outputs are written into a
+//! temporary sibling (`.NAME.partial-PID`) and renamed into place. The temporary files
+//! of writes under way are removed when the process is interrupted (SIGINT, SIGTERM,
+//! SIGHUP: [`remove_partial_files_on_signals`]), and those of processes that died
+//! without a chance to (kill -9, a crash) by the next write into the same folder.
 
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Temporary files of the writes under way in this process.
+static UNDER_WAY: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Installs the handler that removes the temporary files of writes under way when the
+/// process is asked to stop, then exits with status 130 (as after Ctrl-C). Call once,
+/// early.
+pub fn remove_partial_files_on_signals() {
+    // The handler runs on a thread of its own (not in signal context): locking is fine.
+    let _ = ctrlc::set_handler(|| {
+        let files = UNDER_WAY.lock().map(|f| f.clone()).unwrap_or_default();
+        for f in files {
+            let _ = std::fs::remove_file(f);
+        }
+        report!("clusterviz: interrupted; unfinished output files removed");
+        std::process::exit(130);
+    });
+}
+
+/// The process id in a temporary file's name (`.NAME.partial-PID`), if it is one.
+pub fn partial_file_owner(path: &Path) -> Option<u32> {
+    let name = path.file_name()?.to_str()?;
+    name.strip_prefix('.')?
+        .rsplit_once(".partial-")?
+        .1
+        .parse()
+        .ok()
+}
+
+/// Whether a process with this id runs (on systems without /proc: assumed so, and
+/// nothing is removed).
+pub fn process_runs(pid: u32) -> bool {
+    !Path::new("/proc/self").exists() || Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// Removes the temporary files in `dir` that processes no longer running left behind.
+pub fn remove_dead_partial_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for p in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+        if partial_file_owner(&p).is_some_and(|pid| !process_runs(pid)) && p.is_file() {
+            let _ = std::fs::remove_file(&p);
+        }
+    }
+}
 
 /// A path next to `target` to write into before renaming over `target`.
 pub fn temp_path_for(target: &Path) -> PathBuf {
@@ -25,8 +76,20 @@ pub fn ensure_parent_dir(target: &Path) -> Result<()> {
 pub fn write_atomically(target: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     ensure_parent_dir(target)?;
     let tmp = temp_path_for(target);
+    let dir = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    remove_dead_partial_files(dir);
     let _ = std::fs::remove_file(&tmp);
-    match write(&tmp) {
+    if let Ok(mut f) = UNDER_WAY.lock() {
+        f.push(tmp.clone());
+    }
+    let result = write(&tmp);
+    if let Ok(mut f) = UNDER_WAY.lock() {
+        f.retain(|p| p != &tmp);
+    }
+    match result {
         Ok(()) => std::fs::rename(&tmp, target).map_err(|e| {
             let _ = std::fs::remove_file(&tmp);
             Error::file(

@@ -9,11 +9,15 @@ use crate::cli::args::DemoArgs;
 use crate::cli::figure::{FigureRequest, check_outputs, render_figures};
 use crate::cli::render::reproduction_metadata;
 use crate::data::Survey;
-use crate::data::demo::{DemoConfig, DemoSurvey, write_survey};
+use crate::data::demo::{DemoConfig, DemoSurvey, remove_written, write_survey};
 use crate::error::{Error, Result};
 use crate::render::BackendChoice;
 
 pub fn run(backend: BackendChoice, a: &DemoArgs) -> Result<()> {
+    a.style.check()?;
+    if let Some(dir) = &a.write {
+        prepare_folder(dir, a.force)?;
+    }
     let config = DemoConfig {
         seed: a.demo_source.seed,
         galaxies: a.demo_source.galaxies,
@@ -52,11 +56,6 @@ pub fn run(backend: BackendChoice, a: &DemoArgs) -> Result<()> {
         t0.elapsed().as_secs_f64()
     );
     if let Some(dir) = &a.write {
-        if dir.exists() && !dir.is_dir() {
-            return Err(Error::file(dir, "exists and is not a folder"));
-        }
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Error::file(dir, format!("cannot create: {e}")))?;
         let t1 = Instant::now();
         let files = write_survey(&survey, dir)?;
         report!(
@@ -73,4 +72,38 @@ pub fn run(backend: BackendChoice, a: &DemoArgs) -> Result<()> {
         ..FigureRequest::new(&a.view, &a.style, &a.figure, &outputs)
     };
     render_figures(backend, &survey, &req).map(|_| ())
+}
+
+/// A folder for `demo --write`: new or empty; with `force`, emptied of what an earlier
+/// write made (a render of `catred/*.fits` would otherwise read old tiles beside new ones).
+fn prepare_folder(dir: &std::path::Path, force: bool) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::file(dir, "exists and is not a folder"));
+    }
+    let is_empty = |d: &std::path::Path| {
+        std::fs::read_dir(d)
+            .map(|mut r| r.next().is_none())
+            .unwrap_or(true)
+    };
+    if dir.is_dir() && !is_empty(dir) {
+        if !force {
+            return Err(Error::file(
+                dir,
+                "is not empty: give a new folder, or --force to replace an earlier demo --write there",
+            ));
+        }
+        let (removed, others) = remove_written(dir)?;
+        report!(
+            "removed {removed} files of an earlier demo from {}",
+            dir.display()
+        );
+        if !others.is_empty() {
+            report!(
+                "warning: {}: kept files the demo did not write: {}",
+                dir.display(),
+                others.join(", ")
+            );
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::file(dir, format!("cannot create: {e}")))
 }

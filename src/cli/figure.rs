@@ -206,6 +206,28 @@ pub fn render_figures_on(
         .iter()
         .map(|(k, v)| format!("{k}: {v}\n"))
         .collect();
+    // svg2pdf decodes the embedded sky image within 512 MiB (the image crate's default
+    // limit): a larger plot would fail only after rendering, with an unhelpful message.
+    const PDF_SKY_BYTES: u64 = 512 << 20;
+    let sky_bytes = plot.width as u64 * plot.height as u64 * 4;
+    if figure.is_some()
+        && sky_bytes > PDF_SKY_BYTES
+        && let Some(pdf) = req
+            .outputs
+            .iter()
+            .find(|o| Format::of(o).ok() == Some(Format::Pdf))
+    {
+        return Err(Error::file(
+            pdf,
+            format!(
+                "a PDF's sky is one embedded image of at most {} million pixels (the PDF writer's limit); this plot is {}x{} ({:.0} million): give a smaller --size or --dpi, or write a PNG",
+                PDF_SKY_BYTES / 4 / 1_000_000,
+                plot.width,
+                plot.height,
+                (plot.width as f64 * plot.height as f64) / 1e6
+            ),
+        ));
+    }
     let mut vector_sky: Option<Vec<u8>> = None;
     for out in req.outputs {
         let t1 = Instant::now();

@@ -131,7 +131,12 @@ pub struct FigureFile {
 
 /// Reads `path`; `output`, when given, replaces the file's outputs.
 pub fn load(path: &Path, output: Option<&Path>) -> Result<FigureFile> {
-    check_command_line(std::env::args().skip(1))?;
+    // args_os: a file name that is not UTF-8 must not panic here (it reads lossily).
+    check_command_line(
+        std::env::args_os()
+            .skip(1)
+            .map(|a| a.to_string_lossy().into_owned()),
+    )?;
     let text = std::fs::read_to_string(path).map_err(|e| Error::file(path, e))?;
     let (args, files) = render_args_of(path, &parse_toml(path, &text)?)?;
     let outputs = match output {

@@ -5,7 +5,7 @@ mod config;
 mod convert;
 mod demo;
 pub mod figure;
-mod figure_file;
+pub mod figure_file;
 mod info;
 pub(crate) mod load;
 pub(crate) mod render;
@@ -28,6 +28,11 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Wall(a) => wall::run(cli.backend, &a),
         Command::Render(a) => render::run(cli.backend, &a),
         Command::Demo(a) => demo::run(cli.backend, &a),
+        Command::Hdf5Attributes { file, group } => {
+            let units = crate::data::hdf5_attributes::heap_units(&file, &group)?;
+            println!("{}", serde_json::to_string(&units).unwrap_or_default());
+            Ok(())
+        }
     }
 }
 
@@ -117,8 +122,10 @@ pub(crate) fn viewer_launch(
             "nothing to view: give --demo, or files with --clusters, --galaxies, --tiles, --mask",
         ));
     }
+    a.style.check()?;
     // Files are checked now, so that a typo fails at once rather than in the window.
-    for p in a.clusters.iter().chain(&a.tiles).chain(&a.mask) {
+    crate::data::inputs::expand_paths(&a.clusters)?;
+    for p in a.tiles.iter().chain(&a.mask) {
         if !p.exists() {
             return Err(crate::error::Error::file(p, "no such file"));
         }
@@ -158,6 +165,7 @@ pub(crate) fn viewer_launch(
 
 /// Entry point for `main`: parse, run, report.
 pub fn main_with_exit_code() -> i32 {
+    crate::fsutil::remove_partial_files_on_signals();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

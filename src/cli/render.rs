@@ -8,7 +8,7 @@ use crate::cli::figure::{
     FigureGpu, FigureRequest, check_outputs, input_checksums, render_figures_on, view_description,
 };
 use crate::cli::load::load_files;
-use crate::cli::scene::mark_proximity;
+use crate::cli::scene::prepare_survey;
 use crate::data::Survey;
 use crate::data::demo::{DemoConfig, DemoSurvey};
 use crate::error::{Error, Result};
@@ -19,6 +19,11 @@ use crate::view::fit::frame_directions;
 pub fn run(backend: BackendChoice, a: &RenderArgs) -> Result<()> {
     if let Some(path) = &a.figure_file {
         let from_file = crate::cli::figure_file::load(path, a.output.as_deref())?;
+        from_file
+            .args
+            .style
+            .check()
+            .map_err(|e| Error::file(path, e))?;
         return render(
             backend,
             &from_file.args,
@@ -42,6 +47,7 @@ fn render(
     outputs: &[PathBuf],
     figure_file: Option<String>,
 ) -> Result<()> {
+    a.style.check()?;
     check_outputs(outputs, &a.figure)?;
     a.view.pixel_size()?;
     // The GPU is prepared, and the inputs' checksums read, while the data load.
@@ -69,7 +75,8 @@ fn render(
 
 /// The input files of `a` with their sizes and checksums, for the figure's metadata.
 fn source_checksums(a: &RenderArgs) -> Result<Option<String>> {
-    let mut inputs: Vec<PathBuf> = a.clusters.clone();
+    // Globs and folders name their files as the loader reads them.
+    let mut inputs: Vec<PathBuf> = crate::data::inputs::expand_paths(&a.clusters)?;
     inputs.extend(a.tiles.iter().cloned());
     inputs.extend(a.mask.iter().cloned());
     if !a.galaxy_files.is_empty() {
@@ -113,16 +120,16 @@ pub fn load_survey(a: &RenderArgs) -> Result<Survey> {
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join("; ");
-    if let Some(r) = a.style.proximity {
-        mark_proximity(&mut survey, r)?;
-    }
+    prepare_survey(&mut survey, &a.style)?;
     report!("loaded in {:.2} s", t0.elapsed().as_secs_f64());
     Ok(survey)
 }
 
 /// Text chunks every figure carries: the tool, the exact command line, the data.
 pub fn reproduction_metadata(source: &str) -> Vec<(&'static str, String)> {
-    let command: Vec<String> = std::env::args().map(|a| shell_quote(&a)).collect();
+    let command: Vec<String> = std::env::args_os()
+        .map(|a| shell_quote(&a.to_string_lossy()))
+        .collect();
     vec![
         software(),
         ("clusterviz command", command.join(" ")),

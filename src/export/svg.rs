@@ -15,10 +15,24 @@ pub fn color(c: Rgba) -> (String, f32) {
 }
 
 pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            // XML 1.0 allows no other C0 control, not even as a reference: show it as
+            // its control picture (U+2400 + code; DEL as U+2421).
+            '\0'..='\u{1f}' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}')),
+            '\u{7f}' => out.push('\u{2421}'),
+            // Noncharacters XML also forbids.
+            '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Path data of polylines: `M x y L x y …` per polyline, 2 decimals.
@@ -197,6 +211,8 @@ mod tests {
         );
         assert_eq!(d, "M10.00 21.00L12.50 23.00");
         assert_eq!(escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+        // Controls XML forbids become visible symbols; tabs and newlines stay.
+        assert_eq!(escape("a\u{1b}b\u{7f}\tc\n"), "a\u{241b}b\u{2421}\tc\n");
         assert_eq!(color(Rgba::rgb8(255, 0, 16)).0, "#ff0010");
     }
 }

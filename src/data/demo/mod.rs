@@ -12,7 +12,7 @@ mod write;
 use crate::data::{Catalog, HealpixMap, TileSet};
 
 pub use galaxies::core_tile_index;
-pub use write::write_survey;
+pub use write::{remove_written, write_survey};
 
 /// The patch: RA from 354° through 0° to 6°, Dec from -34° to -26°.
 pub const RA_MIN: f64 = 354.0;

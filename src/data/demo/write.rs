@@ -13,15 +13,68 @@ use super::galaxies::core_tile_index;
 use crate::data::fits_write::{write_catalog, write_healpix_partial};
 use crate::error::{Error, Result};
 
+/// Names of the files [`write_survey`] makes at the top of its folder.
+const TOP_FILES: [&str; 6] = [
+    "clusters_merged.fits",
+    "clusters_pzwav.fits",
+    "clusters_amico.fits",
+    "tiles.json",
+    "tiles.fits",
+    "mask.fits",
+];
+
+/// Removes what [`write_survey`] made in `dir` (its files and `catred/tile_*.fits`);
+/// returns how many, and the names of other files found there, which are left alone.
+pub fn remove_written(dir: &Path) -> Result<(usize, Vec<String>)> {
+    let mut removed = 0;
+    let mut others = Vec::new();
+    let remove = |p: &Path| {
+        std::fs::remove_file(p).map_err(|e| Error::file(p, format!("cannot remove: {e}")))
+    };
+    let list = |d: &Path| -> Result<Vec<std::path::PathBuf>> {
+        let entries =
+            std::fs::read_dir(d).map_err(|e| Error::file(d, format!("cannot list: {e}")))?;
+        Ok(entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+    };
+    for p in list(dir)? {
+        let name = p
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if TOP_FILES.contains(&name.as_str()) && p.is_file() {
+            remove(&p)?;
+            removed += 1;
+        } else if name == "catred" && p.is_dir() {
+            for t in list(&p)? {
+                let tname = t
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned();
+                if tname.starts_with("tile_") && tname.ends_with(".fits") && t.is_file() {
+                    remove(&t)?;
+                    removed += 1;
+                } else {
+                    others.push(format!("catred/{tname}"));
+                }
+            }
+        } else {
+            others.push(name);
+        }
+    }
+    Ok((removed, others))
+}
+
 pub fn write_survey(s: &DemoSurvey, dir: &Path) -> Result<Vec<std::path::PathBuf>> {
     let catred = dir.join("catred");
     std::fs::create_dir_all(&catred)
         .map_err(|e| Error::file(&catred, format!("cannot create: {e}")))?;
     let mut written = Vec::new();
     for (cat, file) in [
-        (&s.merged, "clusters_merged.fits"),
-        (&s.pzwav, "clusters_pzwav.fits"),
-        (&s.amico, "clusters_amico.fits"),
+        (&s.merged, TOP_FILES[0]),
+        (&s.pzwav, TOP_FILES[1]),
+        (&s.amico, TOP_FILES[2]),
     ] {
         let path = dir.join(file);
         write_catalog(cat, None, "CLUSTERS", &path)?;
