@@ -1,5 +1,8 @@
 //! Parsers of ours fed random and damaged input must answer with an error, never panic:
-//! tile JSON, FITS table headers and rows (catalogs, HEALPix maps, tile tables).
+//! tile JSON, FITS headers and tables (catalogs, HEALPix maps, MOCs, tile tables; plain
+//! and gzip), headers built card by card from the keywords that matter, HDF5 catalogs,
+//! and figure and wall files. Every target runs [`cases`] cases per test run (the README
+//! counts them); a crash found becomes a regression test in tests/hostile_input.rs.
 
 use std::path::{Path, PathBuf};
 
@@ -39,14 +42,40 @@ fn damaged(base: &[u8], edits: &[(usize, u8)], cut: Option<usize>) -> Vec<u8> {
     b
 }
 
+/// Real files of every kind the FITS readers take (hostile/ ones by astropy: complex and
+/// variable-length columns, unsigned IDs, depth-29 maps, odd tile widths).
+const FITS_FIXTURES: &[&str] = &[
+    "catalog_all_types.fits",
+    "nested_partial_n4096.fits",
+    "ring_fullsky_n64.fits",
+    "catalog_vizier_names.fits",
+    "moc.fits",
+    "multi_order.fits",
+    "galactic_band_n64.fits",
+    "hostile/complex_and_varlen.fits",
+    "hostile/uint64_ids.fits",
+    "hostile/map_nside_2p29.fits",
+    "hostile/tiles_ra_wider.fits",
+    "hostile/mixed_types.fits",
+];
+
 fn no_panic(path: &Path) {
     let _ = read_catalog(path, "fuzz", &LoadOptions::default());
     let _ = read_healpix_map(path, None);
     let _ = read_tiles(path);
 }
 
+/// Cases each target runs per test run: 256, or CLUSTERVIZ_FUZZ_CASES for a longer
+/// campaign.
+fn cases() -> u32 {
+    std::env::var("CLUSTERVIZ_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), .. ProptestConfig::default() })]
 
     #[test]
     fn tile_json_never_panics(text in "\\PC{0,200}") {
@@ -66,15 +95,208 @@ proptest! {
 
     #[test]
     fn damaged_fits_files_never_panic(
-        which in 0usize..4,
+        which in 0usize..64,
         edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..12),
         cut in proptest::option::of(any::<usize>()),
     ) {
-        let name = ["catalog_all_types.fits", "nested_partial_n4096.fits", "ring_fullsky_n64.fits", "catalog_vizier_names.fits"][which];
+        let name = FITS_FIXTURES[which % FITS_FIXTURES.len()];
         let bytes = damaged(&fixture(name), &edits, cut);
         let path = scratch(&format!("t{which}-{:x}", edits.len() * 31 + cut.unwrap_or(7) % 1000));
         std::fs::write(&path, &bytes).unwrap();
         no_panic(&path);
         let _ = std::fs::remove_file(&path);
     }
+}
+
+/// One header card of the keywords that decide a table's layout, with a value that is
+/// right, wrong, absurd or of the wrong type.
+fn card() -> impl Strategy<Value = String> {
+    let key = prop_oneof![
+        Just("NAXIS".to_string()),
+        Just("NAXIS1".to_string()),
+        Just("NAXIS2".to_string()),
+        Just("PCOUNT".to_string()),
+        Just("GCOUNT".to_string()),
+        Just("TFIELDS".to_string()),
+        Just("BITPIX".to_string()),
+        (1u32..4).prop_map(|i| format!("TFORM{i}")),
+        (1u32..4).prop_map(|i| format!("TSCAL{i}")),
+        (1u32..4).prop_map(|i| format!("TZERO{i}")),
+        (1u32..4).prop_map(|i| format!("TNULL{i}")),
+        (1u32..4).prop_map(|i| format!("TTYPE{i}")),
+        (1u32..4).prop_map(|i| format!("TUNIT{i}")),
+    ];
+    let value = prop_oneof![
+        (-3i64..40).prop_map(|v| v.to_string()),
+        Just("9223372036854775808".to_string()),
+        Just("99999999999999999999999".to_string()),
+        Just("-1".to_string()),
+        Just("1.5E300".to_string()),
+        Just("NaN".to_string()),
+        Just("'abc'".to_string()),
+        Just("T".to_string()),
+        Just("(1.0, 2.0)".to_string()),
+        Just(String::new()),
+        "[0-9]{0,4}[LXBIJKAEDCMPQZ]{1,2}(\\([0-9]{0,3}\\))?".prop_map(|t| format!("'{t}'")),
+        Just("'rad'".to_string()),
+        Just("'h'".to_string()),
+    ];
+    (key, value).prop_map(|(k, v)| format!("{k:<8}= {v}"))
+}
+
+/// A FITS file of a primary header and one table header built from `cards`, with
+/// `data` bytes after it.
+fn built_fits(cards: &[String], data: usize, end: bool) -> Vec<u8> {
+    let mut text = format!(
+        "{:<80}{:<80}{:<80}{:<80}",
+        "SIMPLE  = T", "BITPIX  = 8", "NAXIS   = 0", "END"
+    );
+    text.push_str(&" ".repeat(2880 - text.len()));
+    let mut table = format!("{:<80}", "XTENSION= 'BINTABLE'");
+    for c in cards {
+        table.push_str(&format!("{c:<80.80}"));
+    }
+    if end {
+        table.push_str(&format!("{:<80}", "END"));
+    }
+    let padded = table.len().div_ceil(2880) * 2880;
+    table.push_str(&" ".repeat(padded - table.len()));
+    let mut bytes = (text + &table).into_bytes();
+    bytes.extend((0..data).map(|i| (i * 37 % 251) as u8));
+    bytes
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), .. ProptestConfig::default() })]
+
+    #[test]
+    fn headers_built_card_by_card_never_panic(
+        cards in proptest::collection::vec(card(), 0..24),
+        data in 0usize..6000,
+        end in proptest::bool::weighted(0.9),
+    ) {
+        let path = scratch(&format!("cards-{}-{data}", cards.len()));
+        std::fs::write(&path, built_fits(&cards, data, end)).unwrap();
+        no_panic(&path);
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn damaged_gzip_fits_never_panics(
+        edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..8),
+        cut in proptest::option::of(any::<usize>()),
+    ) {
+        let base = fixture("catalog_all_types.fits.gz");
+        let mut b = base.clone();
+        for &(pos, byte) in &edits {
+            let i = pos % b.len();
+            b[i] = byte;
+        }
+        if let Some(c) = cut {
+            b.truncate(c % (b.len() + 1));
+        }
+        let path = scratch(&format!("gz-{}-{}", edits.len(), cut.unwrap_or(3) % 997)).with_extension("fits.gz");
+        std::fs::write(&path, &b).unwrap();
+        let opts = LoadOptions { hdu: Some(clusterviz::data::fits_table::HduSelect::Name("CLUSTERS".into())), ..Default::default() };
+        let _ = read_catalog(&path, "fuzz", &opts);
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn damaged_hdf5_catalogs_never_panic(
+        which in 0usize..2,
+        edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..8),
+        cut in proptest::option::of(any::<usize>()),
+    ) {
+        let name = ["catalog_h5py.h5", "hostile/strings_and_2d.h5"][which];
+        let mut b = fixture(name);
+        for &(pos, byte) in &edits {
+            let i = pos % b.len();
+            b[i] = byte;
+        }
+        if let Some(c) = cut {
+            b.truncate(c % (b.len() + 1));
+        }
+        let path = scratch(&format!("h5-{which}-{}", edits.len())).with_extension("h5");
+        std::fs::write(&path, &b).unwrap();
+        let _ = read_catalog(&path, "fuzz", &LoadOptions::default());
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn figure_and_wall_files_never_panic(
+        lines in proptest::collection::vec(toml_line(), 0..12),
+    ) {
+        let text = lines.join("\n");
+        let path = Path::new("fuzz.toml");
+        if let Ok(table) = clusterviz::cli::figure_file::parse_toml(path, &text) {
+            let _ = clusterviz::cli::figure_file::render_args_of(path, &table);
+            if let Some(toml::Value::Table(wall)) = table.get("wall") {
+                let _ = clusterviz::wall::WallLayout::from_table(path, wall);
+            }
+        }
+    }
+}
+
+/// A line of a figure or wall file: a section, or a key of the real ones with a value
+/// of any TOML type, in range or not.
+fn toml_line() -> impl Strategy<Value = String> {
+    let section = prop_oneof![
+        Just("[inputs]"),
+        Just("[view]"),
+        Just("[layers]"),
+        Just("[style]"),
+        Just("[figure]"),
+        Just("[output]"),
+        Just("[wall]"),
+        Just("[nope]"),
+    ]
+    .prop_map(str::to_string);
+    let key = prop_oneof![
+        Just("demo"),
+        Just("demo_galaxies"),
+        Just("center"),
+        Just("fov"),
+        Just("rotation"),
+        Just("size"),
+        Just("dpi"),
+        Just("projection"),
+        Just("mask_opacity"),
+        Just("snr_min"),
+        Just("snr_max"),
+        Just("z_min"),
+        Just("proximity"),
+        Just("marker_size"),
+        Just("files"),
+        Just("columns"),
+        Just("rows"),
+        Just("display"),
+        Just("bezel"),
+        Just("ranks"),
+        Just("title"),
+        Just("clusters"),
+        Just("galaxies"),
+        Just("mask_range"),
+    ];
+    let value = prop_oneof![
+        Just("nan".to_string()),
+        Just("inf".to_string()),
+        Just("-inf".to_string()),
+        (-1e6f64..1e6).prop_map(|v| v.to_string()),
+        (-5i64..100000).prop_map(|v| v.to_string()),
+        Just("true".to_string()),
+        Just("\"tan\"".to_string()),
+        Just("\"\\u001b\"".to_string()),
+        Just("[1, 2]".to_string()),
+        Just("[0.5, -30]".to_string()),
+        Just("[[0, 0], [1, 5]]".to_string()),
+        Just("[]".to_string()),
+        Just("\"30arcsec\"".to_string()),
+        Just("[\"a.png\", 3]".to_string()),
+        Just("{ a = 1 }".to_string()),
+    ];
+    prop_oneof![
+        section,
+        (key, value).prop_map(|(k, v)| format!("{k} = {v}"))
+    ]
 }
