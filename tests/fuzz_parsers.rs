@@ -31,9 +31,14 @@ fn scratch(tag: &str) -> PathBuf {
 /// Applies byte edits to a copy of `base`, biased to the 2880-byte header blocks where
 /// the parsing happens.
 fn damaged(base: &[u8], edits: &[(usize, u8)], cut: Option<usize>) -> Vec<u8> {
+    damaged_within(base, edits, cut, 2880 * 3)
+}
+
+/// Applies byte edits within the first `span` bytes of a copy of `base`, then cuts it.
+fn damaged_within(base: &[u8], edits: &[(usize, u8)], cut: Option<usize>, span: usize) -> Vec<u8> {
     let mut b = base.to_vec();
     for &(pos, byte) in edits {
-        let i = pos % b.len().min(2880 * 3);
+        let i = pos % b.len().min(span);
         b[i] = byte;
     }
     if let Some(c) = cut {
@@ -186,15 +191,7 @@ proptest! {
         edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..8),
         cut in proptest::option::of(any::<usize>()),
     ) {
-        let base = fixture("catalog_all_types.fits.gz");
-        let mut b = base.clone();
-        for &(pos, byte) in &edits {
-            let i = pos % b.len();
-            b[i] = byte;
-        }
-        if let Some(c) = cut {
-            b.truncate(c % (b.len() + 1));
-        }
+        let b = damaged_within(&fixture("catalog_all_types.fits.gz"), &edits, cut, usize::MAX);
         let path = scratch(&format!("gz-{}-{}", edits.len(), cut.unwrap_or(3) % 997)).with_extension("fits.gz");
         std::fs::write(&path, &b).unwrap();
         let opts = LoadOptions { hdu: Some(clusterviz::data::fits_table::HduSelect::Name("CLUSTERS".into())), ..Default::default() };
@@ -209,14 +206,7 @@ proptest! {
         cut in proptest::option::of(any::<usize>()),
     ) {
         let name = ["catalog_h5py.h5", "hostile/strings_and_2d.h5"][which];
-        let mut b = fixture(name);
-        for &(pos, byte) in &edits {
-            let i = pos % b.len();
-            b[i] = byte;
-        }
-        if let Some(c) = cut {
-            b.truncate(c % (b.len() + 1));
-        }
+        let b = damaged_within(&fixture(name), &edits, cut, usize::MAX);
         let path = scratch(&format!("h5-{which}-{}", edits.len())).with_extension("h5");
         std::fs::write(&path, &b).unwrap();
         let _ = read_catalog(&path, "fuzz", &LoadOptions::default());

@@ -179,9 +179,19 @@ fn load_survey(
                     notify(LoadEvent::Progress { what, done, total });
                 }
                 loading.join().unwrap_or_else(|_| {
-                    Err(crate::error::Error::user(
-                        "loading the files failed (the loader crashed)",
-                    ))
+                    // A bug of ours (no input may panic the readers): name what was read.
+                    let files: Vec<String> = a
+                        .clusters
+                        .iter()
+                        .chain(&a.galaxy_files)
+                        .chain(&a.tiles)
+                        .chain(&a.mask)
+                        .map(|p| p.display().to_string())
+                        .collect();
+                    Err(crate::error::Error::user(format!(
+                        "loading failed (the loader crashed, a bug: please report it) while reading {}",
+                        files.join(", ")
+                    )))
                 })
             });
             let sources = result?;
