@@ -11,6 +11,10 @@ use std::sync::Mutex;
 /// Temporary files of the writes under way in this process.
 static UNDER_WAY: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
+/// Folders already swept of dead processes' leftovers by this process (a `demo --write`
+/// writes hundreds of files into one folder: one listing is enough).
+static SWEPT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
 /// Installs the handler that removes the temporary files of writes under way when the
 /// process is asked to stop, then exits with status 130 (as after Ctrl-C). Call once,
 /// early.
@@ -80,7 +84,16 @@ pub fn write_atomically(target: &Path, write: impl FnOnce(&Path) -> Result<()>) 
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    remove_dead_partial_files(dir);
+    let first_here = SWEPT.lock().is_ok_and(|mut swept| {
+        let new = !swept.iter().any(|d| d == dir);
+        if new {
+            swept.push(dir.to_path_buf());
+        }
+        new
+    });
+    if first_here {
+        remove_dead_partial_files(dir);
+    }
     let _ = std::fs::remove_file(&tmp);
     if let Ok(mut f) = UNDER_WAY.lock() {
         f.push(tmp.clone());

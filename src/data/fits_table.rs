@@ -405,27 +405,10 @@ impl FitsTable {
     }
 
     /// Reads the named numeric columns in blocks of rows; for each block `sink` gets one
-    /// Vec per column (`repeat` values a row, row-major) with scaling applied and TNULL
-    /// values as NaN.
-    pub fn read_f64_blocks(
-        &mut self,
-        names: &[&str],
-        mut sink: impl FnMut(&[Vec<f64>]) -> Result<()>,
-    ) -> Result<()> {
-        let mut as_f64: Vec<Vec<f64>> = Vec::new();
-        self.read_blocks(names, false, |cols| {
-            as_f64.clear();
-            as_f64.extend(cols.iter().map(|c| match c {
-                ColumnData::F64(v) => v.to_vec(),
-                other => (0..other.len()).map(|i| other.get_f64(i)).collect(),
-            }));
-            sink(&as_f64)
-        })
-    }
-
-    /// Like [`FitsTable::read_f64_blocks`], but with `keep_types` integer columns without
-    /// scaling or TNULL come as exact i64 (IDs above 2^53 survive) and unscaled E columns
-    /// as f32.
+    /// column per name (`repeat` values a row, row-major). Without `keep_types` every
+    /// column is f64 with scaling applied and TNULL values as NaN; with it, integer
+    /// columns without TNULL come as exact integers (i64, or u64 for unsigned 64-bit;
+    /// IDs above 2^53 survive) and unscaled E columns as f32.
     pub fn read_blocks(
         &mut self,
         names: &[&str],
@@ -552,11 +535,7 @@ fn decode_parallel(c: &TableColumn, rows: &[u8], row_bytes: usize, out: &mut Col
             v.resize(n * c.repeat, 0.0);
             v.par_chunks_mut(per_chunk * c.repeat)
                 .zip(rows.par_chunks(per_chunk * row_bytes))
-                .for_each(|(o, r)| {
-                    decode_plain(c, r, row_bytes, o, |e| {
-                        f32::from_be_bytes(e.try_into().unwrap())
-                    })
-                });
+                .for_each(|(o, r)| decode_plain(c, r, row_bytes, o, |e| f32::from_be_bytes(be(e))));
         }
         ColumnData::I16(_) => unreachable!("decoded integers are i64 or u64"),
         ColumnData::U64(v) => {
@@ -567,7 +546,7 @@ fn decode_parallel(c: &TableColumn, rows: &[u8], row_bytes: usize, out: &mut Col
                 .zip(rows.par_chunks(per_chunk * row_bytes))
                 .for_each(|(o, r)| {
                     decode_plain(c, r, row_bytes, o, |e| {
-                        u64::from_be_bytes(e.try_into().unwrap()) ^ (1u64 << 63)
+                        u64::from_be_bytes(be(e)) ^ (1u64 << 63)
                     })
                 });
         }
@@ -584,14 +563,23 @@ fn decode_parallel(c: &TableColumn, rows: &[u8], row_bytes: usize, out: &mut Col
                         i16::from_be_bytes([e[0], e[1]]) as i64 + zero
                     }),
                     ColumnKind::I32 => decode_plain(c, r, row_bytes, o, |e| {
-                        i32::from_be_bytes(e.try_into().unwrap()) as i64 + zero
+                        i32::from_be_bytes(be(e)) as i64 + zero
                     }),
                     _ => decode_plain(c, r, row_bytes, o, |e| {
-                        i64::from_be_bytes(e.try_into().unwrap()).wrapping_add(zero)
+                        i64::from_be_bytes(be(e)).wrapping_add(zero)
                     }),
                 });
         }
     }
+}
+
+/// The first `N` bytes of a big-endian element (elements come from `chunks_exact` of
+/// their width, so `e` always holds them; shorter input is zero-padded, not a panic).
+fn be<const N: usize>(e: &[u8]) -> [u8; N] {
+    let mut a = [0u8; N];
+    let n = e.len().min(N);
+    a[..n].copy_from_slice(&e[..n]);
+    a
 }
 
 /// Element-by-element copy of a column without scaling.
@@ -629,18 +617,18 @@ fn decode_f64(c: &TableColumn, rows: &[u8], row_bytes: usize, out: &mut [f64]) {
             finish(Some(x), x as f64)
         }),
         ColumnKind::I32 => decode_plain(c, rows, row_bytes, out, |e| {
-            let x = i32::from_be_bytes(e.try_into().unwrap()) as i64;
+            let x = i32::from_be_bytes(be(e)) as i64;
             finish(Some(x), x as f64)
         }),
         ColumnKind::I64 => decode_plain(c, rows, row_bytes, out, |e| {
-            let x = i64::from_be_bytes(e.try_into().unwrap());
+            let x = i64::from_be_bytes(be(e));
             finish(Some(x), x as f64)
         }),
         ColumnKind::F32 => decode_plain(c, rows, row_bytes, out, |e| {
-            finish(None, f32::from_be_bytes(e.try_into().unwrap()) as f64)
+            finish(None, f32::from_be_bytes(be(e)) as f64)
         }),
         ColumnKind::F64 => decode_plain(c, rows, row_bytes, out, |e| {
-            finish(None, f64::from_be_bytes(e.try_into().unwrap()))
+            finish(None, f64::from_be_bytes(be(e)))
         }),
         ColumnKind::Other(_) => out.fill(f64::NAN),
     }

@@ -48,21 +48,18 @@ fn unit_attr(ds: &hdf5::Dataset) -> std::result::Result<UnitAttr, String> {
         .map_err(|e| format!("its unit attribute cannot be read ({e})"))
 }
 
-/// Units of the datasets `names` of `group` in `file` (missing: none). Variable-length
-/// ones are read in a child process when the clusterviz program can be found (the
-/// program itself, or beside a test binary), else in place.
-pub fn column_units(
+/// Units of the column datasets of `group` (name and dataset; missing: none) in the file
+/// at `path`. Variable-length ones are read in a child process when the clusterviz
+/// program can be found (the program itself, or beside a test binary), else in place.
+pub fn column_units<'a>(
     path: &Path,
     group: &hdf5::Group,
-    names: &[String],
+    columns: impl IntoIterator<Item = (&'a String, &'a hdf5::Dataset)>,
 ) -> Result<BTreeMap<String, String>> {
     let mut units = BTreeMap::new();
     let mut on_heap = false;
-    for n in names {
-        let ds = group
-            .dataset(n)
-            .map_err(|e| Error::file(path, format!("column {n}: {e}")))?;
-        match unit_attr(&ds).map_err(|m| Error::file(path, format!("column {n}: {m}")))? {
+    for (n, ds) in columns {
+        match unit_attr(ds).map_err(|m| Error::file(path, format!("column {n}: {m}")))? {
             UnitAttr::None => {}
             UnitAttr::Fixed(u) => {
                 units.insert(n.clone(), u);

@@ -139,7 +139,11 @@ pub fn read_catalog_h5(
     let (ra_i, dec_i) = (pos(&roles.ra), pos(&roles.dec));
     let mut order = vec![ra_i, dec_i];
     order.extend((0..columns.len()).filter(|i| *i != ra_i && *i != dec_i));
-    let units = crate::data::hdf5_attributes::column_units(path, &group, &names)?;
+    let units = crate::data::hdf5_attributes::column_units(
+        path,
+        &group,
+        columns.iter().map(|(n, ds, _)| (n, ds)),
+    )?;
     let wanted = order
         .iter()
         .map(|&i| {

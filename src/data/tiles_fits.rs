@@ -57,13 +57,13 @@ pub fn read_tiles(path: &Path) -> Result<TileSet> {
             ));
         }
     }
-    for c in COLUMNS {
-        let col = t.column(c).expect("checked above");
+    for col in COLUMNS.iter().filter_map(|c| t.column(c)) {
         if !col.kind.is_numeric() {
             return Err(Error::file(
                 path,
                 format!(
-                    "column {c} holds {} values (TFORM {}{}), not vertex coordinates",
+                    "column {} holds {} values (TFORM {}{}), not vertex coordinates",
+                    col.name,
                     col.kind.describe(),
                     col.repeat,
                     col.kind.code()

@@ -15,7 +15,7 @@ pub fn degrees_per_unit(unit: &str, axis: Axis) -> Result<f64, String> {
     // "deg (J2000)" and similar annotations after the unit are common in VizieR tables.
     let word = u.split([' ', '(', '[']).next().unwrap_or("");
     let factor = match word {
-        "" | "deg" | "degree" | "degrees" | "degr" | "d" => 1.0,
+        "" | "deg" | "degree" | "degrees" | "degr" => 1.0,
         "rad" | "radian" | "radians" => 180.0 / std::f64::consts::PI,
         "arcmin" | "arcmins" | "'" => 1.0 / 60.0,
         "arcsec" | "arcsecs" | "\"" => 1.0 / 3600.0,
