@@ -8,9 +8,9 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use std::time::Duration;
 
 use clusterviz::cli::args::parse_render_args;
-use clusterviz::cli::figure::{FigureRequest, render_figures};
 use clusterviz::data::Survey;
 use clusterviz::data::demo::{DemoConfig, DemoSurvey};
+use clusterviz::export::pipeline::{FigureRequest, render_figures};
 use clusterviz::export::{Decorations, Figure, FigureStyle};
 use clusterviz::render::BackendChoice;
 use clusterviz::sky::{Frame, Projection};
@@ -45,7 +45,7 @@ fn bench(c: &mut Criterion) {
     std::fs::create_dir_all(&dir).unwrap();
     group.measurement_time(Duration::from_secs(20));
     for out in ["f.png", "f.pdf"] {
-        let a = parse_render_args(&[
+        let spec = parse_render_args(&[
             "--demo",
             "--theme",
             "light",
@@ -54,9 +54,10 @@ fn bench(c: &mut Criterion) {
             "--title",
             "Demo",
         ])
-        .unwrap();
+        .unwrap()
+        .spec();
         let outputs = [dir.join(out)];
-        let req = FigureRequest::new(&a.view, &a.style, &a.figure, &outputs);
+        let req = FigureRequest::new(&spec.view, &spec.style, &spec.figure, &outputs);
         group.bench_function(format!("demo_1m_4000x3000_{out}"), |b| {
             b.iter(|| render_figures(BackendChoice::Auto, &survey, &req).unwrap())
         });

@@ -8,8 +8,8 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use rayon::prelude::*;
 
-use clusterviz::cli::scene::DENSITY_DEPTH;
 use clusterviz::data::demo::{DemoConfig, DemoSurvey};
+use clusterviz::scene::survey_layers::DENSITY_DEPTH;
 use clusterviz::view::lod::{LodOrder, hash_priority};
 
 fn bench(c: &mut Criterion) {

@@ -11,24 +11,25 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use glam::DVec2;
 
 use clusterviz::app::headless::HeadlessViewer;
-use clusterviz::app::loader::{SceneOptions, Source};
-use clusterviz::cli::defaults::style_args;
-use clusterviz::cli::scene::marker_budget;
+use clusterviz::app::loader::SceneOptions;
 use clusterviz::data::demo::DemoConfig;
+use clusterviz::data::load::SurveyInputs;
 use clusterviz::render::{BackendChoice, GpuContext};
+use clusterviz::scene::marker_budget;
+use clusterviz::scene::{SceneStyle, ViewSpec};
 use clusterviz::sky::{Frame, Projection};
 use clusterviz::view::{Theme, View};
 
 fn viewer(galaxies: u64) -> HeadlessViewer {
     let ctx = Arc::new(GpuContext::new(BackendChoice::Auto).expect("GPU adapter"));
     eprintln!("adapter: {} ({:?})", ctx.info.name, ctx.info.backend);
-    let style = style_args();
+    let style = SceneStyle::default();
     let budget = marker_budget(&ctx, &style);
     let view = View::new(Projection::Tan, Frame::Icrs, (0.0, 0.0), 10.0, (1280, 800));
     let mut v = HeadlessViewer::new(ctx, (1280, 800), view, budget).expect("viewer");
-    v.frame.frame_on_load = true;
+    v.frame.frame_on_load = Some(ViewSpec::default());
     let options = SceneOptions::new(Theme::Dark, style);
-    v.load(Source::Demo(DemoConfig { seed: 1, galaxies }), options)
+    v.load(demo_inputs(DemoConfig { seed: 1, galaxies }), options)
         .expect("demo loads");
     // Settle the layout and the adaptive budget.
     for _ in 0..5 {
@@ -91,3 +92,11 @@ fn bench(c: &mut Criterion) {
 
 criterion_group!(benches, bench);
 criterion_main!(benches);
+
+/// The built-in demo survey as the viewer's input.
+fn demo_inputs(demo: DemoConfig) -> SurveyInputs {
+    SurveyInputs {
+        demo: Some(demo),
+        ..SurveyInputs::default()
+    }
+}

@@ -2,9 +2,12 @@
 //!
 //! - [`sky`]: directions, frames and projections (no GPU);
 //! - [`view`]: the camera and the scene's layers and styles, shared by every output;
-//! - [`data`]: catalogs, tiles, HEALPix maps and the built-in demo survey;
+//! - [`data`]: catalogs, tiles, HEALPix maps and the built-in demo survey; loading inputs;
+//! - [`scene`]: the scene under every front end: inputs, view and style as plain data,
+//!   the layer registry, the survey on the GPU with its level of detail;
 //! - [`render`]: the wgpu renderer, one module per layer kind;
-//! - [`export`]: figures for papers (frame, grid, labels, legend, colour bars; PNG, SVG, PDF);
+//! - [`export`]: figures for papers (frame, grid, labels, legend, colour bars; PNG, SVG, PDF)
+//!   and the figure pipeline;
 //! - [`app`]: the interactive viewer (winit + egui);
 //! - [`wall`]: display walls (one view over a grid of screens);
 //! - [`cli`]: the command line.
@@ -28,6 +31,7 @@ pub mod error;
 pub mod export;
 pub mod fsutil;
 pub mod render;
+pub mod scene;
 pub mod sky;
 pub mod view;
 pub mod wall;

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use clusterviz::cli::args::{RenderArgs, parse_render_args};
-use clusterviz::cli::figure::{FigureRequest, render_figures};
 use clusterviz::export::graticule::Coord;
+use clusterviz::export::pipeline::{FigureRequest, render_figures};
 use clusterviz::export::svg::Anchor;
 use clusterviz::export::{Figure, Strips};
 use clusterviz::render::{BackendChoice, Image};
@@ -29,11 +29,11 @@ fn render_args(flags: &[&str]) -> RenderArgs {
 
 /// Renders the small demo survey with `flags` into `out`, in-process.
 fn figure(flags: &[&str], out: &Path, strips: Strips) -> Option<Figure> {
-    let a = render_args(flags);
+    let spec = render_args(flags).spec();
     let outputs = [out.to_path_buf()];
     let req = FigureRequest {
         strips,
-        ..FigureRequest::new(&a.view, &a.style, &a.figure, &outputs)
+        ..FigureRequest::new(&spec.view, &spec.style, &spec.figure, &outputs)
     };
     let backend = BackendChoice::from_env().unwrap_or(BackendChoice::Vulkan);
     render_figures(backend, &common::small_survey(), &req).unwrap()

@@ -4,9 +4,9 @@
 
 mod common;
 
-use clusterviz::cli::scene::CLUSTER_SNR;
 use clusterviz::data::rng::Rng;
 use clusterviz::render::{LineSegment, PointInstance, SceneRenderer, segments_from_rings};
+use clusterviz::scene::layers::CLUSTER_SNR;
 use clusterviz::sky::{Frame, Projection, unit_vector};
 use clusterviz::view::{
     ColorBy, LineStyle, MarkerShape, PointStyle, RangeFilter, Rgba, SizeBy, Theme, View,
@@ -269,10 +269,10 @@ fn layers_split_over_several_buffers_draw_the_same_pixels() {
 
 #[test]
 fn big_cluster_catalogs_draw_their_most_significant_detections_within_the_budget() {
-    use clusterviz::cli::defaults::style_args;
-    use clusterviz::cli::scene::{add_survey_layers, apply_level_of_detail};
     use clusterviz::data::catalog::ColumnData;
     use clusterviz::data::{Column, Survey};
+    use clusterviz::scene::layers::LayerKind;
+    use clusterviz::scene::{SceneStyle, UploadPlan, upload_survey};
     use clusterviz::view::lod::GROUP_DEPTH;
     // 60k "clusters": the demo galaxies with an SNR column.
     let s = clusterviz::data::demo::DemoSurvey::generate(clusterviz::data::demo::DemoConfig {
@@ -293,13 +293,18 @@ fn big_cluster_catalogs_draw_their_most_significant_detections_within_the_budget
     };
     let ctx = gpu();
     let mut r = SceneRenderer::new(&ctx);
-    let mut style = style_args();
-    style.max_markers = Some(3_000);
-    let layers = add_survey_layers(&ctx, &mut r, &survey, Theme::Dark, &style).unwrap();
+    let style = SceneStyle {
+        max_markers: Some(3_000),
+        ..SceneStyle::default()
+    };
+    let plan = UploadPlan::still(&ctx, &style);
+    let layers = upload_survey(&ctx, &mut r, &survey, Theme::Dark, &style, plan).unwrap();
     let view = View::new(Projection::Tan, Frame::Icrs, (0.0, -30.0), 12.0, (800, 600));
-    apply_level_of_detail(&mut r, &layers, &view);
+    layers
+        .level_of_detail(&view, layers.budget, 1.0)
+        .apply(&mut r, |_| true);
     let (id, lod) = &layers.cluster_lod[0];
-    assert_eq!(Some(*id), layers.merged);
+    assert_eq!(Some(*id), layers.get(LayerKind::Merged));
     let ranges = r
         .point_draw_ranges(*id)
         .expect("the merged layer draws ranges");
@@ -339,7 +344,9 @@ fn big_cluster_catalogs_draw_their_most_significant_detections_within_the_budget
         "crowded: density shown"
     );
     let close = View::new(Projection::Tan, Frame::Icrs, (0.0, -30.0), 0.05, (800, 600));
-    apply_level_of_detail(&mut r, &layers, &close);
+    layers
+        .level_of_detail(&close, layers.budget, 1.0)
+        .apply(&mut r, |_| true);
     let (ranges, in_view) = lod.draw_ranges(&close, 3_000);
     assert_eq!(ranges.iter().map(|x| x.len()).sum::<usize>(), in_view);
     assert!(
@@ -350,11 +357,8 @@ fn big_cluster_catalogs_draw_their_most_significant_detections_within_the_budget
 
 #[test]
 fn a_figure_uploading_only_its_drawn_galaxies_draws_the_same_pixels() {
-    use clusterviz::cli::defaults::style_args;
-    use clusterviz::cli::scene::{
-        add_survey_layers, add_survey_layers_for_figure, apply_level_of_detail,
-        upload_drawn_galaxies,
-    };
+    use clusterviz::scene::layers::LayerKind;
+    use clusterviz::scene::{SceneStyle, UploadPlan, upload_survey};
     let survey = clusterviz::data::Survey::from(clusterviz::data::demo::DemoSurvey::generate(
         clusterviz::data::demo::DemoConfig {
             seed: 5,
@@ -362,14 +366,19 @@ fn a_figure_uploading_only_its_drawn_galaxies_draws_the_same_pixels() {
         },
     ));
     let ctx = gpu();
-    let mut style = style_args();
-    style.max_markers = Some(4_000);
+    let style = SceneStyle {
+        max_markers: Some(4_000),
+        ..SceneStyle::default()
+    };
     let view = View::new(Projection::Tan, Frame::Icrs, (0.5, -30.0), 9.0, (640, 420));
     // Every galaxy uploaded in level-of-detail order, ranges drawn ...
     let mut all = SceneRenderer::new(&ctx);
-    let layers = add_survey_layers(&ctx, &mut all, &survey, Theme::Dark, &style).unwrap();
-    apply_level_of_detail(&mut all, &layers, &view);
-    let id = layers.galaxies.unwrap();
+    let plan = UploadPlan::still(&ctx, &style);
+    let layers = upload_survey(&ctx, &mut all, &survey, Theme::Dark, &style, plan).unwrap();
+    layers
+        .level_of_detail(&view, layers.budget, 1.0)
+        .apply(&mut all, |_| true);
+    let id = layers.get(LayerKind::Galaxies).unwrap();
     let drawn: usize = all
         .point_draw_ranges(id)
         .unwrap()
@@ -379,10 +388,14 @@ fn a_figure_uploading_only_its_drawn_galaxies_draws_the_same_pixels() {
     assert!(drawn > 1_000 && drawn < 40_000, "{drawn}");
     // ... and only the drawn ones uploaded, once the view is known.
     let mut some = SceneRenderer::new(&ctx);
-    let mut deferred =
-        add_survey_layers_for_figure(&ctx, &mut some, &survey, Theme::Dark, &style).unwrap();
+    let plan = UploadPlan::figure(&ctx, &style);
+    let mut deferred = upload_survey(&ctx, &mut some, &survey, Theme::Dark, &style, plan).unwrap();
     assert!(deferred.galaxies_deferred);
-    upload_drawn_galaxies(&ctx, &mut some, &mut deferred, &survey, &view).unwrap();
+    let mut lod = deferred.level_of_detail(&view, deferred.budget, 1.0);
+    deferred
+        .upload_drawn_galaxies(&ctx, &mut some, &survey, &mut lod)
+        .unwrap();
+    lod.apply(&mut some, |_| true);
     let uploaded = some
         .layer_summary()
         .iter()

@@ -9,11 +9,14 @@ use std::sync::Arc;
 use glam::DVec2;
 
 use clusterviz::app::headless::HeadlessViewer;
-use clusterviz::app::layers::LayerKind;
-use clusterviz::app::loader::{SceneOptions, Source};
+use clusterviz::app::loader::SceneOptions;
 use clusterviz::app::state::Range32;
-use clusterviz::cli::defaults::style_args;
 use clusterviz::data::demo::DemoConfig;
+use clusterviz::data::load::SurveyInputs;
+use clusterviz::export::pipeline::{FigureRequest, render_figures};
+use clusterviz::render::BackendChoice;
+use clusterviz::scene::layers::LayerKind;
+use clusterviz::scene::{FigureOptions, PageSize, SceneStyle, ViewSpec};
 use clusterviz::sky::{Frame, Projection, angular_distance_deg};
 use clusterviz::view::{Theme, View};
 
@@ -23,9 +26,9 @@ fn viewer(galaxies: u64) -> HeadlessViewer {
     let ctx = Arc::new(common::gpu());
     let view = View::new(Projection::Tan, Frame::Icrs, (0.0, 0.0), 60.0, SIZE);
     let mut v = HeadlessViewer::new(ctx, SIZE, view, 200_000).unwrap();
-    v.frame.frame_on_load = true;
-    let options = SceneOptions::new(Theme::Dark, style_args());
-    v.load(Source::Demo(DemoConfig { seed: 2, galaxies }), options)
+    v.frame.frame_on_load = Some(ViewSpec::default());
+    let options = SceneOptions::new(Theme::Dark, SceneStyle::default());
+    v.load(demo_inputs(DemoConfig { seed: 2, galaxies }), options)
         .unwrap();
     for _ in 0..3 {
         v.step().unwrap();
@@ -209,7 +212,7 @@ fn filters_hide_markers_by_uniform_without_uploading_anything() {
         min: snr + 0.5,
         max: f32::INFINITY,
     });
-    v.frame.state.algorithm = clusterviz::cli::args::AlgorithmChoice::Merged;
+    v.frame.state.algorithm = clusterviz::scene::AlgorithmChoice::Merged;
     v.frame.state.generation += 1;
     v.step().unwrap();
     let hidden = v.screenshot().unwrap().pixel(w.x as u32, w.y as u32);
@@ -251,7 +254,7 @@ fn colouring_by_any_column_reuploads_only_the_merged_layer() {
     let (row, p) = cluster_in_view(&v);
     let w = window_px(&v, p);
     // Only the merged clusters, so that the pixel is theirs.
-    v.frame.state.algorithm = clusterviz::cli::args::AlgorithmChoice::Merged;
+    v.frame.state.algorithm = clusterviz::scene::AlgorithmChoice::Merged;
     v.frame.state.generation += 1;
     v.step().unwrap();
     let by_z = v.screenshot().unwrap().pixel(w.x as u32, w.y as u32);
@@ -304,8 +307,13 @@ fn the_figure_key_saves_the_view_as_a_composed_figure_of_what_is_shown() {
     });
     v.frame.state.generation += 1;
     v.pointer_move(window_px(&v, DVec2::new(200.0, 200.0)));
+    v.step().unwrap();
+    let (uploads, _) = v.frame.ctx.data_upload_count();
+    let shown = v.frame.state.view;
     v.key(egui::Key::F);
     v.step().unwrap();
+    // Drawn on the viewer's own device (its upload count moved), not a second context.
+    assert!(v.frame.ctx.data_upload_count().0 > uploads);
     let path = dir.join("view-figure.png");
     let message = v.frame.state.message.clone().unwrap_or_default();
     assert!(message.starts_with("saved"), "{message}");
@@ -319,8 +327,130 @@ fn the_figure_key_saves_the_view_as_a_composed_figure_of_what_is_shown() {
     let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
     assert!(text.contains("clusterviz view"));
     // The legend lists what is shown: clusters, not galaxies.
-    let style = v.frame.state.figure_style(&style_args());
+    let style = v.frame.state.figure_style(&SceneStyle::default());
     assert!(style.no_galaxies);
     assert_eq!(style.snr_min, Some(6.0));
+    // The same pixels as the figure pipeline gives for that view and style, as `render`
+    // draws it.
+    let spec = ViewSpec {
+        projection: shown.projection,
+        center: Some(shown.center_deg),
+        fov: Some(shown.fov_deg),
+        rotation: shown.rotation_deg,
+        size: Some(PageSize::Pixels(900, 600)),
+        frame: shown.frame,
+        ..ViewSpec::default()
+    };
+    let expected = dir.join("render.png");
+    let outputs = [expected.clone()];
+    let figure = FigureOptions::default();
+    let req = FigureRequest::new(&spec, &style, &figure, &outputs);
+    let survey = &v.frame.data.as_ref().unwrap().survey;
+    let backend = BackendChoice::from_env().unwrap_or(BackendChoice::Vulkan);
+    render_figures(backend, survey, &req).unwrap();
+    let rendered = clusterviz::render::Image::load_png(&expected).unwrap();
+    assert!(
+        rendered.rgba == img.rgba,
+        "the viewer's figure differs from render's"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The built-in demo survey as the viewer's input.
+fn demo_inputs(demo: DemoConfig) -> SurveyInputs {
+    SurveyInputs {
+        demo: Some(demo),
+        ..SurveyInputs::default()
+    }
+}
+
+#[test]
+fn view_with_proximity_marks_and_colours_clusters_as_render_does() {
+    use clusterviz::app::state::ViewerState;
+    use clusterviz::data::Survey;
+    use clusterviz::data::catalog::ColumnData;
+    use clusterviz::data::demo::DemoSurvey;
+    use clusterviz::scene::layers::NEAR_GALAXIES;
+    use clusterviz::scene::{ColorRole, prepare_survey};
+    let style = SceneStyle {
+        proximity: Some(1.0),
+        color_by: ColorRole::Near,
+        no_galaxies: true,
+        ..SceneStyle::default()
+    };
+    let demo = DemoConfig {
+        seed: 2,
+        galaxies: 20_000,
+    };
+    let ctx = Arc::new(common::gpu());
+    let start = View::new(Projection::Tan, Frame::Icrs, (0.0, 0.0), 60.0, SIZE);
+    let mut v = HeadlessViewer::new(ctx, SIZE, start, 200_000).unwrap();
+    v.frame.state = ViewerState::new(start, &style);
+    v.frame.frame_on_load = Some(ViewSpec::default());
+    v.load(
+        demo_inputs(demo),
+        SceneOptions::new(Theme::Dark, style.clone()),
+    )
+    .unwrap();
+    for _ in 0..3 {
+        v.step().unwrap();
+    }
+    // The marks `render` computes (the figure pipeline's preparation of the same survey).
+    let mut prepared = Survey::from(DemoSurvey::generate(demo));
+    prepare_survey(&mut prepared, &style).unwrap();
+    let marks = |s: &Survey| -> Vec<i16> {
+        let c = s.merged.as_ref().unwrap().column(NEAR_GALAXIES);
+        match &c.expect("merged clusters marked NEAR_GALAXIES").data {
+            ColumnData::I16(v) => v.to_vec(),
+            other => panic!("NEAR_GALAXIES is {other:?}"),
+        }
+    };
+    let viewer_marks = marks(&v.frame.data.as_ref().unwrap().survey);
+    assert_eq!(viewer_marks, marks(&prepared));
+    assert!(viewer_marks.contains(&0) && viewer_marks.contains(&1));
+    // And colours them alike: the viewer's figure of its view equals render's of it.
+    let dir = common::tempdir("proximity-figure");
+    v.frame.screenshot_path = Some(dir.join("view.png"));
+    v.frame.panel.screenshot_size = (800, 560);
+    v.frame.state.algorithm = clusterviz::scene::AlgorithmChoice::Merged;
+    v.frame.state.generation += 1;
+    v.pointer_move(window_px(&v, DVec2::new(200.0, 200.0)));
+    v.step().unwrap();
+    // The galaxies were loaded for the marks only: not drawn, so not picked either.
+    for x in (0..800).step_by(7) {
+        v.pointer_move(window_px(&v, DVec2::new(x as f64, 200.0 + (x % 50) as f64)));
+        v.step().unwrap();
+        let hover = v.frame.state.hover.map(|o| o.layer);
+        assert_ne!(
+            hover,
+            Some(LayerKind::Galaxies),
+            "an undrawn galaxy was picked"
+        );
+    }
+    let shown = v.frame.state.view;
+    v.key(egui::Key::F);
+    v.step().unwrap();
+    let from_viewer = clusterviz::render::Image::load_png(&dir.join("view-figure.png")).unwrap();
+    let spec = ViewSpec {
+        projection: shown.projection,
+        center: Some(shown.center_deg),
+        fov: Some(shown.fov_deg),
+        size: Some(PageSize::Pixels(800, 560)),
+        ..ViewSpec::default()
+    };
+    let figure_style = SceneStyle {
+        algorithm: clusterviz::scene::AlgorithmChoice::Merged,
+        ..style
+    };
+    let outputs = [dir.join("render.png")];
+    let figure = FigureOptions::default();
+    let req = FigureRequest::new(&spec, &figure_style, &figure, &outputs);
+    let backend = BackendChoice::from_env().unwrap_or(BackendChoice::Vulkan);
+    render_figures(backend, &prepared, &req).unwrap();
+    let from_render = clusterviz::render::Image::load_png(&outputs[0]).unwrap();
+    assert!(
+        from_viewer.rgba == from_render.rgba,
+        "view --proximity and render --proximity draw different figures"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }

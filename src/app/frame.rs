@@ -8,7 +8,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::app::budget::AdaptiveBudget;
-use crate::app::layers::LayerKind;
 use crate::app::live_scene::{LiveScene, LodStats};
 use crate::app::loader::LoadEvent;
 use crate::app::panels::{self, PanelState, Shown, UiRequests};
@@ -16,8 +15,13 @@ use crate::app::scene_data::SceneData;
 use crate::app::state::{Input, ViewerState};
 use crate::app::wall_frame::WallFrame;
 use crate::error::{Error, Result};
+use crate::export::pipeline::{
+    FigureGpu, FigureRequest, render_figures_on, reproduction_metadata, still_metadata,
+};
 use crate::render::GpuContext;
-use crate::view::{SubRect, View};
+use crate::scene::layers::LayerKind;
+use crate::scene::{LodPlan, ViewSpec};
+use crate::view::{SubRect, Theme, View};
 
 /// Interaction keeps frames at the adaptive budget for this long after the last input.
 const SETTLE: Duration = Duration::from_millis(250);
@@ -70,6 +74,8 @@ pub struct ViewerFrame {
     pub last_frame: Duration,
     pub last_scene: Duration,
     pub lod: LodStats,
+    /// What the viewer's last sky drew of each layer (picking chooses among it).
+    lod_plan: LodPlan,
     counts: Vec<(LayerKind, usize, usize, usize)>,
     counts_key: Option<u64>,
     loading: Option<(String, f32)>,
@@ -78,12 +84,13 @@ pub struct ViewerFrame {
     pub sky_origin: (f32, f32),
     /// Where screenshots go (a numbered name in the working folder when `None`).
     pub screenshot_path: Option<PathBuf>,
-    /// Frame the first data that arrive (unless the user moved the view before).
-    pub frame_on_load: bool,
+    /// Frame the first data that arrive with this view's rule (unless the user moved the
+    /// view before): what was given of centre and field stays.
+    pub frame_on_load: Option<ViewSpec>,
     /// Prints every view change, selection and load on standard error (for tests).
     pub trace: bool,
     /// What the last wall drawing drew of each layer (for picking on the wall).
-    wall_drawn: std::collections::HashMap<LayerKind, Vec<std::ops::Range<u32>>>,
+    wall_drawn: LodPlan,
 }
 
 /// What the window should do after a frame.
@@ -145,9 +152,10 @@ impl ViewerFrame {
             loading: Some(("opening".into(), 0.0)),
             screenshot_path: None,
             sky_origin: (0.0, 0.0),
-            frame_on_load: false,
+            frame_on_load: None,
             trace: false,
-            wall_drawn: Default::default(),
+            wall_drawn: LodPlan::default(),
+            lod_plan: LodPlan::default(),
         }
     }
 
@@ -195,7 +203,7 @@ impl ViewerFrame {
                         data.survey.source
                     );
                 }
-                if self.frame_on_load && self.data.is_none() && !self.state.touched {
+                if self.frame_on_load.is_some() && self.data.is_none() && !self.state.touched {
                     self.frame_survey(&data);
                 }
                 self.data = Some(data);
@@ -234,6 +242,7 @@ impl ViewerFrame {
             adapter: &self.ctx.info.name,
             loading: self.loading.clone(),
             map_scale: self.mask_scale(),
+            theme: self.scene.as_deref().map_or(Theme::Dark, |s| s.theme),
         };
         let (state, panel) = (&mut self.state, &mut self.panel);
         let mut requests = UiRequests::default();
@@ -275,17 +284,24 @@ impl ViewerFrame {
         })
     }
 
-    /// Centres and sizes the view on the survey's outline; Reset returns here.
+    /// Centres and sizes the view on the survey's outline, where the command line did
+    /// not fix them (in the projection and frame the user has now); Reset returns here.
     fn frame_survey(&mut self, data: &SceneData) {
         let dirs = data.survey.outline_directions();
+        let Some(spec) = &self.frame_on_load else {
+            return;
+        };
         if dirs.is_empty() {
             return;
         }
         let v = self.state.view;
-        let (center, fov) =
-            crate::view::fit::frame_directions(&dirs, v.projection, v.frame, v.canvas);
-        let mut framed = View::new(v.projection, v.frame, center, fov, v.canvas);
-        framed.rotation_deg = v.rotation_deg;
+        let spec = ViewSpec {
+            projection: v.projection,
+            frame: v.frame,
+            rotation: v.rotation_deg,
+            ..spec.clone()
+        };
+        let framed = spec.initial_view(&dirs, v.canvas);
         self.state.view = framed;
         self.state.home = framed;
         self.state.generation += 1;
@@ -374,8 +390,8 @@ impl ViewerFrame {
             self.drawn = Some(key);
             return Ok(());
         };
-        self.lod = scene.sync(&self.ctx, &mut self.state, budget);
         let view = self.state.view;
+        (self.lod_plan, self.lod) = scene.sync(&self.ctx, &self.state, &view, budget);
         scene.renderer.draw(&self.ctx, &view, &tex.view)?;
         // Waiting here measures the sky's own cost, which the budget adapts to.
         self.ctx.wait()?;
@@ -426,7 +442,8 @@ impl ViewerFrame {
     /// the viewer's own, it moves the one camera, selects, and restarts the settling time.
     pub fn apply_input(&mut self, input: Input) {
         let before = (self.state.view, self.state.selection);
-        self.state.apply(input, self.data.as_deref());
+        self.state
+            .apply_drawn(input, self.data.as_deref(), &self.lod_plan);
         self.last_input = Instant::now();
         if self.trace && (self.state.view, self.state.selection) != before {
             self.print_trace();
@@ -437,11 +454,15 @@ impl ViewerFrame {
     /// selects what the wall shows there, as a click in the viewer would.
     pub fn click_on_canvas(&mut self, wall: View, at: glam::DVec2) {
         let live = self.state.view;
-        let own = std::mem::replace(&mut self.state.drawn_ranges, self.wall_drawn.clone());
         self.state.view = wall;
-        self.apply_input(Input::Click(at));
+        let before = self.state.selection;
+        self.state
+            .apply_drawn(Input::Click(at), self.data.as_deref(), &self.wall_drawn);
+        self.last_input = Instant::now();
         self.state.view = live;
-        self.state.drawn_ranges = own;
+        if self.trace && self.state.selection != before {
+            self.print_trace();
+        }
     }
 
     /// Whether the view has rested long enough to be drawn at the still budget.
@@ -491,16 +512,13 @@ impl ViewerFrame {
             }
             return Ok(());
         };
-        let (live, wall) = (self.state.view, frame.view);
+        let wall = frame.view;
         let t = Instant::now();
-        // The canvas's level of detail, then the viewer's own view and picking ranges back.
-        let picking = std::mem::take(&mut self.state.drawn_ranges);
-        self.state.view = wall;
-        let lod = scene.sync(&self.ctx, &mut self.state, frame.budget);
-        self.state.view = live;
-        // (The viewer's sky keeps its image; it syncs its own level of detail again
-        // whenever it redraws.) Clicks on the wall pick among what the wall drew.
-        self.wall_drawn = std::mem::replace(&mut self.state.drawn_ranges, picking);
+        // The canvas's level of detail (the viewer's sky keeps its image; it syncs its own
+        // level of detail again whenever it redraws). Clicks on the wall pick among what
+        // the wall drew.
+        let lod;
+        (self.wall_drawn, lod) = scene.sync(&self.ctx, &self.state, &wall, frame.budget);
         // The wall has no overlay of its own: the selection is ringed in the scene.
         let selected = self.state.selection.and_then(|o| {
             let cat = self.data.as_deref()?.catalog(o.layer)?;
@@ -583,24 +601,25 @@ impl ViewerFrame {
         let path = self.numbered_output("figure");
         let v = self.state.view;
         let (w, h) = self.panel.screenshot_size;
-        let flags = [
-            format!("--projection={}", v.projection.code().to_lowercase()),
-            format!("--frame={}", v.frame.name().to_lowercase()),
-            format!("--center={},{}", v.center_deg.0, v.center_deg.1),
-            format!("--fov={}", v.fov_deg),
-            format!("--rotation={}", v.rotation_deg),
-            format!("--size={w}x{h}"),
-            format!("--theme={}", theme_name(scene.theme)),
-            format!("-o={}", path.display()),
-        ];
-        let args = crate::cli::args::parse_render_args(&flags)
-            .map_err(|e| Error::user(format!("the figure's settings: {e}")))?;
+        // The view shown, on the panel's page size, with the filters, colours and layers
+        // shown now: one scene description, drawn by the figure pipeline on this device.
+        let view = ViewSpec {
+            projection: v.projection,
+            center: Some(v.center_deg),
+            fov: Some(v.fov_deg),
+            rotation: v.rotation_deg,
+            size: Some(crate::scene::PageSize::Pixels(w, h)),
+            dpi: None,
+            frame: v.frame,
+            theme: scene.theme,
+        };
+        view.pixel_size()?;
         let style = self.state.figure_style(&scene.style);
+        let figure = crate::scene::FigureOptions::default();
         let outputs = [path.clone()];
-        let mut req =
-            crate::cli::figure::FigureRequest::new(&args.view, &style, &args.figure, &outputs);
-        req.metadata = crate::cli::render::reproduction_metadata(&data.survey.source);
-        crate::cli::figure::render_figures(self.ctx.backend_choice(), &data.survey, &req)?;
+        let mut req = FigureRequest::new(&view, &style, &figure, &outputs);
+        req.metadata = reproduction_metadata(&data.survey.source);
+        render_figures_on(FigureGpu::on(self.ctx.clone()), &data.survey, &req)?;
         Ok(path)
     }
 
@@ -629,15 +648,9 @@ impl ViewerFrame {
         let live = self.state.view;
         // Same sky, more pixels: the field of view stays, the scale follows the width.
         let figure = live.on_canvas((w, h));
-        self.state.view = figure;
-        scene.sync(&self.ctx, &mut self.state, self.still_budget);
-        let image = scene.renderer.render_tiled(&self.ctx, &figure, 8192);
-        self.state.view = live;
-        let image = image?;
-        image.save_png(
-            &path,
-            &crate::cli::render::figure_metadata(&figure, &data.survey.source),
-        )?;
+        scene.sync(&self.ctx, &self.state, &figure, self.still_budget);
+        let image = scene.renderer.render_tiled(&self.ctx, &figure, 8192)?;
+        image.save_png(&path, &still_metadata(&figure, &data.survey.source))?;
         Ok(path)
     }
 
@@ -755,11 +768,4 @@ pub fn resident_mib() -> f64 {
         .and_then(|p| p.parse().ok())
         .unwrap_or(0.0);
     pages * 4096.0 / (1024.0 * 1024.0)
-}
-
-fn theme_name(theme: crate::view::Theme) -> &'static str {
-    match theme {
-        crate::view::Theme::Dark => "dark",
-        crate::view::Theme::Light => "light",
-    }
 }

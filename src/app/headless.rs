@@ -8,8 +8,9 @@ use std::time::{Duration, Instant};
 use glam::DVec2;
 
 use crate::app::frame::ViewerFrame;
-use crate::app::loader::{self, LoadEvent, SceneOptions, Source};
+use crate::app::loader::{self, LoadEvent, SceneOptions};
 use crate::app::state::ViewerState;
+use crate::data::load::SurveyInputs;
 use crate::error::{Error, Result};
 use crate::render::target::OffscreenTarget;
 use crate::render::{GpuContext, Image, TARGET_FORMAT};
@@ -31,7 +32,7 @@ impl HeadlessViewer {
         view: View,
         still_budget: usize,
     ) -> Result<Self> {
-        let state = ViewerState::new(view, &crate::cli::defaults::style_args());
+        let state = ViewerState::new(view, &crate::scene::SceneStyle::default());
         let target = OffscreenTarget::new(&ctx, size.0, size.1)?;
         Ok(HeadlessViewer {
             frame: ViewerFrame::new(ctx, TARGET_FORMAT, state, still_budget),
@@ -42,14 +43,14 @@ impl HeadlessViewer {
         })
     }
 
-    /// Loads `source` on the loader thread and waits until every stage has arrived.
-    pub fn load(&mut self, source: Source, options: SceneOptions) -> Result<()> {
+    /// Loads `inputs` on the loader thread and waits until every stage has arrived.
+    pub fn load(&mut self, inputs: SurveyInputs, options: SceneOptions) -> Result<()> {
         let options = SceneOptions {
             format: TARGET_FORMAT,
             ..options
         };
         let (tx, rx) = std::sync::mpsc::channel();
-        let worker = loader::spawn(self.frame.ctx.clone(), source, options, move |e| {
+        let worker = loader::spawn(self.frame.ctx.clone(), inputs, options, move |e| {
             let _ = tx.send(e);
         });
         for event in rx {

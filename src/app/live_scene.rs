@@ -1,25 +1,22 @@
-//! The GPU side of the viewer: the survey's layers uploaded once, restyled from the
-//! [`ViewerState`] by uniform writes, and drawn with a level of detail set per frame.
+//! The GPU side of the viewer and of walls: the survey's layers uploaded once
+//! ([`upload_survey`]), restyled from the [`ViewerState`] by uniform writes, and drawn with
+//! the level of detail of each view ([`SurveyLayers::level_of_detail`]).
 
 use std::collections::HashMap;
 
-use crate::app::layers::LayerKind;
 use crate::app::scene_data::SceneData;
 use crate::app::state::ViewerState;
-use crate::cli::args::StyleArgs;
-use crate::cli::scene::{
-    CLUSTER_SNR, CLUSTER_Z, GALAXY_Z, NEAR_GALAXIES, SurveyLayers, add_survey_layers_with_lod,
-    cluster_color, size_factors,
-};
-use crate::render::PointInstance;
-
-/// The attribute slot a chosen colour column occupies in the merged layer.
-pub const COLOR_COLUMN_SLOT: u32 = 3;
 use crate::data::Survey;
 use crate::error::Result;
+use crate::render::PointInstance;
 use crate::render::{GpuContext, LayerId, SceneRenderer};
+use crate::scene::layers::{
+    CLUSTER_SNR, CLUSTER_Z, COLOR_COLUMN_SLOT, GALAXY_Z, LayerKind, NEAR_GALAXIES, cluster_color,
+    size_factors,
+};
+use crate::scene::{LodPlan, SceneStyle, SurveyLayers, UploadPlan, upload_survey};
 use crate::view::{
-    ColorBy, LineStyle, MapStyle, MarkerShape, PointStyle, RangeFilter, Rgba, SizeBy, Theme,
+    ColorBy, LineStyle, MapStyle, MarkerShape, PointStyle, RangeFilter, Rgba, SizeBy, Theme, View,
 };
 
 /// Diameter of the ring around a selected object on a wall (the viewer's own ring).
@@ -36,7 +33,7 @@ pub struct LodStats {
 #[derive(Clone, Debug)]
 pub struct SceneOptions {
     pub theme: Theme,
-    pub style: StyleArgs,
+    pub style: SceneStyle,
     /// Galaxies beyond this many are uploaded in level-of-detail order.
     pub lod_above: usize,
     /// The colour format the sky is drawn in (the window's).
@@ -46,7 +43,7 @@ pub struct SceneOptions {
 impl SceneOptions {
     /// Galaxies in level-of-detail order beyond the adaptive budget's floor, drawn for
     /// figures ([`crate::render::TARGET_FORMAT`]).
-    pub fn new(theme: Theme, style: StyleArgs) -> Self {
+    pub fn new(theme: Theme, style: SceneStyle) -> Self {
         SceneOptions {
             theme,
             style,
@@ -65,7 +62,7 @@ pub struct LiveScene {
     lines: HashMap<LayerKind, (LayerId, LineStyle)>,
     maps: HashMap<LayerKind, (LayerId, MapStyle)>,
     /// The styles asked for (marker sizes and line widths are set per view).
-    pub style: StyleArgs,
+    pub style: SceneStyle,
     pub theme: Theme,
     /// A ring around the selected object (outline, then ring), for views without the
     /// viewer's own overlay (wall displays); hidden otherwise.
@@ -80,39 +77,22 @@ impl LiveScene {
         let mut renderer = SceneRenderer::with_format(ctx, options.format);
         renderer.set_theme(ctx, theme);
         // Every algorithm is uploaded; the panel's switch only changes visibility.
-        let all = StyleArgs {
-            algorithm: crate::cli::args::AlgorithmChoice::All,
-            ..style.clone()
+        let plan = UploadPlan {
+            lod_above,
+            defer_galaxies: false,
+            all_algorithms: true,
         };
-        let layers =
-            add_survey_layers_with_lod(ctx, &mut renderer, survey, theme, &all, lod_above)?;
+        let layers = upload_survey(ctx, &mut renderer, survey, theme, style, plan)?;
         let mut points = HashMap::new();
         let mut lines = HashMap::new();
         let mut maps = HashMap::new();
-        for (kind, id) in [
-            (LayerKind::Merged, layers.merged),
-            (LayerKind::Pzwav, layers.pzwav),
-            (LayerKind::Amico, layers.amico),
-            (LayerKind::Galaxies, layers.galaxies),
-        ] {
-            if let Some(id) = id {
-                points.insert(kind, (id, renderer.point_style(id).expect("a point layer")));
-            }
-        }
-        for (kind, id) in [
-            (LayerKind::Lev1, layers.lev1),
-            (LayerKind::Core, layers.core),
-        ] {
-            if let Some(id) = id {
-                lines.insert(kind, (id, renderer.line_style(id).expect("a line layer")));
-            }
-        }
-        for (kind, id) in [
-            (LayerKind::Mask, layers.mask),
-            (LayerKind::GalaxyDensity, layers.galaxy_density),
-        ] {
-            if let Some(id) = id {
-                maps.insert(kind, (id, renderer.map_style(id).expect("a map layer")));
+        for (kind, id) in layers.present() {
+            if let Some(s) = renderer.point_style(id) {
+                points.insert(kind, (id, s));
+            } else if let Some(s) = renderer.line_style(id) {
+                lines.insert(kind, (id, s));
+            } else if let Some(s) = renderer.map_style(id) {
+                maps.insert(kind, (id, s));
             }
         }
         // Strokes lie inside a marker's edge: the dark outline is larger and wider, so it
@@ -175,29 +155,6 @@ impl LiveScene {
         Ok(())
     }
 
-    /// The marker layer a renderer layer is.
-    pub fn kind_of(&self, id: LayerId) -> Option<LayerKind> {
-        self.points
-            .iter()
-            .find(|(_, (i, _))| *i == id)
-            .map(|(k, _)| *k)
-    }
-
-    /// The upload order of every marker layer drawn with level of detail.
-    pub fn lod_orders(&self) -> Vec<(LayerKind, &crate::view::lod::LodOrder)> {
-        let galaxies = self
-            .layers
-            .galaxy_lod
-            .as_ref()
-            .map(|(lod, _)| (LayerKind::Galaxies, lod));
-        let clusters = self
-            .layers
-            .cluster_lod
-            .iter()
-            .filter_map(|(id, lod)| self.kind_of(*id).map(|k| (k, lod)));
-        galaxies.into_iter().chain(clusters).collect()
-    }
-
     /// The base style of a map layer.
     pub fn map_style(&self, kind: LayerKind) -> Option<MapStyle> {
         self.maps.get(&kind).map(|(_, s)| *s)
@@ -210,8 +167,13 @@ impl LiveScene {
             || self.maps.contains_key(&kind)
     }
 
-    /// The marker style a layer has under the user's settings and filters.
-    pub fn point_style_for(&self, kind: LayerKind, state: &ViewerState) -> Option<PointStyle> {
+    /// The marker style a layer has in `view` under the user's settings and filters.
+    pub fn point_style_for(
+        &self,
+        kind: LayerKind,
+        state: &ViewerState,
+        view: &View,
+    ) -> Option<PointStyle> {
         let &(_, base) = self.points.get(&kind)?;
         let set = state.settings(kind);
         let mut s = base;
@@ -220,7 +182,7 @@ impl LiveScene {
         s.shape = set.shape.unwrap_or(base.shape);
         // Cluster markers at the size asked for in this view (angles follow the zoom).
         let k = if kind.is_cluster_catalog() {
-            size_factors(&self.style, &state.view, 1.0).0
+            size_factors(&self.style, view, 1.0).0
         } else {
             1.0
         };
@@ -263,7 +225,10 @@ impl LiveScene {
         if self.slot3.as_deref() == Some(name) {
             return Ok(());
         }
-        let (Some(id), Some(cat)) = (self.layers.merged, data.catalog(LayerKind::Merged)) else {
+        let (Some(id), Some(cat)) = (
+            self.layers.get(LayerKind::Merged),
+            data.catalog(LayerKind::Merged),
+        ) else {
             return Ok(());
         };
         let z = cat.roles.z.clone().unwrap_or_default();
@@ -278,57 +243,52 @@ impl LiveScene {
         Ok(())
     }
 
-    /// Brings every layer's style in line with `state` and sets the galaxies' draw
-    /// ranges for `budget` markers; only uniforms change, nothing is uploaded.
-    pub fn sync(&mut self, ctx: &GpuContext, state: &mut ViewerState, budget: usize) -> LodStats {
-        let mut stats = LodStats::default();
-        if let (Some(id), Some((lod, _))) = (self.layers.galaxies, &self.layers.galaxy_lod) {
-            let (ranges, in_view) = lod.draw_ranges(&state.view, budget);
-            stats = LodStats {
-                drawn: ranges.iter().map(|r| r.len()).sum(),
-                in_view,
-            };
-            self.renderer
-                .set_point_draw_ranges(id, Some(ranges.clone()));
-            state.drawn_ranges.insert(LayerKind::Galaxies, ranges);
-        } else if let Some(g) = self.layers.galaxies {
-            let n = self
-                .renderer
-                .layer_summary()
-                .get(g.index())
-                .map_or(0, |l| l.1 as usize);
-            stats = LodStats {
-                drawn: n,
-                in_view: n,
-            };
-        }
+    /// Brings every layer's style in line with `state` and sets the level of detail of
+    /// `view` for `budget` markers a crowded layer; only uniforms change, nothing is
+    /// uploaded. Returns what is drawn (picking takes it) and the galaxies' counts.
+    pub fn sync(
+        &mut self,
+        ctx: &GpuContext,
+        state: &ViewerState,
+        view: &View,
+        budget: usize,
+    ) -> (LodPlan, LodStats) {
         // Markers drawn larger than uploaded need more room each.
-        let k = size_factors(&self.style, &state.view, 1.0).0 as f64;
-        for (id, lod) in &self.layers.cluster_lod {
-            let room = lod.pixels_per_marker * k * k;
-            let (ranges, in_view) = lod.draw_ranges_with_room(&state.view, budget, room);
-            let crowded = ranges.iter().map(|r| r.len()).sum::<usize>() < in_view;
-            self.renderer
-                .set_point_draw_ranges(*id, Some(ranges.clone()));
-            if let Some(kind) = self.kind_of(*id) {
-                // A crowded catalog's density follows its layer's visibility.
-                if let Some(&(_, d)) = self.layers.cluster_density.iter().find(|(p, _)| p == id) {
-                    self.renderer
-                        .set_map_visible(d, crowded && state.shows(kind));
+        let (markers, lines) = size_factors(&self.style, view, 1.0);
+        let plan = self.layers.level_of_detail(view, budget, markers as f64);
+        plan.apply(&mut self.renderer, |kind| state.shows(kind));
+        let stats = match (
+            plan.layer(LayerKind::Galaxies),
+            self.layers.get(LayerKind::Galaxies),
+        ) {
+            (Some(l), _) => LodStats {
+                drawn: l.drawn,
+                in_view: l.in_view,
+            },
+            (None, Some(g)) => {
+                let n = self
+                    .renderer
+                    .layer_summary()
+                    .get(g.index())
+                    .map_or(0, |l| l.1 as usize);
+                LodStats {
+                    drawn: n,
+                    in_view: n,
                 }
-                state.drawn_ranges.insert(kind, ranges);
             }
-        }
+            (None, None) => LodStats::default(),
+        };
         for kind in LayerKind::ALL {
-            if let (Some(style), Some(&(id, _))) =
-                (self.point_style_for(kind, state), self.points.get(&kind))
-                && self.renderer.point_style(id) != Some(style)
+            if let (Some(style), Some(&(id, _))) = (
+                self.point_style_for(kind, state, view),
+                self.points.get(&kind),
+            ) && self.renderer.point_style(id) != Some(style)
             {
                 self.renderer.set_point_style(ctx, id, style);
             }
             if let Some(&(id, base)) = self.lines.get(&kind) {
                 let set = state.settings(kind);
-                let mut s = base.scaled(size_factors(&self.style, &state.view, 1.0).1);
+                let mut s = base.scaled(lines);
                 s.visible = set.visible;
                 s.color = base.color.with_alpha(base.color.0[3] * set.opacity);
                 if self.renderer.line_style(id) != Some(s) {
@@ -348,6 +308,6 @@ impl LiveScene {
                 }
             }
         }
-        stats
+        (plan, stats)
     }
 }

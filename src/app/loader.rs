@@ -1,28 +1,21 @@
 //! Background loading for the viewer: the window opens at once, and the survey arrives
 //! in stages on a worker thread, each stage a complete scene (indexed, uploaded) that the
 //! window swaps in. Clusters, tiles and the mask come first; the galaxies, which dominate
-//! load time, follow.
+//! load time, follow. The files are read by the same loader as figures' and walls'
+//! ([`crate::data::load`]) and prepared by the same rule ([`prepare_survey`]).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::app::live_scene::LiveScene;
 use crate::app::scene_data::SceneData;
-use crate::cli::args::RenderArgs;
-use crate::cli::load::load_files;
-use crate::cli::scene::prepare_survey;
 use crate::data::Survey;
 use crate::data::demo::{DemoConfig, DemoSurvey};
+use crate::data::load::{SurveyInputs, load_files};
 use crate::data::progress::Progress;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::render::GpuContext;
-
-/// What to load.
-#[derive(Clone, Debug)]
-pub enum Source {
-    Demo(DemoConfig),
-    Files(Box<RenderArgs>),
-}
+use crate::scene::prepare_survey;
 
 pub enum LoadEvent {
     Progress {
@@ -45,59 +38,78 @@ pub use crate::app::live_scene::SceneOptions;
 /// Starts loading on a worker thread; `notify` receives every event.
 pub fn spawn(
     ctx: Arc<GpuContext>,
-    source: Source,
+    inputs: SurveyInputs,
     options: SceneOptions,
     notify: impl Fn(LoadEvent) + Send + 'static,
 ) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
-        if let Err(e) = load_in_stages(&ctx, &source, &options, &notify) {
+        if let Err(e) = load_in_stages(&ctx, &inputs, &options, &notify) {
             notify(LoadEvent::Failed(e.to_string()));
         }
     })
 }
 
-fn has_galaxies(source: &Source) -> bool {
-    match source {
-        Source::Demo(c) => c.galaxies > 0,
-        Source::Files(a) => !a.galaxy_files.is_empty() && !a.style.no_galaxies,
-    }
+/// Whether galaxies will come (and so deserve a stage of their own): there are some, and
+/// they are drawn or the proximity marks need them.
+fn has_galaxies(inputs: &SurveyInputs, options: &SceneOptions) -> bool {
+    let style = &options.style;
+    (!style.no_galaxies || style.proximity.is_some())
+        && (!inputs.galaxies.is_empty() || inputs.demo.is_some_and(|d| d.galaxies > 0))
 }
 
 fn load_in_stages(
     ctx: &GpuContext,
-    source: &Source,
+    inputs: &SurveyInputs,
     options: &SceneOptions,
     notify: &(impl Fn(LoadEvent) + Send),
 ) -> Result<()> {
     let t0 = Instant::now();
-    let staged = has_galaxies(source);
-    let stages: &[bool] = if staged { &[false, true] } else { &[true] };
-    // Files of the first stage (clusters, tiles, mask) are kept for the second, which
-    // then reads only the galaxies.
-    let mut first_stage: Option<Survey> = None;
-    for &with_galaxies in stages {
-        let survey = match (source, first_stage.take()) {
-            (Source::Files(args), Some(base)) if with_galaxies => add_galaxies(base, args, notify)?,
-            _ => load_survey(source, with_galaxies, notify)?,
-        };
-        if staged && !with_galaxies && matches!(source, Source::Files(_)) {
-            first_stage = Some(without_galaxies(&survey));
+    let staged = has_galaxies(inputs, options);
+    let (rest, galaxy_files) = inputs.split_galaxies();
+    let mut survey = load_stage(&rest, !staged, options, notify)?;
+    if staged {
+        // The first stage: what is quick to read, shown while the galaxies load.
+        // Proximity marks need the galaxies, so they wait for the second.
+        publish(ctx, without_galaxies(&survey), false, options, t0, notify)?;
+        // Galaxy files replace the demo's galaxies.
+        if let Some(demo) = inputs.demo.filter(|d| d.galaxies > 0)
+            && galaxy_files.galaxies.is_empty()
+        {
+            notify(LoadEvent::Progress {
+                what: format!("generating {} demo galaxies", demo.galaxies),
+                done: 0,
+                total: 1,
+            });
+            survey.galaxies = Some(DemoSurvey::generate(demo).galaxies);
         }
-        // Proximity marks need the galaxies: the first stage (clusters alone) waits.
-        let mut survey = survey;
-        if with_galaxies || !staged {
-            prepare_survey(&mut survey, &options.style)?;
+        if !galaxy_files.galaxies.is_empty() {
+            let read = read_files(&galaxy_files, options, &mut survey, notify)?;
+            survey.source = join_sources([survey.source.clone()].into_iter().chain(read));
         }
-        let scene = LiveScene::build(ctx, &survey, options)?;
-        let data = SceneData::new(survey, &scene.lod_orders())?;
-        ctx.wait()?;
-        notify(LoadEvent::Loaded {
-            data: Box::new(data),
-            scene: Box::new(scene),
-            complete: with_galaxies || !staged,
-            took: t0.elapsed(),
-        });
     }
+    prepare_survey(&mut survey, &options.style)?;
+    publish(ctx, survey, true, options, t0, notify)
+}
+
+/// Uploads a stage's survey and hands it to the window.
+fn publish(
+    ctx: &GpuContext,
+    survey: Survey,
+    complete: bool,
+    options: &SceneOptions,
+    t0: Instant,
+    notify: &(impl Fn(LoadEvent) + Send),
+) -> Result<()> {
+    let scene = LiveScene::build(ctx, &survey, options)?;
+    let drawn = |k| scene.layers.get(k).is_some();
+    let data = SceneData::new(survey, &scene.layers.lod_orders(), drawn)?;
+    ctx.wait()?;
+    notify(LoadEvent::Loaded {
+        data: Box::new(data),
+        scene: Box::new(scene),
+        complete,
+        took: t0.elapsed(),
+    });
     Ok(())
 }
 
@@ -114,89 +126,77 @@ fn without_galaxies(s: &Survey) -> Survey {
     }
 }
 
-/// `base` with the galaxy files of `args` read into it.
-fn add_galaxies(
-    mut base: Survey,
-    args: &RenderArgs,
-    notify: &(impl Fn(LoadEvent) + Send),
-) -> Result<Survey> {
-    let mut only = args.clone();
-    only.clusters.clear();
-    only.tiles = None;
-    only.mask = None;
-    let galaxies = load_survey(&Source::Files(Box::new(only)), true, notify)?;
-    base.galaxies = galaxies.galaxies;
-    base.source = [base.source, galaxies.source]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("; ");
-    Ok(base)
-}
-
-/// The survey of `source`, without galaxies unless `with_galaxies`.
-fn load_survey(
-    source: &Source,
+/// The demo survey of `inputs` (with its galaxies only if `with_galaxies`) and its files.
+fn load_stage(
+    inputs: &SurveyInputs,
     with_galaxies: bool,
+    options: &SceneOptions,
     notify: &(impl Fn(LoadEvent) + Send),
 ) -> Result<Survey> {
-    match source {
-        Source::Demo(config) => {
-            let what = if with_galaxies {
-                format!("generating {} demo galaxies", config.galaxies)
-            } else {
-                "generating the demo survey".to_string()
-            };
+    let mut survey = match inputs.demo {
+        Some(config) => {
             notify(LoadEvent::Progress {
-                what,
+                what: "generating the demo survey".to_string(),
                 done: 0,
                 total: 1,
             });
             let galaxies = if with_galaxies { config.galaxies } else { 0 };
-            let mut survey = Survey::from(DemoSurvey::generate(DemoConfig {
-                galaxies,
-                ..*config
-            }));
-            if !with_galaxies {
+            let mut survey = Survey::from(DemoSurvey::generate(DemoConfig { galaxies, ..config }));
+            if galaxies == 0 {
                 survey.galaxies = None;
             }
-            Ok(survey)
+            // Named as asked for, galaxies included (a later stage adds them).
+            survey.source = crate::data::survey::demo_source(&config);
+            survey
         }
-        Source::Files(args) => {
-            let mut a = (**args).clone();
-            if !with_galaxies {
-                a.galaxy_files.clear();
-            }
-            // Progress events cross to the window through a shared callback.
-            let (tx, rx) = std::sync::mpsc::channel::<(String, u64, u64)>();
-            let progress = Progress::new(move |what, done, total| {
-                let _ = tx.send((what.to_string(), done, total));
-            });
-            let mut survey = Survey::default();
-            let result = std::thread::scope(|s| {
-                let loading = s.spawn(|| load_files(&a, &mut survey, Some(progress)));
-                for (what, done, total) in rx {
-                    notify(LoadEvent::Progress { what, done, total });
-                }
-                loading.join().unwrap_or_else(|_| {
-                    // A bug of ours (no input may panic the readers): name what was read.
-                    let files: Vec<String> = a
-                        .clusters
-                        .iter()
-                        .chain(&a.galaxy_files)
-                        .chain(&a.tiles)
-                        .chain(&a.mask)
-                        .map(|p| p.display().to_string())
-                        .collect();
-                    Err(crate::error::Error::user(format!(
-                        "loading failed (the loader crashed, a bug: please report it) while reading {}",
-                        files.join(", ")
-                    )))
-                })
-            });
-            let sources = result?;
-            survey.source = sources.join("; ");
-            Ok(survey)
-        }
+        None => Survey::default(),
+    };
+    let read = read_files(inputs, options, &mut survey, notify)?;
+    survey.source = join_sources([survey.source.clone()].into_iter().chain(read));
+    Ok(survey)
+}
+
+fn join_sources(sources: impl Iterator<Item = String>) -> String {
+    sources
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Reads the files of `inputs` into `survey`, progress crossing to the window.
+fn read_files(
+    inputs: &SurveyInputs,
+    options: &SceneOptions,
+    survey: &mut Survey,
+    notify: &(impl Fn(LoadEvent) + Send),
+) -> Result<Vec<String>> {
+    if !inputs.has_files() {
+        return Ok(Vec::new());
     }
+    let (tx, rx) = std::sync::mpsc::channel::<(String, u64, u64)>();
+    let progress = Progress::new(move |what, done, total| {
+        let _ = tx.send((what.to_string(), done, total));
+    });
+    let bounds = options.style.cluster_bounds();
+    std::thread::scope(|s| {
+        let loading = s.spawn(|| load_files(inputs, bounds, survey, Some(progress)));
+        for (what, done, total) in rx {
+            notify(LoadEvent::Progress { what, done, total });
+        }
+        loading.join().unwrap_or_else(|_| {
+            // A bug of ours (no input may panic the readers): name what was read.
+            let files: Vec<String> = inputs
+                .clusters
+                .iter()
+                .chain(&inputs.galaxies)
+                .chain(&inputs.tiles)
+                .chain(&inputs.mask)
+                .map(|p| p.display().to_string())
+                .collect();
+            Err(Error::user(format!(
+                "loading failed (the loader crashed, a bug: please report it) while reading {}",
+                files.join(", ")
+            )))
+        })
+    })
 }

@@ -8,7 +8,6 @@ pub mod camera_control;
 pub mod frame;
 pub mod goto;
 pub mod headless;
-pub mod layers;
 pub mod live_scene;
 pub mod loader;
 pub mod panels;
@@ -16,18 +15,21 @@ pub mod scene_data;
 pub mod state;
 pub mod wall_displays;
 pub mod wall_frame;
+pub mod wall_stills;
 mod window;
+
+pub use wall_displays::WallPlan;
+pub use wall_stills::{WallPace, WallStills, render_wall_stills};
 
 use std::sync::Arc;
 
 use crate::app::frame::ViewerFrame;
-use crate::app::loader::{SceneOptions, Source};
+use crate::app::loader::SceneOptions;
 use crate::app::state::ViewerState;
-use crate::cli::args::{StyleArgs, ViewArgs};
+use crate::data::load::SurveyInputs;
 use crate::error::Result;
 use crate::render::{BackendChoice, GpuContext};
-use crate::view::View;
-use crate::view::fit::frame_directions;
+use crate::scene::{SceneStyle, ViewSpec, marker_budget};
 
 /// Window size when `--size` is not given.
 pub const DEFAULT_WINDOW: (u32, u32) = (1280, 800);
@@ -42,32 +44,14 @@ pub fn display_available() -> bool {
 /// Everything a viewer session starts from.
 pub struct ViewerLaunch {
     pub backend: BackendChoice,
-    pub source: Source,
-    pub view: ViewArgs,
-    pub style: StyleArgs,
+    pub inputs: SurveyInputs,
+    pub view: ViewSpec,
+    pub style: SceneStyle,
     /// Where the screenshot key saves (default: a numbered file in the working folder).
     pub screenshot: Option<std::path::PathBuf>,
     pub title: String,
     /// A display wall driven by this viewer (`clusterviz wall` without `--out`).
-    pub wall: Option<wall_displays::WallPlan>,
-}
-
-/// The first view: as given on the command line, else framing `hint`, else all sky.
-pub fn initial_view(args: &ViewArgs, hint: Option<&[glam::DVec3]>, size: (u32, u32)) -> View {
-    let (center, fov) = match (args.center, args.fov, hint) {
-        (Some(c), Some(f), _) => (c, f),
-        (c, f, Some(dirs)) if !dirs.is_empty() => {
-            let (fc, ff) = frame_directions(dirs, args.projection, args.frame, size);
-            (c.unwrap_or(fc), f.unwrap_or(ff))
-        }
-        (c, f, _) => (
-            c.unwrap_or((0.0, 0.0)),
-            f.unwrap_or(args.projection.max_fov_deg()),
-        ),
-    };
-    let mut v = View::new(args.projection, args.frame, center, fov, size);
-    v.rotation_deg = args.rotation;
-    v
+    pub wall: Option<WallPlan>,
 }
 
 /// Opens the viewer and blocks until its window closes.
@@ -81,9 +65,10 @@ pub fn run(launch: ViewerLaunch) -> Result<()> {
         (None, None) => DEFAULT_WINDOW,
         (None, Some(_)) => launch.view.size(),
     };
-    let view = initial_view(&launch.view, None, size);
+    // Nothing to frame yet: the data frame the view when they arrive.
+    let view = launch.view.initial_view(&[], size);
     let state = ViewerState::new(view, &launch.style);
-    let still_budget = crate::cli::scene::marker_budget(&ctx, &launch.style);
+    let still_budget = marker_budget(&ctx, &launch.style);
     let options = SceneOptions {
         format: window::SURFACE_FORMAT,
         ..SceneOptions::new(launch.view.theme, launch.style.clone())
@@ -92,7 +77,7 @@ pub fn run(launch: ViewerLaunch) -> Result<()> {
     report!("viewer on {} ({:?})", ctx.info.name, ctx.info.backend);
     let mut frame = ViewerFrame::new(ctx, window::SURFACE_FORMAT, state, still_budget);
     // Without --center and --fov, the first data to arrive choose the view.
-    frame.frame_on_load = launch.view.center.is_none() || launch.view.fov.is_none();
+    frame.frame_on_load = launch.view.frames_data().then(|| launch.view.clone());
     // The processes following a wall's rank 0 keep quiet.
     frame.trace = trace && launch.wall.as_ref().is_none_or(|w| w.sync.rank() == 0);
     frame.screenshot_path = launch.screenshot.clone();
@@ -106,7 +91,7 @@ pub fn run(launch: ViewerLaunch) -> Result<()> {
         frame,
         launch.title,
         size,
-        launch.source,
+        launch.inputs,
         options,
         wall,
     )

@@ -6,12 +6,12 @@ use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Vec2};
 use glam::DVec2;
 
 use crate::app::goto::{format_dec_dms, format_ra_hms};
-use crate::app::layers::LayerKind;
 use crate::app::scene_data::{ObjectRef, SceneData};
 use crate::app::state::{Input, Range32, ViewerState};
-use crate::cli::args::{AlgorithmChoice, ColorRole};
+use crate::scene::layers::LayerKind;
+use crate::scene::{AlgorithmChoice, ColorRole};
 use crate::sky::{Frame, Projection, lonlat_deg};
-use crate::view::{Colormap, MarkerShape};
+use crate::view::{Colormap, MarkerShape, Theme};
 
 /// What the window shows besides the state: data, frame figures, loading.
 pub struct Shown<'a> {
@@ -28,6 +28,8 @@ pub struct Shown<'a> {
     pub loading: Option<(String, f32)>,
     /// The mask's colour scale, when there is a mask.
     pub map_scale: Option<MapScale>,
+    /// The scene's theme (legend colours).
+    pub theme: Theme,
 }
 
 /// Requests from the interface to the window.
@@ -590,16 +592,21 @@ fn describe(data: &SceneData, o: ObjectRef) -> String {
 }
 
 fn legend(painter: &egui::Painter, rect: Rect, state: &ViewerState, shown: &Shown<'_>) {
+    // The registry's symbols and colours, in the order of the figures' legends.
     let entries: Vec<(LayerKind, Color32)> = [
-        (LayerKind::Merged, Color32::from_rgb(0xff, 0xd7, 0x00)),
-        (LayerKind::Pzwav, Color32::from_rgb(0xff, 0x5a, 0x5a)),
-        (LayerKind::Amico, Color32::from_rgb(0xff, 0xb0, 0x30)),
-        (LayerKind::Core, Color32::from_rgb(0x6c, 0xc0, 0xff)),
-        (LayerKind::Lev1, Color32::from_rgb(0xe6, 0x55, 0x4b)),
-        (LayerKind::Galaxies, Color32::from_rgb(0xb8, 0xc4, 0xd8)),
+        LayerKind::Merged,
+        LayerKind::Pzwav,
+        LayerKind::Amico,
+        LayerKind::Core,
+        LayerKind::Lev1,
+        LayerKind::Galaxies,
     ]
     .into_iter()
-    .filter(|&(k, _)| (shown.has_layer)(k) && state.shows(k))
+    .filter(|&k| (shown.has_layer)(k) && state.shows(k))
+    .filter_map(|k| {
+        let c = k.swatch(shown.theme)?.to_rgba8();
+        Some((k, Color32::from_rgb(c[0], c[1], c[2])))
+    })
     .collect();
     if entries.is_empty() {
         return;
@@ -613,16 +620,16 @@ fn legend(painter: &egui::Painter, rect: Rect, state: &ViewerState, shown: &Show
     for (i, (kind, color)) in entries.into_iter().enumerate() {
         let y = box_rect.min.y + 4.0 + row_h * (i as f32 + 0.5);
         let c = Pos2::new(box_rect.min.x + 14.0, y);
-        match kind {
-            LayerKind::Merged | LayerKind::Galaxies => painter.circle_filled(c, 4.5, color),
-            LayerKind::Pzwav => painter.circle_stroke(c, 6.0, Stroke::new(1.3, color)),
-            LayerKind::Amico => painter.rect_stroke(
+        match kind.marker_shape() {
+            Some(MarkerShape::OpenCircle) => painter.circle_stroke(c, 6.0, Stroke::new(1.3, color)),
+            Some(MarkerShape::OpenSquare) => painter.rect_stroke(
                 Rect::from_center_size(c, Vec2::splat(11.0)),
                 0.0,
                 Stroke::new(1.3, color),
                 egui::StrokeKind::Middle,
             ),
-            _ => painter.line_segment(
+            Some(_) => painter.circle_filled(c, 4.5, color),
+            None => painter.line_segment(
                 [c - Vec2::new(8.0, 0.0), c + Vec2::new(8.0, 0.0)],
                 Stroke::new(1.5, color),
             ),

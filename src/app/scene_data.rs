@@ -6,9 +6,9 @@ use std::ops::Range;
 
 use glam::DVec2;
 
-use crate::app::layers::LayerKind;
 use crate::data::{Catalog, Survey};
 use crate::error::Result;
+use crate::scene::layers::LayerKind;
 use crate::sky::index::SkyIndex;
 use crate::view::View;
 use crate::view::lod::LodOrder;
@@ -53,12 +53,21 @@ fn merge(a: Option<(f32, f32)>, b: Option<(f32, f32)>) -> Option<(f32, f32)> {
 }
 
 impl SceneData {
-    /// Indexes every catalog of `survey`; `lod` gives the upload order of the layers
-    /// drawn with level of detail.
-    pub fn new(survey: Survey, lod: &[(LayerKind, &LodOrder)]) -> Result<SceneData> {
+    /// Indexes the catalogs of `survey` that are `drawn` (galaxies loaded only for the
+    /// proximity marks are not, and cannot be picked); `lod` gives the upload order of
+    /// the layers drawn with level of detail.
+    pub fn new(
+        survey: Survey,
+        lod: &[(LayerKind, &LodOrder)],
+        drawn: impl Fn(LayerKind) -> bool,
+    ) -> Result<SceneData> {
         let mut markers = HashMap::new();
         let (mut snr_extent, mut z_extent) = (None, None);
-        for (kind, cat) in Self::catalogs_of(&survey) {
+        let catalogs = LayerKind::ALL
+            .into_iter()
+            .filter(|&k| drawn(k))
+            .filter_map(|k| k.catalog(&survey).map(|c| (k, c)));
+        for (kind, cat) in catalogs {
             let upload_position = match lod.iter().find(|(k, _)| *k == kind) {
                 Some((_, lod)) => {
                     let mut pos = vec![0u32; lod.rows.len()];
@@ -93,27 +102,8 @@ impl SceneData {
         })
     }
 
-    fn catalogs_of(survey: &Survey) -> Vec<(LayerKind, &Catalog)> {
-        [
-            (LayerKind::Merged, &survey.merged),
-            (LayerKind::Pzwav, &survey.pzwav),
-            (LayerKind::Amico, &survey.amico),
-            (LayerKind::Galaxies, &survey.galaxies),
-        ]
-        .into_iter()
-        .filter_map(|(k, c)| c.as_ref().map(|c| (k, c)))
-        .collect()
-    }
-
     pub fn catalog(&self, kind: LayerKind) -> Option<&Catalog> {
-        let s = &self.survey;
-        match kind {
-            LayerKind::Merged => s.merged.as_ref(),
-            LayerKind::Pzwav => s.pzwav.as_ref(),
-            LayerKind::Amico => s.amico.as_ref(),
-            LayerKind::Galaxies => s.galaxies.as_ref(),
-            _ => None,
-        }
+        kind.catalog(&self.survey)
     }
 
     /// The nearest object drawn within `max_px` of `cursor` over the layers `shown`

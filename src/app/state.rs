@@ -7,10 +7,10 @@ use glam::DVec2;
 
 use crate::app::camera_control::{center_on, drag, pan_by_fraction, set_center_direction, zoom_at};
 use crate::app::goto::{GotoTarget, parse_goto};
-use crate::app::layers::{LayerKind, LayerSettings};
 use crate::app::scene_data::{ObjectRef, SceneData};
-use crate::cli::args::{AlgorithmChoice, ColorRole, StyleArgs};
 use crate::data::Catalog;
+use crate::scene::layers::{LayerKind, LayerSettings};
+use crate::scene::{AlgorithmChoice, ColorRole, LodPlan, SceneStyle};
 use crate::sky::{Frame, Projection, unit_vector};
 use crate::view::{Colormap, View};
 
@@ -92,8 +92,6 @@ pub struct ViewerState {
     pub selection: Option<ObjectRef>,
     /// The last message for the status bar (go-to results, screenshots, errors).
     pub message: Option<String>,
-    /// Buffer ranges level of detail currently draws, per layer (set by the renderer).
-    pub drawn_ranges: HashMap<LayerKind, Vec<std::ops::Range<u32>>>,
     /// The user moved the camera (so loading data no longer re-frames it).
     pub touched: bool,
     /// Bumped by every change of what the scene shows, so renderers redraw only then.
@@ -103,7 +101,7 @@ pub struct ViewerState {
 impl ViewerState {
     /// The state a session starts in: `view`, and the algorithm, colours and SNR/z
     /// filters of the command line's `style`.
-    pub fn new(view: View, style: &StyleArgs) -> Self {
+    pub fn new(view: View, style: &SceneStyle) -> Self {
         let range = |lo: Option<f32>, hi: Option<f32>| {
             (lo.is_some() || hi.is_some()).then(|| Range32 {
                 min: lo.unwrap_or(f32::NEG_INFINITY),
@@ -127,7 +125,6 @@ impl ViewerState {
             hover: None,
             selection: None,
             message: None,
-            drawn_ranges: HashMap::new(),
             touched: false,
             generation: 0,
         }
@@ -135,26 +132,21 @@ impl ViewerState {
 
     /// The command line's styles with this state's algorithm, colours, filters and
     /// layer switches: what `render` needs to draw the figure of what is shown.
-    pub fn figure_style(&self, base: &StyleArgs) -> StyleArgs {
+    pub fn figure_style(&self, base: &SceneStyle) -> SceneStyle {
         let bound = |v: Option<f32>| v.filter(|x| x.is_finite());
         let hidden = |kinds: &[LayerKind]| kinds.iter().all(|&k| !self.shows(k));
         // One cluster catalog shown alone is a choice of algorithm; two of three cannot be
         // said on a command line, and show as all.
-        let clusters = [
-            (LayerKind::Merged, AlgorithmChoice::Merged),
-            (LayerKind::Pzwav, AlgorithmChoice::Pzwav),
-            (LayerKind::Amico, AlgorithmChoice::Amico),
-        ];
-        let shown: Vec<AlgorithmChoice> = clusters
-            .iter()
-            .filter(|(k, _)| self.shows(*k))
-            .map(|(_, a)| *a)
+        let shown: Vec<AlgorithmChoice> = LayerKind::CLUSTER_CATALOGS
+            .into_iter()
+            .filter(|&k| self.shows(k))
+            .filter_map(LayerKind::algorithm)
             .collect();
         let algorithm = match shown.as_slice() {
             [one] => *one,
             _ => self.algorithm,
         };
-        StyleArgs {
+        SceneStyle {
             algorithm,
             color_by: self.color_by,
             colormap: self.colormap,
@@ -163,9 +155,8 @@ impl ViewerState {
             z_min: bound(self.z.map(|r| r.min)),
             z_max: bound(self.z.map(|r| r.max)),
             no_galaxies: base.no_galaxies || hidden(&[LayerKind::Galaxies]),
-            no_clusters: base.no_clusters
-                || hidden(&[LayerKind::Merged, LayerKind::Pzwav, LayerKind::Amico]),
-            no_tiles: base.no_tiles || hidden(&[LayerKind::Lev1, LayerKind::Core]),
+            no_clusters: base.no_clusters || hidden(&LayerKind::CLUSTER_CATALOGS),
+            no_tiles: base.no_tiles || hidden(&LayerKind::TILES),
             no_mask: base.no_mask || hidden(&[LayerKind::Mask]),
             ..base.clone()
         }
@@ -195,8 +186,14 @@ impl ViewerState {
         snr_ok && z_ok
     }
 
-    /// Applies one input; `data` (absent while loading) serves picking and go-to.
+    /// Applies one input; `data` (absent while loading) serves picking and go-to, which
+    /// chooses among all objects (as when level of detail draws them all).
     pub fn apply(&mut self, input: Input, data: Option<&SceneData>) {
+        self.apply_drawn(input, data, &LodPlan::default());
+    }
+
+    /// As [`Self::apply`], picking among what level of detail `drawn` (a view's plan).
+    pub fn apply_drawn(&mut self, input: Input, data: Option<&SceneData>, drawn: &LodPlan) {
         let before = self.view;
         match input {
             Input::Drag { from, to } => drag(&mut self.view, from, to),
@@ -207,13 +204,13 @@ impl ViewerState {
             Input::Pinch { .. } => {}
             Input::DoubleClick(at) => center_on(&mut self.view, at),
             Input::Click(at) => {
-                self.selection = data.and_then(|d| self.pick(d, at));
+                self.selection = data.and_then(|d| self.pick(d, at, drawn));
                 self.generation += 1;
             }
             Input::Hover(at) => {
                 self.cursor = at;
                 self.hover = match (data, at) {
-                    (Some(d), Some(at)) => self.pick(d, at),
+                    (Some(d), Some(at)) => self.pick(d, at, drawn),
                     _ => None,
                 };
             }
@@ -259,14 +256,14 @@ impl ViewerState {
         }
     }
 
-    fn pick(&self, data: &SceneData, at: DVec2) -> Option<ObjectRef> {
+    fn pick(&self, data: &SceneData, at: DVec2, drawn: &LodPlan) -> Option<ObjectRef> {
         data.pick(
             &self.view,
             at,
             PICK_RADIUS_PX,
             &|k| self.shows(k),
             &|k, cat, row| self.passes(k, cat, row),
-            &|k| self.drawn_ranges.get(&k).cloned(),
+            &|k| drawn.ranges(k).map(<[_]>::to_vec),
         )
         .map(|(o, _)| o)
     }
@@ -321,12 +318,12 @@ mod tests {
         });
         let mut survey = Survey::from(s);
         survey.galaxies = None;
-        SceneData::new(survey, &[]).unwrap()
+        SceneData::new(survey, &[], |_| true).unwrap()
     }
 
     fn state() -> ViewerState {
         let v = View::new(Projection::Tan, Frame::Icrs, (0.0, -30.0), 4.0, (800, 600));
-        ViewerState::new(v, &crate::cli::defaults::style_args())
+        ViewerState::new(v, &SceneStyle::default())
     }
 
     #[test]

@@ -4,11 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::app::layers::{LayerKind, LayerSettings};
 use crate::app::scene_data::ObjectRef;
 use crate::app::state::{Range32, ViewerState};
-use crate::cli::args::{AlgorithmChoice, ColorRole};
 use crate::error::{Error, Result};
+use crate::scene::layers::{LayerKind, LayerSettings};
+use crate::scene::{AlgorithmChoice, ColorRole};
 use crate::view::{Colormap, View};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -107,7 +107,7 @@ mod tests {
             40.0,
             (900, 400),
         );
-        let mut state = ViewerState::new(view, &crate::cli::defaults::style_args());
+        let mut state = ViewerState::new(view, &crate::scene::SceneStyle::default());
         state.snr = Some(Range32 { min: 5.0, max: 9.5 });
         state.settings_mut(LayerKind::Pzwav).visible = false;
         state.settings_mut(LayerKind::Merged).opacity = 0.25;
@@ -118,7 +118,7 @@ mod tests {
         let back = WallFrame::decode(&f.encode()).unwrap();
         assert_eq!(back, f);
         // A follower takes it all.
-        let mut other = ViewerState::new(view, &crate::cli::defaults::style_args());
+        let mut other = ViewerState::new(view, &crate::scene::SceneStyle::default());
         back.apply_to(&mut other);
         assert_eq!(other.view, wall);
         assert_eq!(other.snr, state.snr);

@@ -9,8 +9,9 @@ use winit::event_loop::{ActiveEventLoop, ControlFlow, EventLoop, EventLoopProxy}
 use winit::window::{Window, WindowId};
 
 use crate::app::frame::ViewerFrame;
-use crate::app::loader::{self, LoadEvent, SceneOptions, Source};
+use crate::app::loader::{self, LoadEvent, SceneOptions};
 use crate::app::wall_displays::{WallDisplays, WallPlan, window_surface};
+use crate::data::load::SurveyInputs;
 use crate::error::{Error, Result};
 use crate::wall::sync::end_on_error;
 
@@ -25,7 +26,7 @@ struct App {
     frame: ViewerFrame,
     title: String,
     initial_size: (u32, u32),
-    load: Option<(Source, SceneOptions)>,
+    load: Option<(SurveyInputs, SceneOptions)>,
     proxy: EventLoopProxy<LoadEvent>,
     /// The viewer's own window (absent on a wall without console).
     running: Option<Running>,
@@ -65,7 +66,7 @@ pub fn run(
     frame: ViewerFrame,
     title: String,
     size: (u32, u32),
-    source: Source,
+    source: SurveyInputs,
     options: SceneOptions,
     wall: Option<WallPlan>,
 ) -> Result<()> {

@@ -6,8 +6,13 @@ use crate::view::limits;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::data::demo::DemoConfig;
+use crate::data::load::{ColumnChoices, SurveyInputs};
 use crate::export::ticks::AngleFormat;
 use crate::render::BackendChoice;
+pub use crate::scene::view_spec::{MAX_OUTPUT_SIDE, PageSize};
+pub use crate::scene::{AlgorithmChoice, ColorRole};
+use crate::scene::{FigureOptions, SceneSpec, SceneStyle, ViewSpec};
 use crate::sky::{Frame, Projection};
 use crate::view::{Colormap, Rgba, Stretch, Theme};
 
@@ -87,57 +92,19 @@ pub struct ViewArgs {
     pub theme: Theme,
 }
 
-/// A page size as given: pixels, or inches to multiply by the DPI.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum PageSize {
-    Pixels(u32, u32),
-    Inches(f64, f64),
-}
-
-/// The DPI of sizes given in inches when --dpi is not.
-pub const DEFAULT_PRINT_DPI: f64 = 300.0;
-
 impl ViewArgs {
-    /// Figure size in pixels (inches times the DPI, capped at the largest side).
-    pub fn size(&self) -> (u32, u32) {
-        match self.size {
-            None => (1600, 1200),
-            Some(PageSize::Pixels(w, h)) => (w, h),
-            Some(PageSize::Inches(w, h)) => {
-                let px = |v: f64| ((v * self.dpi()).round() as u32).clamp(1, MAX_OUTPUT_SIDE);
-                (px(w), px(h))
-            }
+    /// The view as the scene describes it.
+    pub fn spec(&self) -> ViewSpec {
+        ViewSpec {
+            projection: self.projection,
+            center: self.center,
+            fov: self.fov,
+            rotation: self.rotation,
+            size: self.size,
+            dpi: self.dpi,
+            frame: self.frame,
+            theme: self.theme,
         }
-    }
-
-    /// Figure size in pixels, refusing sizes in inches that come out too large.
-    pub fn pixel_size(&self) -> Result<(u32, u32), crate::error::Error> {
-        if let Some(PageSize::Inches(w, h)) = self.size {
-            let (pw, ph) = (w * self.dpi(), h * self.dpi());
-            if pw.round() > MAX_OUTPUT_SIDE as f64 || ph.round() > MAX_OUTPUT_SIDE as f64 {
-                return Err(crate::error::Error::user(format!(
-                    "{w}x{h} inches at {} dpi is {pw:.0}x{ph:.0} pixels; each side must be at \
-                     most {MAX_OUTPUT_SIDE}",
-                    self.dpi()
-                )));
-            }
-        }
-        Ok(self.size())
-    }
-
-    /// Pixels per inch: as given, else 300 for sizes in inches, else an 8-inch-wide page.
-    pub fn dpi(&self) -> f64 {
-        match (self.dpi, self.size) {
-            (Some(d), _) => d,
-            (None, Some(PageSize::Inches(..))) => DEFAULT_PRINT_DPI,
-            (None, Some(PageSize::Pixels(w, _))) => w as f64 / 8.0,
-            (None, None) => 1600.0 / 8.0,
-        }
-    }
-
-    /// Whether the DPI was asked for (a DPI or a size in inches).
-    pub fn dpi_given(&self) -> bool {
-        self.dpi.is_some() || matches!(self.size, Some(PageSize::Inches(..)))
     }
 }
 
@@ -235,27 +202,6 @@ pub struct StyleArgs {
     /// Stretch of the mask's values.
     #[arg(long, value_enum, default_value_t = Stretch::Linear)]
     pub mask_stretch: Stretch,
-}
-
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
-)]
-pub enum AlgorithmChoice {
-    All,
-    Merged,
-    Pzwav,
-    Amico,
-}
-
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
-)]
-pub enum ColorRole {
-    Z,
-    Snr,
-    /// Whether galaxies lie within --proximity of the cluster (needs --proximity).
-    Near,
-    None,
 }
 
 /// Which columns play which role, and which rows to load.
@@ -552,10 +498,6 @@ fn parse_fov(s: &str) -> Result<f64, String> {
     }
 }
 
-/// The largest output side accepted (PNG figures are written in strips, so memory stays
-/// bounded; the limit keeps run times sane).
-pub const MAX_OUTPUT_SIDE: u32 = 32768;
-
 pub fn parse_size(s: &str) -> Result<PageSize, String> {
     let bad =
         || format!("expected WIDTHxHEIGHT in pixels (e.g. 2048x2048) or inches (7x5in), got '{s}'");
@@ -597,19 +539,95 @@ fn parse_opacity(s: &str) -> Result<f32, String> {
 }
 
 impl StyleArgs {
-    /// The checks that involve several settings (each value alone was checked as it was
-    /// parsed): filter ends that cross, a colour role that has nothing to show.
-    pub fn check(&self) -> Result<(), crate::error::Error> {
-        let f = |x: Option<f32>| x.map(f64::from);
-        limits::ordered("--snr-min", f(self.snr_min), "--snr-max", f(self.snr_max))
-            .and_then(|_| limits::ordered("--z-min", f(self.z_min), "--z-max", f(self.z_max)))
-            .map_err(crate::error::Error::user)?;
-        if self.color_by == ColorRole::Near && self.proximity.is_none() {
-            return Err(crate::error::Error::user(
-                "--color-by near colours clusters by the galaxies within --proximity ARCMIN: give --proximity (and --galaxies)",
-            ));
+    /// The style as the scene describes it.
+    pub fn spec(&self) -> SceneStyle {
+        SceneStyle {
+            algorithm: self.algorithm,
+            color_by: self.color_by,
+            colormap: self.colormap,
+            snr_min: self.snr_min,
+            snr_max: self.snr_max,
+            z_min: self.z_min,
+            z_max: self.z_max,
+            proximity: self.proximity,
+            density_column: self.density_column.clone(),
+            max_markers: self.max_markers,
+            marker_size: self.marker_size,
+            line_width: self.line_width,
+            no_galaxies: self.no_galaxies,
+            no_clusters: self.no_clusters,
+            no_tiles: self.no_tiles,
+            no_mask: self.no_mask,
+            mask_colormap: self.mask_colormap,
+            mask_range: self.mask_range,
+            mask_outline: self.mask_outline,
+            mask_opacity: self.mask_opacity,
+            mask_nodata: self.mask_nodata,
+            mask_stretch: self.mask_stretch,
         }
-        Ok(())
+    }
+}
+
+impl FigureArgs {
+    pub fn spec(&self) -> FigureOptions {
+        FigureOptions {
+            title: self.title.clone(),
+            font_size: self.font_size,
+            grid_format: self.grid_format,
+            no_grid: self.no_grid,
+            bare: self.bare,
+            wcs: self.wcs,
+        }
+    }
+}
+
+impl ColumnArgs {
+    pub fn spec(&self) -> ColumnChoices {
+        ColumnChoices {
+            config: self.config.clone(),
+            ra: self.ra.clone(),
+            dec: self.dec.clone(),
+            z: self.z.clone(),
+            snr: self.snr.clone(),
+            id: self.id.clone(),
+            galaxy_ra: self.galaxy_ra.clone(),
+            galaxy_dec: self.galaxy_dec.clone(),
+            galaxy_z: self.galaxy_z.clone(),
+            hdu: self.hdu.clone(),
+            cache_dir: self.cache_dir.clone(),
+            no_cache: self.no_cache,
+            memory_budget: self.memory_budget,
+            cone: self.cone,
+            sky_box: self.sky_box,
+        }
+    }
+}
+
+impl RenderArgs {
+    /// The inputs named by the flags.
+    pub fn inputs(&self) -> SurveyInputs {
+        SurveyInputs {
+            demo: self.demo.then_some(DemoConfig {
+                seed: self.seed,
+                galaxies: self.demo_galaxies,
+            }),
+            clusters: self.clusters.clone(),
+            galaxies: self.galaxy_files.clone(),
+            tiles: self.tiles.clone(),
+            mask: self.mask.clone(),
+            mask_column: self.mask_column.clone(),
+            columns: self.columns.spec(),
+        }
+    }
+
+    /// The scene the flags describe.
+    pub fn spec(&self) -> SceneSpec {
+        SceneSpec {
+            inputs: self.inputs(),
+            view: self.view.spec(),
+            style: self.style.spec(),
+            figure: self.figure.spec(),
+        }
     }
 }
 

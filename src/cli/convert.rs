@@ -4,11 +4,11 @@
 use std::time::Instant;
 
 use crate::cli::args::ConvertArgs;
-use crate::cli::load::column_choices;
 use crate::data::catalog_fits::{LoadOptions, is_hdf5, read_catalog};
 use crate::data::fits_table::{FitsTable, HduSelect};
 use crate::data::fits_write::write_catalog;
 use crate::data::hdf5_io::{table_name, write_catalog_h5};
+use crate::data::load::column_choices;
 use crate::error::{Error, Result};
 
 pub fn run(a: &ConvertArgs) -> Result<()> {
@@ -31,7 +31,7 @@ pub fn run(a: &ConvertArgs) -> Result<()> {
             "exists already (give --force to replace it)",
         ));
     }
-    let [(roles, hdu), _] = column_choices(&a.columns)?;
+    let [(roles, hdu), _] = column_choices(&a.columns.spec())?;
     let t0 = Instant::now();
     let name = if is_hdf5(&a.input) {
         table_name(&a.input, hdu.as_ref())?

@@ -3,18 +3,20 @@
 
 use std::time::Instant;
 
-use crate::app::loader::Source;
 use crate::app::{ViewerLaunch, display_available};
 use crate::cli::args::DemoArgs;
-use crate::cli::figure::{FigureRequest, check_outputs, render_figures};
-use crate::cli::render::reproduction_metadata;
 use crate::data::Survey;
 use crate::data::demo::{DemoConfig, DemoSurvey, remove_written, write_survey};
+use crate::data::load::SurveyInputs;
 use crate::error::{Error, Result};
+use crate::export::pipeline::{
+    FigureRequest, check_outputs, render_figures, reproduction_metadata,
+};
 use crate::render::BackendChoice;
 
 pub fn run(backend: BackendChoice, a: &DemoArgs) -> Result<()> {
-    a.style.check()?;
+    let (view, style, figure) = (a.view.spec(), a.style.spec(), a.figure.spec());
+    style.check()?;
     if let Some(dir) = &a.write {
         prepare_folder(dir, a.force)?;
     }
@@ -25,9 +27,12 @@ pub fn run(backend: BackendChoice, a: &DemoArgs) -> Result<()> {
     if a.write.is_none() && a.output.is_none() && display_available() {
         return crate::app::run(ViewerLaunch {
             backend,
-            source: Source::Demo(config),
-            view: a.view.clone(),
-            style: a.style.clone(),
+            inputs: SurveyInputs {
+                demo: Some(config),
+                ..SurveyInputs::default()
+            },
+            view,
+            style,
             screenshot: None,
             title: format!("clusterviz — demo survey (seed {})", config.seed),
             wall: None,
@@ -36,8 +41,8 @@ pub fn run(backend: BackendChoice, a: &DemoArgs) -> Result<()> {
     let output = a.output.clone().unwrap_or_else(|| "demo.png".into());
     let outputs = [output];
     if a.write.is_none() {
-        check_outputs(&outputs, &a.figure)?;
-        a.view.pixel_size()?;
+        check_outputs(&outputs, &figure)?;
+        view.pixel_size()?;
     }
     let t0 = Instant::now();
     let survey = DemoSurvey::generate(config);
@@ -69,7 +74,7 @@ pub fn run(backend: BackendChoice, a: &DemoArgs) -> Result<()> {
     let survey = Survey::from(survey);
     let req = FigureRequest {
         metadata: reproduction_metadata(&survey.source),
-        ..FigureRequest::new(&a.view, &a.style, &a.figure, &outputs)
+        ..FigureRequest::new(&view, &style, &figure, &outputs)
     };
     render_figures(backend, &survey, &req).map(|_| ())
 }

@@ -83,7 +83,7 @@ fn describe(path: &Path, a: &InfoArgs) -> Result<()> {
 }
 
 fn describe_catalog(path: &Path, a: &InfoArgs) -> Result<()> {
-    let [(roles, hdu), _] = crate::cli::load::column_choices(&a.columns)?;
+    let [(roles, hdu), _] = crate::data::load::column_choices(&a.columns.spec())?;
     let opts = LoadOptions {
         hdu,
         roles,

@@ -1,15 +1,11 @@
 //! The command line (see DESIGN.md's CLI contract). Each subcommand lives in its own file.
 
 pub mod args;
-mod config;
 mod convert;
 mod demo;
-pub mod figure;
 pub mod figure_file;
 mod info;
-pub(crate) mod load;
 pub(crate) mod render;
-pub mod scene;
 mod wall;
 
 use clap::Parser;
@@ -111,18 +107,13 @@ pub(crate) fn viewer_launch(
     backend: crate::render::BackendChoice,
     a: &args::RenderArgs,
 ) -> Result<crate::app::ViewerLaunch> {
-    use crate::app::loader::Source;
-    use crate::data::demo::DemoConfig;
-    let has_files = !a.clusters.is_empty()
-        || !a.galaxy_files.is_empty()
-        || a.tiles.is_some()
-        || a.mask.is_some();
-    if !a.demo && !has_files {
+    let spec = a.spec();
+    if spec.inputs.is_empty() {
         return Err(crate::error::Error::user(
             "nothing to view: give --demo, or files with --clusters, --galaxies, --tiles, --mask",
         ));
     }
-    a.style.check()?;
+    spec.style.check()?;
     // Files are checked now, so that a typo fails at once rather than in the window.
     crate::data::inputs::expand_paths(&a.clusters)?;
     for p in a.tiles.iter().chain(&a.mask) {
@@ -136,27 +127,17 @@ pub(crate) fn viewer_launch(
              `clusterviz render` takes the same inputs and writes a PNG",
         ));
     }
-    let (source, title) = if a.demo {
-        let c = DemoConfig {
-            seed: a.seed,
-            galaxies: a.demo_galaxies,
-        };
-        (
-            Source::Demo(c),
-            format!("clusterviz — demo survey (seed {})", a.seed),
-        )
+    let title = if a.demo {
+        format!("clusterviz — demo survey (seed {})", a.seed)
     } else {
         let names: Vec<String> = a.clusters.iter().map(|p| p.display().to_string()).collect();
-        (
-            Source::Files(Box::new(a.clone())),
-            format!("clusterviz — {}", names.join(", ")),
-        )
+        format!("clusterviz — {}", names.join(", "))
     };
     Ok(crate::app::ViewerLaunch {
         backend,
-        source,
-        view: a.view.clone(),
-        style: a.style.clone(),
+        inputs: spec.inputs,
+        view: spec.view,
+        style: spec.style,
         screenshot: a.output.clone(),
         title,
         wall: None,
@@ -179,39 +160,6 @@ pub fn main_with_exit_code() -> i32 {
         Err(e) => {
             report!("clusterviz: {e}");
             e.exit_code()
-        }
-    }
-}
-
-/// Default flag values, for tests and library users that build scenes without a command line.
-pub mod defaults {
-    use super::args::{AlgorithmChoice, ColorRole, StyleArgs};
-    use crate::view::Colormap;
-
-    pub fn style_args() -> StyleArgs {
-        StyleArgs {
-            algorithm: AlgorithmChoice::All,
-            color_by: ColorRole::Z,
-            colormap: Colormap::Viridis,
-            snr_min: None,
-            snr_max: None,
-            z_min: None,
-            z_max: None,
-            no_galaxies: false,
-            density_column: None,
-            no_clusters: false,
-            max_markers: None,
-            marker_size: None,
-            line_width: None,
-            proximity: None,
-            no_tiles: false,
-            no_mask: false,
-            mask_colormap: Colormap::Cividis,
-            mask_range: None,
-            mask_opacity: None,
-            mask_nodata: None,
-            mask_outline: None,
-            mask_stretch: crate::view::Stretch::Linear,
         }
     }
 }

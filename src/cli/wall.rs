@@ -3,19 +3,15 @@
 //! of the view (bezels hidden) written as a PNG, for all displays, one process's
 //! (`--rank`), or each MPI rank's own (`--mpi`, frames locked by a barrier).
 
-use crate::app::live_scene::{LiveScene, SceneOptions};
-use crate::app::state::ViewerState;
-use crate::app::wall_displays::WallPlan;
-use crate::cli::args::{PageSize, WallArgs};
-use crate::cli::figure::view_description;
+use crate::app::{WallPace, WallPlan, render_wall_stills};
+use crate::cli::args::WallArgs;
 use crate::cli::figure_file::{parse_toml, render_args_of};
-use crate::cli::render::{load_survey, reproduction_metadata, survey_view};
-use crate::cli::scene::marker_budget;
 use crate::error::{Error, Result};
-use crate::render::{BackendChoice, GpuContext};
-use crate::wall::sync::test_hang;
+use crate::export::pipeline::{reproduction_metadata, view_description};
+use crate::render::BackendChoice;
+use crate::scene::load_prepared;
 use crate::wall::{Solo, WallLayout, WallSync};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub fn run(backend: BackendChoice, a: &WallArgs) -> Result<()> {
     let path = &a.config;
@@ -47,7 +43,8 @@ pub fn run(backend: BackendChoice, a: &WallArgs) -> Result<()> {
     }
     let layout = WallLayout::from_table(path, &wall)?;
     let (args, _) = render_args_of(path, &table)?;
-    args.style.check().map_err(|e| Error::file(path, e))?;
+    let spec = args.spec();
+    spec.style.check().map_err(|e| Error::file(path, e))?;
     if !(a.timeout > 0.0 && a.timeout.is_finite()) || a.frames == 0 {
         return Err(Error::user(
             "--timeout must be positive seconds and --frames at least 1",
@@ -81,62 +78,15 @@ pub fn run(backend: BackendChoice, a: &WallArgs) -> Result<()> {
     }
     std::fs::create_dir_all(out).map_err(|e| Error::file(out, format!("cannot create: {e}")))?;
     // Each rank loads the data itself (from shared storage).
-    let survey = load_survey(&args)?;
-    let ctx = GpuContext::new(backend)?;
-    // The viewer's scene and state, so that a headless wall shows what the windowed wall
-    // shows: the same level of detail, filters and styles (a figure's differ).
-    let options = SceneOptions::new(args.view.theme, args.style.clone());
-    let mut scene = LiveScene::build(&ctx, &survey, &options)?;
-    let budget = marker_budget(&ctx, &args.style);
-    // One camera for the whole canvas: every display draws its part of the same view, with
-    // the same level of detail.
-    let canvas = layout.canvas();
-    let mut view_args = args.view.clone();
-    view_args.size = Some(PageSize::Pixels(canvas.0, canvas.1));
-    let start = survey_view(&survey, &view_args);
-    let mut viewer = ViewerState::new(start, &args.style);
-    let timeout = Duration::from_secs_f64(a.timeout);
-    let hang = test_hang(sync.rank());
-    let (mut drawing, mut waiting) = (Duration::ZERO, Duration::ZERO);
-    let mut images = Vec::new();
-    let mut view = start;
-    for frame in 0..a.frames {
-        // Rank 0 owns the camera (here a steady pan east); the others take its state.
-        let camera = [
-            start.center_deg.0 + frame as f64 * start.fov_deg / 100.0,
-            start.center_deg.1,
-            start.fov_deg,
-            start.rotation_deg,
-        ];
-        let mut message = bytemuck::cast_slice::<f64, u8>(&camera).to_vec();
-        sync.broadcast(&mut message);
-        let state: [f64; 4] = bytemuck::pod_read_unaligned(&message);
-        view.center_deg = (state[0].rem_euclid(360.0), state[1]);
-        view.fov_deg = state[2];
-        view.rotation_deg = state[3];
-        let t = Instant::now();
-        viewer.view = view;
-        scene.sync(&ctx, &mut viewer, budget);
-        images.clear();
-        for d in &displays {
-            images.push((
-                *d,
-                scene
-                    .renderer
-                    .render_tiled(&ctx, &view.with_sub(d.rect), 8192)?,
-            ));
-        }
-        drawing += t.elapsed();
-        if hang {
-            // A hung process, for testing how the session ends.
-            std::thread::sleep(Duration::from_secs(3600));
-        }
-        let t = Instant::now();
-        sync.barrier(frame, timeout);
-        waiting += t.elapsed();
-    }
+    let survey = load_prepared(&spec, crate::data::progress::Progress::terminal())?;
+    let pace = WallPace {
+        frames: a.frames,
+        timeout: Duration::from_secs_f64(a.timeout),
+    };
+    let stills = render_wall_stills(backend, &spec, &survey, (&layout, &displays), &*sync, pace)?;
+    let (images, view, canvas) = (&stills.images, stills.view, layout.canvas());
     let description = view_description(&view, &survey.source);
-    for (d, image) in &images {
+    for (d, image) in images {
         let file = out.join(format!("display_c{}_r{}.png", d.column, d.row));
         let r = d.rect;
         // As every figure: the tool, the command line, the data; then the view and the
@@ -168,8 +118,8 @@ pub fn run(backend: BackendChoice, a: &WallArgs) -> Result<()> {
         sync.rank(),
         sync.size(),
         a.frames,
-        per(drawing),
-        per(waiting)
+        per(stills.drawing),
+        per(stills.waiting)
     );
     Ok(())
 }

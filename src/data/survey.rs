@@ -20,13 +20,18 @@ pub struct Survey {
     pub source: String,
 }
 
+/// How figures name the demo survey of `config`.
+pub fn demo_source(config: &crate::data::demo::DemoConfig) -> String {
+    format!(
+        "demo survey, seed {}, {} galaxies",
+        config.seed, config.galaxies
+    )
+}
+
 impl From<DemoSurvey> for Survey {
     fn from(d: DemoSurvey) -> Self {
         Survey {
-            source: format!(
-                "demo survey, seed {}, {} galaxies",
-                d.config.seed, d.config.galaxies
-            ),
+            source: demo_source(&d.config),
             tiles: Some(d.tiles),
             merged: Some(d.merged),
             pzwav: Some(d.pzwav),

@@ -7,6 +7,7 @@ pub mod compose;
 pub mod font;
 pub mod graticule;
 pub mod markers;
+pub mod pipeline;
 pub mod svg;
 pub mod ticks;
 pub mod wcs;

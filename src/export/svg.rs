@@ -9,9 +9,8 @@ use crate::view::Rgba;
 
 /// An SVG colour and opacity pair for `fill`/`stroke` attributes.
 pub fn color(c: Rgba) -> (String, f32) {
-    let [r, g, b, a] = c.0;
-    let byte = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
-    (format!("#{:02x}{:02x}{:02x}", byte(r), byte(g), byte(b)), a)
+    let [r, g, b, _] = c.to_rgba8();
+    (format!("#{r:02x}{g:02x}{b:02x}"), c.0[3])
 }
 
 pub fn escape(text: &str) -> String {

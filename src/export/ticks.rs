@@ -3,7 +3,17 @@
 //! and labels in decimal degrees or sexagesimal.
 
 /// How coordinate labels are written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Default,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum AngleFormat {
     /// Decimal degrees: 350.5°, −30.25°.
     #[default]

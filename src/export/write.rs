@@ -147,10 +147,7 @@ pub fn render_strip(
     max_tile: u32,
 ) -> Result<Image> {
     let w = page.size.0;
-    let bg = page
-        .background
-        .0
-        .map(|c| (c.clamp(0.0, 1.0) * 255.0).round() as u8);
+    let bg = page.background.to_rgba8();
     let mut img = Image {
         width: w,
         height: rows,

@@ -4,7 +4,7 @@
 
 use crate::view::View;
 
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Extent {
     Pixels(f32),
     Degrees(f64),

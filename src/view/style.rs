@@ -4,12 +4,17 @@
 use crate::view::Colormap;
 
 /// An sRGB colour with straight (not premultiplied) alpha, components in [0, 1].
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Rgba(pub [f32; 4]);
 
 impl Rgba {
     pub const fn rgb8(r: u8, g: u8, b: u8) -> Rgba {
         Rgba([r as f32 / 255.0, g as f32 / 255.0, b as f32 / 255.0, 1.0])
+    }
+
+    /// The colour as 8-bit sRGB components, alpha last.
+    pub fn to_rgba8(self) -> [u8; 4] {
+        self.0.map(|c| (c.clamp(0.0, 1.0) * 255.0).round() as u8)
     }
 
     pub fn with_alpha(self, a: f32) -> Rgba {
@@ -180,7 +185,17 @@ impl LineStyle {
 }
 
 /// Page and sky colours.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Default,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum Theme {
     /// Dark sky, for screens and walls.
     #[default]

@@ -4,11 +4,10 @@
 pub mod wall_screen;
 pub mod x11;
 
-use clusterviz::cli::defaults::style_args;
-use clusterviz::cli::scene::add_survey_layers;
 use clusterviz::data::Survey;
 use clusterviz::data::demo::{DemoConfig, DemoSurvey};
 use clusterviz::render::{BackendChoice, GpuContext, Image, SceneRenderer};
+use clusterviz::scene::{SceneStyle, UploadPlan, upload_survey};
 use clusterviz::view::Theme;
 
 /// The GPU context the tests run on. Goldens are pinned to Vulkan lavapipe (see
@@ -94,7 +93,16 @@ pub fn small_survey() -> Survey {
 pub fn demo_renderer(ctx: &GpuContext, survey: &Survey, theme: Theme) -> SceneRenderer {
     let mut r = SceneRenderer::new(ctx);
     r.set_theme(ctx, theme);
-    add_survey_layers(ctx, &mut r, survey, theme, &style_args()).unwrap();
+    let style = SceneStyle::default();
+    upload_survey(
+        ctx,
+        &mut r,
+        survey,
+        theme,
+        &style,
+        UploadPlan::still(ctx, &style),
+    )
+    .unwrap();
     r
 }
 

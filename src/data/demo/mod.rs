@@ -27,7 +27,7 @@ pub const TILE_MARGIN_DEG: f64 = 0.05;
 /// The coverage mask's HEALPix depth (nside 4096).
 pub const MASK_DEPTH: u8 = 12;
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DemoConfig {
     pub seed: u64,
     pub galaxies: u64,

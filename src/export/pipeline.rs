@@ -1,18 +1,13 @@
-//! A survey as figures: its layers uploaded once, the page composed around the view, then
-//! each requested output written (PNG, SVG, PDF; a WCS sidecar on request).
+//! The figure pipeline: a survey as figures. Its layers uploaded once, the page composed
+//! around the view, then each requested output written (PNG, SVG, PDF; a WCS sidecar on
+//! request). The command line, figure files and the viewer's "Save figure" all come here.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
-use crate::cli::args::{ColorRole, FigureArgs, StyleArgs, ViewArgs};
-use crate::cli::render::survey_view;
-use crate::cli::scene::{
-    SurveyLayers, add_survey_layers_for_figure, cluster_attr_columns, size_factors,
-    upload_drawn_galaxies,
-};
 use crate::data::Survey;
 use crate::data::cache::{DiskCache, hash_file};
-use crate::data::tiles::TilePart;
 use crate::error::{Error, Result};
 use crate::export::compose::{page_color, style_scale};
 use crate::export::markers::{MAX_VECTOR_MARKERS, VectorMarker, markers_of};
@@ -24,13 +19,19 @@ use crate::export::{
 };
 use crate::render::PointInstance;
 use crate::render::{BackendChoice, GpuContext, LayerId, SceneRenderer};
-use crate::view::{ColorBy, LineStyle, PointStyle, SubRect, View};
+use crate::scene::layers::{
+    CLUSTER_SNR, CLUSTER_Z, LayerKind, cluster_attr_columns, cluster_color_label, size_factors,
+};
+use crate::scene::{
+    FigureOptions, LodPlan, PageSize, SceneStyle, SurveyLayers, UploadPlan, ViewSpec, upload_survey,
+};
+use crate::view::{ColorBy, LineStyle, PointStyle, Rgba, SubRect, View};
 
 /// Everything that decides a figure besides the data.
 pub struct FigureRequest<'a> {
-    pub view: &'a ViewArgs,
-    pub style: &'a StyleArgs,
-    pub figure: &'a FigureArgs,
+    pub view: &'a ViewSpec,
+    pub style: &'a SceneStyle,
+    pub figure: &'a FigureOptions,
     pub outputs: &'a [PathBuf],
     /// Text that says how the figure was made (PNG text chunks, SVG description).
     pub metadata: Vec<(&'static str, String)>,
@@ -40,9 +41,9 @@ pub struct FigureRequest<'a> {
 impl<'a> FigureRequest<'a> {
     /// A request without metadata, in the default strips.
     pub fn new(
-        view: &'a ViewArgs,
-        style: &'a StyleArgs,
-        figure: &'a FigureArgs,
+        view: &'a ViewSpec,
+        style: &'a SceneStyle,
+        figure: &'a FigureOptions,
         outputs: &'a [PathBuf],
     ) -> Self {
         FigureRequest {
@@ -57,7 +58,7 @@ impl<'a> FigureRequest<'a> {
 }
 
 /// Refuses outputs we would not write, before any work is done.
-pub fn check_outputs(outputs: &[PathBuf], figure: &FigureArgs) -> Result<()> {
+pub fn check_outputs(outputs: &[PathBuf], figure: &FigureOptions) -> Result<()> {
     if outputs.is_empty() {
         return Err(Error::user("no output: give -o FIGURE.png (or .svg, .pdf)"));
     }
@@ -77,15 +78,19 @@ pub fn check_outputs(outputs: &[PathBuf], figure: &FigureArgs) -> Result<()> {
 /// A GPU context with a scene renderer and its pipelines, ready for a figure: made while
 /// the data load ([`FigureGpu::start`]), it costs a figure nothing (~0.1 s on software).
 pub struct FigureGpu {
-    ctx: GpuContext,
+    ctx: Arc<GpuContext>,
     renderer: SceneRenderer,
 }
 
 impl FigureGpu {
     pub fn new(backend: BackendChoice) -> Result<FigureGpu> {
-        let ctx = GpuContext::new(backend)?;
+        Ok(Self::on(Arc::new(GpuContext::new(backend)?)))
+    }
+
+    /// On a device already open (the viewer's): no second GPU context.
+    pub fn on(ctx: Arc<GpuContext>) -> FigureGpu {
         let renderer = SceneRenderer::new(&ctx);
-        Ok(FigureGpu { ctx, renderer })
+        FigureGpu { ctx, renderer }
     }
 
     /// Runs `load` while the GPU is prepared on another thread; a load error wins over a
@@ -125,7 +130,8 @@ pub fn render_figures_on(
     let FigureGpu { ctx, mut renderer } = gpu;
     let theme = req.view.theme;
     renderer.set_theme(&ctx, theme);
-    let mut layers = add_survey_layers_for_figure(&ctx, &mut renderer, survey, theme, req.style)?;
+    let plan = UploadPlan::figure(&ctx, req.style);
+    let mut layers = upload_survey(&ctx, &mut renderer, survey, theme, req.style, plan)?;
     let bare = req.figure.bare;
     let outlines = vector_outlines(survey, &layers, &renderer);
     // Markers and lines keep their printed size at any DPI (a bare sky keeps its pixel
@@ -135,11 +141,14 @@ pub fn render_figures_on(
     } else {
         1.0
     };
-    scale_styles(&ctx, &mut renderer, &mut layers, [k; 3]);
+    scale_styles(&ctx, &mut renderer, &layers, [k; 3]);
+    let outline = survey.outline_directions();
     let view_for = |size: (u32, u32)| {
-        let mut args = req.view.clone();
-        args.size = Some(crate::cli::args::PageSize::Pixels(size.0, size.1));
-        survey_view(survey, &args)
+        let spec = ViewSpec {
+            size: Some(PageSize::Pixels(size.0, size.1)),
+            ..req.view.clone()
+        };
+        spec.initial_view(&outline, size)
     };
     let figure = if bare {
         None
@@ -170,13 +179,11 @@ pub fn render_figures_on(
     };
     // Sizes asked for (in pixels at the figure's DPI, or angles at its final scale).
     let (markers, lines) = size_factors(req.style, &view, k);
-    scale_styles(
-        &ctx,
-        &mut renderer,
-        &mut layers,
-        [1.0, markers / k, lines / k],
-    );
-    upload_drawn_galaxies(&ctx, &mut renderer, &mut layers, survey, &view)?;
+    scale_styles(&ctx, &mut renderer, &layers, [1.0, markers / k, lines / k]);
+    // Markers drawn larger than uploaded need more room each.
+    let mut lod = layers.level_of_detail(&view, layers.budget, (markers / k) as f64);
+    layers.upload_drawn_galaxies(&ctx, &mut renderer, survey, &mut lod)?;
+    lod.apply(&mut renderer, |_| true);
     let figure = figure.map(|mut f| {
         // Density maps show only where level of detail leaves markers undrawn.
         for (id, label) in density_layers(&layers, req.style) {
@@ -195,7 +202,8 @@ pub fn render_figures_on(
             .iter()
             .any(|o| matches!(Format::of(o), Ok(Format::Svg | Format::Pdf)));
         if vector {
-            f.markers = cluster_markers(survey, &layers, &renderer, &view).unwrap_or_default();
+            f.markers =
+                cluster_markers(survey, &layers, &lod, &renderer, &view).unwrap_or_default();
         }
         f
     });
@@ -303,45 +311,36 @@ pub fn render_figures_on(
 }
 
 /// Every density layer with its legend label.
-fn density_layers(layers: &SurveyLayers, style: &StyleArgs) -> Vec<(LayerId, String)> {
+fn density_layers(layers: &SurveyLayers, style: &SceneStyle) -> Vec<(LayerId, String)> {
     let galaxies = match &style.density_column {
         Some(col) => format!("Galaxies' mean {col}"),
-        None => "Galaxy density".to_string(),
+        None => LayerKind::GalaxyDensity.legend_label().to_string(),
     };
     let mut out: Vec<(LayerId, String)> = layers
-        .galaxy_density
+        .get(LayerKind::GalaxyDensity)
         .map(|id| (id, galaxies))
         .into_iter()
         .collect();
     for &(points, density) in &layers.cluster_density {
-        let name = [
-            (layers.merged, "Merged cluster"),
-            (layers.pzwav, "PZWAV"),
-            (layers.amico, "AMICO"),
-        ]
-        .into_iter()
-        .find(|(id, _)| *id == Some(points))
-        .map_or("Cluster", |(_, n)| n);
-        out.push((density, format!("{name} density")));
+        let label = layers
+            .kind_of(points)
+            .map_or_else(|| "Cluster density".to_string(), LayerKind::density_label);
+        out.push((density, label));
     }
     out
 }
 
 /// Multiplies marker sizes, line widths and dashes by `[galaxies, clusters, tiles]` (and
 /// the room crowded cluster markers need by the square of theirs).
-fn scale_styles(ctx: &GpuContext, r: &mut SceneRenderer, layers: &mut SurveyLayers, k: [f32; 3]) {
+fn scale_styles(ctx: &GpuContext, r: &mut SceneRenderer, layers: &SurveyLayers, k: [f32; 3]) {
     let [galaxies, clusters, tiles] = k;
-    for (_, lod) in &mut layers.cluster_lod {
-        lod.pixels_per_marker *= (clusters * clusters) as f64;
-    }
-    let points = [
-        (layers.galaxies, galaxies),
-        (layers.pzwav, clusters),
-        (layers.amico, clusters),
-        (layers.merged, clusters),
-    ];
-    for (id, k) in points {
-        if let Some(id) = id.filter(|_| (k - 1.0).abs() > 1e-6)
+    for (kind, id) in layers.present() {
+        let k = match kind {
+            LayerKind::Galaxies => galaxies,
+            k if k.is_cluster_catalog() => clusters,
+            _ => continue,
+        };
+        if (k - 1.0).abs() > 1e-6
             && let Some(mut s) = r.point_style(id)
         {
             s.size = s.size.scaled(k);
@@ -350,7 +349,7 @@ fn scale_styles(ctx: &GpuContext, r: &mut SceneRenderer, layers: &mut SurveyLaye
         }
     }
     if (tiles - 1.0).abs() > 1e-6 {
-        for id in [layers.lev1, layers.core].into_iter().flatten() {
+        for (_, id) in tile_layers(layers) {
             if let Some(s) = r.line_style(id) {
                 r.set_line_style(ctx, id, s.scaled(tiles));
             }
@@ -358,10 +357,10 @@ fn scale_styles(ctx: &GpuContext, r: &mut SceneRenderer, layers: &mut SurveyLaye
     }
 }
 
-fn tile_layers(layers: &SurveyLayers) -> impl Iterator<Item = (TilePart, LayerId)> {
-    [(TilePart::Lev1, layers.lev1), (TilePart::Core, layers.core)]
+fn tile_layers(layers: &SurveyLayers) -> impl Iterator<Item = (LayerKind, LayerId)> + '_ {
+    LayerKind::TILES
         .into_iter()
-        .filter_map(|(p, id)| id.map(|id| (p, id)))
+        .filter_map(|k| layers.get(k).map(|id| (k, id)))
 }
 
 fn hide_outlines(
@@ -391,9 +390,9 @@ fn hide_cluster_markers(
     r: &mut SceneRenderer,
     layers: &SurveyLayers,
 ) -> Vec<(LayerId, PointStyle)> {
-    [layers.pzwav, layers.amico, layers.merged]
+    LayerKind::CLUSTER_CATALOGS
         .into_iter()
-        .flatten()
+        .filter_map(|kind| layers.get(kind))
         .filter_map(|id| {
             let s = r.point_style(id)?;
             r.set_point_style(
@@ -414,22 +413,18 @@ fn hide_cluster_markers(
 fn cluster_markers(
     survey: &Survey,
     layers: &SurveyLayers,
+    drawn: &LodPlan,
     r: &SceneRenderer,
     view: &View,
 ) -> Option<Vec<VectorMarker>> {
     let mut out = Vec::new();
-    let catalogs = [
-        (layers.pzwav, &survey.pzwav),
-        (layers.amico, &survey.amico),
-        (layers.merged, &survey.merged),
-    ];
-    for (id, cat) in catalogs {
-        let (Some(id), Some(cat)) = (id, cat.as_ref()) else {
+    for kind in LayerKind::CLUSTER_CATALOGS {
+        let (Some(id), Some(cat)) = (layers.get(kind), kind.catalog(survey)) else {
             continue;
         };
         let style = r.point_style(id)?;
         let lod = layers.cluster_lod.iter().find(|(i, _)| *i == id);
-        let rows: Vec<u32> = match (lod, r.point_draw_ranges(id)) {
+        let rows: Vec<u32> = match (lod, drawn.ranges(kind)) {
             (Some((_, lod)), Some(ranges)) => ranges
                 .iter()
                 .flat_map(|g| lod.rows[g.start as usize..g.end as usize].iter().copied())
@@ -464,10 +459,10 @@ fn vector_outlines(
         return Vec::new();
     };
     tile_layers(layers)
-        .filter_map(|(part, id)| {
+        .filter_map(|(kind, id)| {
             Some(VectorOutline {
                 style: r.line_style(id)?,
-                rings: tiles.rings(part).cloned().collect(),
+                rings: tiles.rings(kind.tile_part()?).cloned().collect(),
             })
         })
         .collect()
@@ -478,14 +473,14 @@ fn decorations(
     survey: &Survey,
     layers: &SurveyLayers,
     r: &SceneRenderer,
-    style: &StyleArgs,
+    style: &SceneStyle,
 ) -> Decorations {
     let mut d = Decorations::default();
     let point_color = |id: LayerId| match r.point_style(id).map(|s| s.color) {
         Some(ColorBy::Fixed(c)) => Some(c),
         Some(ColorBy::Column { colormap, .. }) => {
             let [cr, cg, cb] = colormap.at(0.6);
-            Some(crate::view::Rgba::rgb8(cr, cg, cb))
+            Some(Rgba::rgb8(cr, cg, cb))
         }
         None => None,
     };
@@ -494,32 +489,30 @@ fn decorations(
         1_000..1_000_000 => format!("{:.1}k", n as f64 / 1e3),
         _ => format!("{:.1}M", n as f64 / 1e6),
     };
-    for (id, shape_label, cat) in [
-        (layers.merged, "Merged clusters", &survey.merged),
-        (layers.pzwav, "PZWAV detections", &survey.pzwav),
-        (layers.amico, "AMICO detections", &survey.amico),
-    ] {
-        let (Some(id), Some(cat)) = (id, cat) else {
+    let catalogs = [LayerKind::Merged, LayerKind::Pzwav, LayerKind::Amico];
+    for kind in catalogs {
+        let (Some(id), Some(cat)) = (layers.get(kind), kind.catalog(survey)) else {
             continue;
         };
         let (Some(color), Some(s)) = (point_color(id), r.point_style(id)) else {
             continue;
         };
         d.legend.push(LegendEntry {
-            label: format!("{shape_label} ({})", count(passing_filters(cat, &s))),
+            label: format!(
+                "{} ({})",
+                kind.legend_label(),
+                count(passing_filters(cat, &s))
+            ),
             symbol: Symbol::Marker {
                 shape: s.shape,
                 color,
             },
         });
     }
-    for (part, id) in tile_layers(layers) {
+    for (kind, id) in tile_layers(layers) {
         if let Some(s) = r.line_style(id) {
             d.legend.push(LegendEntry {
-                label: match part {
-                    TilePart::Core => "Tile CORE".into(),
-                    TilePart::Lev1 => "Tile LEV1".into(),
-                },
+                label: kind.legend_label().into(),
                 symbol: Symbol::Line {
                     color: s.color,
                     dashed: s.dash.is_some(),
@@ -527,18 +520,19 @@ fn decorations(
             });
         }
     }
-    if let (Some(id), Some(g)) = (layers.galaxies, &survey.galaxies)
+    let galaxies = LayerKind::Galaxies;
+    if let (Some(id), Some(g)) = (layers.get(galaxies), galaxies.catalog(survey))
         && let Some(c) = point_color(id)
     {
         d.legend.push(LegendEntry {
-            label: format!("Galaxies ({})", count(g.len())),
+            label: format!("{} ({})", galaxies.legend_label(), count(g.len())),
             symbol: Symbol::Dots(c),
         });
     }
     for (id, label) in density_layers(layers, style) {
         if let Some(s) = r.map_style(id) {
             // A mean is a quantity to read off a scale; counts only show where.
-            if style.density_column.is_some() && Some(id) == layers.galaxy_density {
+            if style.density_column.is_some() && Some(id) == layers.get(LayerKind::GalaxyDensity) {
                 d.bars.push(ColorBar {
                     label: label.clone(),
                     colormap: s.colormap,
@@ -552,31 +546,22 @@ fn decorations(
             });
         }
     }
-    if let Some(id) = layers.merged
-        && let Some(crate::view::PointStyle {
+    if let Some(id) = layers.get(LayerKind::Merged)
+        && let Some(PointStyle {
             color: ColorBy::Column {
                 lo, hi, colormap, ..
             },
             ..
         }) = r.point_style(id)
     {
-        let label = match style.color_by {
-            ColorRole::Z => "Cluster redshift".to_string(),
-            ColorRole::Snr => "Cluster SNR".to_string(),
-            ColorRole::Near => format!(
-                "Galaxies within {}′ (1 yes, 0 no)",
-                style.proximity.unwrap_or(0.0)
-            ),
-            ColorRole::None => String::new(),
-        };
         d.bars.push(ColorBar {
-            label,
+            label: cluster_color_label(style),
             colormap,
             range: (lo as f64, hi as f64),
             stretch: crate::view::Stretch::Linear,
         });
     }
-    if let (Some(id), Some(map)) = (layers.mask, &survey.mask)
+    if let (Some(id), Some(map)) = (layers.get(LayerKind::Mask), &survey.mask)
         && let Some(s) = r.map_style(id)
     {
         d.bars.push(ColorBar {
@@ -590,8 +575,7 @@ fn decorations(
 }
 
 /// Rows of a cluster catalog the layer's SNR and redshift filters let through.
-fn passing_filters(cat: &crate::data::Catalog, s: &crate::view::PointStyle) -> usize {
-    use crate::cli::scene::{CLUSTER_SNR, CLUSTER_Z};
+fn passing_filters(cat: &crate::data::Catalog, s: &PointStyle) -> usize {
     let r = cat.role_view();
     (0..cat.len())
         .filter(|&i| {
@@ -605,6 +589,43 @@ fn passing_filters(cat: &crate::data::Catalog, s: &crate::view::PointStyle) -> u
             })
         })
         .count()
+}
+
+/// Text chunks every figure carries: the tool, the exact command line of this process,
+/// the data.
+pub fn reproduction_metadata(source: &str) -> Vec<(&'static str, String)> {
+    let command: Vec<String> = std::env::args_os()
+        .map(|a| shell_quote(&a.to_string_lossy()))
+        .collect();
+    vec![
+        software(),
+        ("clusterviz command", command.join(" ")),
+        ("Description", format!("data: {source}")),
+    ]
+}
+
+/// `arg` as a POSIX shell word.
+fn shell_quote(arg: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./,=:+@%".contains(c);
+    if !arg.is_empty() && arg.chars().all(plain) {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', r"'\''"))
+    }
+}
+
+/// The text chunk naming the tool and its version.
+pub fn software() -> (&'static str, String) {
+    (
+        "Software",
+        format!("clusterviz {}", env!("CARGO_PKG_VERSION")),
+    )
+}
+
+/// PNG text chunks that say how a still image of `view` was made (a viewer screenshot,
+/// a wall's display), enough to make it again.
+pub fn still_metadata(view: &View, source: &str) -> [(&'static str, String); 2] {
+    [software(), ("Description", view_description(view, source))]
 }
 
 /// A short description of how the figure was made: the view and the data.

@@ -1,0 +1,435 @@
+//! The layer registry: every kind of layer a survey shows, declared once with its
+//! labels, legend symbol, attribute slots and default style per theme. The renderer's
+//! uploads, the viewer's panels and legend, figures' legends and colour bars, and walls
+//! all read it.
+
+use crate::data::density::quantile;
+use crate::data::tiles::TilePart;
+use crate::data::{Catalog, HealpixMap, Survey};
+use crate::scene::style::{AlgorithmChoice, ColorRole, SceneStyle};
+use crate::view::{
+    ColorBy, Colormap, LineStyle, MapStyle, MarkerShape, PointStyle, RangeFilter, Rgba, SizeBy,
+    Stretch, Theme, View,
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum LayerKind {
+    Mask,
+    GalaxyDensity,
+    Galaxies,
+    Lev1,
+    Core,
+    Pzwav,
+    Amico,
+    Merged,
+}
+
+impl LayerKind {
+    /// Panel order: top of the drawing first.
+    pub const ALL: [LayerKind; 8] = [
+        LayerKind::Merged,
+        LayerKind::Pzwav,
+        LayerKind::Amico,
+        LayerKind::Core,
+        LayerKind::Lev1,
+        LayerKind::Galaxies,
+        LayerKind::GalaxyDensity,
+        LayerKind::Mask,
+    ];
+
+    /// The cluster catalogs, bottom to top as drawn: open per-algorithm markers ring the
+    /// merged clusters, which are drawn last, on top.
+    pub const CLUSTER_CATALOGS: [LayerKind; 3] =
+        [LayerKind::Pzwav, LayerKind::Amico, LayerKind::Merged];
+
+    /// The tile outlines, bottom to top.
+    pub const TILES: [LayerKind; 2] = [LayerKind::Lev1, LayerKind::Core];
+
+    /// Its place in per-kind tables.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The name in the viewer's panels.
+    pub fn label(self) -> &'static str {
+        match self {
+            LayerKind::Mask => "mask",
+            LayerKind::GalaxyDensity => "galaxy density",
+            LayerKind::Galaxies => "galaxies",
+            LayerKind::Lev1 => "LEV1 tiles",
+            LayerKind::Core => "CORE tiles",
+            LayerKind::Pzwav => "PZWAV",
+            LayerKind::Amico => "AMICO",
+            LayerKind::Merged => "merged",
+        }
+    }
+
+    /// The renderer's name for the layer (and the stem of its density map's).
+    pub fn layer_name(self) -> &'static str {
+        match self {
+            LayerKind::Mask => "mask",
+            LayerKind::GalaxyDensity => "galaxy density",
+            LayerKind::Galaxies => "galaxies",
+            LayerKind::Lev1 => "LEV1",
+            LayerKind::Core => "CORE",
+            LayerKind::Pzwav => "PZWAV",
+            LayerKind::Amico => "AMICO",
+            LayerKind::Merged => "merged",
+        }
+    }
+
+    /// The name in figure legends (a catalog's count follows it).
+    pub fn legend_label(self) -> &'static str {
+        match self {
+            LayerKind::Mask => "Mask",
+            LayerKind::GalaxyDensity => "Galaxy density",
+            LayerKind::Galaxies => "Galaxies",
+            LayerKind::Lev1 => "Tile LEV1",
+            LayerKind::Core => "Tile CORE",
+            LayerKind::Pzwav => "PZWAV detections",
+            LayerKind::Amico => "AMICO detections",
+            LayerKind::Merged => "Merged clusters",
+        }
+    }
+
+    /// The legend label of a cluster catalog's density map.
+    pub fn density_label(self) -> String {
+        let name = match self {
+            LayerKind::Merged => "Merged cluster",
+            LayerKind::Pzwav => "PZWAV",
+            LayerKind::Amico => "AMICO",
+            _ => "Cluster",
+        };
+        format!("{name} density")
+    }
+
+    /// The algorithm a cluster catalog holds.
+    pub fn algorithm(self) -> Option<AlgorithmChoice> {
+        match self {
+            LayerKind::Pzwav => Some(AlgorithmChoice::Pzwav),
+            LayerKind::Amico => Some(AlgorithmChoice::Amico),
+            LayerKind::Merged => Some(AlgorithmChoice::Merged),
+            _ => None,
+        }
+    }
+
+    /// The survey's catalog this layer draws (marker layers).
+    pub fn catalog(self, survey: &Survey) -> Option<&Catalog> {
+        match self {
+            LayerKind::Pzwav => survey.pzwav.as_ref(),
+            LayerKind::Amico => survey.amico.as_ref(),
+            LayerKind::Merged => survey.merged.as_ref(),
+            LayerKind::Galaxies => survey.galaxies.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The tile polygon a line layer draws.
+    pub fn tile_part(self) -> Option<TilePart> {
+        match self {
+            LayerKind::Lev1 => Some(TilePart::Lev1),
+            LayerKind::Core => Some(TilePart::Core),
+            _ => None,
+        }
+    }
+
+    /// The colour that stands for the layer in a legend: its markers' or lines' fixed
+    /// colour in `theme` (merged clusters coloured by a column: their uncoloured gold).
+    pub fn swatch(self, theme: Theme) -> Option<Rgba> {
+        match self {
+            LayerKind::Merged => Some(UNCOLOURED_CLUSTER),
+            LayerKind::Pzwav | LayerKind::Amico => Some(algorithm_color(self)),
+            LayerKind::Galaxies => Some(galaxy_color(theme)),
+            LayerKind::Lev1 | LayerKind::Core => {
+                self.tile_part().map(|p| tile_style(p, theme).color)
+            }
+            LayerKind::Mask | LayerKind::GalaxyDensity => None,
+        }
+    }
+
+    /// The marker a layer draws (its legend symbol); `None`: lines or a map.
+    pub fn marker_shape(self) -> Option<MarkerShape> {
+        match self {
+            LayerKind::Merged | LayerKind::Galaxies => Some(MarkerShape::Circle),
+            LayerKind::Pzwav => Some(MarkerShape::OpenCircle),
+            LayerKind::Amico => Some(MarkerShape::OpenSquare),
+            _ => None,
+        }
+    }
+
+    pub fn is_cluster_catalog(self) -> bool {
+        matches!(
+            self,
+            LayerKind::Pzwav | LayerKind::Amico | LayerKind::Merged
+        )
+    }
+
+    pub fn has_markers(self) -> bool {
+        self.is_cluster_catalog() || self == LayerKind::Galaxies
+    }
+
+    /// Whether the algorithm switch shows this layer.
+    pub fn shown_by(self, choice: AlgorithmChoice) -> bool {
+        match self {
+            LayerKind::Pzwav => matches!(choice, AlgorithmChoice::All | AlgorithmChoice::Pzwav),
+            LayerKind::Amico => matches!(choice, AlgorithmChoice::All | AlgorithmChoice::Amico),
+            LayerKind::Merged => matches!(choice, AlgorithmChoice::All | AlgorithmChoice::Merged),
+            _ => true,
+        }
+    }
+}
+
+/// What the user set for one layer; applied to the GPU as uniforms.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LayerSettings {
+    pub visible: bool,
+    /// Multiplies the layer's own opacity.
+    pub opacity: f32,
+    /// Multiplies marker sizes (marker layers only).
+    pub size: f32,
+    /// Replaces the layer's marker shape (marker layers only).
+    pub shape: Option<MarkerShape>,
+}
+
+impl Default for LayerSettings {
+    fn default() -> Self {
+        LayerSettings {
+            visible: true,
+            opacity: 1.0,
+            size: 1.0,
+            shape: None,
+        }
+    }
+}
+
+/// Attribute slots of cluster instances.
+pub const CLUSTER_Z: u32 = 0;
+pub const CLUSTER_SNR: u32 = 1;
+/// 1 where galaxies lie within the proximity radius (see [`crate::scene::mark_proximity`]).
+pub const CLUSTER_NEAR: u32 = 2;
+/// The merged catalog's slot for any other column the viewer colours by.
+pub const COLOR_COLUMN_SLOT: u32 = 3;
+/// Attribute slots of galaxy instances.
+pub const GALAXY_Z: u32 = 0;
+/// The column the proximity marks add to every cluster catalog.
+pub const NEAR_GALAXIES: &str = "NEAR_GALAXIES";
+
+/// Colour ranges that suit cluster catalogs: redshift 0–2, SNR 3–30.
+pub const CLUSTER_Z_RANGE: (f32, f32) = (0.0, 2.0);
+pub const CLUSTER_SNR_RANGE: (f32, f32) = (3.0, 30.0);
+
+/// Merged clusters' colour when they are coloured by no column.
+pub const UNCOLOURED_CLUSTER: Rgba = Rgba::rgb8(0xff, 0xd7, 0x00);
+
+/// The largest cluster marker and the tile lines' width by default, in pixels: what
+/// --marker-size and --line-width set (the other sizes follow in proportion).
+pub const REFERENCE_MARKER_PX: f32 = 11.0;
+pub const REFERENCE_LINE_PX: f32 = 1.2;
+
+/// The columns of a cluster layer's attribute slots ([`CLUSTER_Z`], [`CLUSTER_SNR`],
+/// [`CLUSTER_NEAR`]).
+pub fn cluster_attr_columns(cat: &Catalog) -> Vec<String> {
+    vec![
+        cat.roles.z.clone().unwrap_or_default(),
+        cat.roles.snr.clone().unwrap_or_default(),
+        NEAR_GALAXIES.to_string(),
+    ]
+}
+
+/// The SNR and redshift filters of cluster layers.
+pub fn cluster_filters(style: &SceneStyle) -> [Option<RangeFilter>; 2] {
+    let range = |attr, lo: Option<f32>, hi: Option<f32>| {
+        (lo.is_some() || hi.is_some()).then(|| RangeFilter {
+            attr,
+            min: lo.unwrap_or(f32::NEG_INFINITY),
+            max: hi.unwrap_or(f32::INFINITY),
+        })
+    };
+    [
+        range(CLUSTER_SNR, style.snr_min, style.snr_max),
+        range(CLUSTER_Z, style.z_min, style.z_max),
+    ]
+}
+
+/// Colour of merged clusters by a column role through a colormap.
+pub fn cluster_color(color_by: ColorRole, colormap: Colormap) -> ColorBy {
+    let column = |attr, (lo, hi): (f32, f32)| ColorBy::Column {
+        attr,
+        lo,
+        hi,
+        colormap,
+    };
+    match color_by {
+        ColorRole::Z => column(CLUSTER_Z, CLUSTER_Z_RANGE),
+        ColorRole::Snr => column(CLUSTER_SNR, CLUSTER_SNR_RANGE),
+        ColorRole::Near => column(CLUSTER_NEAR, (0.0, 1.0)),
+        ColorRole::None => ColorBy::Fixed(UNCOLOURED_CLUSTER),
+    }
+}
+
+/// The colour bar's label for merged clusters coloured by `style.color_by`.
+pub fn cluster_color_label(style: &SceneStyle) -> String {
+    match style.color_by {
+        ColorRole::Z => "Cluster redshift".to_string(),
+        ColorRole::Snr => "Cluster SNR".to_string(),
+        ColorRole::Near => format!(
+            "Galaxies within {}′ (1 yes, 0 no)",
+            style.proximity.unwrap_or(0.0)
+        ),
+        ColorRole::None => String::new(),
+    }
+}
+
+/// The default marker style of a cluster catalog: merged clusters as filled circles
+/// coloured by redshift (or SNR) and sized by SNR; per-algorithm detections as open
+/// markers in the algorithm's colour, as in the seed app.
+pub fn cluster_style(kind: LayerKind, style: &SceneStyle) -> PointStyle {
+    let mut s = match kind {
+        LayerKind::Merged => {
+            let mut s = PointStyle::new(
+                MarkerShape::Circle,
+                SizeBy::Column {
+                    attr: CLUSTER_SNR,
+                    lo: CLUSTER_SNR_RANGE.0,
+                    hi: CLUSTER_SNR_RANGE.1,
+                    min_px: 4.0,
+                    max_px: REFERENCE_MARKER_PX,
+                },
+                cluster_color(style.color_by, style.colormap),
+            );
+            s.opacity = 0.9;
+            s
+        }
+        _ => {
+            let size_px = match kind {
+                LayerKind::Amico => 15.0,
+                _ => 17.0,
+            };
+            let mut s = PointStyle::new(
+                kind.marker_shape().unwrap_or(MarkerShape::OpenCircle),
+                SizeBy::Fixed(size_px),
+                ColorBy::Fixed(algorithm_color(kind)),
+            );
+            s.stroke_px = 1.2;
+            s
+        }
+    };
+    s.filters = cluster_filters(style);
+    s
+}
+
+/// The colour of an algorithm's open markers.
+fn algorithm_color(kind: LayerKind) -> Rgba {
+    match kind {
+        LayerKind::Amico => Rgba::rgb8(0xff, 0xb0, 0x30),
+        _ => Rgba::rgb8(0xff, 0x5a, 0x5a),
+    }
+}
+
+fn galaxy_color(theme: Theme) -> Rgba {
+    match theme {
+        Theme::Dark => Rgba::rgb8(0xb8, 0xc4, 0xd8),
+        Theme::Light => Rgba::rgb8(0x40, 0x48, 0x60),
+    }
+}
+
+/// Galaxies: small dots, fading as `count` (those drawn at once) grows so that density
+/// shows as brightness; the redshift filter applies.
+pub fn galaxy_style(theme: Theme, style: &SceneStyle, count: usize) -> PointStyle {
+    let mut s = PointStyle::new(
+        MarkerShape::Circle,
+        SizeBy::Fixed(1.6),
+        ColorBy::Fixed(galaxy_color(theme)),
+    );
+    s.opacity = (60_000.0 / count.max(1) as f32).clamp(0.01, 0.7);
+    s.filters[1] = (style.z_min.is_some() || style.z_max.is_some()).then(|| RangeFilter {
+        attr: GALAXY_Z,
+        min: style.z_min.unwrap_or(f32::NEG_INFINITY),
+        max: style.z_max.unwrap_or(f32::INFINITY),
+    });
+    s
+}
+
+/// Density of a crowded catalog: counts per cell through a sqrt stretch, 0 to the 99.5th
+/// percentile.
+pub fn density_style(theme: Theme, counts: &HealpixMap) -> MapStyle {
+    let cmap = match theme {
+        Theme::Dark => Colormap::Magma,
+        Theme::Light => Colormap::Cividis,
+    };
+    let mut s = MapStyle::new(cmap, (0.0, quantile(counts, 0.995).max(1.0)));
+    s.counts = true;
+    s.stretch = Stretch::Sqrt;
+    s.opacity = 0.9;
+    s
+}
+
+/// A mean-of-column density: the clusters' colormap over the cells' 1st to 99th
+/// percentile, so a few odd cells do not flatten the rest.
+pub fn mean_style(style: &SceneStyle, means: &HealpixMap) -> MapStyle {
+    let (lo, hi) = (quantile(means, 0.01), quantile(means, 0.99));
+    let hi = if hi > lo { hi } else { lo + 1.0 };
+    let mut s = MapStyle::new(style.colormap, (lo, hi));
+    s.opacity = 0.9;
+    s
+}
+
+/// Coverage masks: values through a colormap, translucent (`opacity`) under the
+/// catalogs; holes and uncovered sky stay background unless a no-data colour is set.
+pub fn mask_style(style: &SceneStyle, map: &HealpixMap, opacity: f32) -> MapStyle {
+    let range = style
+        .mask_range
+        .unwrap_or_else(|| map.default_color_range());
+    let mut s = MapStyle::new(style.mask_colormap, range);
+    s.stretch = style.mask_stretch;
+    s.opacity = opacity;
+    if let Some(c) = style.mask_nodata {
+        s.nodata = c;
+    }
+    s
+}
+
+/// Tile outlines: LEV1 dashed, CORE solid.
+pub fn tile_style(part: TilePart, theme: Theme) -> LineStyle {
+    let (lev1, core) = match theme {
+        Theme::Dark => (Rgba::rgb8(0xe6, 0x55, 0x4b), Rgba::rgb8(0x6c, 0xc0, 0xff)),
+        Theme::Light => (Rgba::rgb8(0xc0, 0x20, 0x20), Rgba::rgb8(0x10, 0x50, 0xb0)),
+    };
+    match part {
+        TilePart::Lev1 => LineStyle {
+            color: lev1.with_alpha(0.8),
+            width_px: REFERENCE_LINE_PX,
+            dash: Some((6.0, 4.0)),
+            visible: true,
+        },
+        TilePart::Core => LineStyle {
+            color: core.with_alpha(0.9),
+            width_px: REFERENCE_LINE_PX,
+            dash: None,
+            visible: true,
+        },
+    }
+}
+
+/// Factors on the default cluster marker sizes and tile line widths that --marker-size
+/// and --line-width ask for in `view` (sizes in pixels times `px_scale`); 1 when not given.
+pub fn size_factors(style: &SceneStyle, view: &View, px_scale: f32) -> (f32, f32) {
+    let factor = |e: Option<crate::view::Extent>, reference: f32| {
+        e.map_or(1.0, |e| e.pixels(view, px_scale) / reference)
+    };
+    (
+        factor(style.marker_size, REFERENCE_MARKER_PX),
+        factor(style.line_width, REFERENCE_LINE_PX),
+    )
+}
+
+/// Screen pixels a crowded layer's marker needs: its area at its largest size, so crowded
+/// views show markers over visible density rather than a carpet (ordinary catalogs,
+/// whose markers cover a fraction of the view, are still drawn whole).
+pub fn marker_room(style: &PointStyle) -> f64 {
+    let d = match style.size {
+        SizeBy::Fixed(px) => px,
+        SizeBy::Column { max_px, .. } => max_px,
+    } as f64;
+    (d * d).max(crate::view::lod::PIXELS_PER_MARKER)
+}

@@ -1,0 +1,33 @@
+//! The scene under every front end: what a survey's picture is made of, as plain data
+//! (inputs, view, style: [`SceneSpec`]), the layer registry ([`layers`]), and the survey
+//! uploaded to the GPU with its level of detail per view ([`survey_layers`]). The command
+//! line, figure and wall files, the viewer and walls build on it; none of it knows them.
+
+pub mod layers;
+pub mod prepare;
+pub mod spec;
+pub mod style;
+pub mod survey_layers;
+pub mod view_spec;
+
+pub use layers::{LayerKind, LayerSettings};
+pub use prepare::{mark_proximity, prepare_survey};
+pub use spec::{FigureOptions, SceneSpec};
+pub use style::{AlgorithmChoice, ColorRole, SceneStyle};
+pub use survey_layers::{
+    LodLayer, LodPlan, SurveyLayers, UploadPlan, marker_budget, upload_survey,
+};
+pub use view_spec::{PageSize, ViewSpec};
+
+use crate::data::Survey;
+use crate::data::load::load_survey;
+use crate::data::progress::Progress;
+use crate::error::Result;
+
+/// The survey of `spec`: its inputs loaded within the style's filters, then prepared
+/// for the style (proximity marks, density column checked).
+pub fn load_prepared(spec: &SceneSpec, progress: Option<Progress>) -> Result<Survey> {
+    let mut survey = load_survey(&spec.inputs, spec.style.cluster_bounds(), progress)?;
+    prepare_survey(&mut survey, &spec.style)?;
+    Ok(survey)
+}

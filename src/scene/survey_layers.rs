@@ -1,0 +1,479 @@
+//! A survey's layers on the GPU: uploaded once, bottom to top (map, galaxies, tiles,
+//! clusters), in the registry's default styles; and the level of detail of each view,
+//! decided in one place ([`SurveyLayers::level_of_detail`]) for figures, the viewer and
+//! walls.
+
+use std::ops::Range;
+
+use crate::data::density::mean_map;
+use crate::data::{Catalog, HealpixMap, Survey};
+use crate::error::{Error, Result};
+use crate::render::{GpuContext, LayerId, PointInstance, SceneRenderer, segments_from_paths};
+use crate::scene::layers::{
+    LayerKind, cluster_attr_columns, cluster_style, density_style, galaxy_style, marker_room,
+    mask_style, mean_style, tile_style,
+};
+use crate::scene::style::SceneStyle;
+use crate::view::lod::LodOrder;
+use crate::view::{LineStyle, Theme, View};
+
+/// Markers a view may draw per crowded layer: small on CPU rasterisers (about 2 µs a
+/// sprite), large on real GPUs; `--max-markers` overrides.
+pub const SOFTWARE_MARKER_BUDGET: usize = 200_000;
+pub const GPU_MARKER_BUDGET: usize = 5_000_000;
+/// Depth of galaxy count maps: cells of 0.43', finer than most views' pixels.
+pub const DENSITY_DEPTH: u8 = 13;
+
+/// The markers a still frame may draw per crowded layer on this adapter.
+pub fn marker_budget(ctx: &GpuContext, style: &SceneStyle) -> usize {
+    style.max_markers.unwrap_or(if ctx.is_software() {
+        SOFTWARE_MARKER_BUDGET
+    } else {
+        GPU_MARKER_BUDGET
+    })
+}
+
+/// The layers of an uploaded survey, by kind.
+pub struct SurveyLayers {
+    ids: [Option<LayerId>; LayerKind::ALL.len()],
+    /// Level of detail of the galaxies: their upload order and marker budget.
+    pub galaxy_lod: Option<(LodOrder, usize)>,
+    /// Cluster layers uploaded in level-of-detail order (big catalogs), drawn within the
+    /// same budget.
+    pub cluster_lod: Vec<(LayerId, LodOrder)>,
+    /// (cluster layer, its density map): shown where that catalog is crowded.
+    pub cluster_density: Vec<(LayerId, LayerId)>,
+    /// Markers a still figure draws per crowded layer.
+    pub budget: usize,
+    /// Galaxies in level-of-detail order not uploaded yet: a figure uploads only those its
+    /// view draws ([`SurveyLayers::upload_drawn_galaxies`]).
+    pub galaxies_deferred: bool,
+}
+
+/// How a survey is uploaded.
+#[derive(Clone, Copy, Debug)]
+pub struct UploadPlan {
+    /// Galaxies (and cluster catalogs) beyond this many go up in level-of-detail order.
+    pub lod_above: usize,
+    /// A figure of one view: crowded galaxies wait for the view, and only those it draws
+    /// are uploaded (a 10M-row catalog then costs its ~200k drawn instances, not 10M).
+    pub defer_galaxies: bool,
+    /// Upload every cluster catalog whatever the style's algorithm (the viewer switches
+    /// them on and off).
+    pub all_algorithms: bool,
+}
+
+impl UploadPlan {
+    /// Still images of any view: every object uploaded, crowded layers in
+    /// level-of-detail order above this adapter's marker budget.
+    pub fn still(ctx: &GpuContext, style: &SceneStyle) -> UploadPlan {
+        UploadPlan {
+            lod_above: marker_budget(ctx, style),
+            defer_galaxies: false,
+            all_algorithms: false,
+        }
+    }
+
+    /// A figure of one view: as [`UploadPlan::still`], galaxies deferred until the view
+    /// is known ([`SurveyLayers::upload_drawn_galaxies`]).
+    pub fn figure(ctx: &GpuContext, style: &SceneStyle) -> UploadPlan {
+        UploadPlan {
+            defer_galaxies: true,
+            ..UploadPlan::still(ctx, style)
+        }
+    }
+}
+
+/// What level of detail draws of one marker layer in one view.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LodLayer {
+    pub kind: LayerKind,
+    pub id: LayerId,
+    /// Ranges of the layer's buffer drawn, in draw order.
+    pub ranges: Vec<Range<u32>>,
+    pub drawn: usize,
+    /// Objects in the cells the view shows.
+    pub in_view: usize,
+    /// The density map standing in for what is not drawn.
+    pub density: Option<LayerId>,
+}
+
+impl LodLayer {
+    /// Whether objects in view are left undrawn (so the density map shows).
+    pub fn crowded(&self) -> bool {
+        self.drawn < self.in_view
+    }
+}
+
+/// Level of detail of every layer drawn with it, for one view.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LodPlan {
+    pub layers: Vec<LodLayer>,
+}
+
+impl LodPlan {
+    pub fn layer(&self, kind: LayerKind) -> Option<&LodLayer> {
+        self.layers.iter().find(|l| l.kind == kind)
+    }
+
+    /// The ranges drawn of a layer's buffer; `None`: all of it (no level of detail).
+    pub fn ranges(&self, kind: LayerKind) -> Option<&[Range<u32>]> {
+        self.layer(kind).map(|l| l.ranges.as_slice())
+    }
+
+    /// Sets the draw ranges, and shows each density map where its layer is crowded and
+    /// `shows` the layer.
+    pub fn apply(&self, renderer: &mut SceneRenderer, shows: impl Fn(LayerKind) -> bool) {
+        for l in &self.layers {
+            renderer.set_point_draw_ranges(l.id, Some(l.ranges.clone()));
+            if let Some(d) = l.density {
+                renderer.set_map_visible(d, l.crowded() && shows(l.kind));
+            }
+        }
+    }
+}
+
+impl SurveyLayers {
+    /// The layer of `kind`, if the survey has it.
+    pub fn get(&self, kind: LayerKind) -> Option<LayerId> {
+        self.ids[kind.index()]
+    }
+
+    /// Which kind a layer is.
+    pub fn kind_of(&self, id: LayerId) -> Option<LayerKind> {
+        LayerKind::ALL
+            .into_iter()
+            .find(|&k| self.get(k) == Some(id))
+    }
+
+    /// Every layer there is, with its kind.
+    pub fn present(&self) -> impl Iterator<Item = (LayerKind, LayerId)> + '_ {
+        LayerKind::ALL
+            .into_iter()
+            .filter_map(|k| self.get(k).map(|id| (k, id)))
+    }
+
+    fn set(&mut self, kind: LayerKind, id: LayerId) {
+        self.ids[kind.index()] = Some(id);
+    }
+
+    /// The density map that stands in for a crowded cluster catalog.
+    pub fn cluster_density_of(&self, kind: LayerKind) -> Option<LayerId> {
+        let id = self.get(kind)?;
+        self.cluster_density
+            .iter()
+            .find(|(p, _)| *p == id)
+            .map(|&(_, d)| d)
+    }
+
+    /// The upload order of every marker layer drawn with level of detail.
+    pub fn lod_orders(&self) -> Vec<(LayerKind, &LodOrder)> {
+        let galaxies = self
+            .galaxy_lod
+            .as_ref()
+            .map(|(lod, _)| (LayerKind::Galaxies, lod));
+        let clusters = self
+            .cluster_lod
+            .iter()
+            .filter_map(|(id, lod)| self.kind_of(*id).map(|k| (k, lod)));
+        galaxies.into_iter().chain(clusters).collect()
+    }
+
+    /// What `view` draws of each crowded layer within `budget` markers a layer; cluster
+    /// markers drawn `marker_scale` times their uploaded size need that much more room.
+    pub fn level_of_detail(&self, view: &View, budget: usize, marker_scale: f64) -> LodPlan {
+        let mut plan = LodPlan::default();
+        if let (Some(id), Some((lod, _))) = (self.get(LayerKind::Galaxies), &self.galaxy_lod) {
+            let (ranges, in_view) = lod.draw_ranges(view, budget);
+            plan.layers.push(LodLayer {
+                kind: LayerKind::Galaxies,
+                id,
+                drawn: ranges.iter().map(|r| r.len()).sum(),
+                ranges,
+                in_view,
+                density: self.get(LayerKind::GalaxyDensity),
+            });
+        }
+        for (id, lod) in &self.cluster_lod {
+            let Some(kind) = self.kind_of(*id) else {
+                continue;
+            };
+            let room = lod.pixels_per_marker * marker_scale * marker_scale;
+            let (ranges, in_view) = lod.draw_ranges_with_room(view, budget, room);
+            plan.layers.push(LodLayer {
+                kind,
+                id: *id,
+                drawn: ranges.iter().map(|r| r.len()).sum(),
+                ranges,
+                in_view,
+                density: self.cluster_density_of(kind),
+            });
+        }
+        plan
+    }
+
+    /// Uploads, for layers made with deferred galaxies, the galaxies `plan` draws (the
+    /// same pixels as uploading all); the galaxies' ranges are then the whole buffer.
+    pub fn upload_drawn_galaxies(
+        &mut self,
+        ctx: &GpuContext,
+        renderer: &mut SceneRenderer,
+        survey: &Survey,
+        plan: &mut LodPlan,
+    ) -> Result<()> {
+        let (Some(id), Some((lod, _)), Some(galaxies)) = (
+            self.get(LayerKind::Galaxies),
+            &self.galaxy_lod,
+            survey.galaxies.as_ref(),
+        ) else {
+            return Ok(());
+        };
+        if !self.galaxies_deferred {
+            return Ok(());
+        }
+        let Some(drawn) = plan.layers.iter_mut().find(|l| l.id == id) else {
+            return Ok(());
+        };
+        // The drawn ranges' rows in draw order: one draw of them blends as the ranges did.
+        let rows: Vec<u32> = drawn
+            .ranges
+            .iter()
+            .flat_map(|r| lod.rows[r.start as usize..r.end as usize].iter().copied())
+            .collect();
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let z = galaxies.roles.z.clone().unwrap_or_default();
+        let instances = PointInstance::from_rows(galaxies, &[&z], &rows);
+        renderer.replace_points(ctx, id, &instances)?;
+        drawn.ranges = std::iter::once(0..rows.len() as u32).collect();
+        self.galaxies_deferred = false;
+        Ok(())
+    }
+}
+
+/// The count map coarsened until its occupied cells hold about 20 objects on average, so
+/// the density shows structure rather than Poisson noise.
+fn smooth_enough(map: HealpixMap) -> HealpixMap {
+    let total: f64 = map.values.iter().map(|&v| v as f64).sum();
+    let mean = total / map.cells.len().max(1) as f64;
+    let steps = ((20.0 / mean).log(4.0).ceil().max(0.0) as u8).min(map.depth.saturating_sub(6));
+    if steps == 0 {
+        return map;
+    }
+    let level = &map.pyramid()[(map.depth - steps) as usize];
+    HealpixMap {
+        depth: level.depth,
+        frame: map.frame,
+        value_name: map.value_name.clone(),
+        cells: level.cells.clone(),
+        // Back to counts per cell: mean of the covered sub-cells times how many there are.
+        values: level
+            .values
+            .iter()
+            .map(|v| v[0] * v[1] * 4f32.powi(steps as i32))
+            .collect(),
+    }
+}
+
+/// A catalog's level-of-detail order and counts: from the disk cache when this
+/// catalog's were stored there, else computed (and stored).
+fn lod_with_counts(cat: &Catalog) -> (LodOrder, HealpixMap) {
+    use crate::data::cache::{can_store_blobs, map_blob, store_blob};
+    // The version changes with the order's priorities, so that a cached order and a
+    // computed one always draw the same objects.
+    // v3: rows 4-byte aligned, used in place.
+    let purpose = format!("lod-counts-v3-d{DENSITY_DEPTH}");
+    let tag = &cat.cache_tag;
+    if let Some(hit) = map_blob(tag, &purpose).and_then(|b| LodOrder::from_blob(&b, cat.len())) {
+        return hit;
+    }
+    let (lod, counts) = LodOrder::with_counts(cat, DENSITY_DEPTH);
+    if can_store_blobs(tag)
+        && let Err(e) = store_blob(tag, &purpose, &lod.to_bytes(&counts))
+    {
+        report!("warning: level of detail not cached: {e}");
+    }
+    (lod, counts)
+}
+
+/// Uploads a survey's layers, bottom to top: map, galaxies, tiles, clusters.
+pub fn upload_survey(
+    ctx: &GpuContext,
+    renderer: &mut SceneRenderer,
+    survey: &Survey,
+    theme: Theme,
+    style: &SceneStyle,
+    plan: UploadPlan,
+) -> Result<SurveyLayers> {
+    let budget = marker_budget(ctx, style);
+    let mut layers = SurveyLayers {
+        ids: [None; LayerKind::ALL.len()],
+        galaxy_lod: None,
+        cluster_lod: Vec::new(),
+        cluster_density: Vec::new(),
+        budget,
+        galaxies_deferred: false,
+    };
+    if let Some(mask) = survey
+        .mask
+        .as_ref()
+        .filter(|m| !style.no_mask && !m.cells.is_empty())
+    {
+        // Translucent under catalogs, opaque when the map is the figure.
+        let alone = survey.galaxies.is_none()
+            && survey.merged.is_none()
+            && survey.pzwav.is_none()
+            && survey.amico.is_none();
+        let opacity = style.mask_opacity.unwrap_or(if alone { 1.0 } else { 0.45 });
+        let kind = LayerKind::Mask;
+        let id = renderer.add_map(
+            ctx,
+            kind.layer_name(),
+            mask,
+            mask_style(style, mask, opacity),
+        )?;
+        layers.set(kind, id);
+        if let Some(color) = style.mask_outline {
+            let segs = segments_from_paths(&mask.outline_paths());
+            let line = LineStyle {
+                color,
+                width_px: 1.2,
+                dash: None,
+                visible: true,
+            };
+            renderer.add_lines(ctx, "mask outline", &segs, line)?;
+        }
+    }
+    if let Some(galaxies) = survey
+        .galaxies
+        .as_ref()
+        .filter(|g| !style.no_galaxies && !g.is_empty())
+    {
+        add_galaxies(ctx, renderer, &mut layers, galaxies, theme, style, plan)?;
+    }
+    if let Some(tiles) = survey.tiles.as_ref().filter(|_| !style.no_tiles) {
+        for kind in [LayerKind::Lev1, LayerKind::Core] {
+            let Some(part) = kind.tile_part() else {
+                continue;
+            };
+            let rings: Vec<&Vec<(f64, f64)>> = tiles.rings(part).collect();
+            let id =
+                renderer.add_polygons(ctx, kind.layer_name(), &rings, tile_style(part, theme))?;
+            layers.set(kind, id);
+        }
+    }
+    let lod_above = plan.lod_above.min(budget);
+    for kind in LayerKind::CLUSTER_CATALOGS {
+        let shown = kind.algorithm().is_some_and(|a| {
+            if plan.all_algorithms {
+                !style.no_clusters
+            } else {
+                style.shows_algorithm(a)
+            }
+        });
+        let Some(cat) = kind.catalog(survey).filter(|_| shown) else {
+            continue;
+        };
+        let s = cluster_style(kind, style);
+        let id = add_cluster_layer(ctx, renderer, &mut layers, kind, cat, s, theme, lod_above)?;
+        layers.set(kind, id);
+    }
+    Ok(layers)
+}
+
+/// Galaxies: all as markers, or, when crowded, a density map under the highest-priority
+/// markers, uploaded grouped by cell and priority so that each view draws ranges of them.
+fn add_galaxies(
+    ctx: &GpuContext,
+    renderer: &mut SceneRenderer,
+    layers: &mut SurveyLayers,
+    galaxies: &Catalog,
+    theme: Theme,
+    style: &SceneStyle,
+    plan: UploadPlan,
+) -> Result<()> {
+    let z = galaxies.roles.z.clone().unwrap_or_default();
+    let budget = layers.budget;
+    let s = galaxy_style(theme, style, galaxies.len().min(budget));
+    let name = LayerKind::Galaxies.layer_name();
+    if galaxies.len() <= plan.lod_above.min(budget) {
+        let inst = PointInstance::from_catalog(galaxies, &[&z]);
+        layers.set(
+            LayerKind::Galaxies,
+            renderer.add_points(ctx, name, &inst, s)?,
+        );
+        return Ok(());
+    }
+    let (lod, counts) = lod_with_counts(galaxies);
+    let counts = smooth_enough(counts);
+    let (map, map_style) = match &style.density_column {
+        // The mean of a column over the same cells the counts settled on.
+        Some(col) => {
+            let means = mean_map(galaxies, col, counts.depth).map_err(Error::user)?;
+            let s = mean_style(style, &means);
+            (means, s)
+        }
+        None => {
+            let s = density_style(theme, &counts);
+            (counts, s)
+        }
+    };
+    let density = LayerKind::GalaxyDensity;
+    layers.set(
+        density,
+        renderer.add_map(ctx, density.layer_name(), &map, map_style)?,
+    );
+    let id = if plan.defer_galaxies {
+        // A stand-in keeps the layer's place in the drawing order and draws nothing
+        // until the view's galaxies replace it.
+        layers.galaxies_deferred = true;
+        let none = [PointInstance {
+            dir: [1.0, 0.0, 0.0],
+            attrs: [f32::NAN; 4],
+        }];
+        let id = renderer.add_points(ctx, name, &none, s)?;
+        renderer.set_point_draw_ranges(id, Some(Vec::new()));
+        id
+    } else {
+        let inst = PointInstance::from_rows(galaxies, &[&z], &lod.rows);
+        renderer.add_points(ctx, name, &inst, s)?
+    };
+    layers.set(LayerKind::Galaxies, id);
+    layers.galaxy_lod = Some((lod, budget));
+    Ok(())
+}
+
+/// Uploads a cluster catalog; one larger than `lod_above` goes up in level-of-detail
+/// order (highest SNR first in each cell), so crowded views draw the most significant
+/// detections over a density map of the whole catalog (as for galaxies).
+#[allow(clippy::too_many_arguments)]
+fn add_cluster_layer(
+    ctx: &GpuContext,
+    renderer: &mut SceneRenderer,
+    layers: &mut SurveyLayers,
+    kind: LayerKind,
+    cat: &Catalog,
+    style: crate::view::PointStyle,
+    theme: Theme,
+    lod_above: usize,
+) -> Result<LayerId> {
+    let attrs = cluster_attr_columns(cat);
+    let attrs: Vec<&str> = attrs.iter().map(String::as_str).collect();
+    let name = kind.layer_name();
+    if cat.len() <= lod_above {
+        let inst = PointInstance::from_catalog(cat, &attrs);
+        return renderer.add_points(ctx, name, &inst, style);
+    }
+    let (mut lod, counts) = lod_with_counts(cat);
+    lod.pixels_per_marker = marker_room(&style);
+    let counts = smooth_enough(counts);
+    let mut density = density_style(theme, &counts);
+    density.visible = false; // level of detail shows it where the view is crowded
+    let density = renderer.add_map(ctx, &format!("{name} density"), &counts, density)?;
+    let inst = PointInstance::from_rows(cat, &attrs, &lod.rows);
+    let id = renderer.add_points(ctx, name, &inst, style)?;
+    layers.cluster_lod.push((id, lod));
+    layers.cluster_density.push((id, density));
+    Ok(id)
+}
