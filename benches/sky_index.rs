@@ -13,8 +13,8 @@ use clusterviz::data::catalog_fits::{LoadOptions, read_catalog};
 use clusterviz::data::demo::{DemoConfig, DemoSurvey};
 use clusterviz::data::fits_write::write_catalog;
 use clusterviz::data::rng::Rng;
-use clusterviz::sky::index::SkyIndex;
 use clusterviz::sky::unit_vector;
+use clusterviz::view::index::SkyIndex;
 
 fn dirs(n: usize, seed: u64) -> Vec<DVec3> {
     (0..n)

@@ -324,8 +324,8 @@ fn derived_blobs_follow_their_catalog_entry() {
 
 #[test]
 fn a_catalogs_spatial_index_is_cached_and_queried_in_place() {
-    use clusterviz::sky::index::SkyIndex;
     use clusterviz::sky::unit_vector;
+    use clusterviz::view::index::SkyIndex;
     let (dir, source, opts) = setup("kdtree");
     let (cat, _) = read_catalog(&source, "galaxies", &opts).unwrap();
     let built = SkyIndex::cached(cat.directions(), &cat.cache_tag).unwrap();
@@ -416,7 +416,7 @@ fn file_checksums_are_remembered_until_the_file_changes() {
 fn a_stack_of_files_keeps_its_derived_data_until_one_file_changes() {
     use clusterviz::data::cache::{can_store_blobs, load_blob, store_blob};
     use clusterviz::data::inputs::read_stacked;
-    use clusterviz::sky::index::SkyIndex;
+    use clusterviz::view::index::SkyIndex;
     let dir = scratch("stack");
     let paths: Vec<PathBuf> = (0..3)
         .map(|i| {

@@ -9,8 +9,8 @@ use glam::DVec2;
 use crate::data::{Catalog, Survey};
 use crate::error::Result;
 use crate::scene::layers::LayerKind;
-use crate::sky::index::SkyIndex;
 use crate::view::View;
+use crate::view::index::SkyIndex;
 use crate::view::lod::LodOrder;
 
 /// One marker layer's rows and how to find them on the sky.

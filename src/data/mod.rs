@@ -1,5 +1,8 @@
 //! Survey data in memory: columnar catalogs, tile polygons, HEALPix maps, the built-in
 //! demo survey, and writers for the formats users bring (FITS tables, JSON tiles).
+//!
+//! Uses only [`crate::sky`] (and the shared error and file helpers); knows nothing of
+//! views, GPUs or front ends.
 
 pub mod cache;
 pub mod catalog;

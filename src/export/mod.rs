@@ -2,6 +2,8 @@
 //! grid with labels, a legend, colour bars and a title; written as PNG (any size, in
 //! strips), SVG or PDF (vector text and lines over an embedded sky image), with a WCS
 //! sidecar for overlays.
+//!
+//! The top of the core: uses the scene and everything below it, never a front end.
 
 pub mod compose;
 pub mod font;

@@ -2,25 +2,7 @@
 //! round values (1-2-5 for numbers; arcseconds, arcminutes, degrees or hours for angles)
 //! and labels in decimal degrees or sexagesimal.
 
-/// How coordinate labels are written.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Default,
-    clap::ValueEnum,
-    serde::Serialize,
-    serde::Deserialize,
-)]
-pub enum AngleFormat {
-    /// Decimal degrees: 350.5°, −30.25°.
-    #[default]
-    Deg,
-    /// Sexagesimal: right ascension in hours (23h20m), latitudes as −30°15′.
-    Hms,
-}
+pub use crate::view::style::AngleFormat;
 
 const DEG_STEPS: &[f64] = &[
     0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0,

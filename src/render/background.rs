@@ -76,3 +76,26 @@ impl BackgroundRenderer {
         pass.draw(0..3, 0..1);
     }
 }
+
+#[cfg(test)]
+mod wgsl_layout {
+    use super::*;
+    use crate::render::shader_layout::assert_matches_wgsl;
+    use std::mem::{offset_of, size_of};
+
+    #[test]
+    fn background_uniform_matches_the_shaders_background() {
+        type U = BackgroundUniform;
+        assert_matches_wgsl(
+            &crate::render::shader_source(include_str!("../../shaders/background.wgsl")),
+            "Background",
+            size_of::<U>(),
+            &[
+                ("outside", offset_of!(U, outside)),
+                ("inside", offset_of!(U, inside)),
+                ("outline", offset_of!(U, outline)),
+                ("outline_px", offset_of!(U, outline_px)),
+            ],
+        );
+    }
+}

@@ -202,3 +202,27 @@ impl LineLayer {
         self.len() == 0
     }
 }
+
+#[cfg(test)]
+mod wgsl_layout {
+    use super::*;
+    use crate::render::shader_layout::assert_matches_wgsl;
+    use std::mem::{offset_of, size_of};
+
+    #[test]
+    fn line_style_uniform_matches_the_shaders_line_style() {
+        type U = LineStyleUniform;
+        assert_matches_wgsl(
+            &crate::render::shader_source(include_str!("../../shaders/lines.wgsl")),
+            "LineStyle",
+            size_of::<U>(),
+            &[
+                ("color", offset_of!(U, color)),
+                ("width_px", offset_of!(U, width_px)),
+                ("dash_on", offset_of!(U, dash_on)),
+                ("dash_off", offset_of!(U, dash_off)),
+                ("visible", offset_of!(U, visible)),
+            ],
+        );
+    }
+}

@@ -1,6 +1,8 @@
 //! The wgpu renderer, without a window. A [`GpuContext`] is the shared device; each layer
 //! kind is a self-contained module (pipeline + per-layer buffers); [`SceneRenderer`]
 //! assembles them into frames of a [`crate::view::View`].
+//!
+//! Uses `sky`, `data` and `view`; never the scene, figures or front ends.
 
 pub mod background;
 pub mod colormap_texture;
@@ -11,6 +13,8 @@ pub mod lines;
 pub mod pipeline;
 pub mod points;
 pub mod scene;
+#[cfg(test)]
+mod shader_layout;
 pub mod target;
 pub mod uniforms;
 

@@ -248,3 +248,35 @@ impl PointLayer {
         self.len() == 0
     }
 }
+
+#[cfg(test)]
+mod wgsl_layout {
+    use super::*;
+    use crate::render::shader_layout::assert_matches_wgsl;
+    use std::mem::{offset_of, size_of};
+
+    #[test]
+    fn point_style_uniform_matches_the_shaders_point_style() {
+        type U = PointStyleUniform;
+        assert_matches_wgsl(
+            &crate::render::shader_source(include_str!("../../shaders/points.wgsl")),
+            "PointStyle",
+            size_of::<U>(),
+            &[
+                ("color", offset_of!(U, color)),
+                ("color_range", offset_of!(U, color_range)),
+                ("size_range", offset_of!(U, size_range)),
+                ("size_px", offset_of!(U, size_px)),
+                ("stroke_px", offset_of!(U, stroke_px)),
+                ("opacity", offset_of!(U, opacity)),
+                ("color_attr", offset_of!(U, color_attr)),
+                ("size_attr", offset_of!(U, size_attr)),
+                ("colormap", offset_of!(U, colormap)),
+                ("shape", offset_of!(U, shape)),
+                ("filter0", offset_of!(U, filter0)),
+                ("filter1", offset_of!(U, filter1)),
+                ("visible", offset_of!(U, visible)),
+            ],
+        );
+    }
+}

@@ -37,3 +37,31 @@ impl ViewUniform {
         }
     }
 }
+
+#[cfg(test)]
+mod wgsl_layout {
+    use super::*;
+    use crate::render::shader_layout::assert_matches_wgsl;
+    use std::mem::{offset_of, size_of};
+
+    #[test]
+    fn view_uniform_matches_the_shaders_view() {
+        let rot = offset_of!(ViewUniform, rot);
+        assert_matches_wgsl(
+            include_str!("../../shaders/sky.wgsl"),
+            "View",
+            size_of::<ViewUniform>(),
+            &[
+                ("rot0", rot),
+                ("rot1", rot + 16),
+                ("rot2", rot + 32),
+                ("canvas_size", offset_of!(ViewUniform, canvas_size)),
+                ("sub_origin", offset_of!(ViewUniform, sub_origin)),
+                ("sub_size", offset_of!(ViewUniform, sub_size)),
+                ("center_px", offset_of!(ViewUniform, center_px)),
+                ("scale", offset_of!(ViewUniform, scale)),
+                ("projection", offset_of!(ViewUniform, projection)),
+            ],
+        );
+    }
+}

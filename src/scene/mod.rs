@@ -2,6 +2,9 @@
 //! (inputs, view, style: [`SceneSpec`]), the layer registry ([`layers`]), and the survey
 //! uploaded to the GPU with its level of detail per view ([`survey_layers`]). The command
 //! line, figure and wall files, the viewer and walls build on it; none of it knows them.
+//!
+//! Uses `sky`, `data`, `view` and `render`; never `export` (which builds on it) or a
+//! front end (`cli`, `app`).
 
 pub mod layers;
 pub mod prepare;

@@ -5,7 +5,7 @@ use crate::data::{Column, ColumnData, Survey};
 use crate::error::{Error, Result};
 use crate::scene::layers::NEAR_GALAXIES;
 use crate::scene::style::SceneStyle;
-use crate::sky::index::{SkyIndex, near_any};
+use crate::view::index::{SkyIndex, near_any};
 
 /// The proximity marks (NEAR_GALAXIES), and a density column that the galaxies must have.
 pub fn prepare_survey(survey: &mut Survey, style: &SceneStyle) -> Result<()> {

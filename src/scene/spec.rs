@@ -6,9 +6,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::load::{ClusterBounds, SurveyInputs};
-use crate::export::ticks::AngleFormat;
 use crate::scene::style::SceneStyle;
 use crate::scene::view_spec::ViewSpec;
+use crate::view::AngleFormat;
 
 /// How a figure is composed around the sky.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

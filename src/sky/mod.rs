@@ -6,11 +6,12 @@
 //! - projections map view-frame directions to plane coordinates (u, v) in radians
 //!   (WCSLIB's intermediate world coordinates divided by 180/π): u grows to the east, v to
 //!   the north. The screen shows east on the left, as on the sky.
+//!
+//! The bottom of the core: it uses no other module of the crate.
 
 pub mod direction;
 pub mod frame;
 pub mod great_circle;
-pub mod index;
 pub mod projection;
 
 pub use direction::{angular_distance_deg, lonlat_deg, unit_vector};

@@ -235,3 +235,23 @@ mod tests {
         assert!(Rgba::parse("nonsense").is_none());
     }
 }
+
+/// How coordinate labels are written.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Default,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+pub enum AngleFormat {
+    /// Decimal degrees: 350.5°, −30.25°.
+    #[default]
+    Deg,
+    /// Sexagesimal: right ascension in hours (23h20m), latitudes as −30°15′.
+    Hms,
+}

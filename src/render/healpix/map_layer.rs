@@ -489,3 +489,46 @@ impl MapLayer {
         self.rasterizations.load(Ordering::Relaxed)
     }
 }
+
+#[cfg(test)]
+mod wgsl_layout {
+    use super::*;
+    use crate::render::healpix::HealpixPrecision;
+    use crate::render::shader_layout::assert_matches_wgsl;
+    use std::mem::{offset_of, size_of};
+
+    #[test]
+    fn map_params_match_the_raster_shaders_map_params() {
+        type U = MapParams;
+        let to_map = offset_of!(U, to_map);
+        // The 32-bit prelude: the struct is the same under both.
+        let source = crate::render::shader_source(&format!(
+            "{}\n{}",
+            HealpixPrecision::Float32.shader_code(),
+            include_str!("../../../shaders/map_raster.wgsl")
+        ));
+        assert_matches_wgsl(
+            &source,
+            "MapParams",
+            size_of::<U>(),
+            &[
+                ("to_map0", to_map),
+                ("to_map1", to_map + 16),
+                ("to_map2", to_map + 32),
+                ("nodata", offset_of!(U, nodata)),
+                ("cap", offset_of!(U, cap)),
+                ("vmin", offset_of!(U, vmin)),
+                ("vmax", offset_of!(U, vmax)),
+                ("stretch", offset_of!(U, stretch)),
+                ("colormap", offset_of!(U, colormap)),
+                ("opacity", offset_of!(U, opacity)),
+                ("depth", offset_of!(U, depth)),
+                ("dense", offset_of!(U, dense)),
+                ("count", offset_of!(U, count)),
+                ("dir_shift", offset_of!(U, dir_shift)),
+                ("counts", offset_of!(U, counts)),
+                ("step", offset_of!(U, step)),
+            ],
+        );
+    }
+}
