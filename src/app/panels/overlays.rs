@@ -1,0 +1,166 @@
+//! What is painted over the sky: the legend and the colour scales, from the layer
+//! registry's symbols and colours.
+
+use egui::{Align2, Color32, FontId, Pos2, Rect, Stroke, Vec2};
+
+use super::*;
+use crate::app::state::ViewerState;
+use crate::scene::ColorRole;
+use crate::scene::layers::{CLUSTER_SNR_RANGE, CLUSTER_Z_RANGE, LayerKind};
+use crate::view::{Colormap, MarkerShape};
+
+pub(super) fn legend(painter: &egui::Painter, rect: Rect, state: &ViewerState, shown: &Shown<'_>) {
+    // The registry's symbols and colours, in the order of the figures' legends.
+    let entries: Vec<(LayerKind, Color32)> = [
+        LayerKind::Merged,
+        LayerKind::Pzwav,
+        LayerKind::Amico,
+        LayerKind::Core,
+        LayerKind::Lev1,
+        LayerKind::Galaxies,
+    ]
+    .into_iter()
+    .filter(|&k| (shown.has_layer)(k) && state.shows(k))
+    .filter_map(|k| {
+        let c = k.swatch(shown.theme)?.to_rgba8();
+        Some((k, Color32::from_rgb(c[0], c[1], c[2])))
+    })
+    .collect();
+    if entries.is_empty() {
+        return;
+    }
+    let row_h = 18.0;
+    let box_rect = Rect::from_min_size(
+        rect.min + Vec2::new(10.0, 10.0),
+        Vec2::new(130.0, 8.0 + row_h * entries.len() as f32),
+    );
+    painter.rect_filled(box_rect, 4.0, Color32::from_black_alpha(150));
+    for (i, (kind, color)) in entries.into_iter().enumerate() {
+        let y = box_rect.min.y + 4.0 + row_h * (i as f32 + 0.5);
+        let c = Pos2::new(box_rect.min.x + 14.0, y);
+        match kind.marker_shape() {
+            Some(MarkerShape::OpenCircle) => painter.circle_stroke(c, 6.0, Stroke::new(1.3, color)),
+            Some(MarkerShape::OpenSquare) => painter.rect_stroke(
+                Rect::from_center_size(c, Vec2::splat(11.0)),
+                0.0,
+                Stroke::new(1.3, color),
+                egui::StrokeKind::Middle,
+            ),
+            Some(_) => painter.circle_filled(c, 4.5, color),
+            None => painter.line_segment(
+                [c - Vec2::new(8.0, 0.0), c + Vec2::new(8.0, 0.0)],
+                Stroke::new(1.5, color),
+            ),
+        };
+        painter.text(
+            Pos2::new(box_rect.min.x + 28.0, y),
+            Align2::LEFT_CENTER,
+            kind.label(),
+            FontId::proportional(13.0),
+            Color32::WHITE,
+        );
+    }
+}
+
+/// The colour scales along the bottom of the view: the merged clusters' on the right,
+/// the map's on the left.
+pub(super) fn color_bar(
+    painter: &egui::Painter,
+    rect: Rect,
+    state: &ViewerState,
+    shown: &Shown<'_>,
+) {
+    // The ranges the merged layer's colours span (the registry's, as in figures).
+    let (z, snr) = (CLUSTER_Z_RANGE, CLUSTER_SNR_RANGE);
+    let merged = match (&state.color_column, state.color_by) {
+        (Some((name, lo, hi)), _) => Some((name.as_str(), *lo as f64, *hi as f64)),
+        (None, ColorRole::Z) => Some(("redshift", z.0 as f64, z.1 as f64)),
+        (None, ColorRole::Snr) => Some(("SNR", snr.0 as f64, snr.1 as f64)),
+        (None, ColorRole::Near) => Some(("galaxies nearby (0 no, 1 yes)", 0.0, 1.0)),
+        (None, ColorRole::None) => None,
+    };
+    if let Some((label, lo, hi)) = merged
+        && (shown.has_layer)(LayerKind::Merged)
+        && state.shows(LayerKind::Merged)
+    {
+        let at = Pos2::new(rect.max.x - 300.0, rect.max.y - 52.0);
+        draw_scale(painter, at, state.colormap, (lo, hi), true, label);
+    }
+    if let Some(m) = &shown.map_scale
+        && state.shows(LayerKind::Mask)
+    {
+        let at = Pos2::new(rect.min.x + 30.0, rect.max.y - 52.0);
+        draw_scale(painter, at, m.colormap, m.range, m.linear, &m.label);
+    }
+}
+
+/// A map's colour scale for the legend.
+pub struct MapScale {
+    pub label: String,
+    pub colormap: Colormap,
+    pub range: (f64, f64),
+    /// Linear stretch: a middle tick is meaningful.
+    pub linear: bool,
+}
+
+/// A 260-point-wide colour bar with its top-left corner at `at`, end ticks (and a middle
+/// one for linear scales) and a label.
+pub(super) fn draw_scale(
+    painter: &egui::Painter,
+    at: Pos2,
+    colormap: Colormap,
+    (lo, hi): (f64, f64),
+    linear: bool,
+    label: &str,
+) {
+    let bar = Rect::from_min_size(at, Vec2::new(260.0, 12.0));
+    let bg = bar
+        .expand2(Vec2::new(14.0, 6.0))
+        .with_max_y(bar.max.y + 34.0);
+    painter.rect_filled(bg, 4.0, Color32::from_black_alpha(150));
+    let mut mesh = egui::Mesh::default();
+    let steps = 64;
+    for i in 0..=steps {
+        let t = i as f32 / steps as f32;
+        let [r, g, b] = colormap.at(t as f64);
+        let x = bar.min.x + t * bar.width();
+        let c = Color32::from_rgb(r, g, b);
+        mesh.colored_vertex(Pos2::new(x, bar.min.y), c);
+        mesh.colored_vertex(Pos2::new(x, bar.max.y), c);
+        if i > 0 {
+            let k = 2 * i;
+            mesh.add_triangle(k - 2, k - 1, k);
+            mesh.add_triangle(k - 1, k + 1, k);
+        }
+    }
+    painter.add(mesh);
+    let ticks: &[f32] = if linear {
+        &[0.0, 0.5, 1.0]
+    } else {
+        &[0.0, 1.0]
+    };
+    for &t in ticks {
+        let x = bar.min.x + t * bar.width();
+        painter.line_segment(
+            [Pos2::new(x, bar.max.y), Pos2::new(x, bar.max.y + 4.0)],
+            Stroke::new(1.0, Color32::WHITE),
+        );
+        let v = lo + (hi - lo) * t as f64;
+        painter.text(
+            Pos2::new(x, bar.max.y + 5.0),
+            Align2::CENTER_TOP,
+            format!("{v:.3}")
+                .trim_end_matches('0')
+                .trim_end_matches('.'),
+            FontId::proportional(11.0),
+            Color32::WHITE,
+        );
+    }
+    painter.text(
+        Pos2::new(bar.center().x, bar.max.y + 20.0),
+        Align2::CENTER_TOP,
+        label,
+        FontId::proportional(12.0),
+        Color32::WHITE,
+    );
+}
