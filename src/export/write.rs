@@ -155,24 +155,16 @@ pub fn render_strip(
     };
     let plot = page.plot;
     let (sy0, sy1) = (y0.max(plot.y), (y0 + rows).min(plot.y + plot.height));
-    let max = max_tile.min(ctx.limits().max_texture_dimension_2d).max(1);
-    let mut y = sy0;
-    while y < sy1 {
-        let th = max.min(sy1 - y);
-        let mut x = 0;
-        while x < plot.width {
-            let tw = max.min(plot.width - x);
-            let sub = SubRect {
-                x,
-                y: y - plot.y,
-                width: tw,
-                height: th,
-            };
-            let tile = renderer.render_image(ctx, &page.view.with_sub(sub))?;
-            img.blit(&tile, plot.x + x, y - y0);
-            x += tw;
-        }
-        y += th;
+    if sy0 < sy1 {
+        // The plot's rows of this strip: a band of the view, rendered in GPU tiles.
+        let band = SubRect {
+            x: 0,
+            y: sy0 - plot.y,
+            width: plot.width,
+            height: sy1 - sy0,
+        };
+        let sky = renderer.render_tiled(ctx, &page.view.with_sub(band), max_tile)?;
+        img.blit(&sky, plot.x, sy0 - y0);
     }
     if let Some(tree) = page.overlay {
         draw_overlay(tree, page.size, &mut img, y0)?;
