@@ -338,3 +338,93 @@ fn convert_goes_between_fits_and_hdf5_without_clobbering() {
         "{out}"
     );
 }
+
+#[test]
+fn without_a_projection_an_all_sky_catalog_is_drawn_in_aitoff_and_a_patch_in_tan() {
+    use clusterviz::data::catalog::Roles;
+    use clusterviz::data::{Catalog, Column, ColumnData};
+    let dir = tempdir("auto-projection");
+    // 2000 galaxies on a Fibonacci sphere (the whole sky), and the same squeezed into a
+    // 4° patch.
+    let n = 2000;
+    let golden = std::f64::consts::PI * (3.0 - 5f64.sqrt());
+    let sky: Vec<(f64, f64)> = (0..n)
+        .map(|i| {
+            let z = 1.0 - 2.0 * (i as f64 + 0.5) / n as f64;
+            (
+                (i as f64 * golden).to_degrees().rem_euclid(360.0),
+                z.asin().to_degrees(),
+            )
+        })
+        .collect();
+    let patch: Vec<(f64, f64)> = sky
+        .iter()
+        .map(|&(ra, dec)| (150.0 + ra / 90.0, 2.0 + dec / 45.0))
+        .collect();
+    for (name, rows) in [("sky", &sky), ("patch", &patch)] {
+        let cat = Catalog {
+            name: "galaxies".into(),
+            columns: vec![
+                Column::new(
+                    "RA",
+                    "deg",
+                    ColumnData::F64(rows.iter().map(|r| r.0).collect::<Vec<_>>().into()),
+                ),
+                Column::new(
+                    "DEC",
+                    "deg",
+                    ColumnData::F64(rows.iter().map(|r| r.1).collect::<Vec<_>>().into()),
+                ),
+            ],
+            roles: Roles::default(),
+            cache_tag: Default::default(),
+        };
+        let file = format!("{name}.fits");
+        clusterviz::data::fits_write::write_catalog(&cat, None, "GALAXIES", &dir.join(&file))
+            .unwrap();
+        let out = format!("{name}.png");
+        let o = clusterviz(
+            &[
+                "render",
+                "--galaxies",
+                &file,
+                "--size",
+                "400x300",
+                "-o",
+                &out,
+            ],
+            &dir,
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        // The PNG says the view it shows.
+        let png = String::from_utf8_lossy(&std::fs::read(dir.join(&out)).unwrap()).into_owned();
+        let expected = if name == "sky" {
+            "AIT ICRS"
+        } else {
+            "TAN ICRS"
+        };
+        assert!(
+            png.contains(expected),
+            "{name}: no '{expected}' in the PNG's text"
+        );
+    }
+    // A projection given is kept.
+    let o = clusterviz(
+        &[
+            "render",
+            "--galaxies",
+            "sky.fits",
+            "--projection",
+            "tan",
+            "--size",
+            "400x300",
+            "-o",
+            "tan.png",
+        ],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let png = String::from_utf8_lossy(&std::fs::read(dir.join("tan.png")).unwrap()).into_owned();
+    assert!(png.contains("TAN ICRS"));
+    std::fs::remove_dir_all(&dir).ok();
+}

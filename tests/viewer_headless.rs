@@ -333,7 +333,7 @@ fn the_figure_key_saves_the_view_as_a_composed_figure_of_what_is_shown() {
     // The same pixels as the figure pipeline gives for that view and style, as `render`
     // draws it.
     let spec = ViewSpec {
-        projection: shown.projection,
+        projection: Some(shown.projection),
         center: Some(shown.center_deg),
         fov: Some(shown.fov_deg),
         rotation: shown.rotation_deg,
@@ -432,7 +432,7 @@ fn view_with_proximity_marks_and_colours_clusters_as_render_does() {
     v.step().unwrap();
     let from_viewer = clusterviz::render::Image::load_png(&dir.join("view-figure.png")).unwrap();
     let spec = ViewSpec {
-        projection: shown.projection,
+        projection: Some(shown.projection),
         center: Some(shown.center_deg),
         fov: Some(shown.fov_deg),
         size: Some(PageSize::Pixels(800, 560)),

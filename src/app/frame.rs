@@ -296,7 +296,8 @@ impl ViewerFrame {
         }
         let v = self.state.view;
         let spec = ViewSpec {
-            projection: v.projection,
+            // A projection given is the user's now; none given, the data choose.
+            projection: spec.projection.map(|_| v.projection),
             frame: v.frame,
             rotation: v.rotation_deg,
             ..spec.clone()
@@ -604,7 +605,7 @@ impl ViewerFrame {
         // The view shown, on the panel's page size, with the filters, colours and layers
         // shown now: one scene description, drawn by the figure pipeline on this device.
         let view = ViewSpec {
-            projection: v.projection,
+            projection: Some(v.projection),
             center: Some(v.center_deg),
             fov: Some(v.fov_deg),
             rotation: v.rotation_deg,

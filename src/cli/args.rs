@@ -67,8 +67,9 @@ pub struct DemoSource {
 
 #[derive(Args, Debug, Clone)]
 pub struct ViewArgs {
-    #[arg(long, value_enum, default_value_t = Projection::Tan)]
-    pub projection: Projection,
+    /// Map projection (default: TAN, or AIT for data wider than 120°).
+    #[arg(long, value_enum)]
+    pub projection: Option<Projection>,
     /// View centre as LON,LAT in degrees in --frame (default: frame the data).
     #[arg(long, value_parser = parse_center, allow_hyphen_values = true)]
     pub center: Option<(f64, f64)>,

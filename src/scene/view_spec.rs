@@ -5,7 +5,7 @@ use glam::DVec3;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::sky::{Frame, Projection};
+use crate::sky::{Frame, Projection, angular_distance_deg, unit_vector};
 use crate::view::fit::frame_directions;
 use crate::view::{Theme, View};
 
@@ -26,9 +26,14 @@ pub const MAX_OUTPUT_SIDE: u32 = 32768;
 /// The page a figure takes when no size is given.
 pub const DEFAULT_PAGE: (u32, u32) = (1600, 1200);
 
+/// Data whose TAN framing would be wider than this many degrees are shown whole, in an
+/// all-sky projection, when no projection is given (TAN that wide smears the sky).
+pub const WIDEST_TAN_FRAMING: f64 = 120.0;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ViewSpec {
-    pub projection: Projection,
+    /// `None`: TAN, or AIT when the data are too wide for it ([`WIDEST_TAN_FRAMING`]).
+    pub projection: Option<Projection>,
     /// Centre as (longitude, latitude) in degrees in `frame`; `None`: frame the data.
     pub center: Option<(f64, f64)>,
     /// Horizontal field of view in degrees; `None`: frame the data.
@@ -44,7 +49,7 @@ pub struct ViewSpec {
 impl Default for ViewSpec {
     fn default() -> Self {
         ViewSpec {
-            projection: Projection::Tan,
+            projection: None,
             center: None,
             fov: None,
             rotation: 0.0,
@@ -99,9 +104,37 @@ impl ViewSpec {
         self.dpi.is_some() || matches!(self.size, Some(PageSize::Inches(..)))
     }
 
-    /// Whether the first data to arrive should choose the centre or the field.
+    /// Whether the first data to arrive should choose the projection, centre or field.
     pub fn frames_data(&self) -> bool {
-        self.center.is_none() || self.fov.is_none()
+        self.projection.is_none() || self.center.is_none() || self.fov.is_none()
+    }
+
+    /// The projection given, else TAN for data that fit a TAN view no wider than
+    /// [`WIDEST_TAN_FRAMING`] (about what they would span, from the centre given or
+    /// theirs), else AIT.
+    pub fn projection_for(&self, data: &[DVec3], size: (u32, u32)) -> Projection {
+        if let Some(p) = self.projection {
+            return p;
+        }
+        if data.is_empty() {
+            return Projection::Tan;
+        }
+        let wide = match self.center {
+            // From a centre given, the data may reach further than from theirs.
+            Some((lon, lat)) => {
+                let c = self.frame.to_icrs() * unit_vector(lon, lat);
+                data.iter()
+                    .any(|d| angular_distance_deg(c, *d) > WIDEST_TAN_FRAMING / 2.0)
+            }
+            None => {
+                frame_directions(data, Projection::Tan, self.frame, size).1 > WIDEST_TAN_FRAMING
+            }
+        };
+        if wide {
+            Projection::Ait
+        } else {
+            Projection::Tan
+        }
     }
 
     /// The first view on a canvas of `size`: the centre and field given, the rest chosen
@@ -109,14 +142,15 @@ impl ViewSpec {
     /// (0, 0) and the projection's widest field. Figures, the viewer (at start and when
     /// the data arrive) and walls all begin here.
     pub fn initial_view(&self, data: &[DVec3], size: (u32, u32)) -> View {
+        let projection = self.projection_for(data, size);
         let (center, fov) = match (self.center, self.fov) {
             (Some(c), Some(f)) => (c, f),
             (c, f) => {
-                let (fit_c, fit_f) = frame_directions(data, self.projection, self.frame, size);
+                let (fit_c, fit_f) = frame_directions(data, projection, self.frame, size);
                 (c.unwrap_or(fit_c), f.unwrap_or(fit_f))
             }
         };
-        let mut v = View::new(self.projection, self.frame, center, fov, size);
+        let mut v = View::new(projection, self.frame, center, fov, size);
         v.rotation_deg = self.rotation;
         v
     }
@@ -141,11 +175,50 @@ mod tests {
         assert!((v.center_deg.0 - 11.0).abs() < 0.1 && (v.center_deg.1 + 4.0).abs() < 0.1);
         // Nothing to frame: the centre (0, 0) and the projection's widest field.
         let empty = ViewSpec {
-            projection: Projection::Ait,
+            projection: Some(Projection::Ait),
             ..ViewSpec::default()
         }
         .initial_view(&[], (800, 400));
         assert_eq!(empty.center_deg, (0.0, 0.0));
         assert_eq!(empty.fov_deg, Projection::Ait.max_fov_deg());
+    }
+
+    #[test]
+    fn without_a_projection_a_patch_is_tan_and_the_whole_sky_aitoff() {
+        use crate::sky::unit_vector;
+        let spec = ViewSpec::default();
+        let patch: Vec<DVec3> = (0..50)
+            .map(|i| unit_vector(350.0 + (i % 10) as f64 * 2.0, -35.0 + (i / 10) as f64 * 2.0))
+            .collect();
+        assert_eq!(
+            spec.initial_view(&patch, (800, 600)).projection,
+            Projection::Tan
+        );
+        // A grid over the whole sphere.
+        let sky: Vec<DVec3> = (0..36)
+            .flat_map(|i| (-8..=8).map(move |j| unit_vector(i as f64 * 10.0, j as f64 * 10.0)))
+            .collect();
+        let v = spec.initial_view(&sky, (800, 400));
+        assert_eq!(v.projection, Projection::Ait);
+        assert_eq!(v.fov_deg, Projection::Ait.max_fov_deg());
+        // A given projection is kept, and a band 150° wide is too wide for TAN.
+        let tan = ViewSpec {
+            projection: Some(Projection::Tan),
+            ..ViewSpec::default()
+        };
+        assert_eq!(
+            tan.initial_view(&sky, (800, 400)).projection,
+            Projection::Tan
+        );
+        let band: Vec<DVec3> = (0..=15)
+            .map(|i| unit_vector(i as f64 * 10.0, 0.0))
+            .collect();
+        assert_eq!(spec.projection_for(&band, (800, 400)), Projection::Ait);
+        // Seen from a centre far from the patch, the patch is too wide for TAN.
+        let off = ViewSpec {
+            center: Some((180.0, 0.0)),
+            ..ViewSpec::default()
+        };
+        assert_eq!(off.projection_for(&patch, (800, 600)), Projection::Ait);
     }
 }

@@ -22,10 +22,13 @@ pub fn frame_directions(
     if projection.is_all_sky() || dirs.is_empty() {
         // All-sky maps keep the equator level and put the data's longitude in the middle,
         // away from the seam.
-        let c = if projection.is_all_sky() {
-            (center.0, 0.0)
-        } else {
-            center
+        // Data spread over the whole sky have no middle: centre on longitude 0, as
+        // all-sky maps usually are.
+        let spread = sum.length() < 0.2 * dirs.len() as f64;
+        let c = match (projection.is_all_sky(), spread) {
+            (true, true) => (0.0, 0.0),
+            (true, false) => (center.0, 0.0),
+            (false, _) => center,
         };
         return (c, projection.max_fov_deg());
     }
