@@ -686,3 +686,30 @@ fn svg_cluster_markers_are_vectors_that_match_the_rendered_ones() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn all_sky_figures_without_a_size_get_a_page_sized_to_the_plot() {
+    let dir = tempdir("fit-page");
+    let out = dir.join("ait.png");
+    let flags = ["--projection", "ait", "--no-galaxies", "--no-mask"];
+    let fig = figure(&flags, &out, Strips::default()).unwrap();
+    let (w, h) = fig.style.size;
+    // The default page's width, and no empty bands: the 2:1 plot and its margins.
+    assert_eq!(w, 1600);
+    assert!(h < 1000, "page height {h}");
+    assert!(
+        fig.plot.height as f64 > 0.75 * h as f64,
+        "{:?} on {h}",
+        fig.plot
+    );
+    assert_eq!(fig.plot.width, 2 * fig.plot.height);
+    assert!(fig.bars_fit());
+    let img = Image::load_png(&out).unwrap();
+    assert_eq!((img.width, img.height), (w, h));
+    // A size given is kept.
+    let sized = dir.join("sized.png");
+    let flags = ["--projection", "ait", "--size", "1600x1200"];
+    let fig = figure(&flags, &sized, Strips::default()).unwrap();
+    assert_eq!(fig.style.size, (1600, 1200));
+    std::fs::remove_dir_all(&dir).ok();
+}

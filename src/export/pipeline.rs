@@ -126,7 +126,7 @@ pub fn render_figures_on(
     req: &FigureRequest<'_>,
 ) -> Result<Option<Figure>> {
     let t0 = Instant::now();
-    let page_size = req.view.pixel_size()?;
+    let mut page_size = req.view.pixel_size()?;
     let FigureGpu { ctx, mut renderer } = gpu;
     let theme = req.view.theme;
     renderer.set_theme(&ctx, theme);
@@ -163,7 +163,27 @@ pub fn render_figures_on(
             theme,
         };
         let deco = decorations(survey, &layers, &renderer, req.style);
-        Some(Figure::compose(style, deco, outlines, view_for)?)
+        let fig = Figure::compose(style.clone(), deco.clone(), outlines.clone(), view_for)?;
+        // No size given: the page is sized to the plot (an all-sky ellipse on a 4:3 page
+        // would leave empty bands above and below), as far as the legend and colour bars
+        // beside it still fit.
+        let fitted = if req.view.size.is_none() && fig.slack > 0 {
+            [1.0, 0.75, 0.5, 0.25].into_iter().find_map(|share| {
+                let cut = (fig.slack as f64 * share) as u32;
+                let style = FigureStyle {
+                    size: (page_size.0, page_size.1 - cut),
+                    ..style.clone()
+                };
+                Figure::compose(style, deco.clone(), outlines.clone(), view_for)
+                    .ok()
+                    .filter(Figure::bars_fit)
+            })
+        } else {
+            None
+        };
+        let fig = fitted.unwrap_or(fig);
+        page_size = fig.style.size;
+        Some(fig)
     };
     let (plot, view) = match &figure {
         Some(f) => (f.plot, f.view),

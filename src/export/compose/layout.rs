@@ -121,6 +121,7 @@ impl Figure {
             height: ph.floor() as u32,
         };
         let mut view = make_view((plot.width, plot.height));
+        let mut slack = 0;
         // Views of the whole domain fit the plot to it (2:1 for all-sky, 1:1 for SIN), so
         // the frame and labels hug the sky.
         if let Some(aspect) = domain_aspect(&view) {
@@ -136,6 +137,7 @@ impl Figure {
                 plot.y += ((ch - nh) / 2.0).round() as u32;
             }
             (plot.width, plot.height) = (nw as u32, nh as u32);
+            slack = (ch - nh) as u32;
             view = make_view((plot.width, plot.height));
         }
         let grid = graticule(&view, style.grid_format);
@@ -156,6 +158,7 @@ impl Figure {
             ticks: Vec::new(),
             framed,
             below,
+            slack,
         };
         if framed {
             fig.plan_edge_labels(m);
@@ -363,6 +366,15 @@ impl Figure {
             self.style.size.0 as f64 / self.style.dpi,
             self.style.size.1 as f64 / self.style.dpi,
         )
+    }
+
+    /// Whether the colour bars end inside the page, each tall enough to read (five text
+    /// heights: room for a middle tick between the ends).
+    pub fn bars_fit(&self) -> bool {
+        let m = Metrics::of(&self.style);
+        self.bar_rects().iter().all(|(r, _)| {
+            r.y + r.h <= self.style.size.1 as f64 - 0.5 * m.font && r.h >= 5.0 * m.font
+        })
     }
 
     /// The colour bars' places: (bar rectangle in page pixels, bar).

@@ -137,6 +137,9 @@ pub struct Figure {
     framed: bool,
     /// Legend and colour bars below the plot (narrow pages) instead of beside it.
     below: bool,
+    /// Page rows left empty because the plot keeps its domain's aspect (an all-sky
+    /// ellipse on a page taller than it needs): what a page sized to the plot saves.
+    pub slack: u32,
 }
 
 /// Sizes derived from the DPI.
