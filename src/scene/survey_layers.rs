@@ -36,8 +36,8 @@ pub fn marker_budget(ctx: &GpuContext, style: &SceneStyle) -> usize {
 /// The layers of an uploaded survey, by kind.
 pub struct SurveyLayers {
     ids: [Option<LayerId>; LayerKind::ALL.len()],
-    /// Level of detail of the galaxies: their upload order and marker budget.
-    pub galaxy_lod: Option<(LodOrder, usize)>,
+    /// Level of detail of the galaxies: their upload order.
+    pub galaxy_lod: Option<LodOrder>,
     /// Cluster layers uploaded in level-of-detail order (big catalogs), drawn within the
     /// same budget.
     pub cluster_lod: Vec<(LayerId, LodOrder)>,
@@ -171,7 +171,7 @@ impl SurveyLayers {
         let galaxies = self
             .galaxy_lod
             .as_ref()
-            .map(|(lod, _)| (LayerKind::Galaxies, lod));
+            .map(|lod| (LayerKind::Galaxies, lod));
         let clusters = self
             .cluster_lod
             .iter()
@@ -183,7 +183,7 @@ impl SurveyLayers {
     /// markers drawn `marker_scale` times their uploaded size need that much more room.
     pub fn level_of_detail(&self, view: &View, budget: usize, marker_scale: f64) -> LodPlan {
         let mut plan = LodPlan::default();
-        if let (Some(id), Some((lod, _))) = (self.get(LayerKind::Galaxies), &self.galaxy_lod) {
+        if let (Some(id), Some(lod)) = (self.get(LayerKind::Galaxies), &self.galaxy_lod) {
             let (ranges, in_view) = lod.draw_ranges(view, budget);
             plan.layers.push(LodLayer {
                 kind: LayerKind::Galaxies,
@@ -221,7 +221,7 @@ impl SurveyLayers {
         survey: &Survey,
         plan: &mut LodPlan,
     ) -> Result<()> {
-        let (Some(id), Some((lod, _)), Some(galaxies)) = (
+        let (Some(id), Some(lod), Some(galaxies)) = (
             self.get(LayerKind::Galaxies),
             &self.galaxy_lod,
             survey.galaxies.as_ref(),
@@ -440,7 +440,7 @@ fn add_galaxies(
         renderer.add_points(ctx, name, &inst, s)?
     };
     layers.set(LayerKind::Galaxies, id);
-    layers.galaxy_lod = Some((lod, budget));
+    layers.galaxy_lod = Some(lod);
     Ok(())
 }
 

@@ -10,22 +10,15 @@ use crate::scene::layers::{CLUSTER_SNR_RANGE, CLUSTER_Z_RANGE, LayerKind};
 use crate::view::{Colormap, MarkerShape};
 
 pub(super) fn legend(painter: &egui::Painter, rect: Rect, state: &ViewerState, shown: &Shown<'_>) {
-    // The registry's symbols and colours, in the order of the figures' legends.
-    let entries: Vec<(LayerKind, Color32)> = [
-        LayerKind::Merged,
-        LayerKind::Pzwav,
-        LayerKind::Amico,
-        LayerKind::Core,
-        LayerKind::Lev1,
-        LayerKind::Galaxies,
-    ]
-    .into_iter()
-    .filter(|&k| (shown.has_layer)(k) && state.shows(k))
-    .filter_map(|k| {
-        let c = k.swatch(shown.theme)?.to_rgba8();
-        Some((k, Color32::from_rgb(c[0], c[1], c[2])))
-    })
-    .collect();
+    // The registry's symbols and colours, in panel order (maps have no swatch).
+    let entries: Vec<(LayerKind, Color32)> = LayerKind::ALL
+        .into_iter()
+        .filter(|&k| (shown.has_layer)(k) && state.shows(k))
+        .filter_map(|k| {
+            let c = k.swatch(shown.theme)?.to_rgba8();
+            Some((k, Color32::from_rgb(c[0], c[1], c[2])))
+        })
+        .collect();
     if entries.is_empty() {
         return;
     }
