@@ -8,9 +8,10 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 use clusterviz::data::cache::DiskCache;
-use clusterviz::data::catalog_fits::{LoadOptions, read_catalog};
+use clusterviz::data::catalog_reader::read_catalog;
 use clusterviz::data::demo::{DemoConfig, DemoSurvey};
 use clusterviz::data::fits_write::write_catalog;
+use clusterviz::data::load_options::LoadOptions;
 
 pub fn catalog_10m() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");

@@ -9,9 +9,10 @@ use glam::DVec3;
 use rayon::prelude::*;
 
 use clusterviz::data::cache::DiskCache;
-use clusterviz::data::catalog_fits::{LoadOptions, read_catalog};
+use clusterviz::data::catalog_reader::read_catalog;
 use clusterviz::data::demo::{DemoConfig, DemoSurvey};
 use clusterviz::data::fits_write::write_catalog;
+use clusterviz::data::load_options::LoadOptions;
 use clusterviz::data::rng::Rng;
 use clusterviz::sky::unit_vector;
 use clusterviz::view::index::SkyIndex;

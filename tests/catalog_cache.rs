@@ -7,10 +7,11 @@ use proptest::prelude::*;
 
 use clusterviz::data::cache::{DiskCache, check_bytes, memory_entries, memory_hits, owned_bytes};
 use clusterviz::data::catalog::ColumnData;
-use clusterviz::data::catalog_fits::{LoadOptions, Pushdown, parse_catalog, read_catalog};
+use clusterviz::data::catalog_reader::{parse_catalog, read_catalog};
 use clusterviz::data::column_buffer::ColumnBuffer;
 use clusterviz::data::demo::{DemoConfig, DemoSurvey};
 use clusterviz::data::fits_write::write_catalog;
+use clusterviz::data::load_options::{LoadOptions, Pushdown};
 
 fn scratch(tag: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("clusterviz-cache-{tag}-{}", std::process::id()));

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 
 use clusterviz::data::TileSet;
-use clusterviz::data::catalog_fits::{LoadOptions, read_catalog};
+use clusterviz::data::catalog_reader::read_catalog;
 use clusterviz::data::healpix_fits::read_healpix_map;
+use clusterviz::data::load_options::LoadOptions;
 use clusterviz::data::tiles_fits::read_tiles;
 
 fn fixture(name: &str) -> Vec<u8> {

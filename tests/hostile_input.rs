@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use clusterviz::data::ColumnData;
-use clusterviz::data::catalog_fits::{LoadOptions, read_catalog};
+use clusterviz::data::catalog_reader::read_catalog;
 use clusterviz::data::healpix_fits::read_healpix_map;
+use clusterviz::data::load_options::LoadOptions;
 
 mod common;
 

@@ -3,9 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use clusterviz::data::catalog_fits::{LoadOptions, Pushdown, read_catalog};
+use clusterviz::data::catalog_reader::read_catalog;
 use clusterviz::data::fits_table::HduSelect;
 use clusterviz::data::inputs::read_stacked;
+use clusterviz::data::load_options::{LoadOptions, Pushdown};
 use clusterviz::data::roles::RoleNames;
 use clusterviz::data::tiles_fits::{read_tiles, write_tiles_fits};
 use clusterviz::data::{Catalog, ColumnData};

@@ -4,11 +4,12 @@
 use std::time::Instant;
 
 use crate::cli::args::ConvertArgs;
-use crate::data::catalog_fits::{LoadOptions, is_hdf5, read_catalog};
+use crate::data::catalog_reader::{is_hdf5, read_catalog};
 use crate::data::fits_table::{FitsTable, HduSelect};
 use crate::data::fits_write::write_catalog;
 use crate::data::hdf5_io::{table_name, write_catalog_h5};
 use crate::data::load::column_choices;
+use crate::data::load_options::LoadOptions;
 use crate::error::{Error, Result};
 
 pub fn run(a: &ConvertArgs) -> Result<()> {

@@ -5,9 +5,10 @@ use std::path::Path;
 use std::time::Instant;
 
 use crate::cli::args::InfoArgs;
-use crate::data::catalog_fits::{LoadOptions, read_catalog};
+use crate::data::catalog_reader::read_catalog;
 use crate::data::fits_table::{FitsTable, HduSelect};
 use crate::data::healpix_fits::read_healpix_map;
+use crate::data::load_options::LoadOptions;
 use crate::data::tiles_fits::read_tiles;
 use crate::error::Result;
 use crate::render::{BackendChoice, GpuContext};
@@ -45,7 +46,7 @@ fn describe(path: &Path, a: &InfoArgs) -> Result<()> {
         );
         return Ok(());
     }
-    if crate::data::catalog_fits::is_hdf5(path) {
+    if crate::data::catalog_reader::is_hdf5(path) {
         return describe_catalog(path, a);
     }
     let mut probe = FitsTable::open(path, &HduSelect::FirstTable)?;

@@ -43,6 +43,11 @@ fn render(
     spec.style.check()?;
     check_outputs(outputs, &spec.figure)?;
     spec.view.pixel_size()?;
+    // Globs and folders expanded once: the checksums are of the files loaded.
+    let spec = &SceneSpec {
+        inputs: spec.inputs.expanded()?,
+        ..spec.clone()
+    };
     // The GPU is prepared, and the inputs' checksums read, while the data load.
     let (gpu, (survey, sources)) = FigureGpu::start(backend, || {
         std::thread::scope(|s| {

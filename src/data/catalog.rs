@@ -1,5 +1,7 @@
 //! A catalog as named columns, with RA and Dec always present.
 
+use std::path::PathBuf;
+
 use glam::DVec3;
 
 use crate::data::column_buffer::ColumnBuffer;
@@ -149,7 +151,7 @@ pub struct Catalog {
     pub columns: Vec<Column>,
     pub roles: Roles,
     /// Where data derived from this catalog may be cached (set by cached loads).
-    pub cache_tag: crate::data::cache::CacheTag,
+    pub cache_tag: CacheTag,
 }
 
 impl Catalog {
@@ -252,6 +254,18 @@ impl RoleView<'_> {
 
     pub fn direction(&self, row: usize) -> DVec3 {
         unit_vector(self.ra(row), self.dec(row))
+    }
+}
+
+/// Where data derived from a catalog (its level-of-detail order, counts) may be cached:
+/// the cache folder and the catalog's load key. Equal whatever it holds, so catalogs
+/// compare by content.
+#[derive(Clone, Debug, Default)]
+pub struct CacheTag(pub Option<(PathBuf, String)>);
+
+impl PartialEq for CacheTag {
+    fn eq(&self, _: &Self) -> bool {
+        true
     }
 }
 

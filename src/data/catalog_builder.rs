@@ -6,7 +6,8 @@ use glam::DVec3;
 use rayon::prelude::*;
 
 use crate::data::catalog::{Catalog, Roles, Storage};
-use crate::data::catalog_fits::{LoadOptions, LoadReport, Pushdown};
+use crate::data::load_options::{LoadOptions, Pushdown};
+use crate::data::load_report::LoadReport;
 use crate::data::progress::Progress;
 use crate::data::units::{Axis, degrees_per_unit};
 use crate::data::{Column, ColumnData};

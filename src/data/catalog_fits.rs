@@ -1,90 +1,23 @@
-//! Catalogs from FITS binary tables: roles recognised or named, every other numeric
+//! Catalogs from FITS binary tables (see `catalog_reader` for any format): roles recognised or named, every other numeric
 //! scalar column kept, rows filtered while they are decoded (rejected rows are never
 //! stored), invalid coordinates dropped and counted.
 
 use std::path::Path;
 
-use crate::data::cache::DiskCache;
-use crate::data::catalog::{Catalog, Roles, Storage};
+use crate::data::catalog::{Catalog, Storage};
 use crate::data::catalog_builder::{CatalogBuilder, WantedColumn};
 use crate::data::fits_table::{ColumnKind, FitsTable, HduSelect};
-use crate::data::progress::Progress;
-use crate::data::roles::{RoleNames, resolve_roles};
+use crate::data::load_options::{LoadOptions, check_filter_roles};
+use crate::data::load_report::LoadReport;
+use crate::data::roles::resolve_roles;
 use crate::error::{Error, Result};
 
-/// Row filters applied while reading.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Pushdown {
-    pub snr_min: Option<f64>,
-    pub z_min: Option<f64>,
-    pub z_max: Option<f64>,
-    /// (RA, Dec, radius), degrees.
-    pub cone: Option<(f64, f64, f64)>,
-    /// (RA min, RA max, Dec min, Dec max), degrees; RA min > RA max wraps through 0.
-    pub sky_box: Option<(f64, f64, f64, f64)>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct LoadOptions {
-    pub hdu: Option<HduSelect>,
-    pub roles: RoleNames,
-    pub filter: Pushdown,
-    /// Told about rows read (single files) or files read (stacks).
-    pub progress: Option<Progress>,
-    /// A conversion: every row kept (invalid coordinates too) and coordinates left in
-    /// their file's unit; conversions must not lose or change data.
-    pub verbatim: bool,
-    /// Where big catalogs are cached after their first load (none: always parse).
-    pub cache: Option<DiskCache>,
-}
-
-/// What a load did, for messages and tests.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct LoadReport {
-    pub rows_in_file: u64,
-    pub kept: u64,
-    /// NaN/inf coordinates or |Dec| > 90.
-    pub invalid_coordinates: u64,
-    pub filtered_out: u64,
-    /// Columns not kept (not numeric scalars), each with what it holds, e.g.
-    /// `NAME (text, 16A)`: catalogs hold numeric columns only. (Not kept in the cache.)
-    pub skipped_columns: Vec<String>,
-}
-
-/// Reads a catalog from a FITS table or HDF5 file; `name` labels it (e.g. "merged",
-/// "galaxies"). With a cache in `opts`, a valid cached copy is mapped instead, and big
-/// sources are cached after they are parsed.
-pub fn read_catalog(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Catalog, LoadReport)> {
-    let Some(cache) = &opts.cache else {
-        return parse_catalog(path, name, opts);
-    };
-    let tag = crate::data::cache::CacheTag(
-        crate::data::cache::cache_key(path, name, opts).map(|k| (cache.dir.clone(), k)),
-    );
-    if let Some(mut hit) = cache.load(path, name, opts) {
-        if let Some(p) = &opts.progress {
-            p.report(name, hit.1.rows_in_file, hit.1.rows_in_file);
-        }
-        hit.0.cache_tag = tag;
-        return Ok(hit);
-    }
-    // Shared columns: the memory cache keeps the catalog without a second copy.
-    let (cat, report) = parse_catalog(path, name, opts)?;
-    let cat = cat.into_shared();
-    // A cache that cannot be written costs speed, not correctness.
-    if let Err(e) = cache.store(path, name, opts, &cat, &report) {
-        report!("warning: not cached: {e}");
-    }
-    let mut cat = cat;
-    cat.cache_tag = tag;
-    Ok((cat, report))
-}
-
-/// Reads a catalog from its source file, without the cache.
-pub fn parse_catalog(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Catalog, LoadReport)> {
-    if is_hdf5(path) {
-        return crate::data::hdf5_io::read_catalog_h5(path, name, opts);
-    }
+/// Reads a catalog from a FITS binary table (the HDU `opts` names, else the first).
+pub fn parse_catalog_fits(
+    path: &Path,
+    name: &str,
+    opts: &LoadOptions,
+) -> Result<(Catalog, LoadReport)> {
     let mut t = FitsTable::open(path, opts.hdu.as_ref().unwrap_or(&HduSelect::FirstTable))?;
     let names = t.column_names();
     let roles = resolve_roles(&names, &opts.roles).map_err(|m| Error::file(path, m))?;
@@ -160,42 +93,4 @@ pub fn parse_catalog(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Cat
         Ok(())
     })?;
     Ok(builder.finish())
-}
-
-/// HDF5 files, by extension.
-pub fn is_hdf5(path: &Path) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        matches!(
-            e.to_ascii_lowercase().as_str(),
-            "h5" | "hdf5" | "hdf" | "he5"
-        )
-    })
-}
-
-/// Filters need the columns they filter on.
-pub fn check_filter_roles(
-    path: &Path,
-    roles: &Roles,
-    f: &Pushdown,
-    names: &[String],
-) -> Result<()> {
-    if f.snr_min.is_some() && roles.snr.is_none() {
-        return Err(Error::file(
-            path,
-            format!(
-                "an SNR filter needs an SNR column (name one with --snr); columns: {}",
-                names.join(", ")
-            ),
-        ));
-    }
-    if (f.z_min.is_some() || f.z_max.is_some()) && roles.z.is_none() {
-        return Err(Error::file(
-            path,
-            format!(
-                "a redshift filter needs a redshift column (name one with --z); columns: {}",
-                names.join(", ")
-            ),
-        ));
-    }
-    Ok(())
 }

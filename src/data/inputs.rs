@@ -7,17 +7,23 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::data::cache::stack_tag;
-use crate::data::catalog_fits::{LoadOptions, LoadReport, read_catalog};
+use crate::data::catalog_reader::read_catalog;
+use crate::data::load_options::LoadOptions;
+use crate::data::load_report::LoadReport;
 use crate::data::{Catalog, Column, ColumnData};
 use crate::error::{Error, Result};
 
 /// Files named by `patterns`: plain paths, glob patterns (`catred/*.fits`) and folders
-/// (every `*.fits`, `*.fit`, `*.fits.gz` inside), sorted, each once.
+/// (every `*.fits`, `*.fit`, `*.fits.gz` inside), sorted, each once. A file that exists is
+/// itself, even when its name holds glob characters (`cat[1].fits`), so expanding the
+/// result again changes nothing.
 pub fn expand_paths(patterns: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in patterns {
         let text = p.to_string_lossy();
-        if p.is_dir() {
+        if p.is_file() {
+            out.push(p.clone());
+        } else if p.is_dir() {
             let entries =
                 std::fs::read_dir(p).map_err(|e| Error::file(p, format!("cannot list: {e}")))?;
             let mut found: Vec<PathBuf> = entries
@@ -46,10 +52,11 @@ pub fn expand_paths(patterns: &[PathBuf]) -> Result<Vec<PathBuf>> {
             }
             found.sort();
             out.extend(found);
-        } else if !p.exists() {
-            return Err(Error::file(p, "no such file"));
-        } else {
+        } else if p.exists() {
+            // Not a regular file (a pipe, a device): its reader says what it makes of it.
             out.push(p.clone());
+        } else {
+            return Err(Error::file(p, "no such file"));
         }
     }
     let mut seen = std::collections::HashSet::new();
@@ -134,7 +141,7 @@ pub fn read_stacked(
     let mut cat = stacked.ok_or_else(|| Error::user("no catalog files given"))?;
     if paths.len() > 1 {
         // Derived data belong to the whole stack, not to its first file.
-        cat.cache_tag = stack_tag(&part_tags, paths, name, opts);
+        cat.cache_tag = stack_tag(&part_tags, paths, name, &opts.result_key());
     }
     if paths.len() > 1 && cat.column("TILE_ID").is_none() {
         cat.columns
@@ -189,6 +196,34 @@ fn append(all: &mut Catalog, part: Catalog, path: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expanding_twice_changes_nothing_even_for_names_with_glob_characters() {
+        let dir = std::env::temp_dir().join(format!("clusterviz-expand-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for name in ["cat[1].fits", "cat1.fits", "b.h5", "notes.txt"] {
+            std::fs::write(dir.join(name), b"x").unwrap();
+        }
+        let once = expand_paths(std::slice::from_ref(&dir)).unwrap();
+        let twice = expand_paths(&once).unwrap();
+        let glob = expand_paths(&[dir.join("cat*.fits")]).unwrap();
+        let missing = expand_paths(&[dir.join("gone.fits")])
+            .unwrap_err()
+            .to_string();
+        std::fs::remove_dir_all(&dir).ok();
+        let names: Vec<String> = once
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["b.h5", "cat1.fits", "cat[1].fits"]);
+        assert_eq!(twice, once);
+        assert_eq!(glob, once[1..]);
+        assert!(
+            missing.contains("gone.fits") && missing.contains("no such file"),
+            "{missing}"
+        );
+    }
 
     #[test]
     fn names_tell_algorithm_and_tile() {

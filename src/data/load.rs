@@ -8,12 +8,14 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use crate::data::cache::DiskCache;
-use crate::data::catalog_fits::{LoadOptions, LoadReport, Pushdown, read_catalog};
+use crate::data::catalog_reader::read_catalog;
 use crate::data::column_config::ColumnConfig;
 use crate::data::demo::{DemoConfig, DemoSurvey};
 use crate::data::fits_table::HduSelect;
 use crate::data::healpix_fits::read_healpix_map;
 use crate::data::inputs::{algorithm_of, expand_paths, read_stacked};
+use crate::data::load_options::{LoadOptions, Pushdown};
+use crate::data::load_report::LoadReport;
 use crate::data::progress::Progress;
 use crate::data::roles::RoleNames;
 use crate::data::tiles_fits::read_tiles;
@@ -82,6 +84,17 @@ impl SurveyInputs {
     /// Whether there is anything to load at all.
     pub fn is_empty(&self) -> bool {
         self.demo.is_none() && !self.has_files()
+    }
+
+    /// These inputs with their globs and folders expanded into the files the loader will
+    /// read; loading them reads the same files (expanding again changes nothing), so a
+    /// front end can look at the files (checksums) while the loader reads them.
+    pub fn expanded(&self) -> Result<SurveyInputs> {
+        Ok(SurveyInputs {
+            clusters: expand_paths(&self.clusters)?,
+            galaxies: expand_paths(&self.galaxies)?,
+            ..self.clone()
+        })
     }
 
     /// Every file named, globs and folders expanded as the loader reads them.

@@ -12,20 +12,8 @@ use std::path::{Path, PathBuf};
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::{FORMAT_VERSION, HEADER_BYTES, canonical, checksum, entry_file, u64_at};
-use crate::data::catalog_fits::LoadOptions;
+pub use crate::data::catalog::CacheTag;
 use crate::error::{Error, Result};
-
-/// Where data derived from a catalog (its level-of-detail order, counts) may be cached:
-/// the cache folder and the catalog's load key. Equal whatever it holds, so catalogs
-/// compare by content.
-#[derive(Clone, Debug, Default)]
-pub struct CacheTag(pub Option<(PathBuf, String)>);
-
-impl PartialEq for CacheTag {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
 
 const BLOB_MAGIC: &[u8; 8] = b"CVZBLOB1";
 pub(super) const BLOB_EXTENSION: &str = "cvzb";
@@ -34,15 +22,10 @@ pub(super) const BLOB_EXTENSION: &str = "cvzb";
 pub(super) const STACK_PREFIX: &str = "stack|";
 
 /// The tag of a catalog stacked from several files' parts (tagged `parts`, loaded from
-/// `paths` with `opts`): its derived data are kept for the stack as a whole while every
+/// `paths` with options whose `result_key` is given): its derived data are kept for the stack as a whole while every
 /// part has its cache entry. The key's first line names the files and options, the next
 /// lines are the parts' keys (which hold each file's size and time).
-pub fn stack_tag(
-    parts: &[CacheTag],
-    paths: &[PathBuf],
-    name: &str,
-    opts: &LoadOptions,
-) -> CacheTag {
+pub fn stack_tag(parts: &[CacheTag], paths: &[PathBuf], name: &str, result_key: &str) -> CacheTag {
     let Some(keys) = parts
         .iter()
         .map(|t| t.0.as_ref())
@@ -58,11 +41,7 @@ pub fn stack_tag(
     }
     let files: Vec<String> = paths.iter().map(|p| canonical(p)).collect();
     let mut key = format!(
-        "{STACK_PREFIX}v{FORMAT_VERSION}|{name}|{:?}|{:?}|{:?}|{}|{}",
-        opts.hdu,
-        opts.roles,
-        opts.filter,
-        opts.verbatim,
+        "{STACK_PREFIX}v{FORMAT_VERSION}|{name}|{result_key}|{}",
         files.join("|")
     )
     .replace('\n', " ");

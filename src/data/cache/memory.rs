@@ -2,8 +2,8 @@
 //! out, within a budget.
 
 use crate::data::catalog::{Catalog, ColumnData};
-use crate::data::catalog_fits::LoadReport;
 use crate::data::column_buffer::ColumnBuffer;
+use crate::data::load_report::LoadReport;
 
 /// The memory tier: catalogs by load key, most recently used last.
 struct MemoryTier {

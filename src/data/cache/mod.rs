@@ -27,8 +27,8 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::data::catalog::{Catalog, Column, ColumnData, Roles, Storage};
-use crate::data::catalog_fits::{LoadOptions, LoadReport};
 use crate::data::column_buffer::ColumnBuffer;
+use crate::data::load_report::LoadReport;
 use crate::error::{Error, Result};
 
 mod blob;
@@ -144,9 +144,9 @@ impl DiskCache {
         &self,
         source: &Path,
         name: &str,
-        opts: &LoadOptions,
+        result_key: &str,
     ) -> Option<(Catalog, LoadReport)> {
-        let key = cache_key(source, name, opts)?;
+        let key = cache_key(source, name, result_key)?;
         if let Some(hit) = memory_get(&key) {
             return Some(hit);
         }
@@ -178,11 +178,11 @@ impl DiskCache {
         &self,
         source: &Path,
         name: &str,
-        opts: &LoadOptions,
+        result_key: &str,
         cat: &Catalog,
         report: &LoadReport,
     ) -> Result<()> {
-        let Some(key) = cache_key(source, name, opts) else {
+        let Some(key) = cache_key(source, name, result_key) else {
             return Ok(());
         };
         memory_put(&key, cat, report, self.memory_budget);
@@ -376,19 +376,16 @@ fn mtime_ns(m: &std::fs::Metadata) -> u128 {
         .map_or(0, |d| d.as_nanos())
 }
 
-/// Everything a load's result depends on, as text; `None` when the source cannot be
+/// Everything a load's result depends on, as text: the source file as it is now, the
+/// catalog's name and the options' `result_key`; `None` when the source cannot be
 /// examined (then nothing is cached).
-pub(crate) fn cache_key(source: &Path, name: &str, opts: &LoadOptions) -> Option<String> {
+pub(crate) fn cache_key(source: &Path, name: &str, result_key: &str) -> Option<String> {
     let meta = std::fs::metadata(source).ok()?;
     Some(format!(
-        "v{FORMAT_VERSION}|{}|{}|{}|{name}|{:?}|{:?}|{:?}|{}",
+        "v{FORMAT_VERSION}|{}|{}|{}|{name}|{result_key}",
         canonical(source),
         meta.len(),
         mtime_ns(&meta),
-        opts.hdu,
-        opts.roles,
-        opts.filter,
-        opts.verbatim
     ))
 }
 

@@ -1,0 +1,56 @@
+//! One catalog file, whatever its format (FITS table or HDF5), through the cache.
+
+use std::path::Path;
+
+use crate::data::cache::cache_key;
+use crate::data::catalog::{CacheTag, Catalog};
+use crate::data::catalog_fits::parse_catalog_fits;
+use crate::data::load_options::LoadOptions;
+use crate::data::load_report::LoadReport;
+use crate::error::Result;
+
+/// Reads a catalog from a FITS table or HDF5 file; `name` labels it (e.g. "merged",
+/// "galaxies"). With a cache in `opts`, a valid cached copy is mapped instead, and big
+/// sources are cached after they are parsed.
+pub fn read_catalog(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Catalog, LoadReport)> {
+    let Some(cache) = &opts.cache else {
+        return parse_catalog(path, name, opts);
+    };
+    let key = opts.result_key();
+    let tag = CacheTag(cache_key(path, name, &key).map(|k| (cache.dir.clone(), k)));
+    if let Some(mut hit) = cache.load(path, name, &key) {
+        if let Some(p) = &opts.progress {
+            p.report(name, hit.1.rows_in_file, hit.1.rows_in_file);
+        }
+        hit.0.cache_tag = tag;
+        return Ok(hit);
+    }
+    // Shared columns: the memory cache keeps the catalog without a second copy.
+    let (cat, report) = parse_catalog(path, name, opts)?;
+    let cat = cat.into_shared();
+    // A cache that cannot be written costs speed, not correctness.
+    if let Err(e) = cache.store(path, name, &key, &cat, &report) {
+        report!("warning: not cached: {e}");
+    }
+    let mut cat = cat;
+    cat.cache_tag = tag;
+    Ok((cat, report))
+}
+
+/// Reads a catalog from its source file, without the cache.
+pub fn parse_catalog(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Catalog, LoadReport)> {
+    if is_hdf5(path) {
+        return crate::data::hdf5_io::read_catalog_h5(path, name, opts);
+    }
+    parse_catalog_fits(path, name, opts)
+}
+
+/// HDF5 files, by extension.
+pub fn is_hdf5(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "h5" | "hdf5" | "hdf" | "he5"
+        )
+    })
+}

@@ -1,0 +1,76 @@
+//! How a catalog is to be read: the roles named, the rows wanted (filters pushed into
+//! the read), the HDU, and where big catalogs are cached.
+
+use std::path::Path;
+
+use crate::data::cache::DiskCache;
+use crate::data::catalog::Roles;
+use crate::data::fits_table::HduSelect;
+use crate::data::progress::Progress;
+use crate::data::roles::RoleNames;
+use crate::error::{Error, Result};
+
+/// Row filters applied while reading.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Pushdown {
+    pub snr_min: Option<f64>,
+    pub z_min: Option<f64>,
+    pub z_max: Option<f64>,
+    /// (RA, Dec, radius), degrees.
+    pub cone: Option<(f64, f64, f64)>,
+    /// (RA min, RA max, Dec min, Dec max), degrees; RA min > RA max wraps through 0.
+    pub sky_box: Option<(f64, f64, f64, f64)>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LoadOptions {
+    pub hdu: Option<HduSelect>,
+    pub roles: RoleNames,
+    pub filter: Pushdown,
+    /// Told about rows read (single files) or files read (stacks).
+    pub progress: Option<Progress>,
+    /// A conversion: every row kept (invalid coordinates too) and coordinates left in
+    /// their file's unit; conversions must not lose or change data.
+    pub verbatim: bool,
+    /// Where big catalogs are cached after their first load (none: always parse).
+    pub cache: Option<DiskCache>,
+}
+
+impl LoadOptions {
+    /// Everything in these options that a load's rows depend on, as text: the cache
+    /// keys its entries by it (progress and the cache itself change no row).
+    pub fn result_key(&self) -> String {
+        format!(
+            "{:?}|{:?}|{:?}|{}",
+            self.hdu, self.roles, self.filter, self.verbatim
+        )
+    }
+}
+
+/// Filters need the columns they filter on.
+pub fn check_filter_roles(
+    path: &Path,
+    roles: &Roles,
+    f: &Pushdown,
+    names: &[String],
+) -> Result<()> {
+    if f.snr_min.is_some() && roles.snr.is_none() {
+        return Err(Error::file(
+            path,
+            format!(
+                "an SNR filter needs an SNR column (name one with --snr); columns: {}",
+                names.join(", ")
+            ),
+        ));
+    }
+    if (f.z_min.is_some() || f.z_max.is_some()) && roles.z.is_none() {
+        return Err(Error::file(
+            path,
+            format!(
+                "a redshift filter needs a redshift column (name one with --z); columns: {}",
+                names.join(", ")
+            ),
+        ));
+    }
+    Ok(())
+}
