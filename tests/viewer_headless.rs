@@ -208,11 +208,11 @@ fn filters_hide_markers_by_uniform_without_uploading_anything() {
         .unwrap()
         .snr(row) as f32;
     // Only clusters above this one's SNR stay; hide the per-algorithm rings too.
-    v.frame.state.snr = Some(Range32 {
+    v.frame.state.controls.snr = Some(Range32 {
         min: snr + 0.5,
         max: f32::INFINITY,
     });
-    v.frame.state.algorithm = clusterviz::scene::AlgorithmChoice::Merged;
+    v.frame.state.controls.algorithm = clusterviz::scene::AlgorithmChoice::Merged;
     v.frame.state.generation += 1;
     v.step().unwrap();
     let hidden = v.screenshot().unwrap().pixel(w.x as u32, w.y as u32);
@@ -254,7 +254,7 @@ fn colouring_by_any_column_reuploads_only_the_merged_layer() {
     let (row, p) = cluster_in_view(&v);
     let w = window_px(&v, p);
     // Only the merged clusters, so that the pixel is theirs.
-    v.frame.state.algorithm = clusterviz::scene::AlgorithmChoice::Merged;
+    v.frame.state.controls.algorithm = clusterviz::scene::AlgorithmChoice::Merged;
     v.frame.state.generation += 1;
     v.step().unwrap();
     let by_z = v.screenshot().unwrap().pixel(w.x as u32, w.y as u32);
@@ -269,7 +269,7 @@ fn colouring_by_any_column_reuploads_only_the_merged_layer() {
         .clone()
         .unwrap();
     let code = merged.column("DET_CODE_NB").unwrap().data.get_f64(row);
-    v.frame.state.color_column = Some(("DET_CODE_NB".into(), 1.0, 3.0));
+    v.frame.state.controls.color_column = Some(("DET_CODE_NB".into(), 1.0, 3.0));
     v.frame.state.generation += 1;
     v.step().unwrap();
     let by_code = v.screenshot().unwrap().pixel(w.x as u32, w.y as u32);
@@ -301,7 +301,7 @@ fn the_figure_key_saves_the_view_as_a_composed_figure_of_what_is_shown() {
     v.frame.panel.screenshot_size = (900, 600);
     // Galaxies switched off and an SNR filter set in the panels: the figure follows.
     v.frame.state.settings_mut(LayerKind::Galaxies).visible = false;
-    v.frame.state.snr = Some(clusterviz::app::state::Range32 {
+    v.frame.state.controls.snr = Some(clusterviz::app::state::Range32 {
         min: 6.0,
         max: f32::INFINITY,
     });
@@ -327,7 +327,7 @@ fn the_figure_key_saves_the_view_as_a_composed_figure_of_what_is_shown() {
     let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
     assert!(text.contains("clusterviz view"));
     // The legend lists what is shown: clusters, not galaxies.
-    let style = v.frame.state.figure_style(&SceneStyle::default());
+    let style = v.frame.state.controls.figure_style(&SceneStyle::default());
     assert!(style.no_galaxies);
     assert_eq!(style.snr_min, Some(6.0));
     // The same pixels as the figure pipeline gives for that view and style, as `render`
@@ -412,7 +412,7 @@ fn view_with_proximity_marks_and_colours_clusters_as_render_does() {
     let dir = common::tempdir("proximity-figure");
     v.frame.screenshot_path = Some(dir.join("view.png"));
     v.frame.panel.screenshot_size = (800, 560);
-    v.frame.state.algorithm = clusterviz::scene::AlgorithmChoice::Merged;
+    v.frame.state.controls.algorithm = clusterviz::scene::AlgorithmChoice::Merged;
     v.frame.state.generation += 1;
     v.pointer_move(window_px(&v, DVec2::new(200.0, 200.0)));
     v.step().unwrap();

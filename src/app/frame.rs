@@ -422,7 +422,9 @@ impl ViewerFrame {
             return Ok(());
         };
         scene.renderer.set_map_step(map_step);
-        if let (Some((name, _, _)), Some(data)) = (&self.state.color_column, self.data.as_deref()) {
+        if let (Some((name, _, _)), Some(data)) =
+            (&self.state.controls.color_column, self.data.as_deref())
+        {
             scene.load_color_column(&self.ctx, data, name)?;
         }
         Ok(())
@@ -615,7 +617,7 @@ impl ViewerFrame {
             theme: scene.theme,
         };
         view.pixel_size()?;
-        let style = self.state.figure_style(&scene.style);
+        let style = self.state.controls.figure_style(&scene.style);
         let figure = crate::scene::FigureOptions::default();
         let outputs = [path.clone()];
         let mut req = FigureRequest::new(&view, &style, &figure, &outputs);

@@ -196,19 +196,22 @@ impl LiveScene {
             })
         };
         if kind.is_cluster_catalog() {
-            s.filters = [range(CLUSTER_SNR, state.snr), range(CLUSTER_Z, state.z)];
+            s.filters = [
+                range(CLUSTER_SNR, state.controls.snr),
+                range(CLUSTER_Z, state.controls.z),
+            ];
         } else {
-            s.filters = [None, range(GALAXY_Z, state.z)];
+            s.filters = [None, range(GALAXY_Z, state.controls.z)];
         }
         if kind == LayerKind::Merged {
-            s.color = match &state.color_column {
+            s.color = match &state.controls.color_column {
                 Some((_, lo, hi)) => crate::view::ColorBy::Column {
                     attr: COLOR_COLUMN_SLOT,
                     lo: *lo,
                     hi: *hi,
-                    colormap: state.colormap,
+                    colormap: state.controls.colormap,
                 },
-                None => cluster_color(state.color_by, state.colormap),
+                None => cluster_color(state.controls.color_by, state.controls.colormap),
             };
         }
         Some(s)

@@ -11,6 +11,7 @@ pub mod headless;
 pub mod live_scene;
 pub mod loader;
 pub mod panels;
+pub mod scene_controls;
 pub mod scene_data;
 pub mod state;
 pub mod wall_displays;

@@ -1,18 +1,17 @@
 //! Everything the viewer's user controls, and how input changes it. No window and no GPU
 //! here, so the whole interaction model is tested with synthetic events.
 
-use std::collections::HashMap;
-
 use glam::DVec2;
 
 use crate::app::camera_control::{center_on, drag, pan_by_fraction, set_center_direction, zoom_at};
 use crate::app::goto::{GotoTarget, parse_goto};
+pub use crate::app::scene_controls::{Range32, SceneControls};
 use crate::app::scene_data::{ObjectRef, SceneData};
 use crate::data::Catalog;
 use crate::scene::layers::{LayerKind, LayerSettings};
-use crate::scene::{AlgorithmChoice, ColorRole, LodPlan, SceneStyle};
+use crate::scene::{LodPlan, SceneStyle};
 use crate::sky::{Frame, Projection, unit_vector};
-use crate::view::{Colormap, View};
+use crate::view::View;
 
 /// Pixels within which hovering or clicking finds an object.
 pub const PICK_RADIUS_PX: f64 = 8.0;
@@ -60,33 +59,12 @@ pub enum Input {
     GoTo(String),
 }
 
-/// A closed range a filter slider sets; `None` on either side is unbounded.
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Range32 {
-    pub min: f32,
-    pub max: f32,
-}
-
-impl Range32 {
-    pub fn contains(&self, v: f64) -> bool {
-        v >= self.min as f64 && v <= self.max as f64
-    }
-}
-
 pub struct ViewerState {
     pub view: View,
     /// Where Reset returns to.
     pub home: View,
-    pub layers: HashMap<LayerKind, LayerSettings>,
-    pub algorithm: AlgorithmChoice,
-    /// Filters as set by the sliders (`None`: the whole range, nothing filtered).
-    pub snr: Option<Range32>,
-    pub z: Option<Range32>,
-    pub color_by: ColorRole,
-    /// Any other column of the merged catalog to colour by (over this range), instead
-    /// of `color_by`.
-    pub color_column: Option<(String, f32, f32)>,
-    pub colormap: Colormap,
+    /// Layers, filters and colours: what a wall sends to every display.
+    pub controls: SceneControls,
     pub cursor: Option<DVec2>,
     pub hover: Option<ObjectRef>,
     pub selection: Option<ObjectRef>,
@@ -102,25 +80,10 @@ impl ViewerState {
     /// The state a session starts in: `view`, and the algorithm, colours and SNR/z
     /// filters of the command line's `style`.
     pub fn new(view: View, style: &SceneStyle) -> Self {
-        let range = |lo: Option<f32>, hi: Option<f32>| {
-            (lo.is_some() || hi.is_some()).then(|| Range32 {
-                min: lo.unwrap_or(f32::NEG_INFINITY),
-                max: hi.unwrap_or(f32::INFINITY),
-            })
-        };
         ViewerState {
             view,
             home: view,
-            layers: LayerKind::ALL
-                .into_iter()
-                .map(|k| (k, LayerSettings::default()))
-                .collect(),
-            algorithm: style.algorithm,
-            snr: range(style.snr_min, style.snr_max),
-            z: range(style.z_min, style.z_max),
-            color_by: style.color_by,
-            color_column: None,
-            colormap: style.colormap,
+            controls: SceneControls::new(style),
             cursor: None,
             hover: None,
             selection: None,
@@ -130,60 +93,21 @@ impl ViewerState {
         }
     }
 
-    /// The command line's styles with this state's algorithm, colours, filters and
-    /// layer switches: what `render` needs to draw the figure of what is shown.
-    pub fn figure_style(&self, base: &SceneStyle) -> SceneStyle {
-        let bound = |v: Option<f32>| v.filter(|x| x.is_finite());
-        let hidden = |kinds: &[LayerKind]| kinds.iter().all(|&k| !self.shows(k));
-        // One cluster catalog shown alone is a choice of algorithm; two of three cannot be
-        // said on a command line, and show as all.
-        let shown: Vec<AlgorithmChoice> = LayerKind::CLUSTER_CATALOGS
-            .into_iter()
-            .filter(|&k| self.shows(k))
-            .filter_map(LayerKind::algorithm)
-            .collect();
-        let algorithm = match shown.as_slice() {
-            [one] => *one,
-            _ => self.algorithm,
-        };
-        SceneStyle {
-            algorithm,
-            color_by: self.color_by,
-            colormap: self.colormap,
-            snr_min: bound(self.snr.map(|r| r.min)),
-            snr_max: bound(self.snr.map(|r| r.max)),
-            z_min: bound(self.z.map(|r| r.min)),
-            z_max: bound(self.z.map(|r| r.max)),
-            no_galaxies: base.no_galaxies || hidden(&[LayerKind::Galaxies]),
-            no_clusters: base.no_clusters || hidden(&LayerKind::CLUSTER_CATALOGS),
-            no_tiles: base.no_tiles || hidden(&LayerKind::TILES),
-            no_mask: base.no_mask || hidden(&[LayerKind::Mask]),
-            ..base.clone()
-        }
-    }
-
     pub fn settings(&self, kind: LayerKind) -> LayerSettings {
-        self.layers.get(&kind).copied().unwrap_or_default()
+        self.controls.settings(kind)
     }
 
     pub fn settings_mut(&mut self, kind: LayerKind) -> &mut LayerSettings {
         self.generation += 1;
-        self.layers.entry(kind).or_default()
+        self.controls.layers.entry(kind).or_default()
     }
 
-    /// Whether a layer is drawn at all: its switch and the algorithm choice.
     pub fn shows(&self, kind: LayerKind) -> bool {
-        self.settings(kind).visible && kind.shown_by(self.algorithm)
+        self.controls.shows(kind)
     }
 
-    /// Whether a catalog row passes the SNR and redshift filters (galaxies: redshift).
     pub fn passes(&self, kind: LayerKind, cat: &Catalog, row: usize) -> bool {
-        let roles = cat.role_view();
-        let snr_ok = !kind.is_cluster_catalog()
-            || cat.roles.snr.is_none()
-            || self.snr.is_none_or(|r| r.contains(roles.snr(row)));
-        let z_ok = cat.roles.z.is_none() || self.z.is_none_or(|r| r.contains(roles.z(row)));
-        snr_ok && z_ok
+        self.controls.passes(kind, cat, row)
     }
 
     /// Applies one input; `data` (absent while loading) serves picking and go-to, which
@@ -310,6 +234,7 @@ mod tests {
     use super::*;
     use crate::data::Survey;
     use crate::data::demo::{DemoConfig, DemoSurvey};
+    use crate::scene::AlgorithmChoice;
 
     fn demo_data() -> SceneData {
         let s = DemoSurvey::generate(DemoConfig {
@@ -413,9 +338,9 @@ mod tests {
             .unwrap();
         assert!(at.distance(p + DVec2::new(3.0, 0.0)) <= PICK_RADIUS_PX);
         // Hidden layers and filtered rows are not picked.
-        s.algorithm = AlgorithmChoice::Merged;
+        s.controls.algorithm = AlgorithmChoice::Merged;
         let snr = merged.snr(row) as f32;
-        s.snr = Some(Range32 {
+        s.controls.snr = Some(Range32 {
             min: snr + 0.01,
             max: f32::INFINITY,
         });

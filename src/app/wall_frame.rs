@@ -4,12 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::app::scene_controls::SceneControls;
 use crate::app::scene_data::ObjectRef;
-use crate::app::state::{Range32, ViewerState};
+use crate::app::state::ViewerState;
 use crate::error::{Error, Result};
-use crate::scene::layers::{LayerKind, LayerSettings};
-use crate::scene::{AlgorithmChoice, ColorRole};
-use crate::view::{Colormap, View};
+use crate::view::View;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WallFrame {
@@ -20,63 +19,31 @@ pub struct WallFrame {
     pub budget: usize,
     pub still: bool,
     pub map_step: u32,
-    pub layers: Vec<(LayerKind, LayerSettings)>,
-    pub algorithm: AlgorithmChoice,
-    pub snr: Option<Range32>,
-    pub z: Option<Range32>,
-    pub color_by: ColorRole,
-    pub color_column: Option<(String, f32, f32)>,
-    pub colormap: Colormap,
+    /// The viewer's layers, filters and colours, whole.
+    pub controls: SceneControls,
     pub selection: Option<ObjectRef>,
     /// The session ends after this frame.
     pub quit: bool,
 }
 
-/// A range with open ends at the largest floats: the same filter, and JSON (which has no
-/// infinities) carries it.
-fn finite(r: Range32) -> Range32 {
-    Range32 {
-        min: r.min.max(f32::MIN),
-        max: r.max.min(f32::MAX),
-    }
-}
-
 impl WallFrame {
-    /// The frame showing `state`'s filters and styles over `view`.
+    /// The frame showing `state`'s controls and selection over `view`.
     pub fn new(view: View, state: &ViewerState, budget: usize, still: bool, map_step: u32) -> Self {
         WallFrame {
             view,
             budget,
             still,
             map_step,
-            // In a fixed order, so that equal states give equal frames.
-            layers: LayerKind::ALL
-                .into_iter()
-                .map(|k| (k, state.settings(k)))
-                .collect(),
-            algorithm: state.algorithm,
-            snr: state.snr.map(finite),
-            z: state.z.map(finite),
-            color_by: state.color_by,
-            color_column: state.color_column.clone(),
-            colormap: state.colormap,
+            controls: state.controls.clone(),
             selection: state.selection,
             quit: false,
         }
     }
 
-    /// Takes the frame's filters and styles into `state` (a process that follows rank 0);
-    /// its view is the frame's.
+    /// Takes the frame's controls and selection into `state` (a process that follows
+    /// rank 0); its view is the frame's.
     pub fn apply_to(&self, state: &mut ViewerState) {
-        for (k, s) in &self.layers {
-            *state.settings_mut(*k) = *s;
-        }
-        state.algorithm = self.algorithm;
-        state.snr = self.snr;
-        state.z = self.z;
-        state.color_by = self.color_by;
-        state.color_column = self.color_column.clone();
-        state.colormap = self.colormap;
+        state.controls = self.controls.clone();
         state.selection = self.selection;
         state.view = self.view;
         state.generation += 1;
@@ -96,6 +63,8 @@ impl WallFrame {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::scene_controls::Range32;
+    use crate::scene::layers::LayerKind;
     use crate::sky::{Frame, Projection};
 
     #[test]
@@ -108,10 +77,10 @@ mod tests {
             (900, 400),
         );
         let mut state = ViewerState::new(view, &crate::scene::SceneStyle::default());
-        state.snr = Some(Range32 { min: 5.0, max: 9.5 });
+        state.controls.snr = Some(Range32 { min: 5.0, max: 9.5 });
         state.settings_mut(LayerKind::Pzwav).visible = false;
         state.settings_mut(LayerKind::Merged).opacity = 0.25;
-        state.color_column = Some(("MASS".into(), 1.0, 2.0));
+        state.controls.color_column = Some(("MASS".into(), 1.0, 2.0));
         let mut wall = view.on_canvas((3000, 1400));
         wall.rotation_deg = 1.0 / 3.0;
         let f = WallFrame::new(wall, &state, 12345, false, 3);
@@ -121,19 +90,18 @@ mod tests {
         let mut other = ViewerState::new(view, &crate::scene::SceneStyle::default());
         back.apply_to(&mut other);
         assert_eq!(other.view, wall);
-        assert_eq!(other.snr, state.snr);
+        assert_eq!(other.controls, state.controls);
         assert!(!other.settings(LayerKind::Pzwav).visible);
         assert_eq!(other.settings(LayerKind::Merged).opacity, 0.25);
-        assert_eq!(other.color_column, state.color_column);
         assert!(WallFrame::decode(b"{not json").is_err());
         // A filter open on one side (as --snr-min alone gives) crosses too.
-        state.z = Some(Range32 {
+        state.controls.z = Some(Range32 {
             min: f32::NEG_INFINITY,
             max: 1.5,
         });
         let f = WallFrame::new(wall, &state, 1, true, 1);
         let back = WallFrame::decode(&f.encode()).unwrap();
-        assert_eq!(back.z.map(|r| r.max), Some(1.5));
-        assert!(back.z.is_some_and(|r| r.contains(-1e30)));
+        assert_eq!(back.controls.z.map(|r| r.max), Some(1.5));
+        assert!(back.controls.z.is_some_and(|r| r.contains(-1e30)));
     }
 }

@@ -12,7 +12,9 @@ use crate::view::{
     Stretch, Theme, View,
 };
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum LayerKind {
     Mask,
     GalaxyDensity,

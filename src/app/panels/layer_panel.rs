@@ -52,7 +52,7 @@ pub(super) fn layer_panel(ui: &mut egui::Ui, state: &mut ViewerState, shown: &Sh
     }
     ui.separator();
     ui.heading("Detections");
-    let mut alg = state.algorithm;
+    let mut alg = state.controls.algorithm;
     ui.horizontal_wrapped(|ui| {
         for (a, label) in [
             (AlgorithmChoice::All, "all"),
@@ -63,23 +63,35 @@ pub(super) fn layer_panel(ui: &mut egui::Ui, state: &mut ViewerState, shown: &Sh
             ui.radio_value(&mut alg, a, label);
         }
     });
-    if alg != state.algorithm {
-        state.algorithm = alg;
+    if alg != state.controls.algorithm {
+        state.controls.algorithm = alg;
         state.generation += 1;
     }
     ui.separator();
     ui.heading("Filters");
     if let Some(extent) = shown.data.and_then(|d| d.snr_extent) {
-        range_slider(ui, "SNR", extent, &mut state.snr, &mut state.generation);
+        range_slider(
+            ui,
+            "SNR",
+            extent,
+            &mut state.controls.snr,
+            &mut state.generation,
+        );
     }
     if let Some(extent) = shown.data.and_then(|d| d.z_extent) {
-        range_slider(ui, "z", extent, &mut state.z, &mut state.generation);
+        range_slider(
+            ui,
+            "z",
+            extent,
+            &mut state.controls.z,
+            &mut state.generation,
+        );
     }
     ui.separator();
     ui.heading("Colour (merged)");
-    let (mut by, mut cmap) = (state.color_by, state.colormap);
+    let (mut by, mut cmap) = (state.controls.color_by, state.controls.colormap);
     // A role, or (Some) any other numeric column of the merged catalog.
-    let mut column = state.color_column.as_ref().map(|c| c.0.clone());
+    let mut column = state.controls.color_column.as_ref().map(|c| c.0.clone());
     let merged = shown.data.and_then(|d| d.catalog(LayerKind::Merged));
     let current = column
         .clone()
@@ -115,8 +127,8 @@ pub(super) fn layer_panel(ui: &mut egui::Ui, state: &mut ViewerState, shown: &Sh
             }
         });
     // The column's range is scanned once, when it is chosen.
-    if column.as_ref() != state.color_column.as_ref().map(|c| &c.0) {
-        state.color_column = column.and_then(|name| {
+    if column.as_ref() != state.controls.color_column.as_ref().map(|c| &c.0) {
+        state.controls.color_column = column.and_then(|name| {
             let c = merged?.column(&name)?;
             let (lo, hi) = (0..c.data.len())
                 .map(|i| c.data.get_f64(i))
@@ -135,9 +147,9 @@ pub(super) fn layer_panel(ui: &mut egui::Ui, state: &mut ViewerState, shown: &Sh
                 ui.selectable_value(&mut cmap, c, c.name());
             }
         });
-    if (by, cmap) != (state.color_by, state.colormap) {
-        state.color_by = by;
-        state.colormap = cmap;
+    if (by, cmap) != (state.controls.color_by, state.controls.colormap) {
+        state.controls.color_by = by;
+        state.controls.colormap = cmap;
         state.generation += 1;
     }
 }

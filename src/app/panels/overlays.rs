@@ -65,7 +65,7 @@ pub(super) fn color_bar(
 ) {
     // The ranges the merged layer's colours span (the registry's, as in figures).
     let (z, snr) = (CLUSTER_Z_RANGE, CLUSTER_SNR_RANGE);
-    let merged = match (&state.color_column, state.color_by) {
+    let merged = match (&state.controls.color_column, state.controls.color_by) {
         (Some((name, lo, hi)), _) => Some((name.as_str(), *lo as f64, *hi as f64)),
         (None, ColorRole::Z) => Some(("redshift", z.0 as f64, z.1 as f64)),
         (None, ColorRole::Snr) => Some(("SNR", snr.0 as f64, snr.1 as f64)),
@@ -77,7 +77,7 @@ pub(super) fn color_bar(
         && state.shows(LayerKind::Merged)
     {
         let at = Pos2::new(rect.max.x - 300.0, rect.max.y - 52.0);
-        draw_scale(painter, at, state.colormap, (lo, hi), true, label);
+        draw_scale(painter, at, state.controls.colormap, (lo, hi), true, label);
     }
     if let Some(m) = &shown.map_scale
         && state.shows(LayerKind::Mask)
