@@ -428,3 +428,74 @@ fn without_a_projection_an_all_sky_catalog_is_drawn_in_aitoff_and_a_patch_in_tan
     assert!(png.contains("TAN ICRS"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn cluster_colours_span_the_datas_redshifts_rounded_unless_a_range_is_given() {
+    use clusterviz::data::catalog::Roles;
+    use clusterviz::data::{Catalog, Column, ColumnData};
+    use clusterviz::render::Image;
+    use clusterviz::sky::{Frame, Projection, unit_vector};
+    use clusterviz::view::View;
+    let dir = tempdir("color-range");
+    // Three clusters as ACT's span them, 0.10 to 1.36, a degree apart.
+    let rows = [(150.0, 2.0, 0.10), (151.0, 2.0, 0.73), (149.0, 2.0, 1.36)];
+    let column = |name: &str, f: fn(&(f64, f64, f64)) -> f64| {
+        Column::new(
+            name,
+            "",
+            ColumnData::F64(rows.iter().map(f).collect::<Vec<_>>().into()),
+        )
+    };
+    let cat = Catalog {
+        name: "merged".into(),
+        columns: vec![
+            column("RA", |r| r.0),
+            column("DEC", |r| r.1),
+            column("Z", |r| r.2),
+            column("SNR", |_| 10.0),
+        ],
+        roles: Roles::default(),
+        cache_tag: Default::default(),
+    };
+    clusterviz::data::fits_write::write_catalog(&cat, None, "CLUSTERS", &dir.join("merged.fits"))
+        .unwrap();
+    let render = |out: &str, extra: &[&str]| {
+        let mut args = vec![
+            "render",
+            "--clusters",
+            "merged.fits",
+            "--bare",
+            "--projection",
+            "tan",
+            "--center",
+            "150,2",
+            "--fov",
+            "4",
+            "--size",
+            "300x200",
+            "-o",
+            out,
+        ];
+        args.extend_from_slice(extra);
+        let o = clusterviz(&args, &dir);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        (Image::load_png(&dir.join(out)).unwrap(), stderr(&o))
+    };
+    let (auto, said) = render("auto.png", &[]);
+    let (rounded, quiet) = render("rounded.png", &["--color-range", "0.1,1.4"]);
+    let (wide, _) = render("wide.png", &["--color-range", "0,2"]);
+    assert!(
+        said.contains("redshift over 0.1–1.4: the data's range"),
+        "{said}"
+    );
+    assert!(!quiet.contains("the data's range"), "{quiet}");
+    let view = View::new(Projection::Tan, Frame::Icrs, (150.0, 2.0), 4.0, (300, 200));
+    for &(ra, dec, z) in &rows {
+        let p = view.project(unit_vector(ra, dec)).unwrap();
+        let (x, y) = (p.x.round() as u32, p.y.round() as u32);
+        // The data's range is 0.1–1.4, drawn as that range given by hand, not as 0–2.
+        assert_eq!(auto.pixel(x, y), rounded.pixel(x, y), "z {z} at ({x}, {y})");
+        assert_ne!(auto.pixel(x, y), wide.pixel(x, y), "z {z} at ({x}, {y})");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -243,6 +243,7 @@ impl ViewerFrame {
             loading: self.loading.clone(),
             map_scale: self.mask_scale(),
             theme: self.scene.as_deref().map_or(Theme::Dark, |s| s.theme),
+            color_ranges: self.scene.as_deref().map(|s| s.layers.color_ranges),
         };
         let (state, panel) = (&mut self.state, &mut self.panel);
         let mut requests = UiRequests::default();

@@ -211,7 +211,11 @@ impl LiveScene {
                     hi: *hi,
                     colormap: state.controls.colormap,
                 },
-                None => cluster_color(state.controls.color_by, state.controls.colormap),
+                None => cluster_color(
+                    state.controls.color_by,
+                    state.controls.colormap,
+                    &self.layers.color_ranges,
+                ),
             };
         }
         Some(s)

@@ -142,6 +142,10 @@ pub struct StyleArgs {
     pub color_by: ColorRole,
     #[arg(long, value_enum, default_value_t = Colormap::Viridis)]
     pub colormap: Colormap,
+    /// Values at the ends of the merged clusters' colormap, LO,HI (default: the data's
+    /// range of the --color-by column, rounded outwards).
+    #[arg(long, value_parser = parse_range, allow_hyphen_values = true)]
+    pub color_range: Option<(f32, f32)>,
     /// Keep clusters with SNR at least this.
     #[arg(long, allow_hyphen_values = true, value_parser = parse_finite_f32)]
     pub snr_min: Option<f32>,
@@ -546,6 +550,7 @@ impl StyleArgs {
             algorithm: self.algorithm,
             color_by: self.color_by,
             colormap: self.colormap,
+            color_range: self.color_range,
             snr_min: self.snr_min,
             snr_max: self.snr_max,
             z_min: self.z_min,

@@ -88,6 +88,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
         &[
             "color-by",
             "colormap",
+            "color-range",
             "mask-colormap",
             "mask-stretch",
             "mask-range",

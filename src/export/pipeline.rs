@@ -132,6 +132,15 @@ pub fn render_figures_on(
     renderer.set_theme(&ctx, theme);
     let plan = UploadPlan::figure(&ctx, req.style);
     let mut layers = upload_survey(&ctx, &mut renderer, survey, theme, req.style, plan)?;
+    let role = req.style.color_by;
+    if layers.get(LayerKind::Merged).is_some() && layers.color_ranges.from_data(role) {
+        let (lo, hi) = layers.color_ranges.of(role);
+        report!(
+            "merged clusters coloured by {} over {lo}–{hi}: the data's range, rounded \
+             (--color-range LO,HI sets another)",
+            cluster_color_label(req.style).to_lowercase()
+        );
+    }
     let bare = req.figure.bare;
     let outlines = vector_outlines(survey, &layers, &renderer);
     // Markers and lines keep their printed size at any DPI (a bare sky keeps its pixel

@@ -216,9 +216,82 @@ pub const GALAXY_Z: u32 = 0;
 /// The column the proximity marks add to every cluster catalog.
 pub const NEAR_GALAXIES: &str = "NEAR_GALAXIES";
 
-/// Colour ranges that suit cluster catalogs: redshift 0–2, SNR 3–30.
+/// Ranges that suit cluster catalogs, redshift 0–2 and SNR 3–30: the marker sizes' SNR
+/// scale, and the colours' range when the data give none (no finite value).
 pub const CLUSTER_Z_RANGE: (f32, f32) = (0.0, 2.0);
 pub const CLUSTER_SNR_RANGE: (f32, f32) = (3.0, 30.0);
+
+/// The ranges the merged clusters' colours span, per role: `--color-range` for the role it
+/// was given with, else the data's range rounded outwards to a tenth of its order of
+/// magnitude (ACT's redshifts 0.10–1.36 give 0.1–1.4), so that the colour bar is spent on
+/// values that occur.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ClusterColorRanges {
+    pub z: (f32, f32),
+    pub snr: (f32, f32),
+    /// The range the user gave, and the role it was given for.
+    pub given: Option<(ColorRole, (f32, f32))>,
+}
+
+impl ClusterColorRanges {
+    pub fn new(style: &SceneStyle, merged: Option<&Catalog>) -> Self {
+        let data = |column: Option<&String>, default| {
+            merged
+                .zip(column)
+                .and_then(|(cat, name)| cat.column(name))
+                .and_then(|c| nice_range((0..c.data.len()).map(|r| c.data.get_f64(r))))
+                .unwrap_or(default)
+        };
+        let roles = merged.map(|c| &c.roles);
+        ClusterColorRanges {
+            z: data(roles.and_then(|r| r.z.as_ref()), CLUSTER_Z_RANGE),
+            snr: data(roles.and_then(|r| r.snr.as_ref()), CLUSTER_SNR_RANGE),
+            given: style.color_range.map(|r| (style.color_by, r)),
+        }
+    }
+
+    /// The range colouring by `role` spans.
+    pub fn of(&self, role: ColorRole) -> (f32, f32) {
+        match (self.given, role) {
+            (Some((given, r)), _) if given == role => r,
+            (_, ColorRole::Z) => self.z,
+            (_, ColorRole::Snr) => self.snr,
+            (_, ColorRole::Near | ColorRole::None) => (0.0, 1.0),
+        }
+    }
+
+    /// Whether colouring by `role` spans the data's range (not one the user gave).
+    pub fn from_data(&self, role: ColorRole) -> bool {
+        matches!(role, ColorRole::Z | ColorRole::Snr) && self.given.is_none_or(|(g, _)| g != role)
+    }
+}
+
+/// The finite values' range rounded outwards to multiples of a tenth of its order of
+/// magnitude; `None` without two distinct finite values.
+pub fn nice_range(values: impl Iterator<Item = f64>) -> Option<(f32, f32)> {
+    let (lo, hi) = values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    let span = hi - lo;
+    if !(span > 0.0 && span.is_finite()) {
+        return None;
+    }
+    let step = 10f64.powf(span.log10().floor() - 1.0);
+    // Rounded to the step's own digits, so that 0.1 is 0.1 and not 0.1000000001.
+    let digits = (-step.log10()).round().max(0.0) as i32;
+    let at = |k: f64| {
+        let p = 10f64.powi(digits);
+        ((k * step * p).round() / p) as f32
+    };
+    // A hair of slack: a value on a step (1.4 / 0.1 = 13.999...) stays that step.
+    let slack = 1e-9;
+    Some((
+        at((lo / step + slack).floor()),
+        at((hi / step - slack).ceil()),
+    ))
+}
 
 /// Merged clusters' colour when they are coloured by no column.
 pub const UNCOLOURED_CLUSTER: Rgba = Rgba::rgb8(0xff, 0xd7, 0x00);
@@ -253,18 +326,23 @@ pub fn cluster_filters(style: &SceneStyle) -> [Option<RangeFilter>; 2] {
     ]
 }
 
-/// Colour of merged clusters by a column role through a colormap.
-pub fn cluster_color(color_by: ColorRole, colormap: Colormap) -> ColorBy {
-    let column = |attr, (lo, hi): (f32, f32)| ColorBy::Column {
+/// Colour of merged clusters by a column role through a colormap, over the role's range.
+pub fn cluster_color(
+    color_by: ColorRole,
+    colormap: Colormap,
+    ranges: &ClusterColorRanges,
+) -> ColorBy {
+    let (lo, hi) = ranges.of(color_by);
+    let column = |attr| ColorBy::Column {
         attr,
         lo,
         hi,
         colormap,
     };
     match color_by {
-        ColorRole::Z => column(CLUSTER_Z, CLUSTER_Z_RANGE),
-        ColorRole::Snr => column(CLUSTER_SNR, CLUSTER_SNR_RANGE),
-        ColorRole::Near => column(CLUSTER_NEAR, (0.0, 1.0)),
+        ColorRole::Z => column(CLUSTER_Z),
+        ColorRole::Snr => column(CLUSTER_SNR),
+        ColorRole::Near => column(CLUSTER_NEAR),
         ColorRole::None => ColorBy::Fixed(UNCOLOURED_CLUSTER),
     }
 }
@@ -285,7 +363,11 @@ pub fn cluster_color_label(style: &SceneStyle) -> String {
 /// The default marker style of a cluster catalog: merged clusters as filled circles
 /// coloured by redshift (or SNR) and sized by SNR; per-algorithm detections as open
 /// markers in the algorithm's colour, as in the seed app.
-pub fn cluster_style(kind: LayerKind, style: &SceneStyle) -> PointStyle {
+pub fn cluster_style(
+    kind: LayerKind,
+    style: &SceneStyle,
+    ranges: &ClusterColorRanges,
+) -> PointStyle {
     let mut s = match kind {
         LayerKind::Merged => {
             let mut s = PointStyle::new(
@@ -297,7 +379,7 @@ pub fn cluster_style(kind: LayerKind, style: &SceneStyle) -> PointStyle {
                     min_px: 4.0,
                     max_px: REFERENCE_MARKER_PX,
                 },
-                cluster_color(style.color_by, style.colormap),
+                cluster_color(style.color_by, style.colormap, ranges),
             );
             s.opacity = 0.9;
             s
@@ -434,4 +516,63 @@ pub fn marker_room(style: &PointStyle) -> f64 {
         SizeBy::Column { max_px, .. } => max_px,
     } as f64;
     (d * d).max(crate::view::lod::PIXELS_PER_MARKER)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{Column, ColumnData};
+
+    #[test]
+    fn nice_ranges_round_outwards_at_a_tenth_of_the_span() {
+        let range = |v: &[f64]| nice_range(v.iter().copied());
+        assert_eq!(range(&[0.10, 0.73, 1.36]), Some((0.1, 1.4)));
+        assert_eq!(range(&[4.2, 87.3, f64::NAN]), Some((4.0, 88.0)));
+        assert_eq!(range(&[0.1234, 0.1299]), Some((0.1234, 0.1299)));
+        assert_eq!(range(&[0.1, 1.4]), Some((0.1, 1.4)));
+        assert_eq!(range(&[-12.5, 1530.0]), Some((-100.0, 1600.0)));
+        assert_eq!(range(&[0.5, 0.5]), None);
+        assert_eq!(range(&[f64::NAN, f64::INFINITY]), None);
+        assert_eq!(range(&[]), None);
+    }
+
+    #[test]
+    fn a_given_range_holds_for_its_own_role_and_the_data_for_the_others() {
+        let col = |name: &str, v: Vec<f64>| Column::new(name, "", ColumnData::F64(v.into()));
+        let merged = Catalog {
+            name: "merged".into(),
+            columns: vec![
+                col("RA", vec![1.0, 2.0]),
+                col("DEC", vec![0.0, 0.0]),
+                col("Z", vec![0.31, 0.88]),
+                col("SNR", vec![5.5, 41.0]),
+            ],
+            roles: crate::data::catalog::Roles {
+                ra: "RA".into(),
+                dec: "DEC".into(),
+                z: Some("Z".into()),
+                snr: Some("SNR".into()),
+                ..Default::default()
+            },
+            cache_tag: Default::default(),
+        };
+        let style = SceneStyle::default();
+        let r = ClusterColorRanges::new(&style, Some(&merged));
+        assert_eq!(r.of(ColorRole::Z), (0.31, 0.88));
+        assert_eq!(r.of(ColorRole::Snr), (5.0, 41.0));
+        assert_eq!(r.of(ColorRole::Near), (0.0, 1.0));
+        assert!(r.from_data(ColorRole::Z) && !r.from_data(ColorRole::Near));
+        let given = SceneStyle {
+            color_range: Some((0.0, 2.0)),
+            ..style.clone()
+        };
+        let r = ClusterColorRanges::new(&given, Some(&merged));
+        assert_eq!(r.of(ColorRole::Z), (0.0, 2.0));
+        assert_eq!(r.of(ColorRole::Snr), (5.0, 41.0));
+        assert!(!r.from_data(ColorRole::Z) && r.from_data(ColorRole::Snr));
+        // No catalog (or no such column): the registry's ranges.
+        let r = ClusterColorRanges::new(&style, None);
+        assert_eq!(r.of(ColorRole::Z), CLUSTER_Z_RANGE);
+        assert_eq!(r.of(ColorRole::Snr), CLUSTER_SNR_RANGE);
+    }
 }

@@ -34,6 +34,8 @@ pub struct SceneStyle {
     pub algorithm: AlgorithmChoice,
     pub color_by: ColorRole,
     pub colormap: Colormap,
+    /// The merged clusters' colour range (default: the data's, rounded).
+    pub color_range: Option<(f32, f32)>,
     pub snr_min: Option<f32>,
     pub snr_max: Option<f32>,
     pub z_min: Option<f32>,
@@ -65,6 +67,7 @@ impl Default for SceneStyle {
             algorithm: AlgorithmChoice::All,
             color_by: ColorRole::Z,
             colormap: Colormap::Viridis,
+            color_range: None,
             snr_min: None,
             snr_max: None,
             z_min: None,

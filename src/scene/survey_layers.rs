@@ -10,8 +10,8 @@ use crate::data::{Catalog, HealpixMap, Survey};
 use crate::error::{Error, Result};
 use crate::render::{GpuContext, LayerId, PointInstance, SceneRenderer, segments_from_paths};
 use crate::scene::layers::{
-    LayerKind, cluster_attr_columns, cluster_style, density_style, galaxy_style, marker_room,
-    mask_style, mean_style, tile_style,
+    ClusterColorRanges, LayerKind, cluster_attr_columns, cluster_style, density_style,
+    galaxy_style, marker_room, mask_style, mean_style, tile_style,
 };
 use crate::scene::style::SceneStyle;
 use crate::view::lod::LodOrder;
@@ -48,6 +48,8 @@ pub struct SurveyLayers {
     /// Galaxies in level-of-detail order not uploaded yet: a figure uploads only those its
     /// view draws ([`SurveyLayers::upload_drawn_galaxies`]).
     pub galaxies_deferred: bool,
+    /// The ranges the merged clusters' colours span (colour bars read them here).
+    pub color_ranges: ClusterColorRanges,
 }
 
 /// How a survey is uploaded.
@@ -313,6 +315,7 @@ pub fn upload_survey(
         cluster_lod: Vec::new(),
         cluster_density: Vec::new(),
         budget,
+        color_ranges: ClusterColorRanges::new(style, LayerKind::Merged.catalog(survey)),
         galaxies_deferred: false,
     };
     if let Some(mask) = survey
@@ -375,7 +378,7 @@ pub fn upload_survey(
         let Some(cat) = kind.catalog(survey).filter(|_| shown) else {
             continue;
         };
-        let s = cluster_style(kind, style);
+        let s = cluster_style(kind, style, &layers.color_ranges);
         let id = add_cluster_layer(ctx, renderer, &mut layers, kind, cat, s, theme, lod_above)?;
         layers.set(kind, id);
     }

@@ -4,7 +4,7 @@
 
 use crate::app::scene_data::SceneData;
 use crate::app::state::ViewerState;
-use crate::scene::layers::LayerKind;
+use crate::scene::layers::{ClusterColorRanges, LayerKind};
 use crate::view::Theme;
 
 mod layer_panel;
@@ -38,6 +38,8 @@ pub struct Shown<'a> {
     pub map_scale: Option<MapScale>,
     /// The scene's theme (legend colours).
     pub theme: Theme,
+    /// The ranges the merged clusters' colours span (as uploaded; the registry's before).
+    pub color_ranges: Option<ClusterColorRanges>,
 }
 
 /// Requests from the interface to the window.

@@ -6,7 +6,7 @@ use egui::{Align2, Color32, FontId, Pos2, Rect, Stroke, Vec2};
 use super::*;
 use crate::app::state::ViewerState;
 use crate::scene::ColorRole;
-use crate::scene::layers::{CLUSTER_SNR_RANGE, CLUSTER_Z_RANGE, LayerKind};
+use crate::scene::layers::LayerKind;
 use crate::view::{Colormap, MarkerShape};
 
 pub(super) fn legend(painter: &egui::Painter, rect: Rect, state: &ViewerState, shown: &Shown<'_>) {
@@ -63,15 +63,20 @@ pub(super) fn color_bar(
     state: &ViewerState,
     shown: &Shown<'_>,
 ) {
-    // The ranges the merged layer's colours span (the registry's, as in figures).
-    let (z, snr) = (CLUSTER_Z_RANGE, CLUSTER_SNR_RANGE);
-    let merged = match (&state.controls.color_column, state.controls.color_by) {
-        (Some((name, lo, hi)), _) => Some((name.as_str(), *lo as f64, *hi as f64)),
-        (None, ColorRole::Z) => Some(("redshift", z.0 as f64, z.1 as f64)),
-        (None, ColorRole::Snr) => Some(("SNR", snr.0 as f64, snr.1 as f64)),
-        (None, ColorRole::Near) => Some(("galaxies nearby (0 no, 1 yes)", 0.0, 1.0)),
-        (None, ColorRole::None) => None,
+    // The range the merged layer's colours span, as the scene uploaded them (and figures
+    // draw them).
+    let range = |role| {
+        let (lo, hi) = shown.color_ranges.map_or((0.0, 1.0), |r| r.of(role));
+        (lo as f64, hi as f64)
     };
+    let merged = match (&state.controls.color_column, state.controls.color_by) {
+        (Some((name, lo, hi)), _) => Some((name.as_str(), (*lo as f64, *hi as f64))),
+        (None, ColorRole::Z) => Some(("redshift", range(ColorRole::Z))),
+        (None, ColorRole::Snr) => Some(("SNR", range(ColorRole::Snr))),
+        (None, ColorRole::Near) => Some(("galaxies nearby (0 no, 1 yes)", (0.0, 1.0))),
+        (None, ColorRole::None) => None,
+    }
+    .map(|(label, (lo, hi))| (label, lo, hi));
     if let Some((label, lo, hi)) = merged
         && (shown.has_layer)(LayerKind::Merged)
         && state.shows(LayerKind::Merged)
