@@ -117,6 +117,30 @@ impl HealpixMap {
         levels
     }
 
+    /// A map of counts summed into the cells of `depth` (no deeper than the map's): one
+    /// pass over the cells, which are in NESTED order so that siblings are neighbours.
+    pub fn counts_summed_to(&self, depth: u8) -> HealpixMap {
+        let shift = 2 * u32::from(self.depth - depth.min(self.depth));
+        let mut cells: Vec<u64> = Vec::new();
+        let mut sums: Vec<f64> = Vec::new();
+        for (&cell, &v) in self.cells.iter().zip(&self.values) {
+            let parent = cell >> shift;
+            if cells.last() == Some(&parent) {
+                *sums.last_mut().expect("one sum per cell") += f64::from(v);
+            } else {
+                cells.push(parent);
+                sums.push(f64::from(v));
+            }
+        }
+        HealpixMap {
+            depth: depth.min(self.depth),
+            frame: self.frame,
+            value_name: self.value_name.clone(),
+            cells,
+            values: sums.into_iter().map(|v| v as f32).collect(),
+        }
+    }
+
     /// (min, max) of the finite values; `None` for a map without any.
     pub fn value_range(&self) -> Option<(f32, f32)> {
         let mut lo = f32::INFINITY;
@@ -214,6 +238,30 @@ impl HealpixMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_summed_to_a_coarser_depth_equal_a_brute_force_tally() {
+        // Every third cell of depth 6 holding its index modulo 7.
+        let cells: Vec<u64> = (0..12 * 4u64.pow(6)).step_by(3).collect();
+        let values: Vec<f32> = cells.iter().map(|c| (c % 7) as f32).collect();
+        let map = HealpixMap {
+            depth: 6,
+            frame: Frame::Icrs,
+            value_name: "COUNT".into(),
+            cells: cells.clone(),
+            values: values.clone(),
+        };
+        let mut tally = std::collections::BTreeMap::new();
+        for (c, v) in cells.iter().zip(&values) {
+            *tally.entry(c >> 4).or_insert(0.0) += v;
+        }
+        let coarse = map.counts_summed_to(4);
+        assert_eq!(coarse.depth, 4);
+        assert_eq!(coarse.cells, tally.keys().copied().collect::<Vec<_>>());
+        assert_eq!(coarse.values, tally.values().copied().collect::<Vec<f32>>());
+        // Its own depth (or deeper) changes nothing.
+        assert_eq!(map.counts_summed_to(9), map);
+    }
 
     #[test]
     fn pyramid_means_and_coverage() {

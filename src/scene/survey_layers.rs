@@ -255,27 +255,28 @@ impl SurveyLayers {
 }
 
 /// The count map coarsened until its occupied cells hold about 20 objects on average, so
-/// the density shows structure rather than Poisson noise.
+/// the density shows structure rather than Poisson noise. Coarsening shrinks the occupied
+/// cells fourfold per level where the data are dense, not where they are sparse (a uniform
+/// all-sky catalog), so the mean is measured after each level, not predicted.
 fn smooth_enough(map: HealpixMap) -> HealpixMap {
-    let total: f64 = map.values.iter().map(|&v| v as f64).sum();
-    let mean = total / map.cells.len().max(1) as f64;
-    let steps = ((20.0 / mean).log(4.0).ceil().max(0.0) as u8).min(map.depth.saturating_sub(6));
-    if steps == 0 {
-        return map;
+    const MEAN: f64 = 20.0;
+    // Coarser than this, a cell (~1.8° at depth 5) is no longer a density map.
+    const COARSEST: u8 = 6;
+    let mean = |m: &HealpixMap| {
+        m.values.iter().map(|&v| f64::from(v)).sum::<f64>() / m.cells.len().max(1) as f64
+    };
+    let floor = map.depth.min(COARSEST);
+    // Dense data: the first guess is right and costs one pass.
+    let guess = ((MEAN / mean(&map)).log(4.0).ceil().max(0.0) as u8).min(map.depth - floor);
+    let mut map = if guess > 0 {
+        map.counts_summed_to(map.depth - guess)
+    } else {
+        map
+    };
+    while map.depth > floor && mean(&map) < MEAN {
+        map = map.counts_summed_to(map.depth - 1);
     }
-    let level = &map.pyramid()[(map.depth - steps) as usize];
-    HealpixMap {
-        depth: level.depth,
-        frame: map.frame,
-        value_name: map.value_name.clone(),
-        cells: level.cells.clone(),
-        // Back to counts per cell: mean of the covered sub-cells times how many there are.
-        values: level
-            .values
-            .iter()
-            .map(|v| v[0] * v[1] * 4f32.powi(steps as i32))
-            .collect(),
-    }
+    map
 }
 
 /// A catalog's level-of-detail order and counts: from the disk cache when this
@@ -479,4 +480,44 @@ fn add_cluster_layer(
     layers.cluster_lod.push((id, lod));
     layers.cluster_density.push((id, density));
     Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sky::Frame;
+
+    fn counts(depth: u8, cells: Vec<u64>) -> HealpixMap {
+        HealpixMap {
+            depth,
+            frame: Frame::Icrs,
+            value_name: "COUNT".into(),
+            values: vec![1.0; cells.len()],
+            cells,
+        }
+    }
+
+    fn mean(m: &HealpixMap) -> f64 {
+        m.values.iter().map(|&v| v as f64).sum::<f64>() / m.cells.len() as f64
+    }
+
+    #[test]
+    fn density_cells_hold_about_twenty_objects_for_dense_and_sparse_skies() {
+        // Dense: a patch of 64×64 depth-10 cells, one object each: three levels up, 64.
+        let dense = counts(10, (0..4096).collect());
+        let d = smooth_enough(dense);
+        assert_eq!((d.depth, d.cells.len()), (7, 64));
+        assert_eq!(mean(&d), 64.0);
+        // Sparse over the whole sky: one object in every fourth depth-10 cell. Three
+        // levels give 16 a cell (a fourfold shrink per level would have promised 64).
+        let sparse = counts(10, (0..12 * 4u64.pow(10)).step_by(4).collect());
+        let total = sparse.cells.len() as f64;
+        let s = smooth_enough(sparse);
+        assert_eq!(s.depth, 6);
+        assert_eq!(mean(&s), 64.0);
+        assert_eq!(s.values.iter().map(|&v| v as f64).sum::<f64>(), total);
+        // Never coarser than depth 6, however sparse.
+        let lonely = counts(8, vec![5, 70_000]);
+        assert_eq!(smooth_enough(lonely).depth, 6);
+    }
 }
