@@ -454,3 +454,58 @@ fn view_with_proximity_marks_and_colours_clusters_as_render_does() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn galaxies_alone_over_the_whole_sky_open_in_an_all_sky_projection() {
+    use clusterviz::data::catalog::Roles;
+    use clusterviz::data::{Catalog, Column, ColumnData};
+    // 30 000 galaxies on a Fibonacci sphere: the first stage has nothing to frame, the
+    // galaxies' stage frames them.
+    let dir = common::tempdir("viewer-allsky");
+    let n = 30_000;
+    let golden = std::f64::consts::PI * (3.0 - 5f64.sqrt());
+    let (ra, dec): (Vec<f64>, Vec<f64>) = (0..n)
+        .map(|i| {
+            let z = 1.0 - 2.0 * (i as f64 + 0.5) / n as f64;
+            (
+                (i as f64 * golden).to_degrees().rem_euclid(360.0),
+                z.asin().to_degrees(),
+            )
+        })
+        .unzip();
+    let cat = Catalog {
+        name: "galaxies".into(),
+        columns: vec![
+            Column::new("RA", "deg", ColumnData::F64(ra.into())),
+            Column::new("DEC", "deg", ColumnData::F64(dec.into())),
+        ],
+        roles: Roles::default(),
+        cache_tag: Default::default(),
+    };
+    let file = dir.join("sky.fits");
+    clusterviz::data::fits_write::write_catalog(&cat, None, "GALAXIES", &file).unwrap();
+    let ctx = Arc::new(common::gpu());
+    let view = View::new(Projection::Tan, Frame::Icrs, (0.0, 0.0), 60.0, SIZE);
+    let mut v = HeadlessViewer::new(ctx, SIZE, view, 200_000).unwrap();
+    v.frame.frame_on_load = Some(ViewSpec::default());
+    let inputs = SurveyInputs {
+        galaxies: vec![file],
+        ..Default::default()
+    };
+    let options = SceneOptions::new(Theme::Dark, SceneStyle::default());
+    v.load(inputs, options).unwrap();
+    v.step().unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    let view = v.frame.state.view;
+    assert_eq!(view.projection, Projection::Ait, "{view:?}");
+    assert_eq!(view.center_deg.0, 0.0, "{view:?}");
+    assert!(view.fov_deg >= 300.0, "{view:?}");
+    // The index was built on a worker; the load returned with it ready.
+    let data = v.frame.data.as_ref().unwrap();
+    assert!(!data.indexing());
+    assert!(
+        v.frame
+            .counts_for(LayerKind::Galaxies)
+            .is_some_and(|(_, _, total)| total == n)
+    );
+}

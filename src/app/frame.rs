@@ -203,7 +203,13 @@ impl ViewerFrame {
                         data.survey.source
                     );
                 }
-                if self.frame_on_load.is_some() && self.data.is_none() && !self.state.touched {
+                // Framed on the first stage with something to frame (a galaxies-only
+                // load has nothing before its galaxies arrive).
+                let unframed = self
+                    .data
+                    .as_deref()
+                    .is_none_or(|d| d.survey.outline_directions().is_empty());
+                if self.frame_on_load.is_some() && unframed && !self.state.touched {
                     self.frame_survey(&data);
                 }
                 self.data = Some(data);
@@ -254,6 +260,16 @@ impl ViewerFrame {
             self.last_input = Instant::now();
         }
         self.sky_origin = requests.scene_origin;
+        // The sky's canvas settled (the first layout, a window resize) before the user
+        // moved: frame the data anew on it rather than keep the scale, so that an all-sky
+        // view still shows the whole sky.
+        if self.state.view.canvas != before.0.canvas
+            && !self.state.touched
+            && let Some(data) = self.data.take()
+        {
+            self.frame_survey(&data);
+            self.data = Some(data);
+        }
         if self.trace && (self.state.view, self.state.selection) != before {
             self.print_trace();
         }
@@ -548,11 +564,13 @@ impl ViewerFrame {
         if self.counts_key == Some(key) {
             return;
         }
-        self.counts_key = Some(key);
         self.counts.clear();
         let Some(data) = self.data.as_deref() else {
+            self.counts_key = Some(key);
             return;
         };
+        // While indexes are built, counted again each frame, so that they appear.
+        self.counts_key = (!data.indexing()).then_some(key);
         for kind in LayerKind::ALL {
             let (Some(m), Some(cat)) = (data.markers.get(&kind), data.catalog(kind)) else {
                 continue;
@@ -562,8 +580,11 @@ impl ViewerFrame {
                     .push((kind, self.lod.drawn, self.lod.in_view, cat.len()));
                 continue;
             }
-            let visible = m
-                .index
+            // Not counted until its index is built (the status bar says so).
+            let Some(index) = m.index.get() else {
+                continue;
+            };
+            let visible = index
                 .in_view(&self.state.view)
                 .into_iter()
                 .filter(|&r| self.state.passes(kind, cat, r as usize))

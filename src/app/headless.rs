@@ -61,7 +61,12 @@ impl HeadlessViewer {
         }
         worker
             .join()
-            .map_err(|_| Error::user("the loader thread panicked"))
+            .map_err(|_| Error::user("the loader thread panicked"))?;
+        // Picking and counts as soon as the load returns, as tests and stills expect.
+        if let Some(data) = self.frame.data.as_deref_mut() {
+            data.wait_for_indexes();
+        }
+        Ok(())
     }
 
     /// Queues raw egui input for the next frame.

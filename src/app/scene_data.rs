@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::{Arc, OnceLock};
+use std::thread::JoinHandle;
 
 use glam::DVec2;
 
@@ -15,7 +17,9 @@ use crate::view::lod::LodOrder;
 
 /// One marker layer's rows and how to find them on the sky.
 pub struct MarkerData {
-    pub index: SkyIndex,
+    /// Built on a worker thread, so that the layer shows before its index exists (a
+    /// k-d tree of 10M objects takes seconds); picking and counts skip it until then.
+    pub index: Arc<OnceLock<SkyIndex>>,
     /// Position of each row in the GPU buffer when the layer is uploaded in level-of-
     /// detail order (`None`: in row order).
     pub upload_position: Option<Vec<u32>>,
@@ -27,6 +31,8 @@ pub struct SceneData {
     /// Smallest and largest SNR and redshift over the cluster catalogs (and galaxies' z).
     pub snr_extent: Option<(f32, f32)>,
     pub z_extent: Option<(f32, f32)>,
+    /// The workers building the indexes.
+    indexing: Vec<JoinHandle<()>>,
 }
 
 /// A picked object: which layer, which catalog row.
@@ -62,6 +68,7 @@ impl SceneData {
         drawn: impl Fn(LayerKind) -> bool,
     ) -> Result<SceneData> {
         let mut markers = HashMap::new();
+        let mut indexing = Vec::new();
         let (mut snr_extent, mut z_extent) = (None, None);
         let catalogs = LayerKind::ALL
             .into_iter()
@@ -78,7 +85,16 @@ impl SceneData {
                 }
                 None => None,
             };
-            let index = SkyIndex::cached(cat.directions(), &cat.cache_tag)?;
+            let index = Arc::new(OnceLock::new());
+            let (dirs, tag, cell) = (cat.directions(), cat.cache_tag.clone(), index.clone());
+            indexing.push(std::thread::spawn(move || {
+                match SkyIndex::cached(dirs, &tag) {
+                    Ok(built) => {
+                        let _ = cell.set(built);
+                    }
+                    Err(e) => report!("warning: {} cannot be picked: {e}", kind.label()),
+                }
+            }));
             let roles = cat.role_view();
             if cat.roles.z.is_some() {
                 z_extent = merge(z_extent, extent((0..cat.len()).map(|r| roles.z(r))));
@@ -99,7 +115,22 @@ impl SceneData {
             markers,
             snr_extent,
             z_extent,
+            indexing,
         })
+    }
+
+    /// Waits until every layer's index is built (tests, and front ends that pick at once).
+    pub fn wait_for_indexes(&mut self) {
+        for worker in self.indexing.drain(..) {
+            if let Err(p) = worker.join() {
+                std::panic::resume_unwind(p);
+            }
+        }
+    }
+
+    /// Whether some layer's index is still being built.
+    pub fn indexing(&self) -> bool {
+        self.markers.values().any(|m| m.index.get().is_none())
     }
 
     pub fn catalog(&self, kind: LayerKind) -> Option<&Catalog> {
@@ -134,7 +165,10 @@ impl SceneData {
                 };
                 on_gpu && passes(kind, cat, row as usize)
             };
-            if let Some((row, d)) = m.index.pick_where(view, cursor, max_px, keep)
+            if let Some((row, d)) = m
+                .index
+                .get()
+                .and_then(|index| index.pick_where(view, cursor, max_px, keep))
                 && best.is_none_or(|(_, bd)| d < bd)
             {
                 best = Some((ObjectRef { layer: kind, row }, d));

@@ -243,7 +243,9 @@ mod tests {
         });
         let mut survey = Survey::from(s);
         survey.galaxies = None;
-        SceneData::new(survey, &[], |_| true).unwrap()
+        let mut data = SceneData::new(survey, &[], |_| true).unwrap();
+        data.wait_for_indexes();
+        data
     }
 
     fn state() -> ViewerState {

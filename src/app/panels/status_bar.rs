@@ -31,6 +31,10 @@ pub(super) fn status_bar(ui: &mut egui::Ui, state: &ViewerState, shown: &Shown<'
             ));
         ui.separator();
         ui.label(format!("memory {:.0} MiB", shown.memory_mib));
+        if shown.data.is_some_and(|d| d.indexing()) {
+            ui.separator();
+            ui.label("indexing for picking…");
+        }
         if let Some(m) = &state.message {
             ui.separator();
             ui.label(m);
