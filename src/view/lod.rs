@@ -15,6 +15,7 @@ use crate::data::{Catalog, HealpixMap};
 use crate::sky::Frame;
 use crate::sky::unit_vector;
 use crate::view::View;
+use crate::view::cell_culling::{cells_near_view, whole_sky_on_screen};
 
 /// Depth of the cells objects are grouped by (cells of about 14').
 pub const GROUP_DEPTH: u8 = 8;
@@ -248,33 +249,7 @@ impl LodOrder {
         budget: usize,
         pixels_per_marker: f64,
     ) -> (Vec<Range<u32>>, usize) {
-        let layer = cdshealpix::nested::get(GROUP_DEPTH);
-        let rot = view.rotation();
-        let (x0, y0) = (view.sub.x as f64, view.sub.y as f64);
-        let (x1, y1) = (x0 + view.sub.width as f64, y0 + view.sub.height as f64);
-        // A cell is kept if any of its corners or its centre falls on (or near) the view.
-        let margin =
-            0.6 * (std::f64::consts::PI / 3.0).sqrt() / (1u64 << GROUP_DEPTH) as f64 * view.scale();
-        let on_screen = |lon: f64, lat: f64| {
-            let d = rot * unit_vector(lon.to_degrees(), lat.to_degrees());
-            view.projection
-                .forward(d)
-                .map(|p| view.plane_to_px(p))
-                .is_some_and(|p| {
-                    p.x >= x0 - margin
-                        && p.x < x1 + margin
-                        && p.y >= y0 - margin
-                        && p.y < y1 + margin
-                })
-        };
-        let visible: Vec<&(u64, Range<u32>)> = self
-            .cells
-            .iter()
-            .filter(|(c, _)| {
-                let (l, b) = layer.center(*c);
-                on_screen(l, b) || layer.vertices(*c).iter().any(|&(l, b)| on_screen(l, b))
-            })
-            .collect();
+        let visible = self.visible_cells(view, false);
         let total: usize = visible.iter().map(|(_, r)| r.len()).sum();
         // Markers beyond one per few pixels of the area they cover only pile up: cap the
         // budget by the screen area of the visible cells.
@@ -299,6 +274,54 @@ impl LodOrder {
             .filter(|r| !r.is_empty())
             .collect();
         (ranges, total)
+    }
+
+    /// The groups whose cells `view` shows: a cell shows if its centre or a corner falls
+    /// on (or near) the view. Only the cells near the view are tested (and none when the
+    /// whole sky shows), unless `every_cell` (the reference the shortcuts are tested
+    /// against): a frame costs what the screen shows, not what the catalog covers.
+    fn visible_cells(&self, view: &View, every_cell: bool) -> Vec<&(u64, Range<u32>)> {
+        let layer = cdshealpix::nested::get(GROUP_DEPTH);
+        let rot = view.rotation();
+        let (x0, y0) = (view.sub.x as f64, view.sub.y as f64);
+        let (x1, y1) = (x0 + view.sub.width as f64, y0 + view.sub.height as f64);
+        let margin =
+            0.6 * (std::f64::consts::PI / 3.0).sqrt() / (1u64 << GROUP_DEPTH) as f64 * view.scale();
+        let on_screen = |lon: f64, lat: f64| {
+            let d = rot * unit_vector(lon.to_degrees(), lat.to_degrees());
+            view.projection
+                .forward(d)
+                .map(|p| view.plane_to_px(p))
+                .is_some_and(|p| {
+                    p.x >= x0 - margin
+                        && p.x < x1 + margin
+                        && p.y >= y0 - margin
+                        && p.y < y1 + margin
+                })
+        };
+        let shows = |c: u64| {
+            let (l, b) = layer.center(c);
+            on_screen(l, b) || layer.vertices(c).iter().any(|&(l, b)| on_screen(l, b))
+        };
+        if every_cell {
+            return self.cells.iter().filter(|(c, _)| shows(*c)).collect();
+        }
+        if whole_sky_on_screen(view) {
+            self.cells.iter().collect()
+        } else {
+            match cells_near_view(view, GROUP_DEPTH, 4.0 * margin) {
+                Some(near) => near
+                    .iter()
+                    .flat_map(|r| {
+                        let from = self.cells.partition_point(|(c, _)| *c < r.start);
+                        let to = self.cells.partition_point(|(c, _)| *c < r.end);
+                        &self.cells[from..to]
+                    })
+                    .filter(|(c, _)| shows(*c))
+                    .collect(),
+                None => self.cells.iter().filter(|(c, _)| shows(*c)).collect(),
+            }
+        }
     }
 }
 
@@ -510,6 +533,73 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_cells_a_view_shows_are_found_without_testing_the_whole_sky() {
+        use crate::data::{Column, ColumnData};
+        // 300k objects uniform over the sphere: all 786k group cells' worth of sky.
+        let mut rng = crate::data::rng::Rng::new(11);
+        let (ra, dec): (Vec<f64>, Vec<f64>) = (0..300_000)
+            .map(|_| {
+                let z: f64 = 2.0 * rng.uniform() - 1.0;
+                (360.0 * rng.uniform(), z.asin().to_degrees())
+            })
+            .unzip();
+        let cat = Catalog {
+            name: "sky".into(),
+            columns: vec![
+                Column::new("RA", "deg", ColumnData::F64(ra.into())),
+                Column::new("DEC", "deg", ColumnData::F64(dec.into())),
+            ],
+            roles: crate::data::catalog::Roles {
+                ra: "RA".into(),
+                dec: "DEC".into(),
+                ..Default::default()
+            },
+            cache_tag: Default::default(),
+        };
+        let lod = LodOrder::new(&cat);
+        let mut views = Vec::new();
+        for (proj, fovs) in [
+            (Projection::Tan, &[0.3, 4.0, 40.0, 120.0][..]),
+            (Projection::Sin, &[10.0, 90.0, 170.0][..]),
+            (Projection::Ait, &[20.0, 90.0, 360.0][..]),
+            (Projection::Mol, &[30.0, 360.0][..]),
+            (Projection::Car, &[15.0, 360.0][..]),
+        ] {
+            for &fov in fovs {
+                for center in [(123.4, -61.0), (300.0, 89.5)] {
+                    let mut v = View::new(proj, Frame::Icrs, center, fov, (640, 400));
+                    v.rotation_deg = center.1 / 3.0;
+                    views.push(v);
+                    views.push(v.tiles(2, 2)[3]);
+                    views.push(View {
+                        frame: Frame::Galactic,
+                        ..v
+                    });
+                }
+            }
+        }
+        let mut shortcuts = 0;
+        for v in &views {
+            let fast = lod.visible_cells(v, false);
+            let every = lod.visible_cells(v, true);
+            assert!(
+                fast == every,
+                "{v:?}: {} cells, not {}",
+                fast.len(),
+                every.len()
+            );
+            shortcuts +=
+                usize::from(whole_sky_on_screen(v) || cells_near_view(v, 8, 0.0).is_some());
+        }
+        // Most views took a shortcut (the rest show the sky's edge or a hemisphere).
+        assert!(
+            shortcuts * 2 > views.len(),
+            "{shortcuts} of {}",
+            views.len()
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! Uses [`crate::sky`] and [`crate::data`]; knows nothing of the GPU or front ends.
 
 pub mod camera;
+pub mod cell_culling;
 pub mod colormap;
 pub mod extent;
 pub mod fit;
