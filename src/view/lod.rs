@@ -303,8 +303,10 @@ impl LodOrder {
             let (l, b) = layer.center(c);
             on_screen(l, b) || layer.vertices(c).iter().any(|&(l, b)| on_screen(l, b))
         };
+        // On all cores: a view showing the sky's edge tests every cell.
+        let test_all = || self.cells.par_iter().filter(|(c, _)| shows(*c)).collect();
         if every_cell {
-            return self.cells.iter().filter(|(c, _)| shows(*c)).collect();
+            return test_all();
         }
         if whole_sky_on_screen(view) {
             self.cells.iter().collect()
@@ -319,7 +321,7 @@ impl LodOrder {
                     })
                     .filter(|(c, _)| shows(*c))
                     .collect(),
-                None => self.cells.iter().filter(|(c, _)| shows(*c)).collect(),
+                None => test_all(),
             }
         }
     }
