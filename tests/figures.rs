@@ -718,6 +718,21 @@ fn all_sky_figures_without_a_size_get_a_page_sized_to_the_plot() {
     assert!(fig.bars_fit());
     let img = Image::load_png(&out).unwrap();
     assert_eq!((img.width, img.height), (w, h));
+    // With galaxies and a mask the column beside the plot (seven legend entries, two
+    // colour bars) is taller than the ellipse: it is centred on the plot and the page is
+    // cut as far as the bars stay readable, with no empty band above both.
+    let full = dir.join("full.png");
+    let fig = figure(&["--projection", "ait"], &full, Strips::default()).unwrap();
+    let (w, h) = fig.style.size;
+    assert_eq!(w, 1600);
+    assert!(h <= 900, "page height {h}");
+    assert!(fig.bars_fit());
+    assert_eq!(fig.bar_rects().len(), 2);
+    let band = fig.plot.y as f64;
+    assert!(
+        band <= 0.25 * h as f64,
+        "{band} px above a plot on a page {h} px high"
+    );
     // A size given is kept.
     let sized = dir.join("sized.png");
     let flags = ["--projection", "ait", "--size", "1600x1200"];

@@ -177,8 +177,7 @@ pub fn render_figures_on(
         // would leave empty bands above and below), as far as the legend and colour bars
         // beside it still fit.
         let fitted = if req.view.size.is_none() && fig.slack > 0 {
-            [1.0, 0.75, 0.5, 0.25].into_iter().find_map(|share| {
-                let cut = (fig.slack as f64 * share) as u32;
+            let cut_by = |cut: u32| {
                 let style = FigureStyle {
                     size: (page_size.0, page_size.1 - cut),
                     ..style.clone()
@@ -186,6 +185,19 @@ pub fn render_figures_on(
                 Figure::compose(style, deco.clone(), outlines.clone(), view_for)
                     .ok()
                     .filter(Figure::bars_fit)
+            };
+            // The largest cut (to a pixel) that still fits: the whole slack, else by halves.
+            cut_by(fig.slack).or_else(|| {
+                let (mut fits, mut too_much) = (0, fig.slack);
+                while too_much - fits > 1 {
+                    let mid = (fits + too_much) / 2;
+                    if cut_by(mid).is_some() {
+                        fits = mid;
+                    } else {
+                        too_much = mid;
+                    }
+                }
+                (fits > 0).then(|| cut_by(fits)).flatten()
             })
         } else {
             None

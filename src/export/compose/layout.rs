@@ -409,7 +409,7 @@ impl Figure {
                 .collect();
         }
         let x0 = (self.plot.x + self.plot.width) as f64 + self.column_gap(m);
-        let mut y = self.plot.y as f64;
+        let mut y = self.column_top(m);
         if !self.deco.legend.is_empty() {
             y += legend_height(&self.deco, m, 1) + 1.6 * m.font;
         }
@@ -472,8 +472,28 @@ impl Figure {
             (DVec2::new(x, y), cols)
         } else {
             let x0 = (self.plot.x + self.plot.width) as f64 + self.column_gap(m);
-            (DVec2::new(x0, self.plot.y as f64), 1)
+            (DVec2::new(x0, self.column_top(m)), 1)
         }
+    }
+
+    /// Where the column beside the plot (legend, then colour bars) starts: level with the
+    /// plot's top, or, when the column needs more height than a short plot (an all-sky
+    /// ellipse) has, centred on the plot as far as the page's top margin allows, so that
+    /// the page is not cut with an empty band above both.
+    fn column_top(&self, m: Metrics) -> f64 {
+        let n = self.deco.bars.len() as f64;
+        let legend = if self.deco.legend.is_empty() {
+            0.0
+        } else {
+            legend_height(&self.deco, m, 1) + 1.6 * m.font
+        };
+        // Each bar's label line, five text heights of bar, and the gaps between bars.
+        let need = legend + n * (1.6 + 5.0) * m.font + (n - 1.0).max(0.0) * 1.2 * m.font;
+        let (top, height) = (self.plot.y as f64, self.plot.height as f64);
+        if need <= height {
+            return top;
+        }
+        (top + height / 2.0 - need / 2.0).max(top.min(1.5 * m.font))
     }
 
     pub(super) fn column_gap(&self, m: Metrics) -> f64 {
