@@ -314,3 +314,55 @@ fn mocs_and_multi_order_maps_read_at_their_deepest_depth() {
     assert_eq!(mom.value_at(50.0, 20.0), Some(3.0));
     assert_eq!(mom.value_at(60.0, 20.0), Some(4.0));
 }
+
+#[test]
+fn partial_maps_written_by_stilts_read_with_the_counts_cdshealpix_gives() {
+    // The 2000 points tests/fixtures/make_stilts_maps.sh binned, hashed here.
+    let mut tally = std::collections::BTreeMap::new();
+    for i in 0..2000 {
+        let ra = (i as f64 * 137.50776405) % 360.0;
+        let dec = (1.0 - 2.0 * (i as f64 + 0.5) / 2000.0).asin().to_degrees();
+        let cell = cdshealpix::nested::hash(3, ra.to_radians(), dec.to_radians());
+        *tally.entry(cell).or_insert(0.0f32) += 1.0;
+    }
+    // STILTS's own FITS names the index column after the order (hpx3, UCD pos.healpix);
+    // its fits-healpix output names it PIXEL. Neither says COORDSYS.
+    for name in ["stilts_tskymap_hpx3.fits", "stilts_tskymap_healpix.fits"] {
+        let map = read_healpix_map(&fixture(name), None).unwrap();
+        assert_eq!(
+            (map.depth, map.frame, map.value_name.as_str()),
+            (3, Frame::Icrs, "count"),
+            "{name}"
+        );
+        assert_eq!(
+            map.cells,
+            tally.keys().copied().collect::<Vec<_>>(),
+            "{name}"
+        );
+        assert_eq!(
+            map.values,
+            tally.values().copied().collect::<Vec<_>>(),
+            "{name}"
+        );
+    }
+    // From the command line, the missing frame is said.
+    let dir = common::tempdir("stilts-map");
+    let o = common::run_cli(
+        &[
+            "render",
+            "--mask",
+            fixture("stilts_tskymap_hpx3.fits").to_str().unwrap(),
+            "--bare",
+            "-o",
+            "map.png",
+        ],
+        &dir,
+    );
+    let err = common::stderr(&o);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("no COORDSYS keyword; the map is drawn as equatorial"),
+        "{err}"
+    );
+}

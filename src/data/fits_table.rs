@@ -117,6 +117,8 @@ pub struct TableColumn {
     pub null: Option<i64>,
     /// TUCD, where the writer gave one (VOTable-minded tools do).
     pub ucd: String,
+    /// TCOMM, the column's description, where the writer gave one.
+    pub comment: String,
 }
 
 impl TableColumn {
@@ -289,6 +291,7 @@ fn table_layout(hdu: &Hdu) -> std::result::Result<(usize, u64, Vec<TableColumn>)
         columns.push(TableColumn {
             unit: h.text(&format!("TUNIT{i}")).unwrap_or_default(),
             ucd: h.text(&format!("TUCD{i}")).unwrap_or_default(),
+            comment: h.text(&format!("TCOMM{i}")).unwrap_or_default(),
             kind,
             repeat,
             offset: offset as usize,
@@ -658,6 +661,7 @@ mod tests {
             zero: 10.0,
             null: Some(-1),
             ucd: String::new(),
+            comment: String::new(),
         };
         // Row: 1 pad byte, then i16 4 and i16 -1 (null).
         let row = [0u8, 0, 4, 0xff, 0xff];

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::data::fits_table::{FitsTable, HduSelect};
+use crate::data::fits_table::{FitsTable, HduSelect, TableColumn};
 use crate::data::{ColumnData, HealpixMap};
 use crate::error::{Error, Result};
 use crate::sky::Frame;
@@ -44,6 +44,34 @@ fn index_text(col: &ColumnData, row: usize) -> String {
 
 /// Reads a HEALPix map; `column` picks the value column (default: the first that is not
 /// the pixel index).
+/// The column of a partial map's pixel indices: named PIXEL (PIX, IPIX) as HEALPix and
+/// healpy write it; else the one with the UCD `pos.healpix` or a comment naming HEALPix
+/// indices (STILTS and TOPCAT name it after the order, e.g. `hpx5`); else, in a map the
+/// header calls EXPLICIT, its first integer column.
+fn pixel_index_column(columns: &[TableColumn], explicit: bool) -> Option<String> {
+    let scalar_integer = |c: &&TableColumn| c.kind.is_integer() && c.repeat == 1;
+    let named = |c: &&TableColumn| {
+        ["PIXEL", "PIX", "IPIX"]
+            .iter()
+            .any(|n| c.name.eq_ignore_ascii_case(n))
+    };
+    let described = |c: &&TableColumn| {
+        let comment = c.comment.to_ascii_lowercase();
+        c.ucd
+            .split(';')
+            .any(|u| u.trim().eq_ignore_ascii_case("pos.healpix"))
+            || (comment.contains("healpix")
+                && (comment.contains("index") || comment.contains("pixel")))
+    };
+    let integers = || columns.iter().filter(scalar_integer);
+    columns
+        .iter()
+        .find(named)
+        .or_else(|| integers().find(described))
+        .or_else(|| integers().next().filter(|_| explicit))
+        .map(|c| c.name.clone())
+}
+
 pub fn read_healpix_map(path: &Path, column: Option<&str>) -> Result<HealpixMap> {
     let mut t = FitsTable::open(path, &HduSelect::FirstTable)?;
     let bad = |msg: String| Error::file(path, format!("not a HEALPix map: {msg}"));
@@ -113,16 +141,9 @@ pub fn read_healpix_map(path: &Path, column: Option<&str>) -> Result<HealpixMap>
             )));
         }
     };
-    let pixel_col = t
-        .columns
-        .iter()
-        .find(|c| {
-            c.name.eq_ignore_ascii_case("PIXEL")
-                || c.name.eq_ignore_ascii_case("PIX")
-                || c.name.eq_ignore_ascii_case("IPIX")
-        })
-        .map(|c| c.name.clone());
-    let explicit = match t.key_text("INDXSCHM").map(|s| s.to_ascii_uppercase()) {
+    let indxschm = t.key_text("INDXSCHM").map(|s| s.to_ascii_uppercase());
+    let pixel_col = pixel_index_column(&t.columns, indxschm.as_deref() == Some("EXPLICIT"));
+    let explicit = match indxschm {
         Some(s) if s == "EXPLICIT" => true,
         Some(s) if s == "IMPLICIT" => false,
         Some(s) => {
@@ -155,7 +176,9 @@ pub fn read_healpix_map(path: &Path, column: Option<&str>) -> Result<HealpixMap>
     let ring = cdshealpix::nested::get(depth);
     if explicit {
         let pix_name = pixel_col
-            .ok_or_else(|| bad("INDXSCHM is EXPLICIT but there is no PIXEL column".into()))?;
+            .ok_or_else(|| {
+                bad("INDXSCHM is EXPLICIT but no column holds pixel indices (named PIXEL, or with UCD pos.healpix, or of integers)".into())
+            })?;
         let mut bad_pixel: Option<String> = None;
         // Indices stay integers end to end: at NSIDE 2^29 they exceed f64's 2^53.
         t.read_blocks(&[&pix_name, &value_name], true, |cols| {
