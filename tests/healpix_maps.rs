@@ -317,7 +317,7 @@ fn mocs_and_multi_order_maps_read_at_their_deepest_depth() {
 
 #[test]
 fn partial_maps_written_by_stilts_read_with_the_counts_cdshealpix_gives() {
-    // The 2000 points tests/fixtures/make_stilts_maps.sh binned, hashed here.
+    // The 2000 points tests/fixtures/make_stilts_fixtures.sh binned, hashed here.
     let mut tally = std::collections::BTreeMap::new();
     for i in 0..2000 {
         let ra = (i as f64 * 137.50776405) % 360.0;

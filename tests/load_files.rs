@@ -426,3 +426,28 @@ fn hdf5_catalogs_read_and_round_trip_through_fits() {
         "{e}"
     );
 }
+
+#[test]
+fn roles_only_ucds_tell_are_recognised_in_a_table_stilts_wrote() {
+    // tests/fixtures/make_stilts_fixtures.sh: names no survey uses, UCDs as VizieR writes.
+    let (cat, report) = read_catalog(
+        &fixture("catalog_ucd_only.fits"),
+        "merged",
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(report.kept, 5);
+    // The main position, not the other RA (RA_B) nor the proper motion in RA (RA_PM).
+    assert_eq!(
+        (cat.roles.ra.as_str(), cat.roles.dec.as_str()),
+        ("ALPHA", "DELTA")
+    );
+    assert_eq!(cat.roles.z.as_deref(), Some("ZBEST"));
+    assert_eq!(cat.roles.snr.as_deref(), Some("SIGNIF"));
+    for i in 0..5 {
+        let f = i as f64;
+        assert_eq!((cat.ra(i), cat.dec(i)), (10.0 + f, f - 5.0));
+        assert!((cat.z(i) - (f + 1.0) / 10.0).abs() < 1e-12);
+        assert_eq!(cat.snr(i), 5.0 + f);
+    }
+}

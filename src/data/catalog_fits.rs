@@ -20,7 +20,8 @@ pub fn parse_catalog_fits(
 ) -> Result<(Catalog, LoadReport)> {
     let mut t = FitsTable::open(path, opts.hdu.as_ref().unwrap_or(&HduSelect::FirstTable))?;
     let names = t.column_names();
-    let roles = resolve_roles(&names, &opts.roles).map_err(|m| Error::file(path, m))?;
+    let ucds: Vec<String> = t.columns.iter().map(|c| c.ucd.clone()).collect();
+    let roles = resolve_roles(&names, &ucds, &opts.roles).map_err(|m| Error::file(path, m))?;
     for role in roles.numeric() {
         let c = t.column(role).expect("resolved from the table's columns");
         if !c.kind.is_numeric() || c.repeat != 1 {

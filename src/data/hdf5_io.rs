@@ -113,14 +113,14 @@ pub fn read_catalog_h5(
         columns.push((short, ds, storage));
     }
     let names: Vec<String> = columns.iter().map(|c| c.0.clone()).collect();
-    let roles = resolve_roles(&names, &opts.roles).map_err(|m| {
+    let roles = resolve_roles(&names, &[], &opts.roles).map_err(|m| {
         // Said in the file's terms when the role's dataset exists but is unusable.
         let all: Vec<String> = names
             .iter()
             .chain(skipped.iter().map(|s| &s.0))
             .cloned()
             .collect();
-        let unusable = resolve_roles(&all, &opts.roles).ok().and_then(|r| {
+        let unusable = resolve_roles(&all, &[], &opts.roles).ok().and_then(|r| {
             let roles: Vec<String> = r.numeric().cloned().collect();
             skipped.iter().find(|(n, _)| roles.contains(n)).cloned()
         });

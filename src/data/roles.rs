@@ -1,5 +1,6 @@
 //! Which column plays which role (RA, Dec, redshift, SNR, ID), recognised from the names
-//! surveys use, case-insensitively; the user can name them instead.
+//! surveys use, case-insensitively, else from the columns' UCDs (as VizieR, TAP services
+//! and TOPCAT write them); the user can name them instead.
 
 use crate::data::catalog::Roles;
 
@@ -89,29 +90,58 @@ fn find(
         .cloned())
 }
 
-/// The roles among `columns`. RA and Dec are required; the error lists what exists.
-pub fn resolve_roles(columns: &[String], names: &RoleNames) -> Result<Roles, String> {
+/// The column whose UCD's primary word (its first atom) is `word` or a narrower one
+/// (`src.redshift.phot` for `src.redshift`), the one marked `meta.main` first: so the
+/// position's RA is taken, not a proper motion in RA (`pos.pm;pos.eq.ra`).
+fn find_by_ucd(columns: &[String], ucds: &[String], word: &str) -> Option<String> {
+    let atoms = |u: &str| -> Vec<String> {
+        u.split(';')
+            .map(|a| a.trim().to_ascii_lowercase())
+            .collect()
+    };
+    let fits = |u: &str| {
+        let primary = atoms(u).into_iter().next().unwrap_or_default();
+        primary == word || primary.starts_with(&format!("{word}."))
+    };
+    let candidates: Vec<(&String, &String)> =
+        columns.iter().zip(ucds).filter(|(_, u)| fits(u)).collect();
+    candidates
+        .iter()
+        .find(|(_, u)| atoms(u).iter().any(|a| a == "meta.main"))
+        .or(candidates.first())
+        .map(|(c, _)| (*c).clone())
+}
+
+/// The roles among `columns`, whose UCDs are `ucds` (empty where the format has none):
+/// named by the user, else by a known name, else by UCD. RA and Dec are required; the
+/// error lists what exists.
+pub fn resolve_roles(
+    columns: &[String],
+    ucds: &[String],
+    names: &RoleNames,
+) -> Result<Roles, String> {
     let listing = || format!("columns: {}", columns.join(", "));
-    let ra = find(columns, &names.ra, RA_NAMES)
-        .map_err(|e| format!("{e}; {}", listing()))?
-        .ok_or_else(|| {
-            format!(
-                "no right-ascension column (tried {}; name one with --ra); {}",
-                RA_NAMES.join(", "),
-                listing()
-            )
-        })?;
-    let dec = find(columns, &names.dec, DEC_NAMES)
-        .map_err(|e| format!("{e}; {}", listing()))?
-        .ok_or_else(|| {
-            format!(
-                "no declination column (tried {}; name one with --dec); {}",
-                DEC_NAMES.join(", "),
-                listing()
-            )
-        })?;
-    let z = find(columns, &names.z, Z_NAMES).map_err(|e| format!("{e}; {}", listing()))?;
-    let snr = find(columns, &names.snr, SNR_NAMES).map_err(|e| format!("{e}; {}", listing()))?;
+    let role = |wanted: &Option<String>, aliases: &[&str], ucd: &str| {
+        find(columns, wanted, aliases)
+            .map(|found| found.or_else(|| find_by_ucd(columns, ucds, ucd)))
+            .map_err(|e| format!("{e}; {}", listing()))
+    };
+    let ra = role(&names.ra, RA_NAMES, "pos.eq.ra")?.ok_or_else(|| {
+        format!(
+            "no right-ascension column (tried {} and the UCD pos.eq.ra; name one with --ra); {}",
+            RA_NAMES.join(", "),
+            listing()
+        )
+    })?;
+    let dec = role(&names.dec, DEC_NAMES, "pos.eq.dec")?.ok_or_else(|| {
+        format!(
+            "no declination column (tried {} and the UCD pos.eq.dec; name one with --dec); {}",
+            DEC_NAMES.join(", "),
+            listing()
+        )
+    })?;
+    let z = role(&names.z, Z_NAMES, "src.redshift")?;
+    let snr = role(&names.snr, SNR_NAMES, "stat.snr")?;
     let id = find(columns, &names.id, ID_NAMES).map_err(|e| format!("{e}; {}", listing()))?;
     Ok(Roles {
         ra,
@@ -140,6 +170,7 @@ mod tests {
                 "snr_cluster",
                 "ID",
             ]),
+            &[],
             &RoleNames::default(),
         )
         .unwrap();
@@ -150,6 +181,7 @@ mod tests {
         assert_eq!(r.z.as_deref(), Some("Z_CLUSTER"));
         let r = resolve_roles(
             &cols(&["ALPHA_J2000", "DELTA_J2000", "Z_PHOT"]),
+            &[],
             &RoleNames::default(),
         )
         .unwrap();
@@ -157,8 +189,12 @@ mod tests {
             (r.ra.as_str(), r.z.as_deref(), r.snr),
             ("ALPHA_J2000", Some("Z_PHOT"), None)
         );
-        let r =
-            resolve_roles(&cols(&["RAJ2000", "DEJ2000", "S_N"]), &RoleNames::default()).unwrap();
+        let r = resolve_roles(
+            &cols(&["RAJ2000", "DEJ2000", "S_N"]),
+            &[],
+            &RoleNames::default(),
+        )
+        .unwrap();
         assert_eq!(r.snr.as_deref(), Some("S_N"));
     }
 
@@ -169,15 +205,16 @@ mod tests {
             dec: Some("Y".into()),
             ..Default::default()
         };
-        let r = resolve_roles(&cols(&["X", "Y", "RA", "DEC"]), &names).unwrap();
+        let r = resolve_roles(&cols(&["X", "Y", "RA", "DEC"]), &[], &names).unwrap();
         assert_eq!((r.ra.as_str(), r.dec.as_str()), ("X", "Y"));
-        let e = resolve_roles(&cols(&["FOO", "BAR"]), &RoleNames::default()).unwrap_err();
+        let e = resolve_roles(&cols(&["FOO", "BAR"]), &[], &RoleNames::default()).unwrap_err();
         assert!(
             e.contains("no right-ascension column") && e.contains("columns: FOO, BAR"),
             "{e}"
         );
         let e = resolve_roles(
             &cols(&["RA", "DEC"]),
+            &[],
             &RoleNames {
                 z: Some("ZZ".into()),
                 ..Default::default()
@@ -185,5 +222,34 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.contains("has no column ZZ"), "{e}");
+    }
+
+    #[test]
+    fn ucds_name_roles_that_no_known_name_does() {
+        let columns = cols(&["RA_B", "ALPHA", "DELTA", "RA_PM", "ZBEST", "SIGNIF"]);
+        let ucds = cols(&[
+            "pos.eq.ra",
+            "pos.eq.ra;meta.main",
+            "POS.EQ.DEC; meta.main",
+            "pos.pm;pos.eq.ra",
+            "src.redshift.phot",
+            "stat.snr",
+        ]);
+        let r = resolve_roles(&columns, &ucds, &RoleNames::default()).unwrap();
+        assert_eq!((r.ra.as_str(), r.dec.as_str()), ("ALPHA", "DELTA"));
+        assert_eq!(
+            (r.z.as_deref(), r.snr.as_deref()),
+            (Some("ZBEST"), Some("SIGNIF"))
+        );
+        // A known name wins over a UCD; a proper motion is never a position.
+        let r = resolve_roles(
+            &cols(&["RA_PM", "RA", "DEC"]),
+            &ucds[3..6],
+            &RoleNames::default(),
+        );
+        assert_eq!(r.unwrap().ra, "RA");
+        let e = resolve_roles(&cols(&["RA_PM", "DEC"]), &ucds[3..5], &RoleNames::default())
+            .unwrap_err();
+        assert!(e.contains("UCD pos.eq.ra"), "{e}");
     }
 }
