@@ -366,3 +366,39 @@ fn partial_maps_written_by_stilts_read_with_the_counts_cdshealpix_gives() {
         "{err}"
     );
 }
+
+#[test]
+fn mocs_read_alike_from_mocpys_fits_ascii_and_json() {
+    // tests/fixtures/make_moc_fixtures.py: one cone, three serialisations, and what mocpy
+    // says the MOC holds at its depth.
+    let text = std::fs::read_to_string(fixture("moc_cone.expected.json")).unwrap();
+    let want: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let fits = read_healpix_map(&fixture("moc_cone.fits"), None).unwrap();
+    assert_eq!(fits.depth as u64, want["depth"].as_u64().unwrap());
+    assert_eq!(fits.cells.len() as u64, want["cells"].as_u64().unwrap());
+    assert_eq!(
+        fits.cells.iter().sum::<u64>(),
+        want["sum"].as_u64().unwrap()
+    );
+    assert!(fits.values.iter().all(|&v| v == 1.0));
+    for name in ["moc_cone.json", "moc_cone.txt"] {
+        let text_moc = read_healpix_map(&fixture(name), None).unwrap();
+        assert_eq!(text_moc, fits, "{name}");
+    }
+    // Damaged text MOCs are refused with the file and the reason.
+    let dir = common::tempdir("text-mocs");
+    for (name, body, reason) in [
+        ("cells_first.txt", "12 13 5/1", "come before any depth"),
+        ("backwards.txt", "5/9-3", "runs backwards"),
+        ("too_deep.txt", "30/1", "deeper than 29"),
+        ("no_cell.txt", "3/768", "does not exist at depth 3"),
+        ("not_json.json", "{\"3\": [1, 2", "not valid JSON"),
+        ("not_list.json", "{\"3\": 7}", "does not hold a list"),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, body).unwrap();
+        let e = read_healpix_map(&path, None).unwrap_err().to_string();
+        assert!(e.contains(name) && e.contains(reason), "{name}: {e}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -8,6 +8,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::data::fits_table::{FitsTable, HduSelect, TableColumn};
+use crate::data::multi_order::multi_order_map;
 use crate::data::{ColumnData, HealpixMap};
 use crate::error::{Error, Result};
 use crate::sky::Frame;
@@ -73,6 +74,10 @@ fn pixel_index_column(columns: &[TableColumn], explicit: bool) -> Option<String>
 }
 
 pub fn read_healpix_map(path: &Path, column: Option<&str>) -> Result<HealpixMap> {
+    // MOCs also come as text (IVOA MOC 2.0 ASCII and JSON, as mocpy and Aladin write).
+    if let Some(moc) = crate::data::moc_text::read_text_moc(path)? {
+        return Ok(moc);
+    }
     let mut t = FitsTable::open(path, &HduSelect::FirstTable)?;
     let bad = |msg: String| Error::file(path, format!("not a HEALPix map: {msg}"));
 
@@ -83,6 +88,13 @@ pub fn read_healpix_map(path: &Path, column: Option<&str>) -> Result<HealpixMap>
         .find(|c| c.name.eq_ignore_ascii_case("UNIQ") || c.name.eq_ignore_ascii_case("NUNIQ"))
         .map(|c| c.name.clone());
     let ordering_key = t.key_text("ORDERING");
+    // MOC 2.0 as mocpy and the CDS MOC library write it: ranges of depth-29 indices.
+    if ordering_key
+        .as_deref()
+        .is_some_and(|o| o.eq_ignore_ascii_case("RANGE"))
+    {
+        return read_range_moc(&mut t, path);
+    }
     if let Some(uniq) = uniq_col.filter(|_| {
         ordering_key
             .as_deref()
@@ -262,13 +274,90 @@ pub fn read_healpix_map(path: &Path, column: Option<&str>) -> Result<HealpixMap>
     })
 }
 
-/// The most cells a multi-order map is expanded to; finer cells are merged into coarser
-/// ones (their value averaged, weighted by the area they cover) to stay within it.
-const MAX_EXPANDED_CELLS: u64 = 1 << 26;
+/// Reads a MOC 2.0 in RANGE ordering: a column of depth-29 indices, read in pairs [start,
+/// end), and its depth in MOCORD_S (MOCORDER in MOC 1.x files). Drawn at that depth, or
+/// shallower where expanding would exceed [`crate::data::multi_order::MAX_EXPANDED_CELLS`]
+/// (then a cell's value is the share of it the MOC covers).
+fn read_range_moc(t: &mut FitsTable, path: &Path) -> Result<HealpixMap> {
+    let bad = |msg: String| Error::file(path, format!("not a MOC: {msg}"));
+    let column = t
+        .columns
+        .iter()
+        .find(|c| c.kind.is_integer())
+        .map(|c| c.name.clone())
+        .ok_or_else(|| bad("ORDERING is RANGE but no integer column holds the ranges".into()))?;
+    let max_depth = ["MOCORD_S", "MOCORDER"]
+        .iter()
+        .find_map(|k| t.key_text(k))
+        .map_or(Ok(29), |d| {
+            d.parse::<u8>()
+                .ok()
+                .filter(|d| *d <= 29)
+                .ok_or_else(|| bad(format!("MOC depth '{d}' is not in 0..=29")))
+        })?;
+    let mut bounds: Vec<u64> = Vec::new();
+    let mut problem = None;
+    let end29 = 12u64 << 58;
+    t.read_blocks(&[&column], true, |cols| {
+        for i in 0..cols[0].len() {
+            match cell_index(&cols[0], i).filter(|&v| v <= end29) {
+                Some(v) => bounds.push(v),
+                None => {
+                    problem.get_or_insert(format!(
+                        "range bound {} is not a depth-29 index",
+                        index_text(&cols[0], i)
+                    ));
+                }
+            }
+        }
+        Ok(())
+    })?;
+    if let Some(p) = problem {
+        return Err(bad(p));
+    }
+    if !bounds.len().is_multiple_of(2) {
+        return Err(bad(format!("{} range bounds: not pairs", bounds.len())));
+    }
+    let ranges: Vec<(u64, u64)> = bounds.chunks(2).map(|p| (p[0], p[1])).collect();
+    if let Some((a, b)) = ranges.iter().find(|(a, b)| a >= b) {
+        return Err(bad(format!("range {a}..{b} is empty or backwards")));
+    }
+    let cells_at = |d: u8| {
+        let s = 2 * (29 - d as u64);
+        ranges
+            .iter()
+            .map(|&(a, b)| ((b - 1) >> s) - (a >> s) + 1)
+            .sum::<u64>()
+    };
+    let mut depth = max_depth;
+    while depth > 0 && cells_at(depth) > crate::data::multi_order::MAX_EXPANDED_CELLS {
+        depth -= 1;
+    }
+    // The share of each cell the ranges cover, in depth-29 cells.
+    let shift = 2 * (29 - depth as u64);
+    let mut covered: std::collections::BTreeMap<u64, u64> = std::collections::BTreeMap::new();
+    for &(a, b) in &ranges {
+        for c in (a >> shift)..=((b - 1) >> shift) {
+            let (lo, hi) = (c << shift, (c + 1) << shift);
+            *covered.entry(c).or_insert(0) += b.min(hi) - a.max(lo);
+        }
+    }
+    let full = (1u64 << shift) as f64;
+    Ok(HealpixMap {
+        depth,
+        frame: Frame::Icrs,
+        value_name: "MOC".to_string(),
+        values: covered
+            .values()
+            .map(|&n| (n as f64 / full) as f32)
+            .collect(),
+        cells: covered.into_keys().collect(),
+    })
+}
 
 /// Reads a MOC or multi-order map (a UNIQ/NUNIQ column, uniq = 4·4^depth + index, and
 /// optionally a value column; a MOC's value is 1) as one depth: the deepest present, or
-/// shallower when expanding would exceed [`MAX_EXPANDED_CELLS`].
+/// shallower when expanding would exceed [`crate::data::multi_order::MAX_EXPANDED_CELLS`].
 fn read_multi_order(
     t: &mut FitsTable,
     path: &Path,
@@ -332,50 +421,9 @@ fn read_multi_order(
     if let Some(p) = problem {
         return Err(bad(p));
     }
-    let max_depth = entries.iter().map(|e| e.0).max().unwrap_or(0);
-    // The deepest depth whose expansion fits.
-    let mut depth = max_depth;
-    while depth > 0
-        && entries
-            .iter()
-            .map(|e| 1u64 << (2 * depth.saturating_sub(e.0) as u64))
-            .sum::<u64>()
-            > MAX_EXPANDED_CELLS
-    {
-        depth -= 1;
-    }
-    let mut acc: std::collections::BTreeMap<u64, (f64, f64)> = std::collections::BTreeMap::new();
-    let mut cells = Vec::new();
-    let mut values = Vec::new();
-    for &(d, index, v) in &entries {
-        if d <= depth {
-            let shift = 2 * (depth - d) as u64;
-            for c in (index << shift)..((index + 1) << shift) {
-                cells.push(c);
-                values.push(v);
-            }
-        } else {
-            // Finer than the chosen depth: merge into the parent, weighted by area.
-            let w = 1.0 / (1u64 << (2 * (d - depth) as u64)) as f64;
-            let e = acc
-                .entry(index >> (2 * (d - depth) as u64))
-                .or_insert((0.0, 0.0));
-            e.0 += v as f64 * w;
-            e.1 += w;
-        }
-    }
-    for (c, (sum, w)) in acc {
-        cells.push(c);
-        values.push((sum / w) as f32);
-    }
-    let mut order: Vec<usize> = (0..cells.len()).collect();
-    order.sort_by_key(|&i| cells[i]);
-    order.dedup_by_key(|i| cells[*i]);
-    Ok(HealpixMap {
-        depth,
+    Ok(multi_order_map(
+        &entries,
         frame,
-        value_name: value_name.unwrap_or_else(|| "MOC".to_string()),
-        cells: order.iter().map(|&i| cells[i]).collect(),
-        values: order.iter().map(|&i| values[i]).collect(),
-    })
+        value_name.unwrap_or_else(|| "MOC".to_string()),
+    ))
 }

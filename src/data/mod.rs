@@ -24,6 +24,8 @@ pub mod inputs;
 pub mod load;
 pub mod load_options;
 pub mod load_report;
+pub mod moc_text;
+pub mod multi_order;
 pub mod progress;
 pub mod rng;
 pub mod roles;
