@@ -499,3 +499,17 @@ fn cluster_colours_span_the_datas_redshifts_rounded_unless_a_range_is_given() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn info_describes_mocs_in_every_serialisation() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for name in ["moc_cone.fits", "moc_cone.txt", "moc_cone.json"] {
+        let o = clusterviz(&["info", fixtures.join(name).to_str().unwrap()], &fixtures);
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        assert!(
+            out.contains("HEALPix map, nside 512 (depth 9), 596 cells"),
+            "{name}: {out}"
+        );
+    }
+}

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use crate::cli::args::InfoArgs;
+use crate::data::HealpixMap;
 use crate::data::catalog_reader::read_catalog;
 use crate::data::fits_table::{FitsTable, HduSelect};
 use crate::data::healpix_fits::read_healpix_map;
@@ -35,8 +36,30 @@ pub fn run(backend: BackendChoice, a: &InfoArgs) -> Result<()> {
     Ok(())
 }
 
+/// One line on a HEALPix map or MOC read in `took`.
+fn describe_map(path: &Path, map: &HealpixMap, took: std::time::Duration) -> Result<()> {
+    say!(
+        "{}: HEALPix map, nside {} (depth {}), {} cells with data ({:.1} deg²), {} frame, column {}, values {:?}; read in {:.3} s",
+        path.display(),
+        map.nside(),
+        map.depth,
+        map.cells.len(),
+        map.area_deg2(),
+        map.frame.name(),
+        map.value_name,
+        map.value_range(),
+        took.as_secs_f64()
+    );
+    Ok(())
+}
+
 fn describe(path: &Path, a: &InfoArgs) -> Result<()> {
     let lower = path.to_string_lossy().to_ascii_lowercase();
+    // A text MOC (ASCII or JSON); a JSON file that is not one may hold tiles.
+    let t0 = Instant::now();
+    if let Ok(Some(moc)) = crate::data::moc_text::read_text_moc(path) {
+        return describe_map(path, &moc, t0.elapsed());
+    }
     if lower.ends_with(".json") {
         let tiles = read_tiles(path)?;
         say!(
@@ -50,25 +73,18 @@ fn describe(path: &Path, a: &InfoArgs) -> Result<()> {
         return describe_catalog(path, a);
     }
     let mut probe = FitsTable::open(path, &HduSelect::FirstTable)?;
-    if probe
+    // HEALPix maps say PIXTYPE; MOCs say their version or an ordering of their own.
+    let is_map = probe
         .key_text("PIXTYPE")
         .is_some_and(|p| p.eq_ignore_ascii_case("HEALPIX"))
-    {
+        || probe.key_text("MOCVERS").is_some()
+        || probe
+            .key_text("ORDERING")
+            .is_some_and(|o| ["RANGE", "NUNIQ"].iter().any(|m| o.eq_ignore_ascii_case(m)));
+    if is_map {
         let t0 = Instant::now();
         let map = read_healpix_map(path, None)?;
-        say!(
-            "{}: HEALPix map, nside {} (depth {}), {} cells with data ({:.1} deg²), {} frame, column {}, values {:?}; read in {:.3} s",
-            path.display(),
-            map.nside(),
-            map.depth,
-            map.cells.len(),
-            map.area_deg2(),
-            map.frame.name(),
-            map.value_name,
-            map.value_range(),
-            t0.elapsed().as_secs_f64()
-        );
-        return Ok(());
+        return describe_map(path, &map, t0.elapsed());
     }
     if probe.column("LEV1_RA").is_some() {
         let tiles = read_tiles(path)?;
