@@ -392,6 +392,7 @@ fn mocs_read_alike_from_mocpys_fits_ascii_and_json() {
         ("backwards.txt", "5/9-3", "runs backwards"),
         ("too_deep.txt", "30/1", "deeper than 29"),
         ("no_cell.txt", "3/768", "does not exist at depth 3"),
+        ("huge.txt", "29/0-99999999999", "save it coarser"),
         ("not_json.json", "{\"3\": [1, 2", "not valid JSON"),
         ("not_list.json", "{\"3\": 7}", "does not hold a list"),
     ] {

@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::data::HealpixMap;
-use crate::data::multi_order::multi_order_map;
+use crate::data::multi_order::{MAX_EXPANDED_CELLS, multi_order_map};
 use crate::error::{Error, Result};
 use crate::sky::Frame;
 
@@ -87,8 +87,12 @@ fn ascii_cells(text: &str) -> std::result::Result<Vec<(u8, u64)>, String> {
             return Err(format!("range {lo}-{hi} runs backwards"));
         }
         checked(d, hi)?;
-        if hi - lo >= super::multi_order::MAX_EXPANDED_CELLS {
-            return Err(format!("range {lo}-{hi} at depth {d} is too large"));
+        // Cells are listed one by one: a MOC beyond the expansion limit is refused here,
+        // not after filling memory (FITS MOCs are coarsened instead).
+        if (out.len() as u64).saturating_add(hi - lo + 1) > MAX_EXPANDED_CELLS {
+            return Err(format!(
+                "more than {MAX_EXPANDED_CELLS} cells at depth {d}; save it coarser, or as FITS"
+            ));
         }
         for c in lo..=hi {
             out.push(checked(d, c)?);
