@@ -65,6 +65,19 @@ const FITS_FIXTURES: &[&str] = &[
     "hostile/mixed_types.fits",
 ];
 
+/// Tables other tools wrote: VOTables, ECSV, CSV and Parquet (make_table_fixtures.py,
+/// make_stilts_fixtures.sh).
+const TABLE_FIXTURES: &[&str] = &[
+    "table_astropy_tabledata.vot",
+    "table_astropy_binary.vot",
+    "table_stilts_binary2.vot",
+    "table_astropy.ecsv",
+    "table_stilts_ecsv.ecsv",
+    "table_pandas.csv",
+    "table_pyarrow.parquet",
+    "table_astropy.parquet",
+];
+
 fn no_panic(path: &Path) {
     let _ = read_catalog(path, "fuzz", &LoadOptions::default());
     let _ = read_healpix_map(path, None);
@@ -110,6 +123,22 @@ proptest! {
         let path = scratch(&format!("t{which}-{:x}", edits.len() * 31 + cut.unwrap_or(7) % 1000));
         std::fs::write(&path, &bytes).unwrap();
         no_panic(&path);
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn damaged_tables_never_panic(
+        which in 0usize..64,
+        edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..12),
+        cut in proptest::option::of(any::<usize>()),
+    ) {
+        let name = TABLE_FIXTURES[which % TABLE_FIXTURES.len()];
+        let bytes = damaged_within(&fixture(name), &edits, cut, usize::MAX);
+        let ext = name.rsplit('.').next().unwrap();
+        let path = scratch(&format!("table{which}-{:x}", edits.len() * 31 + cut.unwrap_or(7) % 1000))
+            .with_extension(ext);
+        std::fs::write(&path, &bytes).unwrap();
+        let _ = read_catalog(&path, "fuzz", &LoadOptions::default());
         let _ = std::fs::remove_file(&path);
     }
 }

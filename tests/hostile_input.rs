@@ -604,3 +604,14 @@ fn hdf5_files_that_crash_the_hdf5_library_get_a_message() {
         assert_refused(&o, &[name, "damaged HDF5 file", expected], name);
     }
 }
+
+#[test]
+fn a_parquet_file_that_makes_the_decoder_panic_is_refused_as_corrupt() {
+    // Found by fuzz_parsers: table_pyarrow.parquet with byte 945 set to 145 (a page's
+    // size) makes arrow's decoder panic; the panic is reported as the file's fault.
+    assert_render_refused(
+        "--clusters",
+        "parquet_decoder_panic.parquet",
+        &["Parquet: row group 1 is corrupt (the decoder failed"],
+    );
+}

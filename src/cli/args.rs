@@ -39,7 +39,8 @@ pub enum Command {
     /// Print the GPU adapter, backend and limits; with files, load each and describe it
     /// (catalog columns and roles, HEALPix map, tiles).
     Info(Box<InfoArgs>),
-    /// Convert a catalog between FITS and HDF5 (by the output's extension).
+    /// Convert a catalog (FITS, HDF5, VOTable, Parquet, CSV/ECSV) to FITS or HDF5 (by the
+    /// output's extension).
     Convert(Box<ConvertArgs>),
     /// The interactive viewer: the same inputs as `render`, in a window.
     View(Box<RenderArgs>),
@@ -239,7 +240,8 @@ pub struct ColumnArgs {
     /// Redshift column of the galaxy catalogs.
     #[arg(long)]
     pub galaxy_z: Option<String>,
-    /// Table HDU of the catalogs: a number (1 = first extension) or an EXTNAME.
+    /// Table HDU of the catalogs: a number (1 = first extension) or an EXTNAME; in a
+    /// VOTable, the table's position (1 = first) or its name or ID.
     #[arg(long)]
     pub hdu: Option<String>,
     /// Folder of the catalog cache (default: CLUSTERVIZ_CACHE_DIR, else
@@ -289,7 +291,7 @@ fn parse_box(s: &str) -> Result<(f64, f64, f64, f64), String> {
 
 #[derive(Args, Debug, Clone)]
 pub struct ConvertArgs {
-    /// Input catalog (.fits, .fits.gz, .h5, .hdf5).
+    /// Input catalog (FITS, HDF5, VOTable, Parquet, CSV or ECSV).
     pub input: PathBuf,
     /// Output catalog (.fits or .h5/.hdf5).
     pub output: PathBuf,
@@ -340,7 +342,8 @@ pub struct RenderArgs {
     /// Seed of the demo survey (with --demo).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Cluster catalogs (FITS), one per algorithm and/or merged.
+    /// Cluster catalogs (FITS, HDF5, VOTable, Parquet, CSV or ECSV), one per algorithm
+    /// and/or merged.
     #[arg(long, num_args = 1..)]
     pub clusters: Vec<PathBuf>,
     /// Tile definitions (JSON).
@@ -352,7 +355,8 @@ pub struct RenderArgs {
     /// The map's value column (default: the first that is not the pixel index).
     #[arg(long)]
     pub mask_column: Option<String>,
-    /// Galaxy catalogs: FITS files, glob patterns ('catred/*.fits') or folders.
+    /// Galaxy catalogs (FITS, HDF5, VOTable, Parquet, CSV or ECSV): files, glob
+    /// patterns ('catred/*.fits') or folders.
     #[arg(long = "galaxies", num_args = 1..)]
     pub galaxy_files: Vec<PathBuf>,
     #[command(flatten)]

@@ -1,4 +1,5 @@
-//! `clusterviz convert IN OUT`: catalogs between FITS and HDF5 (by extension), keeping
+//! `clusterviz convert IN OUT`: catalogs from any format read (FITS, HDF5, VOTable,
+//! Parquet, CSV/ECSV) into FITS or HDF5 (by the output's extension), keeping
 //! column names, units, types and every row.
 
 use std::time::Instant;
@@ -10,6 +11,7 @@ use crate::data::fits_write::write_catalog;
 use crate::data::hdf5_io::{table_name, write_catalog_h5};
 use crate::data::load::column_choices;
 use crate::data::load_options::LoadOptions;
+use crate::data::tables::format::TableFormat;
 use crate::error::{Error, Result};
 
 pub fn run(a: &ConvertArgs) -> Result<()> {
@@ -34,11 +36,14 @@ pub fn run(a: &ConvertArgs) -> Result<()> {
     }
     let [(roles, hdu), _] = column_choices(&a.columns.spec())?;
     let t0 = Instant::now();
-    let name = if is_hdf5(&a.input) {
-        table_name(&a.input, hdu.as_ref())?
-    } else {
-        let mut t = FitsTable::open(&a.input, hdu.as_ref().unwrap_or(&HduSelect::FirstTable))?;
-        t.key_text("EXTNAME").unwrap_or_default()
+    let name = match TableFormat::of(&a.input) {
+        TableFormat::Hdf5 => table_name(&a.input, hdu.as_ref())?,
+        TableFormat::Fits => {
+            let mut t = FitsTable::open(&a.input, hdu.as_ref().unwrap_or(&HduSelect::FirstTable))?;
+            t.key_text("EXTNAME").unwrap_or_default()
+        }
+        // VOTable, Parquet and CSV tables are written under the default name.
+        _ => String::new(),
     };
     let opts = LoadOptions {
         hdu,

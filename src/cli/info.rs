@@ -1,5 +1,6 @@
 //! `clusterviz info`: what GPU we would render with, or what is in the given files.
 
+use crate::data::tables::format::TableFormat;
 use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
@@ -69,7 +70,8 @@ fn describe(path: &Path, a: &InfoArgs) -> Result<()> {
         );
         return Ok(());
     }
-    if crate::data::catalog_reader::is_hdf5(path) {
+    // HDF5, VOTable, Parquet and CSV files hold catalogs only.
+    if TableFormat::of(path) != TableFormat::Fits {
         return describe_catalog(path, a);
     }
     let mut probe = FitsTable::open(path, &HduSelect::FirstTable)?;

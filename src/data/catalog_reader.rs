@@ -1,4 +1,5 @@
-//! One catalog file, whatever its format (FITS table or HDF5), through the cache.
+//! One catalog file, whatever its format (FITS, HDF5, VOTable, Parquet, CSV/ECSV), through
+//! the cache.
 
 use std::path::Path;
 
@@ -7,6 +8,10 @@ use crate::data::catalog::{CacheTag, Catalog};
 use crate::data::catalog_fits::parse_catalog_fits;
 use crate::data::load_options::LoadOptions;
 use crate::data::load_report::LoadReport;
+use crate::data::tables::delimited::read_delimited;
+use crate::data::tables::format::TableFormat;
+use crate::data::tables::parquet_file::read_parquet;
+use crate::data::tables::votable::read_votable;
 use crate::error::Result;
 
 /// Reads a catalog from a FITS table or HDF5 file; `name` labels it (e.g. "merged",
@@ -39,10 +44,14 @@ pub fn read_catalog(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Cata
 
 /// Reads a catalog from its source file, without the cache.
 pub fn parse_catalog(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Catalog, LoadReport)> {
-    if is_hdf5(path) {
-        return crate::data::hdf5_io::read_catalog_h5(path, name, opts);
+    match TableFormat::of(path) {
+        TableFormat::Fits => parse_catalog_fits(path, name, opts),
+        TableFormat::Hdf5 => crate::data::hdf5_io::read_catalog_h5(path, name, opts),
+        TableFormat::VoTable => read_votable(path, name, opts),
+        TableFormat::Parquet => read_parquet(path, name, opts),
+        TableFormat::Ecsv => read_delimited(path, name, opts, true),
+        TableFormat::Csv => read_delimited(path, name, opts, false),
     }
-    parse_catalog_fits(path, name, opts)
 }
 
 /// HDF5 files, by extension.

@@ -8,11 +8,10 @@ use hdf5::types::{FixedUnicode, FloatSize, IntSize, TypeDescriptor};
 
 use crate::data::ColumnData;
 use crate::data::catalog::{Catalog, Storage};
-use crate::data::catalog_builder::{CatalogBuilder, WantedColumn};
 use crate::data::fits_table::HduSelect;
-use crate::data::load_options::{LoadOptions, check_filter_roles};
+use crate::data::load_options::LoadOptions;
 use crate::data::load_report::LoadReport;
-use crate::data::roles::resolve_roles;
+use crate::data::tables::table_load::{ColumnMeta, TableLoad};
 use crate::error::{Error, Result};
 use crate::fsutil::write_atomically;
 
@@ -112,59 +111,30 @@ pub fn read_catalog_h5(
         }
         columns.push((short, ds, storage));
     }
-    let names: Vec<String> = columns.iter().map(|c| c.0.clone()).collect();
-    let roles = resolve_roles(&names, &[], &opts.roles).map_err(|m| {
-        // Said in the file's terms when the role's dataset exists but is unusable.
-        let all: Vec<String> = names
-            .iter()
-            .chain(skipped.iter().map(|s| &s.0))
-            .cloned()
-            .collect();
-        let unusable = resolve_roles(&all, &[], &opts.roles).ok().and_then(|r| {
-            let roles: Vec<String> = r.numeric().cloned().collect();
-            skipped.iter().find(|(n, _)| roles.contains(n)).cloned()
-        });
-        match unusable {
-            Some((n, why)) => Error::file(path, format!("column {n}: {why}")),
-            None => Error::file(path, m),
-        }
-    })?;
-    check_filter_roles(path, &roles, &opts.filter, &names)?;
-    // Roles first, as the builder wants.
-    let pos = |n: &str| {
-        columns
-            .iter()
-            .position(|c| c.0 == n)
-            .expect("resolved from these columns")
-    };
-    let (ra_i, dec_i) = (pos(&roles.ra), pos(&roles.dec));
-    let mut order = vec![ra_i, dec_i];
-    order.extend((0..columns.len()).filter(|i| *i != ra_i && *i != dec_i));
     let units = crate::data::hdf5_attributes::column_units(
         path,
         &group,
         columns.iter().map(|(n, ds, _)| (n, ds)),
     )?;
-    let wanted = order
+    // Usable datasets first (their indices are `columns`'), then the skipped ones.
+    let metas: Vec<ColumnMeta> = columns
         .iter()
-        .map(|&i| {
-            let (n, _, storage) = &columns[i];
-            WantedColumn {
-                name: n.clone(),
-                unit: units.get(n).cloned().unwrap_or_default(),
-                storage: *storage,
-            }
+        .map(|(n, _, storage)| ColumnMeta {
+            name: n.clone(),
+            unit: units.get(n).cloned().unwrap_or_default(),
+            ucd: String::new(),
+            storage: Ok(*storage),
         })
+        .chain(skipped.iter().map(|(n, why)| ColumnMeta {
+            name: n.clone(),
+            unit: String::new(),
+            ucd: String::new(),
+            storage: Err(why.clone()),
+        }))
         .collect();
     let n = nrows.unwrap_or(0);
-    let mut builder = CatalogBuilder::new(name, roles, wanted, opts, n as u64)
-        .map_err(|m| Error::file(path, m))?;
-    builder.skipped_columns(
-        skipped
-            .iter()
-            .map(|(n, why)| format!("{n} ({why})"))
-            .collect(),
-    );
+    let mut load = TableLoad::start(path, name, &metas, opts, n as u64)?;
+    let order = load.order.clone();
     let mut start = 0;
     while start < n {
         let end = (start + BLOCK).min(n);
@@ -198,10 +168,10 @@ pub fn read_catalog_h5(
                 ),
             });
         }
-        builder.push_block(&block);
+        load.push_block(&block);
         start = end;
     }
-    Ok(builder.finish())
+    Ok(load.finish())
 }
 
 /// Writes `cat` into `group` of a new HDF5 file, each column as its stored type.

@@ -10,11 +10,12 @@ use crate::data::cache::stack_tag;
 use crate::data::catalog_reader::read_catalog;
 use crate::data::load_options::LoadOptions;
 use crate::data::load_report::LoadReport;
+use crate::data::tables::format::CATALOG_EXTENSIONS;
 use crate::data::{Catalog, Column, ColumnData};
 use crate::error::{Error, Result};
 
 /// Files named by `patterns`: plain paths, glob patterns (`catred/*.fits`) and folders
-/// (every `*.fits`, `*.fit`, `*.fits.gz` inside), sorted, each once. A file that exists is
+/// (every catalog file inside: FITS, HDF5, Parquet, VOTable, CSV/ECSV), sorted, each once. A file that exists is
 /// itself, even when its name holds glob characters (`cat[1].fits`), so expanding the
 /// result again changes nothing.
 pub fn expand_paths(patterns: &[PathBuf]) -> Result<Vec<PathBuf>> {
@@ -30,15 +31,16 @@ pub fn expand_paths(patterns: &[PathBuf]) -> Result<Vec<PathBuf>> {
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| {
                     let n = f.to_string_lossy().to_ascii_lowercase();
-                    [".fits", ".fit", ".fits.gz", ".fit.gz", ".h5", ".hdf5"]
-                        .iter()
-                        .any(|e| n.ends_with(e))
+                    CATALOG_EXTENSIONS.iter().any(|e| n.ends_with(e))
                 })
                 .collect();
             if found.is_empty() {
                 return Err(Error::file(
                     p,
-                    "is a folder with no catalog files (.fits, .fits.gz, .h5)",
+                    format!(
+                        "is a folder with no catalog files ({})",
+                        CATALOG_EXTENSIONS.join(", ")
+                    ),
                 ));
             }
             found.sort();

@@ -30,6 +30,7 @@ pub mod progress;
 pub mod rng;
 pub mod roles;
 pub mod survey;
+pub mod tables;
 pub mod tiles;
 pub mod tiles_fits;
 pub mod units;

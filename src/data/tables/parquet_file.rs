@@ -1,0 +1,339 @@
+//! Single Parquet files (as pyarrow, pandas, astropy, DuckDB or Spark write them): every
+//! numeric top-level column, read row group by row group, several row groups at a time
+//! on all cores, only the kept columns decoded (a projection mask). Units and UCDs come
+//! from astropy's `table_meta_yaml` when the writer left it, and its `X.mask` columns
+//! mark X's missing values.
+
+use std::fs::File;
+use std::path::Path;
+
+use arrow_array::{Array, ArrayRef, RecordBatch, cast::AsArray, types};
+use arrow_schema::DataType;
+use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
+use rayon::prelude::*;
+
+use crate::data::catalog::Storage;
+use crate::data::load_options::LoadOptions;
+use crate::data::load_report::LoadReport;
+use crate::data::tables::decoder_guard::guarded;
+use crate::data::tables::ecsv_header::parse_header;
+use crate::data::tables::table_load::{ColumnMeta, TableLoad};
+use crate::data::{Catalog, ColumnData};
+use crate::error::{Error, Result};
+
+/// Reads the catalog of a Parquet file.
+pub fn read_parquet(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Catalog, LoadReport)> {
+    if opts.hdu.is_some() {
+        return Err(Error::file(
+            path,
+            "holds one table: --hdu does not apply to it",
+        ));
+    }
+    let open = || File::open(path).map_err(|e| Error::file(path, format!("cannot read: {e}")));
+    let parquet_err = |e: parquet::errors::ParquetError| Error::file(path, format!("Parquet: {e}"));
+    let file = open()?;
+    let meta = guarded(|| ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()))
+        .map_err(|m| Error::file(path, format!("Parquet: the footer is corrupt ({m})")))?
+        .map_err(parquet_err)?;
+    let schema = meta.schema().clone();
+    let file_meta = meta.metadata().clone();
+    let described = astropy_columns(&file_meta);
+    let parquet_schema = meta.parquet_schema();
+    // Integer columns with nulls in any row group become f64 with NaN, as FITS TNULL.
+    let has_nulls = |field: &str| {
+        let leaf = (0..parquet_schema.num_columns())
+            .find(|&j| parquet_schema.column(j).path().string() == field);
+        let Some(j) = leaf else { return true };
+        file_meta.row_groups().iter().any(|rg| {
+            rg.column(j)
+                .statistics()
+                .and_then(|s| s.null_count_opt())
+                .is_none_or(|n| n > 0)
+        })
+    };
+    // astropy writes a masked column X with its mask beside it, as a boolean "X.mask".
+    let mask_of = |name: &str| {
+        schema
+            .index_of(&format!("{name}.mask"))
+            .ok()
+            .filter(|&m| schema.field(m).data_type() == &DataType::Boolean)
+    };
+    let is_mask = |name: &str| {
+        name.strip_suffix(".mask")
+            .is_some_and(|x| schema.index_of(x).is_ok() && mask_of(x).is_some())
+    };
+    // The table's columns (masks are part of theirs): schema index, mask's index.
+    let sources: Vec<(usize, Option<usize>)> = (0..schema.fields().len())
+        .filter(|&i| !is_mask(schema.field(i).name()))
+        .map(|i| (i, mask_of(schema.field(i).name())))
+        .collect();
+    let metas: Vec<ColumnMeta> = sources
+        .iter()
+        .map(|&(i, mask)| {
+            let f = schema.field(i);
+            let (unit, ucd) = described
+                .iter()
+                .find(|c| c.name == *f.name())
+                .map_or((String::new(), String::new()), |c| {
+                    (c.unit.clone(), c.ucd.clone())
+                });
+            let mut storage = storage_of(f.data_type());
+            if let Ok(s) = storage
+                && is_integer(s)
+                && (mask.is_some() || (f.is_nullable() && has_nulls(f.name())))
+            {
+                storage = Ok(Storage::F64);
+            }
+            ColumnMeta {
+                name: f.name().clone(),
+                unit,
+                ucd,
+                storage,
+            }
+        })
+        .collect();
+    let rows = file_meta.file_metadata().num_rows().max(0) as u64;
+    let mut load = TableLoad::start(path, name, &metas, opts, rows)?;
+    let projected = load.order.iter().flat_map(|&k| {
+        let (i, mask) = sources[k];
+        std::iter::once(i).chain(mask)
+    });
+    let mask = ProjectionMask::roots(parquet_schema, projected.collect::<Vec<_>>());
+    let slots: Vec<(usize, Storage)> = load
+        .order
+        .iter()
+        .map(|&k| {
+            (
+                sources[k].0,
+                *metas[k].storage.as_ref().expect("kept columns only"),
+            )
+        })
+        .collect();
+    // Row groups decoded a few at a time (one per core), fed to the builder in order.
+    let groups: Vec<usize> = (0..file_meta.num_row_groups()).collect();
+    for chunk in groups.chunks(rayon::current_num_threads().max(1)) {
+        let decoded: Vec<Result<Vec<Vec<ColumnData>>>> = chunk
+            .par_iter()
+            .map(|&g| {
+                guarded(|| {
+                    let reader =
+                        ParquetRecordBatchReaderBuilder::new_with_metadata(open()?, meta.clone())
+                            .with_row_groups(vec![g])
+                            .with_projection(mask.clone())
+                            .with_batch_size(1 << 16)
+                            .build()
+                            .map_err(parquet_err)?;
+                    reader
+                        .map(|batch| {
+                            let batch = batch.map_err(|e| {
+                                Error::file(path, format!("Parquet: row group {g}: {e}"))
+                            })?;
+                            columns_of(&batch, &slots, &schema).map_err(|m| Error::file(path, m))
+                        })
+                        .collect()
+                })
+                .unwrap_or_else(|m| {
+                    Err(Error::file(
+                        path,
+                        format!("Parquet: row group {g} is corrupt (the decoder failed: {m})"),
+                    ))
+                })
+            })
+            .collect();
+        for group in decoded {
+            for block in group? {
+                load.push_block(&block);
+            }
+        }
+    }
+    Ok(load.finish())
+}
+
+/// Units and UCDs astropy stores with a table it writes (`table_meta_yaml`).
+fn astropy_columns(
+    meta: &parquet::file::metadata::ParquetMetaData,
+) -> Vec<crate::data::tables::ecsv_header::EcsvColumn> {
+    meta.file_metadata()
+        .key_value_metadata()
+        .and_then(|kv| kv.iter().find(|k| k.key == "table_meta_yaml"))
+        .and_then(|k| k.value.as_deref())
+        .and_then(|yaml| {
+            let lines: String = yaml
+                .lines()
+                .map(|l| {
+                    l.strip_prefix("# ")
+                        .or_else(|| l.strip_prefix('#'))
+                        .unwrap_or(l)
+                })
+                .filter(|l| !l.starts_with("%ECSV") && l.trim() != "---")
+                .flat_map(|l| [l, "\n"])
+                .collect();
+            parse_header(&lines).ok()
+        })
+        .map(|h| h.columns)
+        .unwrap_or_default()
+}
+
+fn is_integer(s: Storage) -> bool {
+    !matches!(s, Storage::F32 | Storage::F64)
+}
+
+fn storage_of(t: &DataType) -> std::result::Result<Storage, String> {
+    Ok(match t {
+        DataType::Float16 | DataType::Float32 => Storage::F32,
+        DataType::Float64 => Storage::F64,
+        DataType::Int8 | DataType::Int16 => Storage::I16,
+        DataType::UInt8 => Storage::U8,
+        DataType::Int32 | DataType::UInt16 => Storage::I32,
+        DataType::Int64 | DataType::UInt32 => Storage::I64,
+        DataType::UInt64 => Storage::U64,
+        other => return Err(format!("Parquet type {other} is not a numeric scalar")),
+    })
+}
+
+/// The batch's columns in the builder's slots, converted to how they are kept.
+fn columns_of(
+    batch: &RecordBatch,
+    slots: &[(usize, Storage)],
+    schema: &arrow_schema::Schema,
+) -> std::result::Result<Vec<ColumnData>, String> {
+    slots
+        .iter()
+        .map(|&(i, storage)| {
+            let name = schema.field(i).name();
+            let array = batch
+                .column_by_name(name)
+                .ok_or_else(|| format!("Parquet: column {name} missing from a row group"))?;
+            let data =
+                convert(array, storage).map_err(|m| format!("Parquet: column {name}: {m}"))?;
+            match batch.column_by_name(&format!("{name}.mask")) {
+                Some(mask) => apply_mask(data, mask.as_boolean_opt()),
+                None => Ok(data),
+            }
+        })
+        .collect()
+}
+
+/// NaN where astropy's mask column says a value is missing (a null mask masks too).
+fn apply_mask(
+    data: ColumnData,
+    mask: Option<&arrow_array::BooleanArray>,
+) -> std::result::Result<ColumnData, String> {
+    let mask = mask.ok_or("its mask column is not boolean")?;
+    let masked = |i: usize| mask.is_null(i) || mask.value(i);
+    Ok(match data {
+        ColumnData::F64(v) => ColumnData::F64(
+            v.iter()
+                .enumerate()
+                .map(|(i, &x)| if masked(i) { f64::NAN } else { x })
+                .collect::<Vec<f64>>()
+                .into(),
+        ),
+        ColumnData::F32(v) => ColumnData::F32(
+            v.iter()
+                .enumerate()
+                .map(|(i, &x)| if masked(i) { f32::NAN } else { x })
+                .collect::<Vec<f32>>()
+                .into(),
+        ),
+        other => other,
+    })
+}
+
+fn convert(a: &ArrayRef, storage: Storage) -> std::result::Result<ColumnData, String> {
+    macro_rules! values {
+        ($t:ty) => {
+            a.as_primitive_opt::<$t>()
+                .ok_or("type changed between row groups")?
+        };
+    }
+    // f64 with NaN where null (floats of any width, and integers known to have nulls).
+    macro_rules! as_f64 {
+        ($t:ty) => {{
+            let v = values!($t);
+            (0..v.len())
+                .map(|i| {
+                    if v.is_null(i) {
+                        f64::NAN
+                    } else {
+                        v.value(i) as f64
+                    }
+                })
+                .collect::<Vec<f64>>()
+        }};
+    }
+    let dt = a.data_type();
+    Ok(match storage {
+        Storage::F64 => ColumnData::F64(
+            match dt {
+                DataType::Float64 if a.null_count() == 0 => {
+                    values!(types::Float64Type).values().to_vec()
+                }
+                DataType::Float64 => as_f64!(types::Float64Type),
+                DataType::Int8 => as_f64!(types::Int8Type),
+                DataType::Int16 => as_f64!(types::Int16Type),
+                DataType::Int32 => as_f64!(types::Int32Type),
+                DataType::Int64 => as_f64!(types::Int64Type),
+                DataType::UInt8 => as_f64!(types::UInt8Type),
+                DataType::UInt16 => as_f64!(types::UInt16Type),
+                DataType::UInt32 => as_f64!(types::UInt32Type),
+                DataType::UInt64 => as_f64!(types::UInt64Type),
+                t => return Err(format!("{t} read as f64")),
+            }
+            .into(),
+        ),
+        Storage::F32 => ColumnData::F32(
+            match dt {
+                DataType::Float32 if a.null_count() == 0 => {
+                    values!(types::Float32Type).values().to_vec()
+                }
+                DataType::Float32 => as_f64!(types::Float32Type)
+                    .iter()
+                    .map(|&x| x as f32)
+                    .collect(),
+                DataType::Float16 => {
+                    let v = values!(types::Float16Type);
+                    (0..v.len())
+                        .map(|i| {
+                            if v.is_null(i) {
+                                f32::NAN
+                            } else {
+                                v.value(i).to_f32()
+                            }
+                        })
+                        .collect()
+                }
+                t => return Err(format!("{t} read as f32")),
+            }
+            .into(),
+        ),
+        Storage::U64 => ColumnData::U64(values!(types::UInt64Type).values().to_vec().into()),
+        _ => {
+            macro_rules! ints {
+                ($t:ty) => {
+                    values!($t)
+                        .values()
+                        .iter()
+                        .map(|&x| x as i64)
+                        .collect::<Vec<i64>>()
+                };
+            }
+            ColumnData::I64(
+                match dt {
+                    DataType::Int8 => ints!(types::Int8Type),
+                    DataType::Int16 => ints!(types::Int16Type),
+                    DataType::Int32 => ints!(types::Int32Type),
+                    DataType::Int64 => values!(types::Int64Type).values().to_vec(),
+                    DataType::UInt8 => ints!(types::UInt8Type),
+                    DataType::UInt16 => ints!(types::UInt16Type),
+                    DataType::UInt32 => ints!(types::UInt32Type),
+                    t => return Err(format!("{t} read as an integer")),
+                }
+                .into(),
+            )
+        }
+    })
+}

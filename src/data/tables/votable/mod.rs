@@ -1,0 +1,40 @@
+//! VOTable 1.x catalogs as VizieR, TAP services, TOPCAT and astropy write them: rows in
+//! TABLEDATA, BINARY or BINARY2 (base64 streams inside the file). The table read is the
+//! first one with data, or the one `--hdu` names (a 1-based position or its name/ID).
+//! A TAP error document (QUERY_STATUS ERROR) is reported as the service's message.
+
+pub mod binary;
+pub mod fields;
+pub mod walk;
+
+use std::path::Path;
+
+use crate::data::Catalog;
+use crate::data::load_options::LoadOptions;
+use crate::data::load_report::LoadReport;
+use crate::data::tables::table_load::TableLoad;
+use crate::error::{Error, Result};
+
+/// Reads the catalog of a VOTable file.
+pub fn read_votable(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Catalog, LoadReport)> {
+    let bytes = std::fs::read(path).map_err(|e| Error::file(path, format!("cannot read: {e}")))?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|e| Error::file(path, format!("VOTable is not UTF-8 ({e})")))?;
+    let table = walk::read_table(text, opts.hdu.as_ref())
+        .map_err(|m| Error::file(path, format!("VOTable: {m}")))?;
+    if table.overflow {
+        report!(
+            "warning: {}: the service truncated this result (QUERY_STATUS OVERFLOW): {} rows",
+            path.display(),
+            table.rows
+        );
+    }
+    let (metas, data): (Vec<_>, Vec<_>) = table
+        .cells
+        .into_iter()
+        .zip(&table.fields)
+        .map(|(c, f)| c.into_column(f))
+        .unzip();
+    let load = TableLoad::start(path, name, &metas, opts, table.rows as u64)?;
+    Ok(load.push_columns(&data))
+}
