@@ -615,3 +615,14 @@ fn a_parquet_file_that_makes_the_decoder_panic_is_refused_as_corrupt() {
         &["Parquet: row group 1 is corrupt (the decoder failed"],
     );
 }
+
+#[test]
+fn a_votable_whose_stream_has_no_data_element_ends_with_a_message() {
+    // Found by fuzz_parsers (table_astropy_binary.vot with `<DATA>` damaged): the BINARY
+    // stream was decoded into no cells, and the read never ended.
+    assert_render_refused(
+        "--clusters",
+        "votable_stream_without_data.vot",
+        &["VOTable: malformed XML near byte 1561"],
+    );
+}

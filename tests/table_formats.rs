@@ -337,7 +337,7 @@ fn a_folder_of_parquet_and_csv_files_is_read_whole() {
         std::fs::copy(fixture(name), dir.join(name)).unwrap();
     }
     std::fs::write(dir.join("notes.md"), "not a catalog").unwrap();
-    let files = clusterviz::data::inputs::expand_paths(&[dir.clone()]).unwrap();
+    let files = clusterviz::data::inputs::expand_paths(std::slice::from_ref(&dir)).unwrap();
     let names: Vec<String> = files
         .iter()
         .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())

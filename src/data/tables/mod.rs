@@ -11,3 +11,12 @@ pub mod format;
 pub mod parquet_file;
 pub mod table_load;
 pub mod votable;
+
+/// The bytes of `path`, mapped (not copied: the text formats are read in place).
+pub fn map_file(path: &std::path::Path) -> crate::error::Result<memmap2::Mmap> {
+    let err = |e: std::io::Error| crate::error::Error::file(path, format!("cannot read: {e}"));
+    let file = std::fs::File::open(path).map_err(err)?;
+    // Safety: the map is read only; a file changed while it is read gives wrong values
+    // or a parse error, as a file changed during a read() would.
+    unsafe { memmap2::Mmap::map(&file) }.map_err(err)
+}

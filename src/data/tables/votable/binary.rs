@@ -10,11 +10,13 @@ pub fn decode_rows(
     cells: &mut [Cells],
     binary2: bool,
 ) -> Result<usize, String> {
+    assert_eq!(fields.len(), cells.len(), "a cell list per field");
     let mask_len = if binary2 { fields.len().div_ceil(8) } else { 0 };
     let mut pos = 0usize;
     let mut rows = 0usize;
     let ends_inside = |row: usize| format!("the stream ends inside row {}", row + 1);
     while pos < bytes.len() {
+        let row_start = pos;
         let mask = bytes
             .get(pos..pos + mask_len)
             .ok_or_else(|| ends_inside(rows))?;
@@ -71,6 +73,10 @@ pub fn decode_rows(
                 }
             }
         }
+        if pos == row_start {
+            // Every FIELD is empty (arraysize 0): the stream could never be read through.
+            return Err("a row takes no bytes (its FIELDs are all empty)".into());
+        }
         rows += 1;
     }
     Ok(rows)
@@ -125,5 +131,10 @@ mod tests {
         let mut cells: Vec<Cells> = fields.iter().map(Cells::for_field).collect();
         let e = decode_rows(&bytes[..bytes.len() - 2], &fields, &mut cells, true).unwrap_err();
         assert_eq!(e, "the stream ends inside row 2");
+        // Rows of no bytes could never be read through: refused, not looped on.
+        let empty = [field("a", "char", Some("0"))];
+        let mut cells: Vec<Cells> = empty.iter().map(Cells::for_field).collect();
+        let e = decode_rows(&[1, 2, 3], &empty, &mut cells, false).unwrap_err();
+        assert!(e.contains("takes no bytes"), "{e}");
     }
 }

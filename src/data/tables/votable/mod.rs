@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 
 /// Reads the catalog of a VOTable file.
 pub fn read_votable(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Catalog, LoadReport)> {
-    let bytes = std::fs::read(path).map_err(|e| Error::file(path, format!("cannot read: {e}")))?;
+    let bytes = crate::data::tables::map_file(path)?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|e| Error::file(path, format!("VOTable is not UTF-8 ({e})")))?;
     let table = walk::read_table(text, opts.hdu.as_ref())
