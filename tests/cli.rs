@@ -513,3 +513,78 @@ fn info_describes_mocs_in_every_serialisation() {
         );
     }
 }
+
+#[test]
+fn a_figure_s_moc_covers_the_sky_it_shows_and_reads_back_as_a_moc_2_file() {
+    use clusterviz::sky::{Frame, Projection};
+    use clusterviz::view::View;
+    let dir = tempdir("figure-moc");
+    let o = clusterviz(
+        &[
+            "render",
+            "--demo",
+            "--demo-galaxies",
+            "2000",
+            "--projection",
+            "tan",
+            "--center",
+            "0.5,-30",
+            "--fov",
+            "6",
+            "--rotation",
+            "20",
+            "--size",
+            "400x300",
+            "--bare",
+            "--moc",
+            "-o",
+            "sky.png",
+        ],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("sky.moc.fits: the sky the figure shows"),
+        "{}",
+        stderr(&o)
+    );
+    // Read back as a MOC 2.0 file (NUNIQ ordering), expanded to its finest order.
+    let map =
+        clusterviz::data::healpix_fits::read_healpix_map(&dir.join("sky.moc.fits"), None).unwrap();
+    let mut view = View::new(Projection::Tan, Frame::Icrs, (0.5, -30.0), 6.0, (400, 300));
+    view.rotation_deg = 20.0;
+    let cell_px = 58.6 / f64::from(1u32 << map.depth) / view.pixel_scale_deg();
+    let mut shown = 0;
+    for i in 0..100 {
+        for j in 0..100 {
+            let (ra, dec) = (
+                0.5 + (i as f64 - 50.0) * 0.12,
+                -30.0 + (j as f64 - 50.0) * 0.12,
+            );
+            let p = view.project_radec(ra, dec).unwrap();
+            let inside = p.x >= 0.0 && p.x <= 400.0 && p.y >= 0.0 && p.y <= 300.0;
+            let far = p.x < -2.0 * cell_px
+                || p.x > 400.0 + 2.0 * cell_px
+                || p.y < -2.0 * cell_px
+                || p.y > 300.0 + 2.0 * cell_px;
+            let covered = map.value_at(ra, dec).is_some();
+            if inside {
+                shown += 1;
+                assert!(covered, "({ra}, {dec}) is in the figure but not its MOC");
+            }
+            if far {
+                assert!(
+                    !covered,
+                    "({ra}, {dec}) is far outside the figure but in its MOC"
+                );
+            }
+        }
+    }
+    assert!(shown > 1000, "{shown} grid points in the figure");
+    // The MOC's area is the figure's: 6° wide, 4.5° high (TAN, nearly flat).
+    assert!(
+        (map.area_deg2() - 27.0).abs() < 1.5,
+        "{} deg²",
+        map.area_deg2()
+    );
+}

@@ -131,6 +131,10 @@ pub struct FigureArgs {
     /// Also write each PNG's celestial WCS as a FITS header beside it (NAME.wcs.fits).
     #[arg(long)]
     pub wcs: bool,
+    /// Also write the sky each figure shows as a MOC beside it (NAME.moc.fits, MOC 2.0 as
+    /// Aladin and mocpy read it).
+    #[arg(long)]
+    pub moc: bool,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -587,6 +591,7 @@ impl FigureArgs {
             no_grid: self.no_grid,
             bare: self.bare,
             wcs: self.wcs,
+            moc: self.moc,
         }
     }
 }

@@ -106,6 +106,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
             "no-grid",
             "bare",
             "wcs",
+            "moc",
         ],
     ),
     ("output", &["files"]),

@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use crate::data::Survey;
 use crate::data::cache::{DiskCache, hash_file};
+use crate::data::fits_write::write_moc_fits;
 use crate::error::{Error, Result};
 use crate::export::compose::{page_color, style_scale};
 use crate::export::markers::{MAX_VECTOR_MARKERS, VectorMarker, markers_of};
@@ -25,6 +26,7 @@ use crate::scene::layers::{
 use crate::scene::{
     FigureOptions, LodPlan, PageSize, SceneStyle, SurveyLayers, UploadPlan, ViewSpec, upload_survey,
 };
+use crate::view::region_moc::view_moc;
 use crate::view::{ColorBy, LineStyle, PointStyle, Rgba, SubRect, View};
 
 /// Everything that decides a figure besides the data.
@@ -278,6 +280,7 @@ pub fn render_figures_on(
         ));
     }
     let mut vector_sky: Option<Vec<u8>> = None;
+    let moc = req.figure.moc.then(|| view_moc(&view));
     for out in req.outputs {
         let t1 = Instant::now();
         match Format::of(out)? {
@@ -331,6 +334,16 @@ pub fn render_figures_on(
                     write_pdf(&svg, out, &pdf_info(f, &metadata))?;
                 }
             }
+        }
+        if let Some(moc) = &moc {
+            let path = out.with_extension("moc.fits");
+            write_moc_fits(&moc.uniq(), moc.max_order, &path)?;
+            report!(
+                "{}: the sky the figure shows, a MOC of {} cells (orders 0-{})",
+                path.display(),
+                moc.cells.len(),
+                moc.max_order
+            );
         }
         report!(
             "{}: {}x{} px ({:.2}x{:.2} in at {:.0} dpi), {} on {} ({:?}); setup {:.2} s, \

@@ -23,6 +23,8 @@ pub struct FigureOptions {
     pub bare: bool,
     /// Also write each PNG's celestial WCS as a FITS header beside it.
     pub wcs: bool,
+    /// Also write the sky each figure shows as a MOC file beside it.
+    pub moc: bool,
 }
 
 impl Default for FigureOptions {
@@ -34,6 +36,7 @@ impl Default for FigureOptions {
             no_grid: false,
             bare: false,
             wcs: false,
+            moc: false,
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod index;
 pub mod limits;
 pub mod lod;
 pub mod map_style;
+pub mod region_moc;
 pub mod style;
 
 pub use camera::{SubRect, View};
