@@ -509,3 +509,91 @@ fn galaxies_alone_over_the_whole_sky_open_in_an_all_sky_projection() {
             .is_some_and(|(_, _, total)| total == n)
     );
 }
+
+#[test]
+fn the_table_key_saves_the_clusters_in_view_that_pass_the_filters() {
+    use clusterviz::data::catalog_reader::read_catalog;
+    use clusterviz::data::load_options::LoadOptions;
+    let mut v = viewer(2_000);
+    let dir = std::env::temp_dir().join(format!("clusterviz-tablekey-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    v.frame.screenshot_path = Some(dir.join("view.png"));
+    // Zoomed in on the survey (some clusters out of view), an SNR filter set.
+    v.pointer_move(window_px(&v, DVec2::new(200.0, 150.0)));
+    v.wheel(3.0);
+    v.step().unwrap();
+    v.frame.state.controls.snr = Some(clusterviz::app::state::Range32 {
+        min: 6.0,
+        max: f32::INFINITY,
+    });
+    v.frame.state.generation += 1;
+    v.step().unwrap();
+    v.key(egui::Key::T);
+    v.step().unwrap();
+    let message = v.frame.state.message.clone().unwrap_or_default();
+    assert!(
+        message.starts_with("saved") && message.contains("view-clusters-merged.fits"),
+        "{message}"
+    );
+    // The rows written are exactly the merged clusters inside the view with SNR >= 6.
+    let view = v.frame.state.view;
+    let (w, h) = (view.canvas.0 as f64, view.canvas.1 as f64);
+    let merged = v
+        .frame
+        .data
+        .as_ref()
+        .unwrap()
+        .survey
+        .merged
+        .clone()
+        .unwrap();
+    let expected: Vec<(f64, f64)> = (0..merged.len())
+        .filter(|&r| merged.snr(r) >= 6.0)
+        .filter(|&r| {
+            view.project_radec(merged.ra(r), merged.dec(r))
+                .is_some_and(|p| p.x >= 0.0 && p.x <= w && p.y >= 0.0 && p.y <= h)
+        })
+        .map(|r| (merged.ra(r), merged.dec(r)))
+        .collect();
+    assert!(
+        !expected.is_empty() && expected.len() < merged.len(),
+        "{} of {}",
+        expected.len(),
+        merged.len()
+    );
+    let (saved, _) = read_catalog(
+        &dir.join("view-clusters-merged.fits"),
+        "merged",
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    let got: Vec<(f64, f64)> = (0..saved.len())
+        .map(|r| (saved.ra(r), saved.dec(r)))
+        .collect();
+    assert_eq!(got, expected);
+    // Every column of the catalog (the reader puts RA and Dec first).
+    let names = |c: &clusterviz::data::Catalog| {
+        let mut n: Vec<String> = c.columns.iter().map(|c| c.name.clone()).collect();
+        n.sort();
+        n
+    };
+    assert_eq!(names(&saved), names(&merged));
+    assert!(
+        message.contains(&format!("({} rows)", expected.len())),
+        "{message}"
+    );
+    // Every catalog shown is written (all three by default); once only the merged
+    // catalog is shown, only it.
+    let file = |a: &str| dir.join(format!("view-clusters-{a}.fits"));
+    for a in ["pzwav", "amico"] {
+        let (cat, _) = read_catalog(&file(a), a, &LoadOptions::default()).unwrap();
+        assert!(!cat.is_empty(), "{a}");
+        std::fs::remove_file(file(a)).unwrap();
+    }
+    v.frame.state.controls.algorithm = clusterviz::scene::AlgorithmChoice::Merged;
+    v.frame.state.generation += 1;
+    v.key(egui::Key::T);
+    v.step().unwrap();
+    assert!(file("merged").exists() && !file("pzwav").exists() && !file("amico").exists());
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -282,6 +282,15 @@ impl ViewerFrame {
         if requests.figure {
             self.save_figure();
         }
+        if requests.table {
+            self.state.message = Some(match self.try_tables_in_view() {
+                Ok(saved) => saved,
+                Err(e) => format!("table failed: {e}"),
+            });
+            if self.trace {
+                report!("trace: {}", self.state.message.as_deref().unwrap_or(""));
+            }
+        }
         self.paint_ui(full.shapes, full.textures_delta, target, pixels_per_point);
         self.last_frame = t0.elapsed();
         let repaint = full
@@ -646,6 +655,55 @@ impl ViewerFrame {
         req.metadata = reproduction_metadata(&data.survey.source);
         render_figures_on(FigureGpu::on(self.ctx.clone()), &data.survey, &req)?;
         Ok(path)
+    }
+
+    /// Writes, for each cluster catalog shown, its rows in view that pass the filters (every
+    /// column, as read) to a FITS table beside the screenshots: `NAME-merged.fits`, ...
+    /// Says what was written, for the status line.
+    fn try_tables_in_view(&mut self) -> Result<String> {
+        let Some(data) = self.data.as_deref() else {
+            return Err(Error::user("nothing loaded yet"));
+        };
+        let view = self.state.view;
+        let (w, h) = (f64::from(view.canvas.0), f64::from(view.canvas.1));
+        let controls = &self.state.controls;
+        let base = self.numbered_output("clusters");
+        let stem = base
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let mut written: Vec<(PathBuf, usize)> = Vec::new();
+        for kind in LayerKind::CLUSTER_CATALOGS {
+            let Some(cat) = data.catalog(kind).filter(|_| controls.shows(kind)) else {
+                continue;
+            };
+            let rows: Vec<usize> = (0..cat.len())
+                .filter(|&r| {
+                    controls.passes(kind, cat, r)
+                        && view
+                            .project_radec(cat.ra(r), cat.dec(r))
+                            .is_some_and(|p| p.x >= 0.0 && p.x <= w && p.y >= 0.0 && p.y <= h)
+                })
+                .collect();
+            let name = kind.layer_name().to_ascii_lowercase();
+            let path = base.with_file_name(format!("{stem}-{name}.fits"));
+            crate::data::fits_write::write_catalog(
+                cat,
+                Some(&rows),
+                &name.to_ascii_uppercase(),
+                &path,
+            )?;
+            written.push((path, rows.len()));
+        }
+        if written.is_empty() {
+            return Err(Error::user("no cluster catalog is shown"));
+        }
+        let files: Vec<String> = written
+            .iter()
+            .map(|(p, n)| format!("{} ({n} rows)", p.display()))
+            .collect();
+        Ok(format!("saved {}", files.join(", ")))
     }
 
     /// Where the next screenshot or figure goes: the path given on the command line

@@ -22,6 +22,16 @@ pub(super) fn menu_bar(
         {
             req.figure = true;
         }
+        if ui
+            .button("Save clusters in view (T)")
+            .on_hover_text(
+                "the rows of each cluster catalog shown, in view and passing the filters, \
+                 as FITS tables (every column) for TOPCAT, astropy or a cross-match",
+            )
+            .clicked()
+        {
+            req.table = true;
+        }
         ui.label("size");
         let (w, h) = &mut panel.screenshot_size;
         ui.add(egui::DragValue::new(w).range(16..=65536));

@@ -52,6 +52,8 @@ pub struct UiRequests {
     pub screenshot: bool,
     /// Save the view as a composed figure (frame, grid, labels, legend, colour bars).
     pub figure: bool,
+    /// Save the cluster catalogs' rows in view (and passing the filters) as FITS tables.
+    pub table: bool,
     pub quit: bool,
     /// The user interacted with the sky view this frame.
     pub interacting: bool,

@@ -122,6 +122,9 @@ pub(super) fn sky_view(
             if i.key_pressed(Key::F) {
                 req.figure = true;
             }
+            if i.key_pressed(Key::T) {
+                req.table = true;
+            }
             if i.key_pressed(Key::Escape) {
                 req.quit = true;
             }
