@@ -2,7 +2,8 @@
 # Installs what clusterviz needs beyond the Rust toolchain on Debian/Ubuntu, only where
 # missing: cfitsio (FITS), HDF5, pkg-config, and Mesa's software drivers (Vulkan lavapipe,
 # GL llvmpipe) so the renderer works on machines without a GPU, the X11 libraries and
-# tools the viewer and its tests use, poppler (figure tests) and OpenMPI (display walls).
+# tools the viewer and its tests use, poppler (figure tests), OpenMPI (display walls) and
+# JSAMP with a Java runtime (the SAMP tests' hub).
 set -euo pipefail
 
 packages=(pkg-config libcfitsio-dev libhdf5-dev mesa-vulkan-drivers libvulkan1 libegl-mesa0 libgl1-mesa-dri
@@ -13,7 +14,9 @@ packages=(pkg-config libcfitsio-dev libhdf5-dev mesa-vulkan-drivers libvulkan1 l
     poppler-utils
     # Display walls over MPI (the optional `mpi` feature and its test): OpenMPI, and libclang
     # for the bindings' build.
-    libopenmpi-dev openmpi-bin libclang-dev)
+    libopenmpi-dev openmpi-bin libclang-dev
+    # SAMP's tests run against a real hub and client: JSAMP's, on a headless Java.
+    libjsamp-java default-jre-headless)
 missing=()
 for p in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then

@@ -59,6 +59,7 @@ pub mod error;
 pub mod export;
 pub mod fsutil;
 pub mod render;
+pub mod samp;
 pub mod scene;
 pub mod sky;
 pub mod view;

@@ -1,0 +1,15 @@
+//! SAMP (IVOA Simple Application Messaging Protocol 1.3, standard profile): how clusterviz
+//! takes part in the astronomer's desktop beside TOPCAT, Aladin and DS9. The hub is found
+//! through `SAMP_HUB` or `~/.samp` ([`lockfile`]); calls go both ways as XML-RPC over HTTP
+//! ([`xmlrpc`], [`http`]); [`client`] registers, declares metadata and subscriptions,
+//! receives messages on its own callback server, replies, and unregisters.
+//!
+//! Uses only the error type; knows nothing of catalogs, views or front ends.
+
+pub mod client;
+pub mod http;
+pub mod lockfile;
+pub mod xmlrpc;
+
+pub use client::{Incoming, SampClient};
+pub use xmlrpc::Value;
