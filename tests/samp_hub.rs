@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 use clusterviz::samp::lockfile::read_lockfile;
 use clusterviz::samp::{SampClient, Value};
 
+mod common;
+
 const JSAMP: &str = "/usr/share/java/jsamp.jar";
 
 /// A JSAMP hub whose lockfile lives in a home folder of its own.
@@ -185,4 +187,93 @@ fn an_error_reply_reaches_the_sender_and_unregistering_leaves_the_hub() {
     .join()
     .unwrap();
     assert!(!out.contains("samp.ok"), "still registered: {out}");
+}
+
+#[test]
+fn the_viewer_sends_the_clusters_it_saves_to_the_applications_on_the_hub() {
+    use clusterviz::app::headless::HeadlessViewer;
+    use clusterviz::app::loader::SceneOptions;
+    use clusterviz::data::demo::DemoConfig;
+    use clusterviz::data::load::SurveyInputs;
+    use clusterviz::scene::{SceneStyle, ViewSpec};
+    use clusterviz::sky::{Frame, Projection};
+    use clusterviz::view::{Theme, View};
+    use std::io::{BufRead, BufReader};
+    let hub = start_hub("viewer");
+    // JSAMP's snooper stands for TOPCAT: it subscribes to table.load.fits and prints what
+    // it receives.
+    let mut snooper = Command::new("java")
+        .arg(format!("-Duser.home={}", hub.home.display()))
+        .args([
+            "-jar",
+            JSAMP,
+            "snooper",
+            "-clientname",
+            "topcat-stand-in",
+            "-mtype",
+            "table.load.fits",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lines = BufReader::new(snooper.stdout.take().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in lines.lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    // The viewer, joined to the hub as `view --samp` joins it.
+    let ctx = std::sync::Arc::new(common::gpu());
+    let view = View::new(Projection::Tan, Frame::Icrs, (0.0, 0.0), 60.0, (640, 480));
+    let mut v = HeadlessViewer::new(ctx, (640, 480), view, 200_000).unwrap();
+    v.frame.frame_on_load = Some(ViewSpec::default());
+    let inputs = SurveyInputs {
+        demo: Some(DemoConfig {
+            seed: 2,
+            galaxies: 2_000,
+        }),
+        ..SurveyInputs::default()
+    };
+    v.load(
+        inputs,
+        SceneOptions::new(Theme::Dark, SceneStyle::default()),
+    )
+    .unwrap();
+    v.step().unwrap();
+    let info = read_lockfile(&hub.home.join(".samp")).unwrap();
+    v.frame.samp = Some(SampClient::connect(info, "clusterviz", "test", &[]).unwrap());
+    let dir = hub.home.join("out");
+    std::fs::create_dir_all(&dir).unwrap();
+    v.frame.screenshot_path = Some(dir.join("view.png"));
+    // The snooper must be registered before the tables go out.
+    let t0 = Instant::now();
+    loop {
+        v.key(egui::Key::T);
+        v.step().unwrap();
+        let message = v.frame.state.message.clone().unwrap_or_default();
+        if message.contains("sent over SAMP to 1 application") {
+            break;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "never sent: {message}"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let merged = std::fs::canonicalize(dir.join("view-clusters-merged.fits")).unwrap();
+    let wanted = format!("file://{}", merged.display());
+    let t0 = Instant::now();
+    let mut seen = String::new();
+    while !seen.contains(&wanted) {
+        let left = Duration::from_secs(60).saturating_sub(t0.elapsed());
+        match rx.recv_timeout(left) {
+            Ok(line) => seen += &(line + "\n"),
+            Err(_) => panic!("the snooper never got {wanted}; it printed:\n{seen}"),
+        }
+    }
+    assert!(seen.contains("table.load.fits"), "{seen}");
+    let _ = snooper.kill();
+    let _ = snooper.wait();
 }

@@ -84,6 +84,8 @@ pub struct ViewerFrame {
     pub sky_origin: (f32, f32),
     /// Where screenshots go (a numbered name in the working folder when `None`).
     pub screenshot_path: Option<PathBuf>,
+    /// The SAMP hub this viewer joined (`view --samp`): saved tables are sent through it.
+    pub samp: Option<crate::samp::SampClient>,
     /// Frame the first data that arrive with this view's rule (unless the user moved the
     /// view before): what was given of centre and field stays.
     pub frame_on_load: Option<ViewSpec>,
@@ -151,6 +153,7 @@ impl ViewerFrame {
             counts_key: None,
             loading: Some(("opening".into(), 0.0)),
             screenshot_path: None,
+            samp: None,
             sky_origin: (0.0, 0.0),
             frame_on_load: None,
             trace: false,
@@ -703,7 +706,14 @@ impl ViewerFrame {
             .iter()
             .map(|(p, n)| format!("{} ({n} rows)", p.display()))
             .collect();
-        Ok(format!("saved {}", files.join(", ")))
+        let mut said = format!("saved {}", files.join(", "));
+        if let Some(samp) = &self.samp {
+            said += &match send_tables(samp, &written) {
+                Ok(n) => format!("; sent over SAMP to {n} application(s)"),
+                Err(e) => format!("; SAMP: {e}"),
+            };
+        }
+        Ok(said)
     }
 
     /// Where the next screenshot or figure goes: the path given on the command line
@@ -851,4 +861,32 @@ pub fn resident_mib() -> f64 {
         .and_then(|p| p.parse().ok())
         .unwrap_or(0.0);
     pages * 4096.0 / (1024.0 * 1024.0)
+}
+
+/// Offers saved tables to the SAMP applications that load FITS tables (TOPCAT, Aladin):
+/// returns how many took the first.
+fn send_tables(
+    samp: &crate::samp::SampClient,
+    files: &[(PathBuf, usize)],
+) -> Result<usize, String> {
+    use crate::samp::Value;
+    let mut recipients = 0;
+    for (k, (path, _)) in files.iter().enumerate() {
+        let path = std::fs::canonicalize(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let name = path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let params = Value::map(&[
+            ("url", Value::str(format!("file://{}", path.display()))),
+            ("name", Value::str(&name)),
+            ("table-id", Value::str(format!("clusterviz:{name}"))),
+        ]);
+        let ids = samp.notify_all("table.load.fits", params)?;
+        if k == 0 {
+            recipients = ids.len();
+        }
+    }
+    Ok(recipients)
 }

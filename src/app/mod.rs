@@ -53,6 +53,8 @@ pub struct ViewerLaunch {
     pub title: String,
     /// A display wall driven by this viewer (`clusterviz wall` without `--out`).
     pub wall: Option<WallPlan>,
+    /// Join the SAMP hub the environment names.
+    pub samp: bool,
 }
 
 /// Opens the viewer and blocks until its window closes.
@@ -82,6 +84,19 @@ pub fn run(launch: ViewerLaunch) -> Result<()> {
     // The processes following a wall's rank 0 keep quiet.
     frame.trace = trace && launch.wall.as_ref().is_none_or(|w| w.sync.rank() == 0);
     frame.screenshot_path = launch.screenshot.clone();
+    if launch.samp {
+        // No hub is no reason not to view: the status line says why SAMP is off.
+        match crate::samp::connect_from_environment(&[]) {
+            Ok(client) => {
+                frame.state.message = Some("SAMP: connected to the hub".into());
+                frame.samp = Some(client);
+            }
+            Err(e) => {
+                report!("warning: SAMP: {e}");
+                frame.state.message = Some(format!("SAMP off: {e}"));
+            }
+        }
+    }
     let wall = launch.wall.map(|mut w| {
         // Both start with the same field: the wall's width over the viewer's first canvas.
         w.ratio = w.layout.canvas().0 as f64 / size.0.max(1) as f64;

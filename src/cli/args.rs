@@ -379,6 +379,10 @@ pub struct RenderArgs {
     /// saves (`view`).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// With `view`: join the SAMP hub (TOPCAT, Aladin, DS9; found through SAMP_HUB or
+    /// ~/.samp): the clusters saved with T are sent to them as tables.
+    #[arg(long)]
+    pub samp: bool,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -36,6 +36,7 @@ pub fn run(backend: BackendChoice, a: &DemoArgs) -> Result<()> {
             screenshot: None,
             title: format!("clusterviz — demo survey (seed {})", config.seed),
             wall: None,
+            samp: false,
         });
     }
     let output = a.output.clone().unwrap_or_else(|| "demo.png".into());

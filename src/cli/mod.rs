@@ -141,6 +141,7 @@ pub(crate) fn viewer_launch(
         screenshot: a.output.clone(),
         title,
         wall: None,
+        samp: a.samp,
     })
 }
 

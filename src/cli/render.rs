@@ -13,6 +13,11 @@ use crate::render::BackendChoice;
 use crate::scene::{SceneSpec, load_prepared};
 
 pub fn run(backend: BackendChoice, a: &RenderArgs) -> Result<()> {
+    if a.samp {
+        return Err(Error::user(
+            "--samp joins a SAMP hub from the viewer: give it to `clusterviz view`",
+        ));
+    }
     if let Some(path) = &a.figure_file {
         let from_file = crate::cli::figure_file::load(path, a.output.as_deref())?;
         let spec = from_file.args.spec();

@@ -117,6 +117,20 @@ impl SampClient {
         reply(&self.hub, &self.private_key, msg_id, result)
     }
 
+    /// Sends a notification to every client subscribed to `mtype`; returns their IDs.
+    pub fn notify_all(&self, mtype: &str, params: Value) -> Result<Vec<String>, String> {
+        let message = Value::map(&[("samp.mtype", Value::str(mtype)), ("samp.params", params)]);
+        match self.call("samp.hub.notifyAll", &[message])? {
+            Value::List(ids) => Ok(ids
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()),
+            other => Err(format!(
+                "samp.hub.notifyAll: the hub answered {other:?}, not a list"
+            )),
+        }
+    }
+
     /// Leaves the hub (also done on drop).
     pub fn unregister(&mut self) -> Result<(), String> {
         if !std::mem::take(&mut self.registered) {

@@ -13,3 +13,14 @@ pub mod xmlrpc;
 
 pub use client::{Incoming, SampClient};
 pub use xmlrpc::Value;
+
+/// Joins the hub the environment names (`SAMP_HUB`, else `~/.samp`) as clusterviz.
+pub fn connect_from_environment(mtypes: &[&str]) -> Result<SampClient, String> {
+    let hub = lockfile::read_lockfile(&lockfile::lockfile_path()?)?;
+    SampClient::connect(
+        hub,
+        "clusterviz",
+        "GPU viewer of galaxy-cluster survey catalogs, tiles and HEALPix maps",
+        mtypes,
+    )
+}
