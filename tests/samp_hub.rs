@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use glam::DVec2;
+
 use clusterviz::samp::lockfile::read_lockfile;
 use clusterviz::samp::{SampClient, Value};
 
@@ -63,6 +65,43 @@ fn send(hub: &Hub, args: &[&str]) -> std::thread::JoinHandle<String> {
         let o = cmd.output().expect("run messagesender");
         String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
     })
+}
+
+/// JSAMP's snooper subscribed to `mtype`, and the lines it prints.
+struct Snooper(Child);
+
+impl Drop for Snooper {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn snooper(hub: &Hub, mtype: &str) -> (Snooper, std::sync::mpsc::Receiver<String>) {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new("java")
+        .arg(format!("-Duser.home={}", hub.home.display()))
+        .args([
+            "-jar",
+            JSAMP,
+            "snooper",
+            "-clientname",
+            "topcat-stand-in",
+            "-mtype",
+            mtype,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lines = BufReader::new(child.stdout.take().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in lines.lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    (Snooper(child), rx)
 }
 
 #[test]
@@ -276,4 +315,188 @@ fn the_viewer_sends_the_clusters_it_saves_to_the_applications_on_the_hub() {
     assert!(seen.contains("table.load.fits"), "{seen}");
     let _ = snooper.kill();
     let _ = snooper.wait();
+}
+
+#[test]
+fn a_table_sent_over_samp_is_shown_as_the_merged_clusters() {
+    use clusterviz::app::headless::HeadlessViewer;
+    use clusterviz::app::loader::SceneOptions;
+    use clusterviz::data::demo::DemoConfig;
+    use clusterviz::data::load::SurveyInputs;
+    use clusterviz::scene::SceneStyle;
+    use clusterviz::sky::{Frame, Projection};
+    use clusterviz::view::{Theme, View};
+    let hub = start_hub("receive");
+    let ctx = std::sync::Arc::new(common::gpu());
+    let view = View::new(Projection::Tan, Frame::Icrs, (151.5, 1.25), 4.0, (640, 480));
+    let mut v = HeadlessViewer::new(ctx, (640, 480), view, 200_000).unwrap();
+    let inputs = SurveyInputs {
+        demo: Some(DemoConfig {
+            seed: 2,
+            galaxies: 0,
+        }),
+        ..SurveyInputs::default()
+    };
+    v.load(
+        inputs,
+        SceneOptions::new(Theme::Dark, SceneStyle::default()),
+    )
+    .unwrap();
+    v.step().unwrap();
+    let info = read_lockfile(&hub.home.join(".samp")).unwrap();
+    v.frame.samp = Some(
+        SampClient::connect(
+            info,
+            "clusterviz",
+            "test",
+            clusterviz::app::samp_link::RECEIVED,
+        )
+        .unwrap(),
+    );
+    // TOPCAT's "Send table" is a table.load.votable call with the table's URL.
+    let table =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/table_stilts_binary2.vot");
+    let url = format!("file://{}", table.display());
+    let sender = send(
+        &hub,
+        &[
+            "-mtype",
+            "table.load.votable",
+            "-param",
+            "url",
+            &url,
+            "-param",
+            "name",
+            "ACT clusters",
+            "-param",
+            "table-id",
+            "act-1",
+            "-targetname",
+            "clusterviz",
+            "-mode",
+            "sync",
+        ],
+    );
+    let t0 = Instant::now();
+    loop {
+        v.step().unwrap();
+        let message = v.frame.state.message.clone().unwrap_or_default();
+        if message.contains("showing ACT clusters") {
+            assert!(message.contains("(7 rows)"), "{message}");
+            break;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "never shown: {message}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = sender.join().unwrap();
+    assert!(out.contains("samp.ok"), "{out}");
+    // The merged clusters are the table's rows now, drawn where the table puts them.
+    let merged = v
+        .frame
+        .data
+        .as_ref()
+        .unwrap()
+        .survey
+        .merged
+        .clone()
+        .unwrap();
+    assert_eq!(merged.len(), 7);
+    assert_eq!((merged.ra(0), merged.dec(0)), (150.0, 2.0));
+    let before = v.screenshot().unwrap();
+    let view = v.frame.state.view;
+    let p = view.project_radec(151.5, 1.25).unwrap();
+    let (x, y) = (p.x.round() as u32, p.y.round() as u32);
+    let origin = v.frame.sky_origin;
+    let px = before.pixel(x + origin.0 as u32, y + origin.1 as u32);
+    let sky = before.pixel(origin.0 as u32 + 5, origin.1 as u32 + 5);
+    assert_ne!(
+        px, sky,
+        "no cluster drawn at the table's row 3 (RA 151.5, Dec 1.25)"
+    );
+    // A click on the table's row 3 highlights that row in the applications showing it
+    // (JSAMP's snooper stands for TOPCAT).
+    let (snooper, lines) = snooper(&hub, "table.highlight.row");
+    let t0 = Instant::now();
+    let mut seen = String::new();
+    let mut clicked = false;
+    while !(seen.contains("table.highlight.row") && seen.contains("act-1")) {
+        if !clicked || seen.is_empty() {
+            // Until the snooper has registered, clicks go unheard: click again.
+            let at = DVec2::new(p.x + origin.0 as f64, p.y + origin.1 as f64);
+            v.frame.state.selection = None;
+            v.pointer_move(at);
+            v.pointer_button(at, true);
+            v.pointer_button(at, false);
+            v.step().unwrap();
+            clicked = true;
+        }
+        if let Ok(line) = lines.recv_timeout(Duration::from_millis(500)) {
+            seen += &(line + "\n");
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "no highlight; the snooper printed:\n{seen}"
+        );
+    }
+    let sel = v
+        .frame
+        .state
+        .selection
+        .expect("the click selected a cluster");
+    assert_eq!(sel.row, 3);
+    while !seen.contains("\"row\": \"3\"") {
+        match lines.recv_timeout(Duration::from_secs(10)) {
+            Ok(line) => seen += &(line + "\n"),
+            Err(_) => panic!("row 3 not named; the snooper printed:\n{seen}"),
+        }
+    }
+    drop(snooper);
+    // A table that cannot be read is refused, and the sender is told why.
+    let out = send(
+        &hub,
+        &[
+            "-mtype",
+            "table.load.votable",
+            "-param",
+            "url",
+            "file:///no/such/table.vot",
+            "-targetname",
+            "clusterviz",
+            "-mode",
+            "sync",
+        ],
+    );
+    let t0 = Instant::now();
+    while !v
+        .frame
+        .state
+        .message
+        .clone()
+        .unwrap_or_default()
+        .contains("refused")
+    {
+        v.step().unwrap();
+        assert!(t0.elapsed() < Duration::from_secs(60));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = out.join().unwrap();
+    assert!(
+        out.contains("samp.error") && out.contains("/no/such/table.vot"),
+        "{out}"
+    );
+    assert_eq!(
+        v.frame
+            .data
+            .as_ref()
+            .unwrap()
+            .survey
+            .merged
+            .as_ref()
+            .unwrap()
+            .len(),
+        7
+    );
 }

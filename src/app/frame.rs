@@ -86,6 +86,9 @@ pub struct ViewerFrame {
     pub screenshot_path: Option<PathBuf>,
     /// The SAMP hub this viewer joined (`view --samp`): saved tables are sent through it.
     pub samp: Option<crate::samp::SampClient>,
+    /// The merged clusters came over SAMP as this table (its ID and URL), row for row:
+    /// selecting one highlights that row in the sender.
+    pub samp_table: Option<(String, String)>,
     /// Frame the first data that arrive with this view's rule (unless the user moved the
     /// view before): what was given of centre and field stays.
     pub frame_on_load: Option<ViewSpec>,
@@ -154,6 +157,7 @@ impl ViewerFrame {
             loading: Some(("opening".into(), 0.0)),
             screenshot_path: None,
             samp: None,
+            samp_table: None,
             sky_origin: (0.0, 0.0),
             frame_on_load: None,
             trace: false,
@@ -238,6 +242,7 @@ impl ViewerFrame {
         pixels_per_point: f32,
     ) -> Result<FrameOutput> {
         let t0 = Instant::now();
+        crate::app::samp_link::receive(self);
         let before = (self.state.view, self.state.selection);
         let scene = self.scene.as_deref();
         let has_layer = |k: LayerKind| scene.is_some_and(|s| s.has(k));
@@ -276,6 +281,9 @@ impl ViewerFrame {
         if self.trace && (self.state.view, self.state.selection) != before {
             self.print_trace();
         }
+        if self.state.selection != before.1 {
+            crate::app::samp_link::selection_changed(self);
+        }
         self.ensure_texture(requests.scene_px)?;
         let still = self.is_still();
         self.draw_sky(still)?;
@@ -305,6 +313,13 @@ impl ViewerFrame {
         let repaint_after = match (repaint, settle) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b).filter(|d| *d < Duration::from_secs(3600)),
+        };
+        // Messages from the SAMP hub are looked at each frame: come back for them.
+        const SAMP_POLL: Duration = Duration::from_millis(250);
+        let repaint_after = match (repaint_after, self.samp.is_some()) {
+            (Some(d), true) => Some(d.min(SAMP_POLL)),
+            (None, true) => Some(SAMP_POLL),
+            (d, false) => d,
         };
         Ok(FrameOutput {
             platform: full.platform_output,
@@ -708,7 +723,7 @@ impl ViewerFrame {
             .collect();
         let mut said = format!("saved {}", files.join(", "));
         if let Some(samp) = &self.samp {
-            said += &match send_tables(samp, &written) {
+            said += &match crate::app::samp_link::send_tables(samp, &written) {
                 Ok(n) => format!("; sent over SAMP to {n} application(s)"),
                 Err(e) => format!("; SAMP: {e}"),
             };
@@ -861,32 +876,4 @@ pub fn resident_mib() -> f64 {
         .and_then(|p| p.parse().ok())
         .unwrap_or(0.0);
     pages * 4096.0 / (1024.0 * 1024.0)
-}
-
-/// Offers saved tables to the SAMP applications that load FITS tables (TOPCAT, Aladin):
-/// returns how many took the first.
-fn send_tables(
-    samp: &crate::samp::SampClient,
-    files: &[(PathBuf, usize)],
-) -> Result<usize, String> {
-    use crate::samp::Value;
-    let mut recipients = 0;
-    for (k, (path, _)) in files.iter().enumerate() {
-        let path = std::fs::canonicalize(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let name = path
-            .file_stem()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        let params = Value::map(&[
-            ("url", Value::str(format!("file://{}", path.display()))),
-            ("name", Value::str(&name)),
-            ("table-id", Value::str(format!("clusterviz:{name}"))),
-        ]);
-        let ids = samp.notify_all("table.load.fits", params)?;
-        if k == 0 {
-            recipients = ids.len();
-        }
-    }
-    Ok(recipients)
 }

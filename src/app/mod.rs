@@ -11,6 +11,7 @@ pub mod headless;
 pub mod live_scene;
 pub mod loader;
 pub mod panels;
+pub mod samp_link;
 pub mod scene_controls;
 pub mod scene_data;
 pub mod state;
@@ -86,7 +87,7 @@ pub fn run(launch: ViewerLaunch) -> Result<()> {
     frame.screenshot_path = launch.screenshot.clone();
     if launch.samp {
         // No hub is no reason not to view: the status line says why SAMP is off.
-        match crate::samp::connect_from_environment(&[]) {
+        match crate::samp::connect_from_environment(samp_link::RECEIVED) {
             Ok(client) => {
                 frame.state.message = Some("SAMP: connected to the hub".into());
                 frame.samp = Some(client);

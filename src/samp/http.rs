@@ -11,20 +11,8 @@ const MAX_BODY: usize = 16 << 20;
 /// POSTs `body` as text/xml to `url` (`http://host:port/path`) and returns the reply's
 /// body; `timeout` bounds the connection and each read.
 pub fn post(url: &str, body: &str, timeout: Duration) -> Result<String, String> {
-    let rest = url
-        .strip_prefix("http://")
-        .ok_or_else(|| format!("{url}: only http:// hub URLs are supported"))?;
-    let (host, path) = rest
-        .split_once('/')
-        .map_or((rest, "/".to_string()), |(h, p)| (h, format!("/{p}")));
-    let addr = std::net::ToSocketAddrs::to_socket_addrs(host)
-        .map_err(|e| format!("{url}: {e}"))?
-        .next()
-        .ok_or_else(|| format!("{url}: no address"))?;
-    let mut stream = TcpStream::connect_timeout(&addr, timeout)
-        .map_err(|e| format!("cannot reach {url}: {e}"))?;
-    stream.set_read_timeout(Some(timeout)).ok();
-    stream.set_write_timeout(Some(timeout)).ok();
+    let (host, path) = split_url(url)?;
+    let mut stream = connect(url, host, timeout)?;
     let request = format!(
         "POST {path} HTTP/1.0\r\nHost: {host}\r\nUser-Agent: clusterviz\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
@@ -41,14 +29,64 @@ pub fn post(url: &str, body: &str, timeout: Duration) -> Result<String, String> 
     Ok(reply)
 }
 
+/// GETs `url` (`http://host:port/path`, as TOPCAT serves the tables it sends) into the
+/// file `out`, streamed: tables may be large.
+pub fn get_to_file(url: &str, out: &std::path::Path, timeout: Duration) -> Result<(), String> {
+    let (host, path) = split_url(url)?;
+    let mut stream = connect(url, host, timeout)?;
+    let request = format!("GET {path} HTTP/1.0\r\nHost: {host}\r\nUser-Agent: clusterviz\r\n\r\n");
+    stream
+        .write_all(request.as_bytes())
+        .map_err(|e| format!("{url}: {e}"))?;
+    let mut reader = BufReader::new(stream);
+    let (status, length) =
+        read_head_any(&mut reader, u64::MAX).map_err(|e| format!("{url}: {e}"))?;
+    if !status.contains(" 200") {
+        return Err(format!("{url} answered '{}'", status.trim()));
+    }
+    let mut file = std::fs::File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let copied = std::io::copy(&mut reader.take(length.unwrap_or(u64::MAX)), &mut file)
+        .map_err(|e| format!("{url}: {e}"))?;
+    if length.is_some_and(|n| n != copied) {
+        return Err(format!("{url}: the reply ended after {copied} bytes"));
+    }
+    Ok(())
+}
+
+fn split_url(url: &str) -> Result<(&str, String), String> {
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or_else(|| format!("{url}: only http:// URLs are supported"))?;
+    Ok(rest
+        .split_once('/')
+        .map_or((rest, "/".to_string()), |(h, p)| (h, format!("/{p}"))))
+}
+
+fn connect(url: &str, host: &str, timeout: Duration) -> Result<TcpStream, String> {
+    let addr = std::net::ToSocketAddrs::to_socket_addrs(host)
+        .map_err(|e| format!("{url}: {e}"))?
+        .next()
+        .ok_or_else(|| format!("{url}: no address"))?;
+    let stream = TcpStream::connect_timeout(&addr, timeout)
+        .map_err(|e| format!("cannot reach {url}: {e}"))?;
+    stream.set_read_timeout(Some(timeout)).ok();
+    stream.set_write_timeout(Some(timeout)).ok();
+    Ok(stream)
+}
+
 /// The first line and the Content-Length (if given) of a request or response head.
 fn read_head(reader: &mut impl BufRead) -> Result<(String, Option<usize>), String> {
+    read_head_any(reader, MAX_BODY as u64).map(|(s, n)| (s, n.map(|n| n as usize)))
+}
+
+/// [`read_head`] for bodies up to `max` bytes.
+fn read_head_any(reader: &mut impl BufRead, max: u64) -> Result<(String, Option<u64>), String> {
     let mut first = String::new();
     reader.read_line(&mut first).map_err(|e| e.to_string())?;
     if first.is_empty() {
         return Err("the connection closed without a reply".into());
     }
-    let mut length = None;
+    let mut length: Option<u64> = None;
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line).map_err(|e| e.to_string())? == 0 || line.trim().is_empty() {
@@ -57,11 +95,11 @@ fn read_head(reader: &mut impl BufRead) -> Result<(String, Option<usize>), Strin
         if let Some((k, v)) = line.split_once(':')
             && k.trim().eq_ignore_ascii_case("content-length")
         {
-            let n: usize = v
+            let n: u64 = v
                 .trim()
                 .parse()
                 .map_err(|_| format!("bad Content-Length '{}'", v.trim()))?;
-            if n > MAX_BODY {
+            if n > max {
                 return Err(format!(
                     "a body of {n} bytes is more than SAMP messages need"
                 ));
