@@ -28,14 +28,23 @@ impl Drop for Hub {
     }
 }
 
+/// A home folder of its own for a hub named `name`.
+fn hub_home(name: &str) -> PathBuf {
+    let home = std::env::temp_dir().join(format!("clusterviz-samp-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    std::fs::create_dir_all(&home).unwrap();
+    home
+}
+
 fn start_hub(name: &str) -> Hub {
+    start_hub_in(hub_home(name))
+}
+
+fn start_hub_in(home: PathBuf) -> Hub {
     assert!(
         Path::new(JSAMP).exists(),
         "{JSAMP} missing: scripts/setup.sh installs libjsamp-java"
     );
-    let home = std::env::temp_dir().join(format!("clusterviz-samp-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&home);
-    std::fs::create_dir_all(&home).unwrap();
     let child = Command::new("java")
         .arg(format!("-Duser.home={}", home.display()))
         .args(["-jar", JSAMP, "hub", "-mode", "no-gui", "-profiles", "std"])
@@ -499,4 +508,84 @@ fn a_table_sent_over_samp_is_shown_as_the_merged_clusters() {
             .len(),
         7
     );
+}
+
+#[test]
+fn the_viewer_joins_a_hub_that_starts_later_and_leaves_one_that_shuts_down() {
+    use clusterviz::app::headless::HeadlessViewer;
+    use clusterviz::app::loader::SceneOptions;
+    use clusterviz::app::samp_link::SampWanted;
+    use clusterviz::data::demo::DemoConfig;
+    use clusterviz::data::load::SurveyInputs;
+    use clusterviz::scene::SceneStyle;
+    use clusterviz::sky::{Frame, Projection};
+    use clusterviz::view::{Theme, View};
+    let home = hub_home("later");
+    let ctx = std::sync::Arc::new(common::gpu());
+    let view = View::new(Projection::Tan, Frame::Icrs, (0.0, -30.0), 10.0, (480, 360));
+    let mut v = HeadlessViewer::new(ctx, (480, 360), view, 200_000).unwrap();
+    let inputs = SurveyInputs {
+        demo: Some(DemoConfig {
+            seed: 2,
+            galaxies: 0,
+        }),
+        ..SurveyInputs::default()
+    };
+    v.load(
+        inputs,
+        SceneOptions::new(Theme::Dark, SceneStyle::default()),
+    )
+    .unwrap();
+    v.frame.samp_wanted = Some(SampWanted::at(Some(home.join(".samp"))));
+    v.step().unwrap();
+    let message = v.frame.state.message.clone().unwrap_or_default();
+    assert!(
+        message.starts_with("SAMP off") && message.contains(".samp"),
+        "{message}"
+    );
+    assert!(v.frame.samp.is_none());
+    // The hub starts: the viewer joins it within a few seconds, unasked.
+    let hub = start_hub_in(home);
+    let wait_for = |v: &mut HeadlessViewer, what: &str| {
+        let t0 = Instant::now();
+        loop {
+            v.step().unwrap();
+            let message = v.frame.state.message.clone().unwrap_or_default();
+            if message.contains(what) {
+                return;
+            }
+            assert!(
+                t0.elapsed() < Duration::from_secs(60),
+                "waiting for '{what}': {message}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+    wait_for(&mut v, "SAMP: connected to the hub");
+    let out = send(
+        &hub,
+        &[
+            "-mtype",
+            "samp.app.ping",
+            "-targetname",
+            "clusterviz",
+            "-mode",
+            "sync",
+        ],
+    )
+    .join()
+    .unwrap();
+    assert!(out.contains("samp.ok"), "{out}");
+    // The hub is stopped (SIGTERM, as at logout): it tells its clients, and the viewer
+    // lets it go, to rejoin the next one.
+    let pid = hub.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    wait_for(&mut v, "the hub shut down");
+    assert!(v.frame.samp.is_none());
 }

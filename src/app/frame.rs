@@ -89,6 +89,8 @@ pub struct ViewerFrame {
     /// The merged clusters came over SAMP as this table (its ID and URL), row for row:
     /// selecting one highlights that row in the sender.
     pub samp_table: Option<(String, String)>,
+    /// Join a SAMP hub, now or when one starts (`view --samp`).
+    pub samp_wanted: Option<crate::app::samp_link::SampWanted>,
     /// Frame the first data that arrive with this view's rule (unless the user moved the
     /// view before): what was given of centre and field stays.
     pub frame_on_load: Option<ViewSpec>,
@@ -158,6 +160,7 @@ impl ViewerFrame {
             screenshot_path: None,
             samp: None,
             samp_table: None,
+            samp_wanted: None,
             sky_origin: (0.0, 0.0),
             frame_on_load: None,
             trace: false,
@@ -316,7 +319,7 @@ impl ViewerFrame {
         };
         // Messages from the SAMP hub are looked at each frame: come back for them.
         const SAMP_POLL: Duration = Duration::from_millis(250);
-        let repaint_after = match (repaint_after, self.samp.is_some()) {
+        let repaint_after = match (repaint_after, self.samp_wanted.is_some()) {
             (Some(d), true) => Some(d.min(SAMP_POLL)),
             (None, true) => Some(SAMP_POLL),
             (d, false) => d,

@@ -86,17 +86,8 @@ pub fn run(launch: ViewerLaunch) -> Result<()> {
     frame.trace = trace && launch.wall.as_ref().is_none_or(|w| w.sync.rank() == 0);
     frame.screenshot_path = launch.screenshot.clone();
     if launch.samp {
-        // No hub is no reason not to view: the status line says why SAMP is off.
-        match crate::samp::connect_from_environment(samp_link::RECEIVED) {
-            Ok(client) => {
-                frame.state.message = Some("SAMP: connected to the hub".into());
-                frame.samp = Some(client);
-            }
-            Err(e) => {
-                report!("warning: SAMP: {e}");
-                frame.state.message = Some(format!("SAMP off: {e}"));
-            }
-        }
+        // Joined at the first frame, and again whenever a hub (re)appears.
+        frame.samp_wanted = Some(samp_link::SampWanted::environment());
     }
     let wall = launch.wall.map(|mut w| {
         // Both start with the same field: the wall's width over the viewer's first canvas.

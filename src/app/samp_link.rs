@@ -17,15 +17,79 @@ use crate::samp::{Incoming, SampClient, Value};
 use crate::scene::layers::LayerKind;
 
 /// The message types the viewer subscribes to.
-pub const RECEIVED: &[&str] = &["table.load.votable", "table.load.fits"];
+pub const RECEIVED: &[&str] = &[
+    "table.load.votable",
+    "table.load.fits",
+    "samp.hub.event.shutdown",
+];
+
+/// How often a viewer without a hub looks for one.
+const RETRY: Duration = Duration::from_secs(3);
+
+/// A viewer that wants to be on a SAMP hub: where to find it, and when to look again.
+#[derive(Debug)]
+pub struct SampWanted {
+    /// The hub's lockfile; `None` for the environment's (`SAMP_HUB`, else `~/.samp`).
+    pub lockfile: Option<PathBuf>,
+    next_try: std::time::Instant,
+    /// Why the last attempt failed (said once, not every few seconds).
+    last_error: Option<String>,
+}
+
+impl SampWanted {
+    pub fn environment() -> SampWanted {
+        Self::at(None)
+    }
+
+    pub fn at(lockfile: Option<PathBuf>) -> SampWanted {
+        SampWanted {
+            lockfile,
+            next_try: std::time::Instant::now(),
+            last_error: None,
+        }
+    }
+}
+
+/// Joins the hub if the viewer wants one, has none, and it is time to look again.
+fn join_if_due(frame: &mut ViewerFrame) {
+    let Some(wanted) = frame.samp_wanted.as_mut() else {
+        return;
+    };
+    if frame.samp.is_some() || std::time::Instant::now() < wanted.next_try {
+        return;
+    }
+    wanted.next_try = std::time::Instant::now() + RETRY;
+    match crate::samp::connect(wanted.lockfile.as_deref(), RECEIVED) {
+        Ok(client) => {
+            wanted.last_error = None;
+            frame.samp = Some(client);
+            frame.state.message = Some("SAMP: connected to the hub".into());
+        }
+        Err(e) if wanted.last_error.as_ref() != Some(&e) => {
+            // No hub is no reason not to view: the status line says why SAMP is off.
+            report!("warning: SAMP: {e}");
+            frame.state.message = Some(format!("SAMP off (looking again every few seconds): {e}"));
+            wanted.last_error = Some(e);
+        }
+        Err(_) => {}
+    }
+}
 
 /// Handles the messages that arrived since the last frame; the status line says what
 /// became of each, and a call's sender gets the same answer.
 pub fn receive(frame: &mut ViewerFrame) {
+    join_if_due(frame);
     let Some(samp) = frame.samp.take() else {
         return;
     };
     while let Ok(m) = samp.messages.try_recv() {
+        if m.mtype == "samp.hub.event.shutdown" {
+            // Gone with its hub (no unregistering from a hub that has left).
+            samp.forget_hub();
+            frame.samp_table = None;
+            frame.state.message = Some("SAMP: the hub shut down; rejoining when one starts".into());
+            return;
+        }
         let result = show_table(frame, &m);
         frame.state.message = Some(match &result {
             Ok(said) => said.clone(),

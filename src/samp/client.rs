@@ -131,6 +131,11 @@ impl SampClient {
         }
     }
 
+    /// Lets go of a hub that has gone away: nothing is said to it.
+    pub fn forget_hub(mut self) {
+        self.registered = false;
+    }
+
     /// Leaves the hub (also done on drop).
     pub fn unregister(&mut self) -> Result<(), String> {
         if !std::mem::take(&mut self.registered) {

@@ -14,9 +14,14 @@ pub mod xmlrpc;
 pub use client::{Incoming, SampClient};
 pub use xmlrpc::Value;
 
-/// Joins the hub the environment names (`SAMP_HUB`, else `~/.samp`) as clusterviz.
-pub fn connect_from_environment(mtypes: &[&str]) -> Result<SampClient, String> {
-    let hub = lockfile::read_lockfile(&lockfile::lockfile_path()?)?;
+/// Joins, as clusterviz, the hub of `lockfile`, or the one the environment names
+/// (`SAMP_HUB`, else `~/.samp`).
+pub fn connect(lockfile: Option<&std::path::Path>, mtypes: &[&str]) -> Result<SampClient, String> {
+    let path = match lockfile {
+        Some(p) => p.to_path_buf(),
+        None => lockfile::lockfile_path()?,
+    };
+    let hub = lockfile::read_lockfile(&path)?;
     SampClient::connect(
         hub,
         "clusterviz",
