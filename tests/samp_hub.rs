@@ -113,6 +113,51 @@ fn snooper(hub: &Hub, mtype: &str) -> (Snooper, std::sync::mpsc::Receiver<String
     (Snooper(child), rx)
 }
 
+/// A JSAMP ping sent to clusterviz: what the sender printed.
+fn ping(hub: &Hub) -> String {
+    send(
+        hub,
+        &[
+            "-mtype",
+            "samp.app.ping",
+            "-targetname",
+            "clusterviz",
+            "-mode",
+            "sync",
+        ],
+    )
+    .join()
+    .unwrap()
+}
+
+/// A headless viewer of `view`'s canvas over the demo survey with `galaxies` galaxies,
+/// loaded, framed by `frame_on_load` if given.
+fn demo_viewer(
+    view: clusterviz::view::View,
+    galaxies: u64,
+    frame_on_load: Option<clusterviz::scene::ViewSpec>,
+) -> clusterviz::app::headless::HeadlessViewer {
+    use clusterviz::app::headless::HeadlessViewer;
+    use clusterviz::app::loader::SceneOptions;
+    use clusterviz::data::demo::DemoConfig;
+    use clusterviz::data::load::SurveyInputs;
+    use clusterviz::scene::SceneStyle;
+    use clusterviz::view::Theme;
+    let ctx = std::sync::Arc::new(common::gpu());
+    let mut v = HeadlessViewer::new(ctx, view.canvas, view, 200_000).unwrap();
+    v.frame.frame_on_load = frame_on_load;
+    let inputs = SurveyInputs {
+        demo: Some(DemoConfig { seed: 2, galaxies }),
+        ..SurveyInputs::default()
+    };
+    v.load(
+        inputs,
+        SceneOptions::new(Theme::Dark, SceneStyle::default()),
+    )
+    .unwrap();
+    v
+}
+
 #[test]
 fn a_table_sent_by_a_samp_client_arrives_and_is_answered() {
     let hub = start_hub("table");
@@ -168,19 +213,7 @@ fn a_table_sent_by_a_samp_client_arrives_and_is_answered() {
     let out = sender.join().unwrap();
     assert!(out.contains("samp.ok"), "the sender got: {out}");
     // A ping is answered by the client itself.
-    let out = send(
-        &hub,
-        &[
-            "-mtype",
-            "samp.app.ping",
-            "-targetname",
-            "clusterviz",
-            "-mode",
-            "sync",
-        ],
-    )
-    .join()
-    .unwrap();
+    let out = ping(&hub);
     assert!(out.contains("samp.ok"), "ping: {out}");
 }
 
@@ -221,74 +254,22 @@ fn an_error_reply_reaches_the_sender_and_unregistering_leaves_the_hub() {
     );
     client.unregister().unwrap();
     // Gone from the hub: a message to it finds no recipient.
-    let out = send(
-        &hub,
-        &[
-            "-mtype",
-            "samp.app.ping",
-            "-targetname",
-            "clusterviz",
-            "-mode",
-            "sync",
-        ],
-    )
-    .join()
-    .unwrap();
+    let out = ping(&hub);
     assert!(!out.contains("samp.ok"), "still registered: {out}");
 }
 
 #[test]
 fn the_viewer_sends_the_clusters_it_saves_to_the_applications_on_the_hub() {
-    use clusterviz::app::headless::HeadlessViewer;
-    use clusterviz::app::loader::SceneOptions;
-    use clusterviz::data::demo::DemoConfig;
-    use clusterviz::data::load::SurveyInputs;
-    use clusterviz::scene::{SceneStyle, ViewSpec};
+    use clusterviz::scene::ViewSpec;
     use clusterviz::sky::{Frame, Projection};
-    use clusterviz::view::{Theme, View};
-    use std::io::{BufRead, BufReader};
+    use clusterviz::view::View;
     let hub = start_hub("viewer");
     // JSAMP's snooper stands for TOPCAT: it subscribes to table.load.fits and prints what
     // it receives.
-    let mut snooper = Command::new("java")
-        .arg(format!("-Duser.home={}", hub.home.display()))
-        .args([
-            "-jar",
-            JSAMP,
-            "snooper",
-            "-clientname",
-            "topcat-stand-in",
-            "-mtype",
-            "table.load.fits",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let lines = BufReader::new(snooper.stdout.take().unwrap());
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in lines.lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
+    let (snooper, rx) = snooper(&hub, "table.load.fits");
     // The viewer, joined to the hub as `view --samp` joins it.
-    let ctx = std::sync::Arc::new(common::gpu());
     let view = View::new(Projection::Tan, Frame::Icrs, (0.0, 0.0), 60.0, (640, 480));
-    let mut v = HeadlessViewer::new(ctx, (640, 480), view, 200_000).unwrap();
-    v.frame.frame_on_load = Some(ViewSpec::default());
-    let inputs = SurveyInputs {
-        demo: Some(DemoConfig {
-            seed: 2,
-            galaxies: 2_000,
-        }),
-        ..SurveyInputs::default()
-    };
-    v.load(
-        inputs,
-        SceneOptions::new(Theme::Dark, SceneStyle::default()),
-    )
-    .unwrap();
+    let mut v = demo_viewer(view, 2_000, Some(ViewSpec::default()));
     v.step().unwrap();
     let info = read_lockfile(&hub.home.join(".samp")).unwrap();
     v.frame.samp = Some(SampClient::connect(info, "clusterviz", "test", &[]).unwrap());
@@ -322,35 +303,16 @@ fn the_viewer_sends_the_clusters_it_saves_to_the_applications_on_the_hub() {
         }
     }
     assert!(seen.contains("table.load.fits"), "{seen}");
-    let _ = snooper.kill();
-    let _ = snooper.wait();
+    drop(snooper);
 }
 
 #[test]
 fn a_table_sent_over_samp_is_shown_as_the_merged_clusters() {
-    use clusterviz::app::headless::HeadlessViewer;
-    use clusterviz::app::loader::SceneOptions;
-    use clusterviz::data::demo::DemoConfig;
-    use clusterviz::data::load::SurveyInputs;
-    use clusterviz::scene::SceneStyle;
     use clusterviz::sky::{Frame, Projection};
-    use clusterviz::view::{Theme, View};
+    use clusterviz::view::View;
     let hub = start_hub("receive");
-    let ctx = std::sync::Arc::new(common::gpu());
     let view = View::new(Projection::Tan, Frame::Icrs, (151.5, 1.25), 4.0, (640, 480));
-    let mut v = HeadlessViewer::new(ctx, (640, 480), view, 200_000).unwrap();
-    let inputs = SurveyInputs {
-        demo: Some(DemoConfig {
-            seed: 2,
-            galaxies: 0,
-        }),
-        ..SurveyInputs::default()
-    };
-    v.load(
-        inputs,
-        SceneOptions::new(Theme::Dark, SceneStyle::default()),
-    )
-    .unwrap();
+    let mut v = demo_viewer(view, 0, None);
     v.step().unwrap();
     let info = read_lockfile(&hub.home.join(".samp")).unwrap();
     v.frame.samp = Some(
@@ -403,15 +365,7 @@ fn a_table_sent_over_samp_is_shown_as_the_merged_clusters() {
     let out = sender.join().unwrap();
     assert!(out.contains("samp.ok"), "{out}");
     // The merged clusters are the table's rows now, drawn where the table puts them.
-    let merged = v
-        .frame
-        .data
-        .as_ref()
-        .unwrap()
-        .survey
-        .merged
-        .clone()
-        .unwrap();
+    let merged = common::merged_clusters(&v);
     assert_eq!(merged.len(), 7);
     assert_eq!((merged.ra(0), merged.dec(0)), (150.0, 2.0));
     let before = v.screenshot().unwrap();
@@ -496,46 +450,18 @@ fn a_table_sent_over_samp_is_shown_as_the_merged_clusters() {
         out.contains("samp.error") && out.contains("/no/such/table.vot"),
         "{out}"
     );
-    assert_eq!(
-        v.frame
-            .data
-            .as_ref()
-            .unwrap()
-            .survey
-            .merged
-            .as_ref()
-            .unwrap()
-            .len(),
-        7
-    );
+    assert_eq!(common::merged_clusters(&v).len(), 7);
 }
 
 #[test]
 fn the_viewer_joins_a_hub_that_starts_later_and_leaves_one_that_shuts_down() {
     use clusterviz::app::headless::HeadlessViewer;
-    use clusterviz::app::loader::SceneOptions;
     use clusterviz::app::samp_link::SampWanted;
-    use clusterviz::data::demo::DemoConfig;
-    use clusterviz::data::load::SurveyInputs;
-    use clusterviz::scene::SceneStyle;
     use clusterviz::sky::{Frame, Projection};
-    use clusterviz::view::{Theme, View};
+    use clusterviz::view::View;
     let home = hub_home("later");
-    let ctx = std::sync::Arc::new(common::gpu());
     let view = View::new(Projection::Tan, Frame::Icrs, (0.0, -30.0), 10.0, (480, 360));
-    let mut v = HeadlessViewer::new(ctx, (480, 360), view, 200_000).unwrap();
-    let inputs = SurveyInputs {
-        demo: Some(DemoConfig {
-            seed: 2,
-            galaxies: 0,
-        }),
-        ..SurveyInputs::default()
-    };
-    v.load(
-        inputs,
-        SceneOptions::new(Theme::Dark, SceneStyle::default()),
-    )
-    .unwrap();
+    let mut v = demo_viewer(view, 0, None);
     v.frame.samp_wanted = Some(SampWanted::at(Some(home.join(".samp"))));
     v.step().unwrap();
     let message = v.frame.state.message.clone().unwrap_or_default();
@@ -562,19 +488,7 @@ fn the_viewer_joins_a_hub_that_starts_later_and_leaves_one_that_shuts_down() {
         }
     };
     wait_for(&mut v, "SAMP: connected to the hub");
-    let out = send(
-        &hub,
-        &[
-            "-mtype",
-            "samp.app.ping",
-            "-targetname",
-            "clusterviz",
-            "-mode",
-            "sync",
-        ],
-    )
-    .join()
-    .unwrap();
+    let out = ping(&hub);
     assert!(out.contains("samp.ok"), "{out}");
     // The hub is stopped (SIGTERM, as at logout): it tells its clients, and the viewer
     // lets it go, to rejoin the next one.

@@ -197,16 +197,7 @@ fn filters_hide_markers_by_uniform_without_uploading_anything() {
     let w = window_px(&v, p);
     let shown = v.screenshot().unwrap().pixel(w.x as u32, w.y as u32);
     let uploads = v.frame.ctx.data_upload_count();
-    let snr = v
-        .frame
-        .data
-        .as_ref()
-        .unwrap()
-        .survey
-        .merged
-        .as_ref()
-        .unwrap()
-        .snr(row) as f32;
+    let snr = common::merged_clusters(&v).snr(row) as f32;
     // Only clusters above this one's SNR stay; hide the per-algorithm rings too.
     v.frame.state.controls.snr = Some(Range32 {
         min: snr + 0.5,
@@ -259,15 +250,7 @@ fn colouring_by_any_column_reuploads_only_the_merged_layer() {
     v.step().unwrap();
     let by_z = v.screenshot().unwrap().pixel(w.x as u32, w.y as u32);
     let (uploads, _) = v.frame.ctx.data_upload_count();
-    let merged = v
-        .frame
-        .data
-        .as_ref()
-        .unwrap()
-        .survey
-        .merged
-        .clone()
-        .unwrap();
+    let merged = common::merged_clusters(&v);
     let code = merged.column("DET_CODE_NB").unwrap().data.get_f64(row);
     v.frame.state.controls.color_column = Some(("DET_CODE_NB".into(), 1.0, 3.0));
     v.frame.state.generation += 1;
@@ -538,15 +521,7 @@ fn the_table_key_saves_the_clusters_in_view_that_pass_the_filters() {
     // The rows written are exactly the merged clusters inside the view with SNR >= 6.
     let view = v.frame.state.view;
     let (w, h) = (view.canvas.0 as f64, view.canvas.1 as f64);
-    let merged = v
-        .frame
-        .data
-        .as_ref()
-        .unwrap()
-        .survey
-        .merged
-        .clone()
-        .unwrap();
+    let merged = common::merged_clusters(&v);
     let expected: Vec<(f64, f64)> = (0..merged.len())
         .filter(|&r| merged.snr(r) >= 6.0)
         .filter(|&r| {

@@ -106,6 +106,15 @@ pub fn demo_renderer(ctx: &GpuContext, survey: &Survey, theme: Theme) -> SceneRe
     r
 }
 
+/// The merged cluster catalog a headless viewer shows now.
+pub fn merged_clusters(v: &clusterviz::app::headless::HeadlessViewer) -> clusterviz::data::Catalog {
+    v.frame
+        .data
+        .as_ref()
+        .and_then(|d| d.survey.merged.clone())
+        .expect("the viewer shows merged clusters")
+}
+
 /// Number of pixels whose channels differ by more than `tol`, and the largest difference.
 pub fn mismatches(a: &Image, b: &Image, tol: u8) -> (usize, u8) {
     assert_eq!(
