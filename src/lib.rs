@@ -64,5 +64,6 @@ pub mod scene;
 pub mod sky;
 pub mod view;
 pub mod wall;
+pub mod xml_text;
 
 pub use error::{Error, Result};

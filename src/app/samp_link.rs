@@ -142,8 +142,6 @@ fn show_table(frame: &mut ViewerFrame, m: &Incoming) -> Result<String, String> {
         mask: s.mask.clone(),
     };
     let options = SceneOptions {
-        theme: scene.theme,
-        style: scene.style.clone(),
         format: frame.output_format,
         ..SceneOptions::new(scene.theme, scene.style.clone())
     };

@@ -4,7 +4,7 @@
 //! ([`xmlrpc`], [`http`]); [`client`] registers, declares metadata and subscriptions,
 //! receives messages on its own callback server, replies, and unregisters.
 //!
-//! Uses only the error type; knows nothing of catalogs, views or front ends.
+//! Uses only the shared XML helper; knows nothing of catalogs, views or front ends.
 
 pub mod client;
 pub mod http;

@@ -4,6 +4,8 @@
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
+use crate::xml_text::resolve_reference;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Str(String),
@@ -121,7 +123,9 @@ impl Node {
 
 fn parse_tree(text: &str) -> Result<Node, String> {
     let mut reader = Reader::from_str(text);
+    // The document's root is the one child of a node standing for the document.
     let mut stack: Vec<Node> = vec![Node::default()];
+    let unbalanced = || "unbalanced XML-RPC".to_string();
     loop {
         let event = reader.read_event().map_err(|e| {
             format!(
@@ -129,37 +133,23 @@ fn parse_tree(text: &str) -> Result<Node, String> {
                 reader.error_position()
             )
         })?;
+        let open = stack.last_mut().ok_or_else(unbalanced)?;
         match event {
             Event::Start(e) => stack.push(Node {
                 name: e.local_name().as_ref().to_string(),
                 ..Node::default()
             }),
-            Event::Empty(e) => {
-                let node = Node {
-                    name: e.local_name().as_ref().to_string(),
-                    ..Node::default()
-                };
-                stack.last_mut().expect("a root").children.push(node);
-            }
+            Event::Empty(e) => open.children.push(Node {
+                name: e.local_name().as_ref().to_string(),
+                ..Node::default()
+            }),
             Event::End(_) => {
-                let node = stack.pop().expect("balanced by the parser");
-                stack
-                    .last_mut()
-                    .ok_or("unbalanced XML-RPC")?
-                    .children
-                    .push(node);
+                let node = stack.pop().ok_or_else(unbalanced)?;
+                stack.last_mut().ok_or_else(unbalanced)?.children.push(node);
             }
-            Event::Text(t) => stack.last_mut().expect("a root").text.push_str(&t),
-            Event::CData(t) => stack.last_mut().expect("a root").text.push_str(&t),
-            Event::GeneralRef(r) => {
-                let resolved = match r.resolve_char_ref() {
-                    Ok(Some(c)) => c.to_string(),
-                    _ => quick_xml::escape::resolve_xml_entity(&r)
-                        .ok_or_else(|| format!("unknown entity &{};", &*r))?
-                        .to_string(),
-                };
-                stack.last_mut().expect("a root").text.push_str(&resolved);
-            }
+            Event::Text(t) => open.text.push_str(&t),
+            Event::CData(t) => open.text.push_str(&t),
+            Event::GeneralRef(r) => open.text.push_str(&resolve_reference(&r)?),
             Event::Eof => break,
             _ => {}
         }
@@ -167,7 +157,7 @@ fn parse_tree(text: &str) -> Result<Node, String> {
     let mut root = stack
         .pop()
         .filter(|_| stack.is_empty())
-        .ok_or("unbalanced XML-RPC")?;
+        .ok_or_else(unbalanced)?;
     root.children
         .pop()
         .ok_or_else(|| "empty XML-RPC document".to_string())

@@ -105,12 +105,8 @@ pub fn read_parquet(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Cata
     let slots: Vec<(usize, Storage)> = load
         .order
         .iter()
-        .map(|&k| {
-            (
-                sources[k].0,
-                *metas[k].storage.as_ref().expect("kept columns only"),
-            )
-        })
+        .zip(&load.storages)
+        .map(|(&k, &s)| (sources[k].0, s))
         .collect();
     // Row groups decoded a few at a time (one per core), fed to the builder in order.
     let groups: Vec<usize> = (0..file_meta.num_row_groups()).collect();

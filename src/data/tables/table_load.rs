@@ -30,6 +30,8 @@ pub struct TableLoad {
     builder: CatalogBuilder,
     /// `order[k]` is the index, among the file's columns, of the builder's slot `k`.
     pub order: Vec<usize>,
+    /// How slot `k`'s column is kept.
+    pub storages: Vec<Storage>,
 }
 
 impl TableLoad {
@@ -48,10 +50,10 @@ impl TableLoad {
             names
                 .iter()
                 .position(|c| c == n)
-                .expect("roles are resolved from these columns")
+                .ok_or_else(|| Error::file(path, format!("has no column {n}")))
         };
         for role in roles.numeric() {
-            if let Err(why) = &columns[position(role)].storage {
+            if let Err(why) = &columns[position(role)?].storage {
                 return Err(Error::file(path, format!("column {role}: {why}")));
             }
         }
@@ -61,19 +63,22 @@ impl TableLoad {
             .map(|c| c.name.clone())
             .collect();
         check_filter_roles(path, &roles, &opts.filter, &usable)?;
-        let (ra, dec) = (position(&roles.ra), position(&roles.dec));
-        let mut order = vec![ra, dec];
-        order.extend((0..columns.len()).filter(|&i| {
-            i != ra && i != dec && columns[i].storage.is_ok()
-                // A repeated name (a CSV header can hold one twice) is kept once.
-                && position(&columns[i].name) == i
-        }));
+        let (ra, dec) = (position(&roles.ra)?, position(&roles.dec)?);
+        // RA and Dec first (their storage was checked above), then every usable column;
+        // a repeated name (a CSV header can hold one twice) is kept once.
+        let first_of_its_name = |i: usize| names.iter().position(|c| c == &names[i]) == Some(i);
+        let (order, storages): (Vec<usize>, Vec<Storage>) = [ra, dec]
+            .into_iter()
+            .chain((0..columns.len()).filter(|&i| i != ra && i != dec && first_of_its_name(i)))
+            .filter_map(|i| columns[i].storage.as_ref().ok().map(|&s| (i, s)))
+            .unzip();
         let wanted = order
             .iter()
-            .map(|&i| WantedColumn {
+            .zip(&storages)
+            .map(|(&i, &storage)| WantedColumn {
                 name: columns[i].name.clone(),
                 unit: columns[i].unit.clone(),
-                storage: *columns[i].storage.as_ref().expect("usable columns only"),
+                storage,
             })
             .collect();
         let mut builder = CatalogBuilder::new(name, roles, wanted, opts, rows)
@@ -89,7 +94,11 @@ impl TableLoad {
                 })
                 .collect(),
         );
-        Ok(TableLoad { builder, order })
+        Ok(TableLoad {
+            builder,
+            order,
+            storages,
+        })
     }
 
     /// Takes one block of rows, one column per slot of [`TableLoad::order`].

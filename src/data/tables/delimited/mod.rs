@@ -52,9 +52,9 @@ pub fn read_delimited(
     let mut table = parse_rows(path, body, delimiter, declared.as_deref(), header_lines)?;
     let mut load = TableLoad::start(path, name, &table.metas, opts, table.rows as u64)?;
     // Block by block, each converted to how its column is kept: no whole-column copies.
-    let order = load.order.clone();
+    let (order, storages) = (load.order.clone(), load.storages.clone());
     for b in 0..table.blocks.len() {
-        load.push_block(&table.take_block(b, &order));
+        load.push_block(&table.take_block(b, &order, &storages));
     }
     Ok(load.finish())
 }

@@ -7,6 +7,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::data::ColumnData;
+use crate::data::catalog::Storage;
 use crate::data::tables::delimited::column_parse::{ColumnParse, declared_kind};
 use crate::data::tables::ecsv_header::EcsvColumn;
 use crate::data::tables::table_load::ColumnMeta;
@@ -15,20 +16,24 @@ use crate::error::{Error, Result};
 pub struct ParsedTable {
     pub metas: Vec<ColumnMeta>,
     /// Each block's columns, in file order (taken as they are pushed).
-    pub blocks: Vec<Vec<Option<ColumnParse>>>,
+    pub blocks: Vec<Vec<ColumnParse>>,
     pub rows: usize,
 }
 
 impl ParsedTable {
-    /// Block `b`'s values of the file's columns `order`, as they are kept.
-    pub fn take_block(&mut self, b: usize, order: &[usize]) -> Vec<ColumnData> {
+    /// Block `b`'s values of the file's columns `order`, kept as `storages` say (taken:
+    /// the block keeps none of them).
+    pub fn take_block(
+        &mut self,
+        b: usize,
+        order: &[usize],
+        storages: &[Storage],
+    ) -> Vec<ColumnData> {
         order
             .iter()
-            .map(|&k| {
-                let storage = *self.metas[k].storage.as_ref().expect("kept columns only");
-                self.blocks[b][k]
-                    .take()
-                    .expect("each block is taken once")
+            .zip(storages)
+            .map(|(&k, &storage)| {
+                std::mem::replace(&mut self.blocks[b][k], ColumnParse::new(None))
                     .into_block(storage)
             })
             .collect()
@@ -130,10 +135,6 @@ pub fn parse_rows(
                 },
             }
         })
-        .collect();
-    let blocks = blocks
-        .into_iter()
-        .map(|b| b.into_iter().map(Some).collect())
         .collect();
     Ok(ParsedTable {
         metas,
@@ -283,7 +284,6 @@ fn split_spaces<'a>(line: &'a str, out: &mut Vec<&'a str>) -> std::result::Resul
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::catalog::Storage;
 
     fn split(line: &str, d: u8) -> std::result::Result<Vec<&str>, String> {
         let mut out = Vec::new();
@@ -327,7 +327,12 @@ mod tests {
         .unwrap();
         assert_eq!(t.rows, 2);
         assert!(t.metas[2].storage.as_ref().err().unwrap().contains("'a'"));
-        let cols = t.take_block(0, &[0, 1, 3]);
+        let kept = [0, 1, 3];
+        let storages: Vec<Storage> = kept
+            .iter()
+            .map(|&k| *t.metas[k].storage.as_ref().unwrap())
+            .collect();
+        let cols = t.take_block(0, &kept, &storages);
         assert_eq!(cols[0], ColumnData::F64(vec![1.5, 2.0].into()));
         assert_eq!(cols[1], ColumnData::I64(vec![3, 4].into()));
         let ColumnData::F64(z) = &cols[2] else {

@@ -10,7 +10,13 @@ pub fn decode_rows(
     cells: &mut [Cells],
     binary2: bool,
 ) -> Result<usize, String> {
-    assert_eq!(fields.len(), cells.len(), "a cell list per field");
+    if fields.len() != cells.len() {
+        return Err(format!(
+            "{} FIELDs but {} columns of cells",
+            fields.len(),
+            cells.len()
+        ));
+    }
     let mask_len = if binary2 { fields.len().div_ceil(8) } else { 0 };
     let mut pos = 0usize;
     let mut rows = 0usize;
@@ -27,7 +33,7 @@ pub fn decode_rows(
                 Count::Variable => {
                     let n = bytes.get(pos..pos + 4).ok_or_else(|| ends_inside(rows))?;
                     pos += 4;
-                    u32::from_be_bytes(n.try_into().expect("4 bytes")) as usize
+                    u32::from_be_bytes(be(n, f)?) as usize
                 }
             };
             let len = if f.datatype == Datatype::Bit {
@@ -53,21 +59,19 @@ pub fn decode_rows(
                 Cells::F32(out) => out.push(if null {
                     f32::NAN
                 } else {
-                    f32::from_be_bytes(v.try_into().expect("4 bytes"))
+                    f32::from_be_bytes(be(v, f)?)
                 }),
                 Cells::F64(out) => out.push(if null {
                     f64::NAN
                 } else {
-                    f64::from_be_bytes(v.try_into().expect("8 bytes"))
+                    f64::from_be_bytes(be(v, f)?)
                 }),
                 Cells::Integers { .. } => {
                     let x = match f.datatype {
-                        Datatype::UnsignedByte => v[0] as i64,
-                        Datatype::Short => {
-                            i16::from_be_bytes(v.try_into().expect("2 bytes")) as i64
-                        }
-                        Datatype::Int => i32::from_be_bytes(v.try_into().expect("4 bytes")) as i64,
-                        _ => i64::from_be_bytes(v.try_into().expect("8 bytes")),
+                        Datatype::UnsignedByte => be::<1>(v, f)?[0] as i64,
+                        Datatype::Short => i16::from_be_bytes(be(v, f)?) as i64,
+                        Datatype::Int => i32::from_be_bytes(be(v, f)?) as i64,
+                        _ => i64::from_be_bytes(be(v, f)?),
                     };
                     c.push_integer(x, null);
                 }
@@ -80,6 +84,18 @@ pub fn decode_rows(
         rows += 1;
     }
     Ok(rows)
+}
+
+/// A value's bytes as the array its type reads (a kept field holds one element of its
+/// type's width, so this fails only on a layout error).
+fn be<const N: usize>(v: &[u8], f: &Field) -> Result<[u8; N], String> {
+    v.try_into().map_err(|_| {
+        format!(
+            "field {}: a value of {} bytes where {N} belong",
+            f.name,
+            v.len()
+        )
+    })
 }
 
 #[cfg(test)]

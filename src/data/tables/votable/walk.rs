@@ -2,6 +2,8 @@
 
 use base64::Engine;
 use quick_xml::Reader;
+
+use crate::xml_text::resolve_reference;
 use quick_xml::events::{BytesStart, Event};
 use rayon::prelude::*;
 
@@ -93,15 +95,7 @@ pub fn read_table(text: &str, select: Option<&HduSelect>) -> Result<DecodedTable
             Event::End(e) if w.end(e.local_name().as_ref())? => break,
             Event::Text(t) => w.take_text(&t),
             Event::CData(t) => w.take_text(&t),
-            Event::GeneralRef(r) => {
-                let resolved = match r.resolve_char_ref() {
-                    Ok(Some(c)) => c.to_string(),
-                    _ => quick_xml::escape::resolve_xml_entity(&r)
-                        .ok_or_else(|| format!("unknown entity &{};", &*r))?
-                        .to_string(),
-                };
-                w.take_text(&resolved);
-            }
+            Event::GeneralRef(r) => w.take_text(&resolve_reference(&r)?),
             Event::Eof => {
                 if !seen_votable {
                     return Err("the XML holds no VOTABLE element".into());
