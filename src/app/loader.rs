@@ -121,6 +121,7 @@ fn without_galaxies(s: &Survey) -> Survey {
         pzwav: s.pzwav.clone(),
         amico: s.amico.clone(),
         galaxies: None,
+        galaxy_counts: None,
         mask: s.mask.clone(),
         source: s.source.clone(),
     }
@@ -177,7 +178,7 @@ fn read_files(
     let progress = Progress::new(move |what, done, total| {
         let _ = tx.send((what.to_string(), done, total));
     });
-    let bounds = options.style.cluster_bounds();
+    let bounds = options.style.read_bounds();
     std::thread::scope(|s| {
         let loading = s.spawn(|| load_files(inputs, bounds, survey, Some(progress)));
         for (what, done, total) in rx {

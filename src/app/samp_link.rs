@@ -139,6 +139,7 @@ fn show_table(frame: &mut ViewerFrame, m: &Incoming) -> Result<String, String> {
         pzwav: s.pzwav.clone(),
         amico: s.amico.clone(),
         galaxies: s.galaxies.clone(),
+        galaxy_counts: s.galaxy_counts.clone(),
         mask: s.mask.clone(),
     };
     let options = SceneOptions {

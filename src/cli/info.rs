@@ -9,8 +9,10 @@ use crate::cli::args::InfoArgs;
 use crate::data::HealpixMap;
 use crate::data::catalog_reader::read_catalog;
 use crate::data::fits_table::{FitsTable, HduSelect};
+use crate::data::hats::{HatsCatalog, is_hats, partitions};
 use crate::data::healpix_fits::read_healpix_map;
 use crate::data::load_options::LoadOptions;
+use crate::data::tables::parquet_file::parquet_shape;
 use crate::data::tiles_fits::read_tiles;
 use crate::error::Result;
 use crate::render::{BackendChoice, GpuContext};
@@ -70,6 +72,9 @@ fn describe(path: &Path, a: &InfoArgs) -> Result<()> {
         );
         return Ok(());
     }
+    if is_hats(path) {
+        return describe_hats(path);
+    }
     // HDF5, VOTable, Parquet and CSV files hold catalogs only.
     if TableFormat::of(path) != TableFormat::Fits {
         return describe_catalog(path, a);
@@ -99,6 +104,53 @@ fn describe(path: &Path, a: &InfoArgs) -> Result<()> {
     }
     drop(probe);
     describe_catalog(path, a)
+}
+
+/// A HATS catalog from its properties, partition list and one footer: no rows read.
+fn describe_hats(path: &Path) -> Result<()> {
+    let cat = HatsCatalog::open(path)?;
+    let parts = partitions(&cat)?;
+    let orders = (
+        parts.iter().map(|p| p.order).min().unwrap_or(0),
+        parts.iter().map(|p| p.order).max().unwrap_or(0),
+    );
+    let rows = cat
+        .rows
+        .map_or_else(|| "an unknown number of".to_string(), |n| n.to_string());
+    say!(
+        "{}: HATS catalog {} ({} {}, written by {}), {rows} rows in {} partitions (orders {}–{})",
+        path.display(),
+        cat.name,
+        cat.product_type,
+        cat.version,
+        cat.builder,
+        parts.len(),
+        orders.0,
+        orders.1
+    );
+    let skymap = match cat.skymap(29) {
+        Some((_, k)) => format!("skymap order {k}"),
+        None => "no skymap".to_string(),
+    };
+    say!(
+        "  roles: ra {}, dec {}; {skymap}; catalog folder {}",
+        cat.ra_column,
+        cat.dec_column,
+        cat.dir.display()
+    );
+    let common = cat.dataset().join("_common_metadata");
+    let schema_file = if common.is_file() {
+        common
+    } else {
+        parts[0].files[0].clone()
+    };
+    let columns: Vec<String> = parquet_shape(&schema_file)?
+        .columns
+        .into_iter()
+        .map(|(name, ty)| format!("{name} ({ty})"))
+        .collect();
+    say!("  columns: {}", columns.join(", "));
+    Ok(())
 }
 
 fn describe_catalog(path: &Path, a: &InfoArgs) -> Result<()> {

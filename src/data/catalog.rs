@@ -1,10 +1,11 @@
 //! A catalog as named columns, with RA and Dec always present.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use glam::DVec3;
 
 use crate::data::column_buffer::ColumnBuffer;
+use crate::error::{Error, Result};
 use crate::sky::unit_vector;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -220,6 +221,53 @@ impl Catalog {
             z: find(self.roles.z.as_deref()),
             snr: find(self.roles.snr.as_deref()),
         }
+    }
+
+    /// Adds `part`'s rows after this catalog's (the parts of one stack: files of tiles,
+    /// partitions of a HATS catalog); `path` names the part in the message when its
+    /// columns differ from these.
+    pub fn append(&mut self, part: Catalog, path: &Path) -> Result<()> {
+        let all = self;
+        let names = |c: &Catalog| {
+            c.columns
+                .iter()
+                .map(|c| c.name.to_ascii_uppercase())
+                .collect::<Vec<_>>()
+        };
+        if names(all) != names(&part) || all.roles != part.roles {
+            return Err(Error::file(
+                path,
+                format!(
+                    "its columns differ from the first file's ({} vs {})",
+                    part.columns
+                        .iter()
+                        .map(|c| c.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    all.columns
+                        .iter()
+                        .map(|c| c.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        for (a, b) in all.columns.iter_mut().zip(part.columns) {
+            match (&mut a.data, b.data) {
+                (ColumnData::F64(x), ColumnData::F64(y)) => x.vec_mut().extend_from_slice(&y),
+                (ColumnData::I64(x), ColumnData::I64(y)) => x.vec_mut().extend_from_slice(&y),
+                (ColumnData::F32(x), ColumnData::F32(y)) => x.vec_mut().extend_from_slice(&y),
+                (ColumnData::I16(x), ColumnData::I16(y)) => x.vec_mut().extend_from_slice(&y),
+                (ColumnData::U64(x), ColumnData::U64(y)) => x.vec_mut().extend_from_slice(&y),
+                _ => {
+                    return Err(Error::file(
+                        path,
+                        format!("column {} has another type than in the first file", a.name),
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@ use glam::DVec3;
 use rayon::prelude::*;
 
 use crate::data::catalog::{Catalog, Roles, Storage};
-use crate::data::load_options::{LoadOptions, Pushdown};
+use crate::data::load_options::{LoadOptions, Pushdown, in_box};
 use crate::data::load_report::LoadReport;
 use crate::data::progress::Progress;
 use crate::data::units::{Axis, degrees_per_unit};
@@ -149,15 +149,7 @@ impl CatalogBuilder {
                 let cone_ok = self
                     .cone
                     .is_none_or(|(c, cos_r)| unit_vector(ra, dec).dot(c) >= cos_r);
-                let box_ok = f.sky_box.is_none_or(|(a0, a1, d0, d1)| {
-                    let a = ra.rem_euclid(360.0);
-                    let in_ra = if a0 <= a1 {
-                        a >= a0 && a <= a1
-                    } else {
-                        a >= a0 || a <= a1
-                    };
-                    in_ra && dec >= d0 && dec <= d1
-                });
+                let box_ok = in_box(f.sky_box, ra, dec);
                 if snr_ok && z_ok && cone_ok && box_ok {
                     keep.push(i);
                 } else {

@@ -1,11 +1,12 @@
-//! One catalog file, whatever its format (FITS, HDF5, VOTable, Parquet, CSV/ECSV), through
-//! the cache.
+//! One catalog, whatever its format (FITS, HDF5, VOTable, Parquet, CSV/ECSV files, HATS
+//! folders), through the cache.
 
 use std::path::Path;
 
 use crate::data::cache::cache_key;
 use crate::data::catalog::{CacheTag, Catalog};
 use crate::data::catalog_fits::parse_catalog_fits;
+use crate::data::hats::read_hats;
 use crate::data::load_options::LoadOptions;
 use crate::data::load_report::LoadReport;
 use crate::data::tables::delimited::read_delimited;
@@ -18,7 +19,12 @@ use crate::error::Result;
 /// "galaxies"). With a cache in `opts`, a valid cached copy is mapped instead, and big
 /// sources are cached after they are parsed.
 pub fn read_catalog(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Catalog, LoadReport)> {
-    let Some(cache) = &opts.cache else {
+    // HATS catalogs are read in part (the area, a sample): columnar and fast already.
+    let Some(cache) = opts
+        .cache
+        .as_ref()
+        .filter(|_| TableFormat::of(path) != TableFormat::Hats)
+    else {
         return parse_catalog(path, name, opts);
     };
     let key = opts.result_key();
@@ -51,6 +57,7 @@ pub fn parse_catalog(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Cat
         TableFormat::Parquet => read_parquet(path, name, opts),
         TableFormat::Ecsv => read_delimited(path, name, opts, true),
         TableFormat::Csv => read_delimited(path, name, opts, false),
+        TableFormat::Hats => read_hats(path, name, opts).map(|r| (r.catalog, r.report)),
     }
 }
 

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use crate::data::cache::stack_tag;
 use crate::data::catalog_reader::read_catalog;
+use crate::data::hats::is_hats;
 use crate::data::load_options::LoadOptions;
 use crate::data::load_report::LoadReport;
 use crate::data::tables::format::CATALOG_EXTENSIONS;
@@ -22,7 +23,8 @@ pub fn expand_paths(patterns: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in patterns {
         let text = p.to_string_lossy();
-        if p.is_file() {
+        if p.is_file() || is_hats(p) {
+            // A HATS catalog is one catalog, not a folder of them.
             out.push(p.clone());
         } else if p.is_dir() {
             let entries =
@@ -137,7 +139,7 @@ pub fn read_stacked(
         }
         match &mut stacked {
             None => stacked = Some(cat),
-            Some(all) => append(all, cat, path)?,
+            Some(all) => all.append(cat, path)?,
         }
     }
     let mut cat = stacked.ok_or_else(|| Error::user("no catalog files given"))?;
@@ -150,49 +152,6 @@ pub fn read_stacked(
             .push(Column::new("TILE_ID", "", ColumnData::I64(tiles.into())));
     }
     Ok((cat, total))
-}
-
-fn append(all: &mut Catalog, part: Catalog, path: &Path) -> Result<()> {
-    let names = |c: &Catalog| {
-        c.columns
-            .iter()
-            .map(|c| c.name.to_ascii_uppercase())
-            .collect::<Vec<_>>()
-    };
-    if names(all) != names(&part) || all.roles != part.roles {
-        return Err(Error::file(
-            path,
-            format!(
-                "its columns differ from the first file's ({} vs {})",
-                part.columns
-                    .iter()
-                    .map(|c| c.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                all.columns
-                    .iter()
-                    .map(|c| c.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ));
-    }
-    for (a, b) in all.columns.iter_mut().zip(part.columns) {
-        match (&mut a.data, b.data) {
-            (ColumnData::F64(x), ColumnData::F64(y)) => x.vec_mut().extend_from_slice(&y),
-            (ColumnData::I64(x), ColumnData::I64(y)) => x.vec_mut().extend_from_slice(&y),
-            (ColumnData::F32(x), ColumnData::F32(y)) => x.vec_mut().extend_from_slice(&y),
-            (ColumnData::I16(x), ColumnData::I16(y)) => x.vec_mut().extend_from_slice(&y),
-            (ColumnData::U64(x), ColumnData::U64(y)) => x.vec_mut().extend_from_slice(&y),
-            _ => {
-                return Err(Error::file(
-                    path,
-                    format!("column {} has another type than in the first file", a.name),
-                ));
-            }
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use crate::data::catalog_reader::read_catalog;
 use crate::data::column_config::ColumnConfig;
 use crate::data::demo::{DemoConfig, DemoSurvey};
 use crate::data::fits_table::HduSelect;
+use crate::data::hats::{is_hats, read_hats};
 use crate::data::healpix_fits::read_healpix_map;
 use crate::data::inputs::{algorithm_of, expand_paths, read_stacked};
 use crate::data::load_options::{LoadOptions, Pushdown};
@@ -63,13 +64,27 @@ pub struct ColumnChoices {
     pub sky_box: Option<(f64, f64, f64, f64)>,
 }
 
-/// Bounds on the clusters' columns that the readers apply as they read (the style's
-/// SNR and redshift filters; an SNR maximum stays a drawing filter).
+/// Bounds the readers apply as they read: on the clusters' columns (the style's SNR and
+/// redshift filters; an SNR maximum stays a drawing filter), and on the galaxies read
+/// from an out-of-core catalog (HATS).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct ClusterBounds {
+pub struct ReadBounds {
     pub snr_min: Option<f64>,
     pub z_min: Option<f64>,
     pub z_max: Option<f64>,
+    /// Galaxies read from a HATS catalog at most (about): an even sample when the area
+    /// holds more. `None`: [`default_galaxy_rows`].
+    pub galaxy_rows: Option<u64>,
+}
+
+/// Galaxies read from a HATS catalog when no marker budget says otherwise: what a real
+/// GPU draws with room to choose (four times its 5M markers), within the memory budget
+/// at ~40 bytes a row. The density shows all rows whatever this is (the skymap).
+pub fn default_galaxy_rows(memory_budget_mb: Option<u64>) -> u64 {
+    const GPU_ROWS: u64 = 20_000_000;
+    let bytes =
+        memory_budget_mb.map_or_else(crate::data::cache::default_memory_budget, |mb| mb << 20);
+    GPU_ROWS.min(bytes / 40).max(1000)
 }
 
 impl SurveyInputs {
@@ -193,7 +208,7 @@ pub fn disk_cache(c: &ColumnChoices) -> Option<DiskCache> {
 /// `bounds`; `survey.source` names what was read.
 pub fn load_survey(
     inputs: &SurveyInputs,
-    bounds: ClusterBounds,
+    bounds: ReadBounds,
     progress: Option<Progress>,
 ) -> Result<Survey> {
     if inputs.is_empty() {
@@ -221,7 +236,7 @@ pub fn load_survey(
 /// catalog reads advance; returns what was read, for the survey's source.
 pub fn load_files(
     inputs: &SurveyInputs,
-    bounds: ClusterBounds,
+    bounds: ReadBounds,
     survey: &mut Survey,
     progress: Option<Progress>,
 ) -> Result<Vec<String>> {
@@ -246,6 +261,7 @@ pub fn load_files(
             progress: progress.clone(),
             verbatim: false,
             cache: disk_cache(c),
+            sample_rows: None,
         };
         let files = expand_paths(&inputs.clusters)?;
         let mut unassigned: Vec<(PathBuf, Catalog)> = Vec::new();
@@ -289,7 +305,40 @@ pub fn load_files(
             progress: progress.clone(),
             verbatim: false,
             cache: disk_cache(c),
+            sample_rows: Some(
+                bounds
+                    .galaxy_rows
+                    .unwrap_or_else(|| default_galaxy_rows(c.memory_budget)),
+            ),
         };
+        if let Some(hats) = files.iter().find(|f| is_hats(f)) {
+            if files.len() > 1 {
+                return Err(Error::file(
+                    hats,
+                    "is a HATS catalog: give it as the only --galaxies input",
+                ));
+            }
+            let t0 = Instant::now();
+            let read = read_hats(hats, "galaxies", &opts)?;
+            let sample = if read.stride > 1 {
+                format!(", every {}th row (the density counts all)", read.stride)
+            } else {
+                String::new()
+            };
+            report(
+                &format!(
+                    "galaxies (HATS, {} of {} partitions in the area{sample}, {:.2} s)",
+                    read.partitions_read,
+                    read.partitions,
+                    t0.elapsed().as_secs_f64()
+                ),
+                &read.report,
+            );
+            sources.push(hats.display().to_string());
+            survey.galaxies = Some(read.catalog);
+            survey.galaxy_counts = read.counts;
+            return load_rest(inputs, survey, sources);
+        }
         let t0 = Instant::now();
         let (cat, r) = read_stacked(&files, "galaxies", &opts)?;
         report(
@@ -303,6 +352,15 @@ pub fn load_files(
         sources.push(format!("{} galaxy files", files.len()));
         survey.galaxies = Some(cat);
     }
+    load_rest(inputs, survey, sources)
+}
+
+/// The tiles and the mask of `inputs`, after the catalogs.
+fn load_rest(
+    inputs: &SurveyInputs,
+    survey: &mut Survey,
+    mut sources: Vec<String>,
+) -> Result<Vec<String>> {
     if let Some(path) = &inputs.tiles {
         survey.tiles = Some(read_tiles(path)?);
         sources.push(path.display().to_string());

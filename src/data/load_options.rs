@@ -9,6 +9,7 @@ use crate::data::fits_table::HduSelect;
 use crate::data::progress::Progress;
 use crate::data::roles::RoleNames;
 use crate::error::{Error, Result};
+use crate::sky::unit_vector;
 
 /// Row filters applied while reading.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20,6 +21,29 @@ pub struct Pushdown {
     pub cone: Option<(f64, f64, f64)>,
     /// (RA min, RA max, Dec min, Dec max), degrees; RA min > RA max wraps through 0.
     pub sky_box: Option<(f64, f64, f64, f64)>,
+}
+
+impl Pushdown {
+    /// Whether (RA, Dec) in degrees lies in the cone and the box (where given).
+    pub fn in_area(&self, ra: f64, dec: f64) -> bool {
+        let in_cone = self.cone.is_none_or(|(ra0, dec0, r)| {
+            unit_vector(ra, dec).dot(unit_vector(ra0, dec0)) >= r.to_radians().cos()
+        });
+        in_cone && in_box(self.sky_box, ra, dec)
+    }
+}
+
+/// Whether (RA, Dec) lies in the (RA min, RA max, Dec min, Dec max) box, if one is given.
+pub fn in_box(sky_box: Option<(f64, f64, f64, f64)>, ra: f64, dec: f64) -> bool {
+    sky_box.is_none_or(|(a0, a1, d0, d1)| {
+        let a = ra.rem_euclid(360.0);
+        let in_ra = if a0 <= a1 {
+            a >= a0 && a <= a1
+        } else {
+            a >= a0 || a <= a1
+        };
+        in_ra && dec >= d0 && dec <= d1
+    })
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -34,16 +58,24 @@ pub struct LoadOptions {
     pub verbatim: bool,
     /// Where big catalogs are cached after their first load (none: always parse).
     pub cache: Option<DiskCache>,
+    /// Out-of-core catalogs (HATS) holding more rows than this in the area are read as
+    /// an even sample of about this many rows; other readers read every row.
+    pub sample_rows: Option<u64>,
 }
 
 impl LoadOptions {
     /// Everything in these options that a load's rows depend on, as text: the cache
     /// keys its entries by it (progress and the cache itself change no row).
     pub fn result_key(&self) -> String {
-        format!(
+        let key = format!(
             "{:?}|{:?}|{:?}|{}",
             self.hdu, self.roles, self.filter, self.verbatim
-        )
+        );
+        // Keys without a sample stay those of earlier versions (their entries valid).
+        match self.sample_rows {
+            Some(n) => format!("{key}|sample {n}"),
+            None => key,
+        }
     }
 }
 

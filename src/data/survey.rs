@@ -15,6 +15,9 @@ pub struct Survey {
     pub pzwav: Option<Catalog>,
     pub amico: Option<Catalog>,
     pub galaxies: Option<Catalog>,
+    /// All galaxies' counts per cell when `galaxies` holds only a sample of them (a
+    /// HATS catalog's skymap): the density layer shows these.
+    pub galaxy_counts: Option<HealpixMap>,
     pub mask: Option<HealpixMap>,
     /// Where the data came from, for figure metadata.
     pub source: String,
@@ -37,6 +40,7 @@ impl From<DemoSurvey> for Survey {
             pzwav: Some(d.pzwav),
             amico: Some(d.amico),
             galaxies: Some(d.galaxies),
+            galaxy_counts: None,
             mask: Some(d.mask),
         }
     }

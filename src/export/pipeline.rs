@@ -2,13 +2,14 @@
 //! around the view, then each requested output written (PNG, SVG, PDF; a WCS sidecar on
 //! request). The command line, figure files and the viewer's "Save figure" all come here.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
 use crate::data::Survey;
 use crate::data::cache::{DiskCache, hash_file};
 use crate::data::fits_write::write_moc_fits;
+use crate::data::hats::is_hats;
 use crate::error::{Error, Result};
 use crate::export::compose::{page_color, style_scale};
 use crate::export::markers::{MAX_VECTOR_MARKERS, VectorMarker, markers_of};
@@ -701,6 +702,10 @@ pub fn view_description(view: &View, source: &str) -> String {
 pub fn input_checksums(paths: &[PathBuf], cache: Option<&DiskCache>) -> Result<String> {
     let mut out = Vec::new();
     for p in paths {
+        if is_hats(p) {
+            out.push(hats_identity(p)?);
+            continue;
+        }
         let (len, hash) = match cache {
             Some(c) => c.file_checksum(p),
             None => std::fs::metadata(p).and_then(|m| Ok((m.len(), hash_file(p)?))),
@@ -709,6 +714,33 @@ pub fn input_checksums(paths: &[PathBuf], cache: Option<&DiskCache>) -> Result<S
         out.push(format!("{} ({len} bytes, xxh3 {hash:016x})", p.display()));
     }
     Ok(out.join("; "))
+}
+
+/// A HATS catalog named by the checksums of the files that describe it (hashing its
+/// partitions, up to terabytes, is not what a figure's metadata is for).
+fn hats_identity(dir: &Path) -> Result<String> {
+    let described: Vec<String> = [
+        "hats.properties",
+        "properties",
+        "collection.properties",
+        "partition_info.csv",
+    ]
+    .iter()
+    .map(|name| dir.join(name))
+    .filter(|f| f.is_file())
+    .map(|f| {
+        let hash = hash_file(&f).map_err(|e| Error::file(&f, e))?;
+        Ok(format!(
+            "{} xxh3 {hash:016x}",
+            f.file_name().unwrap_or_default().to_string_lossy()
+        ))
+    })
+    .collect::<Result<_>>()?;
+    Ok(format!(
+        "{} (HATS catalog; {})",
+        dir.display(),
+        described.join(", ")
+    ))
 }
 
 /// A PDF's document information: its title, how it was made (the figure's metadata, as

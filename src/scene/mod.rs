@@ -30,7 +30,7 @@ use crate::error::Result;
 /// The survey of `spec`: its inputs loaded within the style's filters, then prepared
 /// for the style (proximity marks, density column checked).
 pub fn load_prepared(spec: &SceneSpec, progress: Option<Progress>) -> Result<Survey> {
-    let mut survey = load_survey(&spec.inputs, spec.style.cluster_bounds(), progress)?;
+    let mut survey = load_survey(&spec.inputs, spec.style.read_bounds(), progress)?;
     prepare_survey(&mut survey, &spec.style)?;
     Ok(survey)
 }

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::load::{ClusterBounds, SurveyInputs};
+use crate::data::load::{ReadBounds, SurveyInputs};
 use crate::scene::style::SceneStyle;
 use crate::scene::view_spec::ViewSpec;
 use crate::view::AngleFormat;
@@ -50,12 +50,15 @@ pub struct SceneSpec {
 }
 
 impl SceneStyle {
-    /// The bounds the cluster readers apply as they read (SNR minimum, redshift range).
-    pub fn cluster_bounds(&self) -> ClusterBounds {
-        ClusterBounds {
+    /// The bounds the readers apply as they read: the clusters' SNR minimum and
+    /// redshift range, and galaxies read from a HATS catalog (four times the marker
+    /// budget, so that level of detail has room to choose).
+    pub fn read_bounds(&self) -> ReadBounds {
+        ReadBounds {
             snr_min: self.snr_min.map(f64::from),
             z_min: self.z_min.map(f64::from),
             z_max: self.z_max.map(f64::from),
+            galaxy_rows: self.max_markers.map(|m| 4 * m as u64),
         }
     }
 }

@@ -354,7 +354,17 @@ pub fn upload_survey(
         .as_ref()
         .filter(|g| !style.no_galaxies && !g.is_empty())
     {
-        add_galaxies(ctx, renderer, &mut layers, galaxies, theme, style, plan)?;
+        let all_counts = survey.galaxy_counts.as_ref();
+        add_galaxies(
+            ctx,
+            renderer,
+            &mut layers,
+            galaxies,
+            all_counts,
+            theme,
+            style,
+            plan,
+        )?;
     }
     if let Some(tiles) = survey.tiles.as_ref().filter(|_| !style.no_tiles) {
         for kind in [LayerKind::Lev1, LayerKind::Core] {
@@ -388,11 +398,15 @@ pub fn upload_survey(
 
 /// Galaxies: all as markers, or, when crowded, a density map under the highest-priority
 /// markers, uploaded grouped by cell and priority so that each view draws ranges of them.
+/// `all_counts`: the counts of every galaxy when `galaxies` is a sample of them (the
+/// density then shows these, whatever the sample's size).
+#[allow(clippy::too_many_arguments)]
 fn add_galaxies(
     ctx: &GpuContext,
     renderer: &mut SceneRenderer,
     layers: &mut SurveyLayers,
     galaxies: &Catalog,
+    all_counts: Option<&HealpixMap>,
     theme: Theme,
     style: &SceneStyle,
     plan: UploadPlan,
@@ -401,7 +415,7 @@ fn add_galaxies(
     let budget = layers.budget;
     let s = galaxy_style(theme, style, galaxies.len().min(budget));
     let name = LayerKind::Galaxies.layer_name();
-    if galaxies.len() <= plan.lod_above.min(budget) {
+    if all_counts.is_none() && galaxies.len() <= plan.lod_above.min(budget) {
         let inst = PointInstance::from_catalog(galaxies, &[&z]);
         layers.set(
             LayerKind::Galaxies,
@@ -410,7 +424,7 @@ fn add_galaxies(
         return Ok(());
     }
     let (lod, counts) = lod_with_counts(galaxies);
-    let counts = smooth_enough(counts);
+    let counts = smooth_enough(all_counts.cloned().unwrap_or(counts));
     let (map, map_style) = match &style.density_column {
         // The mean of a column over the same cells the counts settled on.
         Some(col) => {

@@ -1,8 +1,10 @@
-//! Which reader a catalog file needs: by its first bytes where the format has a
-//! signature (FITS, HDF5, Parquet, XML, ECSV), else by its name.
+//! Which reader a catalog needs: HATS for a HATS folder; for a file, by its first bytes
+//! where the format has a signature (FITS, HDF5, Parquet, XML, ECSV), else by its name.
 
 use std::io::Read;
 use std::path::Path;
+
+use crate::data::hats::is_hats;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TableFormat {
@@ -12,12 +14,17 @@ pub enum TableFormat {
     Parquet,
     Ecsv,
     Csv,
+    /// A folder: a HATS catalog or collection.
+    Hats,
 }
 
 impl TableFormat {
     /// The format of the catalog at `path`. Files that say nothing of themselves go to
     /// the FITS reader, whose message then names the problem ("not a FITS file").
     pub fn of(path: &Path) -> TableFormat {
+        if is_hats(path) {
+            return TableFormat::Hats;
+        }
         let mut head = [0u8; 64];
         let n = std::fs::File::open(path)
             .and_then(|mut f| read_up_to(&mut f, &mut head))

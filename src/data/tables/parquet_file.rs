@@ -11,7 +11,8 @@ use arrow_array::{Array, ArrayRef, RecordBatch, cast::AsArray, types};
 use arrow_schema::DataType;
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{
-    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder, RowSelection,
+    RowSelector,
 };
 use rayon::prelude::*;
 
@@ -26,6 +27,49 @@ use crate::error::{Error, Result};
 
 /// Reads the catalog of a Parquet file.
 pub fn read_parquet(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Catalog, LoadReport)> {
+    read_parquet_every(path, name, opts, 1)
+}
+
+/// What a Parquet file's footer says of it (a HATS `_common_metadata` is a footer alone).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParquetShape {
+    pub rows: u64,
+    /// Name and Arrow type of each column.
+    pub columns: Vec<(String, String)>,
+}
+
+/// The rows and columns of a Parquet file, from its footer alone.
+pub fn parquet_shape(path: &Path) -> Result<ParquetShape> {
+    let meta = footer(path)?;
+    Ok(ParquetShape {
+        rows: meta.metadata().file_metadata().num_rows().max(0) as u64,
+        columns: meta
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| (f.name().clone(), f.data_type().to_string()))
+            .collect(),
+    })
+}
+
+fn footer(path: &Path) -> Result<ArrowReaderMetadata> {
+    let file = File::open(path).map_err(|e| Error::file(path, format!("cannot read: {e}")))?;
+    guarded(|| ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()))
+        .map_err(|m| Error::file(path, format!("Parquet: the footer is corrupt ({m})")))?
+        .map_err(|e| Error::file(path, format!("Parquet: {e}")))
+}
+
+/// Reads every `stride`-th row of a Parquet file (rows 0, stride, 2·stride, ...): an
+/// even sample of a big file, the rows left out never decoded into columns. Rows sorted
+/// along a space-filling curve (HATS partitions, by their `_healpix_29`) give an even
+/// sample of the sky they cover.
+pub fn read_parquet_every(
+    path: &Path,
+    name: &str,
+    opts: &LoadOptions,
+    stride: u64,
+) -> Result<(Catalog, LoadReport)> {
+    let stride = stride.max(1);
     if opts.hdu.is_some() {
         return Err(Error::file(
             path,
@@ -34,10 +78,7 @@ pub fn read_parquet(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Cata
     }
     let open = || File::open(path).map_err(|e| Error::file(path, format!("cannot read: {e}")));
     let parquet_err = |e: parquet::errors::ParquetError| Error::file(path, format!("Parquet: {e}"));
-    let file = open()?;
-    let meta = guarded(|| ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()))
-        .map_err(|m| Error::file(path, format!("Parquet: the footer is corrupt ({m})")))?
-        .map_err(parquet_err)?;
+    let meta = footer(path)?;
     let schema = meta.schema().clone();
     let file_meta = meta.metadata().clone();
     let described = astropy_columns(&file_meta);
@@ -96,7 +137,7 @@ pub fn read_parquet(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Cata
         })
         .collect();
     let rows = file_meta.file_metadata().num_rows().max(0) as u64;
-    let mut load = TableLoad::start(path, name, &metas, opts, rows)?;
+    let mut load = TableLoad::start(path, name, &metas, opts, rows.div_ceil(stride))?;
     let projected = load.order.iter().flat_map(|&k| {
         let (i, mask) = sources[k];
         std::iter::once(i).chain(mask)
@@ -110,18 +151,30 @@ pub fn read_parquet(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Cata
         .collect();
     // Row groups decoded a few at a time (one per core), fed to the builder in order.
     let groups: Vec<usize> = (0..file_meta.num_row_groups()).collect();
+    let group_starts: Vec<u64> = file_meta
+        .row_groups()
+        .iter()
+        .scan(0u64, |start, rg| {
+            let first = *start;
+            *start += rg.num_rows().max(0) as u64;
+            Some(first)
+        })
+        .collect();
     for chunk in groups.chunks(rayon::current_num_threads().max(1)) {
         let decoded: Vec<Result<Vec<Vec<ColumnData>>>> = chunk
             .par_iter()
             .map(|&g| {
                 guarded(|| {
-                    let reader =
+                    let mut builder =
                         ParquetRecordBatchReaderBuilder::new_with_metadata(open()?, meta.clone())
                             .with_row_groups(vec![g])
                             .with_projection(mask.clone())
-                            .with_batch_size(1 << 16)
-                            .build()
-                            .map_err(parquet_err)?;
+                            .with_batch_size(1 << 16);
+                    if stride > 1 {
+                        let n = file_meta.row_group(g).num_rows().max(0) as u64;
+                        builder = builder.with_row_selection(every(stride, group_starts[g], n));
+                    }
+                    let reader = builder.build().map_err(parquet_err)?;
                     reader
                         .map(|batch| {
                             let batch = batch.map_err(|e| {
@@ -146,6 +199,29 @@ pub fn read_parquet(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Cata
         }
     }
     Ok(load.finish())
+}
+
+/// The rows of a row group of `n` rows starting at file row `first` whose file row is a
+/// multiple of `stride`.
+fn every(stride: u64, first: u64, n: u64) -> RowSelection {
+    let lead = (stride - first % stride) % stride;
+    let mut selectors = Vec::with_capacity((n / stride + 2) as usize);
+    if lead >= n {
+        return RowSelection::from(vec![RowSelector::skip(n as usize)]);
+    }
+    if lead > 0 {
+        selectors.push(RowSelector::skip(lead as usize));
+    }
+    let mut at = lead;
+    while at < n {
+        selectors.push(RowSelector::select(1));
+        let skip = (stride - 1).min(n - at - 1);
+        if skip > 0 {
+            selectors.push(RowSelector::skip(skip as usize));
+        }
+        at += stride;
+    }
+    RowSelection::from(selectors)
 }
 
 /// Units and UCDs astropy stores with a table it writes (`table_meta_yaml`).

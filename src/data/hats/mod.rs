@@ -1,0 +1,17 @@
+//! HATS catalogs: HEALPix-partitioned Parquet as `hats-import` writes it and LSDB reads
+//! it (HATS v1.0). A catalog is a folder with `hats.properties` (or `properties`),
+//! `partition_info.csv`, `skymap.fits` and `dataset/Norder=K/Dir=D/Npix=N.parquet` (or
+//! `Npix=N/` folders of files); a collection (`collection.properties`) names its primary
+//! catalog. Reading opens only the partitions that overlap the area asked for, decodes
+//! only the columns kept, and reads a catalog bigger than the rows wanted as an even
+//! sample, the whole catalog's counts then coming from its skymap.
+
+mod area;
+mod layout;
+mod partitions;
+mod properties;
+mod read;
+
+pub use layout::{HatsCatalog, is_hats};
+pub use partitions::{Partition, partitions};
+pub use read::{HatsRead, read_hats};

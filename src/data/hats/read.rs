@@ -1,0 +1,249 @@
+//! Reading a HATS catalog: the partitions that overlap the area, in parallel, each
+//! through the Parquet reader (only the kept columns decoded), stacked in partition
+//! order. A catalog holding more rows in the area than asked for is read as every k-th
+//! row of each partition: hats-import sorts a partition's rows by `_healpix_29`, so the
+//! sample is even over the sky; the counts of all rows then come from the skymap.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+
+use crate::data::hats::area::Area;
+use crate::data::hats::layout::HatsCatalog;
+use crate::data::hats::partitions::{Partition, partitions};
+use crate::data::healpix_fits::read_healpix_map;
+use crate::data::load_options::{LoadOptions, Pushdown};
+use crate::data::load_report::LoadReport;
+use crate::data::tables::parquet_file::{ParquetShape, parquet_shape, read_parquet_every};
+use crate::data::{Catalog, HealpixMap};
+use crate::error::{Error, Result};
+
+/// The deepest skymap the density layer can use (finer cells are summed up anyway).
+const DENSITY_SKYMAP_ORDER: u8 = 11;
+
+/// What a HATS read gave.
+#[derive(Clone, Debug)]
+pub struct HatsRead {
+    pub catalog: Catalog,
+    pub report: LoadReport,
+    /// The whole catalog's counts in the area (its skymap's), when only a sample of its
+    /// rows was read; `None` when every row in the area was read (or no skymap exists).
+    pub counts: Option<HealpixMap>,
+    /// Partitions that overlap the area, of all the catalog's.
+    pub partitions_read: usize,
+    pub partitions: usize,
+    /// 1 when every row was read, else k (every k-th row).
+    pub stride: u64,
+}
+
+/// Reads the catalog or collection at `path`: the rows in `opts.filter`'s area, all of
+/// them, or an even sample of about `opts.sample_rows` when there are more.
+pub fn read_hats(path: &Path, name: &str, opts: &LoadOptions) -> Result<HatsRead> {
+    if opts.hdu.is_some() {
+        return Err(Error::file(
+            path,
+            "is a HATS catalog: --hdu does not apply to it",
+        ));
+    }
+    let hats = HatsCatalog::open(path)?;
+    let parts = partitions(&hats)?;
+    let deepest = parts.iter().map(|p| p.order).max().unwrap_or(0);
+    let depth = deepest.max(hats.skymap_order.unwrap_or(0)).min(13);
+    let area = Area::of(&opts.filter, depth);
+    let inside: Vec<&Partition> = parts
+        .iter()
+        .filter(|p| area.as_ref().is_none_or(|a| a.overlaps(p.order, p.pixel)))
+        .collect();
+    // No partition in the area: the first one still gives the columns (and no rows,
+    // the area's filter dropping them all).
+    let to_read: Vec<&Partition> = if inside.is_empty() {
+        parts.iter().take(1).collect()
+    } else {
+        inside.clone()
+    };
+    let files: Vec<(&PathBuf, &Partition)> = to_read
+        .iter()
+        .flat_map(|p| p.files.iter().map(move |f| (f, *p)))
+        .collect();
+    let shapes: Vec<ParquetShape> = files
+        .par_iter()
+        .map(|(f, _)| parquet_shape(f))
+        .collect::<Result<_>>()?;
+    check_same_columns(&hats, &files, &shapes)?;
+    let rows: u64 = shapes.iter().map(|s| s.rows).sum();
+    let stride = match opts.sample_rows {
+        Some(want) if rows > want.max(1) => rows.div_ceil(want.max(1)),
+        _ => 1,
+    };
+    let roles = crate::data::roles::RoleNames {
+        ra: opts.roles.ra.clone().or(Some(hats.ra_column.clone())),
+        dec: opts.roles.dec.clone().or(Some(hats.dec_column.clone())),
+        ..opts.roles.clone()
+    };
+    let per_file = LoadOptions {
+        roles,
+        progress: None,
+        cache: None,
+        ..opts.clone()
+    };
+    let done = AtomicU64::new(0);
+    let read: Vec<Result<(Catalog, LoadReport)>> = files
+        .par_iter()
+        .map(|&(f, partition)| {
+            let r = read_parquet_every(f, name, &per_file, stride).and_then(|(cat, report)| {
+                check_rows_in_pixel(&cat, partition, hats.healpix_column.as_ref())
+                    .map_err(|m| Error::file(f, m))?;
+                Ok((cat, report))
+            });
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if let Some(p) = &opts.progress {
+                p.report(name, n, files.len() as u64);
+            }
+            r
+        })
+        .collect();
+    let mut report = LoadReport::default();
+    let mut stacked: Option<Catalog> = None;
+    for (&(file, _), part) in files.iter().zip(read) {
+        let (part, r) = part?;
+        report.rows_in_file += r.rows_in_file;
+        report.kept += r.kept;
+        report.invalid_coordinates += r.invalid_coordinates;
+        report.filtered_out += r.filtered_out;
+        report.skipped_columns = r.skipped_columns;
+        match &mut stacked {
+            None => stacked = Some(part),
+            Some(all) => all.append(part, file)?,
+        }
+    }
+    let mut catalog =
+        stacked.ok_or_else(|| Error::file(path, "is a HATS catalog with no partitions"))?;
+    catalog.name = name.to_string();
+    let counts = if stride > 1 {
+        skymap_counts(&hats, area.as_ref(), &opts.filter)?
+    } else {
+        None
+    };
+    Ok(HatsRead {
+        catalog,
+        report,
+        counts,
+        partitions_read: inside.len(),
+        partitions: parts.len(),
+        stride,
+    })
+}
+
+/// Every partition read must have the catalog's columns (`_common_metadata`'s, else the
+/// first partition's), so that they stack into one catalog.
+fn check_same_columns(
+    hats: &HatsCatalog,
+    files: &[(&PathBuf, &Partition)],
+    shapes: &[ParquetShape],
+) -> Result<()> {
+    let common = hats.dataset().join("_common_metadata");
+    let (reference, columns) = if common.is_file() {
+        (common.clone(), parquet_shape(&common)?.columns)
+    } else {
+        match (files.first(), shapes.first()) {
+            (Some((f, _)), Some(s)) => ((*f).clone(), s.columns.clone()),
+            _ => return Ok(()),
+        }
+    };
+    let names = |c: &[(String, String)]| {
+        c.iter()
+            .map(|(n, t)| format!("{n} ({t})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for ((file, _), shape) in files.iter().zip(shapes) {
+        if shape.columns != columns {
+            return Err(Error::file(
+                file,
+                format!(
+                    "its columns differ from the catalog's in {}: {} instead of {}",
+                    reference.display(),
+                    names(&shape.columns),
+                    names(&columns)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Rows must lie in their partition's pixel: by the cell the writer gave them (the
+/// `_healpix_29` column, which decided their partition), else by their RA/Dec.
+fn check_rows_in_pixel(
+    cat: &Catalog,
+    part: &Partition,
+    healpix_column: Option<&(String, u8)>,
+) -> std::result::Result<(), String> {
+    let layer = cdshealpix::nested::get(part.order);
+    let roles = cat.role_view();
+    let written = healpix_column
+        .filter(|(_, k)| *k >= part.order)
+        .and_then(|(name, k)| Some((cat.column(name)?, 2 * u32::from(k - part.order))));
+    let misplaced = (0..cat.len()).into_par_iter().find_first(|&i| {
+        let cell = match written {
+            Some((col, shift)) => col.integer(i).map(|h| (h as u64) >> shift),
+            None => Some(layer.hash(roles.ra(i).to_radians(), roles.dec(i).to_radians())),
+        };
+        cell != Some(part.pixel)
+    });
+    match misplaced {
+        None => Ok(()),
+        Some(i) => Err(format!(
+            "holds a row at RA {:.6}, Dec {:.6} (row {} read) outside its partition Norder={} Npix={}",
+            roles.ra(i),
+            roles.dec(i),
+            i + 1,
+            part.order,
+            part.pixel
+        )),
+    }
+}
+
+/// The catalog's skymap (all its rows counted), limited to the area.
+fn skymap_counts(
+    cat: &HatsCatalog,
+    area: Option<&Area>,
+    filter: &Pushdown,
+) -> Result<Option<HealpixMap>> {
+    let Some((path, order)) = cat.skymap(DENSITY_SKYMAP_ORDER) else {
+        report!(
+            "warning: {}: no skymap.fits, so the density shows the rows read, not all rows",
+            cat.dir.display()
+        );
+        return Ok(None);
+    };
+    let mut map = read_healpix_map(&path, None)?;
+    if map.depth != order {
+        return Err(Error::file(
+            &path,
+            format!(
+                "is a map at order {}, but the catalog's properties say order {order}",
+                map.depth
+            ),
+        ));
+    }
+    if let Some(area) = area {
+        // Cells whose centre is in the area, as the rows read are those inside it.
+        let layer = cdshealpix::nested::get(order);
+        let keep: Vec<bool> = map
+            .cells
+            .par_iter()
+            .map(|&c| {
+                let (lon, lat) = layer.center(c);
+                area.overlaps(order, c) && filter.in_area(lon.to_degrees(), lat.to_degrees())
+            })
+            .collect();
+        let mut k = keep.iter();
+        map.cells.retain(|_| *k.next().unwrap_or(&false));
+        let mut k = keep.iter();
+        map.values.retain(|_| *k.next().unwrap_or(&false));
+    }
+    map.value_name = "COUNT".into();
+    Ok(Some(map))
+}
