@@ -3,7 +3,8 @@
 # missing: cfitsio (FITS), HDF5, pkg-config, and Mesa's software drivers (Vulkan lavapipe,
 # GL llvmpipe) so the renderer works on machines without a GPU, the X11 libraries and
 # tools the viewer and its tests use, poppler (figure tests), OpenMPI (display walls) and
-# JSAMP with a Java runtime (the SAMP tests' hub).
+# JSAMP with a Java runtime (the SAMP tests' hub); and a Python venv with LSDB (the HATS
+# tests check imported catalogs with it).
 set -euo pipefail
 
 packages=(pkg-config libcfitsio-dev libhdf5-dev mesa-vulkan-drivers libvulkan1 libegl-mesa0 libgl1-mesa-dri
@@ -16,27 +17,35 @@ packages=(pkg-config libcfitsio-dev libhdf5-dev mesa-vulkan-drivers libvulkan1 l
     # for the bindings' build.
     libopenmpi-dev openmpi-bin libclang-dev
     # SAMP's tests run against a real hub and client: JSAMP's, on a headless Java.
-    libjsamp-java default-jre-headless)
+    libjsamp-java default-jre-headless
+    python3-venv)
 missing=()
 for p in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
         missing+=("$p")
     fi
 done
-if ((${#missing[@]} == 0)); then
-    exit 0
+if ((${#missing[@]} > 0)); then
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        sudo="sudo"
+    fi
+    echo "setup: installing ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -q
+    if ! $sudo apt-get install -y -q "${missing[@]}"; then
+        # A shared apt archive can be unwritable; retry with a private one.
+        archives="$(mktemp -d)"
+        mkdir -p "$archives/partial"
+        $sudo apt-get install -y -q -o Dir::Cache::Archives="$archives" "${missing[@]}"
+    fi
 fi
 
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-    sudo="sudo"
-fi
-echo "setup: installing ${missing[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -q
-if ! $sudo apt-get install -y -q "${missing[@]}"; then
-    # A shared apt archive can be unwritable; retry with a private one.
-    archives="$(mktemp -d)"
-    mkdir -p "$archives/partial"
-    $sudo apt-get install -y -q -o Dir::Cache::Archives="$archives" "${missing[@]}"
+# The Python tools the tests check our output with (LSDB opens imported HATS catalogs),
+# pinned, in a venv of the repository's own.
+venv="$(cd "$(dirname "$0")/.." && pwd)/.venv-tests"
+if ! "$venv/bin/python" -c "import lsdb, hats" 2>/dev/null; then
+    echo "setup: creating $venv (lsdb, hats)" >&2
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check "lsdb==0.11.1" "hats==0.11.1"
 fi

@@ -42,6 +42,9 @@ pub enum Command {
     /// Convert a catalog (FITS, HDF5, VOTable, Parquet, CSV/ECSV) to FITS or HDF5 (by the
     /// output's extension).
     Convert(Box<ConvertArgs>),
+    /// Import catalogs (files, globs, folders; any format clusterviz reads) into a HATS
+    /// catalog (HEALPix-partitioned Parquet) that `render`, `view` and LSDB read.
+    Import(Box<ImportArgs>),
     /// The interactive viewer: the same inputs as `render`, in a window.
     View(Box<RenderArgs>),
     /// The catalog cache: `cache ls` lists entries (checked), `cache clear` removes them.
@@ -304,6 +307,40 @@ pub struct ConvertArgs {
     pub force: bool,
     #[command(flatten)]
     pub columns: ColumnArgs,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ImportArgs {
+    /// Input catalogs: files, globs or folders (FITS, HDF5, Parquet, VOTable, CSV/ECSV).
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// The HATS catalog folder to write (must not exist, unless --force).
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Right-ascension column (default: recognised by name or UCD).
+    #[arg(long)]
+    pub ra: Option<String>,
+    /// Declination column.
+    #[arg(long)]
+    pub dec: Option<String>,
+    /// Table HDU (FITS) or table (VOTable): a number (1 = first) or a name.
+    #[arg(long)]
+    pub hdu: Option<String>,
+    /// Rows a partition holds at most (hats-import's pixel_threshold).
+    #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_rows: u64,
+    /// The deepest partition order, and the skymap's (the density's finest cells).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u8).range(0..=13))]
+    pub highest_order: u8,
+    /// Partitions are no shallower than this order.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=13))]
+    pub lowest_order: u8,
+    /// The catalog's name (default: the output folder's name).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Replace the output if it exists (once the new catalog is complete).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Args, Debug, Clone)]

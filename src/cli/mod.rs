@@ -4,6 +4,7 @@ pub mod args;
 mod convert;
 mod demo;
 pub mod figure_file;
+mod import;
 mod info;
 pub(crate) mod render;
 mod wall;
@@ -19,6 +20,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Info(a) => info::run(cli.backend, &a),
         Command::Convert(a) => convert::run(&a),
+        Command::Import(a) => import::run(&a),
         Command::Cache(a) => cache(&a),
         Command::View(a) => view(cli.backend, &a),
         Command::Wall(a) => wall::run(cli.backend, &a),

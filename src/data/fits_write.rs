@@ -112,24 +112,47 @@ pub fn write_catalog(
 /// Writes a partial-sky HEALPix map the way healpy does (INDXSCHM = EXPLICIT):
 /// a PIXEL column of NESTED indices and one value column.
 pub fn write_healpix_partial(map: &HealpixMap, path: &Path) -> Result<()> {
+    let values = MapValues::F32(&map.values);
+    write_explicit_map(map, &values, path)
+}
+
+/// Writes counts per NESTED cell as integers (as HATS skymaps hold them: PIXEL and
+/// VALUE, both 64-bit), exact however big; `map` gives the cells, depth and frame.
+pub fn write_healpix_counts(map: &HealpixMap, counts: &[i64], path: &Path) -> Result<()> {
+    write_explicit_map(map, &MapValues::I64(counts), path)
+}
+
+enum MapValues<'a> {
+    F32(&'a [f32]),
+    I64(&'a [i64]),
+}
+
+fn write_explicit_map(map: &HealpixMap, values: &MapValues, path: &Path) -> Result<()> {
     write_atomically(path, |tmp| {
         let err = |e: fitsio::errors::Error| Error::file(path, format!("FITS write failed: {e}"));
         let mut f = FitsFile::create(tmp).open().map_err(err)?;
+        let value_type = match values {
+            MapValues::F32(_) => ColumnDataType::Float,
+            MapValues::I64(_) => ColumnDataType::LongLong,
+        };
         let descs = [
             ColumnDescription::new("PIXEL")
                 .with_type(ColumnDataType::LongLong)
                 .create()
                 .map_err(err)?,
             ColumnDescription::new(map.value_name.as_str())
-                .with_type(ColumnDataType::Float)
+                .with_type(value_type)
                 .create()
                 .map_err(err)?,
         ];
         let hdu = f.create_table("xtension", &descs).map_err(err)?;
         let pixels: Vec<i64> = map.cells.iter().map(|&c| c as i64).collect();
         hdu.write_col(&mut f, "PIXEL", &pixels).map_err(err)?;
-        hdu.write_col(&mut f, &map.value_name, &map.values)
-            .map_err(err)?;
+        match values {
+            MapValues::F32(v) => hdu.write_col(&mut f, &map.value_name, v),
+            MapValues::I64(v) => hdu.write_col(&mut f, &map.value_name, v),
+        }
+        .map_err(err)?;
         let coordsys = match map.frame {
             crate::sky::Frame::Icrs => "C",
             crate::sky::Frame::Galactic => "G",

@@ -321,7 +321,7 @@ pub fn load_files(
             let t0 = Instant::now();
             let read = read_hats(hats, "galaxies", &opts)?;
             let sample = if read.stride > 1 {
-                format!(", every {}th row (the density counts all)", read.stride)
+                format!(", 1 row in {} (the density counts all)", read.stride)
             } else {
                 String::new()
             };

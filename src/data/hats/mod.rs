@@ -7,6 +7,7 @@
 //! sample, the whole catalog's counts then coming from its skymap.
 
 mod area;
+pub mod import;
 mod layout;
 mod partitions;
 mod properties;

@@ -52,6 +52,11 @@ pub fn parquet_shape(path: &Path) -> Result<ParquetShape> {
     })
 }
 
+/// The Arrow schema of a Parquet file, from its footer.
+pub fn parquet_schema(path: &Path) -> Result<arrow_schema::SchemaRef> {
+    Ok(footer(path)?.schema().clone())
+}
+
 fn footer(path: &Path) -> Result<ArrowReaderMetadata> {
     let file = File::open(path).map_err(|e| Error::file(path, format!("cannot read: {e}")))?;
     guarded(|| ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()))

@@ -1,0 +1,111 @@
+//! Catalog rows written as Parquet (snappy, as pyarrow writes by default): the columns
+//! with their types (integers stay integers), their units in the Arrow fields' metadata.
+//! HATS imports write their partitions with it; a file is written whole or not at all.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow_array::{
+    ArrayRef, Float32Array, Float64Array, Int16Array, Int64Array, RecordBatch, UInt64Array,
+};
+use arrow_schema::{DataType, Field, Schema};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::properties::WriterProperties;
+
+use crate::data::{Catalog, ColumnData};
+use crate::error::{Error, Result};
+use crate::fsutil::write_atomically;
+
+/// A column to write before the catalog's own (HATS's `_healpix_29`).
+pub struct LeadingColumn<'a> {
+    pub name: &'a str,
+    pub values: &'a [i64],
+}
+
+/// The Arrow schema of `cat`'s columns, after `leading` if given.
+pub fn schema_of(cat: &Catalog, leading: Option<&str>) -> Arc<Schema> {
+    let mut fields: Vec<Field> = leading
+        .map(|name| Field::new(name, DataType::Int64, false))
+        .into_iter()
+        .collect();
+    for c in &cat.columns {
+        let ty = match c.data {
+            ColumnData::F64(_) => DataType::Float64,
+            ColumnData::F32(_) => DataType::Float32,
+            ColumnData::I64(_) => DataType::Int64,
+            ColumnData::I16(_) => DataType::Int16,
+            ColumnData::U64(_) => DataType::UInt64,
+        };
+        let mut field = Field::new(c.name.as_str(), ty, false);
+        if !c.unit.is_empty() {
+            field = field.with_metadata(HashMap::from([("unit".to_string(), c.unit.clone())]));
+        }
+        fields.push(field);
+    }
+    Arc::new(Schema::new(fields))
+}
+
+/// Writes the rows `rows` of `cat` (in that order), after `leading`'s values (one per
+/// row of `rows`), to `path` as Parquet.
+pub fn write_parquet_rows(
+    cat: &Catalog,
+    rows: &[usize],
+    leading: Option<LeadingColumn>,
+    path: &Path,
+) -> Result<()> {
+    let schema = schema_of(cat, leading.as_ref().map(|l| l.name));
+    let mut arrays: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len());
+    if let Some(l) = &leading {
+        arrays.push(Arc::new(Int64Array::from(l.values.to_vec())));
+    }
+    for c in &cat.columns {
+        macro_rules! take {
+            ($v:expr, $array:ty) => {
+                Arc::new(<$array>::from(
+                    rows.iter().map(|&i| $v[i]).collect::<Vec<_>>(),
+                )) as ArrayRef
+            };
+        }
+        arrays.push(match &c.data {
+            ColumnData::F64(v) => take!(v, Float64Array),
+            ColumnData::F32(v) => take!(v, Float32Array),
+            ColumnData::I64(v) => take!(v, Int64Array),
+            ColumnData::I16(v) => take!(v, Int16Array),
+            ColumnData::U64(v) => take!(v, UInt64Array),
+        });
+    }
+    let batch = RecordBatch::try_new(schema.clone(), arrays)
+        .map_err(|e| Error::file(path, format!("Parquet write failed: {e}")))?;
+    write_batches(&schema, std::iter::once(batch), path)
+}
+
+/// Writes a Parquet file holding `schema` and no rows (HATS's `_common_metadata`).
+pub fn write_parquet_schema(schema: &Arc<Schema>, path: &Path) -> Result<()> {
+    write_batches(schema, std::iter::empty(), path)
+}
+
+fn write_batches(
+    schema: &Arc<Schema>,
+    batches: impl Iterator<Item = RecordBatch>,
+    path: &Path,
+) -> Result<()> {
+    write_atomically(path, |tmp| {
+        let err = |e: parquet::errors::ParquetError| {
+            Error::file(path, format!("Parquet write failed: {e}"))
+        };
+        let file =
+            File::create(tmp).map_err(|e| Error::file(path, format!("cannot write: {e}")))?;
+        let props = WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .build();
+        let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(err)?;
+        for batch in batches {
+            writer.write(&batch).map_err(err)?;
+        }
+        writer.close().map_err(err)?;
+        Ok(())
+    })
+}

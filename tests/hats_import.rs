@@ -1,0 +1,286 @@
+//! `clusterviz import` (issue 16, item 2): catalogs into HATS. The partitions and the
+//! skymap must be those hats-import makes of the same rows with the same limits (its
+//! catalog is the fixture tests/fixtures/hats/galaxies), LSDB (in the venv setup.sh
+//! makes) must open the result and see every row, and a failed import leaves nothing.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use clusterviz::data::catalog_reader::read_catalog;
+use clusterviz::data::healpix_fits::read_healpix_map;
+use clusterviz::data::inputs::{expand_paths, read_stacked};
+use clusterviz::data::load_options::LoadOptions;
+use clusterviz::data::tables::parquet_file::read_parquet;
+use common::{run_cli, stderr, tempdir};
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn import(dir: &Path, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["import"];
+    all.extend_from_slice(args);
+    run_cli(&all, dir)
+}
+
+/// Partition (order, pixel) → the IDs in it, read from the Parquet files themselves.
+fn ids_by_partition(catalog: &Path) -> BTreeMap<(u8, u64), BTreeSet<i64>> {
+    let verbatim = LoadOptions {
+        verbatim: true,
+        ..Default::default()
+    };
+    let mut out = BTreeMap::new();
+    for order_dir in std::fs::read_dir(catalog.join("dataset")).unwrap() {
+        let order_dir = order_dir.unwrap().path();
+        let Some(order) = order_dir
+            .file_name()
+            .and_then(|n| n.to_str()?.strip_prefix("Norder=")?.parse::<u8>().ok())
+        else {
+            continue;
+        };
+        for dir in std::fs::read_dir(&order_dir).unwrap() {
+            for f in std::fs::read_dir(dir.unwrap().path()).unwrap() {
+                let f = f.unwrap().path();
+                let name = f.file_name().unwrap().to_string_lossy().into_owned();
+                let pixel: u64 = name
+                    .trim_start_matches("Npix=")
+                    .trim_end_matches(".parquet")
+                    .parse()
+                    .unwrap();
+                let (cat, _) = read_parquet(&f, "p", &verbatim).unwrap();
+                let id = cat.column("ID").unwrap();
+                let ids = (0..cat.len())
+                    .map(|i| id.integer(i).unwrap() as i64)
+                    .collect();
+                out.insert((order, pixel), ids);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn import_makes_the_partitions_and_skymap_hats_import_makes_of_the_same_rows() {
+    let dir = tempdir("import-like-hats-import");
+    // The limits make_hats_fixtures.py gave hats-import.
+    let o = import(
+        &dir,
+        &[
+            fixture("hats/input.parquet").to_str().unwrap(),
+            "-o",
+            "ours",
+            "--max-rows",
+            "500",
+            "--highest-order",
+            "8",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ours = dir.join("ours");
+    let theirs = fixture("hats/galaxies");
+    let listed = |c: &Path| -> BTreeSet<String> {
+        std::fs::read_to_string(c.join("partition_info.csv"))
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(listed(&ours), listed(&theirs));
+    assert_eq!(listed(&ours).len(), 35);
+    // Every row in the same partition.
+    assert_eq!(ids_by_partition(&ours), ids_by_partition(&theirs));
+    // The same skymap: rows per order-8 cell.
+    let (a, b) = (
+        read_healpix_map(&ours.join("skymap.fits"), None).unwrap(),
+        read_healpix_map(&theirs.join("skymap.fits"), None).unwrap(),
+    );
+    assert_eq!(
+        (a.depth, &a.cells, &a.values),
+        (b.depth, &b.cells, &b.values)
+    );
+    // Rows sorted by their cell in each partition, as LSDB expects.
+    let first = ours.join("dataset/Norder=5/Dir=0/Npix=6810.parquet");
+    let (cat, _) = read_parquet(
+        &first,
+        "p",
+        &LoadOptions {
+            verbatim: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let cells = cat.column("_healpix_29").unwrap().integers().unwrap();
+    assert!(cells.len() > 100 && cells.windows(2).all(|w| w[0] <= w[1]));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn lsdb_opens_an_imported_folder_of_fits_tiles_and_sees_every_row() {
+    let dir = tempdir("import-lsdb");
+    let o = run_cli(&["demo", "--write", "demo", "--galaxies", "30000"], &dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = import(
+        &dir,
+        &["demo/catred", "-o", "galaxies", "--max-rows", "2000"],
+    );
+    let log = stderr(&o);
+    assert!(o.status.success(), "{log}");
+    assert!(log.contains("from 332 files"), "{log}");
+    // Our side: the tiles read as FITS.
+    let tiles = expand_paths(&[dir.join("demo/catred")]).unwrap();
+    let (cat, _) = read_stacked(&tiles, "g", &LoadOptions::default()).unwrap();
+    let sum = |name: &str| -> f64 {
+        let c = cat.column(name).unwrap();
+        (0..cat.len()).map(|i| c.data.get_f64(i)).sum()
+    };
+    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv-tests/bin/python");
+    assert!(
+        python.exists(),
+        "{} is missing: run scripts/setup.sh",
+        python.display()
+    );
+    let script = "import json, sys, lsdb\n\
+        from hats.io.validation import is_valid_catalog\n\
+        ok = is_valid_catalog(sys.argv[1], strict=True)\n\
+        df = lsdb.open_catalog(sys.argv[1]).compute()\n\
+        print(json.dumps({'valid': bool(ok), 'rows': len(df), 'ra': float(df.RIGHT_ASCENSION.sum()),\
+         'dec': float(df.DECLINATION.sum()), 'ids': int(df.OBJECT_ID.nunique())}))\n";
+    let out = std::process::Command::new(&python)
+        .args(["-c", script, dir.join("galaxies").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let v: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!(v["valid"], true, "{text}");
+    assert_eq!(v["rows"].as_u64(), Some(cat.len() as u64), "{text}");
+    assert_eq!(v["ids"].as_u64(), Some(cat.len() as u64), "{text}");
+    for (key, col) in [("ra", "RIGHT_ASCENSION"), ("dec", "DECLINATION")] {
+        let (theirs, ours) = (v[key].as_f64().unwrap(), sum(col));
+        assert!(
+            (theirs - ours).abs() <= 1e-9 * ours.abs().max(1.0),
+            "{key}: {theirs} vs {ours}"
+        );
+    }
+    // And clusterviz draws it: the same rows as the tiles.
+    let read = read_catalog(&dir.join("galaxies"), "g", &LoadOptions::default()).unwrap();
+    assert_eq!(read.0.len(), cat.len());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("partial"))
+        .collect()
+}
+
+#[test]
+fn a_failed_import_leaves_nothing_and_a_finished_one_is_replaced_only_when_asked() {
+    let dir = tempdir("import-failures");
+    let good = fixture("hats/input.parquet");
+    let truncated = dir.join("truncated.fits");
+    let bytes = std::fs::read(fixture("catalog_all_types.fits")).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let o = import(
+        &dir,
+        &[
+            good.to_str().unwrap(),
+            truncated.to_str().unwrap(),
+            "-o",
+            "cat",
+        ],
+    );
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("truncated.fits"), "{err}");
+    assert!(!dir.join("cat").exists());
+    assert_eq!(leftovers(&dir), Vec::<String>::new());
+
+    // Files whose columns differ are not one catalog.
+    let o = import(
+        &dir,
+        &[
+            good.to_str().unwrap(),
+            fixture("table_pyarrow.parquet").to_str().unwrap(),
+            "-o",
+            "cat",
+        ],
+    );
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("its columns differ"), "{err}");
+    assert!(!dir.join("cat").exists());
+
+    // A finished catalog stays unless --force replaces it.
+    let o = import(&dir, &[good.to_str().unwrap(), "-o", "cat"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = import(
+        &dir,
+        &[good.to_str().unwrap(), "-o", "cat", "--max-rows", "100"],
+    );
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("exists already (give --force to replace it)"),
+        "{err}"
+    );
+    let partitions = |c: &str| {
+        std::fs::read_to_string(dir.join(c).join("partition_info.csv"))
+            .unwrap()
+            .lines()
+            .count()
+            - 1
+    };
+    assert_eq!(
+        partitions("cat"),
+        12,
+        "the base cells, 6000 rows being under 1M"
+    );
+    let o = import(
+        &dir,
+        &[
+            good.to_str().unwrap(),
+            "-o",
+            "cat",
+            "--max-rows",
+            "100",
+            "--force",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(partitions("cat") > 60);
+    // --force replaces catalogs only, not any folder.
+    std::fs::create_dir_all(dir.join("notes")).unwrap();
+    let o = import(&dir, &[good.to_str().unwrap(), "-o", "notes", "--force"]);
+    assert!(
+        stderr(&o).contains("is not a HATS catalog"),
+        "{}",
+        stderr(&o)
+    );
+    let o = import(
+        &dir,
+        &[
+            good.to_str().unwrap(),
+            "-o",
+            "x",
+            "--lowest-order",
+            "5",
+            "--highest-order",
+            "3",
+        ],
+    );
+    assert!(stderr(&o).contains("--lowest-order 5 is deeper than --highest-order 3"));
+    assert_eq!(leftovers(&dir), Vec::<String>::new());
+    std::fs::remove_dir_all(&dir).ok();
+}
