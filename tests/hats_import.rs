@@ -103,7 +103,7 @@ fn import_makes_the_partitions_and_skymap_hats_import_makes_of_the_same_rows() {
         (a.depth, &a.cells, &a.values),
         (b.depth, &b.cells, &b.values)
     );
-    // Rows sorted by their cell in each partition, as LSDB expects.
+    // Rows in spread order: the first 16 are every ~n/16th along the HEALPix curve.
     let first = ours.join("dataset/Norder=5/Dir=0/Npix=6810.parquet");
     let (cat, _) = read_parquet(
         &first,
@@ -115,7 +115,47 @@ fn import_makes_the_partitions_and_skymap_hats_import_makes_of_the_same_rows() {
     )
     .unwrap();
     let cells = cat.column("_healpix_29").unwrap().integers().unwrap();
-    assert!(cells.len() > 100 && cells.windows(2).all(|w| w[0] <= w[1]));
+    let mut along = cells.clone();
+    along.sort_unstable();
+    let mut ranks: Vec<usize> = cells[..16]
+        .iter()
+        .map(|c| along.binary_search(c).unwrap())
+        .collect();
+    ranks.sort_unstable();
+    let n = cells.len();
+    assert!(n > 100);
+    let widest = ranks.windows(2).map(|w| w[1] - w[0]).max().unwrap();
+    assert!(widest <= 2 * n / 16 + 1, "{ranks:?} of {n}");
+    assert!(ranks[0] < n / 16 + 1 && ranks[15] + n / 16 + 1 >= n, "{ranks:?} of {n}");
+    // A sample of the imported catalog is the first rows of each partition in the
+    // area, spread over it like the rows themselves.
+    let opts = LoadOptions {
+        filter: clusterviz::data::load_options::Pushdown {
+            cone: Some((150.0, 2.0, 4.0)),
+            ..Default::default()
+        },
+        sample_rows: Some(1000),
+        ..Default::default()
+    };
+    let read = clusterviz::data::hats::read_hats(&ours, "g", &opts).unwrap();
+    assert_eq!(read.stride, 5);
+    let (ra, dec) = (
+        read.catalog.column("RA").unwrap(),
+        read.catalog.column("DEC").unwrap(),
+    );
+    let mut quadrants = [0usize; 4];
+    for i in 0..read.catalog.len() {
+        let (x, y) = (ra.data.get_f64(i) - 150.0, dec.data.get_f64(i) - 2.0);
+        if x.hypot(y) < 2.5 {
+            quadrants[usize::from(x > 0.0) * 2 + usize::from(y > 0.0)] += 1;
+        }
+    }
+    let inner: usize = quadrants.iter().sum();
+    assert!(inner > 500, "{quadrants:?}");
+    assert!(
+        quadrants.iter().all(|&q| q as f64 > 0.2 * inner as f64),
+        "{quadrants:?}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 

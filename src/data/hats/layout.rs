@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 use crate::data::hats::properties::Properties;
 use crate::error::{Error, Result};
 
+/// The property telling that partitions' rows are in spread order (prefixes sample).
+pub const SPREAD_KEY: &str = "clusterviz_row_order";
+
 /// A folder is a HATS catalog or collection when it holds one of these.
 const MARKERS: [&str; 3] = ["hats.properties", "properties", "collection.properties"];
 
@@ -38,6 +41,10 @@ pub struct HatsCatalog {
     pub skymap_order: Option<u8>,
     /// Other depths written as `skymap.K.fits`.
     pub skymap_alt_orders: Vec<u8>,
+    /// Whether every prefix of a partition's rows is an even sample of it
+    /// (`clusterviz_row_order=spread`, as `clusterviz import` writes), so that a sample
+    /// is read as a prefix; hats-import's partitions are sorted by `_healpix_29` instead.
+    pub spread_rows: bool,
     /// Who wrote it (`hats_builder`), for `info`.
     pub builder: String,
     pub version: String,
@@ -153,6 +160,7 @@ impl HatsCatalog {
                 .to_string(),
             skymap_order: order("hats_skymap_order")?,
             skymap_alt_orders,
+            spread_rows: props.get(SPREAD_KEY) == Some("spread"),
             builder: props.get("hats_builder").unwrap_or("unknown").to_string(),
             version: props.get("hats_version").unwrap_or("unknown").to_string(),
         })

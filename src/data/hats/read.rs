@@ -15,7 +15,7 @@ use crate::data::hats::partitions::{Partition, partitions};
 use crate::data::healpix_fits::read_healpix_map;
 use crate::data::load_options::{LoadOptions, Pushdown};
 use crate::data::load_report::LoadReport;
-use crate::data::tables::parquet_file::{ParquetShape, parquet_shape, read_parquet_every};
+use crate::data::tables::parquet_file::{ParquetShape, RowPick, parquet_shape, read_parquet_rows};
 use crate::data::{Catalog, HealpixMap};
 use crate::error::{Error, Result};
 
@@ -90,8 +90,15 @@ pub fn read_hats(path: &Path, name: &str, opts: &LoadOptions) -> Result<HatsRead
     let done = AtomicU64::new(0);
     let read: Vec<Result<(Catalog, LoadReport)>> = files
         .par_iter()
-        .map(|&(f, partition)| {
-            let r = read_parquet_every(f, name, &per_file, stride).and_then(|(cat, report)| {
+        .zip(&shapes)
+        .map(|(&(f, partition), shape)| {
+            let pick = match stride {
+                1 => RowPick::All,
+                // Every prefix is an even sample: read the share of this file's rows.
+                k if hats.spread_rows => RowPick::First(shape.rows.div_ceil(k)),
+                k => RowPick::Every(k),
+            };
+            let r = read_parquet_rows(f, name, &per_file, pick).and_then(|(cat, report)| {
                 check_rows_in_pixel(&cat, partition, hats.healpix_column.as_ref())
                     .map_err(|m| Error::file(f, m))?;
                 Ok((cat, report))

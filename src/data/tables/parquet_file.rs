@@ -27,7 +27,20 @@ use crate::error::{Error, Result};
 
 /// Reads the catalog of a Parquet file.
 pub fn read_parquet(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Catalog, LoadReport)> {
-    read_parquet_every(path, name, opts, 1)
+    read_parquet_rows(path, name, opts, RowPick::All)
+}
+
+/// Which rows of a Parquet file to read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowPick {
+    All,
+    /// Rows 0, k, 2k, ...: an even sample of rows sorted along a space-filling curve
+    /// (hats-import's partitions, by `_healpix_29`). The rows left out are decoded from
+    /// their pages but never made into columns.
+    Every(u64),
+    /// The first n rows: a sample of a file whose rows are in an order that spreads
+    /// every prefix (clusterviz's imports); only the pages holding them are read.
+    First(u64),
 }
 
 /// What a Parquet file's footer says of it (a HATS `_common_metadata` is a footer alone).
@@ -64,17 +77,13 @@ fn footer(path: &Path) -> Result<ArrowReaderMetadata> {
         .map_err(|e| Error::file(path, format!("Parquet: {e}")))
 }
 
-/// Reads every `stride`-th row of a Parquet file (rows 0, stride, 2·stride, ...): an
-/// even sample of a big file, the rows left out never decoded into columns. Rows sorted
-/// along a space-filling curve (HATS partitions, by their `_healpix_29`) give an even
-/// sample of the sky they cover.
-pub fn read_parquet_every(
+/// Reads the rows `pick` names of a Parquet file.
+pub fn read_parquet_rows(
     path: &Path,
     name: &str,
     opts: &LoadOptions,
-    stride: u64,
+    pick: RowPick,
 ) -> Result<(Catalog, LoadReport)> {
-    let stride = stride.max(1);
     if opts.hdu.is_some() {
         return Err(Error::file(
             path,
@@ -142,7 +151,12 @@ pub fn read_parquet_every(
         })
         .collect();
     let rows = file_meta.file_metadata().num_rows().max(0) as u64;
-    let mut load = TableLoad::start(path, name, &metas, opts, rows.div_ceil(stride))?;
+    let wanted = match pick {
+        RowPick::All => rows,
+        RowPick::Every(k) => rows.div_ceil(k.max(1)),
+        RowPick::First(n) => rows.min(n),
+    };
+    let mut load = TableLoad::start(path, name, &metas, opts, wanted)?;
     let projected = load.order.iter().flat_map(|&k| {
         let (i, mask) = sources[k];
         std::iter::once(i).chain(mask)
@@ -155,7 +169,6 @@ pub fn read_parquet_every(
         .map(|(&k, &s)| (sources[k].0, s))
         .collect();
     // Row groups decoded a few at a time (one per core), fed to the builder in order.
-    let groups: Vec<usize> = (0..file_meta.num_row_groups()).collect();
     let group_starts: Vec<u64> = file_meta
         .row_groups()
         .iter()
@@ -164,6 +177,10 @@ pub fn read_parquet_every(
             *start += rg.num_rows().max(0) as u64;
             Some(first)
         })
+        .collect();
+    // A prefix needs only the row groups it starts in.
+    let groups: Vec<usize> = (0..file_meta.num_row_groups())
+        .filter(|&g| !matches!(pick, RowPick::First(n) if group_starts[g] >= n))
         .collect();
     for chunk in groups.chunks(rayon::current_num_threads().max(1)) {
         let decoded: Vec<Result<Vec<Vec<ColumnData>>>> = chunk
@@ -175,9 +192,16 @@ pub fn read_parquet_every(
                             .with_row_groups(vec![g])
                             .with_projection(mask.clone())
                             .with_batch_size(1 << 16);
-                    if stride > 1 {
-                        let n = file_meta.row_group(g).num_rows().max(0) as u64;
-                        builder = builder.with_row_selection(every(stride, group_starts[g], n));
+                    let n = file_meta.row_group(g).num_rows().max(0) as u64;
+                    match pick {
+                        RowPick::Every(k) if k > 1 => {
+                            builder = builder.with_row_selection(every(k, group_starts[g], n));
+                        }
+                        RowPick::First(want) if group_starts[g] + n > want => {
+                            let take = (want - group_starts[g]) as usize;
+                            builder = builder.with_limit(take);
+                        }
+                        _ => {}
                     }
                     let reader = builder.build().map_err(parquet_err)?;
                     reader

@@ -19,6 +19,9 @@ use crate::data::{Catalog, ColumnData};
 use crate::error::{Error, Result};
 use crate::fsutil::write_atomically;
 
+/// Rows per data page (at most; pyarrow's pages hold ~1 MB, 128k doubles).
+const PAGE_ROWS: usize = 8192;
+
 /// A column to write before the catalog's own (HATS's `_healpix_29`).
 pub struct LeadingColumn<'a> {
     pub name: &'a str,
@@ -98,8 +101,10 @@ fn write_batches(
         };
         let file =
             File::create(tmp).map_err(|e| Error::file(path, format!("cannot write: {e}")))?;
+        // Small pages: a reader wanting the first rows of a file reads little of it.
         let props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
+            .set_data_page_row_count_limit(PAGE_ROWS)
             .build();
         let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(err)?;
         for batch in batches {

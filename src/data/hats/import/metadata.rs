@@ -9,6 +9,7 @@ use crate::data::HealpixMap;
 use crate::data::fits_write::write_healpix_counts;
 use crate::data::hats::import::plan::Histogram;
 use crate::data::hats::import::{HEALPIX_29, ImportOptions};
+use crate::data::hats::layout::SPREAD_KEY;
 use crate::data::load_options::LoadOptions;
 use crate::data::roles::RoleNames;
 use crate::data::tables::parquet_file::{parquet_schema, read_parquet};
@@ -94,7 +95,8 @@ pub fn write_metadata(
          hats_estsize={kb}\n\
          hats_builder=clusterviz v{version}\n\
          hats_creation_date={date}\n\
-         hats_version=v1.0\n",
+         hats_version=v1.0\n\
+         {SPREAD_KEY}=spread\n",
         name = opts.name,
         ra = cat.roles.ra,
         dec = cat.roles.dec,

@@ -4,7 +4,8 @@
 //! 1. map: each file's rows counted per cell of the deepest order (the histogram, which
 //!    is also the skymap);
 //! 2. split: each file's rows written to a fragment per partition they fall in;
-//! 3. reduce: each partition's fragments joined, sorted by `_healpix_29`, written.
+//! 3. reduce: each partition's fragments joined, ordered along the HEALPix curve and
+//!    then spread (every prefix an even sample, for level of detail), written.
 //!
 //! Memory holds one input file per worker (files are read whole), the histogram and the
 //! cell → partition table (12 bytes a cell at the deepest order: 150 MB at order 10),
@@ -13,6 +14,7 @@
 
 mod metadata;
 mod plan;
+mod row_order;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -25,6 +27,7 @@ use crate::data::catalog_reader::read_catalog;
 use crate::data::fits_table::HduSelect;
 use crate::data::hats::import::metadata::write_metadata;
 use crate::data::hats::import::plan::{Histogram, plan_partitions};
+use crate::data::hats::import::row_order::spread_order;
 use crate::data::load_options::LoadOptions;
 use crate::data::progress::Progress;
 use crate::data::roles::RoleNames;
@@ -424,8 +427,13 @@ fn reduce_pass(plan: &[(u8, u64, u64)], opts: &ImportOptions, work: &Path) -> Re
                     ));
                 }
             };
-            let mut order_of_rows: Vec<usize> = (0..cat.len()).collect();
-            order_of_rows.sort_by_key(|&r| h29[r]);
+            // Along the curve, then spread so that every prefix samples the partition.
+            let mut along_curve: Vec<usize> = (0..cat.len()).collect();
+            along_curve.sort_by_key(|&r| h29[r]);
+            let order_of_rows: Vec<usize> = spread_order(along_curve.len())
+                .into_iter()
+                .map(|rank| along_curve[rank])
+                .collect();
             let target = work
                 .join("dataset")
                 .join(format!("Norder={order}"))
