@@ -287,6 +287,46 @@ fn render_of_a_sampled_hats_catalog_shows_all_rows_density_under_the_markers() {
 }
 
 #[test]
+fn a_figure_with_a_centre_and_field_reads_only_the_partitions_in_its_view() {
+    let dir = tempdir("hats-view");
+    let catalog = fixture("galaxies");
+    let render = |extra: &[&str]| {
+        let mut args = vec![
+            "render",
+            "--galaxies",
+            catalog.to_str().unwrap(),
+            "--size",
+            "400x300",
+            "-o",
+            "v.png",
+        ];
+        args.extend_from_slice(extra);
+        let o = run_cli(&args, &dir);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stderr(&o)
+    };
+    // In Galactic coordinates, the centre (l, b) = (236.83, 42.06) is (150, 2) in ICRS.
+    let zoomed = render(&[
+        "--frame",
+        "galactic",
+        "--center",
+        "236.83,42.06",
+        "--fov",
+        "1",
+        "--projection",
+        "tan",
+    ]);
+    let read = |log: &str| -> usize {
+        let at = log.find("galaxies (HATS, ").expect(log) + "galaxies (HATS, ".len();
+        log[at..].split(' ').next().unwrap().parse().unwrap()
+    };
+    assert!(read(&zoomed) <= 4, "{zoomed}");
+    let all_sky = render(&["--projection", "ait"]);
+    assert_eq!(read(&all_sky), 35, "{all_sky}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn info_describes_a_catalog_and_a_collection_without_reading_rows() {
     let dir = tempdir("hats-info");
     for (name, primary) in [("galaxies", "galaxies"), ("collection", "survey")] {

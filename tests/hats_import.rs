@@ -126,7 +126,10 @@ fn import_makes_the_partitions_and_skymap_hats_import_makes_of_the_same_rows() {
     assert!(n > 100);
     let widest = ranks.windows(2).map(|w| w[1] - w[0]).max().unwrap();
     assert!(widest <= 2 * n / 16 + 1, "{ranks:?} of {n}");
-    assert!(ranks[0] < n / 16 + 1 && ranks[15] + n / 16 + 1 >= n, "{ranks:?} of {n}");
+    assert!(
+        ranks[0] < n / 16 + 1 && ranks[15] + n / 16 + 1 >= n,
+        "{ranks:?} of {n}"
+    );
     // A sample of the imported catalog is the first rows of each partition in the
     // area, spread over it like the rows themselves.
     let opts = LoadOptions {

@@ -15,7 +15,7 @@ use crate::data::load::{SurveyInputs, load_files};
 use crate::data::progress::Progress;
 use crate::error::{Error, Result};
 use crate::render::GpuContext;
-use crate::scene::prepare_survey;
+use crate::scene::{prepare_survey, read_bounds_on};
 
 pub enum LoadEvent {
     Progress {
@@ -66,7 +66,7 @@ fn load_in_stages(
     let t0 = Instant::now();
     let staged = has_galaxies(inputs, options);
     let (rest, galaxy_files) = inputs.split_galaxies();
-    let mut survey = load_stage(&rest, !staged, options, notify)?;
+    let mut survey = load_stage(ctx, &rest, !staged, options, notify)?;
     if staged {
         // The first stage: what is quick to read, shown while the galaxies load.
         // Proximity marks need the galaxies, so they wait for the second.
@@ -83,7 +83,7 @@ fn load_in_stages(
             survey.galaxies = Some(DemoSurvey::generate(demo).galaxies);
         }
         if !galaxy_files.galaxies.is_empty() {
-            let read = read_files(&galaxy_files, options, &mut survey, notify)?;
+            let read = read_files(ctx, &galaxy_files, options, &mut survey, notify)?;
             survey.source = join_sources([survey.source.clone()].into_iter().chain(read));
         }
     }
@@ -129,6 +129,7 @@ fn without_galaxies(s: &Survey) -> Survey {
 
 /// The demo survey of `inputs` (with its galaxies only if `with_galaxies`) and its files.
 fn load_stage(
+    ctx: &GpuContext,
     inputs: &SurveyInputs,
     with_galaxies: bool,
     options: &SceneOptions,
@@ -152,7 +153,7 @@ fn load_stage(
         }
         None => Survey::default(),
     };
-    let read = read_files(inputs, options, &mut survey, notify)?;
+    let read = read_files(ctx, inputs, options, &mut survey, notify)?;
     survey.source = join_sources([survey.source.clone()].into_iter().chain(read));
     Ok(survey)
 }
@@ -166,6 +167,7 @@ fn join_sources(sources: impl Iterator<Item = String>) -> String {
 
 /// Reads the files of `inputs` into `survey`, progress crossing to the window.
 fn read_files(
+    ctx: &GpuContext,
     inputs: &SurveyInputs,
     options: &SceneOptions,
     survey: &mut Survey,
@@ -178,7 +180,7 @@ fn read_files(
     let progress = Progress::new(move |what, done, total| {
         let _ = tx.send((what.to_string(), done, total));
     });
-    let bounds = options.style.read_bounds();
+    let bounds = read_bounds_on(&options.style, ctx);
     std::thread::scope(|s| {
         let loading = s.spawn(|| load_files(inputs, bounds, survey, Some(progress)));
         for (what, done, total) in rx {

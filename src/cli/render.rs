@@ -10,7 +10,7 @@ use crate::export::pipeline::{
     reproduction_metadata,
 };
 use crate::render::BackendChoice;
-use crate::scene::{SceneSpec, load_prepared};
+use crate::scene::{SceneSpec, has_out_of_core_galaxies, load_prepared, load_prepared_on};
 
 pub fn run(backend: BackendChoice, a: &RenderArgs) -> Result<()> {
     if a.samp {
@@ -53,17 +53,29 @@ fn render(
         inputs: spec.inputs.expanded()?,
         ..spec.clone()
     };
-    // The GPU is prepared, and the inputs' checksums read, while the data load.
-    let (gpu, (survey, sources)) = FigureGpu::start(backend, || {
-        std::thread::scope(|s| {
-            let sources = s.spawn(|| source_checksums(spec));
-            let survey = load_prepared(spec, crate::data::progress::Progress::terminal())?;
-            let sources = sources
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p))?;
-            Ok((survey, sources))
-        })
-    })?;
+    // Out-of-core galaxies are read for the GPU's budget: the GPU comes first.
+    let (gpu, (survey, sources)) = if has_out_of_core_galaxies(spec) {
+        let gpu = FigureGpu::new(backend)?;
+        let survey = load_prepared_on(
+            spec,
+            gpu.context(),
+            crate::data::progress::Progress::terminal(),
+        )?;
+        let sources = source_checksums(spec)?;
+        (gpu, (survey, sources))
+    } else {
+        // The GPU is prepared, and the inputs' checksums read, while the data load.
+        FigureGpu::start(backend, || {
+            std::thread::scope(|s| {
+                let sources = s.spawn(|| source_checksums(spec));
+                let survey = load_prepared(spec, crate::data::progress::Progress::terminal())?;
+                let sources = sources
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+                Ok((survey, sources))
+            })
+        })?
+    };
     let mut metadata = reproduction_metadata(&survey.source);
     metadata.extend(sources.map(|s| ("Source", s)));
     if let Some(text) = figure_file {

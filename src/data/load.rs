@@ -75,6 +75,9 @@ pub struct ReadBounds {
     /// Galaxies read from a HATS catalog at most (about): an even sample when the area
     /// holds more. `None`: [`default_galaxy_rows`].
     pub galaxy_rows: Option<u64>,
+    /// (RA, Dec, radius) in degrees: galaxies from a HATS catalog are read only in this
+    /// cone (a figure's view), unless `--cone` names another.
+    pub galaxy_cone: Option<(f64, f64, f64)>,
 }
 
 /// Galaxies read from a HATS catalog when no marker budget says otherwise: what a real
@@ -312,6 +315,13 @@ pub fn load_files(
             ),
         };
         if let Some(hats) = files.iter().find(|f| is_hats(f)) {
+            let opts = LoadOptions {
+                filter: Pushdown {
+                    cone: c.cone.or(bounds.galaxy_cone),
+                    ..opts.filter.clone()
+                },
+                ..opts.clone()
+            };
             if files.len() > 1 {
                 return Err(Error::file(
                     hats,

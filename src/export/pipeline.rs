@@ -90,6 +90,10 @@ impl FigureGpu {
         Ok(Self::on(Arc::new(GpuContext::new(backend)?)))
     }
 
+    pub fn context(&self) -> &GpuContext {
+        &self.ctx
+    }
+
     /// On a device already open (the viewer's): no second GPU context.
     pub fn on(ctx: Arc<GpuContext>) -> FigureGpu {
         let renderer = SceneRenderer::new(&ctx);

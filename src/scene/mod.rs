@@ -23,9 +23,11 @@ pub use survey_layers::{
 pub use view_spec::{PageSize, ViewSpec};
 
 use crate::data::Survey;
-use crate::data::load::load_survey;
+use crate::data::hats::is_hats;
+use crate::data::load::{ReadBounds, load_survey};
 use crate::data::progress::Progress;
 use crate::error::Result;
+use crate::render::GpuContext;
 
 /// The survey of `spec`: its inputs loaded within the style's filters, then prepared
 /// for the style (proximity marks, density column checked).
@@ -33,4 +35,35 @@ pub fn load_prepared(spec: &SceneSpec, progress: Option<Progress>) -> Result<Sur
     let mut survey = load_survey(&spec.inputs, spec.style.read_bounds(), progress)?;
     prepare_survey(&mut survey, &spec.style)?;
     Ok(survey)
+}
+
+/// As [`load_prepared`] for one figure: out-of-core galaxies (HATS) read only in the
+/// view (when its centre and field are given) and sampled for what `ctx` draws: four
+/// times its marker budget, unless the style names one.
+pub fn load_prepared_on(
+    spec: &SceneSpec,
+    ctx: &GpuContext,
+    progress: Option<Progress>,
+) -> Result<Survey> {
+    let bounds = ReadBounds {
+        galaxy_cone: spec.view.enclosing_cone(),
+        ..read_bounds_on(&spec.style, ctx)
+    };
+    let mut survey = load_survey(&spec.inputs, bounds, progress)?;
+    prepare_survey(&mut survey, &spec.style)?;
+    Ok(survey)
+}
+
+/// The style's read bounds, galaxies from HATS sampled to four times `ctx`'s budget.
+pub fn read_bounds_on(style: &SceneStyle, ctx: &GpuContext) -> ReadBounds {
+    let mut bounds = style.read_bounds();
+    bounds
+        .galaxy_rows
+        .get_or_insert(4 * marker_budget(ctx, style) as u64);
+    bounds
+}
+
+/// Whether galaxies come from an out-of-core catalog, whose read depends on the GPU.
+pub fn has_out_of_core_galaxies(spec: &SceneSpec) -> bool {
+    spec.inputs.galaxies.iter().any(|p| is_hats(p))
 }

@@ -59,6 +59,7 @@ impl SceneStyle {
             z_min: self.z_min.map(f64::from),
             z_max: self.z_max.map(f64::from),
             galaxy_rows: self.max_markers.map(|m| 4 * m as u64),
+            galaxy_cone: None,
         }
     }
 }

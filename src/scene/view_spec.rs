@@ -104,6 +104,24 @@ impl ViewSpec {
         self.dpi.is_some() || matches!(self.size, Some(PageSize::Inches(..)))
     }
 
+    /// A cone (ICRS RA, Dec, radius in degrees) holding everything this view shows, when
+    /// its centre and field are given and narrower than a hemisphere: what a figure of
+    /// an out-of-core catalog needs to read. The page's aspect and a margin are counted
+    /// in; every projection stretches less than half again over such a field.
+    pub fn enclosing_cone(&self) -> Option<(f64, f64, f64)> {
+        let (lon, lat) = self.center?;
+        let fov = self.fov?;
+        if fov >= 90.0 || self.projection.is_some_and(|p| p.is_all_sky()) {
+            return None;
+        }
+        let (w, h) = self.size();
+        let half_diagonal = fov / 2.0 * (1.0f64).hypot(h as f64 / w.max(1) as f64);
+        let radius = 1.5 * half_diagonal;
+        let (ra, dec) =
+            crate::sky::lonlat_deg(self.frame.to_icrs() * crate::sky::unit_vector(lon, lat));
+        (radius < 90.0).then_some((ra, dec, radius))
+    }
+
     /// Whether the first data to arrive should choose the projection, centre or field.
     pub fn frames_data(&self) -> bool {
         self.projection.is_none() || self.center.is_none() || self.fov.is_none()

@@ -19,8 +19,24 @@ use crate::data::tables::parquet_file::{ParquetShape, RowPick, parquet_shape, re
 use crate::data::{Catalog, HealpixMap};
 use crate::error::{Error, Result};
 
-/// The deepest skymap the density layer can use (finer cells are summed up anyway).
-const DENSITY_SKYMAP_ORDER: u8 = 11;
+/// The skymap order whose cells are about a thousandth of the area's extent: as fine as a
+/// figure of the area shows (order 8 for the whole sky, deeper for a cone or box).
+fn density_order(filter: &Pushdown) -> u8 {
+    // A cell at order k spans about 58.6° / 2^k.
+    let extent_deg = match (filter.cone, filter.sky_box) {
+        (Some((_, _, r)), _) => 2.0 * r,
+        (None, Some((ra0, ra1, dec0, dec1))) => {
+            let ra_span = (ra1 - ra0).rem_euclid(360.0);
+            let cos_dec = ((dec0 + dec1) / 2.0).to_radians().cos();
+            (ra_span * cos_dec).max(dec1 - dec0)
+        }
+        (None, None) => 360.0,
+    };
+    (58.6 * 1024.0 / extent_deg.max(1e-6))
+        .log2()
+        .ceil()
+        .clamp(0.0, 13.0) as u8
+}
 
 /// What a HATS read gave.
 #[derive(Clone, Debug)]
@@ -218,7 +234,7 @@ fn skymap_counts(
     area: Option<&Area>,
     filter: &Pushdown,
 ) -> Result<Option<HealpixMap>> {
-    let Some((path, order)) = cat.skymap(DENSITY_SKYMAP_ORDER) else {
+    let Some((path, order)) = cat.skymap(density_order(filter)) else {
         report!(
             "warning: {}: no skymap.fits, so the density shows the rows read, not all rows",
             cat.dir.display()

@@ -33,7 +33,7 @@ pub fn write_metadata(
     }
     write("partition_info.csv", &list)?;
 
-    let (cells, counts): (Vec<u64>, Vec<i64>) = histogram
+    let (cells, counts_fine): (Vec<u64>, Vec<i64>) = histogram
         .counts
         .iter()
         .enumerate()
@@ -47,7 +47,34 @@ pub fn write_metadata(
         values: Vec::new(),
         cells,
     };
-    write_healpix_counts(&map, &counts, &dir.join("skymap.fits"))?;
+    write_healpix_counts(&map, &counts_fine, &dir.join("skymap.fits"))?;
+    // Coarser skymaps for figures of wide areas (the whole sky wants order 8).
+    let alt_orders: Vec<u8> = [4u8, 2]
+        .iter()
+        .filter_map(|&d| histogram.order.checked_sub(d))
+        .collect();
+    for &k in &alt_orders {
+        let shift = 2 * u32::from(histogram.order - k);
+        let mut cells: Vec<u64> = Vec::new();
+        let mut counts: Vec<i64> = Vec::new();
+        for (&c, &n) in map.cells.iter().zip(&counts_fine) {
+            let parent = c >> shift;
+            match (cells.last(), counts.last_mut()) {
+                (Some(&last), Some(sum)) if last == parent => *sum += n,
+                _ => {
+                    cells.push(parent);
+                    counts.push(n);
+                }
+            }
+        }
+        let coarse = HealpixMap {
+            depth: k,
+            cells,
+            ..map.clone()
+        };
+        write_healpix_counts(&coarse, &counts, &dir.join(format!("skymap.{k}.fits")))?;
+    }
+    let alt_orders: Vec<String> = alt_orders.iter().map(u8::to_string).collect();
 
     // The schema and the coordinate columns, from the first partition written.
     let (order, pixel, _) = plan[0];
@@ -78,35 +105,37 @@ pub fn write_metadata(
         .map(|&(order, _, _)| 1.0 / (12.0 * 4f64.powi(i32::from(order))))
         .sum();
     let bytes = dir_size(&dir.join("dataset"));
-    let properties = format!(
-        "#HATS catalog\n\
-         obs_collection={name}\n\
-         dataproduct_type=object\n\
-         hats_nrows={rows}\n\
-         hats_col_ra={ra}\n\
-         hats_col_dec={dec}\n\
-         hats_col_healpix={HEALPIX_29}\n\
-         hats_col_healpix_order=29\n\
-         hats_npix_suffix=.parquet\n\
-         hats_skymap_order={skymap}\n\
-         hats_max_rows={max_rows}\n\
-         hats_order={deepest}\n\
-         moc_sky_fraction={sky_fraction:.5}\n\
-         hats_estsize={kb}\n\
-         hats_builder=clusterviz v{version}\n\
-         hats_creation_date={date}\n\
-         hats_version=v1.0\n\
-         {SPREAD_KEY}=spread\n",
-        name = opts.name,
-        ra = cat.roles.ra,
-        dec = cat.roles.dec,
-        skymap = histogram.order,
-        max_rows = opts.max_rows,
-        deepest = plan.iter().map(|p| p.0).max().unwrap_or(0),
-        kb = bytes / 1024,
-        version = env!("CARGO_PKG_VERSION"),
-        date = utc_now(),
-    );
+    let deepest = plan.iter().map(|p| p.0).max().unwrap_or(0);
+    let mut lines: Vec<(&str, String)> = vec![
+        ("obs_collection", opts.name.clone()),
+        ("dataproduct_type", "object".into()),
+        ("hats_nrows", rows.to_string()),
+        ("hats_col_ra", cat.roles.ra.clone()),
+        ("hats_col_dec", cat.roles.dec.clone()),
+        ("hats_col_healpix", HEALPIX_29.into()),
+        ("hats_col_healpix_order", "29".into()),
+        ("hats_npix_suffix", ".parquet".into()),
+        ("hats_skymap_order", histogram.order.to_string()),
+    ];
+    if !alt_orders.is_empty() {
+        lines.push(("hats_skymap_alt_orders", alt_orders.join(" ")));
+    }
+    lines.extend([
+        ("hats_max_rows", opts.max_rows.to_string()),
+        ("hats_order", deepest.to_string()),
+        ("moc_sky_fraction", format!("{sky_fraction:.5}")),
+        ("hats_estsize", (bytes / 1024).to_string()),
+        (
+            "hats_builder",
+            format!("clusterviz v{}", env!("CARGO_PKG_VERSION")),
+        ),
+        ("hats_creation_date", utc_now()),
+        ("hats_version", "v1.0".into()),
+        (SPREAD_KEY, "spread".into()),
+    ]);
+    let properties: String = std::iter::once("#HATS catalog\n".to_string())
+        .chain(lines.iter().map(|(k, v)| format!("{k}={v}\n")))
+        .collect();
     write("hats.properties", &properties)?;
     write("properties", &properties)
 }
