@@ -2,7 +2,8 @@
 files of ROWS rows each of RA, DEC (float64, degrees), Z and MAG (float32), the same
 distribution as allsky_catalog.py, each file from its own seed.
 
-Usage: python allsky_parquet.py OUT_DIR FILES ROWS   (needs numpy and pyarrow)
+Usage: python allsky_parquet.py OUT_DIR FILES ROWS [FIRST]   (needs numpy and pyarrow;
+FIRST: the first file's number, to write a set in several processes)
 """
 import sys
 from pathlib import Path
@@ -12,8 +13,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 out, files, rows = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+first = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 out.mkdir(parents=True, exist_ok=True)
-for k in range(files):
+for k in range(first, first + files):
     rng = np.random.default_rng(1000 + k)
     table = pa.table(
         {

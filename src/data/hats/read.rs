@@ -88,9 +88,22 @@ pub fn read_hats(path: &Path, name: &str, opts: &LoadOptions) -> Result<HatsRead
         .collect::<Result<_>>()?;
     check_same_columns(&hats, &files, &shapes)?;
     let rows: u64 = shapes.iter().map(|s| s.rows).sum();
-    let stride = match opts.sample_rows {
-        Some(want) if rows > want.max(1) => rows.div_ceil(want.max(1)),
-        _ => 1,
+    // More rows than wanted in the partitions: the skymap tells how many lie in the
+    // area itself (a cone holds a small part of the partitions it touches).
+    let want = opts.sample_rows.unwrap_or(u64::MAX).max(1);
+    let skymap = if rows > want {
+        skymap_counts(&hats, area.as_ref(), &opts.filter)?
+    } else {
+        None
+    };
+    let in_area = skymap.as_ref().map_or(rows, |m| {
+        let counted: f64 = m.values.iter().map(|&v| f64::from(v)).sum();
+        (counted.round() as u64).min(rows)
+    });
+    let stride = if in_area > want {
+        in_area.div_ceil(want)
+    } else {
+        1
     };
     let roles = crate::data::roles::RoleNames {
         ra: opts.roles.ra.clone().or(Some(hats.ra_column.clone())),
@@ -143,11 +156,7 @@ pub fn read_hats(path: &Path, name: &str, opts: &LoadOptions) -> Result<HatsRead
     let mut catalog =
         stacked.ok_or_else(|| Error::file(path, "is a HATS catalog with no partitions"))?;
     catalog.name = name.to_string();
-    let counts = if stride > 1 {
-        skymap_counts(&hats, area.as_ref(), &opts.filter)?
-    } else {
-        None
-    };
+    let counts = if stride > 1 { skymap } else { None };
     Ok(HatsRead {
         catalog,
         report,

@@ -71,8 +71,12 @@ pub fn parquet_schema(path: &Path) -> Result<arrow_schema::SchemaRef> {
 }
 
 fn footer(path: &Path) -> Result<ArrowReaderMetadata> {
+    footer_with(path, ArrowReaderOptions::new())
+}
+
+fn footer_with(path: &Path, options: ArrowReaderOptions) -> Result<ArrowReaderMetadata> {
     let file = File::open(path).map_err(|e| Error::file(path, format!("cannot read: {e}")))?;
-    guarded(|| ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()))
+    guarded(|| ArrowReaderMetadata::load(&file, options))
         .map_err(|m| Error::file(path, format!("Parquet: the footer is corrupt ({m})")))?
         .map_err(|e| Error::file(path, format!("Parquet: {e}")))
 }
@@ -92,7 +96,16 @@ pub fn read_parquet_rows(
     }
     let open = || File::open(path).map_err(|e| Error::file(path, format!("cannot read: {e}")));
     let parquet_err = |e: parquet::errors::ParquetError| Error::file(path, format!("Parquet: {e}"));
-    let meta = footer(path)?;
+    // A prefix skips the rest of each column by the page index (where the writer left
+    // one) instead of reading every page header after it.
+    let meta = match pick {
+        RowPick::First(_) => footer_with(
+            path,
+            ArrowReaderOptions::new()
+                .with_offset_index_policy(parquet::file::metadata::PageIndexPolicy::Optional),
+        )?,
+        _ => footer(path)?,
+    };
     let schema = meta.schema().clone();
     let file_meta = meta.metadata().clone();
     let described = astropy_columns(&file_meta);
@@ -198,8 +211,11 @@ pub fn read_parquet_rows(
                             builder = builder.with_row_selection(every(k, group_starts[g], n));
                         }
                         RowPick::First(want) if group_starts[g] + n > want => {
+                            // A selection ending early: the pages after it are not read.
                             let take = (want - group_starts[g]) as usize;
-                            builder = builder.with_limit(take);
+                            builder = builder.with_row_selection(RowSelection::from(vec![
+                                RowSelector::select(take),
+                            ]));
                         }
                         _ => {}
                     }
