@@ -11,8 +11,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 
 use clusterviz::data::catalog::{Catalog, Column, ColumnData, Roles};
 use clusterviz::data::fits_write::write_catalog;
-use clusterviz::data::hats::import::{ImportOptions, import_hats};
 use clusterviz::data::hats::read_hats;
+use clusterviz::data::hats_import::{ImportOptions, import_hats};
 use clusterviz::data::load_options::{LoadOptions, Pushdown};
 use clusterviz::data::rng::Rng;
 

@@ -487,3 +487,73 @@ fn damaged_catalogs_are_refused_with_the_file_and_the_problem() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn the_viewer_rereads_the_galaxies_where_it_settles_and_returns_to_the_sample() {
+    use clusterviz::app::headless::HeadlessViewer;
+    use clusterviz::app::loader::SceneOptions;
+    use clusterviz::data::load::SurveyInputs;
+    use clusterviz::scene::{SceneStyle, ViewSpec};
+    use clusterviz::sky::{Frame, Projection};
+    use clusterviz::view::{Theme, View};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    const SIZE: (u32, u32) = (900, 600);
+    let ctx = Arc::new(common::gpu());
+    let sky = View::new(Projection::Ait, Frame::Icrs, (0.0, 0.0), 360.0, SIZE);
+    let mut v = HeadlessViewer::new(ctx, SIZE, sky, 200_000).unwrap();
+    v.frame.frame_on_load = Some(ViewSpec::default());
+    // A budget of 500 markers: 2000 of the 6000 rows are read, as an even sample.
+    let style = SceneStyle {
+        max_markers: Some(500),
+        ..SceneStyle::default()
+    };
+    let inputs = SurveyInputs {
+        galaxies: vec![fixture("galaxies")],
+        ..Default::default()
+    };
+    v.load(inputs, SceneOptions::new(Theme::Dark, style))
+        .unwrap();
+    let galaxies = |v: &HeadlessViewer| {
+        let s = &v.frame.data.as_ref().unwrap().survey;
+        (
+            rows_by_id(s.galaxies.as_ref().unwrap()),
+            s.galaxy_counts.is_some(),
+        )
+    };
+    let (first, sampled) = galaxies(&v);
+    assert!(sampled && first.len() < 2500, "{} rows read", first.len());
+    // Steps until the galaxies change (the read runs on a worker thread).
+    let settle = |v: &mut HeadlessViewer, before: usize| {
+        let t0 = Instant::now();
+        while galaxies(v).0.len() == before && t0.elapsed() < Duration::from_secs(30) {
+            v.step().unwrap();
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    // Zoomed onto the patch: every row in view is read.
+    let canvas = v.frame.state.view.canvas;
+    v.frame.state.touched = true;
+    v.frame.state.view = View::new(Projection::Tan, Frame::Icrs, (150.0, 2.0), 1.0, canvas);
+    settle(&mut v, first.len());
+    let (zoomed, sampled) = galaxies(&v);
+    assert!(!sampled, "all rows of the area read, no sample");
+    let input = input_rows();
+    let in_view: Vec<i64> = input
+        .iter()
+        .filter(|(_, r)| separation_deg((r[0], r[1]), (150.0, 2.0)) < 0.5)
+        .map(|(&id, _)| id)
+        .collect();
+    assert!(in_view.len() > 50, "{}", in_view.len());
+    for id in &in_view {
+        assert_eq!(zoomed.get(id), input.get(id), "row {id} in view");
+    }
+    assert!(zoomed.len() < first.len(), "only the area around the view");
+    // Back to the whole sky: the whole catalog's sample again.
+    v.frame.state.view = sky;
+    settle(&mut v, zoomed.len());
+    let (back, sampled) = galaxies(&v);
+    assert!(sampled);
+    assert_eq!(back, first);
+}

@@ -91,6 +91,8 @@ pub struct ViewerFrame {
     pub samp_table: Option<(String, String)>,
     /// Join a SAMP hub, now or when one starts (`view --samp`).
     pub samp_wanted: Option<crate::app::samp_link::SampWanted>,
+    /// Rereads an out-of-core galaxy catalog where the view settles.
+    pub hats: Option<crate::app::hats_refine::HatsRefiner>,
     /// Frame the first data that arrive with this view's rule (unless the user moved the
     /// view before): what was given of centre and field stays.
     pub frame_on_load: Option<ViewSpec>,
@@ -161,6 +163,7 @@ impl ViewerFrame {
             samp: None,
             samp_table: None,
             samp_wanted: None,
+            hats: None,
             sky_origin: (0.0, 0.0),
             frame_on_load: None,
             trace: false,
@@ -246,6 +249,7 @@ impl ViewerFrame {
     ) -> Result<FrameOutput> {
         let t0 = Instant::now();
         crate::app::samp_link::receive(self);
+        crate::app::hats_refine::poll(self);
         let before = (self.state.view, self.state.selection);
         let scene = self.scene.as_deref();
         let has_layer = |k: LayerKind| scene.is_some_and(|s| s.has(k));
@@ -319,7 +323,10 @@ impl ViewerFrame {
         };
         // Messages from the SAMP hub are looked at each frame: come back for them.
         const SAMP_POLL: Duration = Duration::from_millis(250);
-        let repaint_after = match (repaint_after, self.samp_wanted.is_some()) {
+        // So are reads of the galaxies in view.
+        let waiting =
+            self.samp_wanted.is_some() || self.hats.as_ref().is_some_and(|h| h.is_reading());
+        let repaint_after = match (repaint_after, waiting) {
             (Some(d), true) => Some(d.min(SAMP_POLL)),
             (None, true) => Some(SAMP_POLL),
             (d, false) => d,

@@ -49,6 +49,8 @@ impl HeadlessViewer {
             format: TARGET_FORMAT,
             ..options
         };
+        self.frame.hats =
+            crate::app::hats_refine::HatsRefiner::for_inputs(&inputs, &options, &self.frame.ctx);
         let (tx, rx) = std::sync::mpsc::channel();
         let worker = loader::spawn(self.frame.ctx.clone(), inputs, options, move |e| {
             let _ = tx.send(e);

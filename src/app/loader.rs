@@ -70,7 +70,7 @@ fn load_in_stages(
     if staged {
         // The first stage: what is quick to read, shown while the galaxies load.
         // Proximity marks need the galaxies, so they wait for the second.
-        publish(ctx, without_galaxies(&survey), false, options, t0, notify)?;
+        publish(ctx, survey.without_galaxies(), false, options, t0, notify)?;
         // Galaxy files replace the demo's galaxies.
         if let Some(demo) = inputs.demo.filter(|d| d.galaxies > 0)
             && galaxy_files.galaxies.is_empty()
@@ -111,20 +111,6 @@ fn publish(
         took: t0.elapsed(),
     });
     Ok(())
-}
-
-/// A copy of everything but the galaxies (catalogs from the cache share their columns).
-fn without_galaxies(s: &Survey) -> Survey {
-    Survey {
-        tiles: s.tiles.clone(),
-        merged: s.merged.clone(),
-        pzwav: s.pzwav.clone(),
-        amico: s.amico.clone(),
-        galaxies: None,
-        galaxy_counts: None,
-        mask: s.mask.clone(),
-        source: s.source.clone(),
-    }
 }
 
 /// The demo survey of `inputs` (with its galaxies only if `with_galaxies`) and its files.

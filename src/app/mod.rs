@@ -7,6 +7,7 @@ pub mod budget;
 pub mod camera_control;
 pub mod frame;
 pub mod goto;
+pub mod hats_refine;
 pub mod headless;
 pub mod live_scene;
 pub mod loader;

@@ -114,6 +114,11 @@ impl App {
             self.open_console(el, console_at)?;
         }
         if let Some((source, options)) = self.load.take() {
+            self.frame.hats = crate::app::hats_refine::HatsRefiner::for_inputs(
+                &source,
+                &options,
+                &self.frame.ctx,
+            );
             let proxy = self.proxy.clone();
             loader::spawn(self.frame.ctx.clone(), source, options, move |ev| {
                 let _ = proxy.send_event(ev);

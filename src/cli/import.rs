@@ -1,9 +1,9 @@
-//! `clusterviz import`: catalogs into a HATS catalog (see `data::hats::import`).
+//! `clusterviz import`: catalogs into a HATS catalog (see `data::hats_import`).
 
 use std::time::Instant;
 
 use crate::cli::args::ImportArgs;
-use crate::data::hats::import::{ImportOptions, import_hats};
+use crate::data::hats_import::{ImportOptions, import_hats};
 use crate::data::inputs::expand_paths;
 use crate::data::load::hdu_select;
 use crate::data::progress::Progress;

@@ -17,6 +17,7 @@ pub mod fits_header;
 pub mod fits_table;
 pub mod fits_write;
 pub mod hats;
+pub mod hats_import;
 pub mod hdf5_attributes;
 pub mod hdf5_io;
 pub mod healpix_fits;

@@ -31,6 +31,23 @@ pub fn demo_source(config: &crate::data::demo::DemoConfig) -> String {
     )
 }
 
+impl Survey {
+    /// A copy of everything but the galaxies (catalogs from the cache share their
+    /// columns), for a stage or a reread that brings galaxies of its own.
+    pub fn without_galaxies(&self) -> Survey {
+        Survey {
+            tiles: self.tiles.clone(),
+            merged: self.merged.clone(),
+            pzwav: self.pzwav.clone(),
+            amico: self.amico.clone(),
+            galaxies: None,
+            galaxy_counts: None,
+            mask: self.mask.clone(),
+            source: self.source.clone(),
+        }
+    }
+}
+
 impl From<DemoSurvey> for Survey {
     fn from(d: DemoSurvey) -> Self {
         Survey {

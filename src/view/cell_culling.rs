@@ -46,10 +46,10 @@ pub fn whole_sky_on_screen(view: &View) -> bool {
     })
 }
 
-/// The cells at `depth` of a cone holding everything the view shows, widened by `margin_px`
-/// of the view's pixels (at its centre), as sorted ranges of NESTED indices; `None` when
-/// the view shows the sky's edge or more than a hemisphere (then any cell may show).
-pub fn cells_near_view(view: &View, depth: u8, margin_px: f64) -> Option<Box<[Range<u64>]>> {
+/// A cone (centre, radius in radians) holding everything the view shows, widened by
+/// `margin_px` of the view's pixels (at its centre); `None` when the view shows the sky's
+/// edge or more than a hemisphere.
+pub fn view_cone(view: &View, margin_px: f64) -> Option<(glam::DVec3, f64)> {
     let centre_px = DVec2::new(
         view.sub.x as f64 + view.sub.width as f64 / 2.0,
         view.sub.y as f64 + view.sub.height as f64 / 2.0,
@@ -71,9 +71,14 @@ pub fn cells_near_view(view: &View, depth: u8, margin_px: f64) -> Option<Box<[Ra
         .map(|(&a, &b)| angle(a, b))
         .fold(0.0, f64::max);
     let radius = farthest + spacing + margin_px / view.scale();
-    if radius >= std::f64::consts::FRAC_PI_2 {
-        return None;
-    }
+    (radius < std::f64::consts::FRAC_PI_2).then_some((centre, radius))
+}
+
+/// The cells at `depth` of a cone holding everything the view shows, widened by `margin_px`
+/// of the view's pixels (at its centre), as sorted ranges of NESTED indices; `None` when
+/// the view shows the sky's edge or more than a hemisphere (then any cell may show).
+pub fn cells_near_view(view: &View, depth: u8, margin_px: f64) -> Option<Box<[Range<u64>]>> {
+    let (centre, radius) = view_cone(view, margin_px)?;
     let (lon, lat) = lonlat_deg(centre);
     let cone =
         cdshealpix::nested::cone_coverage_approx(depth, lon.to_radians(), lat.to_radians(), radius);

@@ -9,15 +9,9 @@ use crate::error::{Error, Result};
 /// The property telling that partitions' rows are in spread order (prefixes sample).
 pub const SPREAD_KEY: &str = "clusterviz_row_order";
 
-/// A folder is a HATS catalog or collection when it holds one of these.
-const MARKERS: [&str; 3] = ["hats.properties", "properties", "collection.properties"];
-
-/// Whether `path` is a HATS catalog or collection folder (one that lost its properties
-/// still is, by its `dataset/` folder, so that it is reported as a broken catalog).
-pub fn is_hats(path: &Path) -> bool {
-    path.is_dir()
-        && (MARKERS.iter().any(|m| path.join(m).is_file()) || path.join("dataset").is_dir())
-}
+/// Whether `path` is a HATS catalog or collection folder (told where every reader's
+/// format is told).
+pub use crate::data::tables::format::is_hats_folder as is_hats;
 
 /// A HATS catalog's folder and what its properties say about reading it.
 #[derive(Clone, Debug)]

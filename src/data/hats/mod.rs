@@ -7,12 +7,11 @@
 //! sample, the whole catalog's counts then coming from its skymap.
 
 mod area;
-pub mod import;
 mod layout;
 mod partitions;
 mod properties;
 mod read;
 
-pub use layout::{HatsCatalog, is_hats};
+pub use layout::{HatsCatalog, SPREAD_KEY, is_hats};
 pub use partitions::{Partition, partitions};
 pub use read::{HatsRead, read_hats};

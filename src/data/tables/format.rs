@@ -4,8 +4,6 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::data::hats::is_hats;
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TableFormat {
     Fits,
@@ -22,7 +20,7 @@ impl TableFormat {
     /// The format of the catalog at `path`. Files that say nothing of themselves go to
     /// the FITS reader, whose message then names the problem ("not a FITS file").
     pub fn of(path: &Path) -> TableFormat {
-        if is_hats(path) {
+        if is_hats_folder(path) {
             return TableFormat::Hats;
         }
         let mut head = [0u8; 64];
@@ -67,6 +65,16 @@ impl TableFormat {
             TableFormat::Fits
         }
     }
+}
+
+/// A folder is a HATS catalog or collection when it holds one of these.
+const HATS_MARKERS: [&str; 3] = ["hats.properties", "properties", "collection.properties"];
+
+/// Whether `path` is a HATS catalog or collection folder (one that lost its properties
+/// still is, by its `dataset/` folder, so that it is reported as a broken catalog).
+pub fn is_hats_folder(path: &Path) -> bool {
+    path.is_dir()
+        && (HATS_MARKERS.iter().any(|m| path.join(m).is_file()) || path.join("dataset").is_dir())
 }
 
 /// File names a folder of catalogs is searched for.

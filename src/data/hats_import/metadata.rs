@@ -7,11 +7,9 @@ use std::path::Path;
 
 use crate::data::HealpixMap;
 use crate::data::fits_write::write_healpix_counts;
-use crate::data::hats::import::plan::Histogram;
-use crate::data::hats::import::{HEALPIX_29, ImportOptions};
-use crate::data::hats::layout::SPREAD_KEY;
-use crate::data::load_options::LoadOptions;
-use crate::data::roles::RoleNames;
+use crate::data::hats::SPREAD_KEY;
+use crate::data::hats_import::plan::Histogram;
+use crate::data::hats_import::{HEALPIX_29, ImportOptions, partition_file};
 use crate::data::tables::parquet_file::{parquet_schema, read_parquet};
 use crate::data::tables::parquet_write::write_parquet_schema;
 use crate::error::{Error, Result};
@@ -78,21 +76,8 @@ pub fn write_metadata(
 
     // The schema and the coordinate columns, from the first partition written.
     let (order, pixel, _) = plan[0];
-    let first = dir
-        .join("dataset")
-        .join(format!("Norder={order}"))
-        .join(format!("Dir={}", pixel / 10_000 * 10_000))
-        .join(format!("Npix={pixel}.parquet"));
-    let sample = LoadOptions {
-        roles: RoleNames {
-            ra: opts.roles.ra.clone(),
-            dec: opts.roles.dec.clone(),
-            ..Default::default()
-        },
-        verbatim: true,
-        ..Default::default()
-    };
-    let (cat, _) = read_parquet(&first, "import", &sample)?;
+    let first = partition_file(dir, order, pixel);
+    let (cat, _) = read_parquet(&first, "import", &opts.verbatim_load())?;
     // The partitions' own schema (the reader puts the coordinates first).
     write_parquet_schema(
         &parquet_schema(&first)?,

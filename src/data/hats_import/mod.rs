@@ -25,9 +25,9 @@ use rayon::prelude::*;
 
 use crate::data::catalog_reader::read_catalog;
 use crate::data::fits_table::HduSelect;
-use crate::data::hats::import::metadata::write_metadata;
-use crate::data::hats::import::plan::{Histogram, plan_partitions};
-use crate::data::hats::import::row_order::spread_order;
+use crate::data::hats_import::metadata::write_metadata;
+use crate::data::hats_import::plan::{Histogram, plan_partitions};
+use crate::data::hats_import::row_order::spread_order;
 use crate::data::load_options::LoadOptions;
 use crate::data::progress::Progress;
 use crate::data::roles::RoleNames;
@@ -56,6 +56,30 @@ pub struct ImportOptions {
     /// Replace a HATS catalog at the output (once the new one is complete).
     pub replace: bool,
     pub progress: Option<Progress>,
+}
+
+impl ImportOptions {
+    /// How the import reads its own Parquet files back: every row and value as written,
+    /// the coordinates found by the roles given.
+    fn verbatim_load(&self) -> LoadOptions {
+        LoadOptions {
+            roles: RoleNames {
+                ra: self.roles.ra.clone(),
+                dec: self.roles.dec.clone(),
+                ..Default::default()
+            },
+            verbatim: true,
+            ..Default::default()
+        }
+    }
+}
+
+/// Where the import writes partition (`order`, `pixel`) under the catalog folder `dir`.
+fn partition_file(dir: &Path, order: u8, pixel: u64) -> PathBuf {
+    dir.join("dataset")
+        .join(format!("Norder={order}"))
+        .join(format!("Dir={}", pixel / 10_000 * 10_000))
+        .join(format!("Npix={pixel}.parquet"))
 }
 
 /// What an import wrote.
@@ -368,18 +392,10 @@ fn check_columns(
     Ok(())
 }
 
-/// Pass 3: each partition's fragments, joined and sorted by `_healpix_29`.
+/// Pass 3: each partition's fragments, joined, along the HEALPix curve then spread.
 fn reduce_pass(plan: &[(u8, u64, u64)], opts: &ImportOptions, work: &Path) -> Result<()> {
     let done = AtomicU64::new(0);
-    let verbatim = LoadOptions {
-        roles: RoleNames {
-            ra: opts.roles.ra.clone(),
-            dec: opts.roles.dec.clone(),
-            ..Default::default()
-        },
-        verbatim: true,
-        ..Default::default()
-    };
+    let verbatim = opts.verbatim_load();
     plan.par_iter()
         .enumerate()
         .try_for_each(|(i, &(order, pixel, rows))| -> Result<()> {
@@ -434,18 +450,12 @@ fn reduce_pass(plan: &[(u8, u64, u64)], opts: &ImportOptions, work: &Path) -> Re
                 .into_iter()
                 .map(|rank| along_curve[rank])
                 .collect();
-            let target = work
-                .join("dataset")
-                .join(format!("Norder={order}"))
-                .join(format!("Dir={}", pixel / 10_000 * 10_000));
-            std::fs::create_dir_all(&target)
-                .map_err(|e| Error::file(&target, format!("cannot create: {e}")))?;
-            write_parquet_rows(
-                &cat,
-                &order_of_rows,
-                None,
-                &target.join(format!("Npix={pixel}.parquet")),
-            )?;
+            let target = partition_file(work, order, pixel);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| Error::file(parent, format!("cannot create: {e}")))?;
+            }
+            write_parquet_rows(&cat, &order_of_rows, None, &target)?;
             std::fs::remove_dir_all(&dir).ok();
             tell(opts, "import: writing partitions", &done, plan.len());
             Ok(())

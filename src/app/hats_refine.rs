@@ -1,0 +1,208 @@
+//! The viewer on an out-of-core (HATS) galaxy catalog: it opens on an even sample of the
+//! whole catalog (the density showing every row); when the view settles on an area much
+//! smaller than the one read, the galaxies there are read again on a worker thread (all
+//! of them, or a sample of the budget's size) with the scene built there too, and swapped
+//! in when ready. Zooming back out returns to the whole catalog's sample. Frames never
+//! wait for a read.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::time::Instant;
+
+use crate::app::frame::ViewerFrame;
+use crate::app::live_scene::{LiveScene, SceneOptions};
+use crate::app::loader::LoadEvent;
+use crate::app::scene_data::SceneData;
+use crate::data::hats::{is_hats, read_hats};
+use crate::data::inputs::expand_paths;
+use crate::data::load::{SurveyInputs, column_choices, default_galaxy_rows};
+use crate::data::load_options::{LoadOptions, Pushdown};
+use crate::render::GpuContext;
+use crate::scene::{prepare_survey, read_bounds_on};
+use crate::sky::lonlat_deg;
+use crate::view::cell_culling::view_cone;
+
+/// (RA, Dec, radius) in degrees.
+type Cone = (f64, f64, f64);
+
+/// A read for the view under way: the cone asked for and where its scene will come.
+struct Pending {
+    cone: Option<Cone>,
+    rx: Receiver<Result<Refined, String>>,
+    started: Instant,
+}
+
+struct Refined {
+    data: Box<SceneData>,
+    scene: Box<LiveScene>,
+    /// Every row of the cone was read (no sample).
+    complete: bool,
+}
+
+pub struct HatsRefiner {
+    path: PathBuf,
+    opts: LoadOptions,
+    options: SceneOptions,
+    /// The cone whose galaxies are shown (`None`: the whole catalog's sample).
+    shown: Option<Cone>,
+    /// Every row of `shown` was read.
+    complete: bool,
+    pending: Option<Pending>,
+    /// A cone whose read failed (not tried again until the view moves elsewhere).
+    failed: Option<Option<Cone>>,
+}
+
+impl HatsRefiner {
+    /// A refiner when the galaxies are one HATS catalog (and no `--cone`/`--box` fixes
+    /// the area read).
+    pub fn for_inputs(
+        inputs: &SurveyInputs,
+        options: &SceneOptions,
+        ctx: &GpuContext,
+    ) -> Option<HatsRefiner> {
+        let files = expand_paths(&inputs.galaxies).ok()?;
+        let [path] = files.as_slice() else {
+            return None;
+        };
+        let c = &inputs.columns;
+        if !is_hats(path) || c.cone.is_some() || c.sky_box.is_some() {
+            return None;
+        }
+        let [_, (roles, hdu)] = column_choices(c).ok()?;
+        let rows = read_bounds_on(&options.style, ctx)
+            .galaxy_rows
+            .unwrap_or_else(|| default_galaxy_rows(c.memory_budget));
+        Some(HatsRefiner {
+            path: path.clone(),
+            opts: LoadOptions {
+                hdu,
+                roles,
+                sample_rows: Some(rows),
+                ..Default::default()
+            },
+            options: options.clone(),
+            shown: None,
+            complete: false,
+            pending: None,
+            failed: None,
+        })
+    }
+
+    /// Whether a read is under way (the frame comes back to look for it).
+    pub fn is_reading(&self) -> bool {
+        self.pending.is_some()
+    }
+}
+
+/// Takes a finished read, or starts one when the view has settled somewhere the shown
+/// galaxies do not serve well.
+pub fn poll(frame: &mut ViewerFrame) {
+    let Some(mut r) = frame.hats.take() else {
+        return;
+    };
+    step(&mut r, frame);
+    frame.hats = Some(r);
+}
+
+fn step(r: &mut HatsRefiner, frame: &mut ViewerFrame) {
+    if let Some(p) = &r.pending {
+        match p.rx.try_recv() {
+            Err(TryRecvError::Empty) => {}
+            Err(TryRecvError::Disconnected) => r.pending = None,
+            Ok(Err(m)) => {
+                frame.state.message = Some(format!("galaxies in view: {m}"));
+                r.failed = Some(p.cone);
+                r.pending = None;
+            }
+            Ok(Ok(refined)) => {
+                r.shown = p.cone;
+                r.complete = refined.complete;
+                let took = p.started.elapsed();
+                r.pending = None;
+                frame.accept(LoadEvent::Loaded {
+                    data: refined.data,
+                    scene: refined.scene,
+                    complete: true,
+                    took,
+                });
+            }
+        }
+        return;
+    }
+    if !frame.is_still() || frame.scene.is_none() {
+        return;
+    }
+    let Some(data) = frame.data.as_deref() else {
+        return;
+    };
+    let want = view_cone(&frame.state.view, 0.0).map(|(centre, radius)| {
+        let (ra, dec) = lonlat_deg(centre);
+        (ra, dec, radius.to_degrees())
+    });
+    let sampled = data.survey.galaxy_counts.is_some();
+    let need = match (want, r.shown) {
+        (None, None) => false,
+        // Zoomed back out: the whole catalog's sample.
+        (None, Some(_)) => true,
+        (Some(_), None) => sampled,
+        // Panned out of what was read, or zoomed well into a sample.
+        (Some(w), Some(s)) => !contains(s, w) || (!r.complete && w.2 < s.2 / 3.0),
+    };
+    // Read a wider cone than the view, for panning and zooming out a little.
+    let cone = want.map(|(ra, dec, rad)| (ra, dec, (2.0 * rad).min(89.0)));
+    if !need || r.failed == Some(cone) {
+        return;
+    }
+    r.failed = None;
+    start(r, frame, cone);
+}
+
+/// Whether cone `outer` holds cone `inner` whole.
+fn contains(outer: Cone, inner: Cone) -> bool {
+    let v = |(ra, dec, _): Cone| crate::sky::unit_vector(ra, dec);
+    v(outer).angle_between(v(inner)).to_degrees() + inner.2 <= outer.2
+}
+
+fn start(r: &mut HatsRefiner, frame: &mut ViewerFrame, cone: Option<Cone>) {
+    let Some(data) = frame.data.as_deref() else {
+        return;
+    };
+    let rest = data.survey.without_galaxies();
+    let opts = LoadOptions {
+        filter: Pushdown {
+            cone,
+            ..Default::default()
+        },
+        ..r.opts.clone()
+    };
+    let options = SceneOptions {
+        format: frame.output_format,
+        ..r.options.clone()
+    };
+    let (path, ctx) = (r.path.clone(), frame.ctx.clone());
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let built = (|| -> crate::error::Result<Refined> {
+            let read = read_hats(&path, "galaxies", &opts)?;
+            let complete = read.stride == 1;
+            let mut survey = rest;
+            survey.galaxies = Some(read.catalog);
+            survey.galaxy_counts = read.counts;
+            prepare_survey(&mut survey, &options.style)?;
+            let live = LiveScene::build(&ctx, &survey, &options)?;
+            let drawn = |k| live.layers.get(k).is_some();
+            let data = SceneData::new(survey, &live.layers.lod_orders(), drawn)?;
+            Ok(Refined {
+                data: Box::new(data),
+                scene: Box::new(live),
+                complete,
+            })
+        })();
+        let _ = tx.send(built.map_err(|e| e.to_string()));
+    });
+    r.pending = Some(Pending {
+        cone,
+        rx,
+        started: Instant::now(),
+    });
+}
