@@ -557,3 +557,39 @@ fn the_viewer_rereads_the_galaxies_where_it_settles_and_returns_to_the_sample() 
     assert!(sampled);
     assert_eq!(back, first);
 }
+
+#[test]
+fn proximity_on_a_sampled_catalog_says_it_looks_at_a_sample() {
+    let dir = tempdir("hats-proximity");
+    let galaxies = fixture("galaxies");
+    let run = |budget: &str| {
+        let o = run_cli(
+            &[
+                "render",
+                "--demo",
+                "--galaxies",
+                galaxies.to_str().unwrap(),
+                "--proximity",
+                "5",
+                "--max-markers",
+                budget,
+                "--size",
+                "300x200",
+                "-o",
+                "p.png",
+            ],
+            &dir,
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        stderr(&o)
+    };
+    let sampled = run("300");
+    assert!(
+        sampled.contains("warning: --proximity looks at the") && sampled.contains("a sample"),
+        "{sampled}"
+    );
+    // Every row read (6000 fit four times 2000): no warning.
+    let whole = run("2000");
+    assert!(!whole.contains("--proximity looks at"), "{whole}");
+    std::fs::remove_dir_all(&dir).ok();
+}

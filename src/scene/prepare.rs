@@ -37,6 +37,14 @@ pub fn mark_proximity(survey: &mut Survey, radius_arcmin: f64) -> Result<()> {
             "--proximity needs galaxies (--galaxies or --demo)",
         ));
     };
+    if survey.galaxy_counts.is_some() {
+        // Out of core, only a sample was read: a cluster may have neighbours not read.
+        report!(
+            "warning: --proximity looks at the {} galaxies read, a sample of the catalog's: \
+             give --cone or --box around the clusters to read every galaxy there",
+            galaxies.len()
+        );
+    }
     let index = SkyIndex::cached(galaxies.directions(), &galaxies.cache_tag)?;
     for cat in [&mut survey.merged, &mut survey.pzwav, &mut survey.amico]
         .into_iter()

@@ -49,7 +49,8 @@ pub struct HatsRead {
     /// Partitions that overlap the area, of all the catalog's.
     pub partitions_read: usize,
     pub partitions: usize,
-    /// 1 when every row was read, else k (every k-th row).
+    /// 1 when every row was read, else k: one row in k (the first k-th of each partition
+    /// written in spread order, else every k-th row).
     pub stride: u64,
 }
 
