@@ -15,7 +15,7 @@ use crate::app::loader::LoadEvent;
 use crate::app::scene_data::SceneData;
 use crate::data::hats::{is_hats, read_hats};
 use crate::data::inputs::expand_paths;
-use crate::data::load::{SurveyInputs, column_choices, default_galaxy_rows};
+use crate::data::load::{SurveyInputs, column_choices};
 use crate::data::load_options::{LoadOptions, Pushdown};
 use crate::render::GpuContext;
 use crate::scene::{prepare_survey, read_bounds_on};
@@ -69,9 +69,7 @@ impl HatsRefiner {
             return None;
         }
         let [_, (roles, hdu)] = column_choices(c).ok()?;
-        let rows = read_bounds_on(&options.style, ctx)
-            .galaxy_rows
-            .unwrap_or_else(|| default_galaxy_rows(c.memory_budget));
+        let rows = read_bounds_on(&options.style, ctx).galaxy_sample(c.memory_budget);
         Some(HatsRefiner {
             path: path.clone(),
             opts: LoadOptions {

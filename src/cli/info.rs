@@ -12,7 +12,7 @@ use crate::data::fits_table::{FitsTable, HduSelect};
 use crate::data::hats::{HatsCatalog, is_hats, partitions};
 use crate::data::healpix_fits::read_healpix_map;
 use crate::data::load_options::LoadOptions;
-use crate::data::tables::parquet_file::parquet_shape;
+use crate::data::tables::parquet_file::ParquetFooter;
 use crate::data::tiles_fits::read_tiles;
 use crate::error::Result;
 use crate::render::{BackendChoice, GpuContext};
@@ -144,8 +144,8 @@ fn describe_hats(path: &Path) -> Result<()> {
     } else {
         parts[0].files[0].clone()
     };
-    let columns: Vec<String> = parquet_shape(&schema_file)?
-        .columns
+    let columns: Vec<String> = ParquetFooter::open(&schema_file)?
+        .columns()
         .into_iter()
         .map(|(name, ty)| format!("{name} ({ty})"))
         .collect();

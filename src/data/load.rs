@@ -73,17 +73,25 @@ pub struct ReadBounds {
     pub z_min: Option<f64>,
     pub z_max: Option<f64>,
     /// Galaxies read from a HATS catalog at most (about): an even sample when the area
-    /// holds more. `None`: [`default_galaxy_rows`].
+    /// holds more. `None`: [`ReadBounds::galaxy_sample`]'s default.
     pub galaxy_rows: Option<u64>,
     /// (RA, Dec, radius) in degrees: galaxies from a HATS catalog are read only in this
     /// cone (a figure's view), unless `--cone` names another.
     pub galaxy_cone: Option<(f64, f64, f64)>,
 }
 
+impl ReadBounds {
+    /// Galaxies read from a HATS catalog: `galaxy_rows`, else the default below.
+    pub fn galaxy_sample(&self, memory_budget_mb: Option<u64>) -> u64 {
+        self.galaxy_rows
+            .unwrap_or_else(|| default_galaxy_rows(memory_budget_mb))
+    }
+}
+
 /// Galaxies read from a HATS catalog when no marker budget says otherwise: what a real
 /// GPU draws with room to choose (four times its 5M markers), within the memory budget
 /// at ~40 bytes a row. The density shows all rows whatever this is (the skymap).
-pub fn default_galaxy_rows(memory_budget_mb: Option<u64>) -> u64 {
+fn default_galaxy_rows(memory_budget_mb: Option<u64>) -> u64 {
     const GPU_ROWS: u64 = 20_000_000;
     let bytes =
         memory_budget_mb.map_or_else(crate::data::cache::default_memory_budget, |mb| mb << 20);
@@ -308,11 +316,7 @@ pub fn load_files(
             progress: progress.clone(),
             verbatim: false,
             cache: disk_cache(c),
-            sample_rows: Some(
-                bounds
-                    .galaxy_rows
-                    .unwrap_or_else(|| default_galaxy_rows(c.memory_budget)),
-            ),
+            sample_rows: Some(bounds.galaxy_sample(c.memory_budget)),
         };
         if let Some(hats) = files.iter().find(|f| is_hats(f)) {
             let opts = LoadOptions {

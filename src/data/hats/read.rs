@@ -15,7 +15,7 @@ use crate::data::hats::partitions::{Partition, partitions};
 use crate::data::healpix_fits::read_healpix_map;
 use crate::data::load_options::{LoadOptions, Pushdown};
 use crate::data::load_report::LoadReport;
-use crate::data::tables::parquet_file::{ParquetShape, RowPick, parquet_shape, read_parquet_rows};
+use crate::data::tables::parquet_file::{ParquetFooter, RowPick, read_parquet_rows};
 use crate::data::{Catalog, HealpixMap};
 use crate::error::{Error, Result};
 
@@ -86,14 +86,15 @@ pub fn read_hats(path: &Path, name: &str, opts: &LoadOptions) -> Result<HatsRead
     // Many small reads of many files wait on the disk more than on the cores: more
     // readers than cores keep it busy (cold, 3072 partitions: 4.1 s with 2, see BENCHMARKS).
     let pool = io_pool()?;
-    let shapes: Vec<ParquetShape> = pool.install(|| {
+    // Each footer is read once: the rows and columns here, the rows' pages below.
+    let footers: Vec<ParquetFooter> = pool.install(|| {
         files
             .par_iter()
-            .map(|(f, _)| parquet_shape(f))
+            .map(|(f, _)| ParquetFooter::open(f))
             .collect::<Result<_>>()
     })?;
-    check_same_columns(&hats, &files, &shapes)?;
-    let rows: u64 = shapes.iter().map(|s| s.rows).sum();
+    check_same_columns(&hats, &files, &footers)?;
+    let rows: u64 = footers.iter().map(ParquetFooter::rows).sum();
     // More rows than wanted in the partitions: the skymap tells how many lie in the
     // area itself (a cone holds a small part of the partitions it touches).
     let want = opts.sample_rows.unwrap_or(u64::MAX).max(1);
@@ -126,19 +127,20 @@ pub fn read_hats(path: &Path, name: &str, opts: &LoadOptions) -> Result<HatsRead
     let read: Vec<Result<(Catalog, LoadReport)>> = pool.install(|| {
         files
             .par_iter()
-            .zip(&shapes)
-            .map(|(&(f, partition), shape)| {
+            .zip(&footers)
+            .map(|(&(f, partition), footer)| {
                 let pick = match stride {
                     1 => RowPick::All,
                     // Every prefix is an even sample: read the share of this file's rows.
-                    k if hats.spread_rows => RowPick::First(shape.rows.div_ceil(k)),
+                    k if hats.spread_rows => RowPick::First(footer.rows().div_ceil(k)),
                     k => RowPick::Every(k),
                 };
-                let r = read_parquet_rows(f, name, &per_file, pick).and_then(|(cat, report)| {
-                    check_rows_in_pixel(&cat, partition, hats.healpix_column.as_ref())
-                        .map_err(|m| Error::file(f, m))?;
-                    Ok((cat, report))
-                });
+                let r =
+                    read_parquet_rows(footer, name, &per_file, pick).and_then(|(cat, report)| {
+                        check_rows_in_pixel(&cat, partition, hats.healpix_column.as_ref())
+                            .map_err(|m| Error::file(f, m))?;
+                        Ok((cat, report))
+                    });
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if let Some(p) = &opts.progress {
                     p.report(name, n, files.len() as u64);
@@ -180,14 +182,14 @@ pub fn read_hats(path: &Path, name: &str, opts: &LoadOptions) -> Result<HatsRead
 fn check_same_columns(
     hats: &HatsCatalog,
     files: &[(&PathBuf, &Partition)],
-    shapes: &[ParquetShape],
+    footers: &[ParquetFooter],
 ) -> Result<()> {
     let common = hats.dataset().join("_common_metadata");
     let (reference, columns) = if common.is_file() {
-        (common.clone(), parquet_shape(&common)?.columns)
+        (common.clone(), ParquetFooter::open(&common)?.columns())
     } else {
-        match (files.first(), shapes.first()) {
-            (Some((f, _)), Some(s)) => ((*f).clone(), s.columns.clone()),
+        match (files.first(), footers.first()) {
+            (Some((f, _)), Some(footer)) => ((*f).clone(), footer.columns()),
             _ => return Ok(()),
         }
     };
@@ -197,14 +199,15 @@ fn check_same_columns(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    for ((file, _), shape) in files.iter().zip(shapes) {
-        if shape.columns != columns {
+    for ((file, _), footer) in files.iter().zip(footers) {
+        let theirs = footer.columns();
+        if theirs != columns {
             return Err(Error::file(
                 file,
                 format!(
                     "its columns differ from the catalog's in {}: {} instead of {}",
                     reference.display(),
-                    names(&shape.columns),
+                    names(&theirs),
                     names(&columns)
                 ),
             ));

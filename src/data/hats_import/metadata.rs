@@ -10,7 +10,7 @@ use crate::data::fits_write::write_healpix_counts;
 use crate::data::hats::SPREAD_KEY;
 use crate::data::hats_import::plan::Histogram;
 use crate::data::hats_import::{HEALPIX_29, ImportOptions, partition_file};
-use crate::data::tables::parquet_file::{parquet_schema, read_parquet};
+use crate::data::tables::parquet_file::{ParquetFooter, read_parquet};
 use crate::data::tables::parquet_write::write_parquet_schema;
 use crate::error::{Error, Result};
 use crate::sky::Frame;
@@ -80,7 +80,7 @@ pub fn write_metadata(
     let (cat, _) = read_parquet(&first, "import", &opts.verbatim_load())?;
     // The partitions' own schema (the reader puts the coordinates first).
     write_parquet_schema(
-        &parquet_schema(&first)?,
+        ParquetFooter::open(&first)?.schema(),
         &dir.join("dataset/_common_metadata"),
     )?;
 

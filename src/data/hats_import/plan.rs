@@ -33,31 +33,43 @@ pub fn plan_partitions(h: &Histogram, max_rows: u64, lowest_order: u8) -> Vec<(u
     let deepest = h.order;
     let lowest = lowest_order.min(deepest);
     // Rows per cell at every order from the lowest to the deepest.
-    let mut sums: Vec<Vec<u64>> = vec![Vec::new(); usize::from(deepest) + 1];
-    sums[usize::from(deepest)] = h.counts.clone();
+    // (The deepest order's are the histogram's own, not copied.)
+    let mut coarser: Vec<Vec<u64>> = vec![Vec::new(); usize::from(deepest)];
     for order in (lowest..deepest).rev() {
-        let finer = &sums[usize::from(order) + 1];
-        sums[usize::from(order)] = finer.chunks(4).map(|q| q.iter().sum()).collect();
+        let finer: &[u64] = if order + 1 == deepest {
+            &h.counts
+        } else {
+            &coarser[usize::from(order) + 1]
+        };
+        let sums = finer.chunks(4).map(|q| q.iter().sum()).collect();
+        coarser[usize::from(order)] = sums;
     }
+    let sums = |order: u8| -> &[u64] {
+        if order == h.order {
+            &h.counts
+        } else {
+            &coarser[usize::from(order)]
+        }
+    };
     // Partitions go no deeper than needed: down from the deepest order, as long as
     // every cell at an order fits the limit, its cells can be the deepest partitions.
     let mut effective = deepest;
     for order in (lowest + 1..=deepest).rev() {
-        if sums[usize::from(order)].iter().any(|&n| n > max_rows) {
+        if sums(order).iter().any(|&n| n > max_rows) {
             break;
         }
         effective = order;
     }
     let deepest = effective;
     // The order each deepest cell's partition has (-1: an empty cell, in none).
-    let mut order_of: Vec<i8> = sums[usize::from(deepest)]
+    let mut order_of: Vec<i8> = sums(deepest)
         .iter()
         .map(|&n| if n > 0 { deepest as i8 } else { -1 })
         .collect();
     for order in (lowest..deepest).rev() {
-        let finer = &sums[usize::from(order) + 1];
+        let finer = sums(order + 1);
         let span = 1usize << (2 * u32::from(deepest - order));
-        for (cell, &sum) in sums[usize::from(order)].iter().enumerate() {
+        for (cell, &sum) in sums(order).iter().enumerate() {
             let max = finer[cell * 4..cell * 4 + 4]
                 .iter()
                 .copied()
@@ -78,7 +90,7 @@ pub fn plan_partitions(h: &Histogram, max_rows: u64, lowest_order: u8) -> Vec<(u
         {
             continue;
         }
-        out.push((order, pixel, sums[usize::from(order)][pixel as usize]));
+        out.push((order, pixel, sums(order)[pixel as usize]));
     }
     out.sort_by_key(|&(k, p, _)| (k, p));
     out

@@ -5,7 +5,7 @@
 //! mark X's missing values.
 
 use std::fs::File;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use arrow_array::{Array, ArrayRef, RecordBatch, cast::AsArray, types};
 use arrow_schema::DataType;
@@ -14,6 +14,7 @@ use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder, RowSelection,
     RowSelector,
 };
+use parquet::file::metadata::PageIndexPolicy;
 use rayon::prelude::*;
 
 use crate::data::catalog::Storage;
@@ -27,7 +28,7 @@ use crate::error::{Error, Result};
 
 /// Reads the catalog of a Parquet file.
 pub fn read_parquet(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Catalog, LoadReport)> {
-    read_parquet_rows(path, name, opts, RowPick::All)
+    read_parquet_rows(&ParquetFooter::open(path)?, name, opts, RowPick::All)
 }
 
 /// Which rows of a Parquet file to read.
@@ -43,51 +44,54 @@ pub enum RowPick {
     First(u64),
 }
 
-/// What a Parquet file's footer says of it (a HATS `_common_metadata` is a footer alone).
-#[derive(Clone, Debug, PartialEq)]
-pub struct ParquetShape {
-    pub rows: u64,
-    /// Name and Arrow type of each column.
-    pub columns: Vec<(String, String)>,
+/// A Parquet file's footer, read once: what it says of the file (rows, columns), and
+/// what its rows are then read with. The offset index is loaded where the writer left
+/// one, so that a prefix skips the rest of each column without reading its pages.
+#[derive(Clone, Debug)]
+pub struct ParquetFooter {
+    path: PathBuf,
+    meta: ArrowReaderMetadata,
 }
 
-/// The rows and columns of a Parquet file, from its footer alone.
-pub fn parquet_shape(path: &Path) -> Result<ParquetShape> {
-    let meta = footer(path)?;
-    Ok(ParquetShape {
-        rows: meta.metadata().file_metadata().num_rows().max(0) as u64,
-        columns: meta
-            .schema()
+impl ParquetFooter {
+    pub fn open(path: &Path) -> Result<ParquetFooter> {
+        let file = File::open(path).map_err(|e| Error::file(path, format!("cannot read: {e}")))?;
+        let options = ArrowReaderOptions::new().with_offset_index_policy(PageIndexPolicy::Optional);
+        let meta = guarded(|| ArrowReaderMetadata::load(&file, options))
+            .map_err(|m| Error::file(path, format!("Parquet: the footer is corrupt ({m})")))?
+            .map_err(|e| Error::file(path, format!("Parquet: {e}")))?;
+        Ok(ParquetFooter {
+            path: path.to_path_buf(),
+            meta,
+        })
+    }
+
+    pub fn rows(&self) -> u64 {
+        self.meta.metadata().file_metadata().num_rows().max(0) as u64
+    }
+
+    /// Name and Arrow type of each column.
+    pub fn columns(&self) -> Vec<(String, String)> {
+        self.schema()
             .fields()
             .iter()
             .map(|f| (f.name().clone(), f.data_type().to_string()))
-            .collect(),
-    })
+            .collect()
+    }
+
+    pub fn schema(&self) -> &arrow_schema::SchemaRef {
+        self.meta.schema()
+    }
 }
 
-/// The Arrow schema of a Parquet file, from its footer.
-pub fn parquet_schema(path: &Path) -> Result<arrow_schema::SchemaRef> {
-    Ok(footer(path)?.schema().clone())
-}
-
-fn footer(path: &Path) -> Result<ArrowReaderMetadata> {
-    footer_with(path, ArrowReaderOptions::new())
-}
-
-fn footer_with(path: &Path, options: ArrowReaderOptions) -> Result<ArrowReaderMetadata> {
-    let file = File::open(path).map_err(|e| Error::file(path, format!("cannot read: {e}")))?;
-    guarded(|| ArrowReaderMetadata::load(&file, options))
-        .map_err(|m| Error::file(path, format!("Parquet: the footer is corrupt ({m})")))?
-        .map_err(|e| Error::file(path, format!("Parquet: {e}")))
-}
-
-/// Reads the rows `pick` names of a Parquet file.
+/// Reads the rows `pick` names of the Parquet file whose footer is `footer`.
 pub fn read_parquet_rows(
-    path: &Path,
+    footer: &ParquetFooter,
     name: &str,
     opts: &LoadOptions,
     pick: RowPick,
 ) -> Result<(Catalog, LoadReport)> {
+    let path = footer.path.as_path();
     if opts.hdu.is_some() {
         return Err(Error::file(
             path,
@@ -102,16 +106,7 @@ pub fn read_parquet_rows(
         Ok(file)
     };
     let parquet_err = |e: parquet::errors::ParquetError| Error::file(path, format!("Parquet: {e}"));
-    // A prefix skips the rest of each column by the page index (where the writer left
-    // one) instead of reading every page header after it.
-    let meta = match pick {
-        RowPick::First(_) => footer_with(
-            path,
-            ArrowReaderOptions::new()
-                .with_offset_index_policy(parquet::file::metadata::PageIndexPolicy::Optional),
-        )?,
-        _ => footer(path)?,
-    };
+    let meta = &footer.meta;
     let schema = meta.schema().clone();
     let file_meta = meta.metadata().clone();
     let described = astropy_columns(&file_meta);

@@ -29,7 +29,7 @@ pub struct LeadingColumn<'a> {
 }
 
 /// The Arrow schema of `cat`'s columns, after `leading` if given.
-pub fn schema_of(cat: &Catalog, leading: Option<&str>) -> Arc<Schema> {
+fn schema_of(cat: &Catalog, leading: Option<&str>) -> Arc<Schema> {
     let mut fields: Vec<Field> = leading
         .map(|name| Field::new(name, DataType::Int64, false))
         .into_iter()
