@@ -40,15 +40,10 @@
 //! # Ok::<(), clusterviz::Error>(())
 //! ```
 
-/// `report!` in one write. Standard error is unbuffered, so `report!` writes each piece
-/// of its format on its own; the ranks of a wall share one stream under mpirun, and their
-/// lines came out cut into one another ("rank 1 of 4: 3tiles/…"). Every message goes here.
+/// A message for the user (progress, warnings), as one line: see [`reporting`].
 macro_rules! report {
     ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let line = format!("{}\n", format_args!($($arg)*));
-        // Nothing useful is left to do if standard error itself is gone.
-        let _ = std::io::stderr().write_all(line.as_bytes());
+        $crate::reporting::emit(&format!("{}\n", format_args!($($arg)*)));
     }};
 }
 
@@ -59,6 +54,7 @@ pub mod error;
 pub mod export;
 pub mod fsutil;
 pub mod render;
+pub mod reporting;
 pub mod samp;
 pub mod scene;
 pub mod sky;

@@ -3,6 +3,7 @@
 pub mod args;
 mod convert;
 mod demo;
+pub mod embedded;
 pub mod figure_file;
 mod import;
 mod info;

@@ -1,14 +1,22 @@
 //! A column's values: owned, shared (a catalog held by the memory cache and handed out
-//! again without copying), or read in place from a memory-mapped cache file, so a cached
-//! catalog opens without copying its columns.
+//! again without copying), read in place from a memory-mapped cache file, so a cached
+//! catalog opens without copying its columns, or read in place from memory another
+//! runtime owns (a NumPy array handed over by the Python package).
 
 use std::ops::Deref;
 use std::sync::Arc;
 
 use bytemuck::Pod;
 
+/// Values whose memory belongs to someone else (a NumPy array's buffer), kept alive and
+/// unchanged for as long as this is held.
+pub trait ExternalValues<T>: Send + Sync {
+    fn values(&self) -> &[T];
+}
+
 pub enum ColumnBuffer<T> {
     Owned(Vec<T>),
+    External(Arc<dyn ExternalValues<T>>),
     Shared(Arc<Vec<T>>),
     /// `len` values at byte `offset` of a mapped file (checked aligned and in bounds).
     Mapped {
@@ -63,6 +71,7 @@ impl<T: Pod> Deref for ColumnBuffer<T> {
         match self {
             ColumnBuffer::Owned(v) => v,
             ColumnBuffer::Shared(v) => v,
+            ColumnBuffer::External(v) => v.values(),
             ColumnBuffer::Mapped { map, offset, len } => {
                 // Bounds and alignment were checked when the buffer was made.
                 bytemuck::cast_slice(&map[*offset..*offset + len * size_of::<T>()])
@@ -88,6 +97,7 @@ impl<T: Clone> Clone for ColumnBuffer<T> {
         match self {
             ColumnBuffer::Owned(v) => ColumnBuffer::Owned(v.clone()),
             ColumnBuffer::Shared(v) => ColumnBuffer::Shared(v.clone()),
+            ColumnBuffer::External(v) => ColumnBuffer::External(v.clone()),
             ColumnBuffer::Mapped { map, offset, len } => ColumnBuffer::Mapped {
                 map: map.clone(),
                 offset: *offset,
@@ -108,6 +118,7 @@ impl<T: Pod + std::fmt::Debug> std::fmt::Debug for ColumnBuffer<T> {
         let kind = match self {
             ColumnBuffer::Owned(_) => "owned",
             ColumnBuffer::Shared(_) => "shared",
+            ColumnBuffer::External(_) => "external",
             ColumnBuffer::Mapped { .. } => "mapped",
         };
         write!(f, "{kind} {:?}", &**self)

@@ -5,20 +5,13 @@
 
 use std::path::Path;
 
-use rayon::prelude::*;
-
 use crate::data::fits_table::{FitsTable, HduSelect, TableColumn};
 use crate::data::multi_order::multi_order_map;
 use crate::data::{ColumnData, HealpixMap};
 use crate::error::{Error, Result};
 use crate::sky::Frame;
 
-/// healpy's marker for cells without data.
-const UNSEEN: f64 = -1.6375e30;
-
-fn is_missing(v: f64) -> bool {
-    !v.is_finite() || (v - UNSEEN).abs() < 1e25
-}
+use crate::data::healpix_map::is_missing;
 
 /// A cell index (or NUNIQ value) from an index column, exact: integers as they are,
 /// floating-point values only when whole and below 2^53; `None` for anything else.
@@ -224,35 +217,15 @@ pub fn read_healpix_map(path: &Path, column: Option<&str>) -> Result<HealpixMap>
                 t.nrows, col.repeat
             )));
         }
-        // Full-sky: read the values in file order, then build the NESTED array in parallel
-        // (each NESTED cell fetches its RING value), so no sort is needed.
         let mut file_order: Vec<f32> = Vec::with_capacity(n_cells as usize);
         t.read_blocks(&[&value_name], true, |cols| {
-            let missing_to_nan = |v: f64| if is_missing(v) { f32::NAN } else { v as f32 };
             match &cols[0] {
-                crate::data::ColumnData::F32(v) => {
-                    file_order.extend(v.iter().map(|&x| missing_to_nan(x as f64)))
-                }
-                other => {
-                    file_order.extend((0..other.len()).map(|i| missing_to_nan(other.get_f64(i))))
-                }
+                crate::data::ColumnData::F32(v) => file_order.extend_from_slice(v),
+                other => file_order.extend((0..other.len()).map(|i| other.get_f64(i) as f32)),
             }
             Ok(())
         })?;
-        let dense: Vec<f32> = if nested {
-            file_order
-        } else {
-            (0..n_cells)
-                .into_par_iter()
-                .map(|c| file_order[ring.to_ring(c) as usize])
-                .collect()
-        };
-        for (c, &v) in dense.iter().enumerate() {
-            if !v.is_nan() {
-                cells.push(c as u64);
-                values.push(v);
-            }
-        }
+        return HealpixMap::from_full_sky(&file_order, nested, frame, &value_name).map_err(bad);
     }
     // Sort by NESTED index (RING input, or unsorted explicit maps); a repeated cell keeps
     // its last value.

@@ -1,6 +1,16 @@
 //! A HEALPix map kept sparse: sorted NESTED cell indices at one depth with a value each.
 
+use rayon::prelude::*;
+
 use crate::sky::Frame;
+
+/// healpy's marker for cells without data.
+pub const UNSEEN: f64 = -1.6375e30;
+
+/// Whether a map value means "no data": NaN, infinite, or healpy's UNSEEN.
+pub fn is_missing(v: f64) -> bool {
+    !v.is_finite() || (v - UNSEEN).abs() < 1e25
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct HealpixMap {
@@ -15,6 +25,46 @@ pub struct HealpixMap {
 }
 
 impl HealpixMap {
+    /// A full-sky map from one value per cell (12 NSIDE² of them, NSIDE a power of two),
+    /// in RING or NESTED order as healpy holds it; missing cells (NaN, UNSEEN) are left
+    /// out. The error says what is wrong with the length.
+    pub fn from_full_sky<T: Copy + Into<f64> + Sync>(
+        values: &[T],
+        nested: bool,
+        frame: Frame,
+        value_name: &str,
+    ) -> Result<HealpixMap, String> {
+        let n = values.len() as u64;
+        let depth = (0..=29u8).find(|&d| 12u64 << (2 * d) == n).ok_or_else(|| {
+            format!(
+                "a full-sky map has 12·NSIDE² values (NSIDE a power of two: 12, 48, 192, ..., 12582912 for NSIDE 1024); this one has {n}"
+            )
+        })?;
+        let ring = cdshealpix::nested::get(depth);
+        // Each NESTED cell fetches its value (from its RING index), in parallel, so no
+        // sort is needed.
+        let dense: Vec<f32> = (0..n)
+            .into_par_iter()
+            .map(|c| {
+                let v: f64 = values[if nested { c } else { ring.to_ring(c) } as usize].into();
+                if is_missing(v) { f32::NAN } else { v as f32 }
+            })
+            .collect();
+        let (cells, values): (Vec<u64>, Vec<f32>) = dense
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| !v.is_nan())
+            .map(|(c, &v)| (c as u64, v))
+            .unzip();
+        Ok(HealpixMap {
+            depth,
+            frame,
+            value_name: value_name.to_string(),
+            cells,
+            values,
+        })
+    }
+
     pub fn nside(&self) -> u64 {
         1u64 << self.depth
     }
@@ -50,7 +100,6 @@ pub struct MapLevel {
 /// One pyramid step: parents of sorted `cells` with the coverage-weighted mean and the
 /// covered fraction. Runs on all cores, in chunks cut where the parent changes.
 fn coarsen(cells: &[u64], values: &[[f32; 2]]) -> (Vec<u64>, Vec<[f32; 2]>) {
-    use rayon::prelude::*;
     let chunks = rayon::current_num_threads() * 4;
     let mut bounds = vec![0];
     for k in 1..chunks {

@@ -189,7 +189,8 @@ pub fn column_choices(c: &ColumnChoices) -> Result<[(RoleNames, Option<HduSelect
     ])
 }
 
-fn report(what: &str, r: &LoadReport) {
+/// The load's rows kept and dropped, and a warning for invalid coordinates.
+pub(crate) fn report_load(what: &str, r: &LoadReport) {
     let mut msg = format!("{what}: {} of {} rows", r.kept, r.rows_in_file);
     if r.filtered_out > 0 {
         msg += &format!(", {} left out by the filters", r.filtered_out);
@@ -279,7 +280,7 @@ pub fn load_files(
         for path in &files {
             let alg = algorithm_of(path);
             let (cat, r) = read_catalog(path, alg.unwrap_or("merged"), &opts)?;
-            report(&path.display().to_string(), &r);
+            report_load(&path.display().to_string(), &r);
             sources.push(path.display().to_string());
             let slot = match alg {
                 Some("pzwav") => &mut survey.pzwav,
@@ -339,7 +340,7 @@ pub fn load_files(
             } else {
                 String::new()
             };
-            report(
+            report_load(
                 &format!(
                     "galaxies (HATS, {} of {} partitions in the area{sample}, {:.2} s)",
                     read.partitions_read,
@@ -355,7 +356,7 @@ pub fn load_files(
         }
         let t0 = Instant::now();
         let (cat, r) = read_stacked(&files, "galaxies", &opts)?;
-        report(
+        report_load(
             &format!(
                 "galaxies ({} files, {:.2} s)",
                 files.len(),

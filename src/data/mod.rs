@@ -4,6 +4,7 @@
 //! Uses only [`crate::sky`] (and the shared error and file helpers); knows nothing of
 //! views, GPUs or front ends.
 
+pub mod arrays;
 pub mod cache;
 pub mod catalog;
 pub mod catalog_builder;

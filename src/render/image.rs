@@ -73,25 +73,23 @@ impl Image {
 
     /// Reads an RGBA8 or RGB8 PNG (used by tests for golden images).
     pub fn load_png(path: &Path) -> Result<Image> {
-        let file = std::fs::File::open(path).map_err(|e| Error::file(path, e))?;
-        let decoder = png::Decoder::new(std::io::BufReader::new(file));
-        let mut reader = decoder.read_info().map_err(|e| Error::file(path, e))?;
+        let bytes = std::fs::read(path).map_err(|e| Error::file(path, e))?;
+        Image::from_png(&bytes).map_err(|e| Error::file(path, e))
+    }
+
+    /// An RGBA8 or RGB8 PNG's pixels (the Python package hands figures over as arrays).
+    pub fn from_png(bytes: &[u8]) -> std::result::Result<Image, String> {
+        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        let mut reader = decoder.read_info().map_err(|e| e.to_string())?;
         let mut buf = vec![0; reader.output_buffer_size().unwrap_or(0)];
-        let info = reader
-            .next_frame(&mut buf)
-            .map_err(|e| Error::file(path, e))?;
+        let info = reader.next_frame(&mut buf).map_err(|e| e.to_string())?;
         let rgba = match info.color_type {
             png::ColorType::Rgba => buf[..info.buffer_size()].to_vec(),
             png::ColorType::Rgb => buf[..info.buffer_size()]
                 .chunks(3)
                 .flat_map(|c| [c[0], c[1], c[2], 255])
                 .collect(),
-            other => {
-                return Err(Error::file(
-                    path,
-                    format!("unsupported PNG colour type {other:?}"),
-                ));
-            }
+            other => return Err(format!("unsupported PNG colour type {other:?}")),
         };
         Ok(Image {
             width: info.width,

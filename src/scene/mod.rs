@@ -23,6 +23,7 @@ pub use survey_layers::{
 pub use view_spec::{PageSize, ViewSpec};
 
 use crate::data::Survey;
+use crate::data::arrays::{ArrayInputs, add_arrays};
 use crate::data::hats::is_hats;
 use crate::data::load::{ReadBounds, load_survey};
 use crate::data::progress::Progress;
@@ -45,11 +46,43 @@ pub fn load_prepared_on(
     ctx: &GpuContext,
     progress: Option<Progress>,
 ) -> Result<Survey> {
-    let bounds = ReadBounds {
-        galaxy_cone: spec.view.enclosing_cone(),
-        ..read_bounds_on(&spec.style, ctx)
+    load_prepared_with(spec, ArrayInputs::default(), Some(ctx), progress)
+}
+
+/// The survey of `spec` with tables and maps handed over in memory (the Python
+/// package's) added to its files; with `ctx`, read for one figure as
+/// [`load_prepared_on`] reads.
+pub fn load_prepared_with(
+    spec: &SceneSpec,
+    arrays: ArrayInputs,
+    ctx: Option<&GpuContext>,
+    progress: Option<Progress>,
+) -> Result<Survey> {
+    let bounds = match ctx {
+        Some(ctx) => ReadBounds {
+            galaxy_cone: spec.view.enclosing_cone(),
+            ..read_bounds_on(&spec.style, ctx)
+        },
+        None => spec.style.read_bounds(),
     };
-    let mut survey = load_survey(&spec.inputs, bounds, progress)?;
+    let mut survey = if spec.inputs.is_empty() && !arrays.is_empty() {
+        Survey::default()
+    } else {
+        load_survey(&spec.inputs, bounds, progress)?
+    };
+    if !arrays.is_empty() {
+        let added = add_arrays(
+            &mut survey,
+            arrays,
+            &spec.inputs.columns,
+            bounds,
+            spec.inputs.demo.is_some(),
+        )?;
+        let mut sources: Vec<String> = vec![std::mem::take(&mut survey.source)];
+        sources.extend(added);
+        sources.retain(|s| !s.is_empty());
+        survey.source = sources.join("; ");
+    }
     prepare_survey(&mut survey, &spec.style)?;
     Ok(survey)
 }

@@ -23,7 +23,7 @@ pub fn owned_bytes(cat: &Catalog) -> u64 {
         match b {
             ColumnBuffer::Owned(v) => (v.len() * size_of::<T>()) as u64,
             ColumnBuffer::Shared(v) => (v.len() * size_of::<T>()) as u64,
-            ColumnBuffer::Mapped { .. } => 0,
+            ColumnBuffer::Mapped { .. } | ColumnBuffer::External(_) => 0,
         }
     }
     cat.columns

@@ -1,0 +1,30 @@
+//! Where `report!` messages go: standard error, unless a front end living inside another
+//! program takes them (the Python package turns them into warnings and log records, so a
+//! notebook shows them; its process's standard error is a server's terminal).
+
+use std::io::Write as _;
+use std::sync::{Arc, RwLock};
+
+/// Takes each message, without its line end.
+pub type Sink = Arc<dyn Fn(&str) + Send + Sync>;
+
+static SINK: RwLock<Option<Sink>> = RwLock::new(None);
+
+/// Sends every later message to `sink` (`None`: back to standard error).
+pub fn set_sink(sink: Option<Sink>) {
+    *SINK.write().unwrap_or_else(|e| e.into_inner()) = sink;
+}
+
+/// One message, in one write: standard error is unbuffered, so a formatted write would go
+/// out piece by piece, and the ranks of a wall share one stream under mpirun (their lines
+/// came out cut into one another).
+pub fn emit(line: &str) {
+    let sink = SINK.read().unwrap_or_else(|e| e.into_inner()).clone();
+    match sink {
+        Some(sink) => sink(line.trim_end_matches('\n')),
+        // Nothing useful is left to do if standard error itself is gone.
+        None => {
+            let _ = std::io::stderr().write_all(line.as_bytes());
+        }
+    }
+}
