@@ -9,7 +9,7 @@ use pyo3::buffer::{Element, PyBuffer};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
-use clusterviz::data::arrays::ArrayTable;
+use clusterviz::data::arrays::{ArrayInputs, ArrayTable};
 use clusterviz::data::column_buffer::{ColumnBuffer, ExternalValues};
 use clusterviz::data::{Column, ColumnData, HealpixMap};
 use clusterviz::sky::Frame;
@@ -127,4 +127,29 @@ pub fn full_sky_map(
         other => return Err(bad(format!("values of type {other}: expected floats"))),
     }
     .map_err(bad)
+}
+
+/// A full-sky map handed over: `(values, kind, nested, frame, name)`.
+pub type PyMap<'py> = (Bound<'py, PyAny>, String, bool, String, String);
+
+/// The tables and map of one call, read in place.
+pub fn array_inputs(tables: Vec<PyTable<'_>>, mask: Option<PyMap<'_>>) -> PyResult<ArrayInputs> {
+    let mut arrays = ArrayInputs::default();
+    for t in tables {
+        match t.role() {
+            "clusters" => {
+                let algorithm = t.algorithm().to_string();
+                arrays.clusters.push((algorithm, t.into_table()?));
+            }
+            "galaxies" => arrays.galaxies = Some(t.into_table()?),
+            other => {
+                let msg = format!("unknown table role {other}");
+                return Err(PyValueError::new_err(msg));
+            }
+        }
+    }
+    if let Some((values, kind, nested, frame, name)) = mask {
+        arrays.mask = Some(full_sky_map(&values, &kind, nested, &frame, &name)?);
+    }
+    Ok(arrays)
 }

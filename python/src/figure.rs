@@ -2,43 +2,23 @@
 //! files, drawn by the same pipeline as `clusterviz render` on a GPU context kept for the
 //! whole session (opening a device costs more than a small figure).
 
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
+use std::path::PathBuf;
 
 use clusterviz::cli::embedded::{render_flags as flags_of_render, render_spec};
 use clusterviz::data::arrays::ArrayInputs;
 use clusterviz::export::pipeline::{
     FigureGpu, FigureRequest, check_outputs, render_figures_on, software,
 };
-use clusterviz::render::{BackendChoice, GpuContext, Image};
+use clusterviz::render::{BackendChoice, Image};
 use clusterviz::scene::{SceneSpec, load_prepared_with};
 
-use crate::arrays::{PyTable, full_sky_map};
+use crate::arrays::{PyMap, PyTable, array_inputs};
 use crate::errors::to_py;
+use crate::gpu::with_gpu;
 use crate::messages::Collected;
-
-/// The session's GPU context, per backend asked for; held while a figure is drawn, so
-/// figures from several Python threads take turns.
-static GPU: Mutex<Option<(BackendChoice, Arc<GpuContext>)>> = Mutex::new(None);
-
-fn with_gpu<T>(
-    backend: BackendChoice,
-    f: impl FnOnce(&Arc<GpuContext>) -> clusterviz::Result<T>,
-) -> clusterviz::Result<T> {
-    let mut held = GPU.lock().unwrap_or_else(|e| e.into_inner());
-    if held.as_ref().is_none_or(|(b, _)| *b != backend) {
-        *held = Some((backend, Arc::new(GpuContext::new(backend)?)));
-    }
-    let (_, ctx) = held.as_ref().expect("made above");
-    f(ctx)
-}
-
-/// A full-sky map handed over: `(values, kind, nested, frame, name)`.
-type PyMap<'py> = (Bound<'py, PyAny>, String, bool, String, String);
 
 /// Draws the figure of `flags` (render's, as `--name value` words) with `tables` and
 /// `mask` from memory into every one of `outputs`; returns the messages of the run.
@@ -55,23 +35,7 @@ pub fn render(
 ) -> PyResult<Vec<String>> {
     let collected = Collected::start();
     let (spec, backend) = render_spec(&flags).map_err(to_py)?;
-    let mut arrays = ArrayInputs::default();
-    for t in tables {
-        match t.role() {
-            "clusters" => {
-                let algorithm = t.algorithm().to_string();
-                arrays.clusters.push((algorithm, t.into_table()?));
-            }
-            "galaxies" => arrays.galaxies = Some(t.into_table()?),
-            other => {
-                let msg = format!("unknown table role {other}");
-                return Err(PyValueError::new_err(msg));
-            }
-        }
-    }
-    if let Some((values, kind, nested, frame, name)) = mask {
-        arrays.mask = Some(full_sky_map(&values, &kind, nested, &frame, &name)?);
-    }
+    let arrays = array_inputs(tables, mask)?;
     py.detach(|| draw(spec, backend, arrays, &outputs, call))
         .map_err(to_py)?;
     Ok(collected.take())

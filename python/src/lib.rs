@@ -6,7 +6,9 @@
 mod arrays;
 mod errors;
 mod figure;
+mod gpu;
 mod messages;
+mod viewer;
 
 use pyo3::prelude::*;
 
@@ -16,6 +18,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(figure::render_flags, m)?)?;
     m.add_function(wrap_pyfunction!(figure::decode_png, m)?)?;
     m.add_function(wrap_pyfunction!(figure::gpu_info, m)?)?;
+    m.add_class::<viewer::Session>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

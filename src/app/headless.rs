@@ -10,6 +10,7 @@ use glam::DVec2;
 use crate::app::frame::ViewerFrame;
 use crate::app::loader::{self, LoadEvent, SceneOptions};
 use crate::app::state::ViewerState;
+use crate::data::arrays::ArrayInputs;
 use crate::data::load::SurveyInputs;
 use crate::error::{Error, Result};
 use crate::render::target::OffscreenTarget;
@@ -22,6 +23,7 @@ pub struct HeadlessViewer {
     size: (u32, u32),
     events: Vec<egui::Event>,
     start: Instant,
+    repaint_after: Option<Duration>,
 }
 
 impl HeadlessViewer {
@@ -40,11 +42,22 @@ impl HeadlessViewer {
             size,
             events: Vec::new(),
             start: Instant::now(),
+            repaint_after: None,
         })
     }
 
     /// Loads `inputs` on the loader thread and waits until every stage has arrived.
     pub fn load(&mut self, inputs: SurveyInputs, options: SceneOptions) -> Result<()> {
+        self.load_with(inputs, ArrayInputs::default(), options)
+    }
+
+    /// As [`HeadlessViewer::load`], with tables and a map handed over in memory.
+    pub fn load_with(
+        &mut self,
+        inputs: SurveyInputs,
+        arrays: ArrayInputs,
+        options: SceneOptions,
+    ) -> Result<()> {
         let options = SceneOptions {
             format: TARGET_FORMAT,
             ..options
@@ -52,7 +65,7 @@ impl HeadlessViewer {
         self.frame.hats =
             crate::app::hats_refine::HatsRefiner::for_inputs(&inputs, &options, &self.frame.ctx);
         let (tx, rx) = std::sync::mpsc::channel();
-        let worker = loader::spawn(self.frame.ctx.clone(), inputs, options, move |e| {
+        let worker = loader::spawn(self.frame.ctx.clone(), inputs, arrays, options, move |e| {
             let _ = tx.send(e);
         });
         for event in rx {
@@ -113,6 +126,25 @@ impl HeadlessViewer {
         }
     }
 
+    /// A new window size (the layout places the canvas in it at the next frame).
+    pub fn resize(&mut self, size: (u32, u32)) -> Result<()> {
+        if size != self.size {
+            self.target = OffscreenTarget::new(&self.frame.ctx, size.0, size.1)?;
+            self.size = size;
+        }
+        Ok(())
+    }
+
+    pub fn size(&self) -> (u32, u32) {
+        self.size
+    }
+
+    /// When the last frame asked to be drawn again without input (the view settling,
+    /// data arriving), as a window would be.
+    pub fn repaint_after(&self) -> Option<Duration> {
+        self.repaint_after
+    }
+
     /// Runs one frame with the queued input and waits for the GPU: the frame's time.
     pub fn step(&mut self) -> Result<Duration> {
         let t = Instant::now();
@@ -126,7 +158,8 @@ impl HeadlessViewer {
             focused: true,
             ..Default::default()
         };
-        self.frame.frame(raw, &self.target.texture, 1.0)?;
+        let out = self.frame.frame(raw, &self.target.texture, 1.0)?;
+        self.repaint_after = out.repaint_after;
         self.frame.ctx.wait()?;
         Ok(t.elapsed())
     }

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use crate::app::live_scene::LiveScene;
 use crate::app::scene_data::SceneData;
 use crate::data::Survey;
+use crate::data::arrays::{ArrayInputs, add_arrays};
 use crate::data::demo::{DemoConfig, DemoSurvey};
 use crate::data::load::{SurveyInputs, load_files};
 use crate::data::progress::Progress;
@@ -35,15 +36,17 @@ pub enum LoadEvent {
 
 pub use crate::app::live_scene::SceneOptions;
 
-/// Starts loading on a worker thread; `notify` receives every event.
+/// Starts loading `inputs` and the tables handed over in memory (`arrays`) on a worker
+/// thread; `notify` receives every event.
 pub fn spawn(
     ctx: Arc<GpuContext>,
     inputs: SurveyInputs,
+    arrays: ArrayInputs,
     options: SceneOptions,
     notify: impl Fn(LoadEvent) + Send + 'static,
 ) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
-        if let Err(e) = load_in_stages(&ctx, &inputs, &options, &notify) {
+        if let Err(e) = load_in_stages(&ctx, &inputs, arrays, &options, &notify) {
             notify(LoadEvent::Failed(e.to_string()));
         }
     })
@@ -60,6 +63,7 @@ fn has_galaxies(inputs: &SurveyInputs, options: &SceneOptions) -> bool {
 fn load_in_stages(
     ctx: &GpuContext,
     inputs: &SurveyInputs,
+    arrays: ArrayInputs,
     options: &SceneOptions,
     notify: &(impl Fn(LoadEvent) + Send),
 ) -> Result<()> {
@@ -67,6 +71,13 @@ fn load_in_stages(
     let staged = has_galaxies(inputs, options);
     let (rest, galaxy_files) = inputs.split_galaxies();
     let mut survey = load_stage(ctx, &rest, !staged, options, notify)?;
+    // Tables in memory take no time to read: they join the first stage.
+    if !arrays.is_empty() {
+        let bounds = read_bounds_on(&options.style, ctx);
+        let demo = inputs.demo.is_some();
+        let added = add_arrays(&mut survey, arrays, &inputs.columns, bounds, demo)?;
+        survey.source = join_sources([survey.source.clone()].into_iter().chain(added));
+    }
     if staged {
         // The first stage: what is quick to read, shown while the galaxies load.
         // Proximity marks need the galaxies, so they wait for the second.

@@ -29,6 +29,7 @@ use std::sync::Arc;
 use crate::app::frame::ViewerFrame;
 use crate::app::loader::SceneOptions;
 use crate::app::state::ViewerState;
+use crate::data::arrays::ArrayInputs;
 use crate::data::load::SurveyInputs;
 use crate::error::Result;
 use crate::render::{BackendChoice, GpuContext};
@@ -48,6 +49,8 @@ pub fn display_available() -> bool {
 pub struct ViewerLaunch {
     pub backend: BackendChoice,
     pub inputs: SurveyInputs,
+    /// Tables and a map handed over in memory (the Python package's), beside the files.
+    pub arrays: ArrayInputs,
     pub view: ViewSpec,
     pub style: SceneStyle,
     /// Where the screenshot key saves (default: a numbered file in the working folder).
@@ -100,7 +103,7 @@ pub fn run(launch: ViewerLaunch) -> Result<()> {
         frame,
         launch.title,
         size,
-        launch.inputs,
+        (launch.inputs, launch.arrays),
         options,
         wall,
     )

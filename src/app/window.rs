@@ -11,6 +11,7 @@ use winit::window::{Window, WindowId};
 use crate::app::frame::ViewerFrame;
 use crate::app::loader::{self, LoadEvent, SceneOptions};
 use crate::app::wall_displays::{WallDisplays, WallPlan, window_surface};
+use crate::data::arrays::ArrayInputs;
 use crate::data::load::SurveyInputs;
 use crate::error::{Error, Result};
 use crate::wall::sync::end_on_error;
@@ -26,7 +27,7 @@ struct App {
     frame: ViewerFrame,
     title: String,
     initial_size: (u32, u32),
-    load: Option<(SurveyInputs, SceneOptions)>,
+    load: Option<((SurveyInputs, ArrayInputs), SceneOptions)>,
     proxy: EventLoopProxy<LoadEvent>,
     /// The viewer's own window (absent on a wall without console).
     running: Option<Running>,
@@ -66,7 +67,7 @@ pub fn run(
     frame: ViewerFrame,
     title: String,
     size: (u32, u32),
-    source: SurveyInputs,
+    source: (SurveyInputs, ArrayInputs),
     options: SceneOptions,
     wall: Option<WallPlan>,
 ) -> Result<()> {
@@ -115,12 +116,13 @@ impl App {
         }
         if let Some((source, options)) = self.load.take() {
             self.frame.hats = crate::app::hats_refine::HatsRefiner::for_inputs(
-                &source,
+                &source.0,
                 &options,
                 &self.frame.ctx,
             );
             let proxy = self.proxy.clone();
-            loader::spawn(self.frame.ctx.clone(), source, options, move |ev| {
+            let (source, arrays) = source;
+            loader::spawn(self.frame.ctx.clone(), source, arrays, options, move |ev| {
                 let _ = proxy.send_event(ev);
             });
         }

@@ -31,6 +31,7 @@ pub fn run(backend: BackendChoice, a: &DemoArgs) -> Result<()> {
                 demo: Some(config),
                 ..SurveyInputs::default()
             },
+            arrays: Default::default(),
             view,
             style,
             screenshot: None,

@@ -139,6 +139,7 @@ pub(crate) fn viewer_launch(
     Ok(crate::app::ViewerLaunch {
         backend,
         inputs: spec.inputs,
+        arrays: Default::default(),
         view: spec.view,
         style: spec.style,
         screenshot: a.output.clone(),
