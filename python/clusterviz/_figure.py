@@ -77,7 +77,9 @@ class _Scene:
                     what = got if isinstance(got, str) else f"{np.asarray(mask).dtype} values"
                     raise ValueError(f"mask: a full-sky HEALPix map is an array of floats, got {what}")
                 kind, arr = got
-                self.mask = (arr, kind, bool(mask_nest), mask_frame, "map")
+                # Named as a file's value column would be (the colour bar says "Mask NAME").
+                name = str(options.get("mask_column") or "value")
+                self.mask = (arr, kind, bool(mask_nest), mask_frame, name)
 
     def _paths_or_table(self, obj: Any, role: str, algorithm: str) -> list[str]:
         items = list(obj) if isinstance(obj, (list, tuple)) else [obj]
@@ -152,7 +154,8 @@ class Figure:
         labels, outlines and markers. Written to a temporary file, then renamed."""
         path = Path(path)
         if path.suffix.lower() == ".png":
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.parent.is_dir():
+                raise FileNotFoundError(f"{path}: the output folder does not exist")
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
             try:
                 with os.fdopen(fd, "wb") as f:
@@ -180,7 +183,12 @@ class Figure:
             png = Path(d) / "figure.png"
             self._scene.draw([png], ["--wcs"])
             header = fits.getheader(png.with_suffix(".wcs.fits"))
-        return WCS(header)
+        with warnings.catch_warnings():
+            # The header describes the PNG's axes, which a FITS header alone does not hold.
+            warnings.simplefilter("ignore")
+            wcs = WCS(header)
+        wcs.pixel_shape = self.size
+        return wcs
 
     def _repr_png_(self) -> bytes:
         return self._png

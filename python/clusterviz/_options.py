@@ -66,15 +66,21 @@ def flag_words(options: dict[str, Any], caller: str) -> list[str]:
     return words
 
 
-_FLAG = re.compile(r"'?--([a-z][a-z0-9-]*)(?: <[A-Z_]+>(?:\.\.\.)?)?'?")
+_QUOTED_FLAG = re.compile(r"'--([a-z][a-z0-9-]*)(?: <[A-Z_]+>(?:\.\.\.)?)?'")
+_FLAG = re.compile(r"--([a-z][a-z0-9-]*)")
 
 
 def pythonic(message: str) -> str:
-    """A command-line message with its flags named as keywords (``--snr-min`` -> ``snr_min=``)."""
+    """A command-line message with its flags named as keywords: ``'--projection
+    <PROJECTION>'`` becomes ``projection``, ``--snr-min`` becomes ``snr_min=``."""
     flags = render_flags()
 
-    def keyword(m: re.Match[str]) -> str:
+    def quoted(m: re.Match[str]) -> str:
+        key = m.group(1).replace("-", "_")
+        return key if key in flags else m.group(0)
+
+    def bare(m: re.Match[str]) -> str:
         key = m.group(1).replace("-", "_")
         return f"{key}=" if key in flags else m.group(0)
 
-    return _FLAG.sub(keyword, message)
+    return _FLAG.sub(bare, _QUOTED_FLAG.sub(quoted, message))

@@ -153,3 +153,24 @@ pub fn array_inputs(tables: Vec<PyTable<'_>>, mask: Option<PyMap<'_>>) -> PyResu
     }
     Ok(arrays)
 }
+
+/// Where the renderer reads each column of `table` from: `(name, address)`. The tests
+/// compare the addresses with the arrays' own, which proves no copy was made.
+#[pyfunction]
+pub fn column_addresses(table: PyTable<'_>) -> PyResult<Vec<(String, usize)>> {
+    let table = table.into_table()?;
+    Ok(table
+        .columns
+        .iter()
+        .map(|c| {
+            let at = match &c.data {
+                ColumnData::F64(v) => v.as_ptr() as usize,
+                ColumnData::F32(v) => v.as_ptr() as usize,
+                ColumnData::I64(v) => v.as_ptr() as usize,
+                ColumnData::I16(v) => v.as_ptr() as usize,
+                ColumnData::U64(v) => v.as_ptr() as usize,
+            };
+            (c.name.clone(), at)
+        })
+        .collect())
+}

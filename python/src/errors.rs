@@ -13,7 +13,7 @@ pub fn to_py(e: Error) -> PyErr {
         Error::User(_) => PyValueError::new_err(msg),
         Error::File { message, .. } => {
             let lower = message.to_ascii_lowercase();
-            if lower.contains("no such file") {
+            if lower.contains("no such file") || lower.contains("does not exist") {
                 PyFileNotFoundError::new_err(msg)
             } else if lower.contains("os error") || lower.contains("permission denied") {
                 PyOSError::new_err(msg)

@@ -19,6 +19,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(figure::decode_png, m)?)?;
     m.add_function(wrap_pyfunction!(figure::gpu_info, m)?)?;
     m.add_class::<viewer::Session>()?;
+    m.add_function(wrap_pyfunction!(arrays::column_addresses, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
