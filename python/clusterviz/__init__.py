@@ -4,6 +4,7 @@
 >>> fig = clusterviz.figure(clusters=my_table, projection="ait", size=(2048, 1024))
 >>> fig.save("clusters.pdf")
 >>> clusterviz.Viewer(clusters=my_table)          # in a notebook: drag, wheel, click
+>>> clusterviz.view(clusters=my_table)            # the native window, from a script
 
 The renderer is the clusterviz Rust library (wgpu; Mesa's lavapipe where there is no
 GPU): the same pixels as ``clusterviz render`` for the same inputs and options.
@@ -12,7 +13,7 @@ GPU): the same pixels as ``clusterviz render`` for the same inputs and options.
 from typing import Any
 
 from . import _native
-from ._figure import ClusterVizWarning, Figure, figure
+from ._figure import ClusterVizWarning, Figure, figure, view
 from ._native import __version__
 from ._viewer import ViewerCore
 
@@ -33,4 +34,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'clusterviz' has no attribute {name!r}")
 
 
-__all__ = ["ClusterVizWarning", "Figure", "Viewer", "ViewerCore", "figure", "gpu_info", "__version__"]
+__all__ = ["ClusterVizWarning", "Figure", "Viewer", "ViewerCore", "figure", "gpu_info", "view", "__version__"]

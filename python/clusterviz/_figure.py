@@ -239,4 +239,26 @@ def figure(
     return Figure(scene, data)
 
 
-__all__ = ["Figure", "figure", "ClusterVizWarning"]
+def view(
+    clusters: DataLike = None,
+    galaxies: DataLike = None,
+    tiles: Union[str, os.PathLike, None] = None,
+    mask: Any = None,
+    *,
+    mask_nest: bool = False,
+    mask_frame: str = "icrs",
+    samp: bool = False,
+    title: str = "clusterviz",
+    **render_options: Any,
+) -> None:
+    """Opens the native viewer window (as ``clusterviz view``) on the same arguments as
+    :func:`figure`, and returns when it is closed. ``samp=True`` joins the SAMP hub
+    (TOPCAT, Aladin, DS9). Needs a display; in a notebook, use :class:`Viewer`."""
+    scene = _Scene(clusters, galaxies, tiles, mask, mask_nest, mask_frame, render_options, "view")
+    try:
+        _native.view(scene.words, scene.tables, scene.mask, title, bool(samp))
+    except (ValueError, OSError, RuntimeError) as e:
+        _raise_pythonic(e)
+
+
+__all__ = ["Figure", "figure", "view", "ClusterVizWarning"]

@@ -9,6 +9,7 @@ mod figure;
 mod gpu;
 mod messages;
 mod viewer;
+mod window;
 
 use pyo3::prelude::*;
 
@@ -19,6 +20,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(figure::decode_png, m)?)?;
     m.add_function(wrap_pyfunction!(figure::gpu_info, m)?)?;
     m.add_class::<viewer::Session>()?;
+    m.add_function(wrap_pyfunction!(window::view, m)?)?;
     m.add_function(wrap_pyfunction!(arrays::column_addresses, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -285,7 +285,8 @@ impl WallDisplays {
             WindowEvent::Resized(size) => {
                 w.config.width = size.width.max(1);
                 w.config.height = size.height.max(1);
-                w.surface.configure(&frame.ctx.device, &w.config);
+                // A display destroyed under us draws nothing more (its next draw fails).
+                let _ = reconfigure(&frame.ctx, &w.surface, &w.config);
                 self.drawn = None;
             }
             // Only rank 0 takes input.
@@ -472,7 +473,7 @@ impl WallDisplays {
                 wgpu::CurrentSurfaceTexture::Success(t)
                 | wgpu::CurrentSurfaceTexture::Suboptimal(t) => textures.push(t),
                 wgpu::CurrentSurfaceTexture::Outdated | wgpu::CurrentSurfaceTexture::Lost => {
-                    w.surface.configure(&frame.ctx.device, &w.config);
+                    reconfigure(&frame.ctx, &w.surface, &w.config)?;
                     return Ok(Vec::new());
                 }
                 _ => return Ok(Vec::new()),
@@ -503,6 +504,24 @@ impl WallDisplays {
 }
 
 /// A window's surface configured for the viewer's colour format.
+/// Configures `surface` anew (after a resize, or when it is outdated or lost); an error
+/// when the window can no longer be drawn into (destroyed under us, e.g. by another
+/// program), instead of wgpu's panic.
+pub fn reconfigure(
+    ctx: &GpuContext,
+    surface: &wgpu::Surface<'static>,
+    config: &wgpu::SurfaceConfiguration,
+) -> Result<()> {
+    let scope = ctx.device.push_error_scope(wgpu::ErrorFilter::Validation);
+    surface.configure(&ctx.device, config);
+    match pollster::block_on(scope.pop()) {
+        Some(e) => Err(Error::gpu(format!(
+            "the window can no longer be drawn into: {e}"
+        ))),
+        None => Ok(()),
+    }
+}
+
 pub fn window_surface(
     ctx: &GpuContext,
     window: &Arc<Window>,

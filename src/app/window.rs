@@ -6,11 +6,12 @@ use std::time::Instant;
 use winit::application::ApplicationHandler;
 use winit::event::{StartCause, WindowEvent};
 use winit::event_loop::{ActiveEventLoop, ControlFlow, EventLoop, EventLoopProxy};
+use winit::platform::run_on_demand::EventLoopExtRunOnDemand;
 use winit::window::{Window, WindowId};
 
 use crate::app::frame::ViewerFrame;
 use crate::app::loader::{self, LoadEvent, SceneOptions};
-use crate::app::wall_displays::{WallDisplays, WallPlan, window_surface};
+use crate::app::wall_displays::{WallDisplays, WallPlan, reconfigure, window_surface};
 use crate::data::arrays::ArrayInputs;
 use crate::data::load::SurveyInputs;
 use crate::error::{Error, Result};
@@ -42,12 +43,22 @@ struct App {
 /// which software and hardware surfaces offer.
 pub const SURFACE_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Bgra8Unorm;
 
+thread_local! {
+    /// This thread's event loop between viewer sessions: winit makes one per process, and
+    /// a Python session may open the viewer again and again.
+    static KEPT: std::cell::RefCell<Option<EventLoop<LoadEvent>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 /// The window system's event loop, made before anything else touches the display.
 /// The GPU driver opens and closes probe connections to the X server as it starts, and
 /// Xvfb now and then drops a connection made just after another closed (two of four
 /// ranks of a wall on one Xvfb failed that way); winit connects once per process and
 /// cannot try again, so it goes first.
 pub fn event_loop(wall: Option<&WallPlan>) -> Result<EventLoop<LoadEvent>> {
+    if let Some(kept) = KEPT.with(|k| k.borrow_mut().take()) {
+        return Ok(kept);
+    }
     EventLoop::<LoadEvent>::with_user_event()
         .build()
         .map_err(|e| {
@@ -63,7 +74,7 @@ pub fn event_loop(wall: Option<&WallPlan>) -> Result<EventLoop<LoadEvent>> {
 
 /// Opens the window (and a wall's display windows) and runs until it is closed.
 pub fn run(
-    event_loop: EventLoop<LoadEvent>,
+    mut event_loop: EventLoop<LoadEvent>,
     frame: ViewerFrame,
     title: String,
     size: (u32, u32),
@@ -85,7 +96,7 @@ pub fn run(
         error: None,
     };
     let ran = event_loop
-        .run_app(&mut app)
+        .run_app_on_demand(&mut app)
         .map_err(|e| Error::user(format!("the window's event loop failed: {e}")));
     let result = ran.and(match app.error.take() {
         Some(e) => Err(e),
@@ -96,6 +107,9 @@ pub fn run(
     if let (Err(e), Some(sync)) = (&result, sync.or(app.wall_plan.as_ref().map(|p| &*p.sync))) {
         end_on_error(sync, e);
     }
+    // The windows close before the loop is kept for the next session.
+    drop(app);
+    KEPT.with(|k| *k.borrow_mut() = Some(event_loop));
     result
 }
 
@@ -201,7 +215,11 @@ impl App {
             wgpu::CurrentSurfaceTexture::Success(t)
             | wgpu::CurrentSurfaceTexture::Suboptimal(t) => t,
             wgpu::CurrentSurfaceTexture::Outdated | wgpu::CurrentSurfaceTexture::Lost => {
-                r.surface.configure(&self.frame.ctx.device, &r.config);
+                if reconfigure(&self.frame.ctx, &r.surface, &r.config).is_err() {
+                    // The window was destroyed under us: as if it had been closed.
+                    el.exit();
+                    return Ok(());
+                }
                 r.window.request_redraw();
                 return Ok(());
             }
@@ -297,7 +315,10 @@ impl ApplicationHandler<LoadEvent> for App {
             WindowEvent::Resized(size) => {
                 r.config.width = size.width.max(1);
                 r.config.height = size.height.max(1);
-                r.surface.configure(&self.frame.ctx.device, &r.config);
+                if reconfigure(&self.frame.ctx, &r.surface, &r.config).is_err() {
+                    el.exit();
+                    return;
+                }
                 r.window.request_redraw();
             }
             WindowEvent::RedrawRequested => {

@@ -140,7 +140,16 @@ pub fn render_figures_on(
     let plan = UploadPlan::figure(&ctx, req.style);
     let mut layers = upload_survey(&ctx, &mut renderer, survey, theme, req.style, plan)?;
     let role = req.style.color_by;
-    if layers.get(LayerKind::Merged).is_some() && layers.color_ranges.from_data(role) {
+    if layers.get(LayerKind::Merged).is_some() && !layers.color_ranges.shows(role) {
+        if role != crate::scene::ColorRole::None {
+            report!(
+                "merged clusters drawn in one colour: they have no {} column to colour by",
+                cluster_color_label(req.style)
+                    .to_lowercase()
+                    .replace("cluster ", "")
+            );
+        }
+    } else if layers.get(LayerKind::Merged).is_some() && layers.color_ranges.from_data(role) {
         let (lo, hi) = layers.color_ranges.of(role);
         report!(
             "merged clusters coloured by {} over {lo}–{hi}: the data's range, rounded \

@@ -231,6 +231,10 @@ pub struct ClusterColorRanges {
     pub snr: (f32, f32),
     /// The range the user gave, and the role it was given for.
     pub given: Option<(ColorRole, (f32, f32))>,
+    /// Whether the merged clusters have a redshift and an SNR column: without one, they
+    /// are drawn in one colour (and one size) rather than by values that are all missing.
+    pub has_z: bool,
+    pub has_snr: bool,
 }
 
 impl ClusterColorRanges {
@@ -243,10 +247,28 @@ impl ClusterColorRanges {
                 .unwrap_or(default)
         };
         let roles = merged.map(|c| &c.roles);
+        let has = |column: Option<&String>| {
+            merged
+                .zip(column)
+                .is_some_and(|(cat, name)| cat.column(name).is_some())
+        };
         ClusterColorRanges {
             z: data(roles.and_then(|r| r.z.as_ref()), CLUSTER_Z_RANGE),
             snr: data(roles.and_then(|r| r.snr.as_ref()), CLUSTER_SNR_RANGE),
             given: style.color_range.map(|r| (style.color_by, r)),
+            has_z: has(roles.and_then(|r| r.z.as_ref())),
+            has_snr: has(roles.and_then(|r| r.snr.as_ref())),
+        }
+    }
+
+    /// Whether merged clusters coloured by `role` show values: the role's column exists
+    /// (redshift, SNR; the proximity marks are made for every catalog).
+    pub fn shows(&self, role: ColorRole) -> bool {
+        match role {
+            ColorRole::Z => self.has_z,
+            ColorRole::Snr => self.has_snr,
+            ColorRole::Near => true,
+            ColorRole::None => false,
         }
     }
 
@@ -339,6 +361,9 @@ pub fn cluster_color(
         hi,
         colormap,
     };
+    if !ranges.shows(color_by) {
+        return ColorBy::Fixed(UNCOLOURED_CLUSTER);
+    }
     match color_by {
         ColorRole::Z => column(CLUSTER_Z),
         ColorRole::Snr => column(CLUSTER_SNR),
@@ -370,15 +395,21 @@ pub fn cluster_style(
 ) -> PointStyle {
     let mut s = match kind {
         LayerKind::Merged => {
-            let mut s = PointStyle::new(
-                MarkerShape::Circle,
+            // Sized by SNR; without an SNR column, all at a middle size.
+            let size = if ranges.has_snr {
                 SizeBy::Column {
                     attr: CLUSTER_SNR,
                     lo: CLUSTER_SNR_RANGE.0,
                     hi: CLUSTER_SNR_RANGE.1,
                     min_px: 4.0,
                     max_px: REFERENCE_MARKER_PX,
-                },
+                }
+            } else {
+                SizeBy::Fixed((4.0 + REFERENCE_MARKER_PX) / 2.0)
+            };
+            let mut s = PointStyle::new(
+                MarkerShape::Circle,
+                size,
                 cluster_color(style.color_by, style.colormap, ranges),
             );
             s.opacity = 0.9;
@@ -574,5 +605,24 @@ mod tests {
         let r = ClusterColorRanges::new(&style, None);
         assert_eq!(r.of(ColorRole::Z), CLUSTER_Z_RANGE);
         assert_eq!(r.of(ColorRole::Snr), CLUSTER_SNR_RANGE);
+        // Without a redshift column, colouring by redshift draws one colour at one size
+        // when SNR is missing too (values that are all missing would draw nothing visible).
+        let mut bare = merged.clone();
+        bare.columns.truncate(2);
+        bare.roles.z = None;
+        bare.roles.snr = None;
+        let r = ClusterColorRanges::new(&style, Some(&bare));
+        assert!(!r.shows(ColorRole::Z) && !r.shows(ColorRole::Snr) && r.shows(ColorRole::Near));
+        assert_eq!(
+            cluster_color(ColorRole::Z, Colormap::Viridis, &r),
+            ColorBy::Fixed(UNCOLOURED_CLUSTER)
+        );
+        let s = cluster_style(LayerKind::Merged, &style, &r);
+        assert!(matches!(s.size, SizeBy::Fixed(_)), "{:?}", s.size);
+        let full = ClusterColorRanges::new(&style, Some(&merged));
+        assert!(matches!(
+            cluster_color(ColorRole::Z, Colormap::Viridis, &full),
+            ColorBy::Column { .. }
+        ));
     }
 }

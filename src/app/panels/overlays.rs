@@ -69,7 +69,11 @@ pub(super) fn color_bar(
         let (lo, hi) = shown.color_ranges.map_or((0.0, 1.0), |r| r.of(role));
         (lo as f64, hi as f64)
     };
-    let merged = match (&state.controls.color_column, state.controls.color_by) {
+    // Colouring by a role the merged clusters have no column for draws them in one colour.
+    let role = state.controls.color_by;
+    let shows = shown.color_ranges.is_none_or(|r| r.shows(role));
+    let role = if shows { role } else { ColorRole::None };
+    let merged = match (&state.controls.color_column, role) {
         (Some((name, lo, hi)), _) => Some((name.as_str(), (*lo as f64, *hi as f64))),
         (None, ColorRole::Z) => Some(("redshift", range(ColorRole::Z))),
         (None, ColorRole::Snr) => Some(("SNR", range(ColorRole::Snr))),
