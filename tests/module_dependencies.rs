@@ -11,7 +11,7 @@ const FRONT_ENDS: [&str; 2] = ["cli", "app"];
 
 /// The core, bottom first; `error`, `fsutil` and `xml_text` serve all.
 const CORE_LAYERS: [&str; 7] = ["sky", "data", "view", "wall", "render", "scene", "export"];
-const SHARED: [&str; 3] = ["error", "fsutil", "xml_text"];
+const SHARED: [&str; 4] = ["error", "fsutil", "reporting", "xml_text"];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
