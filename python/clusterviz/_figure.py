@@ -129,6 +129,18 @@ class _Scene:
         _relay(messages)
 
 
+def wcs_of(header: Any, size: tuple[int, int]) -> Any:
+    """An astropy WCS of a header that describes an image of ``size`` (w, h)."""
+    from astropy.wcs import WCS
+
+    with warnings.catch_warnings():
+        # The header describes the PNG's axes, which a FITS header alone does not hold.
+        warnings.simplefilter("ignore")
+        wcs = WCS(header)
+    wcs.pixel_shape = size
+    return wcs
+
+
 class Figure:
     """A rendered figure: ``save(path)`` (PNG, SVG or PDF by the extension),
     ``to_numpy()`` (an H×W×4 uint8 array), shown inline in Jupyter."""
@@ -177,18 +189,25 @@ class Figure:
         """The celestial WCS of the PNG's pixels as an ``astropy.wcs.WCS`` (TAN and SIN
         views at any rotation; CAR, MOL and AIT north up), for overlays and matplotlib."""
         from astropy.io import fits
-        from astropy.wcs import WCS
 
         with tempfile.TemporaryDirectory(prefix="clusterviz-") as d:
             png = Path(d) / "figure.png"
             self._scene.draw([png], ["--wcs"])
             header = fits.getheader(png.with_suffix(".wcs.fits"))
-        with warnings.catch_warnings():
-            # The header describes the PNG's axes, which a FITS header alone does not hold.
-            warnings.simplefilter("ignore")
-            wcs = WCS(header)
-        wcs.pixel_shape = self.size
-        return wcs
+        return wcs_of(header, self.size)
+
+    def imshow(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Draws the figure into matplotlib axes made with ``projection=fig.wcs()`` (a
+        new such axes by default), pixel for pixel on the WCS, so that the caller's
+        overlays (``ax.scatter(ra, dec, transform=ax.get_transform("icrs"))``, contours)
+        land on the sky. Best with ``bare=True`` (the sky without a frame). Returns the
+        AxesImage."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            ax = plt.figure().add_subplot(projection=self.wcs())
+        # FITS pixel rows count from the bottom, the PNG's from the top.
+        return ax.imshow(self.to_numpy()[::-1], origin="lower", **kwargs)
 
     def _repr_png_(self) -> bytes:
         return self._png

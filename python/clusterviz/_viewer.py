@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from . import _native
-from ._figure import _raise_pythonic, _relay, _Scene
+from ._figure import _raise_pythonic, _relay, _Scene, wcs_of
 
 _STOP = object()
 
@@ -127,6 +127,20 @@ class ViewerCore:
         with self._lock:
             return self._session.selected()
 
+    def wcs(self) -> Any:
+        """The celestial WCS of the frames' pixels (an ``astropy.wcs.WCS``; the sky's
+        canvas placed in the frame)."""
+        from astropy.io import fits
+
+        with self._lock:
+            try:
+                cards = self._session.wcs_cards()
+            except ValueError as e:
+                _raise_pythonic(e)
+        text = "".join(f"{k:<8}= {v}".ljust(80) for k, v in cards)
+        header = fits.Header.fromstring(text)
+        return wcs_of(header, (int(header["IMAGEW"]), int(header["IMAGEH"])))
+
     @property
     def controls(self) -> dict:
         """Layers, filters and colours, as the panels set them."""
@@ -168,6 +182,10 @@ class _ViewerApi:
         cols = sel["columns"]
         table = Table({k: [v] for k, v in cols.items()}, meta={"layer": sel["layer"], "row": sel["row"]})
         return table[0]
+
+    def wcs(self) -> Any:
+        """The current view's celestial WCS over the frame's pixels (astropy)."""
+        return self.core.wcs()
 
     @property
     def controls(self) -> dict:

@@ -15,7 +15,9 @@ use clusterviz::app::scene_controls::SceneControls;
 use clusterviz::app::state::ViewerState;
 use clusterviz::cli::embedded::render_spec;
 use clusterviz::data::ColumnData;
+use clusterviz::export::wcs::wcs_cards;
 use clusterviz::scene::{SceneSpec, marker_budget};
+use clusterviz::view::SubRect;
 
 use crate::arrays::{PyMap, PyTable, array_inputs};
 use crate::errors::to_py;
@@ -216,6 +218,21 @@ impl Session {
         state.controls = controls;
         state.generation += 1;
         Ok(())
+    }
+
+    /// The celestial WCS of the frame's pixels (its sky canvas placed in the frame), as
+    /// FITS header cards `(key, value)`; an error for a rotated all-sky view.
+    fn wcs_cards(&self) -> PyResult<Vec<(String, String)>> {
+        let guard = self.v();
+        let f = &guard.frame;
+        let view = f.state.view;
+        let plot = SubRect {
+            x: f.sky_origin.0.round() as u32,
+            y: f.sky_origin.1.round() as u32,
+            width: view.canvas.0,
+            height: view.canvas.1,
+        };
+        wcs_cards(&view, plot, guard.size()).map_err(to_py)
     }
 
     /// The last status message (go-to results, errors), if any.

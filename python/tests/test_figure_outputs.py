@@ -55,3 +55,22 @@ def test_the_wcs_places_a_cluster_on_its_pixel():
     xa, _ = wcs.world_to_pixel_values(150.0, 2.0)
     xb, _ = wcs.world_to_pixel_values(150.5, 2.5)
     assert xb < xa
+
+
+def test_matplotlib_places_the_sky_on_its_wcs():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = one_cluster(size=(400, 400), center=(150.25, 2.25), fov=2, projection="tan", bare=True)
+    image = fig.imshow()
+    ax = image.axes
+    assert image.get_array().shape[:2] == (400, 400)
+    # The axes' transform for ICRS puts a cluster where the WCS says, and the pixel there
+    # (in the array matplotlib shows, row 0 at the bottom) is the cluster's.
+    x, y = ax.wcs.world_to_pixel_values(150.0, 2.0)
+    shown = image.get_array()
+    background = shown[5, 5]
+    assert np.any(shown[int(round(float(y))), int(round(float(x))), :3] != background[:3])
+    plt.close("all")

@@ -144,3 +144,15 @@ def test_the_widget_carries_the_protocol_and_returns_an_astropy_row():
         assert png_pixels(w.screenshot()).shape == (480, 640, 4)
     finally:
         w.close()
+
+
+def test_the_view_exports_its_wcs(core):
+    core, frames = core
+    wcs = core.wcs()
+    v = core.view
+    (ox, oy), (w, h) = v["canvas_origin"], v["canvas_size"]
+    # The canvas centre (in FITS pixels, rows from the bottom of the frame) is the view's.
+    cx, cy = ox + w / 2, 600 - (oy + h / 2)
+    ra, dec = wcs.pixel_to_world_values(cx - 0.5, cy - 0.5)
+    assert (float(ra), float(dec)) == pytest.approx(v["center"], abs=v["fov"] / w)
+    assert wcs.pixel_shape == (900, 600)
