@@ -129,8 +129,14 @@ def _from_pandas(obj: Any, label: str) -> Table:
         if isinstance(dtype, np.dtype) and dtype.kind in "fiub":
             _add(table, name, s.to_numpy())
         elif getattr(dtype, "kind", "O") in "fiub":
-            # Nullable extension types (Int64, Float64, boolean): missing values are NaN.
-            _add(table, name, s.to_numpy(dtype=np.float64, na_value=np.nan))
+            # Nullable and Arrow-backed types (Int64, Float32, double[pyarrow], ...): their
+            # own NumPy type, or floats with NaN where values are missing.
+            own = np.dtype(getattr(dtype, "numpy_dtype", np.float64))
+            if s.isna().any():
+                own = own if own.kind == "f" else np.dtype(np.float64)
+                _add(table, name, s.to_numpy(dtype=own, na_value=np.nan))
+            else:
+                _add(table, name, s.to_numpy(dtype=own))
         else:
             table.skipped.append((str(name), f"{dtype} values"))
     return table
@@ -160,13 +166,6 @@ def _from_arrow(obj: Any, label: str) -> Table:
     return table
 
 
-def _lsdb_path(obj: Any) -> str | None:
-    """The folder of an LSDB catalog opened from disk, which clusterviz reads out of core."""
-    structure = getattr(obj, "hc_structure", None)
-    base = getattr(structure, "catalog_base_dir", None) or getattr(structure, "catalog_path", None)
-    return str(base) if base is not None else None
-
-
 def as_input(obj: Any, role: str) -> str | Table:
     """A path (as the command line takes it) or a table in memory."""
     if is_path(obj):
@@ -174,12 +173,12 @@ def as_input(obj: Any, role: str) -> str | Table:
     mod = _module(obj)
     kind = type(obj).__name__
     label = f"{role} ({kind})"
-    if mod.startswith("lsdb"):
-        path = _lsdb_path(obj)
-        if path is not None:
-            return path
+    if mod.startswith("lsdb") and hasattr(obj, "compute"):
+        # An LSDB catalog may be a search or a query of the catalog on disk, so its rows
+        # are computed (a whole catalog out of core: give its folder's path instead).
         obj = obj.compute()
         mod, label = _module(obj), f"{role} (LSDB catalog)"
+        return _from_pandas(obj, label)
     if mod.startswith("astropy") and hasattr(obj, "colnames"):
         return _from_astropy(obj, f"{role} (astropy {kind})")
     if mod.startswith("pandas") and hasattr(obj, "columns") and hasattr(obj, "dtypes"):

@@ -54,6 +54,16 @@ def assert_same_pixels(a: np.ndarray, b: np.ndarray) -> None:
     assert not differ.any(), f"{differ.sum()} pixels differ, e.g. at {np.argwhere(differ)[:5].tolist()}"
 
 
+def assert_close_pixels(a: np.ndarray, b: np.ndarray) -> None:
+    """The same rows in another order: translucent markers that overlap blend in another
+    order, which moves a channel by a unit or two. As the golden images: a pixel
+    mismatches when a channel differs by more than 3, and none may."""
+    assert a.shape == b.shape, (a.shape, b.shape)
+    off = np.abs(a.astype(int) - b.astype(int)).max(axis=2)
+    assert (off <= 3).all(), f"{(off > 3).sum()} pixels differ by more than 3"
+    assert (off > 0).mean() < 0.001, f"{(off > 0).sum()} pixels differ"
+
+
 def cluster_columns(n: int = 400, seed: int = 3) -> dict[str, np.ndarray]:
     rng = np.random.default_rng(seed)
     return {

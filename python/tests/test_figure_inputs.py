@@ -13,7 +13,7 @@ import pytest
 import clusterviz
 from clusterviz import _native
 from clusterviz._tables import as_input
-from conftest import ROOT, assert_same_pixels, cli_pixels
+from conftest import ROOT, assert_close_pixels, assert_same_pixels, cli_pixels
 
 FLAGS = dict(size=(640, 480), center=(150, 2), fov=5)
 CLI_FLAGS = ["--size", "640x480", "--center", "150,2", "--fov", "5"]
@@ -136,3 +136,28 @@ def test_the_demo_and_options_as_keywords(tmp_path):
     fig = clusterviz.figure(demo=True, demo_galaxies=5000, size=(500, 400), snr_min=6, color_by="snr",
                             title="SNR > 6", no_grid=True)
     assert_same_pixels(fig.to_numpy(), expected)
+
+
+def test_an_lsdb_search_gives_the_cli_pixels_of_the_same_cone(tmp_path):
+    import lsdb
+
+    hats = ROOT / "tests" / "fixtures" / "hats" / "galaxies"
+    view = ["--size", "480x480", "--center", "150,2", "--fov", "6"]
+    expected = cli_pixels(tmp_path, "--galaxies", str(hats), "--cone", "150,2,2", *view)
+    subset = lsdb.open_catalog(hats).cone_search(150, 2, 2 * 3600)
+    fig = clusterviz.figure(galaxies=subset, size=(480, 480), center=(150, 2), fov=6)
+    # LSDB hands the rows over in its own order.
+    assert_close_pixels(fig.to_numpy(), expected)
+
+
+def test_ucds_name_the_roles_as_in_a_votable():
+    from astropy.table import Table
+
+    t = Table({"alpha": [150.0, 150.5], "delta": [2.0, 2.5], "zed": [0.3, 0.9]})
+    t["alpha"].meta["ucd"] = "pos.eq.ra;meta.main"
+    t["delta"].meta["ucd"] = "pos.eq.dec;meta.main"
+    t["zed"].meta["ucd"] = "src.redshift"
+    renamed = {"RA": t["alpha"].data, "DEC": t["delta"].data, "Z": t["zed"].data}
+    a = clusterviz.figure(clusters=t, size=(300, 300), center=(150.25, 2.25), fov=2).to_numpy()
+    b = clusterviz.figure(clusters=renamed, size=(300, 300), center=(150.25, 2.25), fov=2).to_numpy()
+    assert_same_pixels(a, b)
