@@ -4,7 +4,7 @@ clusterviz.figure, datashader and healpy/matplotlib; and the cost of handing the
 to clusterviz (no copy of a contiguous f64 column). Each job runs in a fresh process
 (imports timed apart), alternating, best of 3; peak memory is the process's max RSS.
 
-    python benches/peers/python_arrays.py [ROWS]      # needs clusterviz, datashader, healpy, matplotlib
+    python benches/peers/python_arrays.py [ROWS] [patch]   # needs clusterviz, datashader, healpy, matplotlib
 """
 
 from __future__ import annotations
@@ -15,15 +15,21 @@ import sys
 import time
 
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 10_000_000
+# "patch": the rows in 100 deg² (RA 145-155, Dec -3-7) to a TAN figure, as the demo's
+# survey; else uniform over the whole sky to an all-sky figure.
+PATCH = "patch" in sys.argv[1:]
 
 JOB = r'''
 import json, resource, sys, time
 t0 = time.perf_counter()
 import numpy as np
-kind, rows, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+kind, rows, out, patch = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4] == "patch"
 rng = np.random.default_rng(1)
-ra = rng.uniform(0, 360, rows)
-dec = np.degrees(np.arcsin(rng.uniform(-1, 1, rows)))
+if patch:
+    ra, dec = rng.uniform(145, 155, rows), rng.uniform(-3, 7, rows)
+else:
+    ra = rng.uniform(0, 360, rows)
+    dec = np.degrees(np.arcsin(rng.uniform(-1, 1, rows)))
 z = rng.uniform(0, 2, rows).astype(np.float32)
 snr = rng.uniform(3, 30, rows).astype(np.float32)
 base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -39,19 +45,23 @@ else:
     import matplotlib.pyplot as plt
 t1 = time.perf_counter()
 if kind == "clusterviz":
-    fig = clusterviz.figure(galaxies={"RA": ra, "DEC": dec, "Z": z, "SNR": snr}, projection="ait",
-                            size=(2048, 1024))
+    fig = clusterviz.figure(galaxies={"RA": ra, "DEC": dec, "Z": z, "SNR": snr},
+                            projection="tan" if patch else "ait", size=(2048, 2048) if patch else (2048, 1024))
     fig.save(out)
 elif kind == "datashader":
     # Aitoff is not built in: plain lon/lat (CAR) binning, the cheapest datashader can do.
     df = pd.DataFrame({"ra": ra, "dec": dec, "z": z, "snr": snr})
-    cvs = ds.Canvas(plot_width=2048, plot_height=1024, x_range=(0, 360), y_range=(-90, 90))
+    cvs = (ds.Canvas(plot_width=2048, plot_height=2048, x_range=(145, 155), y_range=(-3, 7)) if patch
+           else ds.Canvas(plot_width=2048, plot_height=1024, x_range=(0, 360), y_range=(-90, 90)))
     img = tf.shade(cvs.points(df, "ra", "dec"), how="log")
     img.to_pil().save(out)
 else:
-    nside = 512
+    nside = 4096 if patch else 512
     counts = np.bincount(hp.ang2pix(nside, ra, dec, lonlat=True), minlength=hp.nside2npix(nside))
-    hp.mollview(counts, xsize=2048, title="", cbar=True)
+    if patch:
+        hp.gnomview(counts, rot=(150, 2), xsize=2048, reso=10 * 60 / 2048, title="", cbar=True)
+    else:
+        hp.mollview(counts, xsize=2048, title="", cbar=True)
     plt.savefig(out, dpi=100)
 t2 = time.perf_counter()
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -84,7 +94,8 @@ print(f"boundary: {rows} rows, 2 contiguous f64 columns handed over in {best * 1
 
 def run(kind: str) -> dict:
     out = f"/tmp/bench_python_arrays_{kind}.png"
-    r = subprocess.run([sys.executable, "-c", JOB, kind, str(ROWS), out], capture_output=True, text=True)
+    area = "patch" if PATCH else "sky"
+    r = subprocess.run([sys.executable, "-c", JOB, kind, str(ROWS), out, area], capture_output=True, text=True)
     if r.returncode != 0:
         raise SystemExit(f"{kind} failed:\n{r.stderr}")
     return json.loads(r.stdout.strip().splitlines()[-1])
@@ -98,7 +109,8 @@ def main() -> None:
             got = run(k)
             if k not in best or got["figure"] < best[k]["figure"]:
                 best[k] = got
-    print(f"{ROWS} rows in NumPy arrays -> 2048x1024 all-sky PNG (best of 3, alternating)")
+    what = "100 deg² patch -> 2048x2048 TAN PNG" if PATCH else "whole sky -> 2048x1024 all-sky PNG"
+    print(f"{ROWS} rows in NumPy arrays, {what} (best of 3, alternating)")
     for k in kinds:
         b = best[k]
         print(f"  {k:11s} figure {b['figure']:6.2f} s   imports {b['imports']:5.2f} s   "
