@@ -257,26 +257,38 @@ impl SurveyLayers {
 /// The count map coarsened until its occupied cells hold about 20 objects on average, so
 /// the density shows structure rather than Poisson noise. Coarsening shrinks the occupied
 /// cells fourfold per level where the data are dense, not where they are sparse (a uniform
-/// all-sky catalog), so the mean is measured after each level, not predicted.
+/// all-sky catalog), so the occupied cells of every coarser depth are counted first, in
+/// one pass over the sorted cells, and the map is summed once, to the finest depth whose
+/// mean is enough (the mean only grows as cells merge).
 fn smooth_enough(map: HealpixMap) -> HealpixMap {
     const MEAN: f64 = 20.0;
     // Coarser than this, a cell (~1.8° at depth 5) is no longer a density map.
     const COARSEST: u8 = 6;
-    let mean = |m: &HealpixMap| {
-        m.values.iter().map(|&v| f64::from(v)).sum::<f64>() / m.cells.len().max(1) as f64
-    };
     let floor = map.depth.min(COARSEST);
-    // Dense data: the first guess is right and costs one pass.
-    let guess = ((MEAN / mean(&map)).log(4.0).ceil().max(0.0) as u8).min(map.depth - floor);
-    let mut map = if guess > 0 {
-        map.counts_summed_to(map.depth - guess)
-    } else {
-        map
-    };
-    while map.depth > floor && mean(&map) < MEAN {
-        map = map.counts_summed_to(map.depth - 1);
+    let total: f64 = map.values.iter().map(|&v| f64::from(v)).sum();
+    let levels = (map.depth - floor) as usize;
+    // occupied[k]: cells occupied at depth `map.depth - k`.
+    let mut occupied = vec![0u64; levels + 1];
+    let mut last = [u64::MAX; 30];
+    for &cell in &map.cells {
+        for (k, n) in occupied.iter_mut().enumerate() {
+            let parent = cell >> (2 * k);
+            if parent == last[k] {
+                // Sorted cells: a parent seen at this depth was seen at every coarser one.
+                break;
+            }
+            last[k] = parent;
+            *n += 1;
+        }
     }
-    map
+    let levels_up = (0..=levels)
+        .find(|&k| total / occupied[k].max(1) as f64 >= MEAN)
+        .unwrap_or(levels);
+    if levels_up == 0 {
+        map
+    } else {
+        map.counts_summed_to(map.depth - levels_up as u8)
+    }
 }
 
 /// A catalog's level-of-detail order and counts: from the disk cache when this
@@ -533,5 +545,41 @@ mod tests {
         // Never coarser than depth 6, however sparse.
         let lonely = counts(8, vec![5, 70_000]);
         assert_eq!(smooth_enough(lonely).depth, 6);
+    }
+
+    #[test]
+    fn the_depth_chosen_is_the_finest_whose_mean_is_enough() {
+        // Coarsening level by level, as the mean is checked after each, stops at the same
+        // depth as counting the occupied cells of every depth first.
+        let stepwise = |mut m: HealpixMap| {
+            while m.depth > 6 && mean(&m) < 20.0 {
+                m = m.counts_summed_to(m.depth - 1);
+            }
+            m
+        };
+        let mut rng = crate::data::rng::Rng::new(7);
+        for (depth, n, spread) in [
+            (13u8, 50_000u64, 800_000_000u64),
+            (12, 200_000, 1 << 20),
+            (9, 3_000, 1 << 18),
+        ] {
+            let mut cells: Vec<u64> = (0..n).map(|_| rng.next_u64() % spread).collect();
+            cells.sort_unstable();
+            let mut values = Vec::new();
+            cells.dedup();
+            values.resize(cells.len(), 3.0);
+            let m = HealpixMap {
+                depth,
+                frame: Frame::Icrs,
+                value_name: "COUNT".into(),
+                cells,
+                values,
+            };
+            assert_eq!(
+                smooth_enough(m.clone()),
+                stepwise(m),
+                "depth {depth}, {n} objects"
+            );
+        }
     }
 }
