@@ -37,10 +37,6 @@ impl Session {
     }
 }
 
-fn user_err(e: clusterviz::Error) -> PyErr {
-    to_py(e)
-}
-
 #[pymethods]
 impl Session {
     /// Opens a viewer of `size` on render's `flags` with `tables` and `mask` from memory,
@@ -80,7 +76,7 @@ impl Session {
                 viewer.step()?;
                 Ok(viewer)
             })
-            .map_err(user_err)?;
+            .map_err(to_py)?;
         Ok((
             Session {
                 viewer: Mutex::new(viewer),
@@ -137,13 +133,13 @@ impl Session {
     fn resize(&mut self, py: Python<'_>, width: u32, height: u32) -> PyResult<()> {
         let w = width.clamp(64, 8192);
         let h = height.clamp(64, 8192);
-        py.detach(|| self.v().resize((w, h))).map_err(user_err)
+        py.detach(|| self.v().resize((w, h))).map_err(to_py)
     }
 
     /// Runs a frame with the input given since the last, without reading it back (input
     /// that needs frames between its events: a press, moves, a release).
     fn step(&self, py: Python<'_>) -> PyResult<()> {
-        py.detach(|| self.v().step().map(|_| ())).map_err(user_err)
+        py.detach(|| self.v().step().map(|_| ())).map_err(to_py)
     }
 
     /// Draws a frame with the input given since the last, and returns it as PNG bytes
@@ -156,7 +152,7 @@ impl Session {
                 let png = v.screenshot()?.encode_png(&[])?;
                 Ok((png, v.repaint_after().map(|d| d.as_secs_f64())))
             })
-            .map_err(user_err)?;
+            .map_err(to_py)?;
         Ok((PyBytes::new(py, &png), again))
     }
 

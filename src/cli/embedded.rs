@@ -22,9 +22,9 @@ pub struct RenderFlag {
 /// Every flag of `clusterviz render`, but those of a figure file and the output.
 pub fn render_flags() -> Vec<RenderFlag> {
     let cli = Cli::command();
-    let render = cli
-        .find_subcommand("render")
-        .expect("the render subcommand exists");
+    let Some(render) = cli.find_subcommand("render") else {
+        return Vec::new();
+    };
     render
         .get_arguments()
         .chain(cli.get_arguments())
@@ -56,7 +56,7 @@ pub fn render_spec(flags: &[String]) -> Result<(SceneSpec, BackendChoice)> {
         .chain(flags.iter().cloned());
     let cli = Cli::try_parse_from(argv).map_err(|e| Error::user(clap_message(&e.to_string())))?;
     let Command::Render(a) = cli.command else {
-        unreachable!("parsed as render")
+        return Err(Error::user("the flags name another command than render"));
     };
     let spec = a.spec();
     spec.style.check()?;

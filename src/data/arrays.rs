@@ -102,7 +102,7 @@ pub fn catalog_from_arrays(
         let (ra, dec) = (columns[0].data.get_f64(i), columns[1].data.get_f64(i));
         ra.is_finite() && dec.is_finite() && dec.abs() <= 90.0
     };
-    let (catalog, report) =
+    let (catalog, mut report) =
         if in_degrees && opts.filter == Pushdown::default() && (0..n).into_par_iter().all(valid) {
             let report = LoadReport {
                 rows_in_file: n as u64,
@@ -136,7 +136,6 @@ pub fn catalog_from_arrays(
             "none of its {n} rows has valid coordinates (NaN, infinite, or |Dec| > 90)"
         )));
     }
-    let mut report = report;
     report.skipped_columns = table
         .skipped
         .iter()
