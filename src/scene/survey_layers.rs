@@ -5,6 +5,8 @@
 
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use crate::data::density::mean_map;
 use crate::data::{Catalog, HealpixMap, Survey};
 use crate::error::{Error, Result};
@@ -267,20 +269,36 @@ fn smooth_enough(map: HealpixMap) -> HealpixMap {
     let floor = map.depth.min(COARSEST);
     let total: f64 = map.values.iter().map(|&v| f64::from(v)).sum();
     let levels = (map.depth - floor) as usize;
-    // occupied[k]: cells occupied at depth `map.depth - k`.
-    let mut occupied = vec![0u64; levels + 1];
-    let mut last = [u64::MAX; 30];
-    for &cell in &map.cells {
-        for (k, n) in occupied.iter_mut().enumerate() {
-            let parent = cell >> (2 * k);
-            if parent == last[k] {
-                // Sorted cells: a parent seen at this depth was seen at every coarser one.
-                break;
+    // occupied[k]: cells occupied at depth `map.depth - k`. Two neighbours of the sorted
+    // cells have different parents `k` levels up exactly when their highest differing
+    // bit is at or above bit 2k: one histogram of that bit, on all cores.
+    let n = map.cells.len();
+    let highest_change = (1..n.max(1))
+        .into_par_iter()
+        .step_by(1 << 16)
+        .map(|from| {
+            let mut h = [0u64; 32];
+            for w in map.cells[from - 1..n.min(from + (1 << 16))].windows(2) {
+                let x = w[0] ^ w[1];
+                if x != 0 {
+                    h[((63 - x.leading_zeros()) / 2) as usize] += 1;
+                }
             }
-            last[k] = parent;
-            *n += 1;
-        }
-    }
+            h
+        })
+        .reduce(
+            || [0u64; 32],
+            |mut a, b| {
+                a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
+                a
+            },
+        );
+    let occupied: Vec<u64> = (0..=levels)
+        .map(|k| {
+            let changes: u64 = highest_change[k..].iter().sum();
+            u64::from(!map.cells.is_empty()) + changes
+        })
+        .collect();
     let levels_up = (0..=levels)
         .find(|&k| total / occupied[k].max(1) as f64 >= MEAN)
         .unwrap_or(levels);

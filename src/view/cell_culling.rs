@@ -26,22 +26,29 @@ fn rectangle_outline(view: &View, n: usize) -> Vec<DVec2> {
         .collect()
 }
 
-/// Whether the whole sphere is drawn inside the view's rectangle (an all-sky projection
-/// zoomed out): then every cell shows.
-pub fn whole_sky_on_screen(view: &View) -> bool {
+/// Whether the whole sphere is drawn inside the view's rectangle widened by `margin_px`
+/// (an all-sky projection zoomed out): then every cell whose centre is within that margin
+/// of the screen shows. A figure fitted to the sky touches its rectangle's edges.
+pub fn whole_sky_on_screen(view: &View, margin_px: f64) -> bool {
     if !view.projection.is_all_sky() {
         return false;
     }
     let (x0, y0) = (view.sub.x as f64, view.sub.y as f64);
     let (x1, y1) = (x0 + view.sub.width as f64, y0 + view.sub.height as f64);
     // The sky's edge in the projection's own frame: the meridian opposite the centre,
-    // both sides of it (the edge of a convex outline; a pixel of slack for curvature).
+    // both sides of it, sampled finely enough that the convex outline bulges past the
+    // chords between samples by less than `sag` pixels (a rotated view's extremes fall
+    // between samples).
+    const SAMPLES: usize = 1024;
+    let step = std::f64::consts::PI / SAMPLES as f64;
+    let sag = view.scale() * std::f64::consts::TAU * step * step;
+    let slack = margin_px - sag;
     let edge = std::f64::consts::PI * (1.0 - 1e-9);
-    (0..=64).all(|i| {
-        let lat = (i as f64 / 64.0 - 0.5) * std::f64::consts::PI;
+    (0..=SAMPLES).all(|i| {
+        let lat = i as f64 * step - std::f64::consts::FRAC_PI_2;
         [-edge, edge].into_iter().all(|lon| {
             let p = view.plane_to_px(view.projection.forward_lonlat(lon, lat));
-            p.x >= x0 + 1.0 && p.x <= x1 - 1.0 && p.y >= y0 + 1.0 && p.y <= y1 - 1.0
+            p.x >= x0 - slack && p.x <= x1 + slack && p.y >= y0 - slack && p.y <= y1 + slack
         })
     })
 }
@@ -83,4 +90,26 @@ pub fn cells_near_view(view: &View, depth: u8, margin_px: f64) -> Option<Box<[Ra
     let cone =
         cdshealpix::nested::cone_coverage_approx(depth, lon.to_radians(), lat.to_radians(), radius);
     Some(cone.to_ranges())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sky::{Frame, Projection};
+
+    #[test]
+    fn a_figure_fitted_to_the_sky_shows_it_whole() {
+        // 360° across 1280 px: the ellipse touches the left and right edges exactly.
+        let fitted = View::new(Projection::Ait, Frame::Icrs, (0.0, 0.0), 360.0, (1280, 720));
+        assert!(whole_sky_on_screen(&fitted, 0.5));
+        assert!(!whole_sky_on_screen(&fitted, 0.0), "the edge is not inside");
+        // Zoomed in by 1°: the sky's sides (~2 px each) are cut off.
+        let cut = View::new(Projection::Ait, Frame::Icrs, (0.0, 0.0), 359.0, (1280, 720));
+        assert!(!whole_sky_on_screen(&cut, 0.5));
+        assert!(whole_sky_on_screen(&cut, 2.5));
+        // A plate carrée filling its rectangle touches all four sides.
+        let car = View::new(Projection::Car, Frame::Icrs, (0.0, 0.0), 360.0, (1280, 640));
+        assert!(whole_sky_on_screen(&car, 0.5));
+        assert!(!whole_sky_on_screen(&car, 0.0));
+    }
 }
