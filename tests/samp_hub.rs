@@ -306,12 +306,13 @@ fn the_viewer_sends_the_clusters_it_saves_to_the_applications_on_the_hub() {
     drop(snooper);
 }
 
-#[test]
-fn a_table_sent_over_samp_is_shown_as_the_merged_clusters() {
-    use clusterviz::sky::{Frame, Projection};
-    use clusterviz::view::View;
-    let hub = start_hub("receive");
-    let view = View::new(Projection::Tan, Frame::Icrs, (151.5, 1.25), 4.0, (640, 480));
+/// A headless viewer on `hub` (subscribed as `view --samp` subscribes) to which JSAMP's
+/// messagesender sent the 7-row ACT table as TOPCAT's "Send table" does (table-id
+/// `act-1`); waits until it is shown, and returns the sender's answer.
+fn viewer_showing_the_act_table(
+    hub: &Hub,
+    view: clusterviz::view::View,
+) -> (clusterviz::app::headless::HeadlessViewer, String) {
     let mut v = demo_viewer(view, 0, None);
     v.step().unwrap();
     let info = read_lockfile(&hub.home.join(".samp")).unwrap();
@@ -329,7 +330,7 @@ fn a_table_sent_over_samp_is_shown_as_the_merged_clusters() {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/table_stilts_binary2.vot");
     let url = format!("file://{}", table.display());
     let sender = send(
-        &hub,
+        hub,
         &[
             "-mtype",
             "table.load.votable",
@@ -348,21 +349,50 @@ fn a_table_sent_over_samp_is_shown_as_the_merged_clusters() {
             "sync",
         ],
     );
+    wait_for_message(&mut v, "showing ACT clusters");
+    let message = v.frame.state.message.clone().unwrap_or_default();
+    assert!(message.contains("(7 rows)"), "{message}");
+    (v, sender.join().unwrap())
+}
+
+/// Steps the viewer until its status line contains `what`; returns that line.
+fn wait_for_message(v: &mut clusterviz::app::headless::HeadlessViewer, what: &str) -> String {
     let t0 = Instant::now();
     loop {
         v.step().unwrap();
         let message = v.frame.state.message.clone().unwrap_or_default();
-        if message.contains("showing ACT clusters") {
-            assert!(message.contains("(7 rows)"), "{message}");
-            break;
+        if message.contains(what) {
+            return message;
         }
         assert!(
             t0.elapsed() < Duration::from_secs(60),
-            "never shown: {message}"
+            "waiting for '{what}': {message}"
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    let out = sender.join().unwrap();
+}
+
+/// Lines from a snooper until one contains every one of `wanted` (60 s at most).
+fn snooped_until(lines: &std::sync::mpsc::Receiver<String>, wanted: &[&str]) -> String {
+    let t0 = Instant::now();
+    let mut seen = String::new();
+    while !wanted.iter().all(|w| seen.contains(w)) {
+        let left = Duration::from_secs(60).saturating_sub(t0.elapsed());
+        match lines.recv_timeout(left) {
+            Ok(line) => seen += &(line + "\n"),
+            Err(_) => panic!("the snooper never saw {wanted:?}; it printed:\n{seen}"),
+        }
+    }
+    seen
+}
+
+#[test]
+fn a_table_sent_over_samp_is_shown_as_the_merged_clusters() {
+    use clusterviz::sky::{Frame, Projection};
+    use clusterviz::view::View;
+    let hub = start_hub("receive");
+    let view = View::new(Projection::Tan, Frame::Icrs, (151.5, 1.25), 4.0, (640, 480));
+    let (mut v, out) = viewer_showing_the_act_table(&hub, view);
     assert!(out.contains("samp.ok"), "{out}");
     // The merged clusters are the table's rows now, drawn where the table puts them.
     let merged = common::merged_clusters(&v);
@@ -502,4 +532,197 @@ fn the_viewer_joins_a_hub_that_starts_later_and_leaves_one_that_shuts_down() {
     );
     wait_for(&mut v, "the hub shut down");
     assert!(v.frame.samp.is_none());
+}
+
+#[test]
+fn positions_highlights_and_row_lists_travel_both_ways() {
+    use clusterviz::sky::{Frame, Projection};
+    use clusterviz::view::View;
+    let hub = start_hub("follow");
+    // JSAMP's snoopers stand for Aladin (follows positions) and TOPCAT (row subsets).
+    let (pointed, pointed_lines) = snooper(&hub, "coord.pointAt.sky");
+    let (subsets, subset_lines) = snooper(&hub, "table.select.rowList");
+    let view = View::new(Projection::Tan, Frame::Icrs, (0.0, -30.0), 4.0, (640, 480));
+    let (mut v, out) = viewer_showing_the_act_table(&hub, view);
+    assert!(out.contains("samp.ok"), "{out}");
+    let merged = common::merged_clusters(&v);
+    let centre = |v: &clusterviz::app::headless::HeadlessViewer| v.frame.state.view.center_deg;
+    let notify = |args: &[&str]| {
+        let mut all = vec!["-targetname", "clusterviz", "-mode", "notify"];
+        all.extend_from_slice(args);
+        send(&hub, &all).join().unwrap()
+    };
+
+    // coord.pointAt.sky: the view is centred there, its field kept.
+    let fov = v.frame.state.view.fov_deg;
+    notify(&[
+        "-mtype",
+        "coord.pointAt.sky",
+        "-param",
+        "ra",
+        "151.5",
+        "-param",
+        "dec",
+        "1.25",
+    ]);
+    wait_for_message(&mut v, "points at RA 151.50000 Dec +1.25000");
+    let (ra, dec) = centre(&v);
+    assert!(
+        (ra - 151.5).abs() < 1e-6 && (dec - 1.25).abs() < 1e-6,
+        "{ra} {dec}"
+    );
+    assert_eq!(v.frame.state.view.fov_deg, fov);
+
+    // table.highlight.row: row 5 is selected and centred on.
+    notify(&[
+        "-mtype",
+        "table.highlight.row",
+        "-param",
+        "table-id",
+        "act-1",
+        "-param",
+        "row",
+        "5",
+    ]);
+    wait_for_message(&mut v, "highlights row 5");
+    let sel = v.frame.state.selection.expect("row 5 selected");
+    assert_eq!((sel.row, sel.layer.label()), (5, "merged"));
+    let (ra, dec) = centre(&v);
+    assert!(
+        (ra - merged.ra(5)).abs() < 1e-6 && (dec - merged.dec(5)).abs() < 1e-6,
+        "centred on {ra} {dec}, row 5 is at {} {}",
+        merged.ra(5),
+        merged.dec(5)
+    );
+
+    // table.select.rowList: rows 1 and 3 are ringed in amber where they are drawn.
+    notify(&[
+        "-mtype",
+        "table.select.rowList",
+        "-param",
+        "table-id",
+        "act-1",
+        "-param",
+        "row-list",
+        r#"["1", "3"]"#,
+    ]);
+    wait_for_message(&mut v, "marks 2 rows");
+    let rows: Vec<u32> = v.frame.state.highlighted.iter().map(|o| o.row).collect();
+    assert_eq!(rows, [1, 3]);
+    // (The selection's panel, over the sky's top right in this small window, closed.)
+    let selected = v.frame.state.selection.take();
+    v.step().unwrap();
+    let shot = v.screenshot().unwrap();
+    let origin = v.frame.sky_origin;
+    let p = v
+        .frame
+        .state
+        .view
+        .project_radec(merged.ra(3), merged.dec(3))
+        .unwrap();
+    // The ring (radius 9 px) right of row 3's marker.
+    let amber = (6..=12).any(|dx| {
+        let [r, g, b, _] = shot.pixel(
+            (p.x.round() as i64 + dx + origin.0 as i64) as u32,
+            (p.y.round() as i64 + origin.1 as i64) as u32,
+        );
+        r > 200 && g > 140 && b < 100
+    });
+    assert!(amber, "no amber ring beside row 3 at {p:?}");
+    v.frame.state.selection = selected;
+
+    // Nonsense is refused on the status line; the selection and rings stay.
+    for (args, said) in [
+        (
+            vec![
+                "-mtype",
+                "table.highlight.row",
+                "-param",
+                "table-id",
+                "act-1",
+                "-param",
+                "row",
+                "70",
+            ],
+            "row 70 is outside the table's 7 rows",
+        ),
+        (
+            vec![
+                "-mtype",
+                "table.highlight.row",
+                "-param",
+                "table-id",
+                "other",
+                "-param",
+                "row",
+                "1",
+            ],
+            "table other is not one this viewer shows",
+        ),
+        (
+            vec![
+                "-mtype",
+                "coord.pointAt.sky",
+                "-param",
+                "ra",
+                "abc",
+                "-param",
+                "dec",
+                "1",
+            ],
+            "ra 'abc' is not a number",
+        ),
+    ] {
+        notify(&args);
+        let message = wait_for_message(&mut v, said);
+        assert!(message.contains("refused"), "{message}");
+    }
+    assert_eq!(v.frame.state.selection.map(|s| s.row), Some(5));
+    assert_eq!(v.frame.state.highlighted.len(), 2);
+
+    // A click on row 3 points the image viewers at it.
+    let p = v
+        .frame
+        .state
+        .view
+        .project_radec(merged.ra(3), merged.dec(3))
+        .unwrap();
+    let at = DVec2::new(p.x + origin.0 as f64, p.y + origin.1 as f64);
+    let t0 = Instant::now();
+    let mut seen = String::new();
+    while !seen.contains("\"151.50000000\"") {
+        // Until the click lands (hover, then press and release), click again.
+        v.frame.state.selection = None;
+        v.pointer_move(at);
+        v.pointer_button(at, true);
+        v.pointer_button(at, false);
+        v.step().unwrap();
+        if let Ok(line) = pointed_lines.recv_timeout(Duration::from_millis(500)) {
+            seen += &(line + "\n");
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "no coord.pointAt.sky for row 3; the snooper printed:\n{seen}"
+        );
+    }
+    let seen = seen + &snooped_until(&pointed_lines, &["\"1.25000000\""]);
+    assert!(seen.contains("coord.pointAt.sky"), "{seen}");
+    drop(pointed);
+
+    // "Save clusters in view" (T) marks the table's rows in view in its sender: zoomed
+    // out to the whole table, all 7.
+    let dir = hub.home.join("out");
+    std::fs::create_dir_all(&dir).unwrap();
+    v.frame.screenshot_path = Some(dir.join("view.png"));
+    v.frame.state.view.fov_deg = 30.0;
+    v.key(egui::Key::T);
+    v.step().unwrap();
+    let message = v.frame.state.message.clone().unwrap_or_default();
+    assert!(
+        message.contains("its 7 rows in view marked in 1 application"),
+        "{message}"
+    );
+    let seen = snooped_until(&subset_lines, &["table.select.rowList", "act-1", "\"6\""]);
+    assert!(seen.contains("\"0\""), "{seen}");
+    drop(subsets);
 }

@@ -702,6 +702,7 @@ impl ViewerFrame {
             .to_string_lossy()
             .into_owned();
         let mut written: Vec<(PathBuf, usize)> = Vec::new();
+        let mut merged_rows = None;
         for kind in LayerKind::CLUSTER_CATALOGS {
             let Some(cat) = data.catalog(kind).filter(|_| controls.shows(kind)) else {
                 continue;
@@ -715,6 +716,9 @@ impl ViewerFrame {
                 })
                 .collect();
             let name = kind.layer_name().to_ascii_lowercase();
+            if kind == LayerKind::Merged {
+                merged_rows = Some(rows.clone());
+            }
             let path = base.with_file_name(format!("{stem}-{name}.fits"));
             crate::data::fits_write::write_catalog(
                 cat,
@@ -737,6 +741,16 @@ impl ViewerFrame {
                 Ok(n) => format!("; sent over SAMP to {n} application(s)"),
                 Err(e) => format!("; SAMP: {e}"),
             };
+            // The rows in view of a table that came over SAMP, marked in its sender.
+            if let (Some(table), Some(rows)) = (&self.samp_table, &merged_rows) {
+                said += &match crate::app::samp_link::send_rows(samp, table, rows) {
+                    Ok(n) => format!(
+                        "; its {} rows in view marked in {n} application(s)",
+                        rows.len()
+                    ),
+                    Err(e) => format!("; SAMP: {e}"),
+                };
+            }
         }
         Ok(said)
     }

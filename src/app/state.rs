@@ -57,6 +57,8 @@ pub enum Input {
     SetProjection(Projection),
     SetFrame(Frame),
     GoTo(String),
+    /// Select an object and centre on it (a row another application highlights).
+    Select(ObjectRef),
 }
 
 pub struct ViewerState {
@@ -68,6 +70,8 @@ pub struct ViewerState {
     pub cursor: Option<DVec2>,
     pub hover: Option<ObjectRef>,
     pub selection: Option<ObjectRef>,
+    /// Objects marked by another application (a SAMP row list), drawn ringed.
+    pub highlighted: Vec<ObjectRef>,
     /// The last message for the status bar (go-to results, screenshots, errors).
     pub message: Option<String>,
     /// The user moved the camera (so loading data no longer re-frames it).
@@ -87,6 +91,7 @@ impl ViewerState {
             cursor: None,
             hover: None,
             selection: None,
+            highlighted: Vec::new(),
             message: None,
             touched: false,
             generation: 0,
@@ -162,6 +167,15 @@ impl ViewerState {
                 set_center_direction(&mut self.view, centre);
             }
             Input::GoTo(text) => self.go_to(&text, data),
+            Input::Select(o) => {
+                if let Some(cat) = data.and_then(|d| d.catalog(o.layer))
+                    && (o.row as usize) < cat.len()
+                {
+                    set_center_direction(&mut self.view, cat.role_view().direction(o.row as usize));
+                    self.selection = Some(o);
+                    self.generation += 1;
+                }
+            }
         }
         if self.view != before {
             self.generation += 1;

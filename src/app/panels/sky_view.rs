@@ -148,6 +148,24 @@ pub(super) fn sky_view(
             .and_then(|d| d.catalog(o.layer))
             .and_then(|c| state.view.project(c.role_view().direction(o.row as usize)))
     };
+    // Rows another application marked (a SAMP row list): thin amber rings, as many as a
+    // frame can afford to outline.
+    const MAX_RINGS: usize = 20_000;
+    for p in state
+        .highlighted
+        .iter()
+        .filter_map(|&o| position_of(o))
+        .filter(|p| rect.contains(to_screen(*p)))
+        .take(MAX_RINGS)
+    {
+        let at = to_screen(p);
+        painter.circle_stroke(at, 9.0, Stroke::new(2.6, Color32::BLACK));
+        painter.circle_stroke(
+            at,
+            9.0,
+            Stroke::new(1.4, Color32::from_rgb(0xff, 0xc0, 0x20)),
+        );
+    }
     if let Some(p) = state.selection.and_then(position_of) {
         let at = to_screen(p);
         painter.circle_stroke(at, 14.0, Stroke::new(3.0, Color32::BLACK));

@@ -1,0 +1,154 @@
+//! Tables other applications send (TOPCAT's "Send table": `table.load.votable`,
+//! `table.load.fits`), read from their URL and shown as the merged cluster catalog.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::app::frame::ViewerFrame;
+use crate::app::live_scene::{LiveScene, SceneOptions};
+use crate::app::loader::LoadEvent;
+use crate::app::scene_data::SceneData;
+use crate::data::Survey;
+use crate::data::catalog_reader::read_catalog;
+use crate::data::load_options::LoadOptions;
+use crate::samp::{Incoming, Value};
+
+/// Reads the table a message names and shows it as the merged clusters.
+pub(super) fn show_table(frame: &mut ViewerFrame, m: &Incoming) -> Result<String, String> {
+    let url = m
+        .params
+        .get("url")
+        .and_then(Value::as_str)
+        .ok_or("the message names no url")?;
+    let name = m
+        .params
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or(url)
+        .to_string();
+    let (path, _download) = local_copy(url)?;
+    let (table, report) = read_catalog(&path, "merged", &LoadOptions::default())
+        .map_err(|e| format!("{name}: {e}"))?;
+    let Some(data) = frame.data.as_deref() else {
+        return Err("the viewer has not loaded its survey yet".into());
+    };
+    let scene = frame.scene.as_deref().ok_or("no scene yet")?;
+    // The rest of the survey stays (catalogs from the cache share their columns).
+    let s = &data.survey;
+    let survey = Survey {
+        merged: Some(table),
+        source: format!("{} + {name} (over SAMP)", s.source),
+        tiles: s.tiles.clone(),
+        pzwav: s.pzwav.clone(),
+        amico: s.amico.clone(),
+        galaxies: s.galaxies.clone(),
+        galaxy_counts: s.galaxy_counts.clone(),
+        mask: s.mask.clone(),
+    };
+    let options = SceneOptions {
+        format: frame.output_format,
+        ..SceneOptions::new(scene.theme, scene.style.clone())
+    };
+    let t0 = std::time::Instant::now();
+    let live = LiveScene::build(&frame.ctx, &survey, &options).map_err(|e| e.to_string())?;
+    let drawn = |k| live.layers.get(k).is_some();
+    let data =
+        SceneData::new(survey, &live.layers.lod_orders(), drawn).map_err(|e| e.to_string())?;
+    // Rows map one to one only if none was dropped (bad coordinates).
+    frame.samp_table = m
+        .params
+        .get("table-id")
+        .and_then(Value::as_str)
+        .filter(|_| report.invalid_coordinates == 0)
+        .map(|id| (id.to_string(), url.to_string()));
+    // Rows others highlighted belonged to the table this one replaces.
+    frame.state.highlighted.clear();
+    frame.accept(LoadEvent::Loaded {
+        data: Box::new(data),
+        scene: Box::new(live),
+        complete: true,
+        took: t0.elapsed(),
+    });
+    Ok(format!(
+        "SAMP: showing {name} from {} as the merged clusters ({} rows)",
+        m.sender, report.kept
+    ))
+}
+
+/// The file a table URL names: a `file:` URL's own path, or an `http:` URL downloaded to
+/// a temporary file (returned too, so that it lives while the table is read).
+fn local_copy(url: &str) -> Result<(PathBuf, Option<TempFile>), String> {
+    if let Some(rest) = url.strip_prefix("file:") {
+        // file:///p, file://localhost/p and Java's file:/p.
+        let path = rest
+            .strip_prefix("//localhost")
+            .or_else(|| rest.strip_prefix("//"))
+            .unwrap_or(rest);
+        return Ok((PathBuf::from(percent_decoded(path)?), None));
+    }
+    if url.starts_with("http://") {
+        let tmp = TempFile(std::env::temp_dir().join(format!(
+            "clusterviz-samp-{}-{}",
+            std::process::id(),
+            url.rsplit('/').next().unwrap_or("table")
+        )));
+        crate::samp::http::get_to_file(url, &tmp.0, Duration::from_secs(60))?;
+        return Ok((tmp.0.clone(), Some(tmp)));
+    }
+    Err(format!("{url}: only file: and http: URLs are read"))
+}
+
+/// A downloaded table, removed once read.
+#[derive(Debug)]
+struct TempFile(PathBuf);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// `%20` and the like decoded (file URLs escape spaces and non-ASCII).
+fn percent_decoded(s: &str) -> Result<String, String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = s
+                .get(i + 1..i + 3)
+                .ok_or_else(|| format!("bad escape in {s}"))?;
+            out.push(u8::from_str_radix(hex, 16).map_err(|_| format!("bad escape in {s}"))?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| format!("{s} is not UTF-8 once decoded"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_urls_in_their_three_spellings() {
+        for url in [
+            "file:///tmp/a%20b.vot",
+            "file://localhost/tmp/a%20b.vot",
+            "file:/tmp/a%20b.vot",
+        ] {
+            assert_eq!(
+                local_copy(url).unwrap().0,
+                PathBuf::from("/tmp/a b.vot"),
+                "{url}"
+            );
+        }
+        assert!(
+            local_copy("ftp://x/y")
+                .unwrap_err()
+                .contains("only file: and http:")
+        );
+    }
+}
