@@ -81,18 +81,34 @@ pub(super) fn color_bar(
         (None, ColorRole::None) => None,
     }
     .map(|(label, (lo, hi))| (label, lo, hi));
-    if let Some((label, lo, hi)) = merged
-        && (shown.has_layer)(LayerKind::Merged)
-        && state.shows(LayerKind::Merged)
-    {
-        let at = Pos2::new(rect.max.x - 300.0, rect.max.y - 52.0);
+    let merged =
+        merged.filter(|_| (shown.has_layer)(LayerKind::Merged) && state.shows(LayerKind::Merged));
+    let map = shown
+        .map_scale
+        .as_ref()
+        .filter(|_| state.shows(LayerKind::Mask));
+    // The merged clusters' bar bottom right, the map's bottom left; in a sky too narrow
+    // for both side by side (a bar and its frame take 288 points), the map's goes above.
+    let side_by_side = rect.width() >= 30.0 + 288.0 + 16.0 + 300.0;
+    let bottom = rect.max.y - 52.0;
+    if let Some((label, lo, hi)) = merged {
+        let at = Pos2::new(rect.max.x - 300.0, bottom);
         draw_scale(painter, at, state.controls.colormap, (lo, hi), true, label);
     }
-    if let Some(m) = &shown.map_scale
-        && state.shows(LayerKind::Mask)
-    {
-        let at = Pos2::new(rect.min.x + 30.0, rect.max.y - 52.0);
-        draw_scale(painter, at, m.colormap, m.range, m.linear, &m.label);
+    if let Some(m) = map {
+        let (x, y) = if side_by_side || merged.is_none() {
+            (rect.min.x + 30.0, bottom)
+        } else {
+            (rect.max.x - 300.0, bottom - 56.0)
+        };
+        draw_scale(
+            painter,
+            Pos2::new(x, y),
+            m.colormap,
+            m.range,
+            m.linear,
+            &m.label,
+        );
     }
 }
 
