@@ -709,11 +709,12 @@ fn positions_highlights_and_row_lists_travel_both_ways() {
     assert!(seen.contains("coord.pointAt.sky"), "{seen}");
     drop(pointed);
 
-    // "Save clusters in view" (T) marks the table's rows in view in its sender: zoomed
-    // out to the whole table, all 7.
+    // "Save clusters in view" (T), as a VOTable, marks the table's rows in view in its
+    // sender: zoomed out to the whole table, all 7.
     let dir = hub.home.join("out");
     std::fs::create_dir_all(&dir).unwrap();
     v.frame.screenshot_path = Some(dir.join("view.png"));
+    v.frame.panel.table_format = clusterviz::app::panels::TableFileFormat::VoTable;
     v.frame.state.view.fov_deg = 30.0;
     v.key(egui::Key::T);
     v.step().unwrap();

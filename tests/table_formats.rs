@@ -351,3 +351,121 @@ fn a_folder_of_parquet_and_csv_files_is_read_whole() {
         ]
     );
 }
+
+/// The values of every column of `cat` (NaN for nulls), by name.
+fn columns_of(cat: &clusterviz::data::Catalog) -> Vec<(String, Vec<f64>)> {
+    cat.columns
+        .iter()
+        .map(|c| {
+            let v = (0..cat.len())
+                .map(|i| c.integer(i).map_or_else(|| c.data.get_f64(i), |x| x as f64))
+                .collect();
+            (c.name.clone(), v)
+        })
+        .collect()
+}
+
+#[test]
+fn convert_writes_votables_that_clusterviz_and_astropy_read_as_their_source() {
+    let dir = tempdir("table-formats-votable-out");
+    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv-tests/bin/python");
+    assert!(
+        python.exists(),
+        "{} is missing: run scripts/setup.sh",
+        python.display()
+    );
+    // Every integer width, scaled and unsigned columns and nulls; and a STILTS VOTable.
+    for (name, hdu) in [
+        ("catalog_all_types.fits", Some("CLUSTERS")),
+        ("table_stilts_binary2.vot", None),
+        ("table_pyarrow.parquet", None),
+    ] {
+        let out = dir.join(format!("{name}.vot"));
+        let input = fixture(name);
+        let mut args = vec!["convert", input.to_str().unwrap(), out.to_str().unwrap()];
+        if let Some(h) = hdu {
+            args.extend(["--hdu", h]);
+        }
+        let o = run_cli(&args, &dir);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        // Read back by clusterviz: every column, every value (nulls as NaN).
+        let opts = LoadOptions {
+            hdu: hdu.map(|h| clusterviz::data::fits_table::HduSelect::Name(h.into())),
+            verbatim: true,
+            ..LoadOptions::default()
+        };
+        let (source, _) = read_catalog(&fixture(name), "c", &opts).unwrap();
+        let verbatim = LoadOptions {
+            verbatim: true,
+            ..LoadOptions::default()
+        };
+        let (back, _) = read_catalog(&out, "c", &verbatim).unwrap();
+        let (want, got) = (columns_of(&source), columns_of(&back));
+        assert_eq!(
+            want.iter().map(|c| &c.0).collect::<Vec<_>>(),
+            got.iter().map(|c| &c.0).collect::<Vec<_>>(),
+            "{name}"
+        );
+        for ((col, a), (_, b)) in want.iter().zip(&got) {
+            let same = a
+                .iter()
+                .zip(b)
+                .all(|(x, y)| x == y || (x.is_nan() && y.is_nan()));
+            assert!(same, "{name} {col}: {a:?} became {b:?}");
+        }
+        // Read by astropy: the same values and nulls as astropy reads from the source, and
+        // the position's UCDs (TOPCAT finds RA/Dec by them).
+        let script = r#"
+import sys, json, warnings
+warnings.simplefilter('ignore')
+import numpy as np
+from astropy.table import Table
+from astropy.io.votable import parse_single_table
+kw = {'hdu': sys.argv[3]} if len(sys.argv) > 3 else {}
+src, out = Table.read(sys.argv[1], **kw), Table.read(sys.argv[2])
+bad = []
+for c in out.colnames:
+    a = np.ma.filled(np.ma.asarray(src[c]).astype(float), np.nan)
+    b = np.ma.filled(np.ma.asarray(out[c]).astype(float), np.nan)
+    if not np.array_equal(a, b, equal_nan=True):
+        bad.append(c)
+ucds = {f.name: f.ucd for f in parse_single_table(sys.argv[2]).fields}
+print(json.dumps({'rows': len(out), 'bad': bad, 'ucds': ucds}))
+"#;
+        let mut cmd = std::process::Command::new(&python);
+        cmd.args([
+            "-c",
+            script,
+            fixture(name).to_str().unwrap(),
+            out.to_str().unwrap(),
+        ]);
+        if let Some(h) = hdu {
+            cmd.arg(h);
+        }
+        let o = cmd.output().unwrap();
+        assert!(
+            o.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let text = String::from_utf8_lossy(&o.stdout);
+        let v: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+        assert_eq!(
+            v["rows"].as_u64(),
+            Some(source.len() as u64),
+            "{name}: {text}"
+        );
+        assert_eq!(v["bad"], serde_json::json!([]), "{name}: {text}");
+        let ucd = |c: &str| v["ucds"][c].as_str().unwrap_or("").to_string();
+        assert_eq!(
+            ucd(&source.roles.ra),
+            "pos.eq.ra;meta.main",
+            "{name}: {text}"
+        );
+        assert_eq!(
+            ucd(&source.roles.dec),
+            "pos.eq.dec;meta.main",
+            "{name}: {text}"
+        );
+    }
+}

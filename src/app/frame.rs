@@ -10,10 +10,11 @@ use std::time::{Duration, Instant};
 use crate::app::budget::AdaptiveBudget;
 use crate::app::live_scene::{LiveScene, LodStats};
 use crate::app::loader::LoadEvent;
-use crate::app::panels::{self, PanelState, Shown, UiRequests};
+use crate::app::panels::{self, PanelState, Shown, TableFileFormat, UiRequests};
 use crate::app::scene_data::SceneData;
 use crate::app::state::{Input, ViewerState};
 use crate::app::wall_frame::WallFrame;
+use crate::data::tables::votable::write::write_votable;
 use crate::error::{Error, Result};
 use crate::export::pipeline::{
     FigureGpu, FigureRequest, render_figures_on, reproduction_metadata, still_metadata,
@@ -143,6 +144,7 @@ impl ViewerFrame {
                 goto_text: String::new(),
                 drag_from: None,
                 screenshot_size: (screenshot.0 * 2, screenshot.1 * 2),
+                table_format: Default::default(),
             },
             data: None,
             scene: None,
@@ -719,13 +721,15 @@ impl ViewerFrame {
             if kind == LayerKind::Merged {
                 merged_rows = Some(rows.clone());
             }
-            let path = base.with_file_name(format!("{stem}-{name}.fits"));
-            crate::data::fits_write::write_catalog(
-                cat,
-                Some(&rows),
-                &name.to_ascii_uppercase(),
-                &path,
-            )?;
+            let format = self.panel.table_format;
+            let path = base.with_file_name(format!("{stem}-{name}.{}", format.extension()));
+            let table = name.to_ascii_uppercase();
+            match format {
+                TableFileFormat::Fits => {
+                    crate::data::fits_write::write_catalog(cat, Some(&rows), &table, &path)?
+                }
+                TableFileFormat::VoTable => write_votable(cat, Some(&rows), &table, &path)?,
+            }
             written.push((path, rows.len()));
         }
         if written.is_empty() {

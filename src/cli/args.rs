@@ -39,8 +39,8 @@ pub enum Command {
     /// Print the GPU adapter, backend and limits; with files, load each and describe it
     /// (catalog columns and roles, HEALPix map, tiles).
     Info(Box<InfoArgs>),
-    /// Convert a catalog (FITS, HDF5, VOTable, Parquet, CSV/ECSV) to FITS or HDF5 (by the
-    /// output's extension).
+    /// Convert a catalog (FITS, HDF5, VOTable, Parquet, CSV/ECSV) to FITS, HDF5 or VOTable
+    /// (by the output's extension).
     Convert(Box<ConvertArgs>),
     /// Import catalogs (files, globs, folders; any format clusterviz reads) into a HATS
     /// catalog (HEALPix-partitioned Parquet) that `render`, `view` and LSDB read.

@@ -1,5 +1,5 @@
 //! `clusterviz convert IN OUT`: catalogs from any format read (FITS, HDF5, VOTable,
-//! Parquet, CSV/ECSV) into FITS or HDF5 (by the output's extension), keeping
+//! Parquet, CSV/ECSV) into FITS, HDF5 or VOTable (by the output's extension), keeping
 //! column names, units, types and every row.
 
 use std::time::Instant;
@@ -12,6 +12,7 @@ use crate::data::hdf5_io::{table_name, write_catalog_h5};
 use crate::data::load::column_choices;
 use crate::data::load_options::LoadOptions;
 use crate::data::tables::format::TableFormat;
+use crate::data::tables::votable::write::write_votable;
 use crate::error::{Error, Result};
 
 pub fn run(a: &ConvertArgs) -> Result<()> {
@@ -21,10 +22,11 @@ pub fn run(a: &ConvertArgs) -> Result<()> {
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
     let to_hdf5 = is_hdf5(&a.output);
-    if !to_hdf5 && !matches!(out_ext.as_deref(), Some("fits" | "fit")) {
+    let to_votable = matches!(out_ext.as_deref(), Some("vot" | "votable" | "xml"));
+    if !to_hdf5 && !to_votable && !matches!(out_ext.as_deref(), Some("fits" | "fit")) {
         return Err(Error::file(
             &a.output,
-            "the output must end in .fits, .fit, .h5 or .hdf5",
+            "the output must end in .fits, .fit, .h5, .hdf5, .vot, .votable or .xml",
         ));
     }
     crate::fsutil::ensure_parent_dir(&a.output)?;
@@ -59,6 +61,8 @@ pub fn run(a: &ConvertArgs) -> Result<()> {
     };
     if to_hdf5 {
         write_catalog_h5(&cat, &table, &a.output)?;
+    } else if to_votable {
+        write_votable(&cat, None, &table, &a.output)?;
     } else {
         write_catalog(&cat, None, &table, &a.output)?;
     }

@@ -26,12 +26,19 @@ pub(super) fn menu_bar(
             .button("Save clusters in view (T)")
             .on_hover_text(
                 "the rows of each cluster catalog shown, in view and passing the filters, \
-                 as FITS tables (every column) for TOPCAT, astropy or a cross-match",
+                 as tables (every column) for TOPCAT, Aladin, astropy or a cross-match",
             )
             .clicked()
         {
             req.table = true;
         }
+        egui::ComboBox::from_id_salt("table format")
+            .selected_text(panel.table_format.name())
+            .show_ui(ui, |ui| {
+                for f in [TableFileFormat::Fits, TableFileFormat::VoTable] {
+                    ui.selectable_value(&mut panel.table_format, f, f.name());
+                }
+            });
         ui.label("size");
         let (w, h) = &mut panel.screenshot_size;
         ui.add(egui::DragValue::new(w).range(16..=65536));

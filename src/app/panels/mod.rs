@@ -66,6 +66,33 @@ pub struct PanelState {
     /// Where the pointer was when the last drag step was applied.
     pub drag_from: Option<egui::Pos2>,
     pub screenshot_size: (u32, u32),
+    /// The format "Save clusters in view" writes.
+    pub table_format: TableFileFormat,
+}
+
+/// Files the viewer writes tables as: FITS (TOPCAT, astropy, cfitsio tools) or VOTable
+/// (Aladin, VO tools; UCDs mark the position).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TableFileFormat {
+    #[default]
+    Fits,
+    VoTable,
+}
+
+impl TableFileFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            TableFileFormat::Fits => "fits",
+            TableFileFormat::VoTable => "vot",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TableFileFormat::Fits => "FITS",
+            TableFileFormat::VoTable => "VOTable",
+        }
+    }
 }
 
 pub fn draw(

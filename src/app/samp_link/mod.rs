@@ -4,7 +4,7 @@
 //! [`follow`]). Sent: a selected object's position (`coord.pointAt.sky`, for image
 //! viewers to follow), its row to the application that sent its table
 //! (`table.highlight.row`), and with "Save clusters in view" the saved tables
-//! (`table.load.fits`) and the rows in view of a received table (`table.select.rowList`).
+//! (`table.load.fits` or `table.load.votable`) and the rows in view of a received table (`table.select.rowList`).
 
 mod follow;
 mod table_load;
@@ -171,8 +171,9 @@ pub fn send_rows(
     Ok(samp.notify_all("table.select.rowList", params)?.len())
 }
 
-/// Offers saved tables to the SAMP applications that load FITS tables (TOPCAT, Aladin):
-/// returns how many took the first.
+/// Offers saved tables to the SAMP applications that load tables of their format
+/// (`table.load.fits` or `table.load.votable`: TOPCAT, Aladin): returns how many took
+/// the first.
 pub fn send_tables(samp: &SampClient, files: &[(PathBuf, usize)]) -> Result<usize, String> {
     let mut recipients = 0;
     for (k, (path, _)) in files.iter().enumerate() {
@@ -188,7 +189,13 @@ pub fn send_tables(samp: &SampClient, files: &[(PathBuf, usize)]) -> Result<usiz
             ("name", Value::str(&name)),
             ("table-id", Value::str(format!("clusterviz:{name}"))),
         ]);
-        let ids = samp.notify_all("table.load.fits", params)?;
+        let votable = path.extension().is_some_and(|e| e == "vot");
+        let mtype = if votable {
+            "table.load.votable"
+        } else {
+            "table.load.fits"
+        };
+        let ids = samp.notify_all(mtype, params)?;
         if k == 0 {
             recipients = ids.len();
         }

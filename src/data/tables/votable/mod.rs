@@ -6,6 +6,7 @@
 pub mod binary;
 pub mod fields;
 pub mod walk;
+pub mod write;
 
 use std::path::Path;
 
