@@ -3,6 +3,8 @@
 //! of writes under way are removed when the process is interrupted (SIGINT, SIGTERM,
 //! SIGHUP: [`remove_partial_files_on_signals`]), and those of processes that died
 //! without a chance to (kill -9, a crash) by the next write into the same folder.
+//! Other things to undo on such a signal (leaving a SAMP hub) register with
+//! [`on_interrupt`].
 
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
@@ -15,15 +17,47 @@ static UNDER_WAY: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 /// writes hundreds of files into one folder: one listing is enough).
 static SWEPT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
+/// What to undo when the process is interrupted, by key.
+type Hook = Box<dyn Fn() + Send>;
+static HOOKS: Mutex<Vec<(u64, Hook)>> = Mutex::new(Vec::new());
+static NEXT_HOOK: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// A registered [`on_interrupt`] action; dropping it unregisters the action.
+pub struct InterruptHook(u64);
+
+impl Drop for InterruptHook {
+    fn drop(&mut self) {
+        if let Ok(mut hooks) = HOOKS.lock() {
+            hooks.retain(|(k, _)| *k != self.0);
+        }
+    }
+}
+
+/// Runs `undo` if the process is interrupted (SIGINT, SIGTERM, SIGHUP) while the returned
+/// hook lives: e.g. a viewer killed from its terminal leaves the SAMP hub rather than
+/// staying listed in TOPCAT as a dead client.
+pub fn on_interrupt(undo: impl Fn() + Send + 'static) -> InterruptHook {
+    let key = NEXT_HOOK.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    if let Ok(mut hooks) = HOOKS.lock() {
+        hooks.push((key, Box::new(undo)));
+    }
+    InterruptHook(key)
+}
+
 /// Installs the handler that removes the temporary files of writes under way when the
-/// process is asked to stop, then exits with status 130 (as after Ctrl-C). Call once,
-/// early.
+/// process is asked to stop, runs the [`on_interrupt`] actions, then exits with status
+/// 130 (as after Ctrl-C). Call once, early.
 pub fn remove_partial_files_on_signals() {
     // The handler runs on a thread of its own (not in signal context): locking is fine.
     let _ = ctrlc::set_handler(|| {
         let files = UNDER_WAY.lock().map(|f| f.clone()).unwrap_or_default();
         for f in files {
             let _ = std::fs::remove_file(f);
+        }
+        if let Ok(hooks) = HOOKS.lock() {
+            for (_, undo) in hooks.iter() {
+                undo();
+            }
         }
         report!("clusterviz: interrupted; unfinished output files removed");
         std::process::exit(130);

@@ -394,6 +394,11 @@ fn a_table_sent_over_samp_is_shown_as_the_merged_clusters() {
     let view = View::new(Projection::Tan, Frame::Icrs, (151.5, 1.25), 4.0, (640, 480));
     let (mut v, out) = viewer_showing_the_act_table(&hub, view);
     assert!(out.contains("samp.ok"), "{out}");
+    let message = v.frame.state.message.clone().unwrap_or_default();
+    assert!(
+        !message.contains("framed"),
+        "the table was in view: {message}"
+    );
     // The merged clusters are the table's rows now, drawn where the table puts them.
     let merged = common::merged_clusters(&v);
     assert_eq!(merged.len(), 7);
@@ -545,6 +550,14 @@ fn positions_highlights_and_row_lists_travel_both_ways() {
     let view = View::new(Projection::Tan, Frame::Icrs, (0.0, -30.0), 4.0, (640, 480));
     let (mut v, out) = viewer_showing_the_act_table(&hub, view);
     assert!(out.contains("samp.ok"), "{out}");
+    // The table lies far from the view it was sent to: it is framed.
+    let message = v.frame.state.message.clone().unwrap_or_default();
+    assert!(message.contains("framed (none was in view)"), "{message}");
+    let (ra, dec) = v.frame.state.view.center_deg;
+    assert!(
+        (ra - 151.5).abs() < 0.3 && (dec - 1.25).abs() < 0.3,
+        "{ra} {dec}"
+    );
     let merged = common::merged_clusters(&v);
     let centre = |v: &clusterviz::app::headless::HeadlessViewer| v.frame.state.view.center_deg;
     let notify = |args: &[&str]| {
@@ -726,4 +739,52 @@ fn positions_highlights_and_row_lists_travel_both_ways() {
     let seen = snooped_until(&subset_lines, &["table.select.rowList", "act-1", "\"6\""]);
     assert!(seen.contains("\"0\""), "{seen}");
     drop(subsets);
+}
+
+#[test]
+fn a_viewer_interrupted_from_its_terminal_leaves_the_hub() {
+    use common::x11::{Traced, private_dir, start_xvfb, x_tools_present};
+    if !x_tools_present() {
+        return;
+    }
+    let hub = start_hub("interrupt");
+    let dir = private_dir("samp-interrupt");
+    let (_xvfb, display) = start_xvfb("800x600");
+    // The hub found as SAMP_HUB names it, as in a session with a hub of its own.
+    let lockurl = format!("std-lockurl:file://{}", hub.home.join(".samp").display());
+    let mut viewer = Traced::spawn_with_env(
+        &display,
+        &dir,
+        env!("CARGO_BIN_EXE_clusterviz"),
+        &["view", "--demo", "--samp"],
+        &[("SAMP_HUB", lockurl.as_str())],
+    );
+    let info = read_lockfile(&hub.home.join(".samp")).unwrap();
+    let watcher = SampClient::connect(info, "watcher", "test", &[]).unwrap();
+    let listed = || -> bool {
+        let clients = watcher.clients().unwrap();
+        clients.iter().any(|(_, name)| name == "clusterviz")
+    };
+    let t0 = Instant::now();
+    while !listed() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(90),
+            "the viewer never joined the hub: {:?}",
+            viewer.lines()
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    // SIGTERM, as a closed terminal or `kill` sends: the viewer leaves the hub on its way
+    // out, so no dead client stays listed in TOPCAT's "Send table to" menu.
+    let pid = viewer.pid().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert_eq!(viewer.wait_exit(Duration::from_secs(30)), Some(130));
+    assert!(!listed(), "still registered: {:?}", watcher.clients());
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -35,6 +35,8 @@ pub struct SampClient {
     pub self_id: String,
     pub messages: Receiver<Incoming>,
     registered: bool,
+    /// Leaves the hub if the process is interrupted (drop does it otherwise).
+    _leave_on_interrupt: crate::fsutil::InterruptHook,
 }
 
 /// One XML-RPC call to the hub.
@@ -62,12 +64,19 @@ impl SampClient {
         let private_key = text_of(&registration, "samp.private-key", "samp.hub.register")?;
         let self_id = text_of(&registration, "samp.self-id", "samp.hub.register")?;
         let (tx, rx) = channel();
+        let leave_on_interrupt = {
+            let (hub, key) = (hub.clone(), private_key.clone());
+            crate::fsutil::on_interrupt(move || {
+                let _ = hub_call(&hub, "samp.hub.unregister", &[Value::str(&key)]);
+            })
+        };
         let client = SampClient {
             hub,
             private_key,
             self_id,
             messages: rx,
             registered: true,
+            _leave_on_interrupt: leave_on_interrupt,
         };
         client.call(
             "samp.hub.declareMetadata",
@@ -129,6 +138,22 @@ impl SampClient {
                 "samp.hub.notifyAll: the hub answered {other:?}, not a list"
             )),
         }
+    }
+
+    /// The other clients registered with the hub: (client ID, `samp.name` or "").
+    pub fn clients(&self) -> Result<Vec<(String, String)>, String> {
+        let ids = match self.call("samp.hub.getRegisteredClients", &[])? {
+            Value::List(ids) => ids,
+            _ => return Err("getRegisteredClients: the hub's answer is not a list".into()),
+        };
+        ids.iter()
+            .filter_map(|v| v.as_str())
+            .map(|id| {
+                let meta = self.call("samp.hub.getMetadata", &[Value::str(id)])?;
+                let name = meta.get("samp.name").and_then(Value::as_str).unwrap_or("");
+                Ok((id.to_string(), name.to_string()))
+            })
+            .collect()
     }
 
     /// Lets go of a hub that has gone away: nothing is said to it.

@@ -94,8 +94,20 @@ impl Traced {
 
     /// Runs `program` (clusterviz, or a launcher of it such as mpirun) the same way.
     pub fn spawn(display: &str, dir: &Path, program: &str, args: &[&str]) -> Traced {
+        Traced::spawn_with_env(display, dir, program, args, &[])
+    }
+
+    /// As [`Traced::spawn`], with these environment variables set too.
+    pub fn spawn_with_env(
+        display: &str,
+        dir: &Path,
+        program: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Traced {
         let mut child = Command::new(program)
             .args(args)
+            .envs(env.iter().copied())
             .current_dir(dir)
             .env("DISPLAY", display)
             .env_remove("WAYLAND_DISPLAY")
@@ -119,6 +131,10 @@ impl Traced {
             lines,
             display: display.to_string(),
         }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.0.id()
     }
 
     pub fn count(&self, prefix: &str) -> usize {

@@ -12,6 +12,9 @@ use crate::data::Survey;
 use crate::data::catalog_reader::read_catalog;
 use crate::data::load_options::LoadOptions;
 use crate::samp::{Incoming, Value};
+use crate::scene::ViewSpec;
+use crate::scene::layers::LayerKind;
+use glam::DVec3;
 
 /// Reads the table a message names and shows it as the merged clusters.
 pub(super) fn show_table(frame: &mut ViewerFrame, m: &Incoming) -> Result<String, String> {
@@ -69,10 +72,50 @@ pub(super) fn show_table(frame: &mut ViewerFrame, m: &Incoming) -> Result<String
         complete: true,
         took: t0.elapsed(),
     });
+    let framed = if frame_table_if_unseen(frame) {
+        ", framed (none was in view)"
+    } else {
+        ""
+    };
     Ok(format!(
-        "SAMP: showing {name} from {} as the merged clusters ({} rows)",
+        "SAMP: showing {name} from {} as the merged clusters ({} rows){framed}",
         m.sender, report.kept
     ))
+}
+
+/// Frames the merged clusters if none of them is in view: the user sent the table to
+/// see it. True if the view moved.
+fn frame_table_if_unseen(frame: &mut ViewerFrame) -> bool {
+    let Some(cat) = frame
+        .data
+        .as_deref()
+        .and_then(|d| d.catalog(LayerKind::Merged))
+    else {
+        return false;
+    };
+    let v = frame.state.view;
+    let (w, h) = (f64::from(v.canvas.0), f64::from(v.canvas.1));
+    let roles = cat.role_view();
+    let dirs: Vec<DVec3> = (0..cat.len())
+        .map(|r| roles.direction(r))
+        .filter(|d| d.is_finite())
+        .collect();
+    let seen = dirs.iter().any(|&d| {
+        v.project(d)
+            .is_some_and(|p| p.x >= 0.0 && p.x <= w && p.y >= 0.0 && p.y <= h)
+    });
+    if seen || dirs.is_empty() {
+        return false;
+    }
+    let spec = ViewSpec {
+        projection: Some(v.projection),
+        frame: v.frame,
+        rotation: v.rotation_deg,
+        ..ViewSpec::default()
+    };
+    frame.state.view = spec.initial_view(&dirs, v.canvas);
+    frame.state.generation += 1;
+    true
 }
 
 /// The file a table URL names: a `file:` URL's own path, or an `http:` URL downloaded to
