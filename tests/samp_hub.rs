@@ -498,8 +498,7 @@ fn the_viewer_joins_a_hub_that_starts_later_and_leaves_one_that_shuts_down() {
     let view = View::new(Projection::Tan, Frame::Icrs, (0.0, -30.0), 10.0, (480, 360));
     let mut v = demo_viewer(view, 0, None);
     v.frame.samp_wanted = Some(SampWanted::at(Some(home.join(".samp"))));
-    v.step().unwrap();
-    let message = v.frame.state.message.clone().unwrap_or_default();
+    let message = wait_for_message(&mut v, "SAMP off");
     assert!(
         message.starts_with("SAMP off") && message.contains(".samp"),
         "{message}"
@@ -787,4 +786,43 @@ fn a_viewer_interrupted_from_its_terminal_leaves_the_hub() {
     assert_eq!(viewer.wait_exit(Duration::from_secs(30)), Some(130));
     assert!(!listed(), "still registered: {:?}", watcher.clients());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_hub_that_never_answers_stalls_no_frame() {
+    use clusterviz::app::samp_link::SampWanted;
+    use clusterviz::sky::{Frame, Projection};
+    use clusterviz::view::View;
+    // A "hub" that takes connections and never answers (a hung process): every call to
+    // it lasts until the client's 10 s timeout.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming() {
+            held.push(conn);
+        }
+    });
+    let home = hub_home("hung");
+    std::fs::write(
+        home.join(".samp"),
+        format!(
+            "samp.secret=0123\nsamp.hub.xmlrpc.url=http://127.0.0.1:{port}/xmlrpc\n\
+             samp.profile.version=1.3\n"
+        ),
+    )
+    .unwrap();
+    let view = View::new(Projection::Tan, Frame::Icrs, (0.0, -30.0), 10.0, (480, 360));
+    let mut v = demo_viewer(view, 0, None);
+    v.frame.samp_wanted = Some(SampWanted::at(Some(home.join(".samp"))));
+    // Twenty frames while the viewer tries to join: together far shorter than one call's
+    // timeout, so none of them waited for the hub.
+    let t0 = Instant::now();
+    for _ in 0..20 {
+        v.step().unwrap();
+    }
+    let took = t0.elapsed();
+    assert!(took < Duration::from_secs(5), "20 frames took {took:?}");
+    assert!(v.frame.samp.is_none());
+    let _ = std::fs::remove_dir_all(&home);
 }

@@ -128,16 +128,36 @@ impl SampClient {
 
     /// Sends a notification to every client subscribed to `mtype`; returns their IDs.
     pub fn notify_all(&self, mtype: &str, params: Value) -> Result<Vec<String>, String> {
-        let message = Value::map(&[("samp.mtype", Value::str(mtype)), ("samp.params", params)]);
-        match self.call("samp.hub.notifyAll", &[message])? {
-            Value::List(ids) => Ok(ids
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()),
-            other => Err(format!(
-                "samp.hub.notifyAll: the hub answered {other:?}, not a list"
-            )),
-        }
+        notify_all(&self.hub, &self.private_key, mtype, params)
+    }
+
+    /// As [`Self::notify_all`] on a thread of its own, for sends a frame must not wait
+    /// for (a hub that hangs answers only after its timeout); a failure is a warning.
+    pub fn notify_all_in_background(&self, mtype: &str, params: Value) {
+        let (hub, key, mtype) = (
+            self.hub.clone(),
+            self.private_key.clone(),
+            mtype.to_string(),
+        );
+        std::thread::spawn(move || {
+            if let Err(e) = notify_all(&hub, &key, &mtype, params) {
+                report!("warning: SAMP {mtype}: {e}");
+            }
+        });
+    }
+
+    /// As [`Self::reply`] on a thread of its own.
+    pub fn reply_in_background(&self, msg_id: &str, result: Result<Value, String>) {
+        let (hub, key, id) = (
+            self.hub.clone(),
+            self.private_key.clone(),
+            msg_id.to_string(),
+        );
+        std::thread::spawn(move || {
+            if let Err(e) = reply(&hub, &key, &id, result) {
+                report!("warning: SAMP reply to {id}: {e}");
+            }
+        });
     }
 
     /// The other clients registered with the hub: (client ID, `samp.name` or "").
@@ -173,6 +193,20 @@ impl SampClient {
 impl Drop for SampClient {
     fn drop(&mut self) {
         let _ = self.unregister();
+    }
+}
+
+fn notify_all(hub: &HubInfo, key: &str, mtype: &str, params: Value) -> Result<Vec<String>, String> {
+    let message = Value::map(&[("samp.mtype", Value::str(mtype)), ("samp.params", params)]);
+    let call = [Value::str(key), message];
+    match hub_call(hub, "samp.hub.notifyAll", &call)? {
+        Value::List(ids) => Ok(ids
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()),
+        other => Err(format!(
+            "samp.hub.notifyAll: the hub answered {other:?}, not a list"
+        )),
     }
 }
 

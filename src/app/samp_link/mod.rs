@@ -10,6 +10,7 @@ mod follow;
 mod table_load;
 
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::time::Duration;
 
 use crate::app::frame::ViewerFrame;
@@ -37,6 +38,8 @@ pub struct SampWanted {
     next_try: std::time::Instant,
     /// Why the last attempt failed (said once, not every few seconds).
     last_error: Option<String>,
+    /// The attempt under way, on a thread of its own: a hub that hangs costs no frame.
+    joining: Option<Receiver<Result<SampClient, String>>>,
 }
 
 impl SampWanted {
@@ -49,33 +52,51 @@ impl SampWanted {
             lockfile,
             next_try: std::time::Instant::now(),
             last_error: None,
+            joining: None,
         }
     }
 }
 
-/// Joins the hub if the viewer wants one, has none, and it is time to look again.
+/// Joins the hub if the viewer wants one, has none, and it is time to look again: the
+/// attempt runs on a thread, and a later frame takes its result.
 fn join_if_due(frame: &mut ViewerFrame) {
     let Some(wanted) = frame.samp_wanted.as_mut() else {
         return;
     };
+    if let Some(joining) = &wanted.joining {
+        let result = match joining.try_recv() {
+            Ok(result) => result,
+            Err(TryRecvError::Empty) => return,
+            Err(TryRecvError::Disconnected) => Err("the attempt to join the hub failed".into()),
+        };
+        wanted.joining = None;
+        match result {
+            Ok(client) => {
+                wanted.last_error = None;
+                frame.samp = Some(client);
+                frame.state.message = Some("SAMP: connected to the hub".into());
+            }
+            Err(e) if wanted.last_error.as_ref() != Some(&e) => {
+                // No hub is no reason not to view: the status line says why SAMP is off.
+                report!("warning: SAMP: {e}");
+                frame.state.message =
+                    Some(format!("SAMP off (looking again every few seconds): {e}"));
+                wanted.last_error = Some(e);
+            }
+            Err(_) => {}
+        }
+        return;
+    }
     if frame.samp.is_some() || std::time::Instant::now() < wanted.next_try {
         return;
     }
     wanted.next_try = std::time::Instant::now() + RETRY;
-    match crate::samp::connect(wanted.lockfile.as_deref(), RECEIVED) {
-        Ok(client) => {
-            wanted.last_error = None;
-            frame.samp = Some(client);
-            frame.state.message = Some("SAMP: connected to the hub".into());
-        }
-        Err(e) if wanted.last_error.as_ref() != Some(&e) => {
-            // No hub is no reason not to view: the status line says why SAMP is off.
-            report!("warning: SAMP: {e}");
-            frame.state.message = Some(format!("SAMP off (looking again every few seconds): {e}"));
-            wanted.last_error = Some(e);
-        }
-        Err(_) => {}
-    }
+    let (tx, rx) = channel();
+    let lockfile = wanted.lockfile.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(crate::samp::connect(lockfile.as_deref(), RECEIVED));
+    });
+    wanted.joining = Some(rx);
 }
 
 /// Handles the messages that arrived since the last frame; the status line says what
@@ -101,10 +122,8 @@ pub fn receive(frame: &mut ViewerFrame) {
         if frame.trace {
             report!("trace: {}", frame.state.message.as_deref().unwrap_or(""));
         }
-        if let Some(id) = &m.msg_id
-            && let Err(e) = samp.reply(id, result.map(|_| Value::Map(Vec::new())))
-        {
-            report!("warning: SAMP reply to {}: {e}", m.sender);
+        if let Some(id) = &m.msg_id {
+            samp.reply_in_background(id, result.map(|_| Value::Map(Vec::new())));
         }
     }
     frame.samp = Some(samp);
@@ -124,7 +143,8 @@ fn handle(frame: &mut ViewerFrame, m: &Incoming) -> Result<String, String> {
 /// The user selected an object: image viewers are pointed at it (`coord.pointAt.sky`),
 /// and a merged cluster that came over SAMP has its row highlighted in the applications
 /// that show that table (TOPCAT's row highlight). Selections made by SAMP messages are
-/// not echoed (they change the state before the frame compares it).
+/// not echoed (they change the state before the frame compares it). Sent from threads
+/// of their own: a click waits for no hub.
 pub fn selection_changed(frame: &mut ViewerFrame) {
     let (Some(samp), Some(sel)) = (&frame.samp, frame.state.selection) else {
         return;
@@ -135,9 +155,7 @@ pub fn selection_changed(frame: &mut ViewerFrame) {
             ("ra", Value::str(format!("{ra:.8}"))),
             ("dec", Value::str(format!("{dec:.8}"))),
         ]);
-        if let Err(e) = samp.notify_all("coord.pointAt.sky", params) {
-            frame.state.message = Some(format!("SAMP: {e}"));
-        }
+        samp.notify_all_in_background("coord.pointAt.sky", params);
     }
     let Some((table_id, url)) = &frame.samp_table else {
         return;
@@ -150,9 +168,7 @@ pub fn selection_changed(frame: &mut ViewerFrame) {
         ("url", Value::str(url)),
         ("row", Value::str(sel.row.to_string())),
     ]);
-    if let Err(e) = samp.notify_all("table.highlight.row", params) {
-        frame.state.message = Some(format!("SAMP: {e}"));
-    }
+    samp.notify_all_in_background("table.highlight.row", params);
 }
 
 /// Marks `rows` of a table that came over SAMP ((table-id, url)) in the applications
