@@ -87,6 +87,15 @@ impl Drop for Snooper {
 }
 
 fn snooper(hub: &Hub, mtype: &str) -> (Snooper, std::sync::mpsc::Receiver<String>) {
+    snooper_named(hub, "topcat-stand-in", mtype)
+}
+
+/// As [`snooper`], registered as `name`.
+fn snooper_named(
+    hub: &Hub,
+    name: &str,
+    mtype: &str,
+) -> (Snooper, std::sync::mpsc::Receiver<String>) {
     use std::io::{BufRead, BufReader};
     let mut child = Command::new("java")
         .arg(format!("-Duser.home={}", hub.home.display()))
@@ -95,7 +104,7 @@ fn snooper(hub: &Hub, mtype: &str) -> (Snooper, std::sync::mpsc::Receiver<String
             JSAMP,
             "snooper",
             "-clientname",
-            "topcat-stand-in",
+            name,
             "-mtype",
             mtype,
         ])
@@ -825,4 +834,62 @@ fn a_hub_that_never_answers_stalls_no_frame() {
     assert!(took < Duration::from_secs(5), "20 frames took {took:?}");
     assert!(v.frame.samp.is_none());
     let _ = std::fs::remove_dir_all(&home);
+}
+
+#[test]
+fn send_to_names_the_one_application_that_gets_the_saved_tables() {
+    use clusterviz::scene::ViewSpec;
+    use clusterviz::sky::{Frame, Projection};
+    use clusterviz::view::View;
+    let hub = start_hub("sendto");
+    let (chosen, chosen_lines) = snooper_named(&hub, "topcat-stand-in", "table.load.fits");
+    let (other, other_lines) = snooper_named(&hub, "aladin-stand-in", "table.load.fits");
+    let view = View::new(Projection::Tan, Frame::Icrs, (0.0, 0.0), 60.0, (640, 480));
+    let mut v = demo_viewer(view, 2_000, Some(ViewSpec::default()));
+    v.step().unwrap();
+    let info = read_lockfile(&hub.home.join(".samp")).unwrap();
+    v.frame.samp = Some(SampClient::connect(info, "clusterviz", "test", &[]).unwrap());
+    // The "Send to" menu lists both once the viewer has asked the hub.
+    let t0 = Instant::now();
+    let id = loop {
+        v.step().unwrap();
+        let clients = v.frame.samp_peers.clients.clone();
+        let named = |n: &str| {
+            clients
+                .iter()
+                .find(|(_, name)| name == n)
+                .map(|c| c.0.clone())
+        };
+        if let (Some(id), Some(_)) = (named("topcat-stand-in"), named("aladin-stand-in")) {
+            assert!(clients.iter().all(|(id, _)| id != "hub"), "{clients:?}");
+            break id;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "the menu lists {clients:?}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    v.frame.panel.send_to = Some(id);
+    let dir = hub.home.join("out");
+    std::fs::create_dir_all(&dir).unwrap();
+    v.frame.screenshot_path = Some(dir.join("view.png"));
+    v.key(egui::Key::T);
+    v.step().unwrap();
+    let message = v.frame.state.message.clone().unwrap_or_default();
+    assert!(
+        message.contains("sent over SAMP to 1 application"),
+        "{message}"
+    );
+    let merged = std::fs::canonicalize(dir.join("view-clusters-merged.fits")).unwrap();
+    let wanted = format!("file://{}", merged.display());
+    snooped_until(&chosen_lines, &[&wanted]);
+    // The other one heard nothing of it (given the time the chosen one took, and more).
+    std::thread::sleep(Duration::from_secs(2));
+    let heard: Vec<String> = other_lines.try_iter().collect();
+    assert!(
+        !heard.iter().any(|l| l.contains("table.load.fits")),
+        "{heard:?}"
+    );
+    drop((chosen, other));
 }

@@ -92,6 +92,8 @@ pub struct ViewerFrame {
     pub samp_table: Option<(String, String)>,
     /// Join a SAMP hub, now or when one starts (`view --samp`).
     pub samp_wanted: Option<crate::app::samp_link::SampWanted>,
+    /// The hub's other applications, for the "Send to" menu.
+    pub samp_peers: crate::app::samp_link::SampPeers,
     /// Rereads an out-of-core galaxy catalog where the view settles.
     pub hats: Option<crate::app::hats_refine::HatsRefiner>,
     /// Frame the first data that arrive with this view's rule (unless the user moved the
@@ -145,6 +147,7 @@ impl ViewerFrame {
                 drag_from: None,
                 screenshot_size: (screenshot.0 * 2, screenshot.1 * 2),
                 table_format: Default::default(),
+                send_to: None,
             },
             data: None,
             scene: None,
@@ -165,6 +168,7 @@ impl ViewerFrame {
             samp: None,
             samp_table: None,
             samp_wanted: None,
+            samp_peers: Default::default(),
             hats: None,
             sky_origin: (0.0, 0.0),
             frame_on_load: None,
@@ -267,6 +271,10 @@ impl ViewerFrame {
             map_scale: self.mask_scale(),
             theme: self.scene.as_deref().map_or(Theme::Dark, |s| s.theme),
             color_ranges: self.scene.as_deref().map(|s| s.layers.color_ranges),
+            samp_clients: self
+                .samp
+                .as_ref()
+                .map(|_| self.samp_peers.clients.as_slice()),
         };
         let (state, panel) = (&mut self.state, &mut self.panel);
         let mut requests = UiRequests::default();
@@ -741,7 +749,11 @@ impl ViewerFrame {
             .collect();
         let mut said = format!("saved {}", files.join(", "));
         if let Some(samp) = &self.samp {
-            said += &match crate::app::samp_link::send_tables(samp, &written) {
+            said += &match crate::app::samp_link::send_tables(
+                samp,
+                &written,
+                self.panel.send_to.as_deref(),
+            ) {
                 Ok(n) => format!("; sent over SAMP to {n} application(s)"),
                 Err(e) => format!("; SAMP: {e}"),
             };

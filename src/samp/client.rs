@@ -28,9 +28,83 @@ pub struct Incoming {
     pub msg_id: Option<String>,
 }
 
-pub struct SampClient {
+/// What calling the hub as this client takes: cheap to clone, for calls made from
+/// threads of their own.
+#[derive(Clone, Debug)]
+pub struct HubLink {
     hub: HubInfo,
     private_key: String,
+}
+
+impl HubLink {
+    /// A hub method called with this client's private key first.
+    fn call(&self, method: &str, params: &[Value]) -> Result<Value, String> {
+        let mut all = vec![Value::str(&self.private_key)];
+        all.extend_from_slice(params);
+        hub_call(&self.hub, method, &all)
+    }
+
+    /// Sends a notification to every client subscribed to `mtype`; returns their IDs.
+    pub fn notify_all(&self, mtype: &str, params: Value) -> Result<Vec<String>, String> {
+        match self.call("samp.hub.notifyAll", &[message(mtype, params)])? {
+            Value::List(ids) => Ok(ids
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()),
+            other => Err(format!(
+                "samp.hub.notifyAll: the hub answered {other:?}, not a list"
+            )),
+        }
+    }
+
+    /// Sends a notification to one client (by its ID).
+    pub fn notify(&self, recipient: &str, mtype: &str, params: Value) -> Result<(), String> {
+        let call = [Value::str(recipient), message(mtype, params)];
+        self.call("samp.hub.notify", &call).map(|_| ())
+    }
+
+    /// Answers a call: success with a result map, or an error with its text.
+    pub fn reply(&self, msg_id: &str, result: Result<Value, String>) -> Result<(), String> {
+        reply(&self.hub, &self.private_key, msg_id, result)
+    }
+
+    /// The other clients registered with the hub: (client ID, `samp.name` or "").
+    pub fn clients(&self) -> Result<Vec<(String, String)>, String> {
+        let ids = match self.call("samp.hub.getRegisteredClients", &[])? {
+            Value::List(ids) => ids,
+            _ => return Err("getRegisteredClients: the hub's answer is not a list".into()),
+        };
+        ids.iter()
+            .filter_map(|v| v.as_str())
+            .map(|id| {
+                let meta = self.call("samp.hub.getMetadata", &[Value::str(id)])?;
+                let name = meta.get("samp.name").and_then(Value::as_str).unwrap_or("");
+                Ok((id.to_string(), name.to_string()))
+            })
+            .collect()
+    }
+
+    /// Runs `what` on a thread of its own, for calls a frame must not wait for (a hub
+    /// that hangs answers only after its timeout); a failure is a warning.
+    pub fn in_background(
+        &self,
+        what: impl FnOnce(&HubLink) -> Result<(), String> + Send + 'static,
+    ) {
+        let link = self.clone();
+        std::thread::spawn(move || {
+            if let Err(e) = what(&link) {
+                report!("warning: SAMP: {e}");
+            }
+        });
+    }
+}
+
+fn message(mtype: &str, params: Value) -> Value {
+    Value::map(&[("samp.mtype", Value::str(mtype)), ("samp.params", params)])
+}
+
+pub struct SampClient {
+    link: HubLink,
     /// This client's ID at the hub.
     pub self_id: String,
     pub messages: Receiver<Incoming>,
@@ -71,8 +145,7 @@ impl SampClient {
             })
         };
         let client = SampClient {
-            hub,
-            private_key,
+            link: HubLink { hub, private_key },
             self_id,
             messages: rx,
             registered: true,
@@ -93,8 +166,8 @@ impl SampClient {
             TcpListener::bind("127.0.0.1:0").map_err(|e| format!("callback server: {e}"))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         let receiver = CallbackHandler {
-            hub: client.hub.clone(),
-            private_key: client.private_key.clone(),
+            hub: client.link.hub.clone(),
+            private_key: client.link.private_key.clone(),
             tx,
         };
         serve(listener, move |body| receiver.handle(body));
@@ -116,64 +189,27 @@ impl SampClient {
 
     /// A hub method called with this client's private key first.
     fn call(&self, method: &str, params: &[Value]) -> Result<Value, String> {
-        let mut all = vec![Value::str(&self.private_key)];
-        all.extend_from_slice(params);
-        hub_call(&self.hub, method, &all)
+        self.link.call(method, params)
+    }
+
+    /// What calling the hub as this client takes, for threads of their own.
+    pub fn link(&self) -> &HubLink {
+        &self.link
     }
 
     /// Answers a call: success with a result map, or an error with its text.
     pub fn reply(&self, msg_id: &str, result: Result<Value, String>) -> Result<(), String> {
-        reply(&self.hub, &self.private_key, msg_id, result)
+        self.link.reply(msg_id, result)
     }
 
     /// Sends a notification to every client subscribed to `mtype`; returns their IDs.
     pub fn notify_all(&self, mtype: &str, params: Value) -> Result<Vec<String>, String> {
-        notify_all(&self.hub, &self.private_key, mtype, params)
-    }
-
-    /// As [`Self::notify_all`] on a thread of its own, for sends a frame must not wait
-    /// for (a hub that hangs answers only after its timeout); a failure is a warning.
-    pub fn notify_all_in_background(&self, mtype: &str, params: Value) {
-        let (hub, key, mtype) = (
-            self.hub.clone(),
-            self.private_key.clone(),
-            mtype.to_string(),
-        );
-        std::thread::spawn(move || {
-            if let Err(e) = notify_all(&hub, &key, &mtype, params) {
-                report!("warning: SAMP {mtype}: {e}");
-            }
-        });
-    }
-
-    /// As [`Self::reply`] on a thread of its own.
-    pub fn reply_in_background(&self, msg_id: &str, result: Result<Value, String>) {
-        let (hub, key, id) = (
-            self.hub.clone(),
-            self.private_key.clone(),
-            msg_id.to_string(),
-        );
-        std::thread::spawn(move || {
-            if let Err(e) = reply(&hub, &key, &id, result) {
-                report!("warning: SAMP reply to {id}: {e}");
-            }
-        });
+        self.link.notify_all(mtype, params)
     }
 
     /// The other clients registered with the hub: (client ID, `samp.name` or "").
     pub fn clients(&self) -> Result<Vec<(String, String)>, String> {
-        let ids = match self.call("samp.hub.getRegisteredClients", &[])? {
-            Value::List(ids) => ids,
-            _ => return Err("getRegisteredClients: the hub's answer is not a list".into()),
-        };
-        ids.iter()
-            .filter_map(|v| v.as_str())
-            .map(|id| {
-                let meta = self.call("samp.hub.getMetadata", &[Value::str(id)])?;
-                let name = meta.get("samp.name").and_then(Value::as_str).unwrap_or("");
-                Ok((id.to_string(), name.to_string()))
-            })
-            .collect()
+        self.link.clients()
     }
 
     /// Lets go of a hub that has gone away: nothing is said to it.
@@ -193,20 +229,6 @@ impl SampClient {
 impl Drop for SampClient {
     fn drop(&mut self) {
         let _ = self.unregister();
-    }
-}
-
-fn notify_all(hub: &HubInfo, key: &str, mtype: &str, params: Value) -> Result<Vec<String>, String> {
-    let message = Value::map(&[("samp.mtype", Value::str(mtype)), ("samp.params", params)]);
-    let call = [Value::str(key), message];
-    match hub_call(hub, "samp.hub.notifyAll", &call)? {
-        Value::List(ids) => Ok(ids
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect()),
-        other => Err(format!(
-            "samp.hub.notifyAll: the hub answered {other:?}, not a list"
-        )),
     }
 }
 

@@ -39,6 +39,9 @@ pub(super) fn menu_bar(
                     ui.selectable_value(&mut panel.table_format, f, f.name());
                 }
             });
+        if let Some(clients) = shown.samp_clients {
+            send_to_menu(ui, panel, clients);
+        }
         ui.label("size");
         let (w, h) = &mut panel.screenshot_size;
         ui.add(egui::DragValue::new(w).range(16..=65536));
@@ -83,4 +86,37 @@ pub(super) fn menu_bar(
             req.quit = true;
         }
     });
+}
+
+/// "Send to": the SAMP application saved tables go to, or all that take them. A client
+/// that left the hub is forgotten.
+fn send_to_menu(ui: &mut egui::Ui, panel: &mut PanelState, clients: &[(String, String)]) {
+    if let Some(id) = &panel.send_to
+        && !clients.iter().any(|(c, _)| c == id)
+    {
+        panel.send_to = None;
+    }
+    // Two clients of one name (two TOPCATs) are told apart by their IDs.
+    let label = |id: &str, name: &str| {
+        let twins = clients.iter().filter(|(_, n)| n == name).count();
+        match (name.is_empty(), twins > 1) {
+            (true, _) => id.to_string(),
+            (false, true) => format!("{name} ({id})"),
+            (false, false) => name.to_string(),
+        }
+    };
+    let chosen = panel
+        .send_to
+        .as_deref()
+        .and_then(|id| clients.iter().find(|(c, _)| c == id))
+        .map_or("all".to_string(), |(id, name)| label(id, name));
+    ui.label("send to");
+    egui::ComboBox::from_id_salt("send to")
+        .selected_text(chosen)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut panel.send_to, None, "all");
+            for (id, name) in clients {
+                ui.selectable_value(&mut panel.send_to, Some(id.clone()), label(id, name));
+            }
+        });
 }

@@ -40,6 +40,8 @@ pub struct Shown<'a> {
     pub theme: Theme,
     /// The ranges the merged clusters' colours span (as uploaded; the registry's before).
     pub color_ranges: Option<ClusterColorRanges>,
+    /// On a SAMP hub: the other applications there, (client ID, name).
+    pub samp_clients: Option<&'a [(String, String)]>,
 }
 
 /// Requests from the interface to the window.
@@ -68,6 +70,8 @@ pub struct PanelState {
     pub screenshot_size: (u32, u32),
     /// The format "Save clusters in view" writes.
     pub table_format: TableFileFormat,
+    /// The SAMP client saved tables go to (its ID); `None`: every one that takes them.
+    pub send_to: Option<String>,
 }
 
 /// Files the viewer writes tables as: FITS (TOPCAT, astropy, cfitsio tools) or VOTable

@@ -57,6 +57,52 @@ impl SampWanted {
     }
 }
 
+/// How often the list of the hub's other applications is asked for.
+const PEERS_EVERY: Duration = Duration::from_secs(3);
+
+/// (client ID, name) of applications on the hub.
+type Clients = Vec<(String, String)>;
+
+/// The hub's other applications, for the "Send to" menu: asked for every few seconds on
+/// a thread of its own.
+#[derive(Debug, Default)]
+pub struct SampPeers {
+    /// (client ID, name), the hub itself left out.
+    pub clients: Vec<(String, String)>,
+    asking: Option<Receiver<Result<Clients, String>>>,
+    next: Option<std::time::Instant>,
+}
+
+/// Takes the last answer to "who is on the hub", and asks again when it is time.
+fn refresh_peers(frame: &mut ViewerFrame) {
+    let Some(samp) = &frame.samp else {
+        frame.samp_peers = SampPeers::default();
+        return;
+    };
+    let peers = &mut frame.samp_peers;
+    if let Some(asking) = &peers.asking {
+        match asking.try_recv() {
+            Ok(Ok(clients)) => {
+                peers.clients = clients.into_iter().filter(|(id, _)| id != "hub").collect();
+                peers.asking = None;
+            }
+            Ok(Err(_)) | Err(TryRecvError::Disconnected) => peers.asking = None,
+            Err(TryRecvError::Empty) => return,
+        }
+    }
+    let now = std::time::Instant::now();
+    if peers.next.is_some_and(|t| now < t) {
+        return;
+    }
+    peers.next = Some(now + PEERS_EVERY);
+    let (tx, rx) = channel();
+    samp.link().in_background(move |l| {
+        let _ = tx.send(l.clients());
+        Ok(())
+    });
+    peers.asking = Some(rx);
+}
+
 /// Joins the hub if the viewer wants one, has none, and it is time to look again: the
 /// attempt runs on a thread, and a later frame takes its result.
 fn join_if_due(frame: &mut ViewerFrame) {
@@ -103,6 +149,7 @@ fn join_if_due(frame: &mut ViewerFrame) {
 /// became of each, and a call's sender gets the same answer.
 pub fn receive(frame: &mut ViewerFrame) {
     join_if_due(frame);
+    refresh_peers(frame);
     let Some(samp) = frame.samp.take() else {
         return;
     };
@@ -123,7 +170,8 @@ pub fn receive(frame: &mut ViewerFrame) {
             report!("trace: {}", frame.state.message.as_deref().unwrap_or(""));
         }
         if let Some(id) = &m.msg_id {
-            samp.reply_in_background(id, result.map(|_| Value::Map(Vec::new())));
+            let (id, result) = (id.clone(), result.map(|_| Value::Map(Vec::new())));
+            samp.link().in_background(move |l| l.reply(&id, result));
         }
     }
     frame.samp = Some(samp);
@@ -155,7 +203,8 @@ pub fn selection_changed(frame: &mut ViewerFrame) {
             ("ra", Value::str(format!("{ra:.8}"))),
             ("dec", Value::str(format!("{dec:.8}"))),
         ]);
-        samp.notify_all_in_background("coord.pointAt.sky", params);
+        samp.link()
+            .in_background(|l| l.notify_all("coord.pointAt.sky", params).map(|_| ()));
     }
     let Some((table_id, url)) = &frame.samp_table else {
         return;
@@ -168,7 +217,8 @@ pub fn selection_changed(frame: &mut ViewerFrame) {
         ("url", Value::str(url)),
         ("row", Value::str(sel.row.to_string())),
     ]);
-    samp.notify_all_in_background("table.highlight.row", params);
+    samp.link()
+        .in_background(|l| l.notify_all("table.highlight.row", params).map(|_| ()));
 }
 
 /// Marks `rows` of a table that came over SAMP ((table-id, url)) in the applications
@@ -188,9 +238,13 @@ pub fn send_rows(
 }
 
 /// Offers saved tables to the SAMP applications that load tables of their format
-/// (`table.load.fits` or `table.load.votable`: TOPCAT, Aladin): returns how many took
-/// the first.
-pub fn send_tables(samp: &SampClient, files: &[(PathBuf, usize)]) -> Result<usize, String> {
+/// (`table.load.fits` or `table.load.votable`: TOPCAT, Aladin), or to `recipient` only
+/// (the "Send to" menu's choice): returns how many took the first.
+pub fn send_tables(
+    samp: &SampClient,
+    files: &[(PathBuf, usize)],
+    recipient: Option<&str>,
+) -> Result<usize, String> {
     let mut recipients = 0;
     for (k, (path, _)) in files.iter().enumerate() {
         let path: &Path = path;
@@ -211,9 +265,12 @@ pub fn send_tables(samp: &SampClient, files: &[(PathBuf, usize)]) -> Result<usiz
         } else {
             "table.load.fits"
         };
-        let ids = samp.notify_all(mtype, params)?;
+        let took = match recipient {
+            Some(id) => samp.link().notify(id, mtype, params).map(|_| 1)?,
+            None => samp.notify_all(mtype, params)?.len(),
+        };
         if k == 0 {
-            recipients = ids.len();
+            recipients = took;
         }
     }
     Ok(recipients)
