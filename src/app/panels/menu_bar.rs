@@ -33,6 +33,7 @@ pub(super) fn menu_bar(
             req.table = true;
         }
         egui::ComboBox::from_id_salt("table format")
+            .width(70.0)
             .selected_text(panel.table_format.name())
             .show_ui(ui, |ui| {
                 for f in [TableFileFormat::Fits, TableFileFormat::VoTable] {
@@ -112,6 +113,7 @@ fn send_to_menu(ui: &mut egui::Ui, panel: &mut PanelState, clients: &[(String, S
         .map_or("all".to_string(), |(id, name)| label(id, name));
     ui.label("send to");
     egui::ComboBox::from_id_salt("send to")
+        .width(110.0)
         .selected_text(chosen)
         .show_ui(ui, |ui| {
             ui.selectable_value(&mut panel.send_to, None, "all");
