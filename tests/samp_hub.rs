@@ -893,3 +893,79 @@ fn send_to_names_the_one_application_that_gets_the_saved_tables() {
     );
     drop((chosen, other));
 }
+
+#[test]
+fn a_galaxy_table_sent_over_samp_joins_as_the_galaxies() {
+    use clusterviz::scene::layers::LayerKind;
+    use clusterviz::sky::{Frame, Projection};
+    use clusterviz::view::View;
+    let hub = start_hub("galaxies");
+    let view = View::new(Projection::Tan, Frame::Icrs, (151.5, 1.25), 4.0, (640, 480));
+    let mut v = demo_viewer(view, 1_000, None);
+    v.step().unwrap();
+    let merged_before = common::merged_clusters(&v).len();
+    let info = read_lockfile(&hub.home.join(".samp")).unwrap();
+    v.frame.samp = Some(
+        SampClient::connect(
+            info,
+            "clusterviz",
+            "test",
+            clusterviz::app::samp_link::RECEIVED,
+        )
+        .unwrap(),
+    );
+    let table =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/table_stilts_binary2.vot");
+    let url = format!("file://{}", table.display());
+    let sender = send(
+        &hub,
+        &[
+            "-mtype",
+            "table.load.votable",
+            "-param",
+            "url",
+            &url,
+            "-param",
+            "name",
+            "DES galaxies",
+            "-param",
+            "table-id",
+            "gal-1",
+            "-targetname",
+            "clusterviz",
+            "-mode",
+            "sync",
+        ],
+    );
+    wait_for_message(&mut v, "showing DES galaxies");
+    let message = v.frame.state.message.clone().unwrap_or_default();
+    assert!(message.contains("as the galaxies (7 rows)"), "{message}");
+    assert!(sender.join().unwrap().contains("samp.ok"));
+    let data = v.frame.data.as_deref().unwrap();
+    assert_eq!(data.catalog(LayerKind::Galaxies).unwrap().len(), 7);
+    // The merged clusters stay as they were.
+    assert_eq!(common::merged_clusters(&v).len(), merged_before);
+    // Rows named by the sender are the galaxies' rows.
+    send(
+        &hub,
+        &[
+            "-mtype",
+            "table.highlight.row",
+            "-param",
+            "table-id",
+            "gal-1",
+            "-param",
+            "row",
+            "4",
+            "-targetname",
+            "clusterviz",
+            "-mode",
+            "notify",
+        ],
+    )
+    .join()
+    .unwrap();
+    wait_for_message(&mut v, "highlights row 4 of the galaxies");
+    let sel = v.frame.state.selection.unwrap();
+    assert_eq!((sel.layer, sel.row), (LayerKind::Galaxies, 4));
+}

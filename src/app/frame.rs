@@ -89,7 +89,7 @@ pub struct ViewerFrame {
     pub samp: Option<crate::samp::SampClient>,
     /// The merged clusters came over SAMP as this table (its ID and URL), row for row:
     /// selecting one highlights that row in the sender.
-    pub samp_table: Option<(String, String)>,
+    pub samp_table: Option<crate::app::samp_link::SampTable>,
     /// Join a SAMP hub, now or when one starts (`view --samp`).
     pub samp_wanted: Option<crate::app::samp_link::SampWanted>,
     /// The hub's other applications, for the "Send to" menu.
@@ -758,7 +758,12 @@ impl ViewerFrame {
                 Err(e) => format!("; SAMP: {e}"),
             };
             // The rows in view of a table that came over SAMP, marked in its sender.
-            if let (Some(table), Some(rows)) = (&self.samp_table, &merged_rows) {
+            if let (Some(table), Some(rows)) = (
+                self.samp_table
+                    .as_ref()
+                    .filter(|t| t.layer == LayerKind::Merged),
+                &merged_rows,
+            ) {
                 said += &match crate::app::samp_link::send_rows(samp, table, rows) {
                     Ok(n) => format!(
                         "; its {} rows in view marked in {n} application(s)",

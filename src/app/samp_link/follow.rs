@@ -41,24 +41,35 @@ pub fn point_at(frame: &mut ViewerFrame, m: &Incoming) -> Result<String, String>
     ))
 }
 
-/// The number of rows of the received table a message names (by its `table-id`, else its
-/// `url`), which the viewer shows as its merged clusters.
-fn rows_of_named_table(frame: &ViewerFrame, m: &Incoming) -> Result<usize, String> {
+/// The layer the received table a message names (by its `table-id`, else its `url`)
+/// became, and its number of rows.
+fn named_table(frame: &ViewerFrame, m: &Incoming) -> Result<(LayerKind, usize), String> {
     let id = m.params.get("table-id").and_then(Value::as_str);
     let url = m.params.get("url").and_then(Value::as_str);
-    let shown = frame.samp_table.as_ref().is_some_and(|(our_id, our_url)| {
-        id.is_some_and(|i| i == our_id) || url.is_some_and(|u| u == our_url)
-    });
-    if !shown {
+    let ours = frame
+        .samp_table
+        .as_ref()
+        .filter(|t| id.is_some_and(|i| i == t.id) || url.is_some_and(|u| u == t.url));
+    let Some(table) = ours else {
         let named = id.or(url).unwrap_or("(no table-id or url)");
         return Err(format!("table {named} is not one this viewer shows"));
-    }
-    frame
+    };
+    let rows = frame
         .data
         .as_deref()
-        .and_then(|d| d.catalog(LayerKind::Merged))
+        .and_then(|d| d.catalog(table.layer))
         .map(|c| c.len())
-        .ok_or_else(|| "the table is not loaded".to_string())
+        .ok_or_else(|| "the table is not loaded".to_string())?;
+    Ok((table.layer, rows))
+}
+
+/// How the status line names a layer a received table became.
+pub(super) fn layer_words(layer: LayerKind) -> &'static str {
+    if layer == LayerKind::Galaxies {
+        "galaxies"
+    } else {
+        "merged clusters"
+    }
 }
 
 /// A row index as SAMP sends it (a string), within `rows`.
@@ -72,22 +83,20 @@ fn row_index(t: &str, rows: usize) -> Result<u32, String> {
 
 /// `table.highlight.row`: select the row and centre on it.
 pub fn highlight_row(frame: &mut ViewerFrame, m: &Incoming) -> Result<String, String> {
-    let rows = rows_of_named_table(frame, m)?;
+    let (layer, rows) = named_table(frame, m)?;
     let row = row_index(text(m, "row")?, rows)?;
-    let o = ObjectRef {
-        layer: LayerKind::Merged,
-        row,
-    };
+    let o = ObjectRef { layer, row };
     frame.state.apply(Input::Select(o), frame.data.as_deref());
     Ok(format!(
-        "SAMP: {} highlights row {row} of the merged clusters",
-        m.sender
+        "SAMP: {} highlights row {row} of the {}",
+        m.sender,
+        layer_words(layer)
     ))
 }
 
 /// `table.select.rowList`: ring those rows (an empty list clears the rings).
 pub fn select_rows(frame: &mut ViewerFrame, m: &Incoming) -> Result<String, String> {
-    let rows = rows_of_named_table(frame, m)?;
+    let (layer, rows) = named_table(frame, m)?;
     let list = match m.params.get("row-list") {
         Some(Value::List(items)) => items,
         _ => return Err("the message has no row-list".into()),
@@ -96,7 +105,7 @@ pub fn select_rows(frame: &mut ViewerFrame, m: &Incoming) -> Result<String, Stri
     for item in list {
         let t = item.as_str().ok_or("row-list holds something not a row")?;
         picked.push(ObjectRef {
-            layer: LayerKind::Merged,
+            layer,
             row: row_index(t, rows)?,
         });
     }
@@ -104,8 +113,9 @@ pub fn select_rows(frame: &mut ViewerFrame, m: &Incoming) -> Result<String, Stri
     frame.state.highlighted = picked;
     frame.state.generation += 1;
     Ok(format!(
-        "SAMP: {} marks {n} rows of the merged clusters",
-        m.sender
+        "SAMP: {} marks {n} rows of the {}",
+        m.sender,
+        layer_words(layer)
     ))
 }
 

@@ -1,10 +1,11 @@
 //! The viewer's side of SAMP, the desktop's messaging between TOPCAT, Aladin, DS9 and
-//! the like. Received: tables (shown as the merged cluster catalog, see [`table_load`]),
-//! row highlights and row lists for such a table, and sky positions to look at (see
-//! [`follow`]). Sent: a selected object's position (`coord.pointAt.sky`, for image
-//! viewers to follow), its row to the application that sent its table
-//! (`table.highlight.row`), and with "Save clusters in view" the saved tables
-//! (`table.load.fits` or `table.load.votable`) and the rows in view of a received table (`table.select.rowList`).
+//! the like. Received: tables (shown as the merged clusters or, for galaxy tables, the
+//! galaxies; see [`table_load`]), row highlights and row lists for such a table, and sky
+//! positions to look at (see [`follow`]). Sent: a selected object's position
+//! (`coord.pointAt.sky`, for image viewers to follow), its row to the application that
+//! sent its table (`table.highlight.row`), and with "Save clusters in view" the saved
+//! tables (`table.load.fits` or `table.load.votable`) and the rows in view of a received
+//! table (`table.select.rowList`).
 
 mod follow;
 mod table_load;
@@ -26,6 +27,15 @@ pub const RECEIVED: &[&str] = &[
     "coord.pointAt.sky",
     "samp.hub.event.shutdown",
 ];
+
+/// A table received over SAMP and shown: its sender's ID and URL for it (messages about
+/// its rows name them), and the layer it became.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SampTable {
+    pub id: String,
+    pub url: String,
+    pub layer: LayerKind,
+}
 
 /// How often a viewer without a hub looks for one.
 const RETRY: Duration = Duration::from_secs(3);
@@ -206,32 +216,28 @@ pub fn selection_changed(frame: &mut ViewerFrame) {
         samp.link()
             .in_background(|l| l.notify_all("coord.pointAt.sky", params).map(|_| ()));
     }
-    let Some((table_id, url)) = &frame.samp_table else {
+    let Some(table) = &frame.samp_table else {
         return;
     };
-    if sel.layer != LayerKind::Merged {
+    if sel.layer != table.layer {
         return;
     }
     let params = Value::map(&[
-        ("table-id", Value::str(table_id)),
-        ("url", Value::str(url)),
+        ("table-id", Value::str(&table.id)),
+        ("url", Value::str(&table.url)),
         ("row", Value::str(sel.row.to_string())),
     ]);
     samp.link()
         .in_background(|l| l.notify_all("table.highlight.row", params).map(|_| ()));
 }
 
-/// Marks `rows` of a table that came over SAMP ((table-id, url)) in the applications
+/// Marks `rows` of a table that came over SAMP in the applications
 /// showing it (`table.select.rowList`, TOPCAT's subset); returns how many took them.
-pub fn send_rows(
-    samp: &SampClient,
-    (table_id, url): &(String, String),
-    rows: &[usize],
-) -> Result<usize, String> {
+pub fn send_rows(samp: &SampClient, table: &SampTable, rows: &[usize]) -> Result<usize, String> {
     let list = rows.iter().map(|r| Value::str(r.to_string())).collect();
     let params = Value::map(&[
-        ("table-id", Value::str(table_id)),
-        ("url", Value::str(url)),
+        ("table-id", Value::str(&table.id)),
+        ("url", Value::str(&table.url)),
         ("row-list", Value::List(list)),
     ]);
     Ok(samp.notify_all("table.select.rowList", params)?.len())

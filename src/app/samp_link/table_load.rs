@@ -1,5 +1,6 @@
 //! Tables other applications send (TOPCAT's "Send table": `table.load.votable`,
-//! `table.load.fits`), read from their URL and shown as the merged cluster catalog.
+//! `table.load.fits`), read from their URL and shown as the merged cluster catalog, or as
+//! the galaxies when they are a galaxy table.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -16,7 +17,22 @@ use crate::scene::ViewSpec;
 use crate::scene::layers::LayerKind;
 use glam::DVec3;
 
-/// Reads the table a message names and shows it as the merged clusters.
+/// Galaxy tables have more rows than any cluster catalog and no detection SNR.
+const GALAXY_ROWS: usize = 200_000;
+
+/// The layer a received table joins: the galaxies when its name says so ("galaxies",
+/// "GALAXY_CAT") or when it is as large as a galaxy table and has no SNR column; else the
+/// merged clusters (TOPCAT's cluster tables, VizieR's catalogues).
+fn layer_for(name: &str, table: &crate::data::Catalog) -> LayerKind {
+    let named = name.to_ascii_lowercase().contains("galax");
+    if named || (table.len() > GALAXY_ROWS && table.roles.snr.is_none()) {
+        LayerKind::Galaxies
+    } else {
+        LayerKind::Merged
+    }
+}
+
+/// Reads the table a message names and shows it as the merged clusters or the galaxies.
 pub(super) fn show_table(frame: &mut ViewerFrame, m: &Incoming) -> Result<String, String> {
     let url = m
         .params
@@ -30,16 +46,20 @@ pub(super) fn show_table(frame: &mut ViewerFrame, m: &Incoming) -> Result<String
         .unwrap_or(url)
         .to_string();
     let (path, _download) = local_copy(url)?;
-    let (table, report) = read_catalog(&path, "merged", &LoadOptions::default())
+    let (mut table, report) = read_catalog(&path, "merged", &LoadOptions::default())
         .map_err(|e| format!("{name}: {e}"))?;
+    let layer = layer_for(&name, &table);
+    if layer == LayerKind::Galaxies {
+        table.name = "galaxies".into();
+    }
     let Some(data) = frame.data.as_deref() else {
         return Err("the viewer has not loaded its survey yet".into());
     };
     let scene = frame.scene.as_deref().ok_or("no scene yet")?;
     // The rest of the survey stays (catalogs from the cache share their columns).
     let s = &data.survey;
-    let survey = Survey {
-        merged: Some(table),
+    let mut survey = Survey {
+        merged: s.merged.clone(),
         source: format!("{} + {name} (over SAMP)", s.source),
         tiles: s.tiles.clone(),
         pzwav: s.pzwav.clone(),
@@ -48,6 +68,13 @@ pub(super) fn show_table(frame: &mut ViewerFrame, m: &Incoming) -> Result<String
         galaxy_counts: s.galaxy_counts.clone(),
         mask: s.mask.clone(),
     };
+    if layer == LayerKind::Galaxies {
+        survey.galaxies = Some(table);
+        // The counts were those of the galaxies the table replaces.
+        survey.galaxy_counts = None;
+    } else {
+        survey.merged = Some(table);
+    }
     let options = SceneOptions {
         format: frame.output_format,
         ..SceneOptions::new(scene.theme, scene.style.clone())
@@ -63,7 +90,11 @@ pub(super) fn show_table(frame: &mut ViewerFrame, m: &Incoming) -> Result<String
         .get("table-id")
         .and_then(Value::as_str)
         .filter(|_| report.invalid_coordinates == 0)
-        .map(|id| (id.to_string(), url.to_string()));
+        .map(|id| super::SampTable {
+            id: id.to_string(),
+            url: url.to_string(),
+            layer,
+        });
     // Rows others highlighted belonged to the table this one replaces.
     frame.state.highlighted.clear();
     frame.accept(LoadEvent::Loaded {
@@ -72,25 +103,23 @@ pub(super) fn show_table(frame: &mut ViewerFrame, m: &Incoming) -> Result<String
         complete: true,
         took: t0.elapsed(),
     });
-    let framed = if frame_table_if_unseen(frame) {
+    let framed = if frame_table_if_unseen(frame, layer) {
         ", framed (none was in view)"
     } else {
         ""
     };
     Ok(format!(
-        "SAMP: showing {name} from {} as the merged clusters ({} rows){framed}",
-        m.sender, report.kept
+        "SAMP: showing {name} from {} as the {} ({} rows){framed}",
+        m.sender,
+        super::follow::layer_words(layer),
+        report.kept
     ))
 }
 
-/// Frames the merged clusters if none of them is in view: the user sent the table to
-/// see it. True if the view moved.
-fn frame_table_if_unseen(frame: &mut ViewerFrame) -> bool {
-    let Some(cat) = frame
-        .data
-        .as_deref()
-        .and_then(|d| d.catalog(LayerKind::Merged))
-    else {
+/// Frames the received table (shown as `layer`) if none of its rows is in view: the user
+/// sent it to see it. True if the view moved.
+fn frame_table_if_unseen(frame: &mut ViewerFrame, layer: LayerKind) -> bool {
+    let Some(cat) = frame.data.as_deref().and_then(|d| d.catalog(layer)) else {
         return false;
     };
     let v = frame.state.view;
