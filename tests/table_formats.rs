@@ -469,3 +469,39 @@ print(json.dumps({'rows': len(out), 'bad': bad, 'ucds': ucds}))
         );
     }
 }
+
+#[test]
+fn gzip_compressed_votables_read_as_the_plain_file_and_damage_is_named() {
+    use std::io::Write;
+    let dir = tempdir("table-formats-vot-gz");
+    for name in ["table_astropy_binary2.vot", "table_stilts_tabledata.vot"] {
+        let plain = std::fs::read(fixture(name)).unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(&plain).unwrap();
+        let gz = gz.finish().unwrap();
+        let path = dir.join(format!("{name}.gz"));
+        std::fs::write(&path, &gz).unwrap();
+        let verbatim = LoadOptions {
+            verbatim: true,
+            ..LoadOptions::default()
+        };
+        let (want, _) = read_catalog(&fixture(name), "c", &verbatim).unwrap();
+        let (got, _) = read_catalog(&path, "c", &verbatim).unwrap();
+        assert_eq!(columns_of(&got).len(), columns_of(&want).len(), "{name}");
+        for ((n, a), (_, b)) in columns_of(&want).iter().zip(&columns_of(&got)) {
+            let same = a
+                .iter()
+                .zip(b)
+                .all(|(x, y)| x == y || (x.is_nan() && y.is_nan()));
+            assert!(same, "{name} {n}: {a:?} became {b:?}");
+        }
+        // Cut short: refused, naming the file and the fault.
+        let cut = dir.join(format!("cut-{name}.gz"));
+        std::fs::write(&cut, &gz[..gz.len() / 2]).unwrap();
+        let e = read_catalog(&cut, "c", &verbatim).unwrap_err().to_string();
+        assert!(
+            e.contains(&cut.display().to_string()) && e.contains("damaged gzip data"),
+            "{e}"
+        );
+    }
+}

@@ -195,25 +195,8 @@ fn file_bytes(path: &Path) -> Result<Bytes> {
     // read gives wrong values, not memory unsafety in safe code that copies out.
     let map = unsafe { memmap2::Mmap::map(&file) }
         .map_err(|e| Error::file(path, format!("cannot map: {e}")))?;
-    if map.starts_with(&[0x1f, 0x8b]) {
-        use std::io::Read;
-        // A small file can inflate to anything: stop at the memory there is.
-        let limit = available_memory().unwrap_or(u64::MAX);
-        let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(&map[..])
-            .take(limit.saturating_add(1))
-            .read_to_end(&mut out)
-            .map_err(|e| Error::file(path, format!("damaged gzip data: {e}")))?;
-        if out.len() as u64 > limit {
-            return Err(Error::file(
-                path,
-                format!(
-                    "inflates to more than the {:.1} GB of memory available; decompress it to disk (gunzip) to read it memory-mapped",
-                    limit as f64 / 1e9
-                ),
-            ));
-        }
-        return Ok(Bytes::Inflated(out));
+    if crate::data::gzip::is_gzip(&map) {
+        return Ok(Bytes::Inflated(crate::data::gzip::inflate(path, &map)?));
     }
     if map.starts_with(&[0x1f, 0x9d]) || map.starts_with(b"BZh") {
         return Err(Error::file(
@@ -308,20 +291,6 @@ fn table_layout(hdu: &Hdu) -> std::result::Result<(usize, u64, Vec<TableColumn>)
         ));
     }
     Ok((row_bytes as usize, nrows as u64, columns))
-}
-
-/// Bytes of memory available now (Linux's MemAvailable), if known.
-fn available_memory() -> Option<u64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let kb: u64 = info
-        .lines()
-        .find_map(|l| l.strip_prefix("MemAvailable:"))?
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()?;
-    Some(kb * 1024)
 }
 
 impl FitsTable {

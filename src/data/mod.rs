@@ -17,6 +17,7 @@ pub mod density;
 pub mod fits_header;
 pub mod fits_table;
 pub mod fits_write;
+pub mod gzip;
 pub mod hats;
 pub mod hats_import;
 pub mod hdf5_attributes;

@@ -27,6 +27,16 @@ impl TableFormat {
         let n = std::fs::File::open(path)
             .and_then(|mut f| read_up_to(&mut f, &mut head))
             .unwrap_or(0);
+        // A gzip file holds a VOTable (VizieR's and TAP's `.vot.gz`) or, as before, FITS.
+        if crate::data::gzip::is_gzip(&head[..n]) {
+            let mut gz = Vec::new();
+            let _ = std::fs::File::open(path).and_then(|f| f.take(1 << 16).read_to_end(&mut gz));
+            let inner = crate::data::gzip::inflated_head(&gz, 64);
+            if Self::from_signature(&inner) == Some(TableFormat::VoTable) {
+                return TableFormat::VoTable;
+            }
+            return TableFormat::Fits;
+        }
         Self::from_signature(&head[..n]).unwrap_or_else(|| Self::from_name(path))
     }
 
@@ -80,7 +90,7 @@ pub fn is_hats_folder(path: &Path) -> bool {
 /// File names a folder of catalogs is searched for.
 pub const CATALOG_EXTENSIONS: &[&str] = &[
     ".fits", ".fit", ".fits.gz", ".fit.gz", ".h5", ".hdf5", ".parquet", ".pq", ".vot", ".votable",
-    ".csv", ".ecsv",
+    ".vot.gz", ".csv", ".ecsv",
 ];
 
 fn read_up_to(f: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
