@@ -6,7 +6,7 @@ mod common;
 
 use common::{run_cli as clusterviz, stderr};
 
-fn tempdir(name: &str) -> std::path::PathBuf {
+fn tempdir(name: &str) -> common::TempDir {
     common::tempdir(&format!("cli-{name}"))
 }
 

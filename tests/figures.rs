@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use clusterviz::cli::args::{RenderArgs, parse_render_args};
@@ -17,7 +17,7 @@ use clusterviz::render::{BackendChoice, Image};
 use clusterviz::sky::lonlat_deg;
 use glam::DVec2;
 
-fn tempdir(name: &str) -> PathBuf {
+fn tempdir(name: &str) -> common::TempDir {
     common::tempdir(&format!("fig-{name}"))
 }
 

@@ -29,7 +29,7 @@ fn expected() -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(fixture("expected.json")).unwrap()).unwrap()
 }
 
-fn tempdir(name: &str) -> PathBuf {
+fn tempdir(name: &str) -> common::TempDir {
     common::tempdir(&format!("hostile-{name}"))
 }
 

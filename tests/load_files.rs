@@ -1,6 +1,8 @@
 //! Reading catalogs and tiles from files: every numeric TFORM, scaling, nulls, gzip,
 //! HDUs, column roles, load-time filters, per-tile files, and bad input.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use clusterviz::data::catalog_reader::read_catalog;
@@ -218,11 +220,8 @@ fn load_time_filters_keep_exactly_the_matching_rows() {
     assert!(e.is_ok(), "S_N is an SNR column");
 }
 
-fn tempdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("clusterviz-load-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn tempdir(name: &str) -> common::TempDir {
+    common::tempdir(&format!("load-{name}"))
 }
 
 #[test]

@@ -43,11 +43,37 @@ pub fn stderr(o: &std::process::Output) -> String {
 }
 
 /// An empty folder of the temp dir, unique to this test process.
-pub fn tempdir(name: &str) -> std::path::PathBuf {
+pub fn tempdir(name: &str) -> TempDir {
     let d = std::env::temp_dir().join(format!("clusterviz-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
-    d
+    TempDir(d)
+}
+
+/// A test's scratch folder, removed when the test is done with it (kept when the
+/// test failed, to look at).
+#[derive(Debug)]
+pub struct TempDir(pub std::path::PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = std::path::PathBuf;
+    fn deref(&self) -> &std::path::PathBuf {
+        &self.0
+    }
+}
+
+impl AsRef<std::path::Path> for TempDir {
+    fn as_ref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
 }
 
 /// The wall used by the wall tests: 2x2 displays of 320x200 with 24x16-px bezels over
