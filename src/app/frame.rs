@@ -726,9 +726,6 @@ impl ViewerFrame {
                 })
                 .collect();
             let name = kind.layer_name().to_ascii_lowercase();
-            if kind == LayerKind::Merged {
-                merged_rows = Some(rows.clone());
-            }
             let format = self.panel.table_format;
             let path = base.with_file_name(format!("{stem}-{name}.{}", format.extension()));
             let table = name.to_ascii_uppercase();
@@ -739,6 +736,9 @@ impl ViewerFrame {
                 TableFileFormat::VoTable => write_votable(cat, Some(&rows), &table, &path)?,
             }
             written.push((path, rows.len()));
+            if kind == LayerKind::Merged {
+                merged_rows = Some(rows);
+            }
         }
         if written.is_empty() {
             return Err(Error::user("no cluster catalog is shown"));

@@ -158,21 +158,21 @@ pub(super) fn sky_view(
         .filter(|p| rect.contains(to_screen(*p)))
         .take(MAX_RINGS)
     {
-        let at = to_screen(p);
-        painter.circle_stroke(at, 9.0, Stroke::new(2.6, Color32::BLACK));
-        painter.circle_stroke(
-            at,
+        outlined_ring(
+            &painter,
+            to_screen(p),
             9.0,
-            Stroke::new(1.4, Color32::from_rgb(0xff, 0xc0, 0x20)),
+            1.4,
+            Color32::from_rgb(0xff, 0xc0, 0x20),
         );
     }
     if let Some(p) = state.selection.and_then(position_of) {
-        let at = to_screen(p);
-        painter.circle_stroke(at, 14.0, Stroke::new(3.0, Color32::BLACK));
-        painter.circle_stroke(
-            at,
+        outlined_ring(
+            &painter,
+            to_screen(p),
             14.0,
-            Stroke::new(1.8, Color32::from_rgb(0x40, 0xff, 0x80)),
+            1.8,
+            Color32::from_rgb(0x40, 0xff, 0x80),
         );
     }
     if let (Some(o), Some(data)) = (state.hover, shown.data)
@@ -206,4 +206,10 @@ pub(super) fn sky_view(
         );
         painter.rect_filled(bar, 2.0, Color32::from_rgb(0x60, 0xa0, 0xff));
     }
+}
+
+/// A ring of `color` with a black edge 0.6 px wide each side, seen on any sky.
+fn outlined_ring(painter: &egui::Painter, at: Pos2, radius: f32, width: f32, color: Color32) {
+    painter.circle_stroke(at, radius, Stroke::new(width + 1.2, Color32::BLACK));
+    painter.circle_stroke(at, radius, Stroke::new(width, color));
 }

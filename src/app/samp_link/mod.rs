@@ -78,7 +78,7 @@ type Clients = Vec<(String, String)>;
 #[derive(Debug, Default)]
 pub struct SampPeers {
     /// (client ID, name), the hub itself left out.
-    pub clients: Vec<(String, String)>,
+    pub clients: Clients,
     asking: Option<Receiver<Result<Clients, String>>>,
     next: Option<std::time::Instant>,
 }
