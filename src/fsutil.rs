@@ -60,7 +60,13 @@ pub fn remove_partial_files_on_signals() {
             }
         }
         report!("clusterviz: interrupted; unfinished output files removed");
-        std::process::exit(130);
+        // `_exit`, not `exit`: exit's C++ static destructors (LLVM's, in Mesa's software
+        // drivers) would run while the main thread still renders, and abort with "double
+        // free or corruption" instead of leaving with 130.
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        // SAFETY: `_exit` only ends the process; nothing after it runs.
+        unsafe { libc::_exit(130) };
     });
 }
 

@@ -792,7 +792,8 @@ fn a_viewer_interrupted_from_its_terminal_leaves_the_hub() {
             .unwrap()
             .success()
     );
-    assert_eq!(viewer.wait_exit(Duration::from_secs(30)), Some(130));
+    let status = viewer.wait_exit(Duration::from_secs(30));
+    assert_eq!(status, Some(130), "it said: {:?}", viewer.lines());
     assert!(!listed(), "still registered: {:?}", watcher.clients());
     let _ = std::fs::remove_dir_all(&dir);
 }
