@@ -59,6 +59,7 @@ fn catalog_10m() -> PathBuf {
         lowest_order: 0,
         name: "uniform".into(),
         replace: false,
+        piece_rows: None,
         progress: None,
     };
     import_hats(std::slice::from_ref(&fits), &hats, &opts).unwrap();

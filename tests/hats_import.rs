@@ -327,3 +327,128 @@ fn a_failed_import_leaves_nothing_and_a_finished_one_is_replaced_only_when_asked
     assert_eq!(leftovers(&dir), Vec::<String>::new());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Every file under `dir` (relative path → bytes).
+fn files_under(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_path_buf();
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// Imports `input` whole and in pieces of `piece_rows` rows: the partitions, skymaps and
+/// metadata must be the same bytes (only the creation time may differ).
+fn assert_pieces_change_nothing(dir: &Path, input: &str, piece_rows: &str, pieces: usize) {
+    let mut made = Vec::new();
+    for (out, extra) in [
+        ("whole", vec![]),
+        ("pieces", vec!["--piece-rows", piece_rows]),
+    ] {
+        let mut args = vec![input, "-o", out, "--max-rows", "2000", "--name", "g"];
+        args.extend(extra);
+        let o = import(dir, &args);
+        let log = stderr(&o);
+        assert!(o.status.success(), "{log}");
+        if out == "pieces" {
+            assert!(log.contains(&format!("(read in {pieces} pieces)")), "{log}");
+        }
+        made.push(files_under(&dir.join(out)));
+        std::fs::remove_dir_all(dir.join(out)).unwrap();
+    }
+    let (whole, pieces) = (&made[0], &made[1]);
+    assert_eq!(
+        whole.keys().collect::<Vec<_>>(),
+        pieces.keys().collect::<Vec<_>>()
+    );
+    let partitions = whole
+        .keys()
+        .filter(|k| k.extension().is_some_and(|e| e == "parquet"))
+        .count();
+    assert!(partitions >= 10, "{input}: {partitions} partitions");
+    for (name, bytes) in whole {
+        let theirs = &pieces[name];
+        if name.to_string_lossy().contains("properties") {
+            let strip = |b: &[u8]| -> String {
+                String::from_utf8_lossy(b)
+                    .lines()
+                    .filter(|l| !l.starts_with("hats_creation_date"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            assert_eq!(strip(bytes), strip(theirs), "{input}: {}", name.display());
+        } else {
+            assert!(bytes == theirs, "{input}: {} differs", name.display());
+        }
+    }
+}
+
+#[test]
+fn big_files_imported_a_window_of_rows_at_a_time_make_the_same_catalog() {
+    // A file bigger than a piece is read a window of rows at a time (bounded memory);
+    // the catalog must not change. Small pieces stand for big files here: FITS tiles
+    // of ~90 rows in pieces of 37, and one HDF5 and one Parquet file (four row groups)
+    // of all the rows in pieces that straddle row groups.
+    let dir = tempdir("import-pieces");
+    let o = run_cli(&["demo", "--write", "demo", "--galaxies", "30000"], &dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // 332 tiles of 60 to 120 rows: 2 to 4 pieces each.
+    let tiles = expand_paths(&[dir.join("demo/catred")]).unwrap();
+    let pieces: usize = tiles
+        .iter()
+        .map(|t| {
+            let rows = read_catalog(t, "g", &LoadOptions::default())
+                .unwrap()
+                .1
+                .rows_in_file;
+            rows.div_ceil(37).max(1) as usize
+        })
+        .sum();
+    assert_pieces_change_nothing(&dir, "demo/catred", "37", pieces);
+
+    let (cat, _) = read_stacked(&tiles, "g", &LoadOptions::default()).unwrap();
+    clusterviz::data::hdf5_io::write_catalog_h5(&cat, "galaxies", &dir.join("all.h5")).unwrap();
+    let pieces = cat.len().div_ceil(4999);
+    assert!(pieces > 4);
+    assert_pieces_change_nothing(&dir, "all.h5", "4999", pieces);
+
+    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv-tests/bin/python");
+    assert!(
+        python.exists(),
+        "{} is missing: run scripts/setup.sh",
+        python.display()
+    );
+    let script = "import sys, glob\n\
+        from astropy.table import Table, vstack\n\
+        import pyarrow as pa, pyarrow.parquet as pq\n\
+        t = vstack([Table.read(f) for f in sorted(glob.glob(sys.argv[1] + '/*.fits'))])\n\
+        pq.write_table(pa.table({c: t[c].data for c in t.colnames}), sys.argv[2], row_group_size=8000)\n";
+    let out = std::process::Command::new(&python)
+        .args([
+            "-c",
+            script,
+            dir.join("demo/catred").to_str().unwrap(),
+            dir.join("all.parquet").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let footer =
+        clusterviz::data::tables::parquet_file::ParquetFooter::open(&dir.join("all.parquet"))
+            .unwrap();
+    assert_eq!(footer.rows(), cat.len() as u64);
+    assert_pieces_change_nothing(&dir, "all.parquet", "4999", pieces);
+}

@@ -341,6 +341,10 @@ pub struct ImportArgs {
     /// Replace the output if it exists (once the new catalog is complete).
     #[arg(long)]
     pub force: bool,
+    /// Rows read from a FITS, HDF5 or Parquet input at a time (default: about 256 MB of
+    /// its columns); lower it to lower the memory peak.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub piece_rows: Option<u64>,
 }
 
 #[derive(Args, Debug, Clone)]

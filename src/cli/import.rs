@@ -36,6 +36,7 @@ pub fn run(a: &ImportArgs) -> Result<()> {
         lowest_order: a.lowest_order,
         name,
         replace: a.force,
+        piece_rows: a.piece_rows,
         progress: Progress::terminal(),
     };
     let t0 = Instant::now();
@@ -46,8 +47,13 @@ pub fn run(a: &ImportArgs) -> Result<()> {
             done.invalid_coordinates
         );
     }
+    let read_as = if done.pieces > files.len() {
+        format!(" (read in {} pieces)", done.pieces)
+    } else {
+        String::new()
+    };
     report!(
-        "{}: HATS catalog of {} rows in {} partitions from {} files in {:.1} s",
+        "{}: HATS catalog of {} rows in {} partitions from {} files{read_as} in {:.1} s",
         a.output.display(),
         done.rows,
         done.partitions,

@@ -72,7 +72,9 @@ pub fn parse_catalog_fits(
             }
         })
         .collect();
-    let mut builder = CatalogBuilder::new(name, roles, wanted, opts, t.nrows)
+    let window = opts.rows.clone().unwrap_or(0..t.nrows);
+    let window = window.start.min(t.nrows)..window.end.min(t.nrows);
+    let mut builder = CatalogBuilder::new(name, roles, wanted, opts, window.end - window.start)
         .map_err(|m| Error::file(path, m))?;
     builder.skipped_columns(
         t.columns
@@ -89,7 +91,7 @@ pub fn parse_catalog_fits(
             .collect(),
     );
     let refs: Vec<&str> = order.iter().map(String::as_str).collect();
-    t.read_blocks(&refs, true, |cols| {
+    t.read_blocks_in(&refs, true, window, |cols| {
         builder.push_block(cols);
         Ok(())
     })?;

@@ -50,7 +50,14 @@ pub fn read_catalog(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Cata
 
 /// Reads a catalog from its source file, without the cache.
 pub fn parse_catalog(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Catalog, LoadReport)> {
-    match TableFormat::of(path) {
+    let format = TableFormat::of(path);
+    if opts.rows.is_some() && !format.reads_row_windows() {
+        return Err(crate::error::Error::file(
+            path,
+            "its format is read whole: a window of its rows cannot be read",
+        ));
+    }
+    match format {
         TableFormat::Fits => parse_catalog_fits(path, name, opts),
         TableFormat::Hdf5 => crate::data::hdf5_io::read_catalog_h5(path, name, opts),
         TableFormat::VoTable => read_votable(path, name, opts),

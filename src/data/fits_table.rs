@@ -361,6 +361,11 @@ impl FitsTable {
         })
     }
 
+    /// Whether the file is mapped (read in place), not inflated from gzip into memory.
+    pub fn is_mapped(&self) -> bool {
+        matches!(*self.bytes, Bytes::Mapped(_))
+    }
+
     pub fn column(&self, name: &str) -> Option<&TableColumn> {
         self.columns
             .iter()
@@ -385,6 +390,18 @@ impl FitsTable {
         &mut self,
         names: &[&str],
         keep_types: bool,
+        sink: impl FnMut(&[ColumnData]) -> Result<()>,
+    ) -> Result<()> {
+        self.read_blocks_in(names, keep_types, 0..self.nrows, sink)
+    }
+
+    /// [`read_blocks`](Self::read_blocks) over the rows `window` only (clipped to the
+    /// table).
+    pub fn read_blocks_in(
+        &mut self,
+        names: &[&str],
+        keep_types: bool,
+        window: std::ops::Range<u64>,
         mut sink: impl FnMut(&[ColumnData]) -> Result<()>,
     ) -> Result<()> {
         let cols: Vec<TableColumn> = names
@@ -420,9 +437,10 @@ impl FitsTable {
         let data = &bytes.get()[self.hdu.data_start..];
         let rows_per_block = ((16 << 20) / self.row_bytes).max(1) as u64;
         let mut out: Vec<ColumnData> = kinds.iter().map(|k| k.empty()).collect();
-        let mut row = 0u64;
-        while row < self.nrows {
-            let n = rows_per_block.min(self.nrows - row);
+        let end = window.end.min(self.nrows);
+        let mut row = window.start.min(end);
+        while row < end {
+            let n = rows_per_block.min(end - row);
             let from = row as usize * self.row_bytes;
             let block = &data[from..from + n as usize * self.row_bytes];
             for (c, o) in cols.iter().zip(out.iter_mut()) {

@@ -67,6 +67,30 @@ pub fn table_name(path: &Path, select: Option<&HduSelect>) -> Result<String> {
     Ok(g.name().trim_start_matches('/').to_string())
 }
 
+/// The table's rows and the bytes a row takes in its numeric 1-D datasets (the columns),
+/// without reading them.
+pub fn table_shape(path: &Path, select: Option<&HduSelect>) -> Result<(u64, u64)> {
+    let err = |e: hdf5::Error| Error::file(path, format!("HDF5: {e}"));
+    let file = hdf5::File::open(path)
+        .map_err(|e| Error::file(path, format!("not a readable HDF5 file ({e})")))?;
+    let group = table_group(&file, path, select)?;
+    let (mut rows, mut row_bytes) = (0u64, 0u64);
+    for ds in group.datasets().map_err(err)? {
+        let numeric = ds
+            .dtype()
+            .and_then(|t| t.to_descriptor())
+            .ok()
+            .as_ref()
+            .and_then(storage_of)
+            .is_some();
+        if numeric && ds.ndim() == 1 {
+            rows = rows.max(ds.size() as u64);
+            row_bytes += ds.dtype().map_or(8, |t| t.size() as u64);
+        }
+    }
+    Ok((rows, row_bytes))
+}
+
 pub fn read_catalog_h5(
     path: &Path,
     name: &str,
@@ -132,10 +156,12 @@ pub fn read_catalog_h5(
             storage: Err(why.clone()),
         }))
         .collect();
-    let n = nrows.unwrap_or(0);
-    let mut load = TableLoad::start(path, name, &metas, opts, n as u64)?;
+    let all = nrows.unwrap_or(0);
+    let window = opts.rows.clone().unwrap_or(0..all as u64);
+    let n = (window.end as usize).min(all);
+    let mut start = (window.start as usize).min(n);
+    let mut load = TableLoad::start(path, name, &metas, opts, (n - start) as u64)?;
     let order = load.order.clone();
-    let mut start = 0;
     while start < n {
         let end = (start + BLOCK).min(n);
         let mut block = Vec::with_capacity(order.len());

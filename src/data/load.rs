@@ -274,6 +274,7 @@ pub fn load_files(
             verbatim: false,
             cache: disk_cache(c),
             sample_rows: None,
+            rows: None,
         };
         let files = expand_paths(&inputs.clusters)?;
         let mut unassigned: Vec<(PathBuf, Catalog)> = Vec::new();
@@ -318,6 +319,7 @@ pub fn load_files(
             verbatim: false,
             cache: disk_cache(c),
             sample_rows: Some(bounds.galaxy_sample(c.memory_budget)),
+            rows: None,
         };
         if let Some(hats) = files.iter().find(|f| is_hats(f)) {
             let opts = LoadOptions {

@@ -61,6 +61,9 @@ pub struct LoadOptions {
     /// Out-of-core catalogs (HATS) holding more rows than this in the area are read as
     /// an even sample of about this many rows; other readers read every row.
     pub sample_rows: Option<u64>,
+    /// Only these rows of the file (`import` reads big files a piece at a time). FITS,
+    /// HDF5 and Parquet read just the window; other formats refuse one.
+    pub rows: Option<std::ops::Range<u64>>,
 }
 
 impl LoadOptions {
@@ -71,9 +74,14 @@ impl LoadOptions {
             "{:?}|{:?}|{:?}|{}",
             self.hdu, self.roles, self.filter, self.verbatim
         );
-        // Keys without a sample stay those of earlier versions (their entries valid).
-        match self.sample_rows {
+        // Keys without a sample or window stay those of earlier versions (their entries
+        // valid).
+        let key = match self.sample_rows {
             Some(n) => format!("{key}|sample {n}"),
+            None => key,
+        };
+        match &self.rows {
+            Some(r) => format!("{key}|rows {}..{}", r.start, r.end),
             None => key,
         }
     }

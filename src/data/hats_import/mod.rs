@@ -7,12 +7,14 @@
 //! 3. reduce: each partition's fragments joined, ordered along the HEALPix curve and
 //!    then spread (every prefix an even sample, for level of detail), written.
 //!
-//! Memory holds one input file per worker (files are read whole), the histogram and the
-//! cell → partition table (12 bytes a cell at the deepest order: 150 MB at order 10),
-//! and one partition per worker. Everything is built in a hidden sibling folder renamed
+//! Memory holds one piece of input per worker (about 256 MB of columns: big FITS, HDF5
+//! and Parquet files are read a window of rows at a time, other formats whole), the
+//! histogram and the cell → partition table (12 bytes a cell at the deepest order:
+//! 150 MB at order 10), and one partition per worker. Everything is built in a hidden sibling folder renamed
 //! into place at the end, so an interrupted import leaves no catalog that looks complete.
 
 mod metadata;
+mod pieces;
 mod plan;
 mod row_order;
 
@@ -26,6 +28,7 @@ use rayon::prelude::*;
 use crate::data::catalog_reader::read_catalog;
 use crate::data::fits_table::HduSelect;
 use crate::data::hats_import::metadata::write_metadata;
+use crate::data::hats_import::pieces::{Piece, plan_pieces};
 use crate::data::hats_import::plan::{Histogram, plan_partitions};
 use crate::data::hats_import::row_order::spread_order;
 use crate::data::load_options::LoadOptions;
@@ -55,6 +58,9 @@ pub struct ImportOptions {
     pub name: String,
     /// Replace a HATS catalog at the output (once the new one is complete).
     pub replace: bool,
+    /// Rows read from a FITS, HDF5 or Parquet input at a time (default: about 256 MB of
+    /// its columns).
+    pub piece_rows: Option<u64>,
     pub progress: Option<Progress>,
 }
 
@@ -87,6 +93,8 @@ fn partition_file(dir: &Path, order: u8, pixel: u64) -> PathBuf {
 pub struct ImportSummary {
     pub rows: u64,
     pub partitions: usize,
+    /// Input files and windows of big files' rows, each read at once.
+    pub pieces: usize,
     /// Rows dropped for NaN or out-of-range coordinates.
     pub invalid_coordinates: u64,
 }
@@ -118,7 +126,8 @@ pub fn import_hats(files: &[PathBuf], out: &Path, opts: &ImportOptions) -> Resul
         hdu: opts.hdu.clone(),
         ..Default::default()
     };
-    let (histogram, invalid) = map_pass(files, &load, opts)?;
+    let pieces = plan_pieces(files, &load, opts.piece_rows)?;
+    let (histogram, invalid) = map_pass(&pieces, &load, opts)?;
     let rows = histogram.total();
     if rows == 0 {
         return Err(Error::user(format!(
@@ -137,7 +146,7 @@ pub fn import_hats(files: &[PathBuf], out: &Path, opts: &ImportOptions) -> Resul
     );
     let lookup = cell_to_partition(&histogram, &plan);
     let t1 = Instant::now();
-    split_pass(files, &load, opts, &lookup, &plan, &work.path)?;
+    split_pass(&pieces, &load, opts, &lookup, &plan, &work.path)?;
     report!("import: rows split in {:.1} s", t1.elapsed().as_secs_f64());
     let t2 = Instant::now();
     reduce_pass(&plan, opts, &work.path)?;
@@ -152,6 +161,7 @@ pub fn import_hats(files: &[PathBuf], out: &Path, opts: &ImportOptions) -> Resul
     Ok(ImportSummary {
         rows,
         partitions: plan.len(),
+        pieces: pieces.len(),
         invalid_coordinates: invalid,
     })
 }
@@ -233,9 +243,9 @@ impl Drop for WorkDir {
     }
 }
 
-/// Reads one input file (all its numeric columns, coordinates in degrees).
-fn read_input(path: &Path, load: &LoadOptions) -> Result<(Catalog, u64)> {
-    let (cat, report) = read_catalog(path, "import", load)?;
+/// Reads one piece of input (all its numeric columns, coordinates in degrees).
+fn read_input(piece: &Piece, load: &LoadOptions) -> Result<(Catalog, u64)> {
+    let (cat, report) = read_catalog(&piece.path, "import", &piece.load_options(load))?;
     Ok((cat, report.invalid_coordinates))
 }
 
@@ -249,9 +259,9 @@ fn healpix_29(cat: &Catalog) -> Vec<i64> {
         .collect()
 }
 
-/// Pass 1: rows per cell of the deepest order, over every file.
+/// Pass 1: rows per cell of the deepest order, over every piece.
 fn map_pass(
-    files: &[PathBuf],
+    pieces: &[Piece],
     load: &LoadOptions,
     opts: &ImportOptions,
 ) -> Result<(Histogram, u64)> {
@@ -259,8 +269,8 @@ fn map_pass(
     let invalid = AtomicU64::new(0);
     let done = AtomicU64::new(0);
     let shift = 2 * (29 - u32::from(opts.highest_order));
-    files.par_iter().try_for_each(|f| -> Result<()> {
-        let (cat, bad) = read_input(f, load)?;
+    pieces.par_iter().try_for_each(|piece| -> Result<()> {
+        let (cat, bad) = read_input(piece, load)?;
         invalid.fetch_add(bad, Ordering::Relaxed);
         let cells: Vec<u64> = healpix_29(&cat)
             .iter()
@@ -274,7 +284,7 @@ fn map_pass(
             h.counts[c as usize] += 1;
         }
         drop(h);
-        tell(opts, "import: mapping files", &done, files.len());
+        tell(opts, "import: mapping", &done, pieces.len());
         Ok(())
     })?;
     let h = histogram
@@ -302,10 +312,10 @@ fn cell_to_partition(h: &Histogram, plan: &[(u8, u64, u64)]) -> Vec<u32> {
     lookup
 }
 
-/// Pass 2: each file's rows into a fragment per partition (every file must have the
+/// Pass 2: each piece's rows into a fragment per partition (every file must have the
 /// first one's columns).
 fn split_pass(
-    files: &[PathBuf],
+    pieces: &[Piece],
     load: &LoadOptions,
     opts: &ImportOptions,
     lookup: &[u32],
@@ -315,11 +325,12 @@ fn split_pass(
     let shift = 2 * (29 - u32::from(opts.highest_order));
     let first_columns: Mutex<Option<(PathBuf, Vec<String>)>> = Mutex::new(None);
     let done = AtomicU64::new(0);
-    files
+    pieces
         .par_iter()
         .enumerate()
-        .try_for_each(|(k, f)| -> Result<()> {
-            let (cat, _) = read_input(f, load)?;
+        .try_for_each(|(k, piece)| -> Result<()> {
+            let f = &piece.path;
+            let (cat, _) = read_input(piece, load)?;
             check_columns(&first_columns, f, &cat)?;
             let h29 = healpix_29(&cat);
             let mut rows: Vec<(u32, usize)> = h29
@@ -348,7 +359,7 @@ fn split_pass(
                     &dir.join(format!("{k}.parquet")),
                 )?;
             }
-            tell(opts, "import: splitting files", &done, files.len());
+            tell(opts, "import: splitting", &done, pieces.len());
             Ok(())
         })
 }
@@ -404,7 +415,7 @@ fn reduce_pass(plan: &[(u8, u64, u64)], opts: &ImportOptions, work: &Path) -> Re
                 .map_err(|e| Error::file(&dir, format!("cannot list: {e}")))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .collect();
-            // By input file, so that equal cells keep the inputs' order.
+            // By input piece, so that equal cells keep the inputs' order.
             fragments.sort_by_key(|p| {
                 p.file_stem()
                     .and_then(|s| s.to_str()?.parse::<usize>().ok())

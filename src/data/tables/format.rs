@@ -40,6 +40,15 @@ impl TableFormat {
         Self::from_signature(&head[..n]).unwrap_or_else(|| Self::from_name(path))
     }
 
+    /// Whether its reader can read a window of rows without reading the rest
+    /// ([`LoadOptions::rows`](crate::data::load_options::LoadOptions::rows)).
+    pub fn reads_row_windows(self) -> bool {
+        matches!(
+            self,
+            TableFormat::Fits | TableFormat::Hdf5 | TableFormat::Parquet
+        )
+    }
+
     fn from_signature(head: &[u8]) -> Option<TableFormat> {
         let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
         let text = &text[text.iter().take_while(|b| b.is_ascii_whitespace()).count()..];

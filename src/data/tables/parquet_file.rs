@@ -28,7 +28,11 @@ use crate::error::{Error, Result};
 
 /// Reads the catalog of a Parquet file.
 pub fn read_parquet(path: &Path, name: &str, opts: &LoadOptions) -> Result<(Catalog, LoadReport)> {
-    read_parquet_rows(&ParquetFooter::open(path)?, name, opts, RowPick::All)
+    let pick = match &opts.rows {
+        Some(window) => RowPick::Window(window.start, window.end),
+        None => RowPick::All,
+    };
+    read_parquet_rows(&ParquetFooter::open(path)?, name, opts, pick)
 }
 
 /// Which rows of a Parquet file to read.
@@ -42,6 +46,9 @@ pub enum RowPick {
     /// The first n rows: a sample of a file whose rows are in an order that spreads
     /// every prefix (clusterviz's imports); only the pages holding them are read.
     First(u64),
+    /// Rows start..end (an import's piece of a big file): only the row groups and pages
+    /// holding them are read.
+    Window(u64, u64),
 }
 
 /// A Parquet file's footer, read once: what it says of the file (rows, columns), and
@@ -68,6 +75,15 @@ impl ParquetFooter {
 
     pub fn rows(&self) -> u64 {
         self.meta.metadata().file_metadata().num_rows().max(0) as u64
+    }
+
+    /// The bytes its columns take decoded (as the writer counted them).
+    pub fn uncompressed_bytes(&self) -> u64 {
+        let groups = self.meta.metadata().row_groups();
+        groups
+            .iter()
+            .map(|g| g.total_byte_size().max(0) as u64)
+            .sum()
     }
 
     /// Name and Arrow type of each column.
@@ -169,6 +185,7 @@ pub fn read_parquet_rows(
         RowPick::All => rows,
         RowPick::Every(k) => rows.div_ceil(k.max(1)),
         RowPick::First(n) => rows.min(n),
+        RowPick::Window(a, b) => b.min(rows).saturating_sub(a),
     };
     let mut load = TableLoad::start(path, name, &metas, opts, wanted)?;
     let projected = load.order.iter().flat_map(|&k| {
@@ -192,9 +209,17 @@ pub fn read_parquet_rows(
             Some(first)
         })
         .collect();
-    // A prefix needs only the row groups it starts in.
+    // A prefix or a window needs only the row groups it overlaps.
+    let (from, to) = match pick {
+        RowPick::First(n) => (0, n),
+        RowPick::Window(a, b) => (a, b),
+        _ => (0, u64::MAX),
+    };
     let groups: Vec<usize> = (0..file_meta.num_row_groups())
-        .filter(|&g| !matches!(pick, RowPick::First(n) if group_starts[g] >= n))
+        .filter(|&g| {
+            let n = file_meta.row_group(g).num_rows().max(0) as u64;
+            group_starts[g] < to && group_starts[g] + n > from
+        })
         .collect();
     for chunk in groups.chunks(rayon::current_num_threads().max(1)) {
         let decoded: Vec<Result<Vec<Vec<ColumnData>>>> = chunk
@@ -217,6 +242,16 @@ pub fn read_parquet_rows(
                             builder = builder.with_row_selection(RowSelection::from(vec![
                                 RowSelector::select(take),
                             ]));
+                        }
+                        RowPick::Window(a, b) => {
+                            let skip = a.saturating_sub(group_starts[g]).min(n);
+                            let take = b.min(group_starts[g] + n) - group_starts[g] - skip;
+                            if skip > 0 || skip + take < n {
+                                builder = builder.with_row_selection(RowSelection::from(vec![
+                                    RowSelector::skip(skip as usize),
+                                    RowSelector::select(take as usize),
+                                ]));
+                            }
                         }
                         _ => {}
                     }
