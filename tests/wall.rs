@@ -124,3 +124,74 @@ fn angular_marker_sizes_look_the_same_at_any_pixel_density() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The "k of n partitions" a run's log says it read of a HATS catalog.
+fn hats_partitions_read(log: &str) -> usize {
+    let at = log
+        .find("(HATS, ")
+        .unwrap_or_else(|| panic!("no HATS read: {log}"));
+    let rest = &log[at + "(HATS, ".len()..];
+    rest.split_whitespace().next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn each_rank_reads_only_the_hats_partitions_its_displays_show() {
+    // Out-of-core galaxies: a rank reads the partitions under its own displays, not the
+    // whole canvas's, and its displays are still the same pixels as the whole canvas.
+    let dir = tempdir("wall-hats");
+    let o = run_cli(&["demo", "--write", "demo", "--galaxies", "30000"], &dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run_cli(
+        &["import", "demo/catred", "-o", "hg", "--max-rows", "300"],
+        &dir,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let head = "[inputs]\ngalaxies = [\"hg\"]\nclusters = [\"demo/clusters_merged.fits\"]\n\
+        [view]\nprojection = \"tan\"\ncenter = [0.5, -30.0]\nfov = 4.0\n";
+    std::fs::write(
+        dir.join("whole.toml"),
+        format!("{head}[wall]\ncolumns = 1\nrows = 1\ndisplay = [664, 416]\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("w.toml"),
+        format!("{head}[wall]\ncolumns = 2\nrows = 2\ndisplay = [320, 200]\nbezel = [24, 16]\n"),
+    )
+    .unwrap();
+    let o = run_cli(&["wall", "--config", "whole.toml", "--out", "whole"], &dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let whole_read = hats_partitions_read(&stderr(&o));
+    let whole = Image::load_png(&dir.join("whole/display_c0_r0.png")).unwrap();
+    for (rank, (c, r)) in [(0u32, 0u32), (1, 0), (0, 1), (1, 1)]
+        .into_iter()
+        .enumerate()
+    {
+        let out = format!("r{rank}");
+        let o = run_cli(
+            &[
+                "wall",
+                "--config",
+                "w.toml",
+                "--out",
+                &out,
+                "--rank",
+                &rank.to_string(),
+            ],
+            &dir,
+        );
+        let log = stderr(&o);
+        assert!(o.status.success(), "{log}");
+        let read = hats_partitions_read(&log);
+        assert!(
+            read > 0 && 2 * read < whole_read,
+            "rank {rank} read {read} partitions, the whole canvas {whole_read}"
+        );
+        let tile = Image::load_png(&dir.join(format!("{out}/display_c{c}_r{r}.png"))).unwrap();
+        let (x0, y0) = (c * (320 + 24), r * (200 + 16));
+        let differ = (0..200)
+            .flat_map(|y| (0..320).map(move |x| (x, y)))
+            .filter(|&(x, y)| tile.pixel(x, y)[..3] != whole.pixel(x0 + x, y0 + y)[..3])
+            .count();
+        assert_eq!(differ, 0, "rank {rank}: {differ} pixels differ");
+    }
+}

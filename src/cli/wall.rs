@@ -9,8 +9,8 @@ use crate::cli::figure_file::{parse_toml, render_args_of};
 use crate::error::{Error, Result};
 use crate::export::pipeline::{reproduction_metadata, view_description};
 use crate::render::BackendChoice;
-use crate::scene::load_prepared;
-use crate::wall::{Solo, WallLayout, WallSync};
+use crate::scene::{SceneSpec, load_prepared_in};
+use crate::wall::{Display, Solo, WallLayout, WallSync, bounding_rect};
 use std::time::Duration;
 
 pub fn run(backend: BackendChoice, a: &WallArgs) -> Result<()> {
@@ -77,8 +77,10 @@ pub fn run(backend: BackendChoice, a: &WallArgs) -> Result<()> {
         return Err(Error::file(out, "exists and is not a folder"));
     }
     std::fs::create_dir_all(out).map_err(|e| Error::file(out, format!("cannot create: {e}")))?;
-    // Each rank loads the data itself (from shared storage).
-    let survey = load_prepared(&spec, crate::data::progress::Progress::terminal())?;
+    // Each rank loads the data itself (from shared storage), out-of-core galaxies only
+    // where its displays look.
+    let cone = displays_cone(&spec, &layout, &displays, a.frames);
+    let survey = load_prepared_in(&spec, cone, crate::data::progress::Progress::terminal())?;
     let pace = WallPace {
         frames: a.frames,
         timeout: Duration::from_secs_f64(a.timeout),
@@ -122,6 +124,28 @@ pub fn run(backend: BackendChoice, a: &WallArgs) -> Result<()> {
         per(stills.waiting)
     );
     Ok(())
+}
+
+/// The sky `displays` show over `frames` stills (each pans a hundredth of the field), as
+/// (RA, Dec, radius) in degrees: where this process reads out-of-core galaxies. `None`
+/// when the view is framed on the data, or shows the sky's edge or a hemisphere.
+fn displays_cone(
+    spec: &SceneSpec,
+    layout: &WallLayout,
+    displays: &[Display],
+    frames: u64,
+) -> Option<(f64, f64, f64)> {
+    if spec.view.frames_data() {
+        return None;
+    }
+    let view = spec.view.initial_view(&[], layout.canvas());
+    let part = view.with_sub(bounding_rect(displays)?);
+    // A few pixels more, for markers centred just outside that still show.
+    let (centre, radius) = crate::view::cell_culling::view_cone(&part, 8.0)?;
+    let (ra, dec) = crate::sky::lonlat_deg(centre);
+    let panned = frames.saturating_sub(1) as f64 * view.fov_deg / 100.0;
+    let radius = radius.to_degrees() + panned;
+    (radius < 90.0).then_some((ra, dec, radius))
 }
 
 /// The wall in windows, driven by the viewer of this process (rank 0) or following it.

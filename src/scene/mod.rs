@@ -87,6 +87,22 @@ pub fn load_prepared_with(
     Ok(survey)
 }
 
+/// As [`load_prepared`], out-of-core galaxies (HATS) read only in `galaxy_cone` (RA, Dec,
+/// radius in degrees) when one is given: e.g. the sky a wall process's displays show.
+pub fn load_prepared_in(
+    spec: &SceneSpec,
+    galaxy_cone: Option<(f64, f64, f64)>,
+    progress: Option<Progress>,
+) -> Result<Survey> {
+    let bounds = ReadBounds {
+        galaxy_cone,
+        ..spec.style.read_bounds()
+    };
+    let mut survey = load_survey(&spec.inputs, bounds, progress)?;
+    prepare_survey(&mut survey, &spec.style)?;
+    Ok(survey)
+}
+
 /// The style's read bounds, galaxies from HATS sampled to four times `ctx`'s budget.
 pub fn read_bounds_on(style: &SceneStyle, ctx: &GpuContext) -> ReadBounds {
     let mut bounds = style.read_bounds();

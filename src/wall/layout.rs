@@ -27,6 +27,20 @@ pub struct WallLayout {
     pub ranks: Vec<Vec<(u32, u32)>>,
 }
 
+/// The smallest rectangle of the canvas holding every one of `displays`.
+pub fn bounding_rect(displays: &[Display]) -> Option<SubRect> {
+    let x0 = displays.iter().map(|d| d.rect.x).min()?;
+    let y0 = displays.iter().map(|d| d.rect.y).min()?;
+    let x1 = displays.iter().map(|d| d.rect.x + d.rect.width).max()?;
+    let y1 = displays.iter().map(|d| d.rect.y + d.rect.height).max()?;
+    Some(SubRect {
+        x: x0,
+        y: y0,
+        width: x1 - x0,
+        height: y1 - y0,
+    })
+}
+
 /// The largest virtual canvas side accepted.
 const MAX_CANVAS_SIDE: u64 = 1 << 20;
 

@@ -10,5 +10,5 @@ pub mod layout;
 pub mod mpi;
 pub mod sync;
 
-pub use layout::{Display, WallLayout};
+pub use layout::{Display, WallLayout, bounding_rect};
 pub use sync::{Solo, WallSync};
