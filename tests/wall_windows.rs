@@ -144,3 +144,63 @@ fn a_display_goes_full_screen_on_a_monitor() {
     assert_eq!(view.canvas, CANVAS);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_wall_process_reads_hats_galaxies_only_under_its_own_display() {
+    // A process without a console showing one display of four reads an out-of-core
+    // catalog for that display's part of the sky once the view is still, not for the
+    // whole canvas.
+    if !x_tools_present() {
+        return;
+    }
+    let dir = private_dir("wall-hats-windows");
+    let o = run_cli(&["demo", "--write", "demo", "--galaxies", "30000"], &dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run_cli(
+        &["import", "demo/catred", "-o", "hg", "--max-rows", "300"],
+        &dir,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    // A budget of 1000 markers: the first read of the whole catalog is a sample.
+    std::fs::write(
+        dir.join("w.toml"),
+        "[inputs]\ngalaxies = [\"hg\"]\n[view]\nprojection = \"tan\"\n\
+         center = [0.5, -30.0]\nfov = 4.0\n[layers]\nmax-markers = 1000\n\
+         [wall]\ncolumns = 2\nrows = 2\ndisplay = [320, 200]\nbezel = [24, 16]\n",
+    )
+    .unwrap();
+    // One monitor the size of the display, so that its window shows just the display.
+    let (_xvfb, display) = start_xvfb("320x200");
+    let w = Traced::start(
+        &display,
+        &dir,
+        &["wall", "--config", "w.toml", "--no-console", "--rank", "3"],
+    );
+    w.wait_for("trace: galaxies read for the view", 0);
+    let line = w.last("trace: galaxies read for the view");
+    // "cone Some((ra, dec, radius)), k of n partitions, complete=..."
+    let numbers: Vec<f64> = line
+        .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    let [ra, dec, radius, read, all] = numbers[..5] else {
+        panic!("{line}");
+    };
+    // Display (1, 1) spans canvas pixels 344..664 × 216..416 of the 664×416 canvas.
+    let view = clusterviz::view::View::new(
+        clusterviz::sky::Projection::Tan,
+        clusterviz::sky::Frame::Icrs,
+        (0.5, -30.0),
+        4.0,
+        (664, 416),
+    );
+    let centre = view.unproject(DVec2::new(504.0, 316.0)).unwrap();
+    let off = centre
+        .angle_between(clusterviz::sky::unit_vector(ra, dec))
+        .to_degrees();
+    assert!(off < 0.05, "{line}: {off}° from the display's centre");
+    // Twice the display's half-diagonal (about 1.2°), far less than the canvas's.
+    assert!(radius > 2.0 && radius < 3.0, "{line}");
+    assert!(all == 253.0 && read < all / 2.0, "{line}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -3,7 +3,8 @@
 //! smaller than the one read, the galaxies there are read again on a worker thread (all
 //! of them, or a sample of the budget's size) with the scene built there too, and swapped
 //! in when ready. Zooming back out returns to the whole catalog's sample. Frames never
-//! wait for a read.
+//! wait for a read. A wall process without a console reads for its own displays' part of
+//! the view only.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
@@ -20,6 +21,7 @@ use crate::data::load_options::{LoadOptions, Pushdown};
 use crate::render::GpuContext;
 use crate::scene::{prepare_survey, read_bounds_on};
 use crate::sky::lonlat_deg;
+use crate::view::View;
 use crate::view::cell_culling::view_cone;
 
 /// (RA, Dec, radius) in degrees.
@@ -37,6 +39,8 @@ struct Refined {
     scene: Box<LiveScene>,
     /// Every row of the cone was read (no sample).
     complete: bool,
+    /// Partitions under the cone, of all the catalog's.
+    partitions: (usize, usize),
 }
 
 pub struct HatsRefiner {
@@ -92,17 +96,24 @@ impl HatsRefiner {
     }
 }
 
-/// Takes a finished read, or starts one when the view has settled somewhere the shown
-/// galaxies do not serve well.
+/// Takes a finished read, or starts one when the viewer's view has settled somewhere the
+/// shown galaxies do not serve well.
 pub fn poll(frame: &mut ViewerFrame) {
+    let (view, still) = (frame.state.view, frame.is_still());
+    poll_for(frame, &view, still);
+}
+
+/// As [`poll`], for the sky `view` shows (e.g. a wall process's displays), which is
+/// `still` or moving.
+pub fn poll_for(frame: &mut ViewerFrame, view: &View, still: bool) {
     let Some(mut r) = frame.hats.take() else {
         return;
     };
-    step(&mut r, frame);
+    step(&mut r, frame, view, still);
     frame.hats = Some(r);
 }
 
-fn step(r: &mut HatsRefiner, frame: &mut ViewerFrame) {
+fn step(r: &mut HatsRefiner, frame: &mut ViewerFrame, view: &View, still: bool) {
     if let Some(p) = &r.pending {
         match p.rx.try_recv() {
             Err(TryRecvError::Empty) => {}
@@ -116,6 +127,15 @@ fn step(r: &mut HatsRefiner, frame: &mut ViewerFrame) {
                 r.shown = p.cone;
                 r.complete = refined.complete;
                 let took = p.started.elapsed();
+                if frame.trace {
+                    report!(
+                        "trace: galaxies read for the view: cone {:?}, {} of {} partitions, complete={}",
+                        p.cone,
+                        refined.partitions.0,
+                        refined.partitions.1,
+                        refined.complete
+                    );
+                }
                 r.pending = None;
                 frame.accept(LoadEvent::Loaded {
                     data: refined.data,
@@ -127,13 +147,13 @@ fn step(r: &mut HatsRefiner, frame: &mut ViewerFrame) {
         }
         return;
     }
-    if !frame.is_still() || frame.scene.is_none() {
+    if !still || frame.scene.is_none() {
         return;
     }
     let Some(data) = frame.data.as_deref() else {
         return;
     };
-    let want = view_cone(&frame.state.view, 0.0).map(|(centre, radius)| {
+    let want = view_cone(view, 0.0).map(|(centre, radius)| {
         let (ra, dec) = lonlat_deg(centre);
         (ra, dec, radius.to_degrees())
     });
@@ -183,6 +203,7 @@ fn start(r: &mut HatsRefiner, frame: &mut ViewerFrame, cone: Option<Cone>) {
         let built = (|| -> crate::error::Result<Refined> {
             let read = read_hats(&path, "galaxies", &opts)?;
             let complete = read.stride == 1;
+            let partitions = (read.partitions_read, read.partitions);
             let mut survey = rest;
             survey.galaxies = Some(read.catalog);
             survey.galaxy_counts = read.counts;
@@ -194,6 +215,7 @@ fn start(r: &mut HatsRefiner, frame: &mut ViewerFrame, cone: Option<Cone>) {
                 data: Box::new(data),
                 scene: Box::new(live),
                 complete,
+                partitions,
             })
         })();
         let _ = tx.send(built.map_err(|e| e.to_string()));

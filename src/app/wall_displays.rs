@@ -22,7 +22,7 @@ use crate::app::wall_frame::WallFrame;
 use crate::error::{Error, Result};
 use crate::render::GpuContext;
 use crate::view::{SubRect, View};
-use crate::wall::{Display, WallLayout, WallSync};
+use crate::wall::{Display, WallLayout, WallSync, bounding_rect};
 
 /// The wall a viewer session shows besides its console.
 pub struct WallPlan {
@@ -155,6 +155,9 @@ pub struct WallDisplays {
     trace: bool,
     /// This process stops answering a few frames in (CLUSTERVIZ_WALL_HANG_RANK, tests).
     hang: bool,
+    /// No console of this process reads out-of-core galaxies for the viewer's view: the
+    /// wall reads them for its own displays' part of the sky.
+    reads_for_displays: bool,
 }
 
 /// What a frame of the wall asks of the event loop.
@@ -242,6 +245,7 @@ impl WallDisplays {
                 ratio: plan.ratio,
                 windows,
                 hang: crate::wall::sync::test_hang(plan.sync.rank()),
+                reads_for_displays: !(plan.console && plan.sync.rank() == 0),
                 sync: plan.sync,
                 timeout: plan.timeout,
                 drawn: None,
@@ -379,13 +383,15 @@ impl WallDisplays {
             f
         });
         if let Some(f) = &own {
+            self.read_for_displays(frame, f);
             let changed = self.drawn.as_ref() != Some(&(f.clone(), frame.scene_serial()));
             let since = self.last_tick.elapsed();
             let heartbeat = together && since >= HEARTBEAT;
             if !(changed || quit || heartbeat) {
+                let reading = frame.hats.as_ref().is_some_and(|h| h.is_reading());
                 return Ok(Tick {
                     quit: false,
-                    again_after: together.then(|| HEARTBEAT.saturating_sub(since)),
+                    again_after: (together || reading).then(|| HEARTBEAT.saturating_sub(since)),
                 });
             }
         }
@@ -399,6 +405,9 @@ impl WallDisplays {
                 f
             }
         };
+        if !self.leads() {
+            self.read_for_displays(frame, &wall);
+        }
         // The last frame (quit) shows what the one before showed.
         let key = (
             WallFrame {
@@ -445,7 +454,9 @@ impl WallDisplays {
             }
         }
         let settle = (!wall.still).then(|| frame.until_still());
-        let again_after = match (settle, together.then_some(HEARTBEAT)) {
+        // A read under way is looked for again soon, even on a still wall of one process.
+        let reading = frame.hats.as_ref().is_some_and(|h| h.is_reading());
+        let again_after = match (settle, (together || reading).then_some(HEARTBEAT)) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
@@ -458,6 +469,27 @@ impl WallDisplays {
                 Some(Duration::ZERO)
             },
         })
+    }
+
+    /// Out-of-core galaxies read for this process's displays' part of `wall`'s view (when
+    /// no console reads them for the viewer's view).
+    fn read_for_displays(&self, frame: &mut ViewerFrame, wall: &WallFrame) {
+        // As drawn: a window larger than its display shows more of the canvas.
+        let displays: Vec<Display> = self
+            .windows
+            .iter()
+            .map(|w| Display {
+                rect: SubRect {
+                    width: w.config.width,
+                    height: w.config.height,
+                    ..w.display.rect
+                },
+                ..w.display
+            })
+            .collect();
+        if let (true, Some(rect)) = (self.reads_for_displays, bounding_rect(&displays)) {
+            crate::app::hats_refine::poll_for(frame, &wall.view.with_sub(rect), wall.still);
+        }
     }
 
     /// Draws `wall` into every display's next surface texture; none when a surface must
