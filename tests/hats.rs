@@ -536,9 +536,19 @@ fn the_viewer_rereads_the_galaxies_where_it_settles_and_returns_to_the_sample() 
     let canvas = v.frame.state.view.canvas;
     v.frame.state.touched = true;
     v.frame.state.view = View::new(Projection::Tan, Frame::Icrs, (150.0, 2.0), 1.0, canvas);
+    // The frame that starts the read (once the view is still) says so; the sky view
+    // shows it until the rows come.
+    let t0 = Instant::now();
+    while v.frame.loading().is_none() && t0.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(20));
+        v.step().unwrap();
+    }
+    let (what, _) = v.frame.loading().expect("the read under way is shown");
+    assert!(what.starts_with("reading the galaxies in view"), "{what}");
     settle(&mut v, first.len());
     let (zoomed, sampled) = galaxies(&v);
     assert!(!sampled, "all rows of the area read, no sample");
+    assert!(v.frame.loading().is_none(), "{:?}", v.frame.loading());
     let input = input_rows();
     let in_view: Vec<i64> = input
         .iter()

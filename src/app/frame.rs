@@ -198,6 +198,11 @@ impl ViewerFrame {
             .map(|c| (c.1, c.2, c.3))
     }
 
+    /// What is being loaded, and the fraction done, while anything is.
+    pub fn loading(&self) -> Option<&(String, f32)> {
+        self.loading.as_ref()
+    }
+
     /// Takes in what the loader sends.
     pub fn accept(&mut self, event: LoadEvent) {
         match event {

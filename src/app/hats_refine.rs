@@ -7,6 +7,8 @@
 //! the view only.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::time::Instant;
 
@@ -18,6 +20,7 @@ use crate::data::hats::{is_hats, read_hats};
 use crate::data::inputs::expand_paths;
 use crate::data::load::{SurveyInputs, column_choices};
 use crate::data::load_options::{LoadOptions, Pushdown};
+use crate::data::progress::Progress;
 use crate::render::GpuContext;
 use crate::scene::{prepare_survey, read_bounds_on};
 use crate::sky::lonlat_deg;
@@ -32,6 +35,8 @@ struct Pending {
     cone: Option<Cone>,
     rx: Receiver<Result<Refined, String>>,
     started: Instant,
+    /// Partitions read so far, and to read (shown while the read runs).
+    read: Arc<[AtomicU64; 2]>,
 }
 
 struct Refined {
@@ -116,10 +121,21 @@ pub fn poll_for(frame: &mut ViewerFrame, view: &View, still: bool) {
 fn step(r: &mut HatsRefiner, frame: &mut ViewerFrame, view: &View, still: bool) {
     if let Some(p) = &r.pending {
         match p.rx.try_recv() {
-            Err(TryRecvError::Empty) => {}
-            Err(TryRecvError::Disconnected) => r.pending = None,
+            Err(TryRecvError::Empty) => {
+                let [done, total] = [0, 1].map(|i| p.read[i].load(Ordering::Relaxed));
+                // Files are counted once their footers are read; until then, none.
+                if total > 0 {
+                    let what =
+                        format!("reading the galaxies in view: {done} of {total} partition files");
+                    frame.accept(LoadEvent::Progress { what, done, total });
+                }
+            }
+            Err(TryRecvError::Disconnected) => {
+                frame.accept(LoadEvent::Failed("the galaxies' reader stopped".into()));
+                r.pending = None;
+            }
             Ok(Err(m)) => {
-                frame.state.message = Some(format!("galaxies in view: {m}"));
+                frame.accept(LoadEvent::Failed(format!("galaxies in view: {m}")));
                 r.failed = Some(p.cone);
                 r.pending = None;
             }
@@ -186,11 +202,17 @@ fn start(r: &mut HatsRefiner, frame: &mut ViewerFrame, cone: Option<Cone>) {
         return;
     };
     let rest = data.survey.without_galaxies();
+    let read = Arc::new([AtomicU64::new(0), AtomicU64::new(0)]);
+    let counter = read.clone();
     let opts = LoadOptions {
         filter: Pushdown {
             cone,
             ..Default::default()
         },
+        progress: Some(Progress::new(move |_, done, total| {
+            counter[1].store(total, Ordering::Relaxed);
+            counter[0].store(done, Ordering::Relaxed);
+        })),
         ..r.opts.clone()
     };
     let options = SceneOptions {
@@ -224,5 +246,11 @@ fn start(r: &mut HatsRefiner, frame: &mut ViewerFrame, cone: Option<Cone>) {
         cone,
         rx,
         started: Instant::now(),
+        read,
+    });
+    frame.accept(LoadEvent::Progress {
+        what: "reading the galaxies in view".into(),
+        done: 0,
+        total: 1,
     });
 }
