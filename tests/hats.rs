@@ -560,12 +560,42 @@ fn the_viewer_rereads_the_galaxies_where_it_settles_and_returns_to_the_sample() 
         assert_eq!(zoomed.get(id), input.get(id), "row {id} in view");
     }
     assert!(zoomed.len() < first.len(), "only the area around the view");
-    // Back to the whole sky: the whole catalog's sample again.
+    // Back to the whole sky: the whole catalog's sample again, the partitions of the
+    // zoomed read (every row of them, kept in memory) giving their share of it.
+    let cache = |v: &HeadlessViewer| v.frame.hats.as_ref().unwrap().cache_stats();
+    let after_zoom = cache(&v);
+    assert_eq!(after_zoom.hits, 0, "{after_zoom:?}");
     v.frame.state.view = sky;
     settle(&mut v, zoomed.len());
     let (back, sampled) = galaxies(&v);
     assert!(sampled);
     assert_eq!(back, first);
+    let after_back = cache(&v);
+    assert!(after_back.hits > 0, "{after_back:?}");
+    // Zoomed in again: every partition comes from memory, the same rows.
+    v.frame.state.view = View::new(Projection::Tan, Frame::Icrs, (150.0, 2.0), 1.0, canvas);
+    settle(&mut v, back.len());
+    // The rows a read of the same cone from the files gives (the cone follows the sky
+    // panel's size, which the first frames may change).
+    let cone = v.frame.hats.as_ref().unwrap().shown_cone();
+    assert!(cone.is_some());
+    let opts = LoadOptions {
+        filter: Pushdown {
+            cone,
+            ..Default::default()
+        },
+        sample_rows: Some(2000),
+        ..Default::default()
+    };
+    let from_files = read_hats(&fixture("galaxies"), "galaxies", &opts).unwrap();
+    assert_eq!(from_files.stride, 1);
+    assert_eq!(galaxies(&v).0, rows_by_id(&from_files.catalog));
+    let again = cache(&v);
+    assert_eq!(again.misses, after_back.misses, "{again:?}");
+    assert!(
+        again.hits >= after_back.hits + after_zoom.misses,
+        "{again:?}"
+    );
 }
 
 #[test]

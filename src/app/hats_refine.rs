@@ -3,7 +3,8 @@
 //! smaller than the one read, the galaxies there are read again on a worker thread (all
 //! of them, or a sample of the budget's size) with the scene built there too, and swapped
 //! in when ready. Zooming back out returns to the whole catalog's sample. Frames never
-//! wait for a read. A wall process without a console reads for its own displays' part of
+//! wait for a read. The partitions read stay in memory within the memory budget (least
+//! recently used out), so panning back and forth decodes each once. A wall process without a console reads for its own displays' part of
 //! the view only.
 
 use std::path::PathBuf;
@@ -16,7 +17,7 @@ use crate::app::frame::ViewerFrame;
 use crate::app::live_scene::{LiveScene, SceneOptions};
 use crate::app::loader::LoadEvent;
 use crate::app::scene_data::SceneData;
-use crate::data::hats::{is_hats, read_hats};
+use crate::data::hats::{CacheStats, PartitionCache, is_hats, read_hats_cached};
 use crate::data::inputs::expand_paths;
 use crate::data::load::{SurveyInputs, column_choices};
 use crate::data::load_options::{LoadOptions, Pushdown};
@@ -59,6 +60,8 @@ pub struct HatsRefiner {
     pending: Option<Pending>,
     /// A cone whose read failed (not tried again until the view moves elsewhere).
     failed: Option<Option<Cone>>,
+    /// The partitions read, shared with the reading threads.
+    cache: Arc<PartitionCache>,
 }
 
 impl HatsRefiner {
@@ -79,6 +82,9 @@ impl HatsRefiner {
         }
         let [_, (roles, hdu)] = column_choices(c).ok()?;
         let rows = read_bounds_on(&options.style, ctx).galaxy_sample(c.memory_budget);
+        let budget = c
+            .memory_budget
+            .map_or_else(crate::data::cache::default_memory_budget, |mb| mb << 20);
         Some(HatsRefiner {
             path: path.clone(),
             opts: LoadOptions {
@@ -92,7 +98,19 @@ impl HatsRefiner {
             complete: false,
             pending: None,
             failed: None,
+            cache: Arc::new(PartitionCache::new(budget)),
         })
+    }
+
+    /// The cone (RA, Dec, radius in degrees) whose galaxies are shown; `None`: the whole
+    /// catalog's sample.
+    pub fn shown_cone(&self) -> Option<(f64, f64, f64)> {
+        self.shown
+    }
+
+    /// What the partition cache holds and how often it answered.
+    pub fn cache_stats(&self) -> CacheStats {
+        self.cache.stats()
     }
 
     /// Whether a read is under way (the frame comes back to look for it).
@@ -144,12 +162,17 @@ fn step(r: &mut HatsRefiner, frame: &mut ViewerFrame, view: &View, still: bool) 
                 r.complete = refined.complete;
                 let took = p.started.elapsed();
                 if frame.trace {
+                    let c = r.cache.stats();
                     report!(
-                        "trace: galaxies read for the view: cone {:?}, {} of {} partitions, complete={}",
+                        "trace: galaxies read for the view: cone {:?}, {} of {} partitions, complete={}; cache {} files, {:.1} MB, {} hits, {} misses",
                         p.cone,
                         refined.partitions.0,
                         refined.partitions.1,
-                        refined.complete
+                        refined.complete,
+                        c.entries,
+                        c.bytes as f64 / 1e6,
+                        c.hits,
+                        c.misses
                     );
                 }
                 r.pending = None;
@@ -219,11 +242,11 @@ fn start(r: &mut HatsRefiner, frame: &mut ViewerFrame, cone: Option<Cone>) {
         format: frame.output_format,
         ..r.options.clone()
     };
-    let (path, ctx) = (r.path.clone(), frame.ctx.clone());
+    let (path, ctx, cache) = (r.path.clone(), frame.ctx.clone(), r.cache.clone());
     let (tx, rx) = channel();
     std::thread::spawn(move || {
         let built = (|| -> crate::error::Result<Refined> {
-            let read = read_hats(&path, "galaxies", &opts)?;
+            let read = read_hats_cached(&path, "galaxies", &opts, Some(&cache))?;
             let complete = read.stride == 1;
             let partitions = (read.partitions_read, read.partitions);
             let mut survey = rest;

@@ -34,6 +34,20 @@ impl ColumnData {
         self.len() == 0
     }
 
+    /// The values at `rows`, in that order.
+    pub fn gather(&self, rows: &[usize]) -> ColumnData {
+        fn take<T: Copy>(v: &[T], rows: &[usize]) -> ColumnBuffer<T> {
+            rows.iter().map(|&i| v[i]).collect::<Vec<T>>().into()
+        }
+        match self {
+            ColumnData::F64(v) => ColumnData::F64(take(v, rows)),
+            ColumnData::F32(v) => ColumnData::F32(take(v, rows)),
+            ColumnData::I64(v) => ColumnData::I64(take(v, rows)),
+            ColumnData::I16(v) => ColumnData::I16(take(v, rows)),
+            ColumnData::U64(v) => ColumnData::U64(take(v, rows)),
+        }
+    }
+
     /// The value at `row` as f64 (integers above 2^53 lose precision: use it to draw,
     /// not to identify).
     pub fn get_f64(&self, row: usize) -> f64 {
@@ -177,6 +191,25 @@ impl Catalog {
             };
         }
         self
+    }
+
+    /// A catalog of the rows `rows` of this one, in that order.
+    pub fn with_rows(&self, rows: &[usize]) -> Catalog {
+        Catalog {
+            name: self.name.clone(),
+            columns: self
+                .columns
+                .iter()
+                .map(|c| Column {
+                    name: c.name.clone(),
+                    unit: c.unit.clone(),
+                    data: c.data.gather(rows),
+                    stored_as: c.stored_as,
+                })
+                .collect(),
+            roles: self.roles.clone(),
+            cache_tag: Default::default(),
+        }
     }
 
     pub fn column(&self, name: &str) -> Option<&Column> {

@@ -24,6 +24,15 @@ pub struct Pushdown {
 }
 
 impl Pushdown {
+    /// Whether a row passes every filter: (RA, Dec) in degrees in the area, its redshift
+    /// and SNR (`None`: the catalog has none, or the row's is missing) in range.
+    pub fn keeps(&self, ra: f64, dec: f64, z: Option<f64>, snr: Option<f64>) -> bool {
+        let snr_ok = self.snr_min.is_none_or(|m| snr.is_some_and(|s| s >= m));
+        let z_ok = self.z_min.is_none_or(|m| z.is_some_and(|z| z >= m))
+            && self.z_max.is_none_or(|m| z.is_some_and(|z| z <= m));
+        snr_ok && z_ok && self.in_area(ra, dec)
+    }
+
     /// Whether (RA, Dec) in degrees lies in the cone and the box (where given).
     pub fn in_area(&self, ra: f64, dec: f64) -> bool {
         let in_cone = self.cone.is_none_or(|(ra0, dec0, r)| {

@@ -4,14 +4,17 @@
 //! `Npix=N/` folders of files); a collection (`collection.properties`) names its primary
 //! catalog. Reading opens only the partitions that overlap the area asked for, decodes
 //! only the columns kept, and reads a catalog bigger than the rows wanted as an even
-//! sample, the whole catalog's counts then coming from its skymap.
+//! sample, the whole catalog's counts then coming from its skymap. A viewer keeps the
+//! partitions it read in a [`PartitionCache`].
 
 mod area;
 mod layout;
+mod partition_cache;
 mod partitions;
 mod properties;
 mod read;
 
 pub use layout::{HatsCatalog, SPREAD_KEY, is_hats};
+pub use partition_cache::{CacheStats, PartitionCache};
 pub use partitions::{Partition, partitions};
-pub use read::{HatsRead, read_hats};
+pub use read::{HatsRead, read_hats, read_hats_cached};

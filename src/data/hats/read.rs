@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use crate::data::hats::area::Area;
 use crate::data::hats::layout::HatsCatalog;
+use crate::data::hats::partition_cache::PartitionCache;
 use crate::data::hats::partitions::{Partition, partitions};
 use crate::data::healpix_fits::read_healpix_map;
 use crate::data::load_options::{LoadOptions, Pushdown};
@@ -57,6 +58,17 @@ pub struct HatsRead {
 /// Reads the catalog or collection at `path`: the rows in `opts.filter`'s area, all of
 /// them, or an even sample of about `opts.sample_rows` when there are more.
 pub fn read_hats(path: &Path, name: &str, opts: &LoadOptions) -> Result<HatsRead> {
+    read_hats_cached(path, name, opts, None)
+}
+
+/// As [`read_hats`], partitions taken from `cache` where it holds them, and kept there
+/// once read.
+pub fn read_hats_cached(
+    path: &Path,
+    name: &str,
+    opts: &LoadOptions,
+    cache: Option<&PartitionCache>,
+) -> Result<HatsRead> {
     if opts.hdu.is_some() {
         return Err(Error::file(
             path,
@@ -135,12 +147,17 @@ pub fn read_hats(path: &Path, name: &str, opts: &LoadOptions) -> Result<HatsRead
                     k if hats.spread_rows => RowPick::First(footer.rows().div_ceil(k)),
                     k => RowPick::Every(k),
                 };
-                let r =
-                    read_parquet_rows(footer, name, &per_file, pick).and_then(|(cat, report)| {
+                let fresh = |o: &LoadOptions| {
+                    read_parquet_rows(footer, name, o, pick).and_then(|(cat, report)| {
                         check_rows_in_pixel(&cat, partition, hats.healpix_column.as_ref())
                             .map_err(|m| Error::file(f, m))?;
                         Ok((cat, report))
-                    });
+                    })
+                };
+                let r = match cache {
+                    None => fresh(&per_file),
+                    Some(cache) => cached_partition(cache, f, pick, &per_file, fresh),
+                };
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if let Some(p) = &opts.progress {
                     p.report(name, n, files.len() as u64);
@@ -175,6 +192,50 @@ pub fn read_hats(path: &Path, name: &str, opts: &LoadOptions) -> Result<HatsRead
         partitions: parts.len(),
         stride,
     })
+}
+
+/// A partition file's rows `pick` names, from `cache` or read by `fresh` (every row of
+/// them, kept there), then those `opts.filter` keeps.
+fn cached_partition(
+    cache: &PartitionCache,
+    file: &Path,
+    pick: RowPick,
+    opts: &LoadOptions,
+    fresh: impl Fn(&LoadOptions) -> Result<(Catalog, LoadReport)>,
+) -> Result<(Catalog, LoadReport)> {
+    let whole = LoadOptions {
+        filter: Pushdown::default(),
+        ..opts.clone()
+    };
+    let key = whole.result_key();
+    let (cat, mut report) = match cache.get(file, &key, pick) {
+        Some(hit) => hit,
+        None => {
+            let (cat, report) = fresh(&whole)?;
+            let cat = cat.into_shared();
+            cache.put(file, &key, pick, &cat, &report);
+            (cat, report)
+        }
+    };
+    if opts.filter == Pushdown::default() {
+        return Ok((cat, report));
+    }
+    let roles = cat.role_view();
+    let keep: Vec<usize> = (0..cat.len())
+        .into_par_iter()
+        .filter(|&i| {
+            let known = |v: f64| Some(v).filter(|v| !v.is_nan());
+            opts.filter.keeps(
+                roles.ra(i),
+                roles.dec(i),
+                known(roles.z(i)),
+                known(roles.snr(i)),
+            )
+        })
+        .collect();
+    report.filtered_out += (cat.len() - keep.len()) as u64;
+    report.kept = keep.len() as u64;
+    Ok((cat.with_rows(&keep), report))
 }
 
 /// Every partition read must have the catalog's columns (`_common_metadata`'s, else the

@@ -65,19 +65,12 @@ pub fn write_parquet_rows(
         arrays.push(Arc::new(Int64Array::from(l.values.to_vec())));
     }
     for c in &cat.columns {
-        macro_rules! take {
-            ($v:expr, $array:ty) => {
-                Arc::new(<$array>::from(
-                    rows.iter().map(|&i| $v[i]).collect::<Vec<_>>(),
-                )) as ArrayRef
-            };
-        }
-        arrays.push(match &c.data {
-            ColumnData::F64(v) => take!(v, Float64Array),
-            ColumnData::F32(v) => take!(v, Float32Array),
-            ColumnData::I64(v) => take!(v, Int64Array),
-            ColumnData::I16(v) => take!(v, Int16Array),
-            ColumnData::U64(v) => take!(v, UInt64Array),
+        arrays.push(match c.data.gather(rows) {
+            ColumnData::F64(v) => Arc::new(Float64Array::from(v.into_vec())) as ArrayRef,
+            ColumnData::F32(v) => Arc::new(Float32Array::from(v.into_vec())),
+            ColumnData::I64(v) => Arc::new(Int64Array::from(v.into_vec())),
+            ColumnData::I16(v) => Arc::new(Int16Array::from(v.into_vec())),
+            ColumnData::U64(v) => Arc::new(UInt64Array::from(v.into_vec())),
         });
     }
     let batch = RecordBatch::try_new(schema.clone(), arrays)
