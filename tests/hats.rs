@@ -599,37 +599,73 @@ fn the_viewer_rereads_the_galaxies_where_it_settles_and_returns_to_the_sample() 
 }
 
 #[test]
-fn proximity_on_a_sampled_catalog_says_it_looks_at_a_sample() {
-    let dir = tempdir("hats-proximity");
-    let galaxies = fixture("galaxies");
-    let run = |budget: &str| {
-        let o = run_cli(
-            &[
-                "render",
-                "--demo",
-                "--galaxies",
-                galaxies.to_str().unwrap(),
-                "--proximity",
-                "5",
-                "--max-markers",
-                budget,
-                "--size",
-                "300x200",
-                "-o",
-                "p.png",
-            ],
-            &dir,
-        );
-        assert!(o.status.success(), "{}", stderr(&o));
-        stderr(&o)
+fn proximity_on_a_sampled_catalog_looks_at_every_galaxy_near_the_clusters() {
+    use clusterviz::data::catalog::{Column, ColumnData, Roles};
+    use clusterviz::data::survey::{GalaxySource, Survey};
+    use clusterviz::scene::layers::NEAR_GALAXIES;
+    use clusterviz::scene::mark_proximity;
+    // 300 "clusters" spread evenly over the sphere (a Fibonacci lattice).
+    let n = 300;
+    let (ra, dec): (Vec<f64>, Vec<f64>) = (0..n)
+        .map(|i| {
+            let z = 1.0 - (2 * i + 1) as f64 / n as f64;
+            let lon = (i as f64 * 137.507_764_05).rem_euclid(360.0);
+            (lon, z.asin().to_degrees())
+        })
+        .unzip();
+    let clusters = Catalog {
+        name: "merged".into(),
+        columns: vec![
+            Column::new("RA", "deg", ColumnData::F64(ra.clone().into())),
+            Column::new("DEC", "deg", ColumnData::F64(dec.clone().into())),
+        ],
+        roles: Roles {
+            ra: "RA".into(),
+            dec: "DEC".into(),
+            ..Default::default()
+        },
+        cache_tag: Default::default(),
     };
-    let sampled = run("300");
+    // A sample of 1 galaxy in 6, as a 250-marker figure reads.
+    let opts = LoadOptions {
+        sample_rows: Some(1000),
+        ..Default::default()
+    };
+    let sample = read_hats(&fixture("galaxies"), "galaxies", &opts).unwrap();
+    assert!(sample.stride > 1);
+    let marks = |source: Option<GalaxySource>| -> Vec<bool> {
+        let mut survey = Survey {
+            merged: Some(clusters.clone()),
+            galaxies: Some(sample.catalog.clone()),
+            galaxy_counts: sample.counts.clone(),
+            galaxy_source: source,
+            ..Default::default()
+        };
+        mark_proximity(&mut survey, 60.0).unwrap();
+        let m = survey.merged.unwrap();
+        let col = m.column(NEAR_GALAXIES).unwrap();
+        (0..m.len()).map(|i| col.integer(i) == Some(1)).collect()
+    };
+    let exact = marks(Some(GalaxySource {
+        path: fixture("galaxies"),
+        opts: opts.clone(),
+    }));
+    // Against every row hats-import was given.
+    let rows = input_rows();
+    let expected: Vec<bool> = (0..n)
+        .map(|i| {
+            rows.values()
+                .any(|r| separation_deg((r[0], r[1]), (ra[i], dec[i])) <= 60.0 / 60.0)
+        })
+        .collect();
+    let near = expected.iter().filter(|&&b| b).count();
     assert!(
-        sampled.contains("warning: --proximity looks at the") && sampled.contains("a sample"),
-        "{sampled}"
+        near > 30 && near < n - 30,
+        "{near} of {n} clusters near a galaxy"
     );
-    // Every row read (6000 fit four times 2000): no warning.
-    let whole = run("2000");
-    assert!(!whole.contains("--proximity looks at"), "{whole}");
-    std::fs::remove_dir_all(&dir).ok();
+    let wrong: Vec<usize> = (0..n).filter(|&i| exact[i] != expected[i]).collect();
+    assert!(wrong.is_empty(), "marked wrongly: {wrong:?}");
+    // The sample alone misses neighbours.
+    let from_sample = marks(None);
+    assert!(from_sample.iter().filter(|&&b| b).count() < near);
 }

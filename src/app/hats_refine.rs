@@ -22,6 +22,7 @@ use crate::data::inputs::expand_paths;
 use crate::data::load::{SurveyInputs, column_choices};
 use crate::data::load_options::{LoadOptions, Pushdown};
 use crate::data::progress::Progress;
+use crate::data::survey::GalaxySource;
 use crate::render::GpuContext;
 use crate::scene::{prepare_survey, read_bounds_on};
 use crate::sky::lonlat_deg;
@@ -252,6 +253,10 @@ fn start(r: &mut HatsRefiner, frame: &mut ViewerFrame, cone: Option<Cone>) {
             let mut survey = rest;
             survey.galaxies = Some(read.catalog);
             survey.galaxy_counts = read.counts;
+            survey.galaxy_source = (!complete).then(|| GalaxySource {
+                path: path.clone(),
+                opts: opts.clone(),
+            });
             prepare_survey(&mut survey, &options.style)?;
             let live = LiveScene::build(&ctx, &survey, &options)?;
             let drawn = |k| live.layers.get(k).is_some();

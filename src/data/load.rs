@@ -19,6 +19,7 @@ use crate::data::load_options::{LoadOptions, Pushdown};
 use crate::data::load_report::LoadReport;
 use crate::data::progress::Progress;
 use crate::data::roles::RoleNames;
+use crate::data::survey::GalaxySource;
 use crate::data::tiles_fits::read_tiles;
 use crate::data::{Catalog, Survey};
 use crate::error::{Error, Result};
@@ -353,6 +354,10 @@ pub fn load_files(
             );
             sources.push(hats.display().to_string());
             survey.galaxies = Some(read.catalog);
+            survey.galaxy_source = (read.stride > 1).then(|| GalaxySource {
+                path: hats.clone(),
+                opts: opts.clone(),
+            });
             survey.galaxy_counts = read.counts;
             return load_rest(inputs, survey, sources);
         }

@@ -8,6 +8,13 @@ use crate::data::tiles::TilePart;
 use crate::data::{Catalog, HealpixMap, TileSet};
 use crate::sky::unit_vector;
 
+/// An out-of-core galaxy catalog, and how its rows are read.
+#[derive(Clone, Debug)]
+pub struct GalaxySource {
+    pub path: std::path::PathBuf,
+    pub opts: crate::data::load_options::LoadOptions,
+}
+
 #[derive(Default)]
 pub struct Survey {
     pub tiles: Option<TileSet>,
@@ -18,6 +25,9 @@ pub struct Survey {
     /// All galaxies' counts per cell when `galaxies` holds only a sample of them (a
     /// HATS catalog's skymap): the density layer shows these.
     pub galaxy_counts: Option<HealpixMap>,
+    /// Where `galaxies` were sampled from, when they are a sample of an out-of-core
+    /// catalog: work that needs every galaxy near some places (proximity) reads there.
+    pub galaxy_source: Option<GalaxySource>,
     pub mask: Option<HealpixMap>,
     /// Where the data came from, for figure metadata.
     pub source: String,
@@ -42,6 +52,7 @@ impl Survey {
             amico: self.amico.clone(),
             galaxies: None,
             galaxy_counts: None,
+            galaxy_source: None,
             mask: self.mask.clone(),
             source: self.source.clone(),
         }
@@ -58,6 +69,7 @@ impl From<DemoSurvey> for Survey {
             amico: Some(d.amico),
             galaxies: Some(d.galaxies),
             galaxy_counts: None,
+            galaxy_source: None,
             mask: Some(d.mask),
         }
     }

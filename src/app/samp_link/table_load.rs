@@ -66,12 +66,14 @@ pub(super) fn show_table(frame: &mut ViewerFrame, m: &Incoming) -> Result<String
         amico: s.amico.clone(),
         galaxies: s.galaxies.clone(),
         galaxy_counts: s.galaxy_counts.clone(),
+        galaxy_source: s.galaxy_source.clone(),
         mask: s.mask.clone(),
     };
     if layer == LayerKind::Galaxies {
         survey.galaxies = Some(table);
         // The counts were those of the galaxies the table replaces.
         survey.galaxy_counts = None;
+        survey.galaxy_source = None;
     } else {
         survey.merged = Some(table);
     }

@@ -9,12 +9,14 @@
 
 mod area;
 mod layout;
+mod near;
 mod partition_cache;
 mod partitions;
 mod properties;
 mod read;
 
 pub use layout::{HatsCatalog, SPREAD_KEY, is_hats};
+pub use near::visit_partitions_near;
 pub use partition_cache::{CacheStats, PartitionCache};
 pub use partitions::{Partition, partitions};
 pub use read::{HatsRead, read_hats, read_hats_cached};

@@ -124,17 +124,7 @@ pub fn read_hats_cached(
     } else {
         1
     };
-    let roles = crate::data::roles::RoleNames {
-        ra: opts.roles.ra.clone().or(Some(hats.ra_column.clone())),
-        dec: opts.roles.dec.clone().or(Some(hats.dec_column.clone())),
-        ..opts.roles.clone()
-    };
-    let per_file = LoadOptions {
-        roles,
-        progress: None,
-        cache: None,
-        ..opts.clone()
-    };
+    let per_file = partition_options(&hats, opts);
     let done = AtomicU64::new(0);
     let read: Vec<Result<(Catalog, LoadReport)>> = pool.install(|| {
         files
@@ -277,8 +267,24 @@ fn check_same_columns(
     Ok(())
 }
 
+/// How each partition file is read: `opts`, with the catalog's coordinate columns where
+/// `opts` names none (no progress per file, no cache).
+pub(super) fn partition_options(hats: &HatsCatalog, opts: &LoadOptions) -> LoadOptions {
+    let roles = crate::data::roles::RoleNames {
+        ra: opts.roles.ra.clone().or(Some(hats.ra_column.clone())),
+        dec: opts.roles.dec.clone().or(Some(hats.dec_column.clone())),
+        ..opts.roles.clone()
+    };
+    LoadOptions {
+        roles,
+        progress: None,
+        cache: None,
+        ..opts.clone()
+    }
+}
+
 /// A thread pool for reading many partitions: four readers a core (at least 8).
-fn io_pool() -> Result<rayon::ThreadPool> {
+pub(super) fn io_pool() -> Result<rayon::ThreadPool> {
     let n = (4 * rayon::current_num_threads()).max(8);
     rayon::ThreadPoolBuilder::new()
         .num_threads(n)
