@@ -280,6 +280,27 @@ pub fn bounding_cone(view: &View) -> (DVec3, f64) {
     (center, (radius * 1.02 + 1e-6).min(180.0))
 }
 
+/// Marks each item of `index` that one of the `n` directions `point(i)` lies within
+/// `radius_deg` of (e.g. the clusters near any of millions of galaxies): the streamed
+/// side needs no tree of its own, O(n log M) for M items.
+pub fn mark_items_near(
+    index: &SkyIndex,
+    n: usize,
+    point: impl Fn(usize) -> DVec3 + Sync,
+    radius_deg: f64,
+    marks: &[std::sync::atomic::AtomicBool],
+) {
+    use rayon::prelude::*;
+    (0..n).into_par_iter().for_each(|i| {
+        let p = point(i);
+        if p.is_finite() {
+            for item in index.cone(p, radius_deg) {
+                marks[item as usize].store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+    });
+}
+
 /// For each direction in `queries`, whether `index` has an item within `radius_deg`
 /// (e.g. clusters with galaxies nearby): O(N log M).
 pub fn near_any(index: &SkyIndex, queries: &[DVec3], radius_deg: f64) -> Vec<bool> {
@@ -417,5 +438,12 @@ mod tests {
             assert_eq!(flag, brute);
         }
         assert!(near.iter().any(|&x| x) && near.iter().any(|&x| !x));
+        // The other way round (the clusters' tree, the galaxies streamed): the same marks.
+        let cluster_index = SkyIndex::build(clusters.clone()).unwrap();
+        let marks: Vec<std::sync::atomic::AtomicBool> =
+            clusters.iter().map(|_| Default::default()).collect();
+        mark_items_near(&cluster_index, galaxies.len(), |i| galaxies[i], 0.5, &marks);
+        let streamed: Vec<bool> = marks.into_iter().map(|m| m.into_inner()).collect();
+        assert_eq!(streamed, near);
     }
 }

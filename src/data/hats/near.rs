@@ -1,9 +1,8 @@
 //! Every row of a HATS catalog near some places (e.g. the clusters, for the proximity
 //! marks), without reading the rest: only the partitions within the distance of a place
-//! are read, whole, a few at a time, and each is handed over with the places near it,
-//! then dropped. Memory holds a few partitions whatever the catalog's size.
+//! are read, whole, a few at a time, and each is handed over, then dropped. Memory holds a few partitions whatever the catalog's size.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use glam::DVec3;
 use rayon::prelude::*;
@@ -68,13 +67,13 @@ fn places_by_partition(parts: &[Partition], places: &[DVec3], radius_deg: f64) -
 
 /// Reads every row of each partition of the catalog at `path` within `radius_deg` of
 /// one of `places` (the columns `opts` keeps, no filter or sample) and calls `visit`
-/// with it and the indices of the places near it. Returns (partitions read, partitions).
+/// with it. Returns (partitions read, partitions).
 pub fn visit_partitions_near(
     path: &Path,
     opts: &LoadOptions,
     places: &[DVec3],
     radius_deg: f64,
-    visit: impl Fn(&Catalog, &[usize]) -> Result<()> + Sync,
+    visit: impl Fn(&Catalog) -> Result<()> + Sync,
 ) -> Result<(usize, usize)> {
     let hats = HatsCatalog::open(path)?;
     let parts = partitions(&hats)?;
@@ -85,17 +84,17 @@ pub fn visit_partitions_near(
         progress: None,
         ..partition_options(&hats, opts)
     };
-    let to_read: Vec<(&Path, &[usize])> = parts
+    let to_read: Vec<&Path> = parts
         .iter()
         .zip(&near)
         .filter(|(_, n)| !n.is_empty())
-        .flat_map(|(p, n)| p.files.iter().map(move |f| (f.as_path(), n.as_slice())))
+        .flat_map(|(p, _)| p.files.iter().map(PathBuf::as_path))
         .collect();
     io_pool()?.install(|| {
-        to_read.par_iter().try_for_each(|&(file, places_near)| {
+        to_read.par_iter().try_for_each(|&file| {
             let footer = ParquetFooter::open(file)?;
             let (cat, _) = read_parquet_rows(&footer, "near", &whole, RowPick::All)?;
-            visit(&cat, places_near)
+            visit(&cat)
         })
     })?;
     let read = near.iter().filter(|n| !n.is_empty()).count();
