@@ -253,10 +253,7 @@ fn start(r: &mut HatsRefiner, frame: &mut ViewerFrame, cone: Option<Cone>) {
             let mut survey = rest;
             survey.galaxies = Some(read.catalog);
             survey.galaxy_counts = read.counts;
-            survey.galaxy_source = (!complete).then(|| GalaxySource {
-                path: path.clone(),
-                opts: opts.clone(),
-            });
+            survey.galaxy_source = (!complete).then(|| GalaxySource::new(&path, &opts));
             prepare_survey(&mut survey, &options.style)?;
             let live = LiveScene::build(&ctx, &survey, &options)?;
             let drawn = |k| live.layers.get(k).is_some();

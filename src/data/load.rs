@@ -354,10 +354,7 @@ pub fn load_files(
             );
             sources.push(hats.display().to_string());
             survey.galaxies = Some(read.catalog);
-            survey.galaxy_source = (read.stride > 1).then(|| GalaxySource {
-                path: hats.clone(),
-                opts: opts.clone(),
-            });
+            survey.galaxy_source = (read.stride > 1).then(|| GalaxySource::new(hats, &opts));
             survey.galaxy_counts = read.counts;
             return load_rest(inputs, survey, sources);
         }

@@ -15,6 +15,21 @@ pub struct GalaxySource {
     pub opts: crate::data::load_options::LoadOptions,
 }
 
+impl GalaxySource {
+    /// The catalog at `path` read with `opts`, less what belongs to one load: its
+    /// progress (whose channel must close when the load ends) and its cache.
+    pub fn new(path: &std::path::Path, opts: &crate::data::load_options::LoadOptions) -> Self {
+        GalaxySource {
+            path: path.to_path_buf(),
+            opts: crate::data::load_options::LoadOptions {
+                progress: None,
+                cache: None,
+                ..opts.clone()
+            },
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct Survey {
     pub tiles: Option<TileSet>,
