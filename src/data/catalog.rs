@@ -239,10 +239,14 @@ impl Catalog {
         self.role_f64(self.roles.snr.as_deref(), row)
     }
 
-    /// ICRS unit vectors of all rows.
+    /// ICRS unit vectors of all rows (on all cores: 10M rows take ~0.5 s on one).
     pub fn directions(&self) -> Vec<DVec3> {
+        use rayon::prelude::*;
         let r = self.role_view();
-        (0..self.len()).map(|i| r.direction(i)).collect()
+        (0..self.len())
+            .into_par_iter()
+            .map(|i| r.direction(i))
+            .collect()
     }
 
     /// The role columns looked up once, for loops over millions of rows.
