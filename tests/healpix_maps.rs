@@ -65,8 +65,7 @@ fn healpy_maps_read_back_with_healpy_values() {
 
 #[test]
 fn bad_map_files_get_clear_errors() {
-    let dir = std::env::temp_dir().join(format!("clusterviz-maps-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::tempdir("maps");
     // Truncated: cut the data short.
     let bytes = std::fs::read(fixture("ring_fullsky_n64.fits")).unwrap();
     let cut = dir.join("cut.fits");
