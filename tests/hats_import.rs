@@ -188,11 +188,15 @@ fn lsdb_opens_an_imported_folder_of_fits_tiles_and_sees_every_row() {
         python.display()
     );
     let script = "import json, sys, lsdb\n\
+        import pyarrow.parquet as pq\n\
         from hats.io.validation import is_valid_catalog\n\
         ok = is_valid_catalog(sys.argv[1], strict=True)\n\
         df = lsdb.open_catalog(sys.argv[1]).compute()\n\
+        md = pq.read_metadata(sys.argv[1] + '/dataset/_metadata')\n\
+        files = {md.row_group(i).column(0).file_path for i in range(md.num_row_groups)}\n\
         print(json.dumps({'valid': bool(ok), 'rows': len(df), 'ra': float(df.RIGHT_ASCENSION.sum()),\
-         'dec': float(df.DECLINATION.sum()), 'ids': int(df.OBJECT_ID.nunique())}))\n";
+         'dec': float(df.DECLINATION.sum()), 'ids': int(df.OBJECT_ID.nunique()),\
+         'metadata_rows': md.num_rows, 'metadata_files': len(files)}))\n";
     let out = std::process::Command::new(&python)
         .args(["-c", script, dir.join("galaxies").to_str().unwrap()])
         .output()
@@ -207,6 +211,22 @@ fn lsdb_opens_an_imported_folder_of_fits_tiles_and_sees_every_row() {
     assert_eq!(v["valid"], true, "{text}");
     assert_eq!(v["rows"].as_u64(), Some(cat.len() as u64), "{text}");
     assert_eq!(v["ids"].as_u64(), Some(cat.len() as u64), "{text}");
+    // dataset/_metadata holds every partition's row groups, as hats-import's does.
+    let partitions = std::fs::read_to_string(dir.join("galaxies/partition_info.csv"))
+        .unwrap()
+        .lines()
+        .count()
+        - 1;
+    assert_eq!(
+        v["metadata_rows"].as_u64(),
+        Some(cat.len() as u64),
+        "{text}"
+    );
+    assert_eq!(
+        v["metadata_files"].as_u64(),
+        Some(partitions as u64),
+        "{text}"
+    );
     for (key, col) in [("ra", "RIGHT_ASCENSION"), ("dec", "DECLINATION")] {
         let (theirs, ours) = (v[key].as_f64().unwrap(), sum(col));
         assert!(

@@ -1,7 +1,7 @@
 //! The files that describe an imported catalog, as hats-import writes them: the
 //! properties (`hats.properties`, and `properties` for older readers), the partition
 //! list, the skymap (rows per cell of the deepest order, exact 64-bit counts) and the
-//! schema (`dataset/_common_metadata`).
+//! schema (`dataset/_common_metadata`; `dataset/_metadata` is `dataset_metadata.rs`'s).
 
 use std::path::Path;
 

@@ -13,6 +13,7 @@
 //! 150 MB at order 10), and one partition per worker. Everything is built in a hidden sibling folder renamed
 //! into place at the end, so an interrupted import leaves no catalog that looks complete.
 
+mod dataset_metadata;
 mod metadata;
 mod pieces;
 mod plan;
@@ -155,6 +156,7 @@ pub fn import_hats(files: &[PathBuf], out: &Path, opts: &ImportOptions) -> Resul
         t2.elapsed().as_secs_f64()
     );
     write_metadata(&work.path, opts, &plan, &histogram)?;
+    dataset_metadata::write_dataset_metadata(&work.path, &plan)?;
     std::fs::remove_dir_all(work.path.join("spill"))
         .map_err(|e| Error::file(&work.path, format!("cannot remove the split rows: {e}")))?;
     work.finish(out)?;
