@@ -27,6 +27,28 @@ fn import(dir: &Path, args: &[&str]) -> std::process::Output {
     run_cli(&all, dir)
 }
 
+/// Runs `script` with `args` in the tests' venv (made by scripts/setup.sh); its output.
+fn venv_python(script: &str, args: &[&Path]) -> String {
+    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv-tests/bin/python");
+    assert!(
+        python.exists(),
+        "{} is missing: run scripts/setup.sh",
+        python.display()
+    );
+    let out = std::process::Command::new(&python)
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Partition (order, pixel) → the IDs in it, read from the Parquet files themselves.
 fn ids_by_partition(catalog: &Path) -> BTreeMap<(u8, u64), BTreeSet<i64>> {
     let verbatim = LoadOptions {
@@ -181,12 +203,6 @@ fn lsdb_opens_an_imported_folder_of_fits_tiles_and_sees_every_row() {
         let c = cat.column(name).unwrap();
         (0..cat.len()).map(|i| c.data.get_f64(i)).sum()
     };
-    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv-tests/bin/python");
-    assert!(
-        python.exists(),
-        "{} is missing: run scripts/setup.sh",
-        python.display()
-    );
     let script = "import json, sys, lsdb\n\
         import pyarrow.parquet as pq\n\
         from hats.io.validation import is_valid_catalog\n\
@@ -197,16 +213,7 @@ fn lsdb_opens_an_imported_folder_of_fits_tiles_and_sees_every_row() {
         print(json.dumps({'valid': bool(ok), 'rows': len(df), 'ra': float(df.RIGHT_ASCENSION.sum()),\
          'dec': float(df.DECLINATION.sum()), 'ids': int(df.OBJECT_ID.nunique()),\
          'metadata_rows': md.num_rows, 'metadata_files': len(files)}))\n";
-    let out = std::process::Command::new(&python)
-        .args(["-c", script, dir.join("galaxies").to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = venv_python(script, &[&dir.join("galaxies")]);
     let v: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
     assert_eq!(v["valid"], true, "{text}");
     assert_eq!(v["rows"].as_u64(), Some(cat.len() as u64), "{text}");
@@ -441,30 +448,14 @@ fn big_files_imported_a_window_of_rows_at_a_time_make_the_same_catalog() {
     assert!(pieces > 4);
     assert_pieces_change_nothing(&dir, "all.h5", "4999", pieces);
 
-    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv-tests/bin/python");
-    assert!(
-        python.exists(),
-        "{} is missing: run scripts/setup.sh",
-        python.display()
-    );
     let script = "import sys, glob\n\
         from astropy.table import Table, vstack\n\
         import pyarrow as pa, pyarrow.parquet as pq\n\
         t = vstack([Table.read(f) for f in sorted(glob.glob(sys.argv[1] + '/*.fits'))])\n\
         pq.write_table(pa.table({c: t[c].data for c in t.colnames}), sys.argv[2], row_group_size=8000)\n";
-    let out = std::process::Command::new(&python)
-        .args([
-            "-c",
-            script,
-            dir.join("demo/catred").to_str().unwrap(),
-            dir.join("all.parquet").to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    venv_python(
+        script,
+        &[&dir.join("demo/catred"), &dir.join("all.parquet")],
     );
     let footer =
         clusterviz::data::tables::parquet_file::ParquetFooter::open(&dir.join("all.parquet"))

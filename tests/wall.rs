@@ -139,13 +139,7 @@ fn each_rank_reads_only_the_hats_partitions_its_displays_show() {
     // Out-of-core galaxies: a rank reads the partitions under its own displays, not the
     // whole canvas's, and its displays are still the same pixels as the whole canvas.
     let dir = tempdir("wall-hats");
-    let o = run_cli(&["demo", "--write", "demo", "--galaxies", "30000"], &dir);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let o = run_cli(
-        &["import", "demo/catred", "-o", "hg", "--max-rows", "300"],
-        &dir,
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
+    common::demo_hats_catalog(&dir);
     let head = "[inputs]\ngalaxies = [\"hg\"]\nclusters = [\"demo/clusters_merged.fits\"]\n\
         [view]\nprojection = \"tan\"\ncenter = [0.5, -30.0]\nfov = 4.0\n";
     std::fs::write(

@@ -154,13 +154,7 @@ fn a_wall_process_reads_hats_galaxies_only_under_its_own_display() {
         return;
     }
     let dir = private_dir("wall-hats-windows");
-    let o = run_cli(&["demo", "--write", "demo", "--galaxies", "30000"], &dir);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let o = run_cli(
-        &["import", "demo/catred", "-o", "hg", "--max-rows", "300"],
-        &dir,
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
+    common::demo_hats_catalog(&dir);
     // A budget of 1000 markers: the first read of the whole catalog is a sample.
     std::fs::write(
         dir.join("w.toml"),

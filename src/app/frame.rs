@@ -198,6 +198,11 @@ impl ViewerFrame {
             .map(|c| (c.1, c.2, c.3))
     }
 
+    /// Whether the galaxies in view are being read again (out-of-core catalogs).
+    pub fn reading_galaxies(&self) -> bool {
+        self.hats.as_ref().is_some_and(|h| h.is_reading())
+    }
+
     /// What is being loaded, and the fraction done, while anything is.
     pub fn loading(&self) -> Option<&(String, f32)> {
         self.loading.as_ref()
@@ -339,8 +344,7 @@ impl ViewerFrame {
         // Messages from the SAMP hub are looked at each frame: come back for them.
         const SAMP_POLL: Duration = Duration::from_millis(250);
         // So are reads of the galaxies in view.
-        let waiting =
-            self.samp_wanted.is_some() || self.hats.as_ref().is_some_and(|h| h.is_reading());
+        let waiting = self.samp_wanted.is_some() || self.reading_galaxies();
         let repaint_after = match (repaint_after, waiting) {
             (Some(d), true) => Some(d.min(SAMP_POLL)),
             (None, true) => Some(SAMP_POLL),

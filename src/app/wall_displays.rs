@@ -388,7 +388,7 @@ impl WallDisplays {
             let since = self.last_tick.elapsed();
             let heartbeat = together && since >= HEARTBEAT;
             if !(changed || quit || heartbeat) {
-                let reading = frame.hats.as_ref().is_some_and(|h| h.is_reading());
+                let reading = frame.reading_galaxies();
                 return Ok(Tick {
                     quit: false,
                     again_after: (together || reading).then(|| HEARTBEAT.saturating_sub(since)),
@@ -455,7 +455,7 @@ impl WallDisplays {
         }
         let settle = (!wall.still).then(|| frame.until_still());
         // A read under way is looked for again soon, even on a still wall of one process.
-        let reading = frame.hats.as_ref().is_some_and(|h| h.is_reading());
+        let reading = frame.reading_galaxies();
         let again_after = match (settle, (together || reading).then_some(HEARTBEAT)) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),

@@ -13,6 +13,29 @@ use crate::scene::layers::NEAR_GALAXIES;
 use crate::scene::style::SceneStyle;
 use crate::view::index::{SkyIndex, mark_items_near, near_any};
 
+/// `n` marks, none set.
+fn unmarked(n: usize) -> Vec<AtomicBool> {
+    (0..n).map(|_| AtomicBool::new(false)).collect()
+}
+
+/// Marks each cluster of `clusters` (their tree) with a galaxy of `galaxies` within
+/// `radius_deg`: the galaxies are streamed through the clusters' tree.
+fn mark_clusters_near(
+    clusters: &SkyIndex,
+    galaxies: &Catalog,
+    radius_deg: f64,
+    marks: &[AtomicBool],
+) {
+    let rows = galaxies.role_view();
+    mark_items_near(
+        clusters,
+        galaxies.len(),
+        |i| rows.direction(i),
+        radius_deg,
+        marks,
+    );
+}
+
 /// One catalog's marks after another's, cut back into one list per catalog.
 fn split_marks(marks: Vec<AtomicBool>, clusters: &[Vec<DVec3>]) -> Vec<Vec<bool>> {
     let mut marks = marks.into_iter().map(AtomicBool::into_inner);
@@ -31,17 +54,10 @@ fn near_in_catalog(
 ) -> Result<Vec<AtomicBool>> {
     let t0 = std::time::Instant::now();
     let index = SkyIndex::build(places.to_vec())?;
-    let marks: Vec<AtomicBool> = places.iter().map(|_| AtomicBool::new(false)).collect();
+    let marks = unmarked(places.len());
     let (read, all) =
         visit_partitions_near(&source.path, &source.opts, places, radius_deg, |galaxies| {
-            let rows = galaxies.role_view();
-            mark_items_near(
-                &index,
-                galaxies.len(),
-                |i| rows.direction(i),
-                radius_deg,
-                &marks,
-            );
+            mark_clusters_near(&index, galaxies, radius_deg, &marks);
             Ok(())
         })?;
     report!(
@@ -95,17 +111,9 @@ pub fn mark_proximity(survey: &mut Survey, radius_arcmin: f64) -> Result<()> {
         // Many more galaxies than clusters: the clusters' tree, the galaxies streamed
         // through it (a tree of 50M galaxies took 37 s and 5 GB, this ~2 s).
         None if galaxies.len() > 4 * clusters.iter().map(Vec::len).sum::<usize>() => {
-            let all: Vec<DVec3> = clusters.concat();
-            let index = SkyIndex::build(all)?;
-            let marks: Vec<AtomicBool> = (0..index.len()).map(|_| AtomicBool::new(false)).collect();
-            let rows = galaxies.role_view();
-            mark_items_near(
-                &index,
-                galaxies.len(),
-                |i| rows.direction(i),
-                radius_deg,
-                &marks,
-            );
+            let index = SkyIndex::build(clusters.concat())?;
+            let marks = unmarked(index.len());
+            mark_clusters_near(&index, galaxies, radius_deg, &marks);
             split_marks(marks, &clusters)
         }
         None => {

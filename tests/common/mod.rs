@@ -108,6 +108,18 @@ pub fn assert_tiles_equal_the_whole_canvas(dir: &std::path::Path, tiles: &str) {
     }
 }
 
+/// Writes the demo survey with 30 000 galaxies to `dir/demo` and imports its galaxy
+/// tiles as the HATS catalog `dir/hg` (partitions of at most 300 rows, 253 of them).
+pub fn demo_hats_catalog(dir: &std::path::Path) {
+    let o = run_cli(&["demo", "--write", "demo", "--galaxies", "30000"], dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run_cli(
+        &["import", "demo/catred", "-o", "hg", "--max-rows", "300"],
+        dir,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 /// A small deterministic demo survey.
 pub fn small_survey() -> Survey {
     Survey::from(DemoSurvey::generate(DemoConfig {

@@ -4,6 +4,7 @@
 //! view moves, the partition's rows do not); a read takes what it needs of an entry: a
 //! prefix of a longer prefix, every k-th row of a whole file.
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -13,22 +14,50 @@ use crate::data::load_report::LoadReport;
 use crate::data::tables::parquet_file::RowPick;
 
 struct Entry {
-    file: PathBuf,
     /// What else the rows depend on (columns, roles: the load options' key).
     key: String,
     pick: RowPick,
     catalog: Catalog,
     report: LoadReport,
     bytes: u64,
+    /// When it was last used: its key in [`Entries::by_use`].
+    used: u64,
 }
 
 #[derive(Default)]
 struct Entries {
-    /// Least recently used first.
-    list: Vec<Entry>,
+    by_file: HashMap<PathBuf, Vec<Entry>>,
+    /// Each entry's file by when it was last used, least recently first.
+    by_use: BTreeMap<u64, PathBuf>,
+    clock: u64,
     bytes: u64,
     hits: u64,
     misses: u64,
+}
+
+impl Entries {
+    fn tick(&mut self) -> u64 {
+        self.clock += 1;
+        self.clock
+    }
+
+    /// Removes the entries of `file` that `gone` picks, forgetting their use.
+    fn remove(&mut self, file: &Path, gone: impl Fn(&Entry) -> bool) {
+        let Some(list) = self.by_file.get_mut(file) else {
+            return;
+        };
+        let (by_use, bytes) = (&mut self.by_use, &mut self.bytes);
+        list.retain(|e| {
+            if gone(e) {
+                by_use.remove(&e.used);
+                *bytes -= e.bytes;
+            }
+            !gone(e)
+        });
+        if list.is_empty() {
+            self.by_file.remove(file);
+        }
+    }
 }
 
 /// Partitions in memory, up to `budget` bytes of columns.
@@ -73,27 +102,32 @@ impl PartitionCache {
     /// The rows `pick` names of `file` read with options keyed `key`, if held.
     pub fn get(&self, file: &Path, key: &str, pick: RowPick) -> Option<(Catalog, LoadReport)> {
         let mut e = self.entries.lock().ok()?;
-        let found = e.list.iter().enumerate().find_map(|(i, entry)| {
-            if entry.file != file || entry.key != key {
-                return None;
-            }
-            rows_served(entry.pick, pick, entry.catalog.len()).map(|rows| (i, rows))
+        let now = e.tick();
+        let found = e.by_file.get_mut(file).and_then(|list| {
+            list.iter_mut().find_map(|entry| {
+                if entry.key != key {
+                    return None;
+                }
+                let rows = rows_served(entry.pick, pick, entry.catalog.len())?;
+                let before = std::mem::replace(&mut entry.used, now);
+                let hit = match rows {
+                    None => (entry.catalog.clone(), entry.report.clone()),
+                    Some(rows) => {
+                        let mut report = entry.report.clone();
+                        report.kept = rows.len() as u64;
+                        (entry.catalog.with_rows(&rows), report)
+                    }
+                };
+                Some((before, hit))
+            })
         });
-        let Some((i, rows)) = found else {
+        let Some((before, hit)) = found else {
             e.misses += 1;
             return None;
         };
         e.hits += 1;
-        let entry = e.list.remove(i);
-        let hit = match rows {
-            None => (entry.catalog.clone(), entry.report.clone()),
-            Some(rows) => {
-                let mut report = entry.report.clone();
-                report.kept = rows.len() as u64;
-                (entry.catalog.with_rows(&rows), report)
-            }
-        };
-        e.list.push(entry);
+        e.by_use.remove(&before);
+        e.by_use.insert(now, file.to_path_buf());
         Some(hit)
     }
 
@@ -113,32 +147,33 @@ impl PartitionCache {
         };
         // What this entry serves replaces what served less of the same file.
         let len = catalog.len();
-        let mut freed = 0;
-        e.list.retain(|old| {
-            let covered =
-                old.file == file && old.key == key && rows_served(pick, old.pick, len).is_some();
-            if covered {
-                freed += old.bytes;
-            }
-            !covered
+        e.remove(file, |old| {
+            old.key == key && rows_served(pick, old.pick, len).is_some()
         });
-        e.bytes -= freed;
         if bytes > self.budget {
             return;
         }
-        while e.bytes + bytes > self.budget && !e.list.is_empty() {
-            let old = e.list.remove(0);
-            e.bytes -= old.bytes;
+        while e.bytes + bytes > self.budget {
+            let Some((&oldest, path)) = e.by_use.first_key_value() else {
+                break;
+            };
+            let path = path.clone();
+            e.remove(&path, |old| old.used == oldest);
         }
+        let used = e.tick();
         e.bytes += bytes;
-        e.list.push(Entry {
-            file: file.to_path_buf(),
-            key: key.to_string(),
-            pick,
-            catalog: catalog.clone(),
-            report: report.clone(),
-            bytes,
-        });
+        e.by_use.insert(used, file.to_path_buf());
+        e.by_file
+            .entry(file.to_path_buf())
+            .or_default()
+            .push(Entry {
+                key: key.to_string(),
+                pick,
+                catalog: catalog.clone(),
+                report: report.clone(),
+                bytes,
+                used,
+            });
     }
 
     pub fn stats(&self) -> CacheStats {
@@ -147,7 +182,7 @@ impl PartitionCache {
             .map(|e| CacheStats {
                 hits: e.hits,
                 misses: e.misses,
-                entries: e.list.len(),
+                entries: e.by_use.len(),
                 bytes: e.bytes,
             })
             .unwrap_or_default()
