@@ -16,7 +16,7 @@ use crate::scene::layers::{
     galaxy_style, marker_room, mask_style, mean_style, tile_style,
 };
 use crate::scene::style::SceneStyle;
-use crate::view::lod::LodOrder;
+use crate::view::lod::{Lod, LodOrder, LodPick};
 use crate::view::{LineStyle, Theme, View};
 
 /// Markers a view may draw per crowded layer: small on CPU rasterisers (about 2 µs a
@@ -38,8 +38,9 @@ pub fn marker_budget(ctx: &GpuContext, style: &SceneStyle) -> usize {
 /// The layers of an uploaded survey, by kind.
 pub struct SurveyLayers {
     ids: [Option<LayerId>; LayerKind::ALL.len()],
-    /// Level of detail of the galaxies: their upload order.
-    pub galaxy_lod: Option<LodOrder>,
+    /// Level of detail of the galaxies: their upload order, or (a figure's deferred
+    /// galaxies) what its view draws picked without one.
+    pub galaxy_lod: Option<Lod>,
     /// Cluster layers uploaded in level-of-detail order (big catalogs), drawn within the
     /// same budget.
     pub cluster_lod: Vec<(LayerId, LodOrder)>,
@@ -175,6 +176,7 @@ impl SurveyLayers {
         let galaxies = self
             .galaxy_lod
             .as_ref()
+            .and_then(Lod::order)
             .map(|lod| (LayerKind::Galaxies, lod));
         let clusters = self
             .cluster_lod
@@ -188,7 +190,7 @@ impl SurveyLayers {
     pub fn level_of_detail(&self, view: &View, budget: usize, marker_scale: f64) -> LodPlan {
         let mut plan = LodPlan::default();
         if let (Some(id), Some(lod)) = (self.get(LayerKind::Galaxies), &self.galaxy_lod) {
-            let (ranges, in_view) = lod.draw_ranges(view, budget);
+            let (ranges, in_view) = lod.groups().draw_ranges(view, budget);
             plan.layers.push(LodLayer {
                 kind: LayerKind::Galaxies,
                 id,
@@ -239,11 +241,7 @@ impl SurveyLayers {
             return Ok(());
         };
         // The drawn ranges' rows in draw order: one draw of them blends as the ranges did.
-        let rows: Vec<u32> = drawn
-            .ranges
-            .iter()
-            .flat_map(|r| lod.rows[r.start as usize..r.end as usize].iter().copied())
-            .collect();
+        let rows = lod.rows_drawn(&drawn.ranges);
         if rows.is_empty() {
             return Ok(());
         }
@@ -256,6 +254,10 @@ impl SurveyLayers {
     }
 }
 
+/// The objects a density map's occupied cells hold on average, at least (see
+/// [`smooth_enough`]).
+const SMOOTH_MEAN: f64 = 20.0;
+
 /// The count map coarsened until its occupied cells hold about 20 objects on average, so
 /// the density shows structure rather than Poisson noise. Coarsening shrinks the occupied
 /// cells fourfold per level where the data are dense, not where they are sparse (a uniform
@@ -263,7 +265,7 @@ impl SurveyLayers {
 /// one pass over the sorted cells, and the map is summed once, to the finest depth whose
 /// mean is enough (the mean only grows as cells merge).
 fn smooth_enough(map: HealpixMap) -> HealpixMap {
-    const MEAN: f64 = 20.0;
+    const MEAN: f64 = SMOOTH_MEAN;
     // Coarser than this, a cell (~1.8° at depth 5) is no longer a density map.
     const COARSEST: u8 = 6;
     let floor = map.depth.min(COARSEST);
@@ -309,15 +311,17 @@ fn smooth_enough(map: HealpixMap) -> HealpixMap {
     }
 }
 
+/// The version changes with the order's priorities, so that a cached order and a
+/// computed one always draw the same objects. v3: rows 4-byte aligned, used in place.
+fn lod_cache_purpose() -> String {
+    format!("lod-counts-v3-d{DENSITY_DEPTH}")
+}
+
 /// A catalog's level-of-detail order and counts: from the disk cache when this
 /// catalog's were stored there, else computed (and stored).
 fn lod_with_counts(cat: &Catalog) -> (LodOrder, HealpixMap) {
     use crate::data::cache::{can_store_blobs, map_blob, store_blob};
-    // The version changes with the order's priorities, so that a cached order and a
-    // computed one always draw the same objects.
-    // v3: rows 4-byte aligned, used in place.
-    let purpose = format!("lod-counts-v3-d{DENSITY_DEPTH}");
-    let tag = &cat.cache_tag;
+    let (tag, purpose) = (&cat.cache_tag, lod_cache_purpose());
     if let Some(hit) = map_blob(tag, &purpose).and_then(|b| LodOrder::from_blob(&b, cat.len())) {
         return hit;
     }
@@ -328,6 +332,20 @@ fn lod_with_counts(cat: &Catalog) -> (LodOrder, HealpixMap) {
         report!("warning: level of detail not cached: {e}");
     }
     (lod, counts)
+}
+
+/// The galaxies' level of detail and counts: as [`lod_with_counts`], except that a
+/// figure of one view (`one_view`) without a stored order picks what that view draws,
+/// which costs a fraction of ordering every object (and stores nothing).
+fn galaxy_lod_with_counts(cat: &Catalog, one_view: bool) -> (Lod, HealpixMap) {
+    use crate::data::cache::map_blob;
+    let stored = || map_blob(&cat.cache_tag, &lod_cache_purpose()).is_some();
+    if one_view && !stored() {
+        let (pick, counts) = LodPick::with_counts(cat, DENSITY_DEPTH, SMOOTH_MEAN);
+        return (Lod::Pick(pick), counts);
+    }
+    let (lod, counts) = lod_with_counts(cat);
+    (Lod::Order(lod), counts)
 }
 
 /// Uploads a survey's layers, bottom to top: map, galaxies, tiles, clusters.
@@ -453,7 +471,7 @@ fn add_galaxies(
         );
         return Ok(());
     }
-    let (lod, counts) = lod_with_counts(galaxies);
+    let (lod, counts) = galaxy_lod_with_counts(galaxies, plan.defer_galaxies);
     let counts = smooth_enough(all_counts.cloned().unwrap_or(counts));
     let (map, map_style) = match &style.density_column {
         // The mean of a column over the same cells the counts settled on.
@@ -484,7 +502,10 @@ fn add_galaxies(
         renderer.set_point_draw_ranges(id, Some(Vec::new()));
         id
     } else {
-        let inst = PointInstance::from_rows(galaxies, &[&z], &lod.rows);
+        let Lod::Order(order) = &lod else {
+            unreachable!("only a figure of one view defers its galaxies and picks them")
+        };
+        let inst = PointInstance::from_rows(galaxies, &[&z], &order.rows);
         renderer.add_points(ctx, name, &inst, s)?
     };
     layers.set(LayerKind::Galaxies, id);

@@ -1,0 +1,242 @@
+//! The groups of a level-of-detail order (a cell and its run of objects) and the runs'
+//! leading shares a view draws.
+
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+use super::{GROUP_DEPTH, PIXELS_PER_MARKER, hash_priority};
+use crate::sky::unit_vector;
+use crate::view::View;
+use crate::view::cell_culling::{cells_near_view, whole_sky_on_screen};
+
+/// The groups objects are drawn by: cells at [`GROUP_DEPTH`], each with the run of
+/// positions its objects take in the level-of-detail order.
+#[derive(Clone, Debug, Default)]
+pub struct LodGroups {
+    /// (cell at [`GROUP_DEPTH`], range of positions in the order), by cell.
+    pub cells: Vec<(u64, Range<u32>)>,
+    /// Screen pixels each drawn marker needs: the budget never exceeds the visible cells'
+    /// area over this, so markers stay sparse enough for the density under them to show.
+    pub pixels_per_marker: f64,
+}
+
+impl LodGroups {
+    pub fn new(cells: Vec<(u64, Range<u32>)>) -> LodGroups {
+        LodGroups {
+            cells,
+            pixels_per_marker: PIXELS_PER_MARKER,
+        }
+    }
+
+    /// The instance ranges `view` draws so that about `budget` markers are on screen (in
+    /// every cell the view may show, the same leading share of its objects), and how many
+    /// objects those cells hold in all.
+    pub fn draw_ranges(&self, view: &View, budget: usize) -> (Vec<Range<u32>>, usize) {
+        self.draw_ranges_with_room(view, budget, self.pixels_per_marker)
+    }
+
+    /// As [`Self::draw_ranges`], with markers needing `pixels_per_marker` of screen each
+    /// (markers drawn larger than uploaded need more).
+    pub fn draw_ranges_with_room(
+        &self,
+        view: &View,
+        budget: usize,
+        pixels_per_marker: f64,
+    ) -> (Vec<Range<u32>>, usize) {
+        let visible = self.visible_cells(view, false);
+        let total: usize = visible.iter().map(|(_, r)| r.len()).sum();
+        // Markers beyond one per few pixels of the area they cover only pile up: cap the
+        // budget by the screen area of the visible cells.
+        let cell_sr = 4.0 * std::f64::consts::PI / (12u64 << (2 * GROUP_DEPTH as u64)) as f64;
+        let area_px = visible.len() as f64 * cell_sr * view.scale() * view.scale();
+        let budget = budget.min((area_px / pixels_per_marker) as usize).max(1);
+        let share = if total == 0 {
+            1.0
+        } else {
+            (budget as f64 / total as f64).min(1.0)
+        };
+        let ranges = visible
+            .into_iter()
+            .map(|(cell, r)| {
+                // The cell's share, rounded up or down by a fixed per-cell offset so that
+                // the total matches the budget even when cells get less than one marker
+                // each; it only grows with the share, so zooming in never drops a marker.
+                let offset = (hash_priority(*cell) >> 11) as f64 / (1u64 << 53) as f64;
+                let k = ((r.len() as f64 * share + offset).floor() as u32).min(r.len() as u32);
+                r.start..r.start + k
+            })
+            .filter(|r| !r.is_empty())
+            .collect();
+        (ranges, total)
+    }
+
+    /// The groups whose cells `view` shows: a cell shows if its centre or a corner falls
+    /// on (or near) the view. Only the cells near the view are tested (and none when the
+    /// whole sky shows), unless `every_cell` (the reference the shortcuts are tested
+    /// against): a frame costs what the screen shows, not what the catalog covers.
+    fn visible_cells(&self, view: &View, every_cell: bool) -> Vec<&(u64, Range<u32>)> {
+        let layer = cdshealpix::nested::get(GROUP_DEPTH);
+        let rot = view.rotation();
+        let (x0, y0) = (view.sub.x as f64, view.sub.y as f64);
+        let (x1, y1) = (x0 + view.sub.width as f64, y0 + view.sub.height as f64);
+        let margin =
+            0.6 * (std::f64::consts::PI / 3.0).sqrt() / (1u64 << GROUP_DEPTH) as f64 * view.scale();
+        let on_screen = |lon: f64, lat: f64| {
+            let d = rot * unit_vector(lon.to_degrees(), lat.to_degrees());
+            view.projection
+                .forward(d)
+                .map(|p| view.plane_to_px(p))
+                .is_some_and(|p| {
+                    p.x >= x0 - margin
+                        && p.x < x1 + margin
+                        && p.y >= y0 - margin
+                        && p.y < y1 + margin
+                })
+        };
+        let shows = |c: u64| {
+            let (l, b) = layer.center(c);
+            on_screen(l, b) || layer.vertices(c).iter().any(|&(l, b)| on_screen(l, b))
+        };
+        // On all cores: a view showing the sky's edge tests every cell.
+        let test_all = || self.cells.par_iter().filter(|(c, _)| shows(*c)).collect();
+        if every_cell {
+            return test_all();
+        }
+        if whole_sky_on_screen(view, margin) {
+            self.cells.iter().collect()
+        } else {
+            match cells_near_view(view, GROUP_DEPTH, 4.0 * margin) {
+                Some(near) => near
+                    .iter()
+                    .flat_map(|r| {
+                        let from = self.cells.partition_point(|(c, _)| *c < r.start);
+                        let to = self.cells.partition_point(|(c, _)| *c < r.end);
+                        &self.cells[from..to]
+                    })
+                    .filter(|(c, _)| shows(*c))
+                    .collect(),
+                None => test_all(),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::Catalog;
+    use crate::data::demo::{DemoConfig, DemoSurvey};
+    use crate::sky::{Frame, Projection};
+    use crate::view::lod::LodOrder;
+
+    fn drawn(ranges: &[Range<u32>]) -> std::collections::HashSet<u32> {
+        ranges.iter().flat_map(|r| r.clone()).collect()
+    }
+
+    #[test]
+    fn what_a_coarse_view_draws_stays_drawn_when_zooming_in() {
+        let s = DemoSurvey::generate(DemoConfig {
+            seed: 4,
+            galaxies: 60_000,
+        });
+        let lod = LodOrder::new(&s.galaxies);
+        assert_eq!(lod.rows.len(), s.galaxies.len());
+        let budget = 5_000;
+        let wide = View::new(Projection::Tan, Frame::Icrs, (0.0, -30.0), 14.0, (800, 600));
+        let (coarse, in_view) = lod.draw_ranges(&wide, budget);
+        assert!(in_view > budget);
+        let n_coarse: usize = coarse.iter().map(|r| r.len()).sum();
+        assert!(
+            n_coarse >= budget / 2 && n_coarse < budget * 2,
+            "{n_coarse}"
+        );
+        for (fov, center) in [
+            (4.0, (1.0, -31.0)),
+            (1.0, (359.0, -28.0)),
+            (0.2, (0.3, -30.2)),
+        ] {
+            let fine = View::new(Projection::Tan, Frame::Icrs, center, fov, (800, 600));
+            let fine_set = drawn(&lod.draw_ranges(&fine, budget).0);
+            // Every object drawn in the wide view that falls inside the fine view is
+            // drawn in the fine view too.
+            for &pos in &drawn(&coarse) {
+                let row = lod.rows[pos as usize] as usize;
+                let on_screen = fine
+                    .project_radec(s.galaxies.ra(row), s.galaxies.dec(row))
+                    .is_some_and(|p| p.x >= 0.0 && p.y >= 0.0 && p.x < 800.0 && p.y < 600.0);
+                assert!(
+                    !on_screen || fine_set.contains(&pos),
+                    "fov {fov}: object {row} vanished when zooming in"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_cells_a_view_shows_are_found_without_testing_the_whole_sky() {
+        use crate::data::{Column, ColumnData};
+        // 300k objects uniform over the sphere: all 786k group cells' worth of sky.
+        let mut rng = crate::data::rng::Rng::new(11);
+        let (ra, dec): (Vec<f64>, Vec<f64>) = (0..300_000)
+            .map(|_| {
+                let z: f64 = 2.0 * rng.uniform() - 1.0;
+                (360.0 * rng.uniform(), z.asin().to_degrees())
+            })
+            .unzip();
+        let cat = Catalog {
+            name: "sky".into(),
+            columns: vec![
+                Column::new("RA", "deg", ColumnData::F64(ra.into())),
+                Column::new("DEC", "deg", ColumnData::F64(dec.into())),
+            ],
+            roles: crate::data::catalog::Roles {
+                ra: "RA".into(),
+                dec: "DEC".into(),
+                ..Default::default()
+            },
+            cache_tag: Default::default(),
+        };
+        let lod = LodOrder::new(&cat);
+        let mut views = Vec::new();
+        for (proj, fovs) in [
+            (Projection::Tan, &[0.3, 4.0, 40.0, 120.0][..]),
+            (Projection::Sin, &[10.0, 90.0, 170.0][..]),
+            (Projection::Ait, &[20.0, 90.0, 360.0][..]),
+            (Projection::Mol, &[30.0, 360.0][..]),
+            (Projection::Car, &[15.0, 360.0][..]),
+        ] {
+            for &fov in fovs {
+                for center in [(123.4, -61.0), (300.0, 89.5)] {
+                    let mut v = View::new(proj, Frame::Icrs, center, fov, (640, 400));
+                    v.rotation_deg = center.1 / 3.0;
+                    views.push(v);
+                    views.push(v.tiles(2, 2)[3]);
+                    views.push(View {
+                        frame: Frame::Galactic,
+                        ..v
+                    });
+                }
+            }
+        }
+        let mut shortcuts = 0;
+        for v in &views {
+            let fast = lod.visible_cells(v, false);
+            let every = lod.visible_cells(v, true);
+            assert!(
+                fast == every,
+                "{v:?}: {} cells, not {}",
+                fast.len(),
+                every.len()
+            );
+            shortcuts +=
+                usize::from(whole_sky_on_screen(v, 0.0) || cells_near_view(v, 8, 0.0).is_some());
+        }
+        // Most views took a shortcut (the rest show the sky's edge or a hemisphere).
+        assert!(
+            shortcuts * 2 > views.len(),
+            "{shortcuts} of {}",
+            views.len()
+        );
+    }
+}

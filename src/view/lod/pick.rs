@@ -1,0 +1,332 @@
+//! What one view draws at a budget, picked without ordering the whole catalog: a figure
+//! of one view needs the leading objects of the groups it shows, not every group's full
+//! order. The groups, the ranges a view draws and the objects drawn are the same as
+//! [`super::LodOrder`]'s, so a figure looks the same whichever made it.
+//!
+//! The cost is one hashing pass, one count per group and one pass that keeps, per drawn
+//! group, the objects whose priority falls under an estimate of the needed quantile
+//! (priorities hashed from IDs are uniform): about the budget's objects are then sorted,
+//! not the catalog. A group whose estimate fell short is read again whole.
+
+use std::ops::{Deref, Range};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+
+use super::grouping::{
+    DisjointSlots, GroupLayout, NO_CELL, cells_and_priorities, count_map, sub_cell,
+};
+use super::{GROUP_DEPTH, LodGroups, MAX_COUNT_DEPTH};
+use crate::data::{Catalog, HealpixMap};
+use crate::sky::Frame;
+
+/// A catalog's level-of-detail groups and each object's cell and priority, from which
+/// the objects of any drawn ranges are picked.
+pub struct LodPick {
+    groups: LodGroups,
+    /// Per row: its cell at the count depth ([`NO_CELL`] without a position).
+    cells: Vec<u32>,
+    /// Per row: its draw priority (smaller first).
+    priorities: Vec<u32>,
+    /// Count cells sit this many bits below their group's cell.
+    shift: u32,
+}
+
+/// A pick draws as its groups do.
+impl Deref for LodPick {
+    type Target = LodGroups;
+    fn deref(&self) -> &LodGroups {
+        &self.groups
+    }
+}
+
+impl LodPick {
+    /// The groups, and the objects counted per cell at `count_depth` as a map, as
+    /// [`super::LodOrder::with_counts`] makes them; except that when the groups' occupied
+    /// cells hold fewer than `finer_from` objects on average, the map stays at
+    /// [`GROUP_DEPTH`]: finer cells only hold fewer, so a map coarsened until its cells
+    /// reach that mean never shows them.
+    pub fn with_counts(cat: &Catalog, count_depth: u8, finer_from: f64) -> (LodPick, HealpixMap) {
+        let count_depth = count_depth.clamp(GROUP_DEPTH, MAX_COUNT_DEPTH);
+        let shift = 2 * (count_depth - GROUP_DEPTH) as u32;
+        let (cells, priorities) = cells_and_priorities(cat, count_depth);
+        let layout = GroupLayout::new(&cells, shift);
+        let groups = layout.groups();
+        let unplaced = cells.par_iter().filter(|&&c| c == NO_CELL).count() as u32;
+        // Per group, its objects with a position (those without sit in the first group).
+        let (map_cells, values): (Vec<u64>, Vec<f32>) = groups
+            .iter()
+            .map(|(g, r)| (*g, r.len() as u32 - if *g == 0 { unplaced } else { 0 }))
+            .filter(|&(_, n)| n > 0)
+            .map(|(g, n)| (g, n as f32))
+            .unzip();
+        let total: f64 = values.iter().map(|&v| f64::from(v)).sum();
+        let counts = if shift == 0 || total < finer_from * map_cells.len() as f64 {
+            HealpixMap {
+                depth: GROUP_DEPTH,
+                frame: Frame::Icrs,
+                value_name: "COUNT".into(),
+                cells: map_cells,
+                values,
+            }
+        } else {
+            let mut subs = vec![0u16; cells.len()];
+            let slots = DisjointSlots::new(&mut subs);
+            layout.scatter(&cells, |at, _, cell| {
+                // SAFETY: the layout gives every object its own position.
+                unsafe { slots.write(at, sub_cell(cell, shift)) }
+            });
+            count_map(&mut subs, &groups, shift)
+        };
+        let pick = LodPick {
+            groups: LodGroups::new(groups),
+            cells,
+            priorities,
+            shift,
+        };
+        (pick, counts)
+    }
+
+    /// The catalog rows at the order's positions `ranges` (each within one group's run,
+    /// as [`LodGroups::draw_ranges`] gives them), in the order's order: by range, and
+    /// within a group by priority, then row.
+    pub fn rows_drawn(&self, ranges: &[Range<u32>]) -> Vec<u32> {
+        let n_groups = 12usize << (2 * GROUP_DEPTH as usize);
+        // Per group: how many of its leading objects are needed, and under which
+        // priority they are looked for.
+        let mut needed = vec![0u32; n_groups];
+        let mut size = vec![0u32; n_groups];
+        let mut at = Vec::with_capacity(ranges.len());
+        for r in ranges.iter().filter(|r| !r.is_empty()) {
+            let g = self.group_at(r.start);
+            let (cell, run) = &self.groups.cells[g];
+            let (from, to) = (r.start - run.start, r.end.min(run.end) - run.start);
+            needed[*cell as usize] = needed[*cell as usize].max(to);
+            size[*cell as usize] = run.len() as u32;
+            at.push((*cell, from..to));
+        }
+        let limit: Vec<u32> = needed
+            .par_iter()
+            .zip(&size)
+            .map(|(&k, &n)| priority_limit(k, n))
+            .collect();
+        let mut picked = self.candidates(&needed, &limit);
+        // Groups whose estimate fell short (priorities not uniform, e.g. by SNR) are
+        // read again whole.
+        let mut found = vec![0u32; n_groups];
+        for &(g, _) in &picked {
+            found[g as usize] += 1;
+        }
+        let short: Vec<u32> = found
+            .iter()
+            .zip(&needed)
+            .map(|(&f, &k)| if f < k { k } else { 0 })
+            .collect();
+        if short.iter().any(|&k| k > 0) {
+            picked.retain(|p| short[p.0 as usize] == 0);
+            let everything = vec![u32::MAX; n_groups];
+            picked.extend(self.candidates(&short, &everything));
+            picked.par_sort_unstable();
+        }
+        at.iter()
+            .flat_map(|(cell, ranks)| {
+                let first = picked.partition_point(|p| u64::from(p.0) < *cell);
+                picked[first + ranks.start as usize..first + ranks.end as usize]
+                    .iter()
+                    // The low half of a key is its row.
+                    .map(|&(_, key)| key as u32)
+            })
+            .collect()
+    }
+
+    /// The group (index in the groups) whose run holds order position `pos`.
+    fn group_at(&self, pos: u32) -> usize {
+        self.groups.cells.partition_point(|(_, r)| r.end <= pos)
+    }
+
+    /// (group, priority and row), sorted, of the objects of the groups with a `needed`
+    /// count: a group needing one object its first (the minimum, kept as the rows pass),
+    /// one needing more every object whose priority is at most its `limit`.
+    fn candidates(&self, needed: &[u32], limit: &[u32]) -> Vec<(u32, u64)> {
+        let shift = self.shift;
+        let firsts: Vec<AtomicU64> = (0..needed.len())
+            .map(|_| AtomicU64::new(u64::MAX))
+            .collect();
+        let mut picked: Vec<(u32, u64)> = self
+            .cells
+            .par_iter()
+            .zip(&self.priorities)
+            .enumerate()
+            .filter_map(|(row, (&c, &p))| {
+                let g = if c == NO_CELL {
+                    0
+                } else {
+                    (c >> shift) as usize
+                };
+                let key = u64::from(p) << 32 | row as u64;
+                match needed[g] {
+                    0 => None,
+                    1 => {
+                        // Most objects lose to the group's first so far: no write then.
+                        if key < firsts[g].load(Ordering::Relaxed) {
+                            firsts[g].fetch_min(key, Ordering::Relaxed);
+                        }
+                        None
+                    }
+                    _ => (p <= limit[g]).then_some((g as u32, key)),
+                }
+            })
+            .collect();
+        picked.extend(
+            firsts
+                .into_iter()
+                .enumerate()
+                .filter(|&(g, _)| needed[g] == 1)
+                .map(|(g, first)| (g as u32, first.into_inner())),
+        );
+        picked.par_sort_unstable();
+        picked
+    }
+}
+
+/// A priority under which a group of `n` objects with uniform priorities almost always
+/// holds its leading `k` (about four standard deviations more are expected); everything
+/// when all are needed.
+fn priority_limit(k: u32, n: u32) -> u32 {
+    if k == 0 || k >= n {
+        return u32::MAX;
+    }
+    let k = f64::from(k);
+    let share = (k + 4.0 * k.sqrt() + 4.0) / f64::from(n);
+    if share >= 1.0 {
+        u32::MAX
+    } else {
+        (share * 4_294_967_296.0) as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::catalog::Roles;
+    use crate::data::demo::{DemoConfig, DemoSurvey};
+    use crate::data::{Column, ColumnData};
+    use crate::sky::Projection;
+    use crate::view::View;
+    use crate::view::lod::LodOrder;
+
+    /// `n` objects uniform over the sphere, every 97th without a position, with an SNR
+    /// column when `snr` makes one from the row.
+    fn sky(n: usize, snr: Option<fn(usize) -> f64>) -> Catalog {
+        let mut rng = crate::data::rng::Rng::new(5);
+        let (ra, dec): (Vec<f64>, Vec<f64>) = (0..n)
+            .map(|r| {
+                let z: f64 = 2.0 * rng.uniform() - 1.0;
+                let ra = if r % 97 == 3 {
+                    f64::NAN
+                } else {
+                    360.0 * rng.uniform()
+                };
+                (ra, z.asin().to_degrees())
+            })
+            .unzip();
+        let mut columns = vec![
+            Column::new("RA", "deg", ColumnData::F64(ra.into())),
+            Column::new("DEC", "deg", ColumnData::F64(dec.into())),
+        ];
+        if let Some(f) = snr {
+            let v: Vec<f64> = (0..n).map(f).collect();
+            columns.push(Column::new("SNR", "", ColumnData::F64(v.into())));
+        }
+        Catalog {
+            name: "sky".into(),
+            columns,
+            roles: Roles {
+                ra: "RA".into(),
+                dec: "DEC".into(),
+                snr: snr.map(|_| "SNR".into()),
+                ..Default::default()
+            },
+            cache_tag: Default::default(),
+        }
+    }
+
+    fn views() -> Vec<View> {
+        let mut views = Vec::new();
+        for (proj, fov, center) in [
+            (Projection::Ait, 360.0, (0.0, 0.0)),
+            (Projection::Mol, 200.0, (80.0, 30.0)),
+            (Projection::Tan, 40.0, (123.4, -61.0)),
+            (Projection::Tan, 3.0, (0.5, -30.0)),
+            (Projection::Sin, 0.4, (359.8, -29.9)),
+        ] {
+            views.push(View::new(proj, Frame::Icrs, center, fov, (640, 400)));
+        }
+        views
+    }
+
+    /// For every view and budget, the pick draws the order's ranges and, in them, the
+    /// order's rows in the order's sequence.
+    fn assert_draws_as_the_order(cat: &Catalog, what: &str) {
+        let order = LodOrder::new(cat);
+        let (pick, _) = LodPick::with_counts(cat, GROUP_DEPTH, 20.0);
+        for view in views() {
+            for budget in [1, 50, 2_000, 40_000, usize::MAX] {
+                let (ranges, total) = order.draw_ranges(&view, budget);
+                assert_eq!(
+                    pick.draw_ranges(&view, budget),
+                    (ranges.clone(), total),
+                    "{what}"
+                );
+                let rows: Vec<u32> = ranges
+                    .iter()
+                    .flat_map(|r| order.rows[r.start as usize..r.end as usize].to_vec())
+                    .collect();
+                assert_eq!(
+                    pick.rows_drawn(&ranges),
+                    rows,
+                    "{what}: {view:?} at {budget}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_pick_draws_what_the_order_draws() {
+        // Sparse all-sky objects, some without a position (hashed priorities).
+        assert_draws_as_the_order(&sky(300_000, None), "all sky");
+        // A dense patch: groups of hundreds, many objects each.
+        let demo = DemoSurvey::generate(DemoConfig {
+            seed: 2,
+            galaxies: 200_000,
+        });
+        assert_draws_as_the_order(&demo.galaxies, "patch");
+        // Priorities by SNR: skewed, with ties (broken by row), and all alike (every
+        // estimate falls short and groups are read again whole).
+        assert_draws_as_the_order(&sky(100_000, Some(|r| (r % 50) as f64)), "SNR");
+        assert_draws_as_the_order(&sky(50_000, Some(|_| f64::NAN)), "no SNR");
+    }
+
+    #[test]
+    fn a_pick_counts_as_the_order_does() {
+        // Dense: the same count map.
+        let demo = DemoSurvey::generate(DemoConfig {
+            seed: 6,
+            galaxies: 100_000,
+        });
+        let (_, counts) = LodOrder::with_counts(&demo.galaxies, 13);
+        let (_, picked) = LodPick::with_counts(&demo.galaxies, 13, 20.0);
+        assert_eq!((picked.depth, &picked.cells), (13, &counts.cells));
+        assert_eq!(picked.values, counts.values);
+        // Sparse (under 20 objects a group): the map stays at the groups' depth, the
+        // order's counts summed there.
+        let cat = sky(300_000, None);
+        let (_, counts) = LodOrder::with_counts(&cat, 13);
+        let (_, picked) = LodPick::with_counts(&cat, 13, 20.0);
+        let summed = counts.counts_summed_to(GROUP_DEPTH);
+        assert_eq!((picked.depth, &picked.cells), (GROUP_DEPTH, &summed.cells));
+        assert_eq!(picked.values, summed.values);
+        let total: f32 = picked.values.iter().sum();
+        assert_eq!(total as usize, cat.len() - cat.len().div_ceil(97));
+    }
+}
