@@ -25,23 +25,33 @@ pub(super) fn cells_and_priorities(cat: &Catalog, depth: u8) -> (Vec<u32>, Vec<u
     let id = cat.roles.id.as_deref().and_then(|n| cat.column(n));
     let has_snr = cat.roles.snr.is_some();
     let roles = cat.role_view();
-    (0..cat.len())
-        .into_par_iter()
-        .map(|r| {
-            let (ra, dec) = (roles.ra(r), roles.dec(r));
-            let cell = if ra.is_finite() && dec.is_finite() {
-                layer.hash(ra.to_radians(), dec.to_radians()) as u32
-            } else {
-                NO_CELL
-            };
-            let priority = if has_snr {
-                snr_priority(roles.snr(r))
-            } else {
-                (hash_priority(id.map_or(r as u64, |c| c.data.get_f64(r) as u64)) >> 32) as u32
-            };
-            (cell, priority)
-        })
-        .unzip()
+    // Written in place, a chunk of rows per task (a parallel unzip into two vectors
+    // cost ten times the hashing at 100M rows).
+    let mut cells = vec![0u32; cat.len()];
+    let mut priorities = vec![0u32; cat.len()];
+    const CHUNK: usize = 1 << 16;
+    cells
+        .par_chunks_mut(CHUNK)
+        .zip(priorities.par_chunks_mut(CHUNK))
+        .enumerate()
+        .for_each(|(k, (cells, priorities))| {
+            for (j, (cell, priority)) in cells.iter_mut().zip(priorities).enumerate() {
+                let r = k * CHUNK + j;
+                let (ra, dec) = (roles.ra(r), roles.dec(r));
+                *cell = if ra.is_finite() && dec.is_finite() {
+                    layer.hash(ra.to_radians(), dec.to_radians()) as u32
+                } else {
+                    NO_CELL
+                };
+                *priority = if has_snr {
+                    snr_priority(roles.snr(r))
+                } else {
+                    let id = id.map_or(r as u64, |c| c.data.get_f64(r) as u64);
+                    (hash_priority(id) >> 32) as u32
+                };
+            }
+        });
+    (cells, priorities)
 }
 
 /// Highest SNR first (smallest key); a missing SNR last.
