@@ -2,12 +2,14 @@
 # All-sky first look (issue 15): a uniform 10M-row all-sky FITS catalog to a 2048×1024
 # Aitoff PNG, clusterviz (no cache, and cache warm) against STILTS plot2sky, best of 3 wall
 # times each, in one session. Needs Debian's `stilts` and a Python with numpy and astropy
-# (PYTHON, default python3). Usage: benches/peers/allsky_10m.sh [clusterviz binary]
+# (PYTHON, default python3). Usage: [ROWS=N] benches/peers/allsky_10m.sh [clusterviz binary]
+# (ROWS: 10000000 unless given; 1M and 100M are the issue's other sizes)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-f=target/bench-data/allsky_10m.fits
+rows=${ROWS:-10000000}
+f=target/bench-data/allsky_$((rows / 1000000))m.fits
 mkdir -p target/bench-data
-[ -f "$f" ] || "${PYTHON:-python3}" benches/peers/allsky_catalog.py "$f" 10000000
+[ -f "$f" ] || "${PYTHON:-python3}" benches/peers/allsky_catalog.py "$f" "$rows"
 cv=${1:-target/release/clusterviz}
 best() { local m=999; for _ in 1 2 3; do
     t=$( { /usr/bin/time -f %e "$@" >/dev/null 2>/tmp/peer.err; } 2>&1; tail -1 /tmp/peer.err)
