@@ -241,7 +241,7 @@ impl SurveyLayers {
             return Ok(());
         };
         // The drawn ranges' rows in draw order: one draw of them blends as the ranges did.
-        let rows = lod.rows_drawn(&drawn.ranges);
+        let rows = lod.rows_drawn(galaxies, &drawn.ranges);
         if rows.is_empty() {
             return Ok(());
         }

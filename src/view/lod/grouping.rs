@@ -8,7 +8,8 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::{GROUP_DEPTH, hash_priority};
-use crate::data::{Catalog, HealpixMap};
+use crate::data::catalog::RoleView;
+use crate::data::{Catalog, Column, HealpixMap};
 use crate::sky::Frame;
 
 /// The cell of objects without a finite position while ordering: they sit in the first
@@ -19,23 +20,29 @@ pub(super) const NO_CELL: u32 = u32::MAX;
 pub(super) const NOT_COUNTED: u16 = u16::MAX;
 
 /// Each object's cell at `depth` ([`NO_CELL`] without a finite position) and its draw
-/// priority (smaller first: highest SNR for catalogs with an SNR, else a hash of the ID).
+/// priority ([`Priorities`]).
 pub(super) fn cells_and_priorities(cat: &Catalog, depth: u8) -> (Vec<u32>, Vec<u32>) {
+    let priority = Priorities::new(cat);
+    let priorities = (0..cat.len())
+        .into_par_iter()
+        .map(|r| priority.of(r))
+        .collect();
+    (cells_at(cat, depth), priorities)
+}
+
+/// Each object's cell at `depth` ([`NO_CELL`] without a finite position).
+pub(super) fn cells_at(cat: &Catalog, depth: u8) -> Vec<u32> {
     let layer = cdshealpix::nested::get(depth);
-    let id = cat.roles.id.as_deref().and_then(|n| cat.column(n));
-    let has_snr = cat.roles.snr.is_some();
     let roles = cat.role_view();
-    // Written in place, a chunk of rows per task (a parallel unzip into two vectors
-    // cost ten times the hashing at 100M rows).
+    // Written in place, a chunk of rows per task (a parallel unzip of cells and
+    // priorities cost ten times the hashing at 100M rows).
     let mut cells = vec![0u32; cat.len()];
-    let mut priorities = vec![0u32; cat.len()];
     const CHUNK: usize = 1 << 16;
     cells
         .par_chunks_mut(CHUNK)
-        .zip(priorities.par_chunks_mut(CHUNK))
         .enumerate()
-        .for_each(|(k, (cells, priorities))| {
-            for (j, (cell, priority)) in cells.iter_mut().zip(priorities).enumerate() {
+        .for_each(|(k, cells)| {
+            for (j, cell) in cells.iter_mut().enumerate() {
                 let r = k * CHUNK + j;
                 let (ra, dec) = (roles.ra(r), roles.dec(r));
                 *cell = if ra.is_finite() && dec.is_finite() {
@@ -43,15 +50,37 @@ pub(super) fn cells_and_priorities(cat: &Catalog, depth: u8) -> (Vec<u32>, Vec<u
                 } else {
                     NO_CELL
                 };
-                *priority = if has_snr {
-                    snr_priority(roles.snr(r))
-                } else {
-                    let id = id.map_or(r as u64, |c| c.data.get_f64(r) as u64);
-                    (hash_priority(id) >> 32) as u32
-                };
             }
         });
-    (cells, priorities)
+    cells
+}
+
+/// Objects' draw priorities, smaller first: highest SNR for catalogs with an SNR, else
+/// a hash of the ID (of the row without one). Cheap enough to compute again rather than
+/// keep (400 MB at 100M rows).
+pub(super) struct Priorities<'a> {
+    roles: RoleView<'a>,
+    by_snr: bool,
+    id: Option<&'a Column>,
+}
+
+impl<'a> Priorities<'a> {
+    pub(super) fn new(cat: &'a Catalog) -> Self {
+        Priorities {
+            roles: cat.role_view(),
+            by_snr: cat.roles.snr.is_some(),
+            id: cat.roles.id.as_deref().and_then(|n| cat.column(n)),
+        }
+    }
+
+    pub(super) fn of(&self, row: usize) -> u32 {
+        if self.by_snr {
+            snr_priority(self.roles.snr(row))
+        } else {
+            let id = self.id.map_or(row as u64, |c| c.data.get_f64(row) as u64);
+            (hash_priority(id) >> 32) as u32
+        }
+    }
 }
 
 /// Highest SNR first (smallest key); a missing SNR last.

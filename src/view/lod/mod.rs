@@ -55,14 +55,15 @@ impl Lod {
         }
     }
 
-    /// The catalog rows at the order's positions `ranges`, in draw order.
-    pub fn rows_drawn(&self, ranges: &[Range<u32>]) -> Vec<u32> {
+    /// The rows of `cat` (the catalog the level of detail was made from) at the
+    /// order's positions `ranges`, in draw order.
+    pub fn rows_drawn(&self, cat: &crate::data::Catalog, ranges: &[Range<u32>]) -> Vec<u32> {
         match self {
             Lod::Order(o) => ranges
                 .iter()
                 .flat_map(|r| o.rows[r.start as usize..r.end as usize].iter().copied())
                 .collect(),
-            Lod::Pick(p) => p.rows_drawn(ranges),
+            Lod::Pick(p) => p.rows_drawn(cat, ranges),
         }
     }
 

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use rayon::prelude::*;
 
 use super::grouping::{
-    DisjointSlots, GroupLayout, NO_CELL, NOT_COUNTED, cells_and_priorities, count_map, sub_cell,
+    DisjointSlots, GroupLayout, NO_CELL, NOT_COUNTED, Priorities, cells_at, count_map, sub_cell,
 };
 use super::{GROUP_DEPTH, LodGroups, MAX_COUNT_DEPTH};
 use crate::data::{Catalog, HealpixMap};
@@ -26,8 +26,6 @@ pub struct LodPick {
     groups: LodGroups,
     /// Per row: its cell at the count depth ([`NO_CELL`] without a position).
     cells: Vec<u32>,
-    /// Per row: its draw priority (smaller first).
-    priorities: Vec<u32>,
     /// Count cells sit this many bits below their group's cell.
     shift: u32,
 }
@@ -50,7 +48,7 @@ impl LodPick {
     pub fn with_counts(cat: &Catalog, count_depth: u8, finer_from: f64) -> (LodPick, HealpixMap) {
         let count_depth = count_depth.clamp(GROUP_DEPTH, MAX_COUNT_DEPTH);
         let shift = 2 * (count_depth - GROUP_DEPTH) as u32;
-        let (cells, priorities) = cells_and_priorities(cat, count_depth);
+        let cells = cells_at(cat, count_depth);
         let layout = GroupLayout::new(&cells, shift);
         let groups = layout.groups();
         let unplaced = cells.par_iter().filter(|&&c| c == NO_CELL).count() as u32;
@@ -91,16 +89,16 @@ impl LodPick {
         let pick = LodPick {
             groups: LodGroups::new(groups),
             cells,
-            priorities,
             shift,
         };
         (pick, counts)
     }
 
-    /// The catalog rows at the order's positions `ranges` (each within one group's run,
+    /// The rows of `cat` (the catalog this pick was made from) at the order's positions
+    /// `ranges` (each within one group's run,
     /// as [`LodGroups::draw_ranges`] gives them), in the order's order: by range, and
     /// within a group by priority, then row.
-    pub fn rows_drawn(&self, ranges: &[Range<u32>]) -> Vec<u32> {
+    pub fn rows_drawn(&self, cat: &Catalog, ranges: &[Range<u32>]) -> Vec<u32> {
         let n_groups = 12usize << (2 * GROUP_DEPTH as usize);
         // Per group: how many of its leading objects are needed, and under which
         // priority they are looked for.
@@ -120,7 +118,8 @@ impl LodPick {
             .zip(&size)
             .map(|(&k, &n)| priority_limit(k, n))
             .collect();
-        let mut picked = self.candidates(&needed, &limit);
+        let priority = Priorities::new(cat);
+        let mut picked = self.candidates(&priority, &needed, &limit);
         // Groups whose estimate fell short (priorities not uniform, e.g. by SNR) are
         // read again whole.
         let mut found = vec![0u32; n_groups];
@@ -135,7 +134,7 @@ impl LodPick {
         if short.iter().any(|&k| k > 0) {
             picked.retain(|p| short[p.0 as usize] == 0);
             let everything = vec![u32::MAX; n_groups];
-            picked.extend(self.candidates(&short, &everything));
+            picked.extend(self.candidates(&priority, &short, &everything));
             picked.par_sort_unstable();
         }
         at.iter()
@@ -157,7 +156,7 @@ impl LodPick {
     /// (group, priority and row), sorted, of the objects of the groups with a `needed`
     /// count: a group needing one object its first (the minimum, kept as the rows pass),
     /// one needing more every object whose priority is at most its `limit`.
-    fn candidates(&self, needed: &[u32], limit: &[u32]) -> Vec<(u32, u64)> {
+    fn candidates(&self, priority: &Priorities, needed: &[u32], limit: &[u32]) -> Vec<(u32, u64)> {
         let shift = self.shift;
         let firsts: Vec<AtomicU64> = (0..needed.len())
             .map(|_| AtomicU64::new(u64::MAX))
@@ -165,25 +164,26 @@ impl LodPick {
         let mut picked: Vec<(u32, u64)> = self
             .cells
             .par_iter()
-            .zip(&self.priorities)
             .enumerate()
-            .filter_map(|(row, (&c, &p))| {
+            .filter_map(|(row, &c)| {
                 let g = if c == NO_CELL {
                     0
                 } else {
                     (c >> shift) as usize
                 };
+                if needed[g] == 0 {
+                    return None;
+                }
+                let p = priority.of(row);
                 let key = u64::from(p) << 32 | row as u64;
-                match needed[g] {
-                    0 => None,
-                    1 => {
-                        // Most objects lose to the group's first so far: no write then.
-                        if key < firsts[g].load(Ordering::Relaxed) {
-                            firsts[g].fetch_min(key, Ordering::Relaxed);
-                        }
-                        None
+                if needed[g] == 1 {
+                    // Most objects lose to the group's first so far: no write then.
+                    if key < firsts[g].load(Ordering::Relaxed) {
+                        firsts[g].fetch_min(key, Ordering::Relaxed);
                     }
-                    _ => (p <= limit[g]).then_some((g as u32, key)),
+                    None
+                } else {
+                    (p <= limit[g]).then_some((g as u32, key))
                 }
             })
             .collect();
@@ -358,7 +358,7 @@ mod tests {
                     .flat_map(|r| order.rows[r.start as usize..r.end as usize].to_vec())
                     .collect();
                 assert_eq!(
-                    pick.rows_drawn(&ranges),
+                    pick.rows_drawn(cat, &ranges),
                     rows,
                     "{what}: {view:?} at {budget}"
                 );
