@@ -20,8 +20,8 @@ use super::{GROUP_DEPTH, LodGroups, MAX_COUNT_DEPTH};
 use crate::data::{Catalog, HealpixMap};
 use crate::sky::Frame;
 
-/// A catalog's level-of-detail groups and each object's cell and priority, from which
-/// the objects of any drawn ranges are picked.
+/// A catalog's level-of-detail groups and each object's cell, from which the objects of
+/// any drawn ranges are picked (their priorities computed again then).
 pub struct LodPick {
     groups: LodGroups,
     /// Per row: its cell at the count depth ([`NO_CELL`] without a position).
@@ -95,9 +95,8 @@ impl LodPick {
     }
 
     /// The rows of `cat` (the catalog this pick was made from) at the order's positions
-    /// `ranges` (each within one group's run,
-    /// as [`LodGroups::draw_ranges`] gives them), in the order's order: by range, and
-    /// within a group by priority, then row.
+    /// `ranges` (each within one group's run, as [`LodGroups::draw_ranges`] gives
+    /// them), in the order's order: by range, and within a group by priority, then row.
     pub fn rows_drawn(&self, cat: &Catalog, ranges: &[Range<u32>]) -> Vec<u32> {
         let n_groups = 12usize << (2 * GROUP_DEPTH as usize);
         // Per group: how many of its leading objects are needed, and under which
