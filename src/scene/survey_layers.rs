@@ -317,17 +317,24 @@ fn lod_cache_purpose() -> String {
     format!("lod-counts-v3-d{DENSITY_DEPTH}")
 }
 
+/// A catalog's level-of-detail order and counts, when the disk cache holds them (and
+/// they fit the catalog).
+fn cached_lod(cat: &Catalog) -> Option<(LodOrder, HealpixMap)> {
+    crate::data::cache::map_blob(&cat.cache_tag, &lod_cache_purpose())
+        .and_then(|b| LodOrder::from_blob(&b, cat.len()))
+}
+
 /// A catalog's level-of-detail order and counts: from the disk cache when this
 /// catalog's were stored there, else computed (and stored).
 fn lod_with_counts(cat: &Catalog) -> (LodOrder, HealpixMap) {
-    use crate::data::cache::{can_store_blobs, map_blob, store_blob};
-    let (tag, purpose) = (&cat.cache_tag, lod_cache_purpose());
-    if let Some(hit) = map_blob(tag, &purpose).and_then(|b| LodOrder::from_blob(&b, cat.len())) {
+    use crate::data::cache::{can_store_blobs, store_blob};
+    if let Some(hit) = cached_lod(cat) {
         return hit;
     }
     let (lod, counts) = LodOrder::with_counts(cat, DENSITY_DEPTH);
+    let tag = &cat.cache_tag;
     if can_store_blobs(tag)
-        && let Err(e) = store_blob(tag, &purpose, &lod.to_bytes(&counts))
+        && let Err(e) = store_blob(tag, &lod_cache_purpose(), &lod.to_bytes(&counts))
     {
         report!("warning: level of detail not cached: {e}");
     }
@@ -338,9 +345,10 @@ fn lod_with_counts(cat: &Catalog) -> (LodOrder, HealpixMap) {
 /// figure of one view (`one_view`) without a stored order picks what that view draws,
 /// which costs a fraction of ordering every object (and stores nothing).
 fn galaxy_lod_with_counts(cat: &Catalog, one_view: bool) -> (Lod, HealpixMap) {
-    use crate::data::cache::map_blob;
-    let stored = || map_blob(&cat.cache_tag, &lod_cache_purpose()).is_some();
-    if one_view && !stored() {
+    if let Some((lod, counts)) = cached_lod(cat) {
+        return (Lod::Order(lod), counts);
+    }
+    if one_view {
         let (pick, counts) = LodPick::with_counts(cat, DENSITY_DEPTH, SMOOTH_MEAN);
         return (Lod::Pick(pick), counts);
     }
@@ -502,10 +510,14 @@ fn add_galaxies(
         renderer.set_point_draw_ranges(id, Some(Vec::new()));
         id
     } else {
-        let Lod::Order(order) = &lod else {
-            unreachable!("only a figure of one view defers its galaxies and picks them")
+        // Every object, in level-of-detail order (only a deferred figure picks).
+        let inst = match &lod {
+            Lod::Order(order) => PointInstance::from_rows(galaxies, &[&z], &order.rows),
+            Lod::Pick(pick) => {
+                let runs: Vec<_> = pick.cells.iter().map(|(_, r)| r.clone()).collect();
+                PointInstance::from_rows(galaxies, &[&z], &pick.rows_drawn(galaxies, &runs))
+            }
         };
-        let inst = PointInstance::from_rows(galaxies, &[&z], &order.rows);
         renderer.add_points(ctx, name, &inst, s)?
     };
     layers.set(LayerKind::Galaxies, id);
