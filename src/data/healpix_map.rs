@@ -50,12 +50,18 @@ impl HealpixMap {
                 if is_missing(v) { f32::NAN } else { v as f32 }
             })
             .collect();
-        let (cells, values): (Vec<u64>, Vec<f32>) = dense
-            .iter()
-            .enumerate()
-            .filter(|(_, v)| !v.is_nan())
-            .map(|(c, &v)| (c as u64, v))
-            .unzip();
+        // Most full-sky maps (Planck, survey depth maps) miss no cell: keep their values as
+        // they are. Others drop their missing cells, in parallel.
+        let (cells, values): (Vec<u64>, Vec<f32>) = if dense.par_iter().any(|v| v.is_nan()) {
+            dense
+                .par_iter()
+                .enumerate()
+                .filter(|(_, v)| !v.is_nan())
+                .map(|(c, &v)| (c as u64, v))
+                .unzip()
+        } else {
+            ((0..n).into_par_iter().collect(), dense)
+        };
         Ok(HealpixMap {
             depth,
             frame,
@@ -92,9 +98,34 @@ impl HealpixMap {
 #[derive(Clone, Debug, PartialEq)]
 pub struct MapLevel {
     pub depth: u8,
-    pub cells: Vec<u64>,
+    /// NESTED indices of the cells present, strictly increasing; `None` when every cell of
+    /// the depth is present and `values[c]` is cell c's (full-sky maps: no index to keep,
+    /// sort or search).
+    pub cells: Option<Vec<u64>>,
     /// (mean, coverage in [0, 1])
     pub values: Vec<[f32; 2]>,
+}
+
+impl MapLevel {
+    /// Number of cells the level holds.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+/// A parent's (mean, coverage) from its present children's: the coverage-weighted mean and
+/// the covered fraction of its four children.
+fn merge_children(children: impl Iterator<Item = [f32; 2]>) -> [f32; 2] {
+    let (mut sum, mut cov) = (0.0f64, 0.0f64);
+    for [m, c] in children {
+        sum += m as f64 * c as f64;
+        cov += c as f64;
+    }
+    [(sum / cov) as f32, (cov / 4.0) as f32]
 }
 
 /// One pyramid step: parents of sorted `cells` with the coverage-weighted mean and the
@@ -122,15 +153,12 @@ fn coarsen(cells: &[u64], values: &[[f32; 2]]) -> (Vec<u64>, Vec<[f32; 2]>) {
             let mut i = 0;
             while i < cells.len() {
                 let parent = cells[i] >> 2;
-                let (mut sum, mut cov) = (0.0f64, 0.0f64);
+                let start = i;
                 while i < cells.len() && cells[i] >> 2 == parent {
-                    let [m, c] = values[i];
-                    sum += m as f64 * c as f64;
-                    cov += c as f64;
                     i += 1;
                 }
                 out_c.push(parent);
-                out_v.push([(sum / cov) as f32, (cov / 4.0) as f32]);
+                out_v.push(merge_children(values[start..i].iter().copied()));
             }
             (out_c, out_v)
         })
@@ -144,23 +172,46 @@ fn coarsen(cells: &[u64], values: &[[f32; 2]]) -> (Vec<u64>, Vec<[f32; 2]>) {
     (out_c, out_v)
 }
 
+/// One pyramid step of a complete level: each parent's four children are consecutive.
+fn coarsen_complete(values: &[[f32; 2]]) -> Vec<[f32; 2]> {
+    values
+        .par_chunks_exact(4)
+        .map(|children| merge_children(children.iter().copied()))
+        .collect()
+}
+
+impl MapLevel {
+    /// The next coarser level.
+    fn coarsened(&self) -> MapLevel {
+        let (cells, values) = match &self.cells {
+            None => (None, coarsen_complete(&self.values)),
+            Some(cells) => {
+                let (c, v) = coarsen(cells, &self.values);
+                (Some(c), v)
+            }
+        };
+        MapLevel {
+            depth: self.depth - 1,
+            cells,
+            values,
+        }
+    }
+}
+
 impl HealpixMap {
     /// Levels from depth 0 to the map's own depth (index = depth), built once at load so
     /// zoomed-out views show means instead of aliasing.
     pub fn pyramid(&self) -> Vec<MapLevel> {
+        // Cells are distinct and below 12·4^depth: as many as that means all of them.
+        let complete = self.cells.len() as u64 == 12u64 << (2 * self.depth);
         let mut levels = vec![MapLevel {
             depth: self.depth,
-            cells: self.cells.clone(),
-            values: self.values.iter().map(|&v| [v, 1.0]).collect(),
+            cells: (!complete).then(|| self.cells.clone()),
+            values: self.values.par_iter().map(|&v| [v, 1.0]).collect(),
         }];
-        for depth in (0..self.depth).rev() {
+        for _ in 0..self.depth {
             let child = levels.last().expect("at least the native level");
-            let (cells, values) = coarsen(&child.cells, &child.values);
-            levels.push(MapLevel {
-                depth,
-                cells,
-                values,
-            });
+            levels.push(child.coarsened());
         }
         levels.reverse();
         levels
@@ -192,12 +243,18 @@ impl HealpixMap {
 
     /// (min, max) of the finite values; `None` for a map without any.
     pub fn value_range(&self) -> Option<(f32, f32)> {
-        let mut lo = f32::INFINITY;
-        let mut hi = f32::NEG_INFINITY;
-        for &v in self.values.iter().filter(|v| v.is_finite()) {
-            lo = lo.min(v);
-            hi = hi.max(v);
-        }
+        let (lo, hi) = self
+            .values
+            .par_iter()
+            .filter(|v| v.is_finite())
+            .fold(
+                || (f32::INFINITY, f32::NEG_INFINITY),
+                |(lo, hi), &v| (lo.min(v), hi.max(v)),
+            )
+            .reduce(
+                || (f32::INFINITY, f32::NEG_INFINITY),
+                |a, b| (a.0.min(b.0), a.1.max(b.1)),
+            );
         (lo <= hi).then_some((lo, hi))
     }
 
@@ -324,12 +381,44 @@ mod tests {
         };
         let p = map.pyramid();
         assert_eq!(p.len(), 3);
-        assert_eq!(p[1].cells, vec![0, 1]);
+        assert_eq!(p[1].cells, Some(vec![0, 1]));
         assert_eq!(p[1].values, vec![[3.0, 1.0], [15.0, 0.5]]);
         // Depth 0: one cell holding all six, weighted by coverage: (12 + 30) / 6 = 7.
-        assert_eq!(p[0].cells, vec![0]);
+        assert_eq!(p[0].cells, Some(vec![0]));
         assert_eq!(p[0].values[0][0], 7.0);
         assert!((p[0].values[0][1] - 6.0 / 16.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_complete_map_coarsens_as_a_sparse_one() {
+        // Every cell of depth 4, values varying over the sky.
+        let n = 12 * 4u64.pow(4);
+        let map = HealpixMap {
+            depth: 4,
+            frame: Frame::Icrs,
+            value_name: "V".into(),
+            cells: (0..n).collect(),
+            values: (0..n).map(|c| ((c * 7919) % 1000) as f32 / 7.0).collect(),
+        };
+        let p = map.pyramid();
+        assert_eq!(p.len(), 5);
+        // The same steps through the sparse path, every cell listed.
+        let mut cells: Vec<u64> = map.cells.clone();
+        let mut values: Vec<[f32; 2]> = map.values.iter().map(|&v| [v, 1.0]).collect();
+        for level in p.iter().rev() {
+            assert_eq!(level.cells, None, "depth {}", level.depth);
+            assert_eq!(level.len(), 12 << (2 * level.depth));
+            assert!(level.values == values, "depth {}", level.depth);
+            if level.depth > 0 {
+                (cells, values) = coarsen(&cells, &values);
+                assert_eq!(cells, (0..cells.len() as u64).collect::<Vec<_>>());
+            }
+        }
+        // One cell fewer and every level lists its cells.
+        let mut partial = map.clone();
+        partial.cells.pop();
+        partial.values.pop();
+        assert!(partial.pyramid().iter().all(|l| l.cells.is_some()));
     }
 
     #[test]

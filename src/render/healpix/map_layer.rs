@@ -271,35 +271,44 @@ impl MapRenderer {
         let level = &layer.pyramid[depth];
         let max_binding = ctx.limits().max_storage_buffer_binding_size;
         let full = 12u64 << (2 * level.depth as u64);
-        let dense = (level.cells.len() as u64) * 2 > full && full * 8 <= max_binding;
-        let values: Vec<[f32; 2]> = if dense {
-            let mut v = vec![[0.0, -1.0]; full as usize];
-            for (&c, &val) in level.cells.iter().zip(&level.values) {
-                v[c as usize] = val;
+        let dense = (level.len() as u64) * 2 > full && full * 8 <= max_binding;
+        // A dense level is an array indexed by cell, absent cells marked by coverage -1.
+        let spread: Vec<[f32; 2]>;
+        let values: &[[f32; 2]] = match &level.cells {
+            Some(cells) if dense => {
+                let mut v = vec![[0.0, -1.0]; full as usize];
+                for (&c, &val) in cells.iter().zip(&level.values) {
+                    v[c as usize] = val;
+                }
+                spread = v;
+                &spread
             }
-            v
-        } else {
-            level.values.clone()
+            _ => &level.values,
         };
-        let cells = if dense {
-            None
+        let (cells, directory) = if dense {
+            (None, None)
         } else {
-            let bytes = self.precision.encode_cells(&level.cells);
+            // A complete level too large for a dense binding is searched like any other.
+            let listed: Vec<u64>;
+            let level_cells: &[u64] = match &level.cells {
+                Some(c) => c,
+                None => {
+                    listed = (0..full).collect();
+                    &listed
+                }
+            };
+            let bytes = self.precision.encode_cells(level_cells);
             if bytes.len() as u64 > max_binding {
                 return Err(Error::gpu(format!(
                     "{}: depth-{} level has {} cells, more than one GPU binding holds ({} MiB)",
                     layer.name,
                     level.depth,
-                    level.cells.len(),
+                    level_cells.len(),
                     max_binding >> 20
                 )));
             }
-            Some(ctx.upload_data(&layer.name, &bytes, wgpu::BufferUsages::STORAGE)?)
-        };
-        let directory = if dense {
-            None
-        } else {
-            build_directory(&level.cells, level.depth)
+            let cells = ctx.upload_data(&layer.name, &bytes, wgpu::BufferUsages::STORAGE)?;
+            let directory = build_directory(level_cells, level.depth)
                 .map(|(dir, shift)| {
                     ctx.upload_data(
                         &layer.name,
@@ -308,7 +317,8 @@ impl MapRenderer {
                     )
                     .map(|b| (b, shift))
                 })
-                .transpose()?
+                .transpose()?;
+            (Some(cells), directory)
         };
         let gpu = Arc::new(GpuLevel {
             depth: level.depth,
@@ -318,7 +328,7 @@ impl MapRenderer {
             cells,
             values: ctx.upload_data(
                 &layer.name,
-                bytemuck::cast_slice(&values),
+                bytemuck::cast_slice(values),
                 wgpu::BufferUsages::STORAGE,
             )?,
         });
