@@ -88,13 +88,9 @@ pub fn bench_maps() -> Vec<(&'static str, PathBuf)> {
 fn render(ctx: &GpuContext, path: &Path, view: &View) -> Vec<u8> {
     let map = read_healpix_map(path, None).unwrap();
     let mut r = SceneRenderer::new(ctx);
-    r.add_map(
-        ctx,
-        "map",
-        &map,
-        MapStyle::new(Colormap::Viridis, map.default_color_range()),
-    )
-    .unwrap();
+    let range = map.default_color_range();
+    r.add_map(ctx, "map", map, MapStyle::new(Colormap::Viridis, range))
+        .unwrap();
     r.render_image(ctx, view).unwrap().encode_png(&[]).unwrap()
 }
 

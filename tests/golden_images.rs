@@ -79,7 +79,7 @@ fn renders_match_goldens() {
     r.add_map(
         &ctx,
         "map",
-        &map,
+        map,
         MapStyle::new(Colormap::Plasma, (-2.0, 2.0)),
     )
     .unwrap();

@@ -106,7 +106,7 @@ fn map_renderer(
 ) -> SceneRenderer {
     let mut r = SceneRenderer::new(ctx);
     r.set_theme(ctx, Theme::Dark);
-    r.add_map(ctx, "map", map, style).unwrap();
+    r.add_map(ctx, "map", map.clone(), style).unwrap();
     r
 }
 
@@ -271,7 +271,7 @@ fn rasters_are_reused_until_the_view_changes() {
         .add_map(
             &ctx,
             "map",
-            &map,
+            map,
             MapStyle::new(Colormap::Viridis, (-2.0, 2.0)),
         )
         .unwrap();

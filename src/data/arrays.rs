@@ -228,7 +228,7 @@ pub fn add_arrays(
             ));
         }
         sources.push(format!("a HEALPix map in memory (NSIDE {})", map.nside()));
-        survey.mask = Some(map);
+        survey.mask = Some(map.into());
     }
     Ok(sources)
 }

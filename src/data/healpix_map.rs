@@ -130,7 +130,7 @@ fn merge_children(children: impl Iterator<Item = [f32; 2]>) -> [f32; 2] {
 
 /// One pyramid step: parents of sorted `cells` with the coverage-weighted mean and the
 /// covered fraction. Runs on all cores, in chunks cut where the parent changes.
-fn coarsen(cells: &[u64], values: &[[f32; 2]]) -> (Vec<u64>, Vec<[f32; 2]>) {
+fn coarsen(cells: &[u64], value: impl Fn(usize) -> [f32; 2] + Sync) -> (Vec<u64>, Vec<[f32; 2]>) {
     let chunks = rayon::current_num_threads() * 4;
     let mut bounds = vec![0];
     for k in 1..chunks {
@@ -147,7 +147,7 @@ fn coarsen(cells: &[u64], values: &[[f32; 2]]) -> (Vec<u64>, Vec<[f32; 2]>) {
     let parts: Vec<(Vec<u64>, Vec<[f32; 2]>)> = bounds
         .par_windows(2)
         .map(|w| {
-            let (cells, values) = (&cells[w[0]..w[1]], &values[w[0]..w[1]]);
+            let (first, cells) = (w[0], &cells[w[0]..w[1]]);
             let mut out_c = Vec::with_capacity(cells.len() / 4 + 1);
             let mut out_v: Vec<[f32; 2]> = Vec::with_capacity(cells.len() / 4 + 1);
             let mut i = 0;
@@ -158,7 +158,7 @@ fn coarsen(cells: &[u64], values: &[[f32; 2]]) -> (Vec<u64>, Vec<[f32; 2]>) {
                     i += 1;
                 }
                 out_c.push(parent);
-                out_v.push(merge_children(values[start..i].iter().copied()));
+                out_v.push(merge_children((start..i).map(|k| value(first + k))));
             }
             (out_c, out_v)
         })
@@ -173,25 +173,53 @@ fn coarsen(cells: &[u64], values: &[[f32; 2]]) -> (Vec<u64>, Vec<[f32; 2]>) {
 }
 
 /// One pyramid step of a complete level: each parent's four children are consecutive.
-fn coarsen_complete(values: &[[f32; 2]]) -> Vec<[f32; 2]> {
-    values
-        .par_chunks_exact(4)
-        .map(|children| merge_children(children.iter().copied()))
+fn coarsen_complete(n: usize, value: impl Fn(usize) -> [f32; 2] + Sync) -> Vec<[f32; 2]> {
+    (0..n / 4)
+        .into_par_iter()
+        .map(|p| merge_children((4 * p..4 * p + 4).map(&value)))
         .collect()
 }
 
 impl MapLevel {
+    /// The map's own cells, each fully covered.
+    pub fn native(map: &HealpixMap) -> MapLevel {
+        MapLevel {
+            depth: map.depth,
+            cells: (!map.is_complete()).then(|| map.cells.clone()),
+            values: map.values.par_iter().map(|&v| [v, 1.0]).collect(),
+        }
+    }
+
+    /// The level one step coarser than the map's own, read from the map directly (its
+    /// native level need not exist).
+    pub fn below_native(map: &HealpixMap) -> MapLevel {
+        let cells = (!map.is_complete()).then_some(&map.cells[..]);
+        Self::coarser(map.depth, cells, map.values.len(), |i| [map.values[i], 1.0])
+    }
+
     /// The next coarser level.
-    fn coarsened(&self) -> MapLevel {
-        let (cells, values) = match &self.cells {
-            None => (None, coarsen_complete(&self.values)),
+    pub fn coarsened(&self) -> MapLevel {
+        Self::coarser(self.depth, self.cells.as_deref(), self.values.len(), |i| {
+            self.values[i]
+        })
+    }
+
+    /// The level above one at `depth` holding `n` cells (`cells`, or all of the depth).
+    fn coarser(
+        depth: u8,
+        cells: Option<&[u64]>,
+        n: usize,
+        value: impl Fn(usize) -> [f32; 2] + Sync,
+    ) -> MapLevel {
+        let (cells, values) = match cells {
+            None => (None, coarsen_complete(n, value)),
             Some(cells) => {
-                let (c, v) = coarsen(cells, &self.values);
+                let (c, v) = coarsen(cells, value);
                 (Some(c), v)
             }
         };
         MapLevel {
-            depth: self.depth - 1,
+            depth: depth - 1,
             cells,
             values,
         }
@@ -202,19 +230,19 @@ impl HealpixMap {
     /// Levels from depth 0 to the map's own depth (index = depth), built once at load so
     /// zoomed-out views show means instead of aliasing.
     pub fn pyramid(&self) -> Vec<MapLevel> {
-        // Cells are distinct and below 12·4^depth: as many as that means all of them.
-        let complete = self.cells.len() as u64 == 12u64 << (2 * self.depth);
-        let mut levels = vec![MapLevel {
-            depth: self.depth,
-            cells: (!complete).then(|| self.cells.clone()),
-            values: self.values.par_iter().map(|&v| [v, 1.0]).collect(),
-        }];
+        let mut levels = vec![MapLevel::native(self)];
         for _ in 0..self.depth {
             let child = levels.last().expect("at least the native level");
             levels.push(child.coarsened());
         }
         levels.reverse();
         levels
+    }
+
+    /// Whether the map holds every cell of its depth (cells are distinct and below
+    /// 12·4^depth: as many as that means all of them).
+    pub fn is_complete(&self) -> bool {
+        self.cells.len() as u64 == 12u64 << (2 * self.depth)
     }
 
     /// A map of counts summed into the cells of `depth` (no deeper than the map's): one
@@ -410,7 +438,8 @@ mod tests {
             assert_eq!(level.len(), 12 << (2 * level.depth));
             assert!(level.values == values, "depth {}", level.depth);
             if level.depth > 0 {
-                (cells, values) = coarsen(&cells, &values);
+                let parents = coarsen(&cells, |i| values[i]);
+                (cells, values) = parents;
                 assert_eq!(cells, (0..cells.len() as u64).collect::<Vec<_>>());
             }
         }
@@ -419,6 +448,11 @@ mod tests {
         partial.cells.pop();
         partial.values.pop();
         assert!(partial.pyramid().iter().all(|l| l.cells.is_some()));
+        // Read from the map, the level below its own is the pyramid's.
+        for m in [&map, &partial] {
+            let p = m.pyramid();
+            assert_eq!(MapLevel::below_native(m), p[3]);
+        }
     }
 
     #[test]

@@ -394,7 +394,7 @@ fn load_rest(
             map.frame.name(),
             map.value_name
         );
-        survey.mask = Some(map);
+        survey.mask = Some(map.into());
         sources.push(path.display().to_string());
     }
     Ok(sources)

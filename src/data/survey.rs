@@ -43,7 +43,8 @@ pub struct Survey {
     /// Where `galaxies` were sampled from, when they are a sample of an out-of-core
     /// catalog: work that needs every galaxy near some places (proximity) reads there.
     pub galaxy_source: Option<GalaxySource>,
-    pub mask: Option<HealpixMap>,
+    /// Shared with the renderer's map layer, which reads its pyramid from it.
+    pub mask: Option<std::sync::Arc<HealpixMap>>,
     /// Where the data came from, for figure metadata.
     pub source: String,
 }
@@ -85,7 +86,7 @@ impl From<DemoSurvey> for Survey {
             galaxies: Some(d.galaxies),
             galaxy_counts: None,
             galaxy_source: None,
-            mask: Some(d.mask),
+            mask: Some(d.mask.into()),
         }
     }
 }

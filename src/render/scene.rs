@@ -1,5 +1,7 @@
 //! Frame assembly: the background, then every layer in the order it was added.
 
+use std::sync::Arc;
+
 use crate::data::HealpixMap;
 use crate::error::Result;
 use crate::render::background::BackgroundRenderer;
@@ -134,10 +136,10 @@ impl SceneRenderer {
         &mut self,
         ctx: &GpuContext,
         name: &str,
-        map: &HealpixMap,
+        map: impl Into<Arc<HealpixMap>>,
         style: MapStyle,
     ) -> Result<LayerId> {
-        let layer = self.maps.create_layer(ctx, name, map, style)?;
+        let layer = self.maps.create_layer(ctx, name, map.into(), style)?;
         self.layers.push((name.to_string(), Layer::Map(layer)));
         Ok(LayerId(self.layers.len() - 1))
     }

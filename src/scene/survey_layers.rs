@@ -390,7 +390,7 @@ pub fn upload_survey(
         let id = renderer.add_map(
             ctx,
             kind.layer_name(),
-            mask,
+            mask.clone(),
             mask_style(style, mask, opacity),
         )?;
         layers.set(kind, id);
@@ -496,7 +496,7 @@ fn add_galaxies(
     let density = LayerKind::GalaxyDensity;
     layers.set(
         density,
-        renderer.add_map(ctx, density.layer_name(), &map, map_style)?,
+        renderer.add_map(ctx, density.layer_name(), map, map_style)?,
     );
     let id = if plan.defer_galaxies {
         // A stand-in keeps the layer's place in the drawing order and draws nothing
@@ -551,7 +551,7 @@ fn add_cluster_layer(
     let counts = smooth_enough(counts);
     let mut density = density_style(theme, &counts);
     density.visible = false; // level of detail shows it where the view is crowded
-    let density = renderer.add_map(ctx, &format!("{name} density"), &counts, density)?;
+    let density = renderer.add_map(ctx, &format!("{name} density"), counts, density)?;
     let inst = PointInstance::from_rows(cat, &attrs, &lod.rows);
     let id = renderer.add_points(ctx, name, &inst, style)?;
     layers.cluster_lod.push((id, lod));

@@ -3,7 +3,7 @@
 //! compute pass into a texture, then composited in layer order.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use bytemuck::{Pod, Zeroable};
 
@@ -107,8 +107,10 @@ pub struct MapLayer {
     name: String,
     frame: Frame,
     cap: [f32; 4],
-    /// All levels on the CPU; a level reaches the GPU the first time a view needs it.
-    pyramid: Vec<MapLevel>,
+    map: Arc<HealpixMap>,
+    /// The pyramid on the CPU (index = depth), each level made the first time a view
+    /// needs it or a finer one, from the map or the next finer level.
+    pyramid: Vec<OnceLock<MapLevel>>,
     levels: Mutex<Vec<Option<Arc<GpuLevel>>>>,
     params: wgpu::Buffer,
     pub style: MapStyle,
@@ -226,12 +228,12 @@ impl MapRenderer {
         }
     }
 
-    /// Uploads the map's pyramid once.
+    /// A layer of `map`; its pyramid levels are made and uploaded as views need them.
     pub fn create_layer(
         &self,
         ctx: &GpuContext,
         name: &str,
-        map: &HealpixMap,
+        map: Arc<HealpixMap>,
         style: MapStyle,
     ) -> Result<MapLayer> {
         if map.depth > self.precision.max_depth() {
@@ -242,8 +244,7 @@ impl MapRenderer {
                 self.precision.max_depth()
             )));
         }
-        let pyramid = map.pyramid();
-        let levels = (0..pyramid.len()).map(|_| None).collect();
+        let levels = (0..=map.depth).map(|_| None).collect();
         // Slightly widened so f32 rounding never clips a covered pixel.
         let cap = match map.bounding_cap() {
             Some((c, cos_r)) => [c.x as f32, c.y as f32, c.z as f32, (cos_r - 1e-4) as f32],
@@ -253,7 +254,8 @@ impl MapRenderer {
             name: name.to_string(),
             frame: map.frame,
             cap,
-            pyramid,
+            pyramid: (0..=map.depth).map(|_| OnceLock::new()).collect(),
+            map,
             levels: Mutex::new(levels),
             params: ctx.params_buffer(name, size_of::<MapParams>() as u64),
             style,
@@ -268,7 +270,7 @@ impl MapRenderer {
         if let Some(l) = &layer.levels.lock().expect("map layer lock")[depth] {
             return Ok(l.clone());
         }
-        let level = &layer.pyramid[depth];
+        let level = layer.cpu_level(depth);
         let max_binding = ctx.limits().max_storage_buffer_binding_size;
         let full = 12u64 << (2 * level.depth as u64);
         let dense = (level.len() as u64) * 2 > full && full * 8 <= max_binding;
@@ -349,7 +351,7 @@ impl MapRenderer {
         if !layer.style.visible {
             return Ok(());
         }
-        let map_depth = layer.pyramid.last().map_or(0, |l| l.depth);
+        let map_depth = layer.map.depth;
         let level = self.gpu_level(ctx, layer, depth_for_view(view, map_depth) as usize)?;
         let to_map = layer.frame.from_icrs() * view.rotation().transpose();
         let row = |i: usize| {
@@ -491,6 +493,22 @@ impl MapRenderer {
 }
 
 impl MapLayer {
+    /// Pyramid level `depth` (up to the map's own), made on first use. The level just
+    /// above the map's own is read from the map, so a view that never needs the native
+    /// level never copies it.
+    fn cpu_level(&self, depth: usize) -> &MapLevel {
+        self.pyramid[depth].get_or_init(|| {
+            let native = self.map.depth as usize;
+            if depth == native {
+                MapLevel::native(&self.map)
+            } else if depth + 1 == native {
+                MapLevel::below_native(&self.map)
+            } else {
+                self.cpu_level(depth + 1).coarsened()
+            }
+        })
+    }
+
     pub fn set_style(&mut self, style: MapStyle) {
         self.style = style;
     }
