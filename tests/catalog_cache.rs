@@ -642,3 +642,44 @@ fn a_cached_level_of_detail_order_is_used_in_place() {
     assert!(LodOrder::from_blob(&blob, cat.len() - 1).is_none());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_figures_pick_is_stored_and_read_back_in_place() {
+    use clusterviz::data::cache::{map_blob, store_blob};
+    use clusterviz::sky::{Frame, Projection};
+    use clusterviz::view::View;
+    use clusterviz::view::lod::LodPick;
+    let (dir, source, opts) = setup("pick");
+    let (cat, _) = read_catalog(&source, "galaxies", &opts).unwrap();
+    let (pick, counts) = LodPick::with_counts(&cat, 13, 20.0);
+    store_blob(&cat.cache_tag, "pick", &pick.to_bytes()).unwrap();
+    let (again, _) = read_catalog(&source, "galaxies", &opts).unwrap();
+    let blob = map_blob(&again.cache_tag, "pick").expect("the pick is stored");
+    let (back, back_counts) = LodPick::from_blob(&blob, again.len(), 13, 20.0).unwrap();
+    assert_eq!(back_counts, counts);
+    assert_eq!(back.cells, pick.cells);
+    // The same rows drawn, in the same order, for a whole and a zoomed view.
+    for (fov, budget) in [(360.0, 500), (2.0, 3000)] {
+        let view = View::new(
+            Projection::Tan,
+            Frame::Icrs,
+            (cat.ra(0), cat.dec(0)),
+            fov,
+            (400, 300),
+        );
+        let (ranges, _) = pick.draw_ranges(&view, budget);
+        let rows = pick.rows_drawn(&cat, &ranges);
+        assert!(!rows.is_empty());
+        assert_eq!(back.rows_drawn(&again, &ranges), rows);
+    }
+    // A blob made for another catalog size or count depth is refused.
+    assert!(LodPick::from_blob(&blob, again.len() + 1, 13, 20.0).is_none());
+    assert!(LodPick::from_blob(&blob, again.len(), 12, 20.0).is_none());
+    // So is one whose cells lie outside the sky, checksum or not.
+    let mut bad = pick.to_bytes();
+    bad[16..20].copy_from_slice(&(12u32 << 26).to_le_bytes());
+    store_blob(&cat.cache_tag, "bad pick", &bad).unwrap();
+    let bad = map_blob(&cat.cache_tag, "bad pick").unwrap();
+    assert!(LodPick::from_blob(&bad, cat.len(), 13, 20.0).is_none());
+    let _ = std::fs::remove_dir_all(&dir);
+}

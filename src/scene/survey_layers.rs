@@ -349,11 +349,36 @@ fn galaxy_lod_with_counts(cat: &Catalog, one_view: bool) -> (Lod, HealpixMap) {
         return (Lod::Order(lod), counts);
     }
     if one_view {
-        let (pick, counts) = LodPick::with_counts(cat, DENSITY_DEPTH, SMOOTH_MEAN);
+        let (pick, counts) = pick_with_counts(cat);
         return (Lod::Pick(pick), counts);
     }
     let (lod, counts) = lod_with_counts(cat);
     (Lod::Order(lod), counts)
+}
+
+fn pick_cache_purpose() -> String {
+    format!("lod-pick-v1-d{DENSITY_DEPTH}")
+}
+
+/// A figure's pick and counts: from each row's cell as the disk cache holds them when an
+/// earlier figure of this catalog stored them (hashing every row is most of a pick's
+/// cost), else computed (and stored).
+fn pick_with_counts(cat: &Catalog) -> (LodPick, HealpixMap) {
+    use crate::data::cache::{can_store_blobs, map_blob, store_blob};
+    let tag = &cat.cache_tag;
+    let purpose = pick_cache_purpose();
+    if let Some(hit) = map_blob(tag, &purpose)
+        .and_then(|b| LodPick::from_blob(&b, cat.len(), DENSITY_DEPTH, SMOOTH_MEAN))
+    {
+        return hit;
+    }
+    let (pick, counts) = LodPick::with_counts(cat, DENSITY_DEPTH, SMOOTH_MEAN);
+    if can_store_blobs(tag)
+        && let Err(e) = store_blob(tag, &purpose, &pick.to_bytes())
+    {
+        report!("warning: level of detail not cached: {e}");
+    }
+    (pick, counts)
 }
 
 /// Uploads a survey's layers, bottom to top: map, galaxies, tiles, clusters.

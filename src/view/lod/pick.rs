@@ -17,6 +17,8 @@ use super::grouping::{
     DisjointSlots, GroupLayout, NO_CELL, NOT_COUNTED, Priorities, cells_at, count_map, sub_cell,
 };
 use super::{GROUP_DEPTH, LodGroups, MAX_COUNT_DEPTH};
+use crate::data::cache::MappedBlob;
+use crate::data::column_buffer::ColumnBuffer;
 use crate::data::{Catalog, HealpixMap};
 use crate::sky::Frame;
 
@@ -24,8 +26,9 @@ use crate::sky::Frame;
 /// any drawn ranges are picked (their priorities computed again then).
 pub struct LodPick {
     groups: LodGroups,
-    /// Per row: its cell at the count depth ([`NO_CELL`] without a position).
-    cells: Vec<u32>,
+    /// Per row: its cell at the count depth ([`NO_CELL`] without a position); made here
+    /// or used in place from a stored pick.
+    cells: ColumnBuffer<u32>,
     /// Count cells sit this many bits below their group's cell.
     shift: u32,
 }
@@ -47,8 +50,17 @@ impl LodPick {
     /// depth 13, 1.1 GB) is never made.
     pub fn with_counts(cat: &Catalog, count_depth: u8, finer_from: f64) -> (LodPick, HealpixMap) {
         let count_depth = count_depth.clamp(GROUP_DEPTH, MAX_COUNT_DEPTH);
+        Self::from_cells(cells_at(cat, count_depth).into(), count_depth, finer_from)
+    }
+
+    /// As [`with_counts`](Self::with_counts), from each row's cell at `count_depth`
+    /// (hashing the rows is most of a pick's cost, so a warm run reads them back).
+    fn from_cells(
+        cells: ColumnBuffer<u32>,
+        count_depth: u8,
+        finer_from: f64,
+    ) -> (LodPick, HealpixMap) {
         let shift = 2 * (count_depth - GROUP_DEPTH) as u32;
-        let cells = cells_at(cat, count_depth);
         let layout = GroupLayout::new(&cells, shift);
         let groups = layout.groups();
         let unplaced = cells.par_iter().filter(|&&c| c == NO_CELL).count() as u32;
@@ -92,6 +104,45 @@ impl LodPick {
             shift,
         };
         (pick, counts)
+    }
+
+    /// The bytes [`from_blob`](Self::from_blob) reads back: rows and count depth (u64
+    /// each, little-endian), then each row's cell (u32).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let depth = GROUP_DEPTH as u32 + self.shift / 2;
+        let mut b = Vec::with_capacity(16 + 4 * self.cells.len());
+        b.extend_from_slice(&(self.cells.len() as u64).to_le_bytes());
+        b.extend_from_slice(&u64::from(depth).to_le_bytes());
+        b.extend_from_slice(bytemuck::cast_slice(&self.cells));
+        b
+    }
+
+    /// A pick stored by [`to_bytes`](Self::to_bytes) for a catalog of `rows` rows at
+    /// `count_depth`, its cells used in place; `None` when the blob does not fit them.
+    pub fn from_blob(
+        blob: &MappedBlob,
+        rows: usize,
+        count_depth: u8,
+        finer_from: f64,
+    ) -> Option<(LodPick, HealpixMap)> {
+        let count_depth = count_depth.clamp(GROUP_DEPTH, MAX_COUNT_DEPTH);
+        let u64_at = |at: usize| Some(u64::from_le_bytes(blob.get(at..at + 8)?.try_into().ok()?));
+        if u64_at(0)? != rows as u64 || u64_at(8)? != u64::from(count_depth) {
+            return None;
+        }
+        if blob.len() != 16 + 4 * rows {
+            return None;
+        }
+        let cells = blob.values::<u32>(16, rows)?;
+        // Checksummed, but a cell out of range would index past the counts: refuse it.
+        let n_cells = 12u64 << (2 * count_depth);
+        if !cells
+            .par_iter()
+            .all(|&c| c == NO_CELL || u64::from(c) < n_cells)
+        {
+            return None;
+        }
+        Some(Self::from_cells(cells, count_depth, finer_from))
     }
 
     /// The rows of `cat` (the catalog this pick was made from) at the order's positions
