@@ -402,3 +402,25 @@ fn mocs_read_alike_from_mocpys_fits_ascii_and_json() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_polarisation_maps_columns_read_back_as_healpy_reads_them() {
+    // healpy's I/Q/U: three 1024D columns side by side in each row, RING, Galactic, with
+    // UNSEEN cells in Q.
+    let expected: std::collections::HashMap<String, Vec<(f64, f64, Option<f32>)>> =
+        serde_json::from_str(
+            &std::fs::read_to_string(fixture("iqu_ring_n16.expected.json")).unwrap(),
+        )
+        .unwrap();
+    for (column, probes) in &expected {
+        let map = read_healpix_map(&fixture("iqu_ring_n16.fits"), Some(column)).unwrap();
+        assert_eq!((map.depth, map.frame), (4, Frame::Galactic));
+        assert_eq!(&map.value_name, column);
+        // Q misses every 97th RING cell.
+        let missing = if column == "Q_POLARISATION" { 32 } else { 0 };
+        assert_eq!(map.cells.len(), 3072 - missing, "{column}");
+        for &(l, b, want) in probes {
+            assert_eq!(map.value_at(l, b), want, "{column} at ({l}, {b})");
+        }
+    }
+}

@@ -162,6 +162,39 @@ pub struct FitsTable {
     pub columns: Vec<TableColumn>,
 }
 
+/// A float column's values in the file's bytes (see [`FitsTable::float_elements`]).
+pub struct FloatElements<'a> {
+    data: &'a [u8],
+    row_bytes: usize,
+    offset: usize,
+    repeat: usize,
+    width: usize,
+}
+
+impl FloatElements<'_> {
+    /// Number of values (rows × repeat).
+    pub fn len(&self) -> usize {
+        self.data
+            .len()
+            .checked_div(self.row_bytes)
+            .map_or(0, |rows| rows * self.repeat)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Value `k` as the file's type holds it (an E value exactly), widened to f64.
+    pub fn get(&self, k: usize) -> f64 {
+        let at = k / self.repeat * self.row_bytes + self.offset + k % self.repeat * self.width;
+        let b = &self.data[at..at + self.width];
+        match self.width {
+            4 => f64::from(f32::from_be_bytes(b.try_into().expect("4 bytes"))),
+            _ => f64::from_be_bytes(b.try_into().expect("8 bytes")),
+        }
+    }
+}
+
 /// Parses a TFORM value such as `1024E`, `D`, `16A`, `1PE(100)` into (repeat, type letter).
 pub fn parse_tform(tform: &str) -> Option<(usize, char)> {
     let t = tform.trim();
@@ -379,6 +412,29 @@ impl FitsTable {
     /// A header keyword as text (numbers too), if present.
     pub fn key_text(&mut self, key: &str) -> Option<String> {
         self.hdu.header.text(key)
+    }
+
+    /// The values of an unscaled floating-point column (E or D), read in place by index
+    /// (row-major over its `repeat` elements a row); `None` for any other column. Made for
+    /// readers that visit values out of file order (a RING map read in NESTED order).
+    pub fn float_elements(&self, name: &str) -> Option<FloatElements<'_>> {
+        let c = self.column(name)?;
+        let width = match c.kind {
+            ColumnKind::F32 => 4,
+            ColumnKind::F64 => 8,
+            _ => return None,
+        };
+        if c.scale != 1.0 || c.zero != 0.0 {
+            return None;
+        }
+        let data = &self.bytes.get()[self.hdu.data_start..];
+        Some(FloatElements {
+            data: &data[..self.row_bytes * self.nrows as usize],
+            row_bytes: self.row_bytes,
+            offset: c.offset,
+            repeat: c.repeat,
+            width,
+        })
     }
 
     /// Reads the named numeric columns in blocks of rows; for each block `sink` gets one

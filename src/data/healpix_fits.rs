@@ -217,6 +217,19 @@ pub fn read_healpix_map(path: &Path, column: Option<&str>) -> Result<HealpixMap>
                 t.nrows, col.repeat
             )));
         }
+        // Float values are read in place, in NESTED order, with no copy in file order.
+        if let Some(elements) = t.float_elements(&value_name) {
+            // As the copy would hold them: f32 (missing where out of f32's range).
+            let value_at = |k: usize| f64::from(elements.get(k) as f32);
+            return HealpixMap::from_full_sky_with(
+                elements.len(),
+                value_at,
+                nested,
+                frame,
+                &value_name,
+            )
+            .map_err(bad);
+        }
         let mut file_order: Vec<f32> = Vec::with_capacity(n_cells as usize);
         t.read_blocks(&[&value_name], true, |cols| {
             match &cols[0] {

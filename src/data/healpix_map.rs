@@ -34,7 +34,25 @@ impl HealpixMap {
         frame: Frame,
         value_name: &str,
     ) -> Result<HealpixMap, String> {
-        let n = values.len() as u64;
+        Self::from_full_sky_with(
+            values.len(),
+            |i| values[i].into(),
+            nested,
+            frame,
+            value_name,
+        )
+    }
+
+    /// As [`from_full_sky`](Self::from_full_sky), with value `i` (in the file's order)
+    /// from `value_at`: read in place, e.g. from a mapped FITS column.
+    pub fn from_full_sky_with(
+        len: usize,
+        value_at: impl Fn(usize) -> f64 + Sync,
+        nested: bool,
+        frame: Frame,
+        value_name: &str,
+    ) -> Result<HealpixMap, String> {
+        let n = len as u64;
         let depth = (0..=29u8).find(|&d| 12u64 << (2 * d) == n).ok_or_else(|| {
             format!(
                 "a full-sky map has 12·NSIDE² values (NSIDE a power of two: 12, 48, 192, ..., 12582912 for NSIDE 1024); this one has {n}"
@@ -46,7 +64,7 @@ impl HealpixMap {
         let dense: Vec<f32> = (0..n)
             .into_par_iter()
             .map(|c| {
-                let v: f64 = values[if nested { c } else { ring.to_ring(c) } as usize].into();
+                let v = value_at(if nested { c } else { ring.to_ring(c) } as usize);
                 if is_missing(v) { f32::NAN } else { v as f32 }
             })
             .collect();
