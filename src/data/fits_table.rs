@@ -187,10 +187,11 @@ impl FloatElements<'_> {
     /// Value `k` as the file's type holds it (an E value exactly), widened to f64.
     pub fn get(&self, k: usize) -> f64 {
         let at = k / self.repeat * self.row_bytes + self.offset + k % self.repeat * self.width;
-        let b = &self.data[at..at + self.width];
+        let mut raw = [0u8; 8];
+        raw[..self.width].copy_from_slice(&self.data[at..at + self.width]);
         match self.width {
-            4 => f64::from(f32::from_be_bytes(b.try_into().expect("4 bytes"))),
-            _ => f64::from_be_bytes(b.try_into().expect("8 bytes")),
+            4 => f64::from(f32::from_be_bytes([raw[0], raw[1], raw[2], raw[3]])),
+            _ => f64::from_be_bytes(raw),
         }
     }
 }

@@ -324,21 +324,39 @@ fn cached_lod(cat: &Catalog) -> Option<(LodOrder, HealpixMap)> {
         .and_then(|b| LodOrder::from_blob(&b, cat.len()))
 }
 
-/// A catalog's level-of-detail order and counts: from the disk cache when this
-/// catalog's were stored there, else computed (and stored).
-fn lod_with_counts(cat: &Catalog) -> (LodOrder, HealpixMap) {
-    use crate::data::cache::{can_store_blobs, store_blob};
-    if let Some(hit) = cached_lod(cat) {
+/// Data derived from a catalog: read back from the disk cache's blob for `purpose` when
+/// it fits the catalog, else made, and stored when the catalog itself is cached.
+fn cached_or_made<T>(
+    cat: &Catalog,
+    purpose: &str,
+    read: impl FnOnce(&crate::data::cache::MappedBlob) -> Option<T>,
+    make: impl FnOnce() -> T,
+    to_bytes: impl FnOnce(&T) -> Vec<u8>,
+) -> T {
+    use crate::data::cache::{can_store_blobs, map_blob, store_blob};
+    let tag = &cat.cache_tag;
+    if let Some(hit) = map_blob(tag, purpose).and_then(|b| read(&b)) {
         return hit;
     }
-    let (lod, counts) = LodOrder::with_counts(cat, DENSITY_DEPTH);
-    let tag = &cat.cache_tag;
+    let made = make();
     if can_store_blobs(tag)
-        && let Err(e) = store_blob(tag, &lod_cache_purpose(), &lod.to_bytes(&counts))
+        && let Err(e) = store_blob(tag, purpose, &to_bytes(&made))
     {
         report!("warning: level of detail not cached: {e}");
     }
-    (lod, counts)
+    made
+}
+
+/// A catalog's level-of-detail order and counts: from the disk cache when this
+/// catalog's were stored there, else computed (and stored).
+fn lod_with_counts(cat: &Catalog) -> (LodOrder, HealpixMap) {
+    cached_or_made(
+        cat,
+        &lod_cache_purpose(),
+        |b| LodOrder::from_blob(b, cat.len()),
+        || LodOrder::with_counts(cat, DENSITY_DEPTH),
+        |(lod, counts)| lod.to_bytes(counts),
+    )
 }
 
 /// The galaxies' level of detail and counts: as [`lod_with_counts`], except that a
@@ -364,21 +382,13 @@ fn pick_cache_purpose() -> String {
 /// earlier figure of this catalog stored them (hashing every row is most of a pick's
 /// cost), else computed (and stored).
 fn pick_with_counts(cat: &Catalog) -> (LodPick, HealpixMap) {
-    use crate::data::cache::{can_store_blobs, map_blob, store_blob};
-    let tag = &cat.cache_tag;
-    let purpose = pick_cache_purpose();
-    if let Some(hit) = map_blob(tag, &purpose)
-        .and_then(|b| LodPick::from_blob(&b, cat.len(), DENSITY_DEPTH, SMOOTH_MEAN))
-    {
-        return hit;
-    }
-    let (pick, counts) = LodPick::with_counts(cat, DENSITY_DEPTH, SMOOTH_MEAN);
-    if can_store_blobs(tag)
-        && let Err(e) = store_blob(tag, &purpose, &pick.to_bytes())
-    {
-        report!("warning: level of detail not cached: {e}");
-    }
-    (pick, counts)
+    cached_or_made(
+        cat,
+        &pick_cache_purpose(),
+        |b| LodPick::from_blob(b, cat.len(), DENSITY_DEPTH, SMOOTH_MEAN),
+        || LodPick::with_counts(cat, DENSITY_DEPTH, SMOOTH_MEAN),
+        |(pick, _)| pick.to_bytes(),
+    )
 }
 
 /// Uploads a survey's layers, bottom to top: map, galaxies, tiles, clusters.
