@@ -171,6 +171,11 @@ impl CatalogBuilder {
         }
     }
 
+    /// The columns playing RA, Dec, redshift, SNR and ID.
+    pub fn roles(&self) -> &Roles {
+        &self.roles
+    }
+
     pub fn finish(self) -> (Catalog, LoadReport) {
         let to_degrees = self.to_degrees;
         let columns = self

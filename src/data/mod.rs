@@ -33,6 +33,7 @@ pub mod multi_order;
 pub mod progress;
 pub mod rng;
 pub mod roles;
+pub mod sky_area;
 pub mod survey;
 pub mod tables;
 pub mod tiles;

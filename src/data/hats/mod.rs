@@ -7,7 +7,6 @@
 //! sample, the whole catalog's counts then coming from its skymap. A viewer keeps the
 //! partitions it read in a [`PartitionCache`].
 
-mod area;
 mod layout;
 mod near;
 mod partition_cache;

@@ -9,13 +9,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
-use crate::data::hats::area::Area;
 use crate::data::hats::layout::HatsCatalog;
 use crate::data::hats::partition_cache::PartitionCache;
 use crate::data::hats::partitions::{Partition, partitions};
 use crate::data::healpix_fits::read_healpix_map;
 use crate::data::load_options::{LoadOptions, Pushdown};
 use crate::data::load_report::LoadReport;
+use crate::data::sky_area::Area;
 use crate::data::tables::parquet_file::{ParquetFooter, RowPick, read_parquet_rows};
 use crate::data::{Catalog, HealpixMap};
 use crate::error::{Error, Result};
@@ -23,20 +23,7 @@ use crate::error::{Error, Result};
 /// The skymap order whose cells are about a thousandth of the area's extent: as fine as a
 /// figure of the area shows (order 8 for the whole sky, deeper for a cone or box).
 fn density_order(filter: &Pushdown) -> u8 {
-    // A cell at order k spans about 58.6° / 2^k.
-    let extent_deg = match (filter.cone, filter.sky_box) {
-        (Some((_, _, r)), _) => 2.0 * r,
-        (None, Some((ra0, ra1, dec0, dec1))) => {
-            let ra_span = (ra1 - ra0).rem_euclid(360.0);
-            let cos_dec = ((dec0 + dec1) / 2.0).to_radians().cos();
-            (ra_span * cos_dec).max(dec1 - dec0)
-        }
-        (None, None) => 360.0,
-    };
-    (58.6 * 1024.0 / extent_deg.max(1e-6))
-        .log2()
-        .ceil()
-        .clamp(0.0, 13.0) as u8
+    Area::depth_across(filter, 1024.0)
 }
 
 /// What a HATS read gave.

@@ -9,6 +9,7 @@ pub mod delimited;
 pub mod ecsv_header;
 pub mod format;
 pub mod parquet_file;
+pub mod parquet_prune;
 pub mod parquet_write;
 pub mod table_load;
 pub mod votable;

@@ -22,6 +22,7 @@ use crate::data::load_options::LoadOptions;
 use crate::data::load_report::LoadReport;
 use crate::data::tables::decoder_guard::guarded;
 use crate::data::tables::ecsv_header::parse_header;
+use crate::data::tables::parquet_prune::Pruner;
 use crate::data::tables::table_load::{ColumnMeta, TableLoad};
 use crate::data::{Catalog, ColumnData};
 use crate::error::{Error, Result};
@@ -215,55 +216,87 @@ pub fn read_parquet_rows(
         RowPick::Window(a, b) => (a, b),
         _ => (0, u64::MAX),
     };
+    let group_rows = |g: usize| file_meta.row_group(g).num_rows().max(0) as u64;
+    // The rows `pick` names in row group g.
+    let picked_in = |g: usize| {
+        let (start, end) = (group_starts[g], group_starts[g] + group_rows(g));
+        match pick {
+            RowPick::Every(k) => end.div_ceil(k.max(1)) - start.div_ceil(k.max(1)),
+            _ => end.min(to).saturating_sub(start.max(from)),
+        }
+    };
+    // Row groups and rows the filter rules out unread count as filtered out.
+    let pruner = Pruner::new(meta, load.roles(), &opts.filter);
+    let mut pruned = 0u64;
     let groups: Vec<usize> = (0..file_meta.num_row_groups())
+        .filter(|&g| group_starts[g] < to && group_starts[g] + group_rows(g) > from)
         .filter(|&g| {
-            let n = file_meta.row_group(g).num_rows().max(0) as u64;
-            group_starts[g] < to && group_starts[g] + n > from
+            let keep = pruner.may_keep(g);
+            if !keep {
+                pruned += picked_in(g);
+            }
+            keep
         })
         .collect();
+    let mut pushed_any = false;
     for chunk in groups.chunks(rayon::current_num_threads().max(1)) {
-        let decoded: Vec<Result<Vec<Vec<ColumnData>>>> = chunk
+        let decoded: Vec<Result<(Vec<Vec<ColumnData>>, u64)>> = chunk
             .par_iter()
             .map(|&g| {
                 guarded(|| {
+                    let n = group_rows(g);
+                    let picked = match pick {
+                        RowPick::Every(k) if k > 1 => Some(every(k, group_starts[g], n)),
+                        // A selection ending early: the pages after it are not read.
+                        RowPick::First(want) if group_starts[g] + n > want => {
+                            let take = (want - group_starts[g]) as usize;
+                            Some(RowSelection::from(vec![RowSelector::select(take)]))
+                        }
+                        RowPick::Window(a, b) => {
+                            let skip = a.saturating_sub(group_starts[g]).min(n);
+                            let take = b.min(group_starts[g] + n) - group_starts[g] - skip;
+                            (skip > 0 || skip + take < n).then(|| {
+                                RowSelection::from(vec![
+                                    RowSelector::skip(skip as usize),
+                                    RowSelector::select(take as usize),
+                                ])
+                            })
+                        }
+                        _ => None,
+                    };
+                    // Rows sorted by cell keep only the area's (a prefix or window is
+                    // read as asked: its files are in another order).
+                    let in_area = match pick {
+                        RowPick::All | RowPick::Every(_) => {
+                            pruner.rows_in_area(g, open()?).map_err(parquet_err)?
+                        }
+                        _ => None,
+                    };
+                    let selection = match (picked, in_area) {
+                        (Some(p), Some(a)) => Some(p.intersection(&a)),
+                        (p, a) => p.or(a),
+                    };
+                    let left_out = selection
+                        .as_ref()
+                        .map_or(0, |s| picked_in(g).saturating_sub(s.row_count() as u64));
                     let mut builder =
                         ParquetRecordBatchReaderBuilder::new_with_metadata(open()?, meta.clone())
                             .with_row_groups(vec![g])
                             .with_projection(mask.clone())
                             .with_batch_size(1 << 16);
-                    let n = file_meta.row_group(g).num_rows().max(0) as u64;
-                    match pick {
-                        RowPick::Every(k) if k > 1 => {
-                            builder = builder.with_row_selection(every(k, group_starts[g], n));
-                        }
-                        RowPick::First(want) if group_starts[g] + n > want => {
-                            // A selection ending early: the pages after it are not read.
-                            let take = (want - group_starts[g]) as usize;
-                            builder = builder.with_row_selection(RowSelection::from(vec![
-                                RowSelector::select(take),
-                            ]));
-                        }
-                        RowPick::Window(a, b) => {
-                            let skip = a.saturating_sub(group_starts[g]).min(n);
-                            let take = b.min(group_starts[g] + n) - group_starts[g] - skip;
-                            if skip > 0 || skip + take < n {
-                                builder = builder.with_row_selection(RowSelection::from(vec![
-                                    RowSelector::skip(skip as usize),
-                                    RowSelector::select(take as usize),
-                                ]));
-                            }
-                        }
-                        _ => {}
+                    if let Some(selection) = selection {
+                        builder = builder.with_row_selection(selection);
                     }
                     let reader = builder.build().map_err(parquet_err)?;
-                    reader
+                    let blocks = reader
                         .map(|batch| {
                             let batch = batch.map_err(|e| {
                                 Error::file(path, format!("Parquet: row group {g}: {e}"))
                             })?;
                             columns_of(&batch, &slots, &schema).map_err(|m| Error::file(path, m))
                         })
-                        .collect()
+                        .collect::<Result<_>>()?;
+                    Ok((blocks, left_out))
                 })
                 .unwrap_or_else(|m| {
                     Err(Error::file(
@@ -274,12 +307,27 @@ pub fn read_parquet_rows(
             })
             .collect();
         for group in decoded {
-            for block in group? {
+            let (blocks, left_out) = group?;
+            pruned += left_out;
+            for block in blocks {
                 load.push_block(&block);
+                pushed_any = true;
             }
         }
     }
-    Ok(load.finish())
+    // No row read (all ruled out): the columns still get their types, as a read that
+    // decoded and dropped every row gives them (catalogs of several files stack).
+    if !pushed_any {
+        load.push_block(
+            &slots
+                .iter()
+                .map(|&(_, s)| empty_column(s))
+                .collect::<Vec<_>>(),
+        );
+    }
+    let (catalog, mut report) = load.finish();
+    report.filtered_out += pruned;
+    Ok((catalog, report))
 }
 
 /// Tells the kernel not to read ahead of what is asked: reading the first pages of
@@ -405,6 +453,16 @@ fn apply_mask(
         ),
         other => other,
     })
+}
+
+/// No rows of a column kept as `storage`, of the type [`convert`] gives it.
+fn empty_column(storage: Storage) -> ColumnData {
+    match storage {
+        Storage::F64 => ColumnData::F64(Vec::new().into()),
+        Storage::F32 => ColumnData::F32(Vec::new().into()),
+        Storage::U64 => ColumnData::U64(Vec::new().into()),
+        _ => ColumnData::I64(Vec::new().into()),
+    }
 }
 
 fn convert(a: &ArrayRef, storage: Storage) -> std::result::Result<ColumnData, String> {

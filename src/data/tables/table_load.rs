@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::data::ColumnData;
-use crate::data::catalog::{Catalog, Storage};
+use crate::data::catalog::{Catalog, Roles, Storage};
 use crate::data::catalog_builder::{CatalogBuilder, WantedColumn};
 use crate::data::load_options::{LoadOptions, check_filter_roles};
 use crate::data::load_report::LoadReport;
@@ -99,6 +99,11 @@ impl TableLoad {
             order,
             storages,
         })
+    }
+
+    /// The columns playing RA, Dec, redshift, SNR and ID.
+    pub fn roles(&self) -> &Roles {
+        self.builder.roles()
     }
 
     /// Takes one block of rows, one column per slot of [`TableLoad::order`].

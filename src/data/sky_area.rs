@@ -1,6 +1,6 @@
 //! The sky a read is limited to (`--cone`, `--box`) as HEALPix cells, to tell which
-//! partitions and skymap cells can hold rows of it. The coverage is cdshealpix's, which
-//! errs on the side of including a cell.
+//! HATS partitions, skymap cells and Parquet rows (by their `_healpix_29`) can hold rows
+//! of it. The coverage is cdshealpix's, which errs on the side of including a cell.
 
 use std::ops::Range;
 
@@ -41,6 +41,34 @@ impl Area {
             depth,
             ranges: merge(ranges),
         })
+    }
+
+    /// The depth whose cells are about `1 / cells_across` of the area's extent (the
+    /// whole sky's for no area), at most 13.
+    pub fn depth_across(filter: &Pushdown, cells_across: f64) -> u8 {
+        // A cell at order k spans about 58.6° / 2^k.
+        let extent_deg = match (filter.cone, filter.sky_box) {
+            (Some((_, _, r)), _) => 2.0 * r,
+            (None, Some((ra0, ra1, dec0, dec1))) => {
+                let ra_span = (ra1 - ra0).rem_euclid(360.0);
+                let cos_dec = ((dec0 + dec1) / 2.0).to_radians().cos();
+                (ra_span * cos_dec).max(dec1 - dec0)
+            }
+            (None, None) => 360.0,
+        };
+        (58.6 * cells_across / extent_deg.max(1e-6))
+            .log2()
+            .ceil()
+            .clamp(0.0, 13.0) as u8
+    }
+
+    /// The area's cells at `order` (at least the area's depth), as sorted disjoint ranges.
+    pub fn ranges_at(&self, order: u8) -> Vec<Range<u64>> {
+        let shift = 2 * u32::from(order.saturating_sub(self.depth));
+        self.ranges
+            .iter()
+            .map(|r| (r.start << shift)..(r.end << shift))
+            .collect()
     }
 
     /// Whether the cell (`order`, `pixel`) overlaps the area.
