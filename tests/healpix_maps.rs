@@ -424,3 +424,58 @@ fn a_polarisation_maps_columns_read_back_as_healpy_reads_them() {
         }
     }
 }
+
+#[test]
+fn a_map_read_within_an_area_holds_exactly_its_cells_there() {
+    use clusterviz::data::healpix_fits::read_healpix_map_within;
+    // A dense skymap as hats writes it (IMPLICIT NESTED, a count a row: only the cone's
+    // rows are read); hats-import's sparse one (EXPLICIT), a RING map and a partial NESTED
+    // map (read whole, then limited).
+    let expected: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("skymap_implicit_o5.expected.json")).unwrap(),
+    )
+    .unwrap();
+    let dense = read_healpix_map(&fixture("skymap_implicit_o5.fits"), None).unwrap();
+    let total: f64 = dense.values.iter().map(|&v| f64::from(v)).sum();
+    assert_eq!(dense.depth, 5);
+    assert_eq!(dense.cells.len(), 12 * 4usize.pow(5));
+    assert_eq!(total, expected["total"].as_f64().unwrap());
+    for name in [
+        "skymap_implicit_o5.fits",
+        "hats/galaxies/skymap.fits",
+        "ring_fullsky_n64.fits",
+        "nested_partial_n4096.fits",
+    ] {
+        let path = fixture(name);
+        let whole = read_healpix_map(&path, None).unwrap();
+        // A cone around one of the map's cells, about a quarter of the map's area (at
+        // most 5°), as sorted ranges at any depth.
+        let radius = ((whole.area_deg2() / std::f64::consts::PI).sqrt() / 2.0).min(5.0);
+        let (lon, lat) =
+            cdshealpix::nested::get(whole.depth).center(whole.cells[whole.cells.len() / 3]);
+        let cone = |depth: u8| -> Vec<std::ops::Range<u64>> {
+            cdshealpix::nested::cone_coverage_approx(depth, lon, lat, radius.to_radians())
+                .to_ranges()
+                .to_vec()
+        };
+        let ranges = cone(whole.depth);
+        let inside = |c: u64| ranges.iter().any(|r| r.contains(&c));
+        let (cells, values): (Vec<u64>, Vec<f32>) = whole
+            .cells
+            .iter()
+            .zip(&whole.values)
+            .filter(|(c, _)| inside(**c))
+            .map(|(&c, &v)| (c, v))
+            .unzip();
+        let within = read_healpix_map_within(&path, None, &cone).unwrap();
+        assert!(
+            !cells.is_empty() && cells.len() < whole.cells.len(),
+            "{name}: {} of {} cells in the cone",
+            cells.len(),
+            whole.cells.len()
+        );
+        assert_eq!(within.depth, whole.depth, "{name}");
+        assert_eq!(within.cells, cells, "{name}");
+        assert_eq!(within.values, values, "{name}");
+    }
+}

@@ -3,6 +3,7 @@
 //! and partial-sky maps (INDXSCHM EXPLICIT: a PIXEL column plus values), in RING or
 //! NESTED ordering, with COORDSYS C or G. Kept as sorted NESTED cells.
 
+use std::ops::Range;
 use std::path::Path;
 
 use crate::data::fits_table::{FitsTable, HduSelect, TableColumn};
@@ -67,6 +68,31 @@ fn pixel_index_column(columns: &[TableColumn], explicit: bool) -> Option<String>
 }
 
 pub fn read_healpix_map(path: &Path, column: Option<&str>) -> Result<HealpixMap> {
+    read_map(path, column, None)
+}
+
+/// The cells a read is limited to: sorted disjoint ranges of cells at the depth given.
+pub type CellsAt<'a> = &'a dyn Fn(u8) -> Vec<Range<u64>>;
+
+/// As [`read_healpix_map`], keeping only the cells `within(depth)` names at the map's
+/// depth. A full-sky map in NESTED order with a value a row (as hats-import and healpy
+/// write skymaps) is read only for those cells' rows, so a small area costs little
+/// whatever the map's size; other maps are read whole and then limited.
+pub fn read_healpix_map_within(
+    path: &Path,
+    column: Option<&str>,
+    within: CellsAt<'_>,
+) -> Result<HealpixMap> {
+    let mut map = read_map(path, column, Some(within))?;
+    let ranges = within(map.depth);
+    map.keep_cells(|c| {
+        let i = ranges.partition_point(|r| r.end <= c);
+        ranges.get(i).is_some_and(|r| r.start <= c)
+    });
+    Ok(map)
+}
+
+fn read_map(path: &Path, column: Option<&str>, within: Option<CellsAt<'_>>) -> Result<HealpixMap> {
     // MOCs also come as text (IVOA MOC 2.0 ASCII and JSON, as mocpy and Aladin write).
     if let Some(moc) = crate::data::moc_text::read_text_moc(path)? {
         return Ok(moc);
@@ -216,6 +242,32 @@ pub fn read_healpix_map(path: &Path, column: Option<&str>) -> Result<HealpixMap>
                 "an IMPLICIT map at NSIDE {nside} needs {n_cells} values, the file has {total} ({} rows × {})",
                 t.nrows, col.repeat
             )));
+        }
+        // Only some cells of a NESTED map with a value a row: only their rows are read.
+        if let Some(within) = within.filter(|_| nested && col.repeat == 1) {
+            let mut cells: Vec<u64> = Vec::new();
+            let mut values: Vec<f32> = Vec::new();
+            for r in within(depth) {
+                let mut cell = r.start;
+                t.read_blocks_in(&[&value_name], true, r.clone(), |cols| {
+                    for i in 0..cols[0].len() {
+                        let v = cols[0].get_f64(i);
+                        if !is_missing(v) {
+                            cells.push(cell + i as u64);
+                            values.push(v as f32);
+                        }
+                    }
+                    cell += cols[0].len() as u64;
+                    Ok(())
+                })?;
+            }
+            return Ok(HealpixMap {
+                depth,
+                frame,
+                value_name,
+                cells,
+                values,
+            });
         }
         // Float values are read in place, in NESTED order, with no copy in file order.
         if let Some(elements) = t.float_elements(&value_name) {

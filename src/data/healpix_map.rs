@@ -89,6 +89,20 @@ impl HealpixMap {
         })
     }
 
+    /// Keeps only the cells `keep` accepts (tested on all cores).
+    pub fn keep_cells(&mut self, keep: impl Fn(u64) -> bool + Sync) {
+        let kept: Vec<(u64, f32)> = self
+            .cells
+            .par_iter()
+            .zip(&self.values)
+            .filter(|(c, _)| keep(**c))
+            .map(|(&c, &v)| (c, v))
+            .collect();
+        if kept.len() != self.cells.len() {
+            (self.cells, self.values) = kept.into_iter().unzip();
+        }
+    }
+
     pub fn nside(&self) -> u64 {
         1u64 << self.depth
     }

@@ -62,13 +62,24 @@ impl Area {
             .clamp(0.0, 13.0) as u8
     }
 
-    /// The area's cells at `order` (at least the area's depth), as sorted disjoint ranges.
+    /// The area's cells at `order`, as sorted disjoint ranges (at a coarser order than
+    /// the area's, every cell that holds a part of it).
     pub fn ranges_at(&self, order: u8) -> Vec<Range<u64>> {
-        let shift = 2 * u32::from(order.saturating_sub(self.depth));
-        self.ranges
-            .iter()
-            .map(|r| (r.start << shift)..(r.end << shift))
-            .collect()
+        if order >= self.depth {
+            let shift = 2 * u32::from(order - self.depth);
+            return self
+                .ranges
+                .iter()
+                .map(|r| (r.start << shift)..(r.end << shift))
+                .collect();
+        }
+        let shift = 2 * u32::from(self.depth - order);
+        merge(
+            self.ranges
+                .iter()
+                .map(|r| (r.start >> shift)..((r.end - 1) >> shift) + 1)
+                .collect(),
+        )
     }
 
     /// Whether the cell (`order`, `pixel`) overlaps the area.
@@ -180,5 +191,33 @@ mod tests {
         let area = Area::of(&both, 7).unwrap();
         assert!(area.overlaps(7, cell(5.0, 2.0)));
         assert!(!area.overlaps(7, cell(5.0, -2.0)));
+    }
+
+    #[test]
+    fn the_areas_cells_at_another_order_cover_the_same_sky() {
+        let filter = Pushdown {
+            cone: Some((150.0, 2.0, 2.0)),
+            ..Default::default()
+        };
+        let area = Area::of(&filter, 7).unwrap();
+        let inside = |ranges: &[Range<u64>], c: u64| ranges.iter().any(|r| r.contains(&c));
+        let (coarse, fine) = (area.ranges_at(4), area.ranges_at(9));
+        for c in 0..12u64 << 14 {
+            let overlaps = area.overlaps(7, c);
+            // A cell of the area: its parent at order 4 and its children at order 9 too.
+            assert_eq!(inside(&fine, c << 4), overlaps, "cell {c}");
+            assert_eq!(inside(&fine, (c << 4) + 3), overlaps, "cell {c}");
+            if overlaps {
+                assert!(inside(&coarse, c >> 6), "cell {c}");
+            }
+        }
+        // The coarse cells are exactly those holding a cell of the area.
+        let parents: std::collections::BTreeSet<u64> = (0..12u64 << 14)
+            .filter(|&c| area.overlaps(7, c))
+            .map(|c| c >> 6)
+            .collect();
+        let listed: usize = coarse.iter().map(|r| (r.end - r.start) as usize).sum();
+        assert_eq!(listed, parents.len());
+        assert!(coarse.windows(2).all(|w| w[0].end < w[1].start));
     }
 }

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use crate::data::hats::layout::HatsCatalog;
 use crate::data::hats::partition_cache::PartitionCache;
 use crate::data::hats::partitions::{Partition, partitions};
-use crate::data::healpix_fits::read_healpix_map;
+use crate::data::healpix_fits::{read_healpix_map, read_healpix_map_within};
 use crate::data::load_options::{LoadOptions, Pushdown};
 use crate::data::load_report::LoadReport;
 use crate::data::sky_area::Area;
@@ -324,7 +324,11 @@ fn skymap_counts(
         );
         return Ok(None);
     };
-    let mut map = read_healpix_map(&path, None)?;
+    // Only the area's cells are read (all of them for the whole sky).
+    let mut map = match area {
+        Some(area) => read_healpix_map_within(&path, None, &|depth| area.ranges_at(depth))?,
+        None => read_healpix_map(&path, None)?,
+    };
     if map.depth != order {
         return Err(Error::file(
             &path,
@@ -334,21 +338,13 @@ fn skymap_counts(
             ),
         ));
     }
-    if let Some(area) = area {
+    if area.is_some() {
         // Cells whose centre is in the area, as the rows read are those inside it.
         let layer = cdshealpix::nested::get(order);
-        let keep: Vec<bool> = map
-            .cells
-            .par_iter()
-            .map(|&c| {
-                let (lon, lat) = layer.center(c);
-                area.overlaps(order, c) && filter.in_area(lon.to_degrees(), lat.to_degrees())
-            })
-            .collect();
-        let mut k = keep.iter();
-        map.cells.retain(|_| *k.next().unwrap_or(&false));
-        let mut k = keep.iter();
-        map.values.retain(|_| *k.next().unwrap_or(&false));
+        map.keep_cells(|c| {
+            let (lon, lat) = layer.center(c);
+            filter.in_area(lon.to_degrees(), lat.to_degrees())
+        });
     }
     map.value_name = "COUNT".into();
     Ok(Some(map))
