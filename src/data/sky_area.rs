@@ -4,8 +4,8 @@
 
 use std::ops::Range;
 
+use crate::data::decoder_guard::guarded;
 use crate::data::load_options::Pushdown;
-use crate::data::tables::decoder_guard::guarded;
 
 /// The cells of the area at `depth`, as sorted disjoint ranges.
 #[derive(Clone, Debug)]

@@ -32,6 +32,10 @@ pub fn run_cli(args: &[&str], cwd: &std::path::Path) -> std::process::Output {
         .args(args)
         .current_dir(cwd)
         .env("CLUSTERVIZ_CACHE_DIR", test_cache_dir())
+        // Tests write HDF5 files in this process while other tests start programs: a
+        // child started meanwhile inherits the writer's descriptor, and with it the
+        // file's lock, so a reader run next could find the file locked (seen once).
+        .env("HDF5_USE_FILE_LOCKING", "FALSE")
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
         .output()

@@ -4,7 +4,6 @@
 //! blocks of rows to the same [`crate::data::catalog_builder::CatalogBuilder`] that FITS
 //! and HDF5 use, so roles, units, filters and bad coordinates behave alike everywhere.
 
-pub mod decoder_guard;
 pub mod delimited;
 pub mod ecsv_header;
 pub mod format;

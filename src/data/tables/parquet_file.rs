@@ -18,9 +18,9 @@ use parquet::file::metadata::PageIndexPolicy;
 use rayon::prelude::*;
 
 use crate::data::catalog::Storage;
+use crate::data::decoder_guard::guarded;
 use crate::data::load_options::LoadOptions;
 use crate::data::load_report::LoadReport;
-use crate::data::tables::decoder_guard::guarded;
 use crate::data::tables::ecsv_header::parse_header;
 use crate::data::tables::parquet_prune::Pruner;
 use crate::data::tables::table_load::{ColumnMeta, TableLoad};

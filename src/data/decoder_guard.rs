@@ -1,4 +1,4 @@
-//! Third-party decoders (arrow's Parquet reader) can panic on corrupt input instead of
+//! Third-party code (arrow's Parquet reader, cdshealpix on odd input) can panic on corrupt input instead of
 //! returning an error. Their calls run under [`guarded`], which turns such a panic into
 //! an error message and keeps the panic's own report off stderr: a damaged file is a
 //! user's problem, reported as one, not a crash.
