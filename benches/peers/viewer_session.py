@@ -114,6 +114,8 @@ def summary(kind):
 
 
 loaded = [(t, l) for t, l in lines if "trace: loaded" in l]
+for t, l in loaded + [(t, l) for t, l in lines[:acting_from] if SKY.search(l)][:4]:
+    print(f"{t:6.2f} s  {l}")
 print(f"gestures: {k} in {seconds:.0f} s")
 print("first loaded: " + (f"{loaded[0][0]:.2f} s ({loaded[0][1]})" if loaded else "never"))
 print("first frame with galaxies: " + (f"{first[0]:.2f} s ({first[1]})" if first else "never"))
