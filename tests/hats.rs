@@ -14,7 +14,7 @@ use clusterviz::data::catalog_reader::read_catalog;
 use clusterviz::data::hats::read_hats;
 use clusterviz::data::load_options::{LoadOptions, Pushdown};
 use clusterviz::render::Image;
-use common::{mismatches, run_cli, stderr, tempdir};
+use common::{mismatches, run_cli, separation_deg, stderr, tempdir};
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -40,16 +40,6 @@ fn input_rows() -> HashMap<i64, [f64; 4]> {
     let (cat, _) = read_catalog(&fixture("input.parquet"), "input", &LoadOptions::default())
         .expect("input.parquet");
     rows_by_id(&cat)
-}
-
-fn separation_deg(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let v = |(ra, dec): (f64, f64)| {
-        let (ra, dec) = (f64::to_radians(ra), f64::to_radians(dec));
-        [dec.cos() * ra.cos(), dec.cos() * ra.sin(), dec.sin()]
-    };
-    let (p, q) = (v(a), v(b));
-    let dot: f64 = p.iter().zip(q).map(|(x, y)| x * y).sum();
-    dot.clamp(-1.0, 1.0).acos().to_degrees()
 }
 
 #[test]

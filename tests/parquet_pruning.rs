@@ -23,7 +23,7 @@ use clusterviz::data::catalog::Roles;
 use clusterviz::data::load_options::{LoadOptions, Pushdown};
 use clusterviz::data::tables::parquet_file::read_parquet;
 use clusterviz::data::tables::parquet_prune::Pruner;
-use common::tempdir;
+use common::{separation_deg, tempdir};
 
 fn metadata(path: &Path) -> ArrowReaderMetadata {
     let file = File::open(path).unwrap();
@@ -37,16 +37,6 @@ fn roles(z: Option<&str>) -> Roles {
         z: z.map(String::from),
         ..Default::default()
     }
-}
-
-fn separation_deg(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let v = |(ra, dec): (f64, f64)| {
-        let (ra, dec) = (f64::to_radians(ra), f64::to_radians(dec));
-        [dec.cos() * ra.cos(), dec.cos() * ra.sin(), dec.sin()]
-    };
-    let (p, q) = (v(a), v(b));
-    let dot: f64 = p.iter().zip(q).map(|(x, y)| x * y).sum();
-    dot.clamp(-1.0, 1.0).acos().to_degrees()
 }
 
 /// The `ID`, `RA` and `DEC` of the rows of row group 0 that `selection` (all, if none)

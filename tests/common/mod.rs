@@ -42,6 +42,17 @@ pub fn run_cli(args: &[&str], cwd: &std::path::Path) -> std::process::Output {
         .expect("run clusterviz")
 }
 
+/// Angle between two (RA, Dec) directions, degrees.
+pub fn separation_deg(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let v = |(ra, dec): (f64, f64)| {
+        let (ra, dec) = (f64::to_radians(ra), f64::to_radians(dec));
+        [dec.cos() * ra.cos(), dec.cos() * ra.sin(), dec.sin()]
+    };
+    let (p, q) = (v(a), v(b));
+    let dot: f64 = p.iter().zip(q).map(|(x, y)| x * y).sum();
+    dot.clamp(-1.0, 1.0).acos().to_degrees()
+}
+
 pub fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
