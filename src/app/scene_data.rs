@@ -70,10 +70,23 @@ fn index_pool() -> Option<&'static rayon::ThreadPool> {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .thread_name(|i| format!("picking-index-{i}"))
+            .start_handler(|_| lower_priority())
             .build()
             .ok()
     })
     .as_ref()
+}
+
+/// Lowers the calling thread's scheduling priority (Linux gives each thread its own nice
+/// value): on a few cores, the software rasteriser's threads drawing the first frames
+/// then come before an index nobody has asked for yet. Best effort: a failure leaves the
+/// priority as it was.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority reads no memory of ours; `who` 0 is the calling thread.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
 }
 
 impl SceneData {
@@ -85,6 +98,16 @@ impl SceneData {
         lod: &[(LayerKind, &LodOrder)],
         drawn: impl Fn(LayerKind) -> bool,
     ) -> Result<SceneData> {
+        let mut survey = survey;
+        // Shared columns: the index workers take the catalogs along without a copy.
+        for cat in [
+            &mut survey.pzwav,
+            &mut survey.amico,
+            &mut survey.merged,
+            &mut survey.galaxies,
+        ] {
+            *cat = cat.take().map(Catalog::into_shared);
+        }
         let mut markers = HashMap::new();
         let mut indexing = Vec::new();
         let (mut snr_extent, mut z_extent) = (None, None);
@@ -104,9 +127,9 @@ impl SceneData {
                 None => None,
             };
             let index = Arc::new(OnceLock::new());
-            let (dirs, tag, cell) = (cat.directions(), cat.cache_tag.clone(), index.clone());
+            let (shared, cell) = (cat.clone(), index.clone());
             indexing.push(std::thread::spawn(move || {
-                let build = || SkyIndex::cached(dirs, &tag);
+                let build = || SkyIndex::cached(shared.directions(), &shared.cache_tag);
                 let built = match index_pool() {
                     Some(pool) => pool.install(build),
                     None => build(),
