@@ -482,7 +482,9 @@ fn damaged_catalogs_are_refused_with_the_file_and_the_problem() {
 fn the_viewer_rereads_the_galaxies_where_it_settles_and_returns_to_the_sample() {
     use clusterviz::app::headless::HeadlessViewer;
     use clusterviz::app::loader::SceneOptions;
+    use clusterviz::app::scene_data::ObjectRef;
     use clusterviz::data::load::SurveyInputs;
+    use clusterviz::scene::layers::LayerKind;
     use clusterviz::scene::{SceneStyle, ViewSpec};
     use clusterviz::sky::{Frame, Projection};
     use clusterviz::view::{Theme, View};
@@ -514,6 +516,23 @@ fn the_viewer_rereads_the_galaxies_where_it_settles_and_returns_to_the_sample() 
     };
     let (first, sampled) = galaxies(&v);
     assert!(sampled && first.len() < 2500, "{} rows read", first.len());
+    // The ID of the galaxy selected, as the rows shown now number it.
+    let selected_id = |v: &HeadlessViewer| {
+        let o = v.frame.state.selection?;
+        let cat = v.frame.data.as_ref()?.catalog(o.layer)?;
+        cat.column("ID")?.integer(o.row as usize).map(|i| i as i64)
+    };
+    // A galaxy of the sample in the patch zoomed onto below is selected.
+    let sample = v.frame.data.as_ref().unwrap().catalog(LayerKind::Galaxies);
+    let sample = sample.unwrap();
+    let row = (0..sample.len())
+        .find(|&r| separation_deg((sample.ra(r), sample.dec(r)), (150.0, 2.0)) < 0.3)
+        .expect("a sampled galaxy in the patch");
+    v.frame.state.selection = Some(ObjectRef {
+        layer: LayerKind::Galaxies,
+        row: row as u32,
+    });
+    let chosen = selected_id(&v).unwrap();
     // Steps until the galaxies change (the read runs on a worker thread).
     let settle = |v: &mut HeadlessViewer, before: usize| {
         let t0 = Instant::now();
@@ -550,6 +569,8 @@ fn the_viewer_rereads_the_galaxies_where_it_settles_and_returns_to_the_sample() 
         assert_eq!(zoomed.get(id), input.get(id), "row {id} in view");
     }
     assert!(zoomed.len() < first.len(), "only the area around the view");
+    // The rows were numbered anew: the selection still names the same galaxy.
+    assert_eq!(selected_id(&v), Some(chosen));
     // Back to the whole sky: the whole catalog's sample again, the partitions of the
     // zoomed read (every row of them, kept in memory) giving their share of it.
     let cache = |v: &HeadlessViewer| v.frame.hats.as_ref().unwrap().cache_stats();
@@ -560,6 +581,7 @@ fn the_viewer_rereads_the_galaxies_where_it_settles_and_returns_to_the_sample() 
     let (back, sampled) = galaxies(&v);
     assert!(sampled);
     assert_eq!(back, first);
+    assert_eq!(selected_id(&v), Some(chosen), "the sample holds it again");
     let after_back = cache(&v);
     assert!(after_back.hits > 0, "{after_back:?}");
     // Zoomed in again: every partition comes from memory, the same rows.

@@ -241,6 +241,10 @@ impl ViewerFrame {
                 if self.frame_on_load.is_some() && unframed && !self.state.touched {
                     self.frame_survey(&data);
                 }
+                // The selected object, found again among the new scene's rows.
+                if let (Some(o), Some(before)) = (self.state.selection, self.data.as_deref()) {
+                    self.state.selection = data.same_object(before, o);
+                }
                 self.data = Some(data);
                 self.scene = Some(scene);
                 self.scene_serial += 1;

@@ -179,6 +179,31 @@ impl SceneData {
         self.markers.values().any(|m| m.index.get().is_none())
     }
 
+    /// The object `o` of `before` in this scene, which numbers its rows anew (a later
+    /// loading stage, the galaxies read for a view): the row at the same RA and Dec, or
+    /// `None` when this scene does not hold it.
+    pub fn same_object(&self, before: &SceneData, o: ObjectRef) -> Option<ObjectRef> {
+        use rayon::prelude::*;
+        let (old, new) = (before.catalog(o.layer)?, self.catalog(o.layer)?);
+        let row = o.row as usize;
+        if row >= old.len() {
+            return None;
+        }
+        let (was, now) = (old.role_view(), new.role_view());
+        let at = (was.ra(row), was.dec(row));
+        let here = |r: usize| (now.ra(r), now.dec(r)) == at;
+        // Stages that keep a catalog keep its rows: look there first.
+        let found = if row < new.len() && here(row) {
+            Some(row)
+        } else {
+            (0..new.len()).into_par_iter().find_first(|&r| here(r))
+        };
+        found.map(|r| ObjectRef {
+            layer: o.layer,
+            row: r as u32,
+        })
+    }
+
     pub fn catalog(&self, kind: LayerKind) -> Option<&Catalog> {
         kind.catalog(&self.survey)
     }
@@ -262,6 +287,56 @@ pub fn in_ranges(ranges: &[Range<u32>], p: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A scene of galaxies at these (RA, Dec), in this order.
+    fn galaxies_at(places: &[(f64, f64)]) -> SceneData {
+        use crate::data::catalog::{Column, ColumnData, Roles};
+        let (ra, dec): (Vec<f64>, Vec<f64>) = places.iter().copied().unzip();
+        let galaxies = Catalog {
+            name: "galaxies".into(),
+            columns: vec![
+                Column::new("RA", "deg", ColumnData::F64(ra.into())),
+                Column::new("DEC", "deg", ColumnData::F64(dec.into())),
+            ],
+            roles: Roles {
+                ra: "RA".into(),
+                dec: "DEC".into(),
+                ..Default::default()
+            },
+            cache_tag: Default::default(),
+        };
+        let survey = Survey {
+            galaxies: Some(galaxies),
+            ..Default::default()
+        };
+        let mut data = SceneData::new(survey, &[], |_| true).unwrap();
+        data.wait_for_indexes();
+        data
+    }
+
+    #[test]
+    fn a_selected_object_is_found_again_in_a_scene_that_numbers_rows_anew() {
+        let sample = galaxies_at(&[(10.0, 1.0), (20.0, 2.0), (30.0, 3.0)]);
+        // The rows read for a view: more of them, in another order.
+        let view = galaxies_at(&[(5.0, 0.5), (30.0, 3.0), (20.0, 2.0), (20.0, 2.5)]);
+        let at = |row| ObjectRef {
+            layer: LayerKind::Galaxies,
+            row,
+        };
+        assert_eq!(view.same_object(&sample, at(1)), Some(at(2)));
+        assert_eq!(view.same_object(&sample, at(2)), Some(at(1)));
+        // Not read for this view: no longer selected (not another object).
+        assert_eq!(view.same_object(&sample, at(0)), None);
+        // A row the old scene never had, and a layer neither has.
+        assert_eq!(view.same_object(&sample, at(7)), None);
+        let cluster = ObjectRef {
+            layer: LayerKind::Merged,
+            row: 0,
+        };
+        assert_eq!(view.same_object(&sample, cluster), None);
+        // A scene keeping the catalog keeps the row.
+        assert_eq!(sample.same_object(&sample, at(2)), Some(at(2)));
+    }
 
     #[test]
     fn range_membership() {
