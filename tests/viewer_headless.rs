@@ -572,3 +572,79 @@ fn the_table_key_saves_the_clusters_in_view_that_pass_the_filters() {
     assert!(file("merged").exists() && !file("pzwav").exists() && !file("amico").exists());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn millions_of_galaxies_show_first_as_a_sample_over_the_density_of_them_all() {
+    use clusterviz::app::loader::{self, LoadEvent};
+    use clusterviz::app::scene_data::{ObjectRef, SceneData};
+    let n = 2_500_000;
+    let style = SceneStyle {
+        max_markers: Some(40_000),
+        ..SceneStyle::default()
+    };
+    let ctx = Arc::new(common::gpu());
+    let inputs = demo_inputs(DemoConfig {
+        seed: 4,
+        galaxies: n,
+    });
+    let (tx, rx) = std::sync::mpsc::channel();
+    let options = SceneOptions::new(Theme::Dark, style);
+    let worker = loader::spawn(ctx, inputs, Default::default(), options, move |e| {
+        let _ = tx.send(e);
+    });
+    let stages: Vec<(Box<SceneData>, bool)> = rx
+        .into_iter()
+        .filter_map(|e| match e {
+            LoadEvent::Loaded { data, complete, .. } => Some((data, complete)),
+            LoadEvent::Failed(m) => panic!("{m}"),
+            LoadEvent::Progress { .. } => None,
+        })
+        .collect();
+    worker.join().unwrap();
+    // Clusters first, then the sample, then every galaxy.
+    assert_eq!(stages.len(), 3);
+    assert!(stages[0].0.survey.galaxies.is_none());
+    let (preview, full) = (&stages[1].0.survey, &stages[2].0.survey);
+    assert!(!stages[1].1 && stages[2].1);
+    let all = full.galaxies.as_ref().unwrap();
+    assert_eq!(all.len(), n as usize);
+    assert!(full.galaxy_counts.is_none());
+    // The sample: every k-th galaxy, about the budget's number.
+    let sample = preview.galaxies.as_ref().unwrap();
+    let k = (n as usize).div_ceil(40_000);
+    assert_eq!(sample.len(), (n as usize).div_ceil(k));
+    for r in [0, 1, 777, sample.len() - 1] {
+        assert_eq!(
+            (sample.ra(r), sample.dec(r), sample.z(r)),
+            (all.ra(r * k), all.dec(r * k), all.z(r * k)),
+            "sample row {r}"
+        );
+    }
+    // Its density counts every galaxy, cell by cell as a count of the full catalog.
+    let counts = preview.galaxy_counts.as_ref().expect("counts of all");
+    let total: f64 = counts.values.iter().map(|&v| f64::from(v)).sum();
+    assert_eq!(total, n as f64);
+    let depth = counts.depth;
+    let mut expected = std::collections::HashMap::<u64, f64>::new();
+    let layer = cdshealpix::nested::get(depth);
+    for r in (0..all.len()).step_by(997) {
+        let cell = layer.hash(all.ra(r).to_radians(), all.dec(r).to_radians());
+        expected.entry(cell).or_default();
+    }
+    for r in 0..all.len() {
+        let cell = layer.hash(all.ra(r).to_radians(), all.dec(r).to_radians());
+        if let Some(c) = expected.get_mut(&cell) {
+            *c += 1.0;
+        }
+    }
+    for (cell, count) in expected {
+        assert_eq!(counts.get(cell).map(f64::from), Some(count), "cell {cell}");
+    }
+    // A galaxy selected in the sample is the same galaxy once every galaxy is loaded.
+    let picked = ObjectRef {
+        layer: LayerKind::Galaxies,
+        row: 1234,
+    };
+    let again = stages[2].0.same_object(&stages[1].0, picked).unwrap();
+    assert_eq!(again.row as usize, 1234 * k);
+}

@@ -16,7 +16,8 @@ use crate::data::load::{SurveyInputs, load_files};
 use crate::data::progress::Progress;
 use crate::error::{Error, Result};
 use crate::render::GpuContext;
-use crate::scene::{prepare_survey, read_bounds_on};
+use crate::scene::preview::sampled_preview;
+use crate::scene::{marker_budget, prepare_survey, read_bounds_on};
 
 pub enum LoadEvent {
     Progress {
@@ -96,6 +97,11 @@ fn load_in_stages(
         if !galaxy_files.galaxies.is_empty() {
             let read = read_files(ctx, &galaxy_files, options, &mut survey, notify)?;
             survey.source = join_sources([survey.source.clone()].into_iter().chain(read));
+        }
+        // Millions of galaxies take seconds to order: a sample of them shows first.
+        let rows = marker_budget(ctx, &options.style);
+        if let Some(preview) = sampled_preview(&survey, &options.style, rows) {
+            publish(ctx, preview, false, options, t0, notify)?;
         }
     }
     prepare_survey(&mut survey, &options.style)?;

@@ -8,6 +8,7 @@
 
 pub mod layers;
 pub mod prepare;
+pub mod preview;
 pub mod spec;
 pub mod style;
 pub mod survey_layers;

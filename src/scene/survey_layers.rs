@@ -256,7 +256,7 @@ impl SurveyLayers {
 
 /// The objects a density map's occupied cells hold on average, at least (see
 /// [`smooth_enough`]).
-const SMOOTH_MEAN: f64 = 20.0;
+pub const SMOOTH_MEAN: f64 = 20.0;
 
 /// The count map coarsened until its occupied cells hold about 20 objects on average, so
 /// the density shows structure rather than Poisson noise. Coarsening shrinks the occupied
@@ -315,6 +315,12 @@ fn smooth_enough(map: HealpixMap) -> HealpixMap {
 /// computed one always draw the same objects. v3: rows 4-byte aligned, used in place.
 fn lod_cache_purpose() -> String {
     format!("lod-counts-v3-d{DENSITY_DEPTH}")
+}
+
+/// Whether the disk cache holds a level-of-detail order of this catalog (reading it
+/// back costs little).
+pub fn has_stored_order(cat: &Catalog) -> bool {
+    cached_lod(cat).is_some()
 }
 
 /// A catalog's level-of-detail order and counts, when the disk cache holds them (and
