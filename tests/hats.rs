@@ -516,6 +516,10 @@ fn the_viewer_rereads_the_galaxies_where_it_settles_and_returns_to_the_sample() 
     };
     let (first, sampled) = galaxies(&v);
     assert!(sampled && first.len() < 2500, "{} rows read", first.len());
+    // The layer panel counts the catalog's 6000 galaxies (all in view), not the sample's.
+    v.step().unwrap();
+    let (drawn, in_view, total) = v.frame.counts_for(LayerKind::Galaxies).unwrap();
+    assert_eq!((in_view, total), (6000, 6000), "{drawn} drawn");
     // The ID of the galaxy selected, as the rows shown now number it.
     let selected_id = |v: &HeadlessViewer| {
         let o = v.frame.state.selection?;

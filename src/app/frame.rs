@@ -636,8 +636,16 @@ impl ViewerFrame {
                 continue;
             };
             if kind == LayerKind::Galaxies {
-                self.counts
-                    .push((kind, self.lod.drawn, self.lod.in_view, cat.len()));
+                // A sample of a larger catalog: the catalog's numbers, those in view
+                // estimated from the sample (an even one) rather than the sample's own.
+                let (in_view, total) = match data.galaxies_in_catalog {
+                    Some(all) if !cat.is_empty() => {
+                        let per_row = all as f64 / cat.len() as f64;
+                        ((self.lod.in_view as f64 * per_row).round() as usize, all)
+                    }
+                    _ => (self.lod.in_view, cat.len()),
+                };
+                self.counts.push((kind, self.lod.drawn, in_view, total));
                 continue;
             }
             // Not counted until its index is built (the status bar says so).

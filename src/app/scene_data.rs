@@ -31,6 +31,9 @@ pub struct SceneData {
     /// Smallest and largest SNR and redshift over the cluster catalogs (and galaxies' z).
     pub snr_extent: Option<(f32, f32)>,
     pub z_extent: Option<(f32, f32)>,
+    /// How many galaxies the catalog holds when those loaded are a sample of it (a HATS
+    /// read, the preview of millions): the sum of its counts.
+    pub galaxies_in_catalog: Option<usize>,
     /// The workers building the indexes.
     indexing: Vec<JoinHandle<()>>,
 }
@@ -156,11 +159,16 @@ impl SceneData {
                 },
             );
         }
+        let galaxies_in_catalog = survey.galaxy_counts.as_ref().map(|all| {
+            let sum: f64 = all.values.iter().map(|&v| f64::from(v)).sum();
+            sum.round() as usize
+        });
         Ok(SceneData {
             survey,
             markers,
             snr_extent,
             z_extent,
+            galaxies_in_catalog,
             indexing,
         })
     }

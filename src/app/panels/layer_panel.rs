@@ -23,7 +23,10 @@ pub(super) fn layer_panel(ui: &mut egui::Ui, state: &mut ViewerState, shown: &Sh
                     short(visible),
                     short(total)
                 ))
-                .on_hover_text("drawn / in view / loaded");
+                .on_hover_text(
+                    "drawn / in view / loaded (galaxies sampled from a larger catalog: the \
+                     catalog's own numbers, from its counts)",
+                );
             }
         });
         ui.indent(kind.label(), |ui| {
