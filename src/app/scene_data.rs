@@ -159,10 +159,10 @@ impl SceneData {
                 },
             );
         }
-        let galaxies_in_catalog = survey.galaxy_counts.as_ref().map(|all| {
-            let sum: f64 = all.values.iter().map(|&v| f64::from(v)).sum();
-            sum.round() as usize
-        });
+        let galaxies_in_catalog = survey
+            .galaxy_counts
+            .as_ref()
+            .map(|all| all.total().round() as usize);
         Ok(SceneData {
             survey,
             markers,

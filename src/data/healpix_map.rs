@@ -103,6 +103,11 @@ impl HealpixMap {
         }
     }
 
+    /// The sum of the values (a count map's number of objects).
+    pub fn total(&self) -> f64 {
+        self.values.iter().map(|&v| f64::from(v)).sum()
+    }
+
     pub fn nside(&self) -> u64 {
         1u64 << self.depth
     }

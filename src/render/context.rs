@@ -221,9 +221,8 @@ impl GpuContext {
         }
         let scope = self.device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
         // Written through a mapping at creation, not queued: the copy is made here, on the
-        // caller's (loading) thread, once. A queued write is copied again by the next
-        // submission, the first frame that shows the data (10M markers: 0.3-0.5 s of
-        // a software rasteriser's frame).
+        // caller's (loading) thread, once. A queued write is staged, then copied again by
+        // the next submission, the first frame that shows the data.
         let buffer = self.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some(label),
             size,

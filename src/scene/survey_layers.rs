@@ -269,7 +269,7 @@ fn smooth_enough(map: HealpixMap) -> HealpixMap {
     // Coarser than this, a cell (~1.8° at depth 5) is no longer a density map.
     const COARSEST: u8 = 6;
     let floor = map.depth.min(COARSEST);
-    let total: f64 = map.values.iter().map(|&v| f64::from(v)).sum();
+    let total = map.total();
     let levels = (map.depth - floor) as usize;
     // occupied[k]: cells occupied at depth `map.depth - k`. Two neighbours of the sorted
     // cells have different parents `k` levels up exactly when their highest differing

@@ -103,7 +103,7 @@ pub fn read_hats_cached(
         None
     };
     let in_area = skymap.as_ref().map_or(rows, |m| {
-        let counted: f64 = m.values.iter().map(|&v| f64::from(v)).sum();
+        let counted = m.total();
         (counted.round() as u64).min(rows)
     });
     let stride = if in_area > want {
