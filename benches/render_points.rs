@@ -1,5 +1,6 @@
 //! Render N catalog points to a 2048² PNG on whatever adapter is found (the software
 //! Vulkan here): upload excluded, draw + readback + PNG encoding measured.
+//! Also a level-of-detail draw of many short ranges against one range of as many points.
 //! `cargo bench --bench render_points` (see BENCHMARKS.md for the figures).
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -44,6 +45,34 @@ fn bench(c: &mut Criterion) {
         r.add_points(&ctx, "points", &inst, style).unwrap();
         group.measurement_time(Duration::from_secs_f64(3.0 + n as f64 * 2e-6 * 12.0));
         group.bench_function(format!("{n}"), |b| {
+            b.iter(|| {
+                let img = r.render_image(&ctx, &view).unwrap();
+                img.encode_png(&[]).unwrap()
+            })
+        });
+    }
+    group.finish();
+
+    // Level of detail over the whole sky: one marker from each of 88,888 groups, as
+    // many draw ranges (drawn by instance id), against the same count as one range.
+    let mut group = c.benchmark_group("render_lod_ranges_2048");
+    group.sample_size(10).warm_up_time(Duration::from_secs(1));
+    let inst = points(800_000);
+    let mut r = SceneRenderer::new(&ctx);
+    let style = PointStyle::new(
+        MarkerShape::Circle,
+        SizeBy::Fixed(1.6),
+        ColorBy::Fixed(Rgba::rgb8(200, 210, 230).with_alpha(0.3)),
+    );
+    let id = r.add_points(&ctx, "points", &inst, style).unwrap();
+    let drawn = inst.len() as u32 / 9;
+    let scattered: Vec<_> = (0..drawn).map(|i| 9 * i..9 * i + 1).collect();
+    for (name, ranges) in [
+        ("88888_ranges", scattered),
+        ("one_range", std::iter::once(0..drawn).collect()),
+    ] {
+        r.set_point_draw_ranges(&ctx, id, Some(ranges));
+        group.bench_function(name, |b| {
             b.iter(|| {
                 let img = r.render_image(&ctx, &view).unwrap();
                 img.encode_png(&[]).unwrap()

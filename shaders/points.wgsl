@@ -23,6 +23,9 @@ struct PointStyle {
 
 @group(1) @binding(0) var<storage, read> style: PointStyle;
 @group(1) @binding(1) var colormaps: texture_2d<f32>;
+// The same instances as the vertex buffer, 7 floats each (dir, attrs): level of detail
+// draws scattered ranges of them in one call, by id (see vs_by_id).
+@group(1) @binding(2) var<storage, read> instances: array<f32>;
 
 struct Instance {
     @location(0) dir: vec3f,
@@ -75,6 +78,20 @@ fn marker_diameter(a: vec4f) -> f32 {
 
 @vertex
 fn vs_main(@builtin(vertex_index) vi: u32, inst: Instance) -> VsOut {
+    return marker_vertex(vi, inst);
+}
+
+@vertex
+fn vs_by_id(@builtin(vertex_index) vi: u32, @location(0) id: u32) -> VsOut {
+    let b = id * 7u;
+    var inst: Instance;
+    inst.dir = vec3f(instances[b], instances[b + 1u], instances[b + 2u]);
+    inst.attrs = vec4f(instances[b + 3u], instances[b + 4u], instances[b + 5u], instances[b + 6u]);
+    return marker_vertex(vi, inst);
+}
+
+// Corner `vi` of the quad of marker `inst`, or a vertex nowhere when it is not drawn.
+fn marker_vertex(vi: u32, inst: Instance) -> VsOut {
     var out: VsOut;
     out.pos = nowhere();
     out.center = vec2f(0.0);

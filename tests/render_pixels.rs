@@ -252,7 +252,7 @@ fn layers_split_over_several_buffers_draw_the_same_pixels() {
         }
         let mut r = SceneRenderer::new(&ctx);
         let id = r.add_points(&ctx, "p", &inst, style).unwrap();
-        r.set_point_draw_ranges(id, ranges);
+        r.set_point_draw_ranges(&ctx, id, ranges);
         let uploads = ctx.data_upload_count().0;
         (r.render_image(&ctx, &view).unwrap(), uploads)
     };
@@ -265,6 +265,90 @@ fn layers_split_over_several_buffers_draw_the_same_pixels() {
     let (split_r, _) = render(Some(28_000), Some(ranges));
     assert_eq!(whole_r, split_r);
     assert_ne!(whole_r, whole);
+}
+
+#[test]
+fn scattered_level_of_detail_ranges_draw_as_the_same_instances_uploaded_alone() {
+    // Level of detail's ranges at full sky: thousands of short runs, drawn in one call by
+    // instance id. They must blend exactly as those instances drawn in order, also when
+    // the layer is split over several buffers.
+    let mut rng = Rng::new(21);
+    let inst: Vec<_> = (0..6000)
+        .map(|_| {
+            point(
+                rng.range(-3.0, 3.0),
+                rng.range(-3.0, 3.0),
+                rng.range(0.0, 2.0) as f32,
+                0.0,
+            )
+        })
+        .collect();
+    let mut style = PointStyle::new(
+        MarkerShape::Circle,
+        SizeBy::Fixed(6.0),
+        ColorBy::Column {
+            attr: 0,
+            lo: 0.0,
+            hi: 2.0,
+            colormap: clusterviz::view::Colormap::Viridis,
+        },
+    );
+    style.opacity = 0.6;
+    // Runs of 1-3 instances every 7, not in ascending order.
+    let mut ranges: Vec<std::ops::Range<u32>> =
+        (0..850u32).map(|i| 7 * i..7 * i + 1 + i % 3).collect();
+    ranges.reverse();
+    ranges.swap(3, 600);
+    let view = View::new(Projection::Tan, Frame::Icrs, (0.0, 0.0), 7.0, (300, 300));
+    // The instances `ranges` draw, in the order a layer of `per_buffer` instances a
+    // buffer draws them: buffer by buffer, the ranges in their order within each.
+    let in_order = |ranges: &[std::ops::Range<u32>], per_buffer: u32| -> Vec<_> {
+        (0..inst.len() as u32 / per_buffer)
+            .flat_map(|b| {
+                let chunk = b * per_buffer..(b + 1) * per_buffer;
+                ranges
+                    .iter()
+                    .flat_map(|r| r.clone())
+                    .filter(move |i| chunk.contains(i))
+                    .map(|i| inst[i as usize])
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    let alone = |instances: &[_]| {
+        let ctx = gpu();
+        let mut r = SceneRenderer::new(&ctx);
+        r.add_points(&ctx, "drawn", instances, style).unwrap();
+        r.render_image(&ctx, &view).unwrap()
+    };
+    let few = vec![3000..4000u32, 0..2000];
+    // 28-byte instances: 6000 in one buffer, or 1000 in each of six.
+    for (chunk_bytes, per_buffer) in [(None, 6000), (Some(28_000), 1000)] {
+        let ctx = gpu();
+        if let Some(c) = chunk_bytes {
+            ctx.set_max_chunk_bytes(c);
+        }
+        let mut r = SceneRenderer::new(&ctx);
+        let id = r.add_points(&ctx, "all", &inst, style).unwrap();
+        r.set_point_draw_ranges(&ctx, id, Some(ranges.clone()));
+        let by_id = r.render_image(&ctx, &view).unwrap();
+        let expected = alone(&in_order(&ranges, per_buffer));
+        assert!(by_id == expected, "{per_buffer} a buffer: drawn by id");
+        // Fewer, longer ranges draw one call each, with the same pixels.
+        r.set_point_draw_ranges(&ctx, id, Some(few.clone()));
+        let direct = r.render_image(&ctx, &view).unwrap();
+        assert!(
+            direct == alone(&in_order(&few, per_buffer)),
+            "{per_buffer}: direct"
+        );
+        assert!(direct != by_id);
+        // And back to many: the ids are uploaded again.
+        r.set_point_draw_ranges(&ctx, id, Some(ranges.clone()));
+        assert!(
+            r.render_image(&ctx, &view).unwrap() == expected,
+            "many again"
+        );
+    }
 }
 
 #[test]
@@ -302,7 +386,7 @@ fn big_cluster_catalogs_draw_their_most_significant_detections_within_the_budget
     let view = View::new(Projection::Tan, Frame::Icrs, (0.0, -30.0), 12.0, (800, 600));
     layers
         .level_of_detail(&view, layers.budget, 1.0)
-        .apply(&mut r, |_| true);
+        .apply(&ctx, &mut r, |_| true);
     let (id, lod) = &layers.cluster_lod[0];
     assert_eq!(Some(*id), layers.get(LayerKind::Merged));
     let ranges = r
@@ -346,7 +430,7 @@ fn big_cluster_catalogs_draw_their_most_significant_detections_within_the_budget
     let close = View::new(Projection::Tan, Frame::Icrs, (0.0, -30.0), 0.05, (800, 600));
     layers
         .level_of_detail(&close, layers.budget, 1.0)
-        .apply(&mut r, |_| true);
+        .apply(&ctx, &mut r, |_| true);
     let (ranges, in_view) = lod.draw_ranges(&close, 3_000);
     assert_eq!(ranges.iter().map(|x| x.len()).sum::<usize>(), in_view);
     assert!(
@@ -377,7 +461,7 @@ fn a_figure_uploading_only_its_drawn_galaxies_draws_the_same_pixels() {
     let layers = upload_survey(&ctx, &mut all, &survey, Theme::Dark, &style, plan).unwrap();
     layers
         .level_of_detail(&view, layers.budget, 1.0)
-        .apply(&mut all, |_| true);
+        .apply(&ctx, &mut all, |_| true);
     let id = layers.get(LayerKind::Galaxies).unwrap();
     let drawn: usize = all
         .point_draw_ranges(id)
@@ -395,7 +479,7 @@ fn a_figure_uploading_only_its_drawn_galaxies_draws_the_same_pixels() {
     deferred
         .upload_drawn_galaxies(&ctx, &mut some, &survey, &mut lod)
         .unwrap();
-    lod.apply(&mut some, |_| true);
+    lod.apply(&ctx, &mut some, |_| true);
     let uploaded = some
         .layer_summary()
         .iter()

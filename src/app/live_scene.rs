@@ -263,7 +263,7 @@ impl LiveScene {
         // Markers drawn larger than uploaded need more room each.
         let (markers, lines) = size_factors(&self.style, view, 1.0);
         let plan = self.layers.level_of_detail(view, budget, markers as f64);
-        plan.apply(&mut self.renderer, |kind| state.shows(kind));
+        plan.apply(ctx, &mut self.renderer, |kind| state.shows(kind));
         let stats = match (
             plan.layer(LayerKind::Galaxies),
             self.layers.get(LayerKind::Galaxies),

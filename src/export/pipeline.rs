@@ -240,7 +240,7 @@ pub fn render_figures_on(
     // Markers drawn larger than uploaded need more room each.
     let mut lod = layers.level_of_detail(&view, layers.budget, (markers / k) as f64);
     layers.upload_drawn_galaxies(&ctx, &mut renderer, survey, &mut lod)?;
-    lod.apply(&mut renderer, |_| true);
+    lod.apply(&ctx, &mut renderer, |_| true);
     let figure = figure.map(|mut f| {
         // Density maps show only where level of detail leaves markers undrawn.
         for (id, label) in density_layers(&layers, req.style) {

@@ -3,7 +3,7 @@
 use bytemuck::{Pod, Zeroable};
 
 use crate::render::GpuContext;
-use crate::render::pipeline::{PipelineShared, layer_pipeline, params_entry};
+use crate::render::pipeline::{PipelineShared, VertexStage, layer_pipeline, params_entry};
 use crate::view::Theme;
 
 #[repr(C)]
@@ -36,7 +36,7 @@ impl BackgroundRenderer {
             include_str!("../../shaders/background.wgsl"),
             shared,
             &layout,
-            &[],
+            VertexStage::main(&[]),
             None,
         );
         let uniform = ctx.params_buffer("background", size_of::<BackgroundUniform>() as u64);

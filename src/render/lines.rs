@@ -7,7 +7,8 @@ use glam::DVec3;
 use crate::error::Result;
 use crate::render::GpuContext;
 use crate::render::pipeline::{
-    InstancedBuffers, PREMULTIPLIED, PipelineShared, layer_pipeline, params_entry,
+    InstanceData, InstancedBuffers, PREMULTIPLIED, PipelineShared, VertexStage, layer_pipeline,
+    params_entry,
 };
 use crate::sky::{Projection, great_circle, unit_vector};
 use crate::view::LineStyle;
@@ -115,11 +116,11 @@ impl LineRenderer {
             include_str!("../../shaders/lines.wgsl"),
             shared,
             &layout,
-            &[Some(wgpu::VertexBufferLayout {
+            VertexStage::main(&[Some(wgpu::VertexBufferLayout {
                 array_stride: size_of::<LineSegment>() as u64,
                 step_mode: wgpu::VertexStepMode::Instance,
                 attributes: &attributes,
-            })],
+            })]),
             Some(PREMULTIPLIED),
         );
         LineRenderer { pipeline, layout }
@@ -138,9 +139,12 @@ impl LineRenderer {
         let upload = |segs: &[LineSegment]| {
             InstancedBuffers::new(
                 ctx,
-                name,
-                bytemuck::cast_slice(segs),
-                segs.len(),
+                InstanceData {
+                    name,
+                    bytes: bytemuck::cast_slice(segs),
+                    count: segs.len(),
+                    storage_binding: None,
+                },
                 size_of::<LineStyleUniform>(),
                 &self.layout,
                 &[],

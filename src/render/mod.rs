@@ -9,6 +9,7 @@ pub mod colormap_texture;
 pub mod context;
 pub mod healpix;
 pub mod image;
+pub mod instance_ids;
 pub mod lines;
 pub mod pipeline;
 pub mod points;

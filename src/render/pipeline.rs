@@ -50,6 +50,22 @@ pub struct PipelineShared {
     pub format: wgpu::TextureFormat,
 }
 
+/// The vertex entry point of a layer shader a pipeline runs, and the buffers it reads.
+pub struct VertexStage<'a> {
+    pub entry: &'a str,
+    pub buffers: &'a [Option<wgpu::VertexBufferLayout<'a>>],
+}
+
+impl<'a> VertexStage<'a> {
+    /// The shader's `vs_main`, reading `buffers`.
+    pub fn main(buffers: &'a [Option<wgpu::VertexBufferLayout<'a>>]) -> Self {
+        VertexStage {
+            entry: "vs_main",
+            buffers,
+        }
+    }
+}
+
 /// A triangle-list pipeline with premultiplied-alpha blending over the target.
 pub fn layer_pipeline(
     ctx: &GpuContext,
@@ -57,7 +73,7 @@ pub fn layer_pipeline(
     shader_source: &str,
     shared: &PipelineShared,
     layer_layout: &wgpu::BindGroupLayout,
-    vertex_buffers: &[Option<wgpu::VertexBufferLayout>],
+    vertex: VertexStage,
     blend: Option<wgpu::BlendState>,
 ) -> wgpu::RenderPipeline {
     let module = ctx.shader(label, shader_source);
@@ -74,9 +90,9 @@ pub fn layer_pipeline(
             layout: Some(&layout),
             vertex: wgpu::VertexState {
                 module: &module,
-                entry_point: Some("vs_main"),
+                entry_point: Some(vertex.entry),
                 compilation_options: Default::default(),
-                buffers: vertex_buffers,
+                buffers: vertex.buffers,
             },
             primitive: wgpu::PrimitiveState::default(),
             depth_stencil: None,
@@ -98,62 +114,100 @@ pub fn layer_pipeline(
 
 pub const PREMULTIPLIED: wgpu::BlendState = wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING;
 
+/// The instances of one layer as uploaded: a name for the GPU's labels, the bytes of
+/// `count` equal-sized instances and, for layers that level of detail draws by id
+/// ([`super::instance_ids`]), the binding at which each chunk is also read as storage.
+pub struct InstanceData<'a> {
+    pub name: &'a str,
+    pub bytes: &'a [u8],
+    pub count: usize,
+    pub storage_binding: Option<u32>,
+}
+
 /// The GPU side of one instanced layer: its data (uploaded once), its style uniform and
-/// the bind group (group 1) that exposes the uniform plus any shared resources.
+/// the bind groups (group 1) that expose the uniform plus any shared resources.
 pub struct InstancedBuffers {
-    /// The instances in chunks that each fit one GPU buffer: (buffer, first instance, count).
-    chunks: Vec<(wgpu::Buffer, u32, u32)>,
+    /// The instances in chunks that each fit one GPU buffer (and one storage binding when
+    /// read by id), each with its bind group.
+    chunks: Vec<Chunk>,
     count: u32,
     style_buffer: wgpu::Buffer,
+}
+
+/// Instances `first..first + count` of a layer, in one buffer.
+struct Chunk {
+    buffer: wgpu::Buffer,
+    first: u32,
+    count: u32,
     bind_group: wgpu::BindGroup,
 }
 
 impl InstancedBuffers {
-    /// Uploads `data` (`count` instances of equal size, split over as many buffers as the
-    /// adapter's buffer limit needs) and creates a style uniform of `style_size` bytes at
-    /// binding 0; `extra` entries follow it in the bind group.
+    /// Uploads `data` (split over as many buffers as the adapter's limits need) and creates
+    /// a style uniform of `style_size` bytes at binding 0; `extra` entries follow it in
+    /// the bind group, then the chunk itself if it is read as storage.
     pub fn new(
         ctx: &GpuContext,
-        name: &str,
-        data: &[u8],
-        count: usize,
+        data: InstanceData,
         style_size: usize,
         layout: &wgpu::BindGroupLayout,
         extra: &[wgpu::BindGroupEntry],
     ) -> crate::error::Result<Self> {
-        let stride = data.len().checked_div(count).unwrap_or(1);
-        let per_chunk =
-            ((ctx.max_chunk_bytes() as usize / stride.max(1)).max(1)).min(u32::MAX as usize);
-        let mut chunks = Vec::new();
-        for (k, part) in data.chunks((per_chunk * stride).max(1)).enumerate() {
-            let buffer = ctx.upload_data(name, part, wgpu::BufferUsages::VERTEX)?;
-            chunks.push((
-                buffer,
-                (k * per_chunk) as u32,
-                (part.len() / stride.max(1)) as u32,
-            ));
+        let InstanceData {
+            name,
+            bytes,
+            count,
+            storage_binding,
+        } = data;
+        let stride = bytes.len().checked_div(count).unwrap_or(1).max(1);
+        let mut max_bytes = ctx.max_chunk_bytes() as usize;
+        let mut usage = wgpu::BufferUsages::VERTEX;
+        if storage_binding.is_some() {
+            max_bytes = max_bytes.min(ctx.limits().max_storage_buffer_binding_size as usize);
+            usage |= wgpu::BufferUsages::STORAGE;
         }
+        let per_chunk = (max_bytes / stride).clamp(1, u32::MAX as usize);
         let style_buffer = ctx.params_buffer(name, style_size as u64);
-        let mut entries = vec![wgpu::BindGroupEntry {
-            binding: 0,
-            resource: style_buffer.as_entire_binding(),
-        }];
-        entries.extend_from_slice(extra);
-        let bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
-            label: Some(name),
-            layout,
-            entries: &entries,
-        });
+        let mut chunks = Vec::new();
+        for (k, part) in bytes.chunks(per_chunk * stride).enumerate() {
+            let buffer = ctx.upload_data(name, part, usage)?;
+            let mut entries = vec![wgpu::BindGroupEntry {
+                binding: 0,
+                resource: style_buffer.as_entire_binding(),
+            }];
+            entries.extend_from_slice(extra);
+            if let Some(binding) = storage_binding {
+                entries.push(wgpu::BindGroupEntry {
+                    binding,
+                    resource: buffer.as_entire_binding(),
+                });
+            }
+            let bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
+                label: Some(name),
+                layout,
+                entries: &entries,
+            });
+            chunks.push(Chunk {
+                buffer,
+                first: (k * per_chunk) as u32,
+                count: (part.len() / stride) as u32,
+                bind_group,
+            });
+        }
         Ok(InstancedBuffers {
             chunks,
             count: count as u32,
             style_buffer,
-            bind_group,
         })
     }
 
     pub fn count(&self) -> u32 {
         self.count
+    }
+
+    /// The first instance and the number of instances of each chunk, in order.
+    pub fn chunk_spans(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.chunks.iter().map(|c| (c.first, c.count))
     }
 
     /// Replaces the style uniform: a small write, never a data upload.
@@ -162,7 +216,8 @@ impl InstancedBuffers {
             .write_buffer(&self.style_buffer, 0, bytemuck::bytes_of(style));
     }
 
-    /// Draws the instances in `ranges` (all if `None`) with `vertices` vertices each.
+    /// Draws the instances in `ranges` (all if `None`) with `vertices` vertices each: one
+    /// draw call a range and chunk.
     pub fn draw(
         &self,
         pipeline: &wgpu::RenderPipeline,
@@ -174,22 +229,44 @@ impl InstancedBuffers {
             return;
         }
         pass.set_pipeline(pipeline);
-        pass.set_bind_group(1, &self.bind_group, &[]);
         let everything = 0..self.count;
         let ranges = ranges.unwrap_or(std::slice::from_ref(&everything));
-        for (buffer, first, n) in &self.chunks {
+        for chunk in &self.chunks {
             // The parts of the ranges that fall in this chunk, in chunk-local indices.
-            let (lo, hi) = (*first, first + n);
+            let (lo, hi) = (chunk.first, chunk.first + chunk.count);
             let mut bound = false;
             for r in ranges {
                 let (a, b) = (r.start.max(lo), r.end.min(hi));
                 if a < b {
                     if !bound {
-                        pass.set_vertex_buffer(0, buffer.slice(..));
+                        pass.set_bind_group(1, &chunk.bind_group, &[]);
+                        pass.set_vertex_buffer(0, chunk.buffer.slice(..));
                         bound = true;
                     }
                     pass.draw(0..vertices, a - lo..b - lo);
                 }
+            }
+        }
+    }
+
+    /// Draws the instances `ids` lists, with `vertices` vertices each and a pipeline that
+    /// reads each instance by the id in its vertex buffer: one draw call a chunk.
+    pub fn draw_by_id(
+        &self,
+        pipeline: &wgpu::RenderPipeline,
+        vertices: u32,
+        ids: &super::instance_ids::InstanceIds,
+        pass: &mut wgpu::RenderPass<'_>,
+    ) {
+        let Some(buffer) = ids.buffer() else {
+            return;
+        };
+        pass.set_pipeline(pipeline);
+        pass.set_vertex_buffer(0, buffer.slice(..));
+        for (chunk, span) in self.chunks.iter().zip(ids.per_chunk()) {
+            if !span.is_empty() {
+                pass.set_bind_group(1, &chunk.bind_group, &[]);
+                pass.draw(0..vertices, span.clone());
             }
         }
     }

@@ -6,8 +6,10 @@ use bytemuck::{Pod, Zeroable};
 use crate::data::Catalog;
 use crate::error::Result;
 use crate::render::GpuContext;
+use crate::render::instance_ids::{InstanceIds, MAX_DIRECT_RANGES};
 use crate::render::pipeline::{
-    InstancedBuffers, PREMULTIPLIED, PipelineShared, layer_pipeline, params_entry,
+    InstanceData, InstancedBuffers, PREMULTIPLIED, PipelineShared, VertexStage, layer_pipeline,
+    params_entry,
 };
 use crate::view::{ColorBy, PointStyle, SizeBy};
 
@@ -134,19 +136,27 @@ impl PointStyleUniform {
     }
 }
 
-/// The point pipeline and the colormap texture, shared by all point layers.
+/// The point pipelines and the colormap texture, shared by all point layers.
 pub struct PointRenderer {
+    /// Reads the instances from their vertex buffer.
     pipeline: wgpu::RenderPipeline,
+    /// Reads them by id from storage: level of detail's many ranges in one draw.
+    by_id_pipeline: wgpu::RenderPipeline,
     layout: wgpu::BindGroupLayout,
     colormaps: wgpu::TextureView,
 }
+
+/// Where the point shader reads a chunk of instances by id.
+const INSTANCES_BINDING: u32 = 2;
 
 /// One uploaded catalog and its style.
 pub struct PointLayer {
     gpu: InstancedBuffers,
     pub style: PointStyle,
     /// Level of detail: draw only these instance ranges (all instances if `None`).
-    pub draw_ranges: Option<Vec<std::ops::Range<u32>>>,
+    draw_ranges: Option<Vec<std::ops::Range<u32>>>,
+    /// The ranges' ids, when there are too many ranges to draw one by one.
+    ids: Option<InstanceIds>,
 }
 
 impl PointRenderer {
@@ -167,24 +177,53 @@ impl PointRenderer {
                         },
                         count: None,
                     },
+                    wgpu::BindGroupLayoutEntry {
+                        binding: INSTANCES_BINDING,
+                        visibility: wgpu::ShaderStages::VERTEX,
+                        ty: wgpu::BindingType::Buffer {
+                            ty: wgpu::BufferBindingType::Storage { read_only: true },
+                            has_dynamic_offset: false,
+                            min_binding_size: None,
+                        },
+                        count: None,
+                    },
                 ],
             });
+        let source = include_str!("../../shaders/points.wgsl");
         let attributes = wgpu::vertex_attr_array![0 => Float32x3, 1 => Float32x4];
         let pipeline = layer_pipeline(
             ctx,
             "points",
-            include_str!("../../shaders/points.wgsl"),
+            source,
             shared,
             &layout,
-            &[Some(wgpu::VertexBufferLayout {
+            VertexStage::main(&[Some(wgpu::VertexBufferLayout {
                 array_stride: size_of::<PointInstance>() as u64,
                 step_mode: wgpu::VertexStepMode::Instance,
                 attributes: &attributes,
-            })],
+            })]),
+            Some(PREMULTIPLIED),
+        );
+        let id_attribute = wgpu::vertex_attr_array![0 => Uint32];
+        let by_id_pipeline = layer_pipeline(
+            ctx,
+            "points by id",
+            source,
+            shared,
+            &layout,
+            VertexStage {
+                entry: "vs_by_id",
+                buffers: &[Some(wgpu::VertexBufferLayout {
+                    array_stride: size_of::<u32>() as u64,
+                    step_mode: wgpu::VertexStepMode::Instance,
+                    attributes: &id_attribute,
+                })],
+            },
             Some(PREMULTIPLIED),
         );
         PointRenderer {
             pipeline,
+            by_id_pipeline,
             layout,
             colormaps: super::colormap_texture::create(ctx),
         }
@@ -200,9 +239,12 @@ impl PointRenderer {
     ) -> Result<PointLayer> {
         let gpu = InstancedBuffers::new(
             ctx,
-            name,
-            bytemuck::cast_slice(instances),
-            instances.len(),
+            InstanceData {
+                name,
+                bytes: bytemuck::cast_slice(instances),
+                count: instances.len(),
+                storage_binding: Some(INSTANCES_BINDING),
+            },
             size_of::<PointStyleUniform>(),
             &self.layout,
             &[wgpu::BindGroupEntry {
@@ -214,16 +256,21 @@ impl PointRenderer {
             gpu,
             style,
             draw_ranges: None,
+            ids: None,
         };
         layer.write_style(ctx);
         Ok(layer)
     }
 
     pub fn draw(&self, layer: &PointLayer, pass: &mut wgpu::RenderPass<'_>) {
-        if layer.style.visible {
-            layer
+        if !layer.style.visible {
+            return;
+        }
+        match &layer.ids {
+            Some(ids) => layer.gpu.draw_by_id(&self.by_id_pipeline, 6, ids, pass),
+            None => layer
                 .gpu
-                .draw(&self.pipeline, 6, layer.draw_ranges.as_deref(), pass);
+                .draw(&self.pipeline, 6, layer.draw_ranges.as_deref(), pass),
         }
     }
 }
@@ -233,6 +280,30 @@ impl PointLayer {
     pub fn set_style(&mut self, ctx: &GpuContext, style: PointStyle) {
         self.style = style;
         self.write_style(ctx);
+    }
+
+    /// Level of detail: draw only these instance ranges (all if `None`). Many ranges
+    /// upload their instance ids (4 bytes a drawn marker), unless they are unchanged.
+    pub fn set_draw_ranges(&mut self, ctx: &GpuContext, ranges: Option<Vec<std::ops::Range<u32>>>) {
+        if ranges == self.draw_ranges {
+            return;
+        }
+        if many(&ranges) {
+            let ids = self.ids.get_or_insert_with(InstanceIds::default);
+            ids.upload(
+                ctx,
+                self.gpu.chunk_spans(),
+                ranges.as_deref().unwrap_or(&[]),
+            );
+        } else {
+            self.ids = None;
+        }
+        self.draw_ranges = ranges;
+    }
+
+    /// The instance ranges drawn (`None`: all).
+    pub fn draw_ranges(&self) -> Option<&[std::ops::Range<u32>]> {
+        self.draw_ranges.as_deref()
     }
 
     fn write_style(&self, ctx: &GpuContext) {
@@ -247,6 +318,11 @@ impl PointLayer {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// True for ranges too many to draw one call each.
+fn many(ranges: &Option<Vec<std::ops::Range<u32>>>) -> bool {
+    ranges.as_ref().is_some_and(|r| r.len() > MAX_DIRECT_RANGES)
 }
 
 #[cfg(test)]

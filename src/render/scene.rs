@@ -173,14 +173,15 @@ impl SceneRenderer {
     }
 
     /// Level of detail: draw only these instance ranges of a point layer (all if
-    /// `None`); nothing is uploaded.
+    /// `None`); the instances are not uploaded again (many ranges upload their ids).
     pub fn set_point_draw_ranges(
         &mut self,
+        ctx: &GpuContext,
         id: LayerId,
         ranges: Option<Vec<std::ops::Range<u32>>>,
     ) {
         if let Some((_, Layer::Points(l))) = self.layers.get_mut(id.0) {
-            l.draw_ranges = ranges;
+            l.set_draw_ranges(ctx, ranges);
         }
     }
 
@@ -194,7 +195,7 @@ impl SceneRenderer {
     ) -> Result<()> {
         if let Some((name, Layer::Points(l))) = self.layers.get_mut(id.0) {
             let mut fresh = self.points.create_layer(ctx, name, instances, l.style)?;
-            fresh.draw_ranges = l.draw_ranges.take();
+            fresh.set_draw_ranges(ctx, l.draw_ranges().map(<[_]>::to_vec));
             *l = fresh;
         }
         Ok(())
@@ -203,7 +204,7 @@ impl SceneRenderer {
     /// The instance ranges a point layer draws (`None`: all).
     pub fn point_draw_ranges(&self, id: LayerId) -> Option<&[std::ops::Range<u32>]> {
         match self.layers.get(id.0) {
-            Some((_, Layer::Points(l))) => l.draw_ranges.as_deref(),
+            Some((_, Layer::Points(l))) => l.draw_ranges(),
             _ => None,
         }
     }

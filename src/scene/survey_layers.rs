@@ -128,9 +128,14 @@ impl LodPlan {
 
     /// Sets the draw ranges, and shows each density map where its layer is crowded and
     /// `shows` the layer.
-    pub fn apply(&self, renderer: &mut SceneRenderer, shows: impl Fn(LayerKind) -> bool) {
+    pub fn apply(
+        &self,
+        ctx: &GpuContext,
+        renderer: &mut SceneRenderer,
+        shows: impl Fn(LayerKind) -> bool,
+    ) {
         for l in &self.layers {
-            renderer.set_point_draw_ranges(l.id, Some(l.ranges.clone()));
+            renderer.set_point_draw_ranges(ctx, l.id, Some(l.ranges.clone()));
             if let Some(d) = l.density {
                 renderer.set_map_visible(d, l.crowded() && shows(l.kind));
             }
@@ -548,7 +553,7 @@ fn add_galaxies(
             attrs: [f32::NAN; 4],
         }];
         let id = renderer.add_points(ctx, name, &none, s)?;
-        renderer.set_point_draw_ranges(id, Some(Vec::new()));
+        renderer.set_point_draw_ranges(ctx, id, Some(Vec::new()));
         id
     } else {
         // Every object, in level-of-detail order (only a deferred figure picks).

@@ -12,7 +12,7 @@ use crate::data::HealpixMap;
 use crate::data::healpix_map::MapLevel;
 use crate::error::{Error, Result};
 use crate::render::pipeline::{
-    PREMULTIPLIED, PipelineShared, compute_storage_entry, layer_pipeline, params_entry,
+    PREMULTIPLIED, PipelineShared, VertexStage, compute_storage_entry, layer_pipeline, params_entry,
 };
 use crate::render::uniforms::ViewUniform;
 use crate::render::{GpuContext, colormap_texture};
@@ -208,7 +208,7 @@ impl MapRenderer {
             include_str!("../../../shaders/map_composite.wgsl"),
             shared,
             &composite_layout,
-            &[],
+            VertexStage::main(&[]),
             Some(PREMULTIPLIED),
         );
         let no_cells = ctx.device.create_buffer(&wgpu::BufferDescriptor {
