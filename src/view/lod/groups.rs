@@ -47,9 +47,8 @@ impl LodGroups {
         let visible = self.visible_cells(view, false);
         let total: usize = visible.iter().map(|(_, r)| r.len()).sum();
         // Markers beyond one per few pixels of the area they cover only pile up: cap the
-        // budget by the screen area of the visible cells.
-        let cell_sr = 4.0 * std::f64::consts::PI / (12u64 << (2 * GROUP_DEPTH as u64)) as f64;
-        let area_px = visible.len() as f64 * cell_sr * view.scale() * view.scale();
+        // budget by the screen area the visible objects cover.
+        let area_px = covered_area_px(&visible, view, pixels_per_marker);
         let budget = budget.min((area_px / pixels_per_marker) as usize).max(1);
         let share = if total == 0 {
             1.0
@@ -122,6 +121,33 @@ impl LodGroups {
     }
 }
 
+/// The screen area the objects of the `visible` groups (in cell order) cover: the area of
+/// their cells at the finest depth whose cells have room for a marker. Counted at the
+/// group depth alone, a wide view of a sparse catalog (or of a sample) would count only
+/// the sub-pixel cells its objects fall in: 200k objects over the whole sky occupy a
+/// quarter of the groups, and drew a quarter of the markers the screen holds.
+fn covered_area_px(visible: &[&(u64, Range<u32>)], view: &View, pixels_per_marker: f64) -> f64 {
+    let cell_px = |depth: u8| {
+        4.0 * std::f64::consts::PI / (12u64 << (2 * depth as u64)) as f64
+            * view.scale()
+            * view.scale()
+    };
+    let depth = (0..=GROUP_DEPTH)
+        .rev()
+        .find(|&d| cell_px(d) >= pixels_per_marker)
+        .unwrap_or(0);
+    let shift = 2 * (GROUP_DEPTH - depth) as u32;
+    // Sorted cells share a parent in runs: count the runs.
+    let occupied = visible
+        .iter()
+        .map(|(c, _)| c >> shift)
+        .fold((0usize, None), |(n, last), p| {
+            (n + usize::from(last != Some(p)), Some(p))
+        })
+        .0;
+    occupied as f64 * cell_px(depth)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +197,48 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_sparse_all_sky_catalog_draws_as_many_markers_as_the_screen_holds() {
+        use crate::data::{Column, ColumnData};
+        // 50k objects over the whole sky: one in 16 group cells, each cell under a pixel.
+        let mut rng = crate::data::rng::Rng::new(5);
+        let (ra, dec): (Vec<f64>, Vec<f64>) = (0..50_000)
+            .map(|_| {
+                let z: f64 = 2.0 * rng.uniform() - 1.0;
+                (360.0 * rng.uniform(), z.asin().to_degrees())
+            })
+            .unzip();
+        let cat = Catalog {
+            name: "sparse".into(),
+            columns: vec![
+                Column::new("RA", "deg", ColumnData::F64(ra.into())),
+                Column::new("DEC", "deg", ColumnData::F64(dec.into())),
+            ],
+            roles: crate::data::catalog::Roles {
+                ra: "RA".into(),
+                dec: "DEC".into(),
+                ..Default::default()
+            },
+            cache_tag: Default::default(),
+        };
+        let lod = LodOrder::new(&cat);
+        let count = |ranges: &[Range<u32>]| ranges.iter().map(|r| r.len()).sum::<usize>();
+        // A 1280×640 Aitoff map holds 4π·scale²/4 = 129k markers: all 50k are drawn.
+        let wide = View::new(Projection::Ait, Frame::Icrs, (0.0, 0.0), 360.0, (1280, 640));
+        let (ranges, in_view) = lod.draw_ranges(&wide, 1_000_000);
+        assert_eq!(in_view, 50_000);
+        assert_eq!(count(&ranges), 50_000);
+        // A 320×160 one holds π·scale² markers: about that many are drawn, though the
+        // objects occupy a sixteenth of the group cells.
+        let small = View::new(Projection::Ait, Frame::Icrs, (0.0, 0.0), 360.0, (320, 160));
+        let holds = std::f64::consts::PI * small.scale() * small.scale();
+        let drawn = count(&lod.draw_ranges(&small, 1_000_000).0) as f64;
+        assert!(
+            (drawn - holds).abs() < 0.05 * holds,
+            "{drawn} drawn, the screen holds {holds:.0}"
+        );
     }
 
     #[test]
