@@ -143,7 +143,7 @@ impl LineRenderer {
                     name,
                     bytes: bytemuck::cast_slice(segs),
                     count: segs.len(),
-                    storage_binding: None,
+                    by_id: None,
                 },
                 size_of::<LineStyleUniform>(),
                 &self.layout,

@@ -116,12 +116,20 @@ pub const PREMULTIPLIED: wgpu::BlendState = wgpu::BlendState::PREMULTIPLIED_ALPH
 
 /// The instances of one layer as uploaded: a name for the GPU's labels, the bytes of
 /// `count` equal-sized instances and, for layers that level of detail draws by id
-/// ([`super::instance_ids`]), the binding at which each chunk is also read as storage.
+/// ([`super::instance_ids`]), how each chunk is also read as storage.
 pub struct InstanceData<'a> {
     pub name: &'a str,
     pub bytes: &'a [u8],
     pub count: usize,
-    pub storage_binding: Option<u32>,
+    pub by_id: Option<ReadById<'a>>,
+}
+
+/// The bind group layout of a pipeline that reads instances by id, and the binding at
+/// which it reads a chunk's instances as storage (after the layer's own entries).
+#[derive(Clone, Copy)]
+pub struct ReadById<'a> {
+    pub layout: &'a wgpu::BindGroupLayout,
+    pub binding: u32,
 }
 
 /// The GPU side of one instanced layer: its data (uploaded once), its style uniform and
@@ -139,13 +147,17 @@ struct Chunk {
     buffer: wgpu::Buffer,
     first: u32,
     count: u32,
+    /// For draws that fetch the instances as vertices.
     bind_group: wgpu::BindGroup,
+    /// For draws by id: the same entries and the chunk as storage. A buffer is never
+    /// bound both ways in one draw.
+    by_id_group: Option<wgpu::BindGroup>,
 }
 
 impl InstancedBuffers {
     /// Uploads `data` (split over as many buffers as the adapter's limits need) and creates
     /// a style uniform of `style_size` bytes at binding 0; `extra` entries follow it in
-    /// the bind group, then the chunk itself if it is read as storage.
+    /// the bind groups, then, in the by-id group, the chunk itself as storage.
     pub fn new(
         ctx: &GpuContext,
         data: InstanceData,
@@ -157,12 +169,12 @@ impl InstancedBuffers {
             name,
             bytes,
             count,
-            storage_binding,
+            by_id,
         } = data;
         let stride = bytes.len().checked_div(count).unwrap_or(1).max(1);
         let mut max_bytes = ctx.max_chunk_bytes() as usize;
         let mut usage = wgpu::BufferUsages::VERTEX;
-        if storage_binding.is_some() {
+        if by_id.is_some() {
             max_bytes = max_bytes.min(ctx.limits().max_storage_buffer_binding_size as usize);
             usage |= wgpu::BufferUsages::STORAGE;
         }
@@ -176,22 +188,28 @@ impl InstancedBuffers {
                 resource: style_buffer.as_entire_binding(),
             }];
             entries.extend_from_slice(extra);
-            if let Some(binding) = storage_binding {
-                entries.push(wgpu::BindGroupEntry {
-                    binding,
-                    resource: buffer.as_entire_binding(),
-                });
-            }
             let bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
                 label: Some(name),
                 layout,
                 entries: &entries,
+            });
+            let by_id_group = by_id.map(|by_id| {
+                entries.push(wgpu::BindGroupEntry {
+                    binding: by_id.binding,
+                    resource: buffer.as_entire_binding(),
+                });
+                ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
+                    label: Some(name),
+                    layout: by_id.layout,
+                    entries: &entries,
+                })
             });
             chunks.push(Chunk {
                 buffer,
                 first: (k * per_chunk) as u32,
                 count: (part.len() / stride) as u32,
                 bind_group,
+                by_id_group,
             });
         }
         Ok(InstancedBuffers {
@@ -250,7 +268,8 @@ impl InstancedBuffers {
     }
 
     /// Draws the instances `ids` lists, with `vertices` vertices each and a pipeline that
-    /// reads each instance by the id in its vertex buffer: one draw call a chunk.
+    /// reads each instance by the id in its vertex buffer: one draw call a chunk (none
+    /// for a layer uploaded without [`ReadById`]).
     pub fn draw_by_id(
         &self,
         pipeline: &wgpu::RenderPipeline,
@@ -264,8 +283,8 @@ impl InstancedBuffers {
         pass.set_pipeline(pipeline);
         pass.set_vertex_buffer(0, buffer.slice(..));
         for (chunk, span) in self.chunks.iter().zip(ids.per_chunk()) {
-            if !span.is_empty() {
-                pass.set_bind_group(1, &chunk.bind_group, &[]);
+            if let (false, Some(group)) = (span.is_empty(), &chunk.by_id_group) {
+                pass.set_bind_group(1, group, &[]);
                 pass.draw(0..vertices, span.clone());
             }
         }

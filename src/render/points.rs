@@ -8,8 +8,8 @@ use crate::error::Result;
 use crate::render::GpuContext;
 use crate::render::instance_ids::{InstanceIds, MAX_DIRECT_RANGES};
 use crate::render::pipeline::{
-    InstanceData, InstancedBuffers, PREMULTIPLIED, PipelineShared, VertexStage, layer_pipeline,
-    params_entry,
+    InstanceData, InstancedBuffers, PREMULTIPLIED, PipelineShared, ReadById, VertexStage,
+    layer_pipeline, params_entry,
 };
 use crate::view::{ColorBy, PointStyle, SizeBy};
 
@@ -143,6 +143,7 @@ pub struct PointRenderer {
     /// Reads them by id from storage: level of detail's many ranges in one draw.
     by_id_pipeline: wgpu::RenderPipeline,
     layout: wgpu::BindGroupLayout,
+    by_id_layout: wgpu::BindGroupLayout,
     colormaps: wgpu::TextureView,
 }
 
@@ -161,33 +162,40 @@ pub struct PointLayer {
 
 impl PointRenderer {
     pub fn new(ctx: &GpuContext, shared: &PipelineShared) -> Self {
+        let style_entries = [
+            params_entry(0),
+            wgpu::BindGroupLayoutEntry {
+                binding: 1,
+                visibility: wgpu::ShaderStages::VERTEX,
+                ty: wgpu::BindingType::Texture {
+                    sample_type: wgpu::TextureSampleType::Float { filterable: false },
+                    view_dimension: wgpu::TextureViewDimension::D2,
+                    multisampled: false,
+                },
+                count: None,
+            },
+        ];
         let layout = ctx
             .device
             .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
                 label: Some("point style"),
-                entries: &[
-                    params_entry(0),
-                    wgpu::BindGroupLayoutEntry {
-                        binding: 1,
-                        visibility: wgpu::ShaderStages::VERTEX,
-                        ty: wgpu::BindingType::Texture {
-                            sample_type: wgpu::TextureSampleType::Float { filterable: false },
-                            view_dimension: wgpu::TextureViewDimension::D2,
-                            multisampled: false,
-                        },
-                        count: None,
-                    },
-                    wgpu::BindGroupLayoutEntry {
-                        binding: INSTANCES_BINDING,
-                        visibility: wgpu::ShaderStages::VERTEX,
-                        ty: wgpu::BindingType::Buffer {
-                            ty: wgpu::BufferBindingType::Storage { read_only: true },
-                            has_dynamic_offset: false,
-                            min_binding_size: None,
-                        },
-                        count: None,
-                    },
-                ],
+                entries: &style_entries,
+            });
+        let instances = wgpu::BindGroupLayoutEntry {
+            binding: INSTANCES_BINDING,
+            visibility: wgpu::ShaderStages::VERTEX,
+            ty: wgpu::BindingType::Buffer {
+                ty: wgpu::BufferBindingType::Storage { read_only: true },
+                has_dynamic_offset: false,
+                min_binding_size: None,
+            },
+            count: None,
+        };
+        let by_id_layout = ctx
+            .device
+            .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+                label: Some("point style, instances by id"),
+                entries: &[style_entries[0], style_entries[1], instances],
             });
         let source = include_str!("../../shaders/points.wgsl");
         let attributes = wgpu::vertex_attr_array![0 => Float32x3, 1 => Float32x4];
@@ -210,7 +218,7 @@ impl PointRenderer {
             "points by id",
             source,
             shared,
-            &layout,
+            &by_id_layout,
             VertexStage {
                 entry: "vs_by_id",
                 buffers: &[Some(wgpu::VertexBufferLayout {
@@ -225,6 +233,7 @@ impl PointRenderer {
             pipeline,
             by_id_pipeline,
             layout,
+            by_id_layout,
             colormaps: super::colormap_texture::create(ctx),
         }
     }
@@ -243,7 +252,10 @@ impl PointRenderer {
                 name,
                 bytes: bytemuck::cast_slice(instances),
                 count: instances.len(),
-                storage_binding: Some(INSTANCES_BINDING),
+                by_id: Some(ReadById {
+                    layout: &self.by_id_layout,
+                    binding: INSTANCES_BINDING,
+                }),
             },
             size_of::<PointStyleUniform>(),
             &self.layout,
