@@ -247,6 +247,8 @@ impl ViewerFrame {
                 }
                 self.data = Some(data);
                 self.scene = Some(scene);
+                // The scene replaced is freed by now: its memory goes back to the system.
+                crate::app::os_hints::return_freed_memory();
                 self.scene_serial += 1;
                 self.counts_key = None;
                 self.loading = (!complete).then(|| ("loading galaxies".to_string(), 0.5));

@@ -11,6 +11,7 @@ pub mod hats_refine;
 pub mod headless;
 pub mod live_scene;
 pub mod loader;
+mod os_hints;
 pub mod panels;
 pub mod samp_link;
 pub mod scene_controls;

@@ -8,6 +8,7 @@ use std::thread::JoinHandle;
 
 use glam::DVec2;
 
+use crate::app::os_hints;
 use crate::data::{Catalog, Survey};
 use crate::error::Result;
 use crate::scene::layers::LayerKind;
@@ -73,23 +74,13 @@ fn index_pool() -> Option<&'static rayon::ThreadPool> {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .thread_name(|i| format!("picking-index-{i}"))
-            .start_handler(|_| lower_priority())
+            // On a few cores, the software rasteriser's threads drawing the first
+            // frames then come before an index nobody has asked for yet.
+            .start_handler(|_| os_hints::lower_thread_priority())
             .build()
             .ok()
     })
     .as_ref()
-}
-
-/// Lowers the calling thread's scheduling priority (Linux gives each thread its own nice
-/// value): on a few cores, the software rasteriser's threads drawing the first frames
-/// then come before an index nobody has asked for yet. Best effort: a failure leaves the
-/// priority as it was.
-fn lower_priority() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: setpriority reads no memory of ours; `who` 0 is the calling thread.
-    unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
-    }
 }
 
 impl SceneData {
