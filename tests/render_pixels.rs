@@ -220,10 +220,10 @@ fn edges_across_the_all_sky_seam_leave_no_stray_line() {
     }
 }
 
-#[test]
-fn layers_split_over_several_buffers_draw_the_same_pixels() {
-    let mut rng = Rng::new(9);
-    let inst: Vec<_> = (0..5000)
+/// `n` points in a 6°×6° patch around (0, 0), a redshift from 0 to 2 in slot 0.
+fn scattered_points(seed: u64, n: usize) -> Vec<PointInstance> {
+    let mut rng = Rng::new(seed);
+    (0..n)
         .map(|_| {
             point(
                 rng.range(-3.0, 3.0),
@@ -232,17 +232,27 @@ fn layers_split_over_several_buffers_draw_the_same_pixels() {
                 0.0,
             )
         })
-        .collect();
-    let style = PointStyle::new(
+        .collect()
+}
+
+/// Circles of `px` pixels coloured by slot 0 (0 to 2) through viridis.
+fn viridis_circles(px: f32) -> PointStyle {
+    PointStyle::new(
         MarkerShape::Circle,
-        SizeBy::Fixed(5.0),
+        SizeBy::Fixed(px),
         ColorBy::Column {
             attr: 0,
             lo: 0.0,
             hi: 2.0,
             colormap: clusterviz::view::Colormap::Viridis,
         },
-    );
+    )
+}
+
+#[test]
+fn layers_split_over_several_buffers_draw_the_same_pixels() {
+    let inst = scattered_points(9, 5000);
+    let style = viridis_circles(5.0);
     let view = View::new(Projection::Tan, Frame::Icrs, (0.0, 0.0), 7.0, (300, 300));
     let ranges = vec![10..900, 1500..1600, 2990..4100, 4500..5000];
     let render = |chunk: Option<u64>, ranges: Option<Vec<std::ops::Range<u32>>>| {
@@ -272,27 +282,8 @@ fn scattered_level_of_detail_ranges_draw_as_the_same_instances_uploaded_alone() 
     // Level of detail's ranges at full sky: thousands of short runs, drawn in one call by
     // instance id. They must blend exactly as those instances drawn in order, also when
     // the layer is split over several buffers.
-    let mut rng = Rng::new(21);
-    let inst: Vec<_> = (0..6000)
-        .map(|_| {
-            point(
-                rng.range(-3.0, 3.0),
-                rng.range(-3.0, 3.0),
-                rng.range(0.0, 2.0) as f32,
-                0.0,
-            )
-        })
-        .collect();
-    let mut style = PointStyle::new(
-        MarkerShape::Circle,
-        SizeBy::Fixed(6.0),
-        ColorBy::Column {
-            attr: 0,
-            lo: 0.0,
-            hi: 2.0,
-            colormap: clusterviz::view::Colormap::Viridis,
-        },
-    );
+    let inst = scattered_points(21, 6000);
+    let mut style = viridis_circles(6.0);
     style.opacity = 0.6;
     // Runs of 1-3 instances every 7, not in ascending order.
     let mut ranges: Vec<std::ops::Range<u32>> =

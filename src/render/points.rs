@@ -181,16 +181,8 @@ impl PointRenderer {
                 label: Some("point style"),
                 entries: &style_entries,
             });
-        let instances = wgpu::BindGroupLayoutEntry {
-            binding: INSTANCES_BINDING,
-            visibility: wgpu::ShaderStages::VERTEX,
-            ty: wgpu::BindingType::Buffer {
-                ty: wgpu::BufferBindingType::Storage { read_only: true },
-                has_dynamic_offset: false,
-                min_binding_size: None,
-            },
-            count: None,
-        };
+        // Read-only storage, as the style is.
+        let instances = params_entry(INSTANCES_BINDING);
         let by_id_layout = ctx
             .device
             .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
@@ -300,15 +292,14 @@ impl PointLayer {
         if ranges == self.draw_ranges {
             return;
         }
-        if many(&ranges) {
-            let ids = self.ids.get_or_insert_with(InstanceIds::default);
-            ids.upload(
+        // Too many ranges to draw one call each: their ids are drawn instead.
+        match ranges.as_deref().filter(|r| r.len() > MAX_DIRECT_RANGES) {
+            Some(many) => self.ids.get_or_insert_with(InstanceIds::default).upload(
                 ctx,
                 self.gpu.chunk_spans(),
-                ranges.as_deref().unwrap_or(&[]),
-            );
-        } else {
-            self.ids = None;
+                many,
+            ),
+            None => self.ids = None,
         }
         self.draw_ranges = ranges;
     }
@@ -330,11 +321,6 @@ impl PointLayer {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
-}
-
-/// True for ranges too many to draw one call each.
-fn many(ranges: &Option<Vec<std::ops::Range<u32>>>) -> bool {
-    ranges.as_ref().is_some_and(|r| r.len() > MAX_DIRECT_RANGES)
 }
 
 #[cfg(test)]

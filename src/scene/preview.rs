@@ -14,9 +14,10 @@ const PREVIEW_ABOVE: usize = 2_000_000;
 /// The survey with its galaxies replaced by an even sample of about `rows` of them (every
 /// k-th row) and the counts of every galaxy, for the density layer. A sample of the marker
 /// budget's size is ready soonest and fills the screen as the full scene does (level of
-/// detail measures the area it covers at the screen's scale). `None` where no preview is worth making: few galaxies, galaxies already a sample (a
-/// HATS catalog), an order stored by an earlier run, or a style the sample would draw
-/// wrongly (proximity marks and a density column need every galaxy).
+/// detail measures the area it covers at the screen's scale). `None` where no preview is
+/// worth making: few galaxies, galaxies already a sample (a HATS catalog), an order
+/// stored by an earlier run, or a style the sample would draw wrongly (proximity marks
+/// and a density column need every galaxy).
 pub fn sampled_preview(survey: &Survey, style: &SceneStyle, rows: usize) -> Option<Survey> {
     let galaxies = survey.galaxies.as_ref()?;
     let n = galaxies.len();

@@ -156,6 +156,31 @@ mod tests {
     use crate::sky::{Frame, Projection};
     use crate::view::lod::LodOrder;
 
+    /// `n` objects uniform over the sphere (RA, DEC).
+    fn uniform_sky(n: usize, seed: u64) -> Catalog {
+        use crate::data::{Column, ColumnData};
+        let mut rng = crate::data::rng::Rng::new(seed);
+        let (ra, dec): (Vec<f64>, Vec<f64>) = (0..n)
+            .map(|_| {
+                let z: f64 = 2.0 * rng.uniform() - 1.0;
+                (360.0 * rng.uniform(), z.asin().to_degrees())
+            })
+            .unzip();
+        Catalog {
+            name: "sky".into(),
+            columns: vec![
+                Column::new("RA", "deg", ColumnData::F64(ra.into())),
+                Column::new("DEC", "deg", ColumnData::F64(dec.into())),
+            ],
+            roles: crate::data::catalog::Roles {
+                ra: "RA".into(),
+                dec: "DEC".into(),
+                ..Default::default()
+            },
+            cache_tag: Default::default(),
+        }
+    }
+
     fn drawn(ranges: &[Range<u32>]) -> std::collections::HashSet<u32> {
         ranges.iter().flat_map(|r| r.clone()).collect()
     }
@@ -201,28 +226,8 @@ mod tests {
 
     #[test]
     fn a_sparse_all_sky_catalog_draws_as_many_markers_as_the_screen_holds() {
-        use crate::data::{Column, ColumnData};
         // 50k objects over the whole sky: one in 16 group cells, each cell under a pixel.
-        let mut rng = crate::data::rng::Rng::new(5);
-        let (ra, dec): (Vec<f64>, Vec<f64>) = (0..50_000)
-            .map(|_| {
-                let z: f64 = 2.0 * rng.uniform() - 1.0;
-                (360.0 * rng.uniform(), z.asin().to_degrees())
-            })
-            .unzip();
-        let cat = Catalog {
-            name: "sparse".into(),
-            columns: vec![
-                Column::new("RA", "deg", ColumnData::F64(ra.into())),
-                Column::new("DEC", "deg", ColumnData::F64(dec.into())),
-            ],
-            roles: crate::data::catalog::Roles {
-                ra: "RA".into(),
-                dec: "DEC".into(),
-                ..Default::default()
-            },
-            cache_tag: Default::default(),
-        };
+        let cat = uniform_sky(50_000, 5);
         let lod = LodOrder::new(&cat);
         let count = |ranges: &[Range<u32>]| ranges.iter().map(|r| r.len()).sum::<usize>();
         // A 1280×640 Aitoff map holds 4π·scale²/4 = 129k markers: all 50k are drawn.
@@ -243,28 +248,8 @@ mod tests {
 
     #[test]
     fn the_cells_a_view_shows_are_found_without_testing_the_whole_sky() {
-        use crate::data::{Column, ColumnData};
         // 300k objects uniform over the sphere: all 786k group cells' worth of sky.
-        let mut rng = crate::data::rng::Rng::new(11);
-        let (ra, dec): (Vec<f64>, Vec<f64>) = (0..300_000)
-            .map(|_| {
-                let z: f64 = 2.0 * rng.uniform() - 1.0;
-                (360.0 * rng.uniform(), z.asin().to_degrees())
-            })
-            .unzip();
-        let cat = Catalog {
-            name: "sky".into(),
-            columns: vec![
-                Column::new("RA", "deg", ColumnData::F64(ra.into())),
-                Column::new("DEC", "deg", ColumnData::F64(dec.into())),
-            ],
-            roles: crate::data::catalog::Roles {
-                ra: "RA".into(),
-                dec: "DEC".into(),
-                ..Default::default()
-            },
-            cache_tag: Default::default(),
-        };
+        let cat = uniform_sky(300_000, 11);
         let lod = LodOrder::new(&cat);
         let mut views = Vec::new();
         for (proj, fovs) in [
