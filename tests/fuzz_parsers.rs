@@ -23,10 +23,20 @@ fn fixture(name: &str) -> Vec<u8> {
     .unwrap()
 }
 
+/// A path in a folder of its own, which [`discard`] removes (cases run in parallel).
 fn scratch(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("clusterviz-fuzz-{}", std::process::id()));
+    static CASES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let case = CASES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("clusterviz-fuzz-{}-{case}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir.join(format!("{tag}.fits"))
+}
+
+/// Removes a [`scratch`] path and its folder.
+fn discard(path: &std::path::Path) {
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
 
 /// Applies byte edits to a copy of `base`, biased to the 2880-byte header blocks where
@@ -123,7 +133,7 @@ proptest! {
         let path = scratch(&format!("t{which}-{:x}", edits.len() * 31 + cut.unwrap_or(7) % 1000));
         std::fs::write(&path, &bytes).unwrap();
         no_panic(&path);
-        let _ = std::fs::remove_file(&path);
+        discard(&path);
     }
 
     #[test]
@@ -139,7 +149,7 @@ proptest! {
             .with_extension(ext);
         std::fs::write(&path, &bytes).unwrap();
         let _ = read_catalog(&path, "fuzz", &LoadOptions::default());
-        let _ = std::fs::remove_file(&path);
+        discard(&path);
     }
 }
 
@@ -213,7 +223,7 @@ proptest! {
         let path = scratch(&format!("cards-{}-{data}", cards.len()));
         std::fs::write(&path, built_fits(&cards, data, end)).unwrap();
         no_panic(&path);
-        let _ = std::fs::remove_file(&path);
+        discard(&path);
     }
 
     #[test]
@@ -226,7 +236,7 @@ proptest! {
         std::fs::write(&path, &b).unwrap();
         let opts = LoadOptions { hdu: Some(clusterviz::data::fits_table::HduSelect::Name("CLUSTERS".into())), ..Default::default() };
         let _ = read_catalog(&path, "fuzz", &opts);
-        let _ = std::fs::remove_file(&path);
+        discard(&path);
     }
 
     #[test]
@@ -240,7 +250,7 @@ proptest! {
         let path = scratch(&format!("h5-{which}-{}", edits.len())).with_extension("h5");
         std::fs::write(&path, &b).unwrap();
         let _ = read_catalog(&path, "fuzz", &LoadOptions::default());
-        let _ = std::fs::remove_file(&path);
+        discard(&path);
     }
 
     #[test]

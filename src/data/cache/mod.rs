@@ -711,12 +711,19 @@ fn open_entry(
 
 /// Checks arbitrary bytes as a cache file (for fuzzing): an error, never a panic.
 pub fn check_bytes(bytes: &[u8]) -> std::result::Result<usize, String> {
-    let dir = std::env::temp_dir().join(format!("clusterviz-cachecheck-{}", std::process::id()));
+    // A folder per call (calls run in parallel), removed after.
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!(
+        "clusterviz-cachecheck-{}-{call}",
+        std::process::id()
+    ));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let file = dir.join(format!("{:016x}.{EXTENSION}", xxh3_64(bytes)));
-    std::fs::write(&file, bytes).map_err(|e| e.to_string())?;
-    let r = open_entry(&file, None).map(|(c, _, _)| c.len());
-    let _ = std::fs::remove_file(&file);
+    let r = std::fs::write(&file, bytes)
+        .map_err(|e| e.to_string())
+        .and_then(|()| open_entry(&file, None).map(|(c, _, _)| c.len()));
+    let _ = std::fs::remove_dir_all(&dir);
     r
 }
 
