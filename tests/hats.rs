@@ -195,6 +195,100 @@ fn a_sample_is_every_kth_row_of_each_partition_and_the_density_counts_all_rows()
     );
 }
 
+/// A sample of hats-import's rows (sorted by `_healpix_29`) decodes every row in the area:
+/// beyond `DECODED_PER_KEPT` rows a kept row, no row is read and the skymap's counts
+/// alone show the area; a bigger sample of the same area reads its rows.
+#[test]
+fn a_sample_that_would_decode_too_many_rows_reads_none_and_keeps_the_counts() {
+    let cone = (150.0, 2.0, 4.0);
+    let opts = |sample| LoadOptions {
+        filter: Pushdown {
+            cone: Some(cone),
+            ..Default::default()
+        },
+        sample_rows: Some(sample),
+        ..Default::default()
+    };
+    let all = read_hats(&fixture("galaxies"), "galaxies", &opts(u64::MAX)).unwrap();
+    let sampled = read_hats(&fixture("galaxies"), "galaxies", &opts(1000)).unwrap();
+    let in_area = sampled.counts.as_ref().expect("skymap counts").total();
+    // The skymap counts the cells whose centre lies in the cone: about its rows.
+    assert!(
+        (in_area - all.catalog.len() as f64).abs() < 0.1 * in_area,
+        "{in_area} counted, {} rows in the cone",
+        all.catalog.len()
+    );
+    // 1000 rows kept may decode 64 000: all 4k in the area are.
+    assert_eq!(sampled.density_only, None);
+    assert!(
+        sampled.catalog.len() > 500,
+        "{} rows",
+        sampled.catalog.len()
+    );
+    // 20 rows kept may decode 1 280, fewer than the area's rows: none read.
+    let small = read_hats(&fixture("galaxies"), "galaxies", &opts(20)).unwrap();
+    assert_eq!(small.density_only, Some(in_area.round() as u64));
+    assert_eq!(small.catalog.len(), 0);
+    assert_eq!(small.partitions_read, sampled.partitions_read);
+    assert_eq!(small.counts, sampled.counts);
+    // The columns are still the catalog's (the viewer's panels and picking read them).
+    assert_eq!(small.catalog.columns.len(), sampled.catalog.columns.len());
+    assert!(small.catalog.column("MAG").is_some());
+}
+
+/// The same from the command line: the figure of that area shows the density of all
+/// its rows, says why no marker is drawn, and frames the area by its counts.
+#[test]
+fn render_of_a_hats_import_catalog_too_big_to_sample_shows_the_density_alone() {
+    let dir = tempdir("hats-density-only");
+    let render = |markers: &str, out: &str| {
+        let o = run_cli(
+            &[
+                "render",
+                "--galaxies",
+                fixture("galaxies").to_str().unwrap(),
+                "--cone",
+                "150,2,4",
+                "--max-markers",
+                markers,
+                "--size",
+                "600x500",
+                "--bare",
+                "-o",
+                out,
+            ],
+            &dir,
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        stderr(&o)
+    };
+    // 5 markers: a sample of 20 rows, which may decode 1 280 of the area's 4 004.
+    let log = render("5", "density.png");
+    assert!(
+        log.contains("the density only: an even sample would decode all 4004 rows"),
+        "{log}"
+    );
+    assert!(log.contains("0 of 0 rows"), "{log}");
+    let img = png(&dir.join("density.png"));
+    let at = |x: u32, y: u32| {
+        let i = ((y * img.width + x) * 4) as usize;
+        [img.rgba[i], img.rgba[i + 1], img.rgba[i + 2]]
+    };
+    // Framed on the 8° patch the counts cover (not the whole sky's default): the
+    // centre is lit, a corner is the page.
+    let (cx, cy) = (img.width / 2, img.height / 2);
+    let corner = at(2, 2);
+    let lit = (0..20)
+        .map(|k| at(cx - 60 + 6 * k, cy))
+        .filter(|&p| p != corner)
+        .count();
+    assert!(
+        lit >= 18,
+        "density under the centre: {lit} of 20 pixels lit"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 fn png(path: &Path) -> Image {
     Image::load_png(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -681,4 +775,81 @@ fn proximity_on_a_sampled_catalog_looks_at_every_galaxy_near_the_clusters() {
     // The sample alone misses neighbours.
     let from_sample = marks(None);
     assert!(from_sample.iter().filter(|&&b| b).count() < near);
+}
+
+/// The viewer on a catalog whose sample would decode too many rows: no row is read, the
+/// density shows the catalog, and the layer panel counts its galaxies from the skymap.
+#[test]
+fn the_viewer_shows_the_density_alone_where_a_sample_would_decode_too_many_rows() {
+    use clusterviz::app::headless::HeadlessViewer;
+    use clusterviz::app::loader::SceneOptions;
+    use clusterviz::data::load::SurveyInputs;
+    use clusterviz::scene::layers::LayerKind;
+    use clusterviz::scene::{SceneStyle, ViewSpec};
+    use clusterviz::sky::{Frame, Projection};
+    use clusterviz::view::{Theme, View};
+    use std::sync::Arc;
+
+    const SIZE: (u32, u32) = (900, 600);
+    let ctx = Arc::new(common::gpu());
+    let sky = View::new(Projection::Ait, Frame::Icrs, (0.0, 0.0), 360.0, SIZE);
+    let mut v = HeadlessViewer::new(ctx, SIZE, sky, 200_000).unwrap();
+    // A 60° field on the patch: the sky's corners lie far outside it.
+    v.frame.frame_on_load = Some(ViewSpec {
+        projection: Some(Projection::Tan),
+        center: Some((150.0, 2.0)),
+        fov: Some(60.0),
+        ..ViewSpec::default()
+    });
+    // 5 markers: a sample of 20 rows may decode 1 280 of the 6 000.
+    let style = SceneStyle {
+        max_markers: Some(5),
+        ..SceneStyle::default()
+    };
+    let inputs = SurveyInputs {
+        galaxies: vec![fixture("galaxies")],
+        ..Default::default()
+    };
+    v.load(inputs, SceneOptions::new(Theme::Dark, style))
+        .unwrap();
+    for _ in 0..3 {
+        v.step().unwrap();
+    }
+    let survey = &v.frame.data.as_ref().unwrap().survey;
+    assert_eq!(survey.galaxies.as_ref().map(Catalog::len), Some(0));
+    assert!(survey.galaxy_counts.is_some(), "the skymap's counts");
+    // None drawn; in view, the galaxies the skymap counts there (those of the patch and
+    // a few of the all-sky ones; cells are judged whole at the field's edge).
+    let view = v.frame.state.view;
+    let sub = view.sub;
+    let on_screen = input_rows()
+        .values()
+        .filter(|r| {
+            view.project(clusterviz::sky::unit_vector(r[0], r[1]))
+                .is_some_and(|p| {
+                    p.x >= sub.x as f64
+                        && p.x < (sub.x + sub.width) as f64
+                        && p.y >= sub.y as f64
+                        && p.y < (sub.y + sub.height) as f64
+                })
+        })
+        .count();
+    let (drawn, in_view, total) = v.frame.counts_for(LayerKind::Galaxies).unwrap();
+    assert_eq!((drawn, total), (0, 6000));
+    assert!(
+        in_view.abs_diff(on_screen) <= 20 && on_screen > 4000,
+        "{in_view} counted in view, {on_screen} on screen"
+    );
+    // The density shows at the patch, not in the empty corner of the field.
+    let shot = v.screenshot().unwrap();
+    // The sky's canvas sits at `sky_origin` in the window.
+    let (ox, oy) = v.frame.sky_origin;
+    let at = |x: u32, y: u32| {
+        let (x, y) = (x + ox.round() as u32, y + oy.round() as u32);
+        let i = ((y * shot.width + x) * 4) as usize;
+        [shot.rgba[i], shot.rgba[i + 1], shot.rgba[i + 2]]
+    };
+    let corner = at(sub.x + 5, sub.y + sub.height - 5);
+    let centre = at(sub.x + sub.width / 2, sub.y + sub.height / 2);
+    assert_ne!(centre, corner, "no density at the patch");
 }

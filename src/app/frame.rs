@@ -645,7 +645,12 @@ impl ViewerFrame {
                         let per_row = all as f64 / cat.len() as f64;
                         ((self.lod.in_view as f64 * per_row).round() as usize, all)
                     }
-                    _ => (self.lod.in_view, cat.len()),
+                    // No row read (the view holds too many to sample): its counts.
+                    Some(all) => {
+                        let near = data.galaxies_counted_in(&self.state.view);
+                        (near.unwrap_or(0), all)
+                    }
+                    None => (self.lod.in_view, cat.len()),
                 };
                 self.counts.push((kind, self.lod.drawn, in_view, total));
                 continue;

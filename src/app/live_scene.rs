@@ -307,7 +307,8 @@ impl LiveScene {
                 s.visible = state.shows(kind);
                 if kind == LayerKind::GalaxyDensity {
                     // Density stands in for the galaxies not drawn, where the view is crowded.
-                    s.visible &= state.shows(LayerKind::Galaxies) && stats.drawn < stats.in_view;
+                    let crowded = plan.layer(LayerKind::Galaxies).is_some_and(|l| l.crowded());
+                    s.visible &= state.shows(LayerKind::Galaxies) && crowded;
                 }
                 s.opacity = (base.opacity * state.settings(kind).opacity).clamp(0.0, 1.0);
                 if self.renderer.map_style(id) != Some(s) {

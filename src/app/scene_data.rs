@@ -12,7 +12,9 @@ use crate::app::os_hints;
 use crate::data::{Catalog, Survey};
 use crate::error::Result;
 use crate::scene::layers::LayerKind;
+use crate::sky::unit_vector;
 use crate::view::View;
+use crate::view::cell_culling::{cells_near_view, whole_sky_on_screen};
 use crate::view::index::SkyIndex;
 use crate::view::lod::LodOrder;
 
@@ -162,6 +164,48 @@ impl SceneData {
             galaxies_in_catalog,
             indexing,
         })
+    }
+
+    /// The galaxies counted (all of the catalog's, not the sample's) in the cells whose
+    /// centre `view` shows, judged on cells of about 16 pixels (or the counts' own, when
+    /// coarser); `None` without counts of them.
+    pub fn galaxies_counted_in(&self, view: &View) -> Option<usize> {
+        let counts = self.survey.galaxy_counts.as_ref()?;
+        if whole_sky_on_screen(view, 0.5) {
+            return self.galaxies_in_catalog;
+        }
+        // A cell at depth d spans about 1.0233 / 2^d radians.
+        let cell_px = |d: u8| 1.0233 / f64::from(1u32 << d) * view.scale();
+        let depth = (0..counts.depth)
+            .find(|&d| cell_px(d) <= 16.0)
+            .unwrap_or(counts.depth);
+        let shift = 2 * u32::from(counts.depth - depth);
+        let layer = cdshealpix::nested::get(depth);
+        let all = 0..12u64 << (2 * depth);
+        let near = cells_near_view(view, depth, 0.0).unwrap_or_else(|| Box::new([all]));
+        let to_icrs = counts.frame.to_icrs();
+        let (w, h) = (view.sub.width as f64, view.sub.height as f64);
+        let (x0, y0) = (view.sub.x as f64, view.sub.y as f64);
+        let shows = |cell: u64| {
+            let (lon, lat) = layer.center(cell);
+            let dir = to_icrs * unit_vector(lon.to_degrees(), lat.to_degrees());
+            view.project(dir)
+                .is_some_and(|p| p.x >= x0 && p.x < x0 + w && p.y >= y0 && p.y < y0 + h)
+        };
+        let sum: f64 = near
+            .iter()
+            .flat_map(|r| r.clone())
+            .filter(|&c| shows(c))
+            .map(|c| {
+                let from = counts.cells.partition_point(|&f| f < c << shift);
+                let to = counts.cells.partition_point(|&f| f < (c + 1) << shift);
+                counts.values[from..to]
+                    .iter()
+                    .map(|&v| f64::from(v))
+                    .sum::<f64>()
+            })
+            .sum();
+        Some(sum.round() as usize)
     }
 
     /// Waits until every layer's index is built (tests, and front ends that pick at once).

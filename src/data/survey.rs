@@ -117,7 +117,9 @@ impl Survey {
                     .map(|i| unit_vector(g.ra(i), g.dec(i))),
             );
         }
-        if let Some(m) = &self.mask {
+        // The galaxies' counts, when they are more than the rows read (none, at times).
+        let maps = [self.mask.as_deref(), self.galaxy_counts.as_ref()];
+        for m in maps.into_iter().flatten() {
             let step = (m.cells.len() / 20_000).max(1);
             let layer = cdshealpix::nested::get(m.depth);
             let to_icrs = m.frame.to_icrs();

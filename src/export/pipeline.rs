@@ -589,7 +589,9 @@ fn decorations(
         }
     }
     let galaxies = LayerKind::Galaxies;
+    // No rows read (a sample too costly for its view): the density's entry says it all.
     if let (Some(id), Some(g)) = (layers.get(galaxies), galaxies.catalog(survey))
+        && !g.is_empty()
         && let Some(c) = point_color(id)
     {
         d.legend.push(LegendEntry {

@@ -51,6 +51,9 @@ pub struct SurveyLayers {
     /// Galaxies in level-of-detail order not uploaded yet: a figure uploads only those its
     /// view draws ([`SurveyLayers::upload_drawn_galaxies`]).
     pub galaxies_deferred: bool,
+    /// The galaxies uploaded are a sample of more (a HATS catalog's), whose counts the
+    /// density shows.
+    pub galaxies_sampled: bool,
     /// The ranges the merged clusters' colours span (colour bars read them here).
     pub color_ranges: ClusterColorRanges,
 }
@@ -101,12 +104,14 @@ pub struct LodLayer {
     pub in_view: usize,
     /// The density map standing in for what is not drawn.
     pub density: Option<LayerId>,
+    /// The layer's objects are a sample of more, left unread.
+    pub sampled: bool,
 }
 
 impl LodLayer {
     /// Whether objects in view are left undrawn (so the density map shows).
     pub fn crowded(&self) -> bool {
-        self.drawn < self.in_view
+        self.sampled || self.drawn < self.in_view
     }
 }
 
@@ -203,6 +208,7 @@ impl SurveyLayers {
                 ranges,
                 in_view,
                 density: self.get(LayerKind::GalaxyDensity),
+                sampled: self.galaxies_sampled,
             });
         }
         for (id, lod) in &self.cluster_lod {
@@ -218,6 +224,7 @@ impl SurveyLayers {
                 ranges,
                 in_view,
                 density: self.cluster_density_of(kind),
+                sampled: false,
             });
         }
         plan
@@ -420,6 +427,7 @@ pub fn upload_survey(
         budget,
         color_ranges: ClusterColorRanges::new(style, LayerKind::Merged.catalog(survey)),
         galaxies_deferred: false,
+        galaxies_sampled: false,
     };
     if let Some(mask) = survey
         .mask
@@ -454,7 +462,9 @@ pub fn upload_survey(
     if let Some(galaxies) = survey
         .galaxies
         .as_ref()
-        .filter(|g| !style.no_galaxies && !g.is_empty())
+        // A sample may hold no rows where the counts show the area (a big hats-import
+        // catalog over a wide view).
+        .filter(|g| !style.no_galaxies && (!g.is_empty() || survey.galaxy_counts.is_some()))
     {
         let all_counts = survey.galaxy_counts.as_ref();
         add_galaxies(
@@ -526,6 +536,7 @@ fn add_galaxies(
         return Ok(());
     }
     let (lod, counts) = galaxy_lod_with_counts(galaxies, plan.defer_galaxies);
+    layers.galaxies_sampled = all_counts.is_some();
     let counts = smooth_enough(all_counts.cloned().unwrap_or(counts));
     let (map, map_style) = match &style.density_column {
         // The mean of a column over the same cells the counts settled on.
