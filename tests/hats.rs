@@ -269,24 +269,23 @@ fn render_of_a_hats_import_catalog_too_big_to_sample_shows_the_density_alone() {
         "{log}"
     );
     assert!(log.contains("0 of 0 rows"), "{log}");
-    let img = png(&dir.join("density.png"));
-    let at = |x: u32, y: u32| {
-        let i = ((y * img.width + x) * 4) as usize;
-        [img.rgba[i], img.rgba[i + 1], img.rgba[i + 2]]
-    };
     // Framed on the 8° patch the counts cover (not the whole sky's default): the
     // centre is lit, a corner is the page.
-    let (cx, cy) = (img.width / 2, img.height / 2);
-    let corner = at(2, 2);
-    let lit = (0..20)
-        .map(|k| at(cx - 60 + 6 * k, cy))
-        .filter(|&p| p != corner)
-        .count();
+    let lit = lit_across_centre(&png(&dir.join("density.png")), (2, 2));
     assert!(
         lit >= 18,
         "density under the centre: {lit} of 20 pixels lit"
     );
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Of 20 pixels along the centre row (120 px wide), those whose colour is not the page's
+/// at `corner`.
+fn lit_across_centre(img: &Image, corner: (u32, u32)) -> usize {
+    let rgb = |x: u32, y: u32| img.pixel(x, y)[..3].to_vec();
+    let page = rgb(corner.0, corner.1);
+    let (cx, cy) = (img.width / 2, img.height / 2);
+    (0..20).filter(|k| rgb(cx - 60 + 6 * k, cy) != page).count()
 }
 
 fn png(path: &Path) -> Image {
@@ -352,17 +351,7 @@ fn render_of_a_sampled_hats_catalog_shows_all_rows_density_under_the_markers() {
     assert!(log.contains("1 row in 4 (the density counts all)"), "{log}");
     // The patch (a 3° disc at the centre) is covered by the density layer; a corner of
     // the 8° field, outside the cone, is the page.
-    let img = png(&dir.join("sample.png"));
-    let at = |x: u32, y: u32| {
-        let i = ((y * img.width + x) * 4) as usize;
-        [img.rgba[i], img.rgba[i + 1], img.rgba[i + 2]]
-    };
-    let (cx, cy) = (img.width / 2, img.height / 2);
-    let corner = at(5, 5);
-    let lit = (0..20)
-        .map(|k| at(cx - 60 + 6 * k, cy))
-        .filter(|&p| p != corner)
-        .count();
+    let lit = lit_across_centre(&png(&dir.join("sample.png")), (5, 5));
     assert!(
         lit >= 18,
         "density under the centre: {lit} of 20 pixels lit"
