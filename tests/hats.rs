@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use clusterviz::data::Catalog;
 use clusterviz::data::catalog_reader::read_catalog;
-use clusterviz::data::hats::read_hats;
+use clusterviz::data::hats::{DensityOnly, read_hats};
 use clusterviz::data::load_options::{LoadOptions, Pushdown};
 use clusterviz::render::Image;
 use common::{mismatches, run_cli, separation_deg, stderr, tempdir};
@@ -227,7 +227,13 @@ fn a_sample_that_would_decode_too_many_rows_reads_none_and_keeps_the_counts() {
     );
     // 20 rows kept may decode 1 280, fewer than the area's rows: none read.
     let small = read_hats(&fixture("galaxies"), "galaxies", &opts(20)).unwrap();
-    assert_eq!(small.density_only, Some(in_area.round() as u64));
+    assert_eq!(
+        small.density_only,
+        Some(DensityOnly {
+            decoded: in_area.round() as u64,
+            cap: 20 * 64
+        })
+    );
     assert_eq!(small.catalog.len(), 0);
     assert_eq!(small.partitions_read, sampled.partitions_read);
     assert_eq!(small.counts, sampled.counts);

@@ -12,7 +12,7 @@ use crate::data::catalog_reader::read_catalog;
 use crate::data::column_config::ColumnConfig;
 use crate::data::demo::{DemoConfig, DemoSurvey};
 use crate::data::fits_table::HduSelect;
-use crate::data::hats::{DECODED_PER_KEPT, is_hats, read_hats};
+use crate::data::hats::{DensityOnly, is_hats, read_hats};
 use crate::data::healpix_fits::read_healpix_map;
 use crate::data::inputs::{algorithm_of, expand_paths, read_stacked};
 use crate::data::load_options::{LoadOptions, Pushdown};
@@ -339,12 +339,11 @@ pub fn load_files(
             let t0 = Instant::now();
             let read = read_hats(hats, "galaxies", &opts)?;
             let sample = match (read.density_only, read.stride) {
-                (Some(rows), _) => format!(
-                    ", the density only: an even sample would decode all {rows} rows in the \
-                     area (rows in `_healpix_29` order, as hats-import writes them); markers \
-                     show in views holding fewer than {} rows, or at every scale once \
-                     `clusterviz import` has written the catalog",
-                    opts.sample_rows.unwrap_or(0) * DECODED_PER_KEPT
+                (Some(DensityOnly { decoded, cap }), _) => format!(
+                    ", the density only: an even sample would decode all {decoded} rows in \
+                     the area (rows in `_healpix_29` order, as hats-import writes them); \
+                     markers show in views holding fewer than {cap} rows, or at every scale \
+                     once `clusterviz import` has written the catalog"
                 ),
                 (None, 1) => String::new(),
                 (None, k) => format!(", 1 row in {k} (the density counts all)"),

@@ -18,4 +18,4 @@ pub use layout::{HatsCatalog, SPREAD_KEY, is_hats};
 pub use near::visit_partitions_near;
 pub use partition_cache::{CacheStats, PartitionCache};
 pub use partitions::{Partition, partitions};
-pub use read::{DECODED_PER_KEPT, HatsRead, read_hats, read_hats_cached};
+pub use read::{DensityOnly, HatsRead, read_hats, read_hats_cached};

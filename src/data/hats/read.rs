@@ -49,9 +49,18 @@ pub struct HatsRead {
     /// 1 when every row was read, else k: one row in k (the first k-th of each partition
     /// written in spread order, else every k-th row).
     pub stride: u64,
-    /// Rows an even sample would have decoded, when that was too many for its size and no
-    /// row was read ([`DECODED_PER_KEPT`]): the counts alone show the area.
-    pub density_only: Option<u64>,
+    /// Set when an even sample would have decoded too many rows for its size and no row
+    /// was read: the counts alone show the area.
+    pub density_only: Option<DensityOnly>,
+}
+
+/// Why a HATS read kept no rows: an even sample would have decoded `decoded` rows, more
+/// than the `cap` its size allows ([`DECODED_PER_KEPT`] for each row kept).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DensityOnly {
+    pub decoded: u64,
+    /// The most rows an area may hold for a sample of it to be read.
+    pub cap: u64,
 }
 
 /// Reads the catalog or collection at `path`: the rows in `opts.filter`'s area, all of
@@ -130,11 +139,9 @@ pub fn read_hats_cached(
     } else {
         rows
     };
-    let density_only = (stride > 1
-        && !hats.spread_rows
-        && skymap.is_some()
-        && decoded > want.saturating_mul(DECODED_PER_KEPT))
-    .then_some(decoded);
+    let cap = want.saturating_mul(DECODED_PER_KEPT);
+    let density_only = (stride > 1 && !hats.spread_rows && skymap.is_some() && decoded > cap)
+        .then_some(DensityOnly { decoded, cap });
     // Without rows, the first file still gives the columns.
     let files = if density_only.is_some() {
         &files[..1]
