@@ -1,3 +1,8 @@
+/// Columns of millions of rows fault in 2 MiB at a time (see `huge_pages`).
+#[global_allocator]
+static ALLOCATOR: clusterviz::huge_pages::HugePageAllocator =
+    clusterviz::huge_pages::HugePageAllocator;
+
 fn main() {
     quiet_wayland_probe();
     std::process::exit(clusterviz::cli::main_with_exit_code());

@@ -28,3 +28,20 @@ pub fn emit(line: &str) {
         }
     }
 }
+
+/// Whether `CLUSTERVIZ_TRACE` is set: phases then report their times.
+pub fn tracing() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("CLUSTERVIZ_TRACE").is_some())
+}
+
+/// With `CLUSTERVIZ_TRACE` set, reports the time since `since` as the phase `what` took
+/// (where a figure's time goes, without a profiler).
+pub fn trace_phase(what: &str, since: std::time::Instant) {
+    if tracing() {
+        emit(&format!(
+            "trace: {what} {:.3} s\n",
+            since.elapsed().as_secs_f64()
+        ));
+    }
+}

@@ -67,7 +67,12 @@ fn render(
         // The GPU is prepared, and the inputs' checksums read, while the data load.
         FigureGpu::start(backend, || {
             std::thread::scope(|s| {
-                let sources = s.spawn(|| source_checksums(spec));
+                let sources = s.spawn(|| {
+                    let t0 = std::time::Instant::now();
+                    let sums = source_checksums(spec);
+                    crate::reporting::trace_phase("render: inputs' checksums", t0);
+                    sums
+                });
                 let survey = load_prepared(spec, crate::data::progress::Progress::terminal())?;
                 let sources = sources
                     .join()

@@ -91,9 +91,18 @@ pub fn parse_catalog_fits(
             .collect(),
     );
     let refs: Vec<&str> = order.iter().map(String::as_str).collect();
-    t.read_blocks_in(&refs, true, window, |cols| {
-        builder.push_block(cols);
-        Ok(())
-    })?;
+    let t0 = std::time::Instant::now();
+    if builder.keeps_whole_columns() {
+        // Every row kept as read: decoded straight into the catalog's columns.
+        let cols = t.read_columns_in(&refs, true, window, |done| builder.report_progress(done))?;
+        crate::reporting::trace_phase("FITS: columns decoded", t0);
+        builder.push_columns(cols);
+    } else {
+        t.read_blocks_in(&refs, true, window, |cols| {
+            builder.push_block(cols);
+            Ok(())
+        })?;
+    }
+    crate::reporting::trace_phase("FITS: catalog read", t0);
     Ok(builder.finish())
 }

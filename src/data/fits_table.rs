@@ -160,6 +160,8 @@ pub struct FitsTable {
     pub nrows: u64,
     pub row_bytes: usize,
     pub columns: Vec<TableColumn>,
+    /// About how many bytes of rows are decoded at a time.
+    block_bytes: usize,
 }
 
 /// A float column's values in the file's bytes (see [`FitsTable::float_elements`]).
@@ -392,6 +394,7 @@ impl FitsTable {
             nrows,
             row_bytes,
             columns,
+            block_bytes: 16 << 20,
         })
     }
 
@@ -461,7 +464,56 @@ impl FitsTable {
         window: std::ops::Range<u64>,
         mut sink: impl FnMut(&[ColumnData]) -> Result<()>,
     ) -> Result<()> {
-        let cols: Vec<TableColumn> = names
+        let cols = self.numeric_columns(names)?;
+        let mut out: Vec<ColumnData> = cols
+            .iter()
+            .map(|c| OutKind::of(c, keep_types).empty())
+            .collect();
+        self.for_each_block(window, |_, block, row_bytes| {
+            for (c, o) in cols.iter().zip(out.iter_mut()) {
+                resize(o, block.len() / row_bytes * c.repeat);
+                decode_parallel(c, block, row_bytes, o, 0);
+            }
+            sink(&out)
+        })
+    }
+
+    /// The named numeric columns over the rows `window` (clipped to the table), each
+    /// decoded straight into one vector as [`read_blocks`](Self::read_blocks) types it:
+    /// no block is copied again. `progress` gets the rows decoded so far.
+    pub fn read_columns_in(
+        &mut self,
+        names: &[&str],
+        keep_types: bool,
+        window: std::ops::Range<u64>,
+        mut progress: impl FnMut(u64),
+    ) -> Result<Vec<ColumnData>> {
+        let cols = self.numeric_columns(names)?;
+        let end = window.end.min(self.nrows);
+        let start = window.start.min(end);
+        let rows = if self.row_bytes == 0 { 0 } else { end - start };
+        let mut out: Vec<ColumnData> = cols
+            .iter()
+            .map(|c| {
+                let mut o = OutKind::of(c, keep_types).empty();
+                resize(&mut o, rows as usize * c.repeat);
+                o
+            })
+            .collect();
+        self.for_each_block(start..end, |row, block, row_bytes| {
+            let at = (row - start) as usize;
+            for (c, o) in cols.iter().zip(out.iter_mut()) {
+                decode_parallel(c, block, row_bytes, o, at);
+            }
+            progress((row - start) + (block.len() / row_bytes) as u64);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// The table's columns `names`, each checked to exist and be numeric.
+    fn numeric_columns(&self, names: &[&str]) -> Result<Vec<TableColumn>> {
+        names
             .iter()
             .map(|n| {
                 let c = self.column(n).cloned().ok_or_else(|| {
@@ -485,24 +537,29 @@ impl FitsTable {
                 }
                 Ok(c)
             })
-            .collect::<Result<_>>()?;
+            .collect()
+    }
+
+    /// Calls `f(first row, rows' bytes, bytes a row)` for blocks of about `block_bytes`
+    /// (16 MB) of the rows in `window` (clipped to the table), in order.
+    fn for_each_block(
+        &self,
+        window: std::ops::Range<u64>,
+        mut f: impl FnMut(u64, &[u8], usize) -> Result<()>,
+    ) -> Result<()> {
         if self.row_bytes == 0 || self.nrows == 0 {
             return Ok(());
         }
-        let kinds: Vec<OutKind> = cols.iter().map(|c| OutKind::of(c, keep_types)).collect();
         let bytes = Arc::clone(&self.bytes);
         let data = &bytes.get()[self.hdu.data_start..];
-        let rows_per_block = ((16 << 20) / self.row_bytes).max(1) as u64;
-        let mut out: Vec<ColumnData> = kinds.iter().map(|k| k.empty()).collect();
+        let rows_per_block = (self.block_bytes / self.row_bytes).max(1) as u64;
         let end = window.end.min(self.nrows);
         let mut row = window.start.min(end);
         while row < end {
             let n = rows_per_block.min(end - row);
             let from = row as usize * self.row_bytes;
             let block = &data[from..from + n as usize * self.row_bytes];
-            for (c, o) in cols.iter().zip(out.iter_mut()) {
-                decode_parallel(c, block, self.row_bytes, o);
-            }
+            f(row, block, self.row_bytes)?;
             if let Bytes::Mapped(map) = &*bytes {
                 // Decoded pages leave our resident set (they stay in the page cache), so
                 // a load peaks near the size of its columns, not columns plus file.
@@ -524,7 +581,6 @@ impl FitsTable {
                     }
                 }
             }
-            sink(&out)?;
             row += n;
         }
         Ok(())
@@ -564,32 +620,48 @@ impl OutKind {
     }
 }
 
-/// Decodes column `c` of the whole rows in `rows` into `out` (resized to fit), on all cores.
-fn decode_parallel(c: &TableColumn, rows: &[u8], row_bytes: usize, out: &mut ColumnData) {
+/// Sets a decoded column's length (zeros where it grows).
+fn resize(out: &mut ColumnData, len: usize) {
+    match out {
+        ColumnData::F64(v) => v.vec_mut().resize(len, 0.0),
+        ColumnData::F32(v) => v.vec_mut().resize(len, 0.0),
+        ColumnData::I64(v) => v.vec_mut().resize(len, 0),
+        ColumnData::U64(v) => v.vec_mut().resize(len, 0),
+        ColumnData::I16(v) => v.vec_mut().resize(len, 0),
+    }
+}
+
+/// Decodes column `c` of the whole rows in `rows` into `out` from row `at` (`out` holds
+/// room for them), on all cores.
+fn decode_parallel(
+    c: &TableColumn,
+    rows: &[u8],
+    row_bytes: usize,
+    out: &mut ColumnData,
+    at: usize,
+) {
     use rayon::prelude::*;
     let n = rows.len() / row_bytes;
     let per_chunk = 1 << 15;
+    let span = at * c.repeat..(at + n) * c.repeat;
     match out {
         ColumnData::F64(v) => {
-            let v = v.vec_mut();
-            v.resize(n * c.repeat, 0.0);
-            v.par_chunks_mut(per_chunk * c.repeat)
+            v.vec_mut()[span.clone()]
+                .par_chunks_mut(per_chunk * c.repeat)
                 .zip(rows.par_chunks(per_chunk * row_bytes))
                 .for_each(|(o, r)| decode_f64(c, r, row_bytes, o));
         }
         ColumnData::F32(v) => {
-            let v = v.vec_mut();
-            v.resize(n * c.repeat, 0.0);
-            v.par_chunks_mut(per_chunk * c.repeat)
+            v.vec_mut()[span.clone()]
+                .par_chunks_mut(per_chunk * c.repeat)
                 .zip(rows.par_chunks(per_chunk * row_bytes))
                 .for_each(|(o, r)| decode_plain(c, r, row_bytes, o, |e| f32::from_be_bytes(be(e))));
         }
         ColumnData::I16(_) => unreachable!("decoded integers are i64 or u64"),
         ColumnData::U64(v) => {
-            let v = v.vec_mut();
-            v.resize(n * c.repeat, 0);
             // TZERO = 2^63: the stored i64 plus 2^63 is the sign bit flipped.
-            v.par_chunks_mut(per_chunk * c.repeat)
+            v.vec_mut()[span.clone()]
+                .par_chunks_mut(per_chunk * c.repeat)
                 .zip(rows.par_chunks(per_chunk * row_bytes))
                 .for_each(|(o, r)| {
                     decode_plain(c, r, row_bytes, o, |e| {
@@ -598,11 +670,10 @@ fn decode_parallel(c: &TableColumn, rows: &[u8], row_bytes: usize, out: &mut Col
                 });
         }
         ColumnData::I64(v) => {
-            let v = v.vec_mut();
-            v.resize(n * c.repeat, 0);
             // TZERO offsets (unsigned 16/32-bit, signed bytes) are whole numbers.
             let zero = c.integer_offset().unwrap_or(0) as i64;
-            v.par_chunks_mut(per_chunk * c.repeat)
+            v.vec_mut()[span.clone()]
+                .par_chunks_mut(per_chunk * c.repeat)
                 .zip(rows.par_chunks(per_chunk * row_bytes))
                 .for_each(|(o, r)| match c.kind {
                     ColumnKind::U8 => decode_plain(c, r, row_bytes, o, |e| e[0] as i64 + zero),
@@ -623,9 +694,12 @@ fn decode_parallel(c: &TableColumn, rows: &[u8], row_bytes: usize, out: &mut Col
 /// The first `N` bytes of a big-endian element (elements come from `chunks_exact` of
 /// their width, so `e` always holds them; shorter input is zero-padded, not a panic).
 fn be<const N: usize>(e: &[u8]) -> [u8; N] {
+    // The fixed-size read is one load; the padded copy only for short input.
+    if let Some(a) = e.first_chunk::<N>() {
+        return *a;
+    }
     let mut a = [0u8; N];
-    let n = e.len().min(N);
-    a[..n].copy_from_slice(&e[..n]);
+    a[..e.len()].copy_from_slice(e);
     a
 }
 
@@ -638,6 +712,13 @@ fn decode_plain<T>(
     conv: impl Fn(&[u8]) -> T,
 ) {
     let w = c.kind.width();
+    if c.repeat == 1 {
+        // Scalars (nearly every catalog column): one element a row, no bounds checks.
+        for (o, row) in out.iter_mut().zip(rows.chunks_exact(row_bytes)) {
+            *o = conv(&row[c.offset..c.offset + w]);
+        }
+        return;
+    }
     let mut k = 0;
     for row in rows.chunks_exact(row_bytes) {
         for e in row[c.offset..c.offset + w * c.repeat].chunks_exact(w) {
@@ -684,6 +765,61 @@ fn decode_f64(c: &TableColumn, rows: &[u8], row_bytes: usize, out: &mut [f64]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::{Catalog, Column};
+
+    /// Columns read whole (decoded block by block into place) hold what blocks read one
+    /// at a time hold, and the values written, over a window crossing many blocks.
+    #[test]
+    fn columns_read_whole_equal_the_blocks_and_the_rows_written() {
+        let n = 1000usize;
+        let ra: Vec<f64> = (0..n).map(|i| i as f64 * 0.36).collect();
+        let z: Vec<f32> = (0..n).map(|i| i as f32 / 1000.0).collect();
+        let id: Vec<i64> = (0..n).map(|i| 1 << 40 | i as i64).collect();
+        let cat = Catalog {
+            name: "t".into(),
+            columns: vec![
+                Column::new("RA", "deg", ColumnData::F64(ra.clone().into())),
+                Column::new("Z", "", ColumnData::F32(z.clone().into())),
+                Column::new("ID", "", ColumnData::I64(id.clone().into())),
+            ],
+            roles: Default::default(),
+            cache_tag: Default::default(),
+        };
+        let dir =
+            std::env::temp_dir().join(format!("clusterviz-fits-whole-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.fits");
+        crate::data::fits_write::write_catalog(&cat, None, "T", &path).unwrap();
+        let mut t = FitsTable::open(&path, &HduSelect::FirstTable).unwrap();
+        // 7 rows a block: the window below spans 125 blocks, starting inside one.
+        t.block_bytes = 7 * t.row_bytes;
+        let names = ["RA", "Z", "ID"];
+        let window = 37..911;
+        let mut progress = Vec::new();
+        let whole = t
+            .read_columns_in(&names, true, window.clone(), |done| progress.push(done))
+            .unwrap();
+        let mut blocks: Vec<Vec<f64>> = vec![Vec::new(); 3];
+        t.read_blocks_in(&names, true, window.clone(), |cols| {
+            for (b, c) in blocks.iter_mut().zip(cols) {
+                b.extend((0..c.len()).map(|i| c.get_f64(i)));
+            }
+            Ok(())
+        })
+        .unwrap();
+        std::fs::remove_dir_all(&dir).ok();
+        let w = window.start as usize..window.end as usize;
+        assert_eq!(whole[0], ColumnData::F64(ra[w.clone()].to_vec().into()));
+        assert_eq!(whole[1], ColumnData::F32(z[w.clone()].to_vec().into()));
+        assert_eq!(whole[2], ColumnData::I64(id[w.clone()].to_vec().into()));
+        for (b, c) in blocks.iter().zip(&whole) {
+            assert_eq!(b.len(), c.len());
+            assert!(b.iter().enumerate().all(|(i, &v)| v == c.get_f64(i)));
+        }
+        // Progress counts rows of the window, rising to all of them.
+        assert!(progress.windows(2).all(|p| p[0] < p[1]));
+        assert_eq!(progress.last(), Some(&(w.len() as u64)));
+    }
 
     #[test]
     fn tform_parsing() {

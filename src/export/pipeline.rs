@@ -21,6 +21,7 @@ use crate::export::{
 };
 use crate::render::PointInstance;
 use crate::render::{BackendChoice, GpuContext, LayerId, SceneRenderer};
+use crate::reporting::trace_phase;
 use crate::scene::layers::{
     CLUSTER_SNR, CLUSTER_Z, LayerKind, cluster_attr_columns, cluster_color_label, size_factors,
 };
@@ -107,7 +108,12 @@ impl FigureGpu {
         load: impl FnOnce() -> Result<T>,
     ) -> Result<(FigureGpu, T)> {
         std::thread::scope(|s| {
-            let gpu = s.spawn(|| FigureGpu::new(backend));
+            let gpu = s.spawn(|| {
+                let t0 = Instant::now();
+                let gpu = FigureGpu::new(backend);
+                trace_phase("gpu: ready", t0);
+                gpu
+            });
             let loaded = load();
             let gpu = gpu.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
             let loaded = loaded?;
@@ -139,6 +145,7 @@ pub fn render_figures_on(
     renderer.set_theme(&ctx, theme);
     let plan = UploadPlan::figure(&ctx, req.style);
     let mut layers = upload_survey(&ctx, &mut renderer, survey, theme, req.style, plan)?;
+    trace_phase("figure: layers uploaded", t0);
     let role = req.style.color_by;
     if layers.get(LayerKind::Merged).is_some() && !layers.color_ranges.shows(role) {
         if role != crate::scene::ColorRole::None {
@@ -222,6 +229,7 @@ pub fn render_figures_on(
         page_size = fig.style.size;
         Some(fig)
     };
+    trace_phase("figure: page composed", t0);
     let (plot, view) = match &figure {
         Some(f) => (f.plot, f.view),
         None => (
@@ -239,7 +247,9 @@ pub fn render_figures_on(
     scale_styles(&ctx, &mut renderer, &layers, [1.0, markers / k, lines / k]);
     // Markers drawn larger than uploaded need more room each.
     let mut lod = layers.level_of_detail(&view, layers.budget, (markers / k) as f64);
+    trace_phase("figure: level of detail", t0);
     layers.upload_drawn_galaxies(&ctx, &mut renderer, survey, &mut lod)?;
+    trace_phase("figure: drawn galaxies uploaded", t0);
     lod.apply(&ctx, &mut renderer, |_| true);
     let figure = figure.map(|mut f| {
         // Density maps show only where level of detail leaves markers undrawn.

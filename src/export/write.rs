@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::export::font::svg_options;
 use crate::fsutil::write_atomically;
 use crate::render::{GpuContext, Image, SceneRenderer};
+use crate::reporting::trace_phase;
 use crate::view::{Rgba, SubRect, View};
 
 /// Output formats, by file extension.
@@ -112,9 +113,12 @@ pub fn write_png(
         let mut stream = writer.stream_writer().map_err(png_error(out))?;
         let strip_h = ((strips.strip_pixels / w as usize).max(1) as u32).min(h);
         let mut y0 = 0;
+        let written = std::time::Instant::now();
         while y0 < h {
             let sh = strip_h.min(h - y0);
+            let t0 = std::time::Instant::now();
             let strip = render_strip(ctx, renderer, page, y0, sh, strips.max_tile)?;
+            trace_phase("png: strip drawn", t0);
             let rgb: Vec<u8> = strip
                 .rgba
                 .chunks_exact(4)
@@ -126,6 +130,7 @@ pub fn write_png(
             y0 += sh;
         }
         stream.finish().map_err(png_error(out))?;
+        trace_phase("png: written", written);
         writer.finish().map_err(png_error(out))
     })
 }

@@ -34,8 +34,11 @@ use crate::render::GpuContext;
 /// The survey of `spec`: its inputs loaded within the style's filters, then prepared
 /// for the style (proximity marks, density column checked).
 pub fn load_prepared(spec: &SceneSpec, progress: Option<Progress>) -> Result<Survey> {
+    let t0 = std::time::Instant::now();
     let mut survey = load_survey(&spec.inputs, spec.style.read_bounds(), progress)?;
+    crate::reporting::trace_phase("scene: loaded", t0);
     prepare_survey(&mut survey, &spec.style)?;
+    crate::reporting::trace_phase("scene: prepared", t0);
     Ok(survey)
 }
 
