@@ -40,8 +40,19 @@ pub fn tracing() -> bool {
 pub fn trace_phase(what: &str, since: std::time::Instant) {
     if tracing() {
         emit(&format!(
-            "trace: {what} {:.3} s\n",
-            since.elapsed().as_secs_f64()
+            "trace: {what} {:.3} s{}\n",
+            since.elapsed().as_secs_f64(),
+            peak_resident().map_or(String::new(), |kb| format!(
+                " (peak RSS {:.0} MB)",
+                kb as f64 / 1024.0
+            ))
         ));
     }
+}
+
+/// The process's peak resident memory so far, in KiB (Linux only).
+fn peak_resident() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
