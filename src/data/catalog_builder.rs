@@ -110,22 +110,32 @@ impl CatalogBuilder {
     }
 
     /// Takes every row at once (`cols[i]` holds `wanted[i]`): kept without a copy when
-    /// nothing was pushed before, no filter applies and every position is valid; else as
-    /// one block.
-    pub fn push_columns(&mut self, cols: Vec<ColumnData>) {
-        let n = cols.first().map_or(0, ColumnData::len);
-        let whole = self.keeps_whole_columns()
+    /// nothing was pushed before and no filter applies (rows without a valid position
+    /// are dropped in place); else as one block.
+    pub fn push_columns(&mut self, mut cols: Vec<ColumnData>) {
+        let fresh = self.keeps_whole_columns()
             && self.out.iter().all(Option::is_none)
-            && cols.len() == self.out.len()
-            && (self.keep_invalid || all_valid(&cols[0], &cols[1]));
-        if !whole {
+            && cols.len() == self.out.len();
+        if !fresh {
             return self.push_block(&cols);
         }
-        self.report.kept += n as u64;
+        let read = cols.first().map_or(0, ColumnData::len);
+        if !self.keep_invalid && !all_valid(&cols[0], &cols[1]) {
+            // Real catalogs often hold a few such rows: dropping them in place spares a
+            // second copy of every column.
+            let keep: Vec<bool> = (0..read)
+                .into_par_iter()
+                .map(|i| valid_position(cols[0].get_f64(i), cols[1].get_f64(i)))
+                .collect();
+            cols.par_iter_mut().for_each(|c| retain_rows(c, &keep));
+        }
+        let kept = cols.first().map_or(0, ColumnData::len);
+        self.report.kept += kept as u64;
+        self.report.invalid_coordinates += (read - kept) as u64;
         for (slot, col) in self.out.iter_mut().zip(cols) {
             *slot = Some(col);
         }
-        self.report_progress(n as u64);
+        self.report_progress(read as u64);
     }
 
     /// Tells the progress bar (if any) that `done` of the source's rows were read.
@@ -144,10 +154,8 @@ impl CatalogBuilder {
     fn push_degrees(&mut self, cols: &[ColumnData]) {
         let n = cols[0].len();
         let keep_invalid = self.keep_invalid;
-        let valid = |i: usize| {
-            let (ra, dec) = (cols[0].get_f64(i), cols[1].get_f64(i));
-            keep_invalid || (ra.is_finite() && dec.is_finite() && dec.abs() <= 90.0)
-        };
+        let valid =
+            |i: usize| keep_invalid || valid_position(cols[0].get_f64(i), cols[1].get_f64(i));
         // Without filters every valid row is kept: reserve the final size once.
         let cap = if self.unfiltered() {
             // A reservation, not a promise: a header that claims absurdly many rows (HDF5
@@ -231,6 +239,33 @@ impl CatalogBuilder {
     }
 }
 
+/// Whether a row's position is one: RA finite, Dec finite within ±90°.
+fn valid_position(ra: f64, dec: f64) -> bool {
+    // NaN and infinite declinations fail the comparison.
+    ra.is_finite() && dec.abs() <= 90.0
+}
+
+/// Keeps the rows `keep` marks, in place.
+fn retain_rows(col: &mut ColumnData, keep: &[bool]) {
+    fn retain<T: Copy>(v: &mut Vec<T>, keep: &[bool]) {
+        let mut kept = 0;
+        for i in 0..v.len() {
+            if keep[i] {
+                v[kept] = v[i];
+                kept += 1;
+            }
+        }
+        v.truncate(kept);
+    }
+    match col {
+        ColumnData::F64(v) => retain(v.vec_mut(), keep),
+        ColumnData::F32(v) => retain(v.vec_mut(), keep),
+        ColumnData::I64(v) => retain(v.vec_mut(), keep),
+        ColumnData::I16(v) => retain(v.vec_mut(), keep),
+        ColumnData::U64(v) => retain(v.vec_mut(), keep),
+    }
+}
+
 /// Whether every row's RA and Dec are finite with |Dec| ≤ 90°. Doubles (nearly every
 /// catalog) are tested a chunk at a time without branching, so the test vectorises: a
 /// value at a time through `get_f64` took a tenth of a 10M-row load.
@@ -238,17 +273,16 @@ fn all_valid(ra: &ColumnData, dec: &ColumnData) -> bool {
     fn chunk_valid(ra: &[f64], dec: &[f64]) -> bool {
         ra.iter()
             .zip(dec)
-            .fold(true, |ok, (r, d)| ok & r.is_finite() & (d.abs() <= 90.0))
+            .fold(true, |ok, (&r, &d)| ok & valid_position(r, d))
     }
     match (ra, dec) {
         (ColumnData::F64(ra), ColumnData::F64(dec)) => ra
             .par_chunks(1 << 16)
             .zip(dec.par_chunks(1 << 16))
             .all(|(r, d)| chunk_valid(r, d)),
-        _ => (0..ra.len()).into_par_iter().all(|i| {
-            let (r, d) = (ra.get_f64(i), dec.get_f64(i));
-            r.is_finite() && d.abs() <= 90.0
-        }),
+        _ => (0..ra.len())
+            .into_par_iter()
+            .all(|i| valid_position(ra.get_f64(i), dec.get_f64(i))),
     }
 }
 
@@ -280,5 +314,66 @@ fn append_rows(
         (ColumnData::I16(v), ColumnData::I16(d)) => take(d.vec_mut(), v, keep),
         (ColumnData::U64(v), ColumnData::U64(d)) => take(d.vec_mut(), v, keep),
         _ => unreachable!("a column keeps its type across blocks"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builder(opts: &LoadOptions, rows: u64) -> CatalogBuilder {
+        let roles = Roles {
+            ra: "RA".into(),
+            dec: "DEC".into(),
+            z: Some("Z".into()),
+            snr: None,
+            id: None,
+        };
+        let wanted = ["RA", "DEC", "Z"]
+            .iter()
+            .map(|n| WantedColumn {
+                name: n.to_string(),
+                unit: if *n == "Z" { "" } else { "deg" }.into(),
+                storage: Storage::F64,
+            })
+            .collect();
+        CatalogBuilder::new("t", roles, wanted, opts, rows).unwrap()
+    }
+
+    fn columns() -> Vec<ColumnData> {
+        let ra = vec![10.0, f64::NAN, 20.0, 30.0, 40.0, f64::INFINITY];
+        let dec = vec![0.0, 1.0, 95.0, -90.0, f64::NEG_INFINITY, 2.0];
+        let z = vec![0.1, 0.2, 0.3, 0.4, 0.5, 0.6];
+        [ra, dec, z]
+            .into_iter()
+            .map(|v| ColumnData::F64(v.into()))
+            .collect()
+    }
+
+    /// Whole columns handed over keep their valid rows, in order, and count the rest,
+    /// as blocks do; a verbatim load keeps every row.
+    #[test]
+    fn whole_columns_drop_invalid_positions_in_place_as_blocks_do() {
+        let opts = LoadOptions::default();
+        let mut whole = builder(&opts, 6);
+        assert!(whole.keeps_whole_columns());
+        whole.push_columns(columns());
+        let mut blocks = builder(&opts, 6);
+        blocks.push_block(&columns());
+        let (a, ra) = whole.finish();
+        let (b, rb) = blocks.finish();
+        assert_eq!(a, b);
+        assert_eq!((ra.kept, ra.invalid_coordinates), (2, 4));
+        assert_eq!((rb.kept, rb.invalid_coordinates), (2, 4));
+        let z = a.column("Z").unwrap();
+        assert_eq!(z.data, ColumnData::F64(vec![0.1, 0.4].into()));
+        let verbatim = LoadOptions {
+            verbatim: true,
+            ..LoadOptions::default()
+        };
+        let mut all = builder(&verbatim, 6);
+        all.push_columns(columns());
+        let (c, rc) = all.finish();
+        assert_eq!((c.len(), rc.kept, rc.invalid_coordinates), (6, 6, 0));
     }
 }
