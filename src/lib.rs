@@ -53,6 +53,7 @@ pub mod data;
 pub mod error;
 pub mod export;
 pub mod fsutil;
+#[cfg(target_os = "linux")]
 pub mod huge_pages;
 pub mod render;
 pub mod reporting;

@@ -1,4 +1,5 @@
 /// Columns of millions of rows fault in 2 MiB at a time (see `huge_pages`).
+#[cfg(target_os = "linux")]
 #[global_allocator]
 static ALLOCATOR: clusterviz::huge_pages::HugePageAllocator =
     clusterviz::huge_pages::HugePageAllocator;

@@ -82,7 +82,7 @@ pub fn run(launch: ViewerLaunch) -> Result<()> {
         format: window::SURFACE_FORMAT,
         ..SceneOptions::new(launch.view.theme, launch.style.clone())
     };
-    let trace = std::env::var_os("CLUSTERVIZ_TRACE").is_some();
+    let trace = crate::reporting::tracing();
     report!("viewer on {} ({:?})", ctx.info.name, ctx.info.backend);
     let mut frame = ViewerFrame::new(ctx, window::SURFACE_FORMAT, state, still_budget);
     // Without --center and --fov, the first data to arrive choose the view.

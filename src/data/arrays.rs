@@ -2,9 +2,7 @@
 //! tables, DataFrames): roles recognised, units honoured and rows checked as the file
 //! readers do, and the columns read in place where nothing in them needs changing.
 
-use rayon::prelude::*;
-
-use crate::data::catalog_builder::{CatalogBuilder, WantedColumn};
+use crate::data::catalog_builder::{CatalogBuilder, WantedColumn, all_valid};
 use crate::data::load::{ColumnChoices, ReadBounds, column_choices, report_load};
 use crate::data::load_options::{LoadOptions, Pushdown};
 use crate::data::load_report::LoadReport;
@@ -98,39 +96,36 @@ pub fn catalog_from_arrays(
             .map_err(|m| bad(format!("column {}: {m}", columns[k].name)))
     };
     let in_degrees = factor(0, Axis::Longitude)? == 1.0 && factor(1, Axis::Latitude)? == 1.0;
-    let valid = |i: usize| {
-        let (ra, dec) = (columns[0].data.get_f64(i), columns[1].data.get_f64(i));
-        ra.is_finite() && dec.is_finite() && dec.abs() <= 90.0
-    };
-    let (catalog, mut report) =
-        if in_degrees && opts.filter == Pushdown::default() && (0..n).into_par_iter().all(valid) {
-            let report = LoadReport {
-                rows_in_file: n as u64,
-                kept: n as u64,
-                ..LoadReport::default()
-            };
-            let catalog = Catalog {
-                name: name.to_string(),
-                columns,
-                roles,
-                cache_tag: Default::default(),
-            };
-            (catalog, report)
-        } else {
-            let wanted = columns
-                .iter()
-                .map(|c| WantedColumn {
-                    name: c.name.clone(),
-                    unit: c.unit.clone(),
-                    storage: c.storage(),
-                })
-                .collect();
-            let mut builder =
-                CatalogBuilder::new(name, roles, wanted, opts, n as u64).map_err(bad)?;
-            let data: Vec<_> = columns.into_iter().map(|c| c.data).collect();
-            builder.push_block(&data);
-            builder.finish()
+    let (catalog, mut report) = if in_degrees
+        && opts.filter == Pushdown::default()
+        && all_valid(&columns[0].data, &columns[1].data)
+    {
+        let report = LoadReport {
+            rows_in_file: n as u64,
+            kept: n as u64,
+            ..LoadReport::default()
         };
+        let catalog = Catalog {
+            name: name.to_string(),
+            columns,
+            roles,
+            cache_tag: Default::default(),
+        };
+        (catalog, report)
+    } else {
+        let wanted = columns
+            .iter()
+            .map(|c| WantedColumn {
+                name: c.name.clone(),
+                unit: c.unit.clone(),
+                storage: c.storage(),
+            })
+            .collect();
+        let mut builder = CatalogBuilder::new(name, roles, wanted, opts, n as u64).map_err(bad)?;
+        let data: Vec<_> = columns.into_iter().map(|c| c.data).collect();
+        builder.push_block(&data);
+        builder.finish()
+    };
     if report.kept == 0 && report.invalid_coordinates > 0 {
         return Err(bad(format!(
             "none of its {n} rows has valid coordinates (NaN, infinite, or |Dec| > 90)"
