@@ -864,3 +864,56 @@ fn the_viewer_shows_the_density_alone_where_a_sample_would_decode_too_many_rows(
     let centre = at(sub.x + sub.width / 2, sub.y + sub.height / 2);
     assert_ne!(centre, corner, "no density at the patch");
 }
+
+#[test]
+fn the_viewer_holds_no_more_galaxies_than_its_memory_budget_pays_for() {
+    use clusterviz::app::headless::HeadlessViewer;
+    use clusterviz::app::loader::SceneOptions;
+    use clusterviz::data::load::{ColumnChoices, SurveyInputs};
+    use clusterviz::data::read_bounds::VIEWER_BYTES_PER_GALAXY;
+    use clusterviz::scene::SceneStyle;
+    use clusterviz::sky::{Frame, Projection};
+    use clusterviz::view::{Theme, View};
+    use std::sync::Arc;
+
+    const SIZE: (u32, u32) = (600, 400);
+    let ctx = Arc::new(common::gpu());
+    let open = |memory_budget: Option<u64>| {
+        let sky = View::new(Projection::Ait, Frame::Icrs, (0.0, 0.0), 360.0, SIZE);
+        let mut v = HeadlessViewer::new(ctx.clone(), SIZE, sky, 200_000).unwrap();
+        let inputs = SurveyInputs {
+            galaxies: vec![fixture("galaxies")],
+            columns: ColumnChoices {
+                memory_budget,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        v.load(inputs, SceneOptions::new(Theme::Dark, SceneStyle::default()))
+            .unwrap();
+        let survey = &v.frame.data.as_ref().unwrap().survey;
+        (
+            rows_by_id(survey.galaxies.as_ref().unwrap()),
+            survey.galaxy_counts.is_some(),
+        )
+    };
+    // The default budget (half the machine's memory) holds all 6000 rows.
+    let (all, sampled) = open(None);
+    assert_eq!((all.len(), sampled), (6000, false));
+    // 1 MB: half of it pays for the galaxies held, an even sample of the catalog.
+    let paid = (1u64 << 20) / 2 / VIEWER_BYTES_PER_GALAXY;
+    let (few, sampled) = open(Some(1));
+    assert!(sampled, "the density still counts every row");
+    let n = few.len() as u64;
+    assert!(n * 4 >= paid * 3 && n * 4 <= paid * 5, "{n} rows held for {paid} paid");
+    for (id, row) in &few {
+        assert_eq!(all.get(id), Some(row), "row {id} as the catalog holds it");
+    }
+    // Spread as the catalog is, not the first partitions' rows: the same share of
+    // galaxies north of the equator.
+    let north = |rows: &HashMap<i64, [f64; 4]>| {
+        rows.values().filter(|r| r[1] > 0.0).count() as f64 / rows.len() as f64
+    };
+    let (held, whole) = (north(&few), north(&all));
+    assert!((held - whole).abs() < 0.05, "{held} of the sample north, {whole} of all");
+}

@@ -22,6 +22,7 @@ use crate::data::inputs::expand_paths;
 use crate::data::load::{SurveyInputs, column_choices};
 use crate::data::load_options::{LoadOptions, Pushdown};
 use crate::data::progress::Progress;
+use crate::data::read_bounds::viewer_partition_bytes;
 use crate::data::survey::GalaxySource;
 use crate::render::GpuContext;
 use crate::scene::{prepare_survey, read_bounds_on};
@@ -82,10 +83,10 @@ impl HatsRefiner {
             return None;
         }
         let [_, (roles, hdu)] = column_choices(c).ok()?;
-        let rows = read_bounds_on(&options.style, ctx).galaxy_sample(c.memory_budget);
-        let budget = c
-            .memory_budget
-            .map_or_else(crate::data::cache::default_memory_budget, |mb| mb << 20);
+        let rows = read_bounds_on(&options.style, ctx)
+            .within_viewer_budget(c.memory_budget)
+            .galaxy_sample(c.memory_budget);
+        let budget = viewer_partition_bytes(c.memory_budget);
         Some(HatsRefiner {
             path: path.clone(),
             opts: LoadOptions {

@@ -74,7 +74,8 @@ fn load_in_stages(
     let mut survey = load_stage(ctx, &rest, !staged, options, notify)?;
     // Tables in memory take no time to read: they join the first stage.
     if !arrays.is_empty() {
-        let bounds = read_bounds_on(&options.style, ctx);
+        let bounds =
+            read_bounds_on(&options.style, ctx).within_viewer_budget(inputs.columns.memory_budget);
         let demo = inputs.demo.is_some();
         let added = add_arrays(&mut survey, arrays, &inputs.columns, bounds, demo)?;
         survey.source = join_sources([survey.source.clone()].into_iter().chain(added));
@@ -183,7 +184,8 @@ fn read_files(
     let progress = Progress::new(move |what, done, total| {
         let _ = tx.send((what.to_string(), done, total));
     });
-    let bounds = read_bounds_on(&options.style, ctx);
+    let bounds =
+        read_bounds_on(&options.style, ctx).within_viewer_budget(inputs.columns.memory_budget);
     std::thread::scope(|s| {
         let loading = s.spawn(|| load_files(inputs, bounds, survey, Some(progress)));
         for (what, done, total) in rx {

@@ -258,7 +258,8 @@ pub struct ColumnArgs {
     /// Parse every catalog from its file; neither read nor write the cache.
     #[arg(long)]
     pub no_cache: bool,
-    /// Megabytes of loaded catalogs kept in memory for reuse (default: half the RAM).
+    /// Megabytes of loaded catalogs kept in memory for reuse (default: half the RAM); in
+    /// the viewer on a HATS catalog, also the galaxies it holds (half for each).
     #[arg(long)]
     pub memory_budget: Option<u64>,
     /// Load only objects within a cone: RA,DEC,RADIUS in degrees.

@@ -3,9 +3,10 @@
 //! readers do, and the columns read in place where nothing in them needs changing.
 
 use crate::data::catalog_builder::{CatalogBuilder, WantedColumn, all_valid};
-use crate::data::load::{ColumnChoices, ReadBounds, column_choices, report_load};
+use crate::data::load::{ColumnChoices, column_choices, report_load};
 use crate::data::load_options::{LoadOptions, Pushdown};
 use crate::data::load_report::LoadReport;
+use crate::data::read_bounds::ReadBounds;
 use crate::data::roles::resolve_roles;
 use crate::data::units::{Axis, degrees_per_unit};
 use crate::data::{Catalog, Column, HealpixMap, Survey};

@@ -18,6 +18,7 @@ use crate::data::inputs::{algorithm_of, expand_paths, read_stacked};
 use crate::data::load_options::{LoadOptions, Pushdown};
 use crate::data::load_report::LoadReport;
 use crate::data::progress::Progress;
+use crate::data::read_bounds::ReadBounds;
 use crate::data::roles::RoleNames;
 use crate::data::survey::GalaxySource;
 use crate::data::tiles_fits::read_tiles;
@@ -63,40 +64,6 @@ pub struct ColumnChoices {
     pub cone: Option<(f64, f64, f64)>,
     /// (RA min, RA max, Dec min, Dec max) in degrees.
     pub sky_box: Option<(f64, f64, f64, f64)>,
-}
-
-/// Bounds the readers apply as they read: on the clusters' columns (the style's SNR and
-/// redshift filters; an SNR maximum stays a drawing filter), and on the galaxies read
-/// from an out-of-core catalog (HATS).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct ReadBounds {
-    pub snr_min: Option<f64>,
-    pub z_min: Option<f64>,
-    pub z_max: Option<f64>,
-    /// Galaxies read from a HATS catalog at most (about): an even sample when the area
-    /// holds more. `None`: [`ReadBounds::galaxy_sample`]'s default.
-    pub galaxy_rows: Option<u64>,
-    /// (RA, Dec, radius) in degrees: galaxies from a HATS catalog are read only in this
-    /// cone (a figure's view), unless `--cone` names another.
-    pub galaxy_cone: Option<(f64, f64, f64)>,
-}
-
-impl ReadBounds {
-    /// Galaxies read from a HATS catalog: `galaxy_rows`, else the default below.
-    pub fn galaxy_sample(&self, memory_budget_mb: Option<u64>) -> u64 {
-        self.galaxy_rows
-            .unwrap_or_else(|| default_galaxy_rows(memory_budget_mb))
-    }
-}
-
-/// Galaxies read from a HATS catalog when no marker budget says otherwise: what a real
-/// GPU draws with room to choose (four times its 5M markers), within the memory budget
-/// at ~40 bytes a row. The density shows all rows whatever this is (the skymap).
-fn default_galaxy_rows(memory_budget_mb: Option<u64>) -> u64 {
-    const GPU_ROWS: u64 = 20_000_000;
-    let bytes =
-        memory_budget_mb.map_or_else(crate::data::cache::default_memory_budget, |mb| mb << 20);
-    GPU_ROWS.min(bytes / 40).max(1000)
 }
 
 impl SurveyInputs {

@@ -32,6 +32,7 @@ pub mod load_report;
 pub mod moc_text;
 pub mod multi_order;
 pub mod progress;
+pub mod read_bounds;
 pub mod rng;
 pub mod roles;
 pub mod sky_area;

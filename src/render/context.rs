@@ -127,12 +127,19 @@ impl GpuContext {
         let limits = adapter.limits();
         // 64-bit shader types, where offered, make the HEALPix hash exact to depth 29.
         let wanted = wgpu::Features::SHADER_F64 | wgpu::Features::SHADER_INT64;
+        // A software adapter's device memory is this process's RAM, touched as soon as
+        // it is allocated: small blocks, not wgpu's 128-256 MiB for video memory.
+        let memory_hints = if info.device_type == wgpu::DeviceType::Cpu {
+            wgpu::MemoryHints::MemoryUsage
+        } else {
+            wgpu::MemoryHints::Performance
+        };
         let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
             label: Some("clusterviz"),
             required_features: adapter.features() & wanted,
             required_limits: limits,
             experimental_features: wgpu::ExperimentalFeatures::disabled(),
-            memory_hints: wgpu::MemoryHints::Performance,
+            memory_hints,
             trace: wgpu::Trace::Off,
         }))
         .map_err(|e| {

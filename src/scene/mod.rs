@@ -26,8 +26,9 @@ pub use view_spec::{PageSize, ViewSpec};
 use crate::data::Survey;
 use crate::data::arrays::{ArrayInputs, add_arrays};
 use crate::data::hats::is_hats;
-use crate::data::load::{ReadBounds, load_survey};
+use crate::data::load::load_survey;
 use crate::data::progress::Progress;
+use crate::data::read_bounds::ReadBounds;
 use crate::error::Result;
 use crate::render::GpuContext;
 

@@ -5,7 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::load::{ReadBounds, SurveyInputs};
+use crate::data::load::SurveyInputs;
+use crate::data::read_bounds::ReadBounds;
 use crate::scene::style::SceneStyle;
 use crate::scene::view_spec::ViewSpec;
 use crate::view::AngleFormat;

@@ -1,0 +1,125 @@
+//! What a read may hold: the bounds readers apply as they read (filters pushed into the
+//! read, the galaxies sampled from an out-of-core catalog) and the memory budget's
+//! share of them.
+
+/// Bounds the readers apply as they read: on the clusters' columns (the style's SNR and
+/// redshift filters; an SNR maximum stays a drawing filter), and on the galaxies read
+/// from an out-of-core catalog (HATS).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ReadBounds {
+    pub snr_min: Option<f64>,
+    pub z_min: Option<f64>,
+    pub z_max: Option<f64>,
+    /// Galaxies read from a HATS catalog at most (about): an even sample when the area
+    /// holds more. `None`: [`ReadBounds::galaxy_sample`]'s default.
+    pub galaxy_rows: Option<u64>,
+    /// (RA, Dec, radius) in degrees: galaxies from a HATS catalog are read only in this
+    /// cone (a figure's view), unless `--cone` names another.
+    pub galaxy_cone: Option<(f64, f64, f64)>,
+}
+
+impl ReadBounds {
+    /// Galaxies read from a HATS catalog: `galaxy_rows`, else the default below.
+    pub fn galaxy_sample(&self, memory_budget_mb: Option<u64>) -> u64 {
+        self.galaxy_rows
+            .unwrap_or_else(|| default_galaxy_rows(memory_budget_mb))
+    }
+}
+
+/// Galaxies read from a HATS catalog when no marker budget says otherwise: what a real
+/// GPU draws with room to choose (four times its 5M markers), within the memory budget
+/// at ~40 bytes a row. The density shows all rows whatever this is (the skymap).
+fn default_galaxy_rows(memory_budget_mb: Option<u64>) -> u64 {
+    const GPU_ROWS: u64 = 20_000_000;
+    GPU_ROWS
+        .min(memory_budget_bytes(memory_budget_mb) / 40)
+        .max(1000)
+}
+
+/// `--memory-budget` in bytes (given in megabytes), or the default: half the machine's
+/// memory.
+pub fn memory_budget_bytes(memory_budget_mb: Option<u64>) -> u64 {
+    memory_budget_mb.map_or_else(crate::data::cache::default_memory_budget, |mb| mb << 20)
+}
+
+/// What one galaxy the viewer holds costs in memory, all told: its columns and
+/// directions, its place in the level-of-detail order and the picking index, its
+/// marker on the GPU (this process's memory on a software adapter) and the allocator's
+/// slack. Measured at ~420 bytes on a 20M-row HATS catalog (BENCHMARKS.md, session 22).
+pub const VIEWER_BYTES_PER_GALAXY: u64 = 400;
+
+impl ReadBounds {
+    /// These bounds for the viewer: the galaxies it holds from a HATS catalog take at
+    /// most half the memory budget; the partitions it keeps for reuse take the other
+    /// half ([`viewer_partition_bytes`]).
+    pub fn within_viewer_budget(self, memory_budget_mb: Option<u64>) -> ReadBounds {
+        let held = memory_budget_bytes(memory_budget_mb) / 2 / VIEWER_BYTES_PER_GALAXY;
+        let rows = self.galaxy_sample(memory_budget_mb).min(held).max(1000);
+        ReadBounds {
+            galaxy_rows: Some(rows),
+            ..self
+        }
+    }
+}
+
+/// The bytes of HATS partitions the viewer keeps for reuse: the half of the memory
+/// budget its galaxies leave ([`ReadBounds::within_viewer_budget`]).
+pub fn viewer_partition_bytes(memory_budget_mb: Option<u64>) -> u64 {
+    memory_budget_bytes(memory_budget_mb) / 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_viewer_holds_the_galaxies_half_its_budget_pays_for() {
+        let gpu = ReadBounds {
+            galaxy_rows: Some(800_000),
+            ..Default::default()
+        };
+        // 100 MB: half of it, at VIEWER_BYTES_PER_GALAXY a galaxy.
+        let small = gpu.within_viewer_budget(Some(100));
+        assert_eq!(
+            small.galaxy_rows,
+            Some((50 << 20) / VIEWER_BYTES_PER_GALAXY)
+        );
+        assert_eq!(viewer_partition_bytes(Some(100)), 50 << 20);
+        // A budget with room for more leaves the GPU's own bound.
+        assert_eq!(
+            gpu.within_viewer_budget(Some(4096)).galaxy_rows,
+            Some(800_000)
+        );
+        // An absurdly small budget still shows some galaxies.
+        assert_eq!(gpu.within_viewer_budget(Some(0)).galaxy_rows, Some(1000));
+        // No GPU bound: the default sample (~40 bytes a row) within the same half.
+        let free = ReadBounds::default().within_viewer_budget(Some(1000));
+        assert_eq!(
+            free.galaxy_rows,
+            Some((500 << 20) / VIEWER_BYTES_PER_GALAXY)
+        );
+        // The other bounds pass through.
+        let filtered = ReadBounds {
+            snr_min: Some(5.0),
+            galaxy_cone: Some((10.0, -5.0, 1.0)),
+            ..gpu
+        };
+        let kept = filtered.within_viewer_budget(Some(100));
+        assert_eq!(
+            (kept.snr_min, kept.galaxy_cone),
+            (Some(5.0), Some((10.0, -5.0, 1.0)))
+        );
+    }
+
+    #[test]
+    fn with_no_gpu_bound_a_read_takes_forty_bytes_a_row_of_the_budget() {
+        assert_eq!(
+            ReadBounds::default().galaxy_sample(Some(40)),
+            (40 << 20) / 40
+        );
+        assert_eq!(
+            ReadBounds::default().galaxy_sample(Some(1 << 30)),
+            20_000_000
+        );
+    }
+}
