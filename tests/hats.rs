@@ -889,8 +889,11 @@ fn the_viewer_holds_no_more_galaxies_than_its_memory_budget_pays_for() {
             },
             ..Default::default()
         };
-        v.load(inputs, SceneOptions::new(Theme::Dark, SceneStyle::default()))
-            .unwrap();
+        v.load(
+            inputs,
+            SceneOptions::new(Theme::Dark, SceneStyle::default()),
+        )
+        .unwrap();
         let survey = &v.frame.data.as_ref().unwrap().survey;
         (
             rows_by_id(survey.galaxies.as_ref().unwrap()),
@@ -905,7 +908,10 @@ fn the_viewer_holds_no_more_galaxies_than_its_memory_budget_pays_for() {
     let (few, sampled) = open(Some(1));
     assert!(sampled, "the density still counts every row");
     let n = few.len() as u64;
-    assert!(n * 4 >= paid * 3 && n * 4 <= paid * 5, "{n} rows held for {paid} paid");
+    assert!(
+        n * 4 >= paid * 3 && n * 4 <= paid * 5,
+        "{n} rows held for {paid} paid"
+    );
     for (id, row) in &few {
         assert_eq!(all.get(id), Some(row), "row {id} as the catalog holds it");
     }
@@ -915,5 +921,8 @@ fn the_viewer_holds_no_more_galaxies_than_its_memory_budget_pays_for() {
         rows.values().filter(|r| r[1] > 0.0).count() as f64 / rows.len() as f64
     };
     let (held, whole) = (north(&few), north(&all));
-    assert!((held - whole).abs() < 0.05, "{held} of the sample north, {whole} of all");
+    assert!(
+        (held - whole).abs() < 0.05,
+        "{held} of the sample north, {whole} of all"
+    );
 }

@@ -471,7 +471,7 @@ impl FitsTable {
             .collect();
         self.for_each_block(window, |_, block, row_bytes| {
             for (c, o) in cols.iter().zip(out.iter_mut()) {
-                resize(o, block.len() / row_bytes * c.repeat);
+                o.resize_zeroed(block.len() / row_bytes * c.repeat);
                 decode_parallel(c, block, row_bytes, o, 0);
             }
             sink(&out)
@@ -496,7 +496,7 @@ impl FitsTable {
             .iter()
             .map(|c| {
                 let mut o = OutKind::of(c, keep_types).empty();
-                resize(&mut o, rows as usize * c.repeat);
+                o.resize_zeroed(rows as usize * c.repeat);
                 o
             })
             .collect();
@@ -621,15 +621,6 @@ impl OutKind {
 }
 
 /// Sets a decoded column's length (zeros where it grows).
-fn resize(out: &mut ColumnData, len: usize) {
-    match out {
-        ColumnData::F64(v) => v.vec_mut().resize(len, 0.0),
-        ColumnData::F32(v) => v.vec_mut().resize(len, 0.0),
-        ColumnData::I64(v) => v.vec_mut().resize(len, 0),
-        ColumnData::U64(v) => v.vec_mut().resize(len, 0),
-        ColumnData::I16(v) => v.vec_mut().resize(len, 0),
-    }
-}
 
 /// Decodes column `c` of the whole rows in `rows` into `out` from row `at` (`out` holds
 /// room for them), on all cores.

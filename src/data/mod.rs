@@ -12,6 +12,7 @@ pub mod catalog_fits;
 pub mod catalog_reader;
 pub mod column_buffer;
 pub mod column_config;
+pub mod column_stretch;
 pub mod decoder_guard;
 pub mod demo;
 pub mod density;

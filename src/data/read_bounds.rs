@@ -53,8 +53,9 @@ impl ReadBounds {
     /// most half the memory budget; the partitions it keeps for reuse take the other
     /// half ([`viewer_partition_bytes`]).
     pub fn within_viewer_budget(self, memory_budget_mb: Option<u64>) -> ReadBounds {
-        let held = memory_budget_bytes(memory_budget_mb) / 2 / VIEWER_BYTES_PER_GALAXY;
-        let rows = self.galaxy_sample(memory_budget_mb).min(held).max(1000);
+        // However small the budget, some galaxies are shown (the density shows them all).
+        let held = (memory_budget_bytes(memory_budget_mb) / 2 / VIEWER_BYTES_PER_GALAXY).max(1000);
+        let rows = self.galaxy_sample(memory_budget_mb).min(held);
         ReadBounds {
             galaxy_rows: Some(rows),
             ..self
@@ -90,8 +91,13 @@ mod tests {
             gpu.within_viewer_budget(Some(4096)).galaxy_rows,
             Some(800_000)
         );
-        // An absurdly small budget still shows some galaxies.
+        // An absurdly small budget still shows some galaxies, a smaller bound fewer.
         assert_eq!(gpu.within_viewer_budget(Some(0)).galaxy_rows, Some(1000));
+        let few = ReadBounds {
+            galaxy_rows: Some(20),
+            ..gpu
+        };
+        assert_eq!(few.within_viewer_budget(Some(0)).galaxy_rows, Some(20));
         // No GPU bound: the default sample (~40 bytes a row) within the same half.
         let free = ReadBounds::default().within_viewer_budget(Some(1000));
         assert_eq!(

@@ -6,6 +6,7 @@
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use arrow_array::{Array, ArrayRef, RecordBatch, cast::AsArray, types};
 use arrow_schema::DataType;
@@ -18,6 +19,7 @@ use parquet::file::metadata::PageIndexPolicy;
 use rayon::prelude::*;
 
 use crate::data::catalog::Storage;
+use crate::data::column_stretch::Stretch;
 use crate::data::decoder_guard::guarded;
 use crate::data::load_options::LoadOptions;
 use crate::data::load_report::LoadReport;
@@ -238,6 +240,17 @@ pub fn read_parquet_rows(
             keep
         })
         .collect();
+    // Every row of the file, kept as read: each row group writes its rows straight
+    // into the catalog's columns.
+    if pick == RowPick::All
+        && groups.len() == file_meta.num_row_groups()
+        && load.keeps_whole_columns()
+    {
+        let rows: Vec<usize> = groups.iter().map(|&g| group_rows(g) as usize).collect();
+        let columns = read_groups_in_place(footer, &groups, &rows, &mask, &slots, &load)?;
+        load.take_columns(columns);
+        return Ok(load.finish());
+    }
     let mut pushed_any = false;
     for chunk in groups.chunks(rayon::current_num_threads().max(1)) {
         let decoded: Vec<Result<(Vec<Vec<ColumnData>>, u64)>> = chunk
@@ -328,6 +341,86 @@ pub fn read_parquet_rows(
     let (catalog, mut report) = load.finish();
     report.filtered_out += pruned;
     Ok((catalog, report))
+}
+
+/// Row groups `groups` (of `rows` rows each) decoded whole, on all cores, each straight
+/// into its own stretch of one column a slot: no block is copied twice.
+fn read_groups_in_place(
+    footer: &ParquetFooter,
+    groups: &[usize],
+    rows: &[usize],
+    mask: &ProjectionMask,
+    slots: &[(usize, Storage)],
+    load: &TableLoad,
+) -> Result<Vec<ColumnData>> {
+    let path = footer.path.as_path();
+    let schema = footer.meta.schema();
+    let mut columns: Vec<ColumnData> = slots
+        .iter()
+        .map(|&(_, storage)| {
+            let mut c = empty_column(storage);
+            c.resize_zeroed(rows.iter().sum());
+            c
+        })
+        .collect();
+    let mut per_group: Vec<Vec<Stretch>> = groups.iter().map(|_| Vec::new()).collect();
+    for column in &mut columns {
+        for (k, stretch) in column.stretches(rows).into_iter().enumerate() {
+            per_group[k].push(stretch);
+        }
+    }
+    let done = AtomicU64::new(0);
+    groups
+        .par_iter()
+        .zip(rows)
+        .zip(per_group)
+        .try_for_each(|((&g, &n), mut outs)| {
+            guarded(|| {
+                let file =
+                    File::open(path).map_err(|e| Error::file(path, format!("cannot read: {e}")))?;
+                let reader =
+                    ParquetRecordBatchReaderBuilder::new_with_metadata(file, footer.meta.clone())
+                        .with_row_groups(vec![g])
+                        .with_projection(mask.clone())
+                        .with_batch_size(1 << 16)
+                        .build()
+                        .map_err(|e| Error::file(path, format!("Parquet: {e}")))?;
+                let wrong_count = || {
+                    Error::file(
+                        path,
+                        format!(
+                            "Parquet: row group {g} holds other than the {n} rows its footer gives"
+                        ),
+                    )
+                };
+                let mut at = 0;
+                for batch in reader {
+                    let batch = batch
+                        .map_err(|e| Error::file(path, format!("Parquet: row group {g}: {e}")))?;
+                    let cols =
+                        columns_of(&batch, slots, schema).map_err(|m| Error::file(path, m))?;
+                    for (out, col) in outs.iter_mut().zip(&cols) {
+                        if !out.write(at, col) {
+                            return Err(wrong_count());
+                        }
+                    }
+                    at += batch.num_rows();
+                    let so_far = done.fetch_add(batch.num_rows() as u64, Ordering::Relaxed);
+                    load.report_progress(so_far + batch.num_rows() as u64);
+                }
+                if at != n {
+                    return Err(wrong_count());
+                }
+                Ok(())
+            })
+            .unwrap_or_else(|m| {
+                Err(Error::file(
+                    path,
+                    format!("Parquet: row group {g} is corrupt (the decoder failed: {m})"),
+                ))
+            })
+        })?;
+    Ok(columns)
 }
 
 /// Tells the kernel not to read ahead of what is asked: reading the first pages of
@@ -558,4 +651,88 @@ fn convert(a: &ArrayRef, storage: Storage) -> std::result::Result<ColumnData, St
             )
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use arrow_array::{Float32Array, Float64Array, Int64Array};
+    use parquet::arrow::ArrowWriter;
+    use parquet::file::properties::WriterProperties;
+
+    use super::*;
+    use crate::data::progress::Progress;
+
+    /// 1000 rows in row groups of 7 (the last one shorter): RA, DEC (f64; row 500's
+    /// position invalid), Z (f32) and ID (i64).
+    fn write_groups(path: &Path) -> (Vec<f64>, Vec<f64>, Vec<f32>, Vec<i64>) {
+        let n = 1000;
+        let ra: Vec<f64> = (0..n).map(|i| i as f64 * 0.36).collect();
+        let mut dec: Vec<f64> = (0..n)
+            .map(|i| (i as f64 / n as f64 - 0.5) * 170.0)
+            .collect();
+        dec[500] = f64::NAN;
+        let z: Vec<f32> = (0..n).map(|i| i as f32 / 500.0).collect();
+        let id: Vec<i64> = (0..n as i64).map(|i| 1_000_000 + i).collect();
+        let batch = RecordBatch::try_from_iter([
+            ("RA", Arc::new(Float64Array::from(ra.clone())) as ArrayRef),
+            ("DEC", Arc::new(Float64Array::from(dec.clone())) as ArrayRef),
+            ("Z", Arc::new(Float32Array::from(z.clone())) as ArrayRef),
+            ("ID", Arc::new(Int64Array::from(id.clone())) as ArrayRef),
+        ])
+        .unwrap();
+        let props = WriterProperties::builder()
+            .set_max_row_group_row_count(Some(7))
+            .build();
+        let file = File::create(path).unwrap();
+        let mut w = ArrowWriter::try_new(file, batch.schema(), Some(props)).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        (ra, dec, z, id)
+    }
+
+    #[test]
+    fn row_groups_read_in_place_give_the_rows_written_in_order() {
+        let dir = std::env::temp_dir().join(format!("cv-parquet-groups-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("groups.parquet");
+        let (ra, dec, z, id) = write_groups(&path);
+        assert_eq!(
+            ParquetFooter::open(&path)
+                .unwrap()
+                .meta
+                .metadata()
+                .num_row_groups(),
+            143
+        );
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let opts = LoadOptions {
+            progress: Some(Progress::new(move |_, done, total| {
+                log.lock().unwrap().push((done, total))
+            })),
+            ..Default::default()
+        };
+        let (cat, report) = read_parquet(&path, "groups", &opts).unwrap();
+        // Every row but the one without a position, in the file's order.
+        let kept: Vec<usize> = (0..1000).filter(|&i| i != 500).collect();
+        assert_eq!(
+            (cat.len(), report.kept, report.invalid_coordinates),
+            (999, 999, 1)
+        );
+        for (row, &i) in kept.iter().enumerate() {
+            assert_eq!((cat.ra(row), cat.dec(row)), (ra[i], dec[i]), "row {i}");
+            assert_eq!(cat.column("Z").unwrap().data.get_f64(row), z[i] as f64);
+            assert_eq!(cat.column("ID").unwrap().integer(row), Some(id[i] as i128));
+        }
+        // Progress counts up to every row of the file.
+        let seen = seen.lock().unwrap();
+        assert!(
+            seen.len() > 1 && seen.iter().all(|&(d, t)| d <= t && t == 1000),
+            "{seen:?}"
+        );
+        assert!(seen.iter().any(|&(d, _)| d == 1000), "{seen:?}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }

@@ -111,6 +111,22 @@ impl TableLoad {
         self.builder.push_block(cols);
     }
 
+    /// Whether columns given whole to [`TableLoad::take_columns`] are kept as they are
+    /// (see [`CatalogBuilder::keeps_whole_columns`]).
+    pub fn keeps_whole_columns(&self) -> bool {
+        self.builder.keeps_whole_columns()
+    }
+
+    /// Takes every row at once, one column per slot of [`TableLoad::order`].
+    pub fn take_columns(&mut self, cols: Vec<ColumnData>) {
+        self.builder.push_columns(cols);
+    }
+
+    /// Tells the progress bar (if any) that `done` of the file's rows were read.
+    pub fn report_progress(&self, done: u64) {
+        self.builder.report_progress(done);
+    }
+
     /// Feeds whole decoded columns (indexed like the file's) in blocks, then finishes.
     pub fn push_columns(mut self, columns: &[ColumnData]) -> (Catalog, LoadReport) {
         const BLOCK: usize = 1 << 20;
