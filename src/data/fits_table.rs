@@ -620,8 +620,6 @@ impl OutKind {
     }
 }
 
-/// Sets a decoded column's length (zeros where it grows).
-
 /// Decodes column `c` of the whole rows in `rows` into `out` from row `at` (`out` holds
 /// room for them), on all cores.
 fn decode_parallel(
