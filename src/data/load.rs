@@ -18,7 +18,7 @@ use crate::data::inputs::{algorithm_of, expand_paths, read_stacked};
 use crate::data::load_options::{LoadOptions, Pushdown};
 use crate::data::load_report::LoadReport;
 use crate::data::progress::Progress;
-use crate::data::read_bounds::ReadBounds;
+use crate::data::read_bounds::{ReadBounds, memory_budget_bytes};
 use crate::data::roles::RoleNames;
 use crate::data::survey::GalaxySource;
 use crate::data::tiles_fits::read_tiles;
@@ -178,8 +178,8 @@ pub fn disk_cache(c: &ColumnChoices) -> Option<DiskCache> {
         return None;
     }
     let mut cache = DiskCache::new(c.cache_dir.clone().or_else(DiskCache::default_dir)?);
-    if let Some(mb) = c.memory_budget {
-        cache.memory_budget = mb << 20;
+    if c.memory_budget.is_some() {
+        cache.memory_budget = memory_budget_bytes(c.memory_budget);
     }
     Some(cache)
 }

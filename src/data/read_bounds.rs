@@ -24,6 +24,19 @@ impl ReadBounds {
         self.galaxy_rows
             .unwrap_or_else(|| default_galaxy_rows(memory_budget_mb))
     }
+
+    /// These bounds for the viewer: the galaxies it holds from a HATS catalog take at
+    /// most half the memory budget; the partitions it keeps for reuse take the other
+    /// half ([`viewer_partition_bytes`]).
+    pub fn within_viewer_budget(self, memory_budget_mb: Option<u64>) -> ReadBounds {
+        // However small the budget, some galaxies are shown (the density shows them all).
+        let held = (memory_budget_bytes(memory_budget_mb) / 2 / VIEWER_BYTES_PER_GALAXY).max(1000);
+        let rows = self.galaxy_sample(memory_budget_mb).min(held);
+        ReadBounds {
+            galaxy_rows: Some(rows),
+            ..self
+        }
+    }
 }
 
 /// Galaxies read from a HATS catalog when no marker budget says otherwise: what a real
@@ -39,7 +52,9 @@ fn default_galaxy_rows(memory_budget_mb: Option<u64>) -> u64 {
 /// `--memory-budget` in bytes (given in megabytes), or the default: half the machine's
 /// memory.
 pub fn memory_budget_bytes(memory_budget_mb: Option<u64>) -> u64 {
-    memory_budget_mb.map_or_else(crate::data::cache::default_memory_budget, |mb| mb << 20)
+    memory_budget_mb.map_or_else(crate::data::cache::default_memory_budget, |mb| {
+        mb.saturating_mul(1 << 20)
+    })
 }
 
 /// What one galaxy the viewer holds costs in memory, all told: its columns and
@@ -47,21 +62,6 @@ pub fn memory_budget_bytes(memory_budget_mb: Option<u64>) -> u64 {
 /// marker on the GPU (this process's memory on a software adapter) and the allocator's
 /// slack. Measured at ~420 bytes on a 20M-row HATS catalog (BENCHMARKS.md, session 22).
 pub const VIEWER_BYTES_PER_GALAXY: u64 = 400;
-
-impl ReadBounds {
-    /// These bounds for the viewer: the galaxies it holds from a HATS catalog take at
-    /// most half the memory budget; the partitions it keeps for reuse take the other
-    /// half ([`viewer_partition_bytes`]).
-    pub fn within_viewer_budget(self, memory_budget_mb: Option<u64>) -> ReadBounds {
-        // However small the budget, some galaxies are shown (the density shows them all).
-        let held = (memory_budget_bytes(memory_budget_mb) / 2 / VIEWER_BYTES_PER_GALAXY).max(1000);
-        let rows = self.galaxy_sample(memory_budget_mb).min(held);
-        ReadBounds {
-            galaxy_rows: Some(rows),
-            ..self
-        }
-    }
-}
 
 /// The bytes of HATS partitions the viewer keeps for reuse: the half of the memory
 /// budget its galaxies leave ([`ReadBounds::within_viewer_budget`]).
@@ -127,5 +127,7 @@ mod tests {
             ReadBounds::default().galaxy_sample(Some(1 << 30)),
             20_000_000
         );
+        // Megabytes past u64's bytes saturate rather than wrap to nothing.
+        assert_eq!(memory_budget_bytes(Some(u64::MAX)), u64::MAX);
     }
 }
