@@ -442,6 +442,36 @@ fn convert_writes_a_hats_catalog_to_one_fits_file_with_every_row() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// `convert --cone` cuts the cone out of a HATS catalog: exactly the source rows inside.
+#[test]
+fn convert_with_a_cone_writes_exactly_the_rows_inside() {
+    let dir = tempdir("hats-convert-cone");
+    let cone = (150.0, 2.0, 2.0);
+    let o = run_cli(
+        &[
+            "convert",
+            fixture("galaxies").to_str().unwrap(),
+            "cone.fits",
+            "--cone",
+            "150,2,2",
+        ],
+        &dir,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (cat, _) = read_catalog(&dir.join("cone.fits"), "cone", &LoadOptions::default()).unwrap();
+    let want: HashMap<i64, [f64; 4]> = input_rows()
+        .into_iter()
+        .filter(|(_, v)| separation_deg((v[0], v[1]), (cone.0, cone.1)) <= cone.2)
+        .collect();
+    assert!(
+        want.len() > 1000 && want.len() < 6000,
+        "{} rows",
+        want.len()
+    );
+    assert_eq!(rows_by_id(&cat), want);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// A copy of the galaxies catalog to damage.
 fn copy_catalog(dir: &Path) -> PathBuf {
     fn copy(from: &Path, to: &Path) {

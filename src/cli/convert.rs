@@ -1,6 +1,7 @@
 //! `clusterviz convert IN OUT`: catalogs from any format read (FITS, HDF5, VOTable,
 //! Parquet, CSV/ECSV) into FITS, HDF5 or VOTable (by the output's extension), keeping
-//! column names, units, types and every row.
+//! column names, units, types and every row (of the `--cone` or `--box` area, when
+//! given).
 
 use std::time::Instant;
 
@@ -10,7 +11,7 @@ use crate::data::fits_table::{FitsTable, HduSelect};
 use crate::data::fits_write::write_catalog;
 use crate::data::hdf5_io::{table_name, write_catalog_h5};
 use crate::data::load::column_choices;
-use crate::data::load_options::LoadOptions;
+use crate::data::load_options::{LoadOptions, Pushdown};
 use crate::data::tables::format::TableFormat;
 use crate::data::tables::votable::write::write_votable;
 use crate::error::{Error, Result};
@@ -47,10 +48,17 @@ pub fn run(a: &ConvertArgs) -> Result<()> {
         // VOTable, Parquet and CSV tables are written under the default name.
         _ => String::new(),
     };
+    // --cone and --box cut an area out (of a HATS catalog, only its partitions there
+    // are read).
     let opts = LoadOptions {
         hdu,
         roles,
         verbatim: true,
+        filter: Pushdown {
+            cone: a.columns.cone,
+            sky_box: a.columns.sky_box,
+            ..Default::default()
+        },
         ..Default::default()
     };
     let (cat, report) = read_catalog(&a.input, &name, &opts)?;
