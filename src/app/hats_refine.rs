@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use crate::app::frame::ViewerFrame;
 use crate::app::live_scene::{LiveScene, SceneOptions};
-use crate::app::loader::LoadEvent;
+use crate::app::loader::{LoadEvent, viewer_read_bounds};
 use crate::app::scene_data::SceneData;
 use crate::data::hats::{CacheStats, PartitionCache, is_hats, read_hats_cached};
 use crate::data::inputs::expand_paths;
@@ -25,7 +25,7 @@ use crate::data::progress::Progress;
 use crate::data::read_bounds::viewer_partition_bytes;
 use crate::data::survey::GalaxySource;
 use crate::render::GpuContext;
-use crate::scene::{prepare_survey, read_bounds_on};
+use crate::scene::prepare_survey;
 use crate::sky::lonlat_deg;
 use crate::view::View;
 use crate::view::cell_culling::view_cone;
@@ -83,9 +83,7 @@ impl HatsRefiner {
             return None;
         }
         let [_, (roles, hdu)] = column_choices(c).ok()?;
-        let rows = read_bounds_on(&options.style, ctx)
-            .within_viewer_budget(c.memory_budget)
-            .galaxy_sample(c.memory_budget);
+        let rows = viewer_read_bounds(options, ctx, inputs).galaxy_sample(c.memory_budget);
         let budget = viewer_partition_bytes(c.memory_budget);
         Some(HatsRefiner {
             path: path.clone(),

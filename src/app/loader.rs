@@ -14,6 +14,7 @@ use crate::data::arrays::{ArrayInputs, add_arrays};
 use crate::data::demo::{DemoConfig, DemoSurvey};
 use crate::data::load::{SurveyInputs, load_files};
 use crate::data::progress::Progress;
+use crate::data::read_bounds::ReadBounds;
 use crate::error::{Error, Result};
 use crate::render::GpuContext;
 use crate::scene::preview::sampled_preview;
@@ -74,8 +75,7 @@ fn load_in_stages(
     let mut survey = load_stage(ctx, &rest, !staged, options, notify)?;
     // Tables in memory take no time to read: they join the first stage.
     if !arrays.is_empty() {
-        let bounds =
-            read_bounds_on(&options.style, ctx).within_viewer_budget(inputs.columns.memory_budget);
+        let bounds = viewer_read_bounds(options, ctx, inputs);
         let demo = inputs.demo.is_some();
         let added = add_arrays(&mut survey, arrays, &inputs.columns, bounds, demo)?;
         survey.source = join_sources([survey.source.clone()].into_iter().chain(added));
@@ -162,6 +162,16 @@ fn load_stage(
     Ok(survey)
 }
 
+/// What the viewer reads of out-of-core galaxies: what the GPU draws with room to
+/// choose, within the memory budget's share for them.
+pub(crate) fn viewer_read_bounds(
+    options: &SceneOptions,
+    ctx: &GpuContext,
+    inputs: &SurveyInputs,
+) -> ReadBounds {
+    read_bounds_on(&options.style, ctx).within_viewer_budget(inputs.columns.memory_budget)
+}
+
 fn join_sources(sources: impl Iterator<Item = String>) -> String {
     sources
         .filter(|s| !s.is_empty())
@@ -184,8 +194,7 @@ fn read_files(
     let progress = Progress::new(move |what, done, total| {
         let _ = tx.send((what.to_string(), done, total));
     });
-    let bounds =
-        read_bounds_on(&options.style, ctx).within_viewer_budget(inputs.columns.memory_budget);
+    let bounds = viewer_read_bounds(options, ctx, inputs);
     std::thread::scope(|s| {
         let loading = s.spawn(|| load_files(inputs, bounds, survey, Some(progress)));
         for (what, done, total) in rx {

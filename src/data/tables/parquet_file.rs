@@ -65,7 +65,7 @@ pub struct ParquetFooter {
 
 impl ParquetFooter {
     pub fn open(path: &Path) -> Result<ParquetFooter> {
-        let file = File::open(path).map_err(|e| Error::file(path, format!("cannot read: {e}")))?;
+        let file = open_file(path)?;
         let options = ArrowReaderOptions::new().with_offset_index_policy(PageIndexPolicy::Optional);
         let meta = guarded(|| ArrowReaderMetadata::load(&file, options))
             .map_err(|m| Error::file(path, format!("Parquet: the footer is corrupt ({m})")))?
@@ -118,7 +118,7 @@ pub fn read_parquet_rows(
         ));
     }
     let open = || {
-        let file = File::open(path).map_err(|e| Error::file(path, format!("cannot read: {e}")))?;
+        let file = open_file(path)?;
         if matches!(pick, RowPick::First(_)) {
             without_readahead(&file);
         }
@@ -242,10 +242,7 @@ pub fn read_parquet_rows(
         .collect();
     // Every row of the file, kept as read: each row group writes its rows straight
     // into the catalog's columns.
-    if pick == RowPick::All
-        && groups.len() == file_meta.num_row_groups()
-        && load.keeps_whole_columns()
-    {
+    if pick == RowPick::All && load.keeps_whole_columns() {
         let rows: Vec<usize> = groups.iter().map(|&g| group_rows(g) as usize).collect();
         let columns = read_groups_in_place(footer, &groups, &rows, &mask, &slots, &load)?;
         load.take_columns(columns);
@@ -292,31 +289,14 @@ pub fn read_parquet_rows(
                     let left_out = selection
                         .as_ref()
                         .map_or(0, |s| picked_in(g).saturating_sub(s.row_count() as u64));
-                    let mut builder =
-                        ParquetRecordBatchReaderBuilder::new_with_metadata(open()?, meta.clone())
-                            .with_row_groups(vec![g])
-                            .with_projection(mask.clone())
-                            .with_batch_size(1 << 16);
-                    if let Some(selection) = selection {
-                        builder = builder.with_row_selection(selection);
-                    }
-                    let reader = builder.build().map_err(parquet_err)?;
-                    let blocks = reader
+                    let blocks = group_batches(footer, open()?, g, &mask, selection)?
                         .map(|batch| {
-                            let batch = batch.map_err(|e| {
-                                Error::file(path, format!("Parquet: row group {g}: {e}"))
-                            })?;
-                            columns_of(&batch, &slots, &schema).map_err(|m| Error::file(path, m))
+                            columns_of(&batch?, &slots, &schema).map_err(|m| Error::file(path, m))
                         })
                         .collect::<Result<_>>()?;
                     Ok((blocks, left_out))
                 })
-                .unwrap_or_else(|m| {
-                    Err(Error::file(
-                        path,
-                        format!("Parquet: row group {g} is corrupt (the decoder failed: {m})"),
-                    ))
-                })
+                .unwrap_or_else(|m| Err(decoder_failed(path, g, &m)))
             })
             .collect();
         for group in decoded {
@@ -376,15 +356,6 @@ fn read_groups_in_place(
         .zip(per_group)
         .try_for_each(|((&g, &n), mut outs)| {
             guarded(|| {
-                let file =
-                    File::open(path).map_err(|e| Error::file(path, format!("cannot read: {e}")))?;
-                let reader =
-                    ParquetRecordBatchReaderBuilder::new_with_metadata(file, footer.meta.clone())
-                        .with_row_groups(vec![g])
-                        .with_projection(mask.clone())
-                        .with_batch_size(1 << 16)
-                        .build()
-                        .map_err(|e| Error::file(path, format!("Parquet: {e}")))?;
                 let wrong_count = || {
                     Error::file(
                         path,
@@ -394,9 +365,9 @@ fn read_groups_in_place(
                     )
                 };
                 let mut at = 0;
-                for batch in reader {
-                    let batch = batch
-                        .map_err(|e| Error::file(path, format!("Parquet: row group {g}: {e}")))?;
+                let file = open_file(path)?;
+                for batch in group_batches(footer, file, g, mask, None)? {
+                    let batch = batch?;
                     let cols =
                         columns_of(&batch, slots, schema).map_err(|m| Error::file(path, m))?;
                     for (out, col) in outs.iter_mut().zip(&cols) {
@@ -413,14 +384,46 @@ fn read_groups_in_place(
                 }
                 Ok(())
             })
-            .unwrap_or_else(|m| {
-                Err(Error::file(
-                    path,
-                    format!("Parquet: row group {g} is corrupt (the decoder failed: {m})"),
-                ))
-            })
+            .unwrap_or_else(|m| Err(decoder_failed(path, g, &m)))
         })?;
     Ok(columns)
+}
+
+/// The batches of row group `g` of `file` (its `selection` of rows, all when `None`),
+/// the columns of `mask` only.
+fn group_batches(
+    footer: &ParquetFooter,
+    file: File,
+    g: usize,
+    mask: &ProjectionMask,
+    selection: Option<RowSelection>,
+) -> Result<impl Iterator<Item = Result<RecordBatch>>> {
+    let path = footer.path.as_path();
+    let mut builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, footer.meta.clone())
+        .with_row_groups(vec![g])
+        .with_projection(mask.clone())
+        .with_batch_size(1 << 16);
+    if let Some(selection) = selection {
+        builder = builder.with_row_selection(selection);
+    }
+    let reader = builder
+        .build()
+        .map_err(|e| Error::file(path, format!("Parquet: {e}")))?;
+    Ok(reader.map(move |batch| {
+        batch.map_err(|e| Error::file(path, format!("Parquet: row group {g}: {e}")))
+    }))
+}
+
+fn open_file(path: &Path) -> Result<File> {
+    File::open(path).map_err(|e| Error::file(path, format!("cannot read: {e}")))
+}
+
+/// A row group whose decoding panicked (`m`): corrupt data the decoder did not expect.
+fn decoder_failed(path: &Path, g: usize, m: &str) -> Error {
+    Error::file(
+        path,
+        format!("Parquet: row group {g} is corrupt (the decoder failed: {m})"),
+    )
 }
 
 /// Tells the kernel not to read ahead of what is asked: reading the first pages of
