@@ -365,6 +365,47 @@ fn render_of_a_sampled_hats_catalog_shows_all_rows_density_under_the_markers() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// `--memory-budget` bounds the galaxies a figure reads from a HATS catalog: the default
+/// reads all 6000 rows, a budget of nothing the 1000 read at least (an even sample; the
+/// density, from the skymap, counts all of them).
+#[test]
+fn render_reads_no_more_galaxies_than_its_memory_budget_pays_for() {
+    let dir = tempdir("hats-render-budget");
+    let catalog = fixture("galaxies");
+    let render = |extra: &[&str], out: &str| {
+        let mut args = vec![
+            "render",
+            "--galaxies",
+            catalog.to_str().unwrap(),
+            "--size",
+            "600x300",
+            "--no-grid",
+            "--bare",
+            "-o",
+            out,
+        ];
+        args.extend_from_slice(extra);
+        let o = run_cli(&args, &dir);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stderr(&o)
+    };
+    let all = render(&[], "all.png");
+    assert!(all.contains(": 6000 of 6000 rows"), "{all}");
+    let paid = render(&["--memory-budget", "0"], "paid.png");
+    assert!(
+        paid.contains("1 row in 6 (the density counts all)"),
+        "{paid}"
+    );
+    let rows: u64 = paid
+        .split("): ")
+        .nth(1)
+        .and_then(|tail| tail.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no row count in {paid}"));
+    assert!((950..=1050).contains(&rows), "{rows} rows read: {paid}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn a_figure_with_a_centre_and_field_reads_only_the_partitions_in_its_view() {
     let dir = tempdir("hats-view");

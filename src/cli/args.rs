@@ -258,8 +258,9 @@ pub struct ColumnArgs {
     /// Parse every catalog from its file; neither read nor write the cache.
     #[arg(long)]
     pub no_cache: bool,
-    /// Megabytes of loaded catalogs kept in memory for reuse (default: half the RAM); in
-    /// the viewer on a HATS catalog, also the galaxies it holds (half for each).
+    /// Megabytes of loaded catalogs kept in memory for reuse (default: half the RAM); on a
+    /// HATS catalog, also the galaxies a figure reads (~40 bytes each) and the viewer
+    /// holds (half the budget, ~400 bytes each).
     #[arg(long)]
     pub memory_budget: Option<u64>,
     /// Load only objects within a cone: RA,DEC,RADIUS in degrees.

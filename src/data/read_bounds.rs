@@ -19,10 +19,14 @@ pub struct ReadBounds {
 }
 
 impl ReadBounds {
-    /// Galaxies read from a HATS catalog: `galaxy_rows`, else the default below.
+    /// Galaxies read from a HATS catalog: `galaxy_rows` (else what a real GPU draws with
+    /// room to choose, four times its 5M markers), no more than the memory budget pays
+    /// for at [`FIGURE_BYTES_PER_GALAXY`] (at least 1000: the density shows all rows
+    /// whatever this is, from the skymap).
     pub fn galaxy_sample(&self, memory_budget_mb: Option<u64>) -> u64 {
-        self.galaxy_rows
-            .unwrap_or_else(|| default_galaxy_rows(memory_budget_mb))
+        const GPU_ROWS: u64 = 20_000_000;
+        let paid = (memory_budget_bytes(memory_budget_mb) / FIGURE_BYTES_PER_GALAXY).max(1000);
+        self.galaxy_rows.unwrap_or(GPU_ROWS).min(paid)
     }
 
     /// These bounds for the viewer: the galaxies it holds from a HATS catalog take at
@@ -39,15 +43,10 @@ impl ReadBounds {
     }
 }
 
-/// Galaxies read from a HATS catalog when no marker budget says otherwise: what a real
-/// GPU draws with room to choose (four times its 5M markers), within the memory budget
-/// at ~40 bytes a row. The density shows all rows whatever this is (the skymap).
-fn default_galaxy_rows(memory_budget_mb: Option<u64>) -> u64 {
-    const GPU_ROWS: u64 = 20_000_000;
-    GPU_ROWS
-        .min(memory_budget_bytes(memory_budget_mb) / 40)
-        .max(1000)
-}
+/// What one galaxy read for a figure costs: its columns (RA and Dec in f64, a few f32)
+/// and its level-of-detail cell. What the figure draws comes on top, bounded by the
+/// marker budget rather than the rows read.
+pub const FIGURE_BYTES_PER_GALAXY: u64 = 40;
 
 /// `--memory-budget` in bytes (given in megabytes), or the default: half the machine's
 /// memory.
@@ -118,7 +117,7 @@ mod tests {
     }
 
     #[test]
-    fn with_no_gpu_bound_a_read_takes_forty_bytes_a_row_of_the_budget() {
+    fn a_read_takes_forty_bytes_a_row_of_the_budget() {
         assert_eq!(
             ReadBounds::default().galaxy_sample(Some(40)),
             (40 << 20) / 40
@@ -127,6 +126,16 @@ mod tests {
             ReadBounds::default().galaxy_sample(Some(1 << 30)),
             20_000_000
         );
+        // A GPU's bound is kept within the budget, and the budget within it; an absurdly
+        // small budget still reads some galaxies, a smaller bound fewer.
+        let gpu = |rows| ReadBounds {
+            galaxy_rows: Some(rows),
+            ..Default::default()
+        };
+        assert_eq!(gpu(800_000).galaxy_sample(Some(4)), (4 << 20) / 40);
+        assert_eq!(gpu(800_000).galaxy_sample(Some(1000)), 800_000);
+        assert_eq!(gpu(800_000).galaxy_sample(Some(0)), 1000);
+        assert_eq!(gpu(20).galaxy_sample(Some(0)), 20);
         // Megabytes past u64's bytes saturate rather than wrap to nothing.
         assert_eq!(memory_budget_bytes(Some(u64::MAX)), u64::MAX);
     }
