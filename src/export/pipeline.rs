@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::data::Survey;
 use crate::data::cache::{DiskCache, hash_file};
 use crate::data::fits_write::write_moc_fits;
 use crate::data::hats::is_hats;
+use crate::data::{HealpixMap, Survey};
 use crate::error::{Error, Result};
 use crate::export::compose::{page_color, style_scale};
 use crate::export::markers::{MAX_VECTOR_MARKERS, VectorMarker, markers_of};
@@ -562,11 +562,6 @@ fn decorations(
         }
         None => None,
     };
-    let count = |n: usize| match n {
-        0..1_000 => n.to_string(),
-        1_000..1_000_000 => format!("{:.1}k", n as f64 / 1e3),
-        _ => format!("{:.1}M", n as f64 / 1e6),
-    };
     let catalogs = [LayerKind::Merged, LayerKind::Pzwav, LayerKind::Amico];
     for kind in catalogs {
         let (Some(id), Some(cat)) = (layers.get(kind), kind.catalog(survey)) else {
@@ -579,7 +574,7 @@ fn decorations(
             label: format!(
                 "{} ({})",
                 kind.legend_label(),
-                count(passing_filters(cat, &s))
+                short_count(passing_filters(cat, &s))
             ),
             symbol: Symbol::Marker {
                 shape: s.shape,
@@ -605,7 +600,7 @@ fn decorations(
         && let Some(c) = point_color(id)
     {
         d.legend.push(LegendEntry {
-            label: format!("{} ({})", galaxies.legend_label(), count(g.len())),
+            label: galaxies_legend_label(g.len(), survey.galaxy_counts.as_ref()),
             symbol: Symbol::Dots(c),
         });
     }
@@ -655,6 +650,27 @@ fn decorations(
 }
 
 /// Rows of a cluster catalog the layer's SNR and redshift filters let through.
+/// A count for a legend: 950, 12.3k, 4.5M.
+fn short_count(n: usize) -> String {
+    match n {
+        0..1_000 => n.to_string(),
+        1_000..1_000_000 => format!("{:.1}k", n as f64 / 1e3),
+        _ => format!("{:.1}M", n as f64 / 1e6),
+    }
+}
+
+/// The galaxies' legend entry: how many are drawn from, and of how many when they are a
+/// sample (`counts` then count them all: a HATS catalog's skymap, a preview's map).
+fn galaxies_legend_label(shown: usize, counts: Option<&HealpixMap>) -> String {
+    let label = LayerKind::Galaxies.legend_label();
+    match counts.map(|m| m.total().round() as usize) {
+        Some(all) if all > shown => {
+            format!("{label} ({} of {})", short_count(shown), short_count(all))
+        }
+        _ => format!("{label} ({})", short_count(shown)),
+    }
+}
+
 fn passing_filters(cat: &crate::data::Catalog, s: &PointStyle) -> usize {
     let r = cat.role_view();
     (0..cat.len())
@@ -793,4 +809,31 @@ fn pdf_info(f: &Figure, metadata: &[(&str, String)]) -> Vec<(&'static str, Strin
         info.push((key, value.clone()));
     }
     info
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sky::Frame;
+
+    #[test]
+    fn a_sample_of_galaxies_says_of_how_many_in_the_legend() {
+        let counts = HealpixMap {
+            depth: 3,
+            frame: Frame::Icrs,
+            value_name: "COUNT".into(),
+            cells: vec![1, 2],
+            values: vec![2_500_000.0, 1_700_000.0],
+        };
+        assert_eq!(
+            galaxies_legend_label(1_015, Some(&counts)),
+            "Galaxies (1.0k of 4.2M)"
+        );
+        // Every galaxy read, or no counts: the count alone.
+        assert_eq!(
+            galaxies_legend_label(4_200_000, Some(&counts)),
+            "Galaxies (4.2M)"
+        );
+        assert_eq!(galaxies_legend_label(950, None), "Galaxies (950)");
+    }
 }
