@@ -513,6 +513,63 @@ fn convert_with_a_cone_writes_exactly_the_rows_inside() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// `info --cone` describes the cone: of a catalog file, the rows inside (counted as a
+/// brute force counts them); of a HATS catalog, without reading a row, the partitions
+/// a read of the cone opens and the skymap's count there.
+#[test]
+fn info_with_a_cone_describes_the_rows_inside() {
+    let dir = tempdir("hats-info-cone");
+    let cone = (150.0, 2.0, 2.0);
+    let inside = input_rows()
+        .values()
+        .filter(|v| separation_deg((v[0], v[1]), (cone.0, cone.1)) <= cone.2)
+        .count();
+    let info = |catalog: &str| {
+        let path = fixture(catalog);
+        let o = run_cli(&["info", path.to_str().unwrap(), "--cone", "150,2,2"], &dir);
+        assert!(o.status.success(), "{}", stderr(&o));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let flat = info("input.parquet");
+    assert!(
+        flat.contains(&format!("6000 rows, {inside} in --cone 150,2,2")),
+        "{flat}"
+    );
+    let hats = info("galaxies");
+    let read = read_hats(
+        &fixture("galaxies"),
+        "galaxies",
+        &LoadOptions {
+            filter: Pushdown {
+                cone: Some(cone),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(
+        hats.contains(&format!(
+            "in --cone 150,2,2: {} of 35 partitions; about ",
+            read.partitions_read
+        )),
+        "{hats}"
+    );
+    // Skymap cells of order 8 (14') centred in the cone: within 3% of the rows inside.
+    let about: f64 = hats
+        .split("about ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {hats}"));
+    let exact = inside as f64;
+    assert!(
+        (about - exact).abs() <= 0.03 * exact,
+        "{about} for {exact}: {hats}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// A copy of the galaxies catalog to damage.
 fn copy_catalog(dir: &Path) -> PathBuf {
     fn copy(from: &Path, to: &Path) {

@@ -9,9 +9,9 @@ use crate::cli::args::InfoArgs;
 use crate::data::HealpixMap;
 use crate::data::catalog_reader::read_catalog;
 use crate::data::fits_table::{FitsTable, HduSelect};
-use crate::data::hats::{HatsCatalog, is_hats, partitions};
+use crate::data::hats::{HatsCatalog, area_summary, is_hats, partitions};
 use crate::data::healpix_fits::read_healpix_map;
-use crate::data::load_options::LoadOptions;
+use crate::data::load_options::{LoadOptions, Pushdown};
 use crate::data::tables::parquet_file::ParquetFooter;
 use crate::data::tiles_fits::read_tiles;
 use crate::error::Result;
@@ -73,7 +73,7 @@ fn describe(path: &Path, a: &InfoArgs) -> Result<()> {
         return Ok(());
     }
     if is_hats(path) {
-        return describe_hats(path);
+        return describe_hats(path, &area_of(a));
     }
     // HDF5, VOTable, Parquet and CSV files hold catalogs only.
     if TableFormat::of(path) != TableFormat::Fits {
@@ -106,8 +106,30 @@ fn describe(path: &Path, a: &InfoArgs) -> Result<()> {
     describe_catalog(path, a)
 }
 
-/// A HATS catalog from its properties, partition list and one footer: no rows read.
-fn describe_hats(path: &Path) -> Result<()> {
+/// The `--cone` and `--box` area the files are described in (none: all of them).
+fn area_of(a: &InfoArgs) -> Pushdown {
+    Pushdown {
+        cone: a.columns.cone,
+        sky_box: a.columns.sky_box,
+        ..Default::default()
+    }
+}
+
+/// How the area was given, for the report: `--cone 150,2,2`.
+fn area_flags(area: &Pushdown) -> String {
+    let mut flags = Vec::new();
+    if let Some((ra, dec, r)) = area.cone {
+        flags.push(format!("--cone {ra},{dec},{r}"));
+    }
+    if let Some((a0, a1, d0, d1)) = area.sky_box {
+        flags.push(format!("--box {a0},{a1},{d0},{d1}"));
+    }
+    flags.join(" ")
+}
+
+/// A HATS catalog from its properties, partition list and one footer (and, for an
+/// area, its skymap): no rows read.
+fn describe_hats(path: &Path, area: &Pushdown) -> Result<()> {
     let cat = HatsCatalog::open(path)?;
     let parts = partitions(&cat)?;
     let orders = (
@@ -150,14 +172,31 @@ fn describe_hats(path: &Path) -> Result<()> {
         .map(|(name, ty)| format!("{name} ({ty})"))
         .collect();
     say!("  columns: {}", columns.join(", "));
+    if *area != Pushdown::default() {
+        let s = area_summary(&cat, area)?;
+        let rows = match s.rows {
+            Some((n, order)) => {
+                format!("about {n} rows (the skymap's cells of order {order} centred in it)")
+            }
+            None => "rows not counted (no skymap)".to_string(),
+        };
+        say!(
+            "  in {}: {} of {} partitions; {rows}",
+            area_flags(area),
+            s.partitions_in_area,
+            s.partitions
+        );
+    }
     Ok(())
 }
 
 fn describe_catalog(path: &Path, a: &InfoArgs) -> Result<()> {
     let [(roles, hdu), _] = crate::data::load::column_choices(&a.columns.spec())?;
+    let area = area_of(a);
     let opts = LoadOptions {
         hdu,
         roles,
+        filter: area.clone(),
         ..Default::default()
     };
     let t0 = Instant::now();
@@ -177,8 +216,14 @@ fn describe_catalog(path: &Path, a: &InfoArgs) -> Result<()> {
                 }
         })
         .sum();
+    // With an area, what follows describes its rows.
+    let in_area = if area == Pushdown::default() {
+        String::new()
+    } else {
+        format!(", {} in {}", report.kept, area_flags(&area))
+    };
     say!(
-        "{}: catalog, {} rows ({} with bad coordinates dropped), read in {:.3} s ({:.0} MB of columns)",
+        "{}: catalog, {} rows{in_area} ({} with bad coordinates dropped), read in {:.3} s ({:.0} MB of columns)",
         path.display(),
         report.rows_in_file,
         report.invalid_coordinates,

@@ -7,6 +7,7 @@
 //! sample, the whole catalog's counts then coming from its skymap. A viewer keeps the
 //! partitions it read in a [`PartitionCache`].
 
+mod area_summary;
 mod layout;
 mod near;
 mod partition_cache;
@@ -14,6 +15,7 @@ mod partitions;
 mod properties;
 mod read;
 
+pub use area_summary::{AreaSummary, area_summary};
 pub use layout::{HatsCatalog, SPREAD_KEY, is_hats};
 pub use near::visit_partitions_near;
 pub use partition_cache::{CacheStats, PartitionCache};

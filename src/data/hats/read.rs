@@ -85,13 +85,7 @@ pub fn read_hats_cached(
     }
     let hats = HatsCatalog::open(path)?;
     let parts = partitions(&hats)?;
-    let deepest = parts.iter().map(|p| p.order).max().unwrap_or(0);
-    let depth = deepest.max(hats.skymap_order.unwrap_or(0)).min(13);
-    let area = Area::of(&opts.filter, depth);
-    let inside: Vec<&Partition> = parts
-        .iter()
-        .filter(|p| area.as_ref().is_none_or(|a| a.overlaps(p.order, p.pixel)))
-        .collect();
+    let (area, inside) = partitions_in_area(&hats, &parts, &opts.filter);
     // No partition in the area: the first one still gives the columns (and no rows,
     // the area's filter dropping them all).
     let to_read: Vec<&Partition> = if inside.is_empty() {
@@ -350,8 +344,25 @@ fn check_rows_in_pixel(
     }
 }
 
+/// The area of `filter` (`None`: the whole sky), at a depth as fine as the catalog's
+/// partitions and skymap, and the partitions of `parts` that overlap it.
+pub(super) fn partitions_in_area<'p>(
+    hats: &HatsCatalog,
+    parts: &'p [Partition],
+    filter: &Pushdown,
+) -> (Option<Area>, Vec<&'p Partition>) {
+    let deepest = parts.iter().map(|p| p.order).max().unwrap_or(0);
+    let depth = deepest.max(hats.skymap_order.unwrap_or(0)).min(13);
+    let area = Area::of(filter, depth);
+    let inside = parts
+        .iter()
+        .filter(|p| area.as_ref().is_none_or(|a| a.overlaps(p.order, p.pixel)))
+        .collect();
+    (area, inside)
+}
+
 /// The catalog's skymap (all its rows counted), limited to the area.
-fn skymap_counts(
+pub(super) fn skymap_counts(
     cat: &HatsCatalog,
     area: Option<&Area>,
     filter: &Pushdown,
