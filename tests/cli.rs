@@ -588,3 +588,62 @@ fn a_figure_s_moc_covers_the_sky_it_shows_and_reads_back_as_a_moc_2_file() {
         map.area_deg2()
     );
 }
+
+/// A redshift range keeps galaxies as it keeps clusters, and where galaxies crowd into a
+/// density the density counts only those kept: galaxies at z = 0.2 north of the equator
+/// and z = 0.8 south of it, drawn as a density (a marker budget of 100) with
+/// `--z-max 0.5`, light the north half of the patch and leave the south half bare.
+#[test]
+fn a_redshift_range_keeps_galaxies_out_of_the_density_too() {
+    let dir = tempdir("galaxy-z-density");
+    let mut csv = String::from("RA,DEC,Z\n");
+    let mut rng = clusterviz::data::rng::Rng::new(11);
+    for _ in 0..40_000 {
+        let (ra, dec) = (140.0 + 20.0 * rng.uniform(), -10.0 + 20.0 * rng.uniform());
+        let z = if dec > 0.0 { 0.2 } else { 0.8 };
+        csv.push_str(&format!("{ra},{dec},{z}\n"));
+    }
+    std::fs::write(dir.join("galaxies.csv"), csv).unwrap();
+    let render = |extra: &[&str], out: &str| {
+        let mut args = vec![
+            "render",
+            "--galaxies",
+            "galaxies.csv",
+            "--center",
+            "150,0",
+            "--fov",
+            "24",
+            "--size",
+            "400x400",
+            "--max-markers",
+            "100",
+            "--bare",
+            "-o",
+            out,
+        ];
+        args.extend_from_slice(extra);
+        let o = clusterviz(&args, &dir);
+        assert!(o.status.success(), "{}", stderr(&o));
+        clusterviz::render::Image::load_png(&dir.join(out)).unwrap()
+    };
+    // The share of pixels in rows `ys` (inside the patch's columns) unlike the corner's.
+    let lit = |img: &clusterviz::render::Image, ys: std::ops::Range<u32>| {
+        let sky = img.pixel(2, 2)[..3].to_vec();
+        let cells: Vec<(u32, u32)> = ys.flat_map(|y| (60..340).map(move |x| (x, y))).collect();
+        let on = cells
+            .iter()
+            .filter(|&&(x, y)| img.pixel(x, y)[..3] != sky[..])
+            .count();
+        on as f64 / cells.len() as f64
+    };
+    let (north, south) = (60..180, 220..340);
+    let all = render(&[], "all.png");
+    assert!(lit(&all, north.clone()) > 0.9 && lit(&all, south.clone()) > 0.9);
+    let near = render(&["--z-max", "0.5"], "near.png");
+    let (n, s) = (lit(&near, north), lit(&near, south));
+    assert!(n > 0.9, "{n} of the north lit");
+    assert!(
+        s < 0.01,
+        "{s} of the south lit: galaxies beyond z-max drawn"
+    );
+}

@@ -879,7 +879,7 @@ fn proximity_on_a_sampled_catalog_looks_at_every_galaxy_near_the_clusters() {
         let col = m.column(NEAR_GALAXIES).unwrap();
         (0..m.len()).map(|i| col.integer(i) == Some(1)).collect()
     };
-    let exact = marks(Some(GalaxySource::new(&fixture("galaxies"), &opts)));
+    let exact = marks(Some(GalaxySource::new(&fixture("galaxies"), &opts, 2)));
     // Against every row hats-import was given.
     let rows = input_rows();
     let expected: Vec<bool> = (0..n)

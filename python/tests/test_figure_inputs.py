@@ -124,6 +124,26 @@ def test_galaxies_and_a_healpix_array_give_the_cli_pixels(tmp_path):
     assert_same_pixels(in_memory.to_numpy(), expected)
 
 
+def test_a_redshift_range_keeps_galaxies_in_memory_out_of_the_density(tmp_path):
+    """Galaxies handed over in memory are kept by ``z_max`` as a file's are, density
+    included: z = 0.2 north of the equator, 0.8 south, drawn as a density."""
+    from astropy.table import Table
+
+    rng = np.random.default_rng(11)
+    n = 40000
+    dec = rng.uniform(-10, 10, n)
+    gal = {"RA": rng.uniform(140, 160, n), "DEC": dec, "Z": np.where(dec > 0, 0.2, 0.8)}
+    Table(gal).write(tmp_path / "galaxies.fits")
+    view = {"center": (150, 0), "fov": 24, "size": (400, 400), "max_markers": 100, "z_max": 0.5, "bare": True}
+    expected = cli_pixels(tmp_path, "--galaxies", str(tmp_path / "galaxies.fits"), "--center", "150,0",
+                          "--fov", "24", "--size", "400x400", "--max-markers", "100", "--z-max", "0.5", "--bare")
+    sky = expected[2, 2, :3]
+    assert (expected[230:330, 60:340, :3] == sky).all(axis=2).mean() > 0.99, "no galaxy drawn south"
+    assert (expected[70:170, 60:340, :3] != sky).any(axis=2).mean() > 0.9, "the density north"
+    in_memory = clusterviz.figure(galaxies=gal, **view)
+    assert_same_pixels(in_memory.to_numpy(), expected)
+
+
 def test_a_hats_catalog_path_gives_the_cli_pixels(tmp_path):
     hats = ROOT / "tests" / "fixtures" / "hats" / "galaxies"
     expected = cli_pixels(tmp_path, "--galaxies", str(hats), "--size", "640x480")

@@ -252,7 +252,8 @@ fn start(r: &mut HatsRefiner, frame: &mut ViewerFrame, cone: Option<Cone>) {
             let mut survey = rest;
             survey.galaxies = Some(read.catalog);
             survey.galaxy_counts = read.counts;
-            survey.galaxy_source = (!complete).then(|| GalaxySource::new(&path, &opts));
+            survey.galaxy_source =
+                (!complete).then(|| GalaxySource::new(&path, &opts, read.stride));
             prepare_survey(&mut survey, &options.style)?;
             let live = LiveScene::build(&ctx, &survey, &options)?;
             let drawn = |k| live.layers.get(k).is_some();

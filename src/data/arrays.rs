@@ -148,8 +148,8 @@ fn describe(skipped: &[(String, String)]) -> String {
         .join(", ")
 }
 
-/// Adds `arrays` to `survey` (after its files): clusters within `bounds`' filters and the
-/// area, galaxies within the area. A part that a file already gave is an error; one the
+/// Adds `arrays` to `survey` (after its files): clusters and galaxies within `bounds`'
+/// filters and the area. A part that a file already gave is an error; one the
 /// demo gave is replaced, as files replace it. Returns what was added, for the source.
 pub fn add_arrays(
     survey: &mut Survey,
@@ -207,7 +207,11 @@ pub fn add_arrays(
         taken(&survey.galaxies, "galaxies", &table.label)?;
         let opts = LoadOptions {
             roles: galaxy_roles,
-            filter: area,
+            filter: Pushdown {
+                z_min: bounds.galaxy_z_min,
+                z_max: bounds.galaxy_z_max,
+                ..area
+            },
             ..LoadOptions::default()
         };
         let label = table.label.clone();

@@ -282,7 +282,11 @@ pub fn load_files(
         let opts = LoadOptions {
             hdu: galaxy_hdu,
             roles: galaxy_roles,
-            filter: area,
+            filter: Pushdown {
+                z_min: bounds.galaxy_z_min,
+                z_max: bounds.galaxy_z_max,
+                ..area
+            },
             progress: progress.clone(),
             verbatim: false,
             cache: disk_cache(c),
@@ -313,7 +317,11 @@ pub fn load_files(
                      once `clusterviz import` has written the catalog"
                 ),
                 (None, 1) => String::new(),
-                (None, k) => format!(", 1 row in {k} (the density counts all)"),
+                (None, k) if read.counts.is_some() => {
+                    format!(", 1 row in {k} (the density counts all)")
+                }
+                // A redshift filter: the skymap would count every redshift.
+                (None, k) => format!(", 1 row in {k} (the density is the sample's)"),
             };
             report_load(
                 &format!(
@@ -326,7 +334,8 @@ pub fn load_files(
             );
             sources.push(hats.display().to_string());
             survey.galaxies = Some(read.catalog);
-            survey.galaxy_source = (read.stride > 1).then(|| GalaxySource::new(hats, &opts));
+            survey.galaxy_source =
+                (read.stride > 1).then(|| GalaxySource::new(hats, &opts, read.stride));
             survey.galaxy_counts = read.counts;
             return load_rest(inputs, survey, sources);
         }

@@ -16,6 +16,11 @@ pub struct ReadBounds {
     /// (RA, Dec, radius) in degrees: galaxies from a HATS catalog are read only in this
     /// cone (a figure's view), unless `--cone` names another.
     pub galaxy_cone: Option<(f64, f64, f64)>,
+    /// The galaxies' redshift range, kept as they are read: a figure's density then
+    /// counts only the galaxies it may draw. The viewer reads every redshift (its
+    /// slider filters on the GPU), so its bounds leave these unset.
+    pub galaxy_z_min: Option<f64>,
+    pub galaxy_z_max: Option<f64>,
 }
 
 impl ReadBounds {
@@ -31,13 +36,15 @@ impl ReadBounds {
 
     /// These bounds for the viewer: the galaxies it holds from a HATS catalog take at
     /// most half the memory budget; the partitions it keeps for reuse take the other
-    /// half ([`viewer_partition_bytes`]).
+    /// half ([`viewer_partition_bytes`]). Galaxies of every redshift are read.
     pub fn within_viewer_budget(self, memory_budget_mb: Option<u64>) -> ReadBounds {
         // However small the budget, some galaxies are shown (the density shows them all).
         let held = (memory_budget_bytes(memory_budget_mb) / 2 / VIEWER_BYTES_PER_GALAXY).max(1000);
         let rows = self.galaxy_sample(memory_budget_mb).min(held);
         ReadBounds {
             galaxy_rows: Some(rows),
+            galaxy_z_min: None,
+            galaxy_z_max: None,
             ..self
         }
     }

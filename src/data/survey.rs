@@ -13,13 +13,21 @@ use crate::sky::unit_vector;
 pub struct GalaxySource {
     pub path: std::path::PathBuf,
     pub opts: crate::data::load_options::LoadOptions,
+    /// The sample holds one row in this many of those `opts` keep.
+    pub stride: u64,
 }
 
 impl GalaxySource {
-    /// The catalog at `path` read with `opts`, less what belongs to one load: its
-    /// progress (whose channel must close when the load ends) and its cache.
-    pub fn new(path: &std::path::Path, opts: &crate::data::load_options::LoadOptions) -> Self {
+    /// The catalog at `path` read with `opts` as a sample of one row in `stride`, less
+    /// what belongs to one load: its progress (whose channel must close when the load
+    /// ends) and its cache.
+    pub fn new(
+        path: &std::path::Path,
+        opts: &crate::data::load_options::LoadOptions,
+        stride: u64,
+    ) -> Self {
         GalaxySource {
+            stride,
             path: path.to_path_buf(),
             opts: crate::data::load_options::LoadOptions {
                 progress: None,

@@ -600,7 +600,11 @@ fn decorations(
         && let Some(c) = point_color(id)
     {
         d.legend.push(LegendEntry {
-            label: galaxies_legend_label(g.len(), survey.galaxy_counts.as_ref()),
+            label: galaxies_legend_label(
+                g.len(),
+                survey.galaxy_counts.as_ref(),
+                survey.galaxy_source.as_ref().map_or(1, |s| s.stride),
+            ),
             symbol: Symbol::Dots(c),
         });
     }
@@ -660,14 +664,15 @@ fn short_count(n: usize) -> String {
 }
 
 /// The galaxies' legend entry: how many are drawn from, and of how many when they are a
-/// sample (`counts` then count them all: a HATS catalog's skymap, a preview's map).
-fn galaxies_legend_label(shown: usize, counts: Option<&HealpixMap>) -> String {
+/// sample (`counts` then count them all: a HATS catalog's skymap, a preview's map), or
+/// which share they are (one row in `stride` read, when nothing counts them all).
+fn galaxies_legend_label(shown: usize, counts: Option<&HealpixMap>, stride: u64) -> String {
     let label = LayerKind::Galaxies.legend_label();
+    let shown_text = short_count(shown);
     match counts.map(|m| m.total().round() as usize) {
-        Some(all) if all > shown => {
-            format!("{label} ({} of {})", short_count(shown), short_count(all))
-        }
-        _ => format!("{label} ({})", short_count(shown)),
+        Some(all) if all > shown => format!("{label} ({shown_text} of {})", short_count(all)),
+        _ if stride > 1 => format!("{label} ({shown_text}, 1 in {stride} read)"),
+        _ => format!("{label} ({shown_text})"),
     }
 }
 
@@ -826,14 +831,19 @@ mod tests {
             values: vec![2_500_000.0, 1_700_000.0],
         };
         assert_eq!(
-            galaxies_legend_label(1_015, Some(&counts)),
+            galaxies_legend_label(1_015, Some(&counts), 6),
             "Galaxies (1.0k of 4.2M)"
         );
-        // Every galaxy read, or no counts: the count alone.
+        // A sample that nothing counts whole (a redshift filter): its share.
         assert_eq!(
-            galaxies_legend_label(4_200_000, Some(&counts)),
+            galaxies_legend_label(34_382, None, 13),
+            "Galaxies (34.4k, 1 in 13 read)"
+        );
+        // Every galaxy read: the count alone.
+        assert_eq!(
+            galaxies_legend_label(4_200_000, Some(&counts), 1),
             "Galaxies (4.2M)"
         );
-        assert_eq!(galaxies_legend_label(950, None), "Galaxies (950)");
+        assert_eq!(galaxies_legend_label(950, None, 1), "Galaxies (950)");
     }
 }

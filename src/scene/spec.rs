@@ -52,8 +52,9 @@ pub struct SceneSpec {
 
 impl SceneStyle {
     /// The bounds the readers apply as they read: the clusters' SNR minimum and
-    /// redshift range, and galaxies read from a HATS catalog (four times the marker
-    /// budget, so that level of detail has room to choose).
+    /// redshift range, the galaxies' redshift range, and galaxies read from a HATS
+    /// catalog (four times the marker budget, so that level of detail has room to
+    /// choose).
     pub fn read_bounds(&self) -> ReadBounds {
         ReadBounds {
             snr_min: self.snr_min.map(f64::from),
@@ -61,6 +62,8 @@ impl SceneStyle {
             z_max: self.z_max.map(f64::from),
             galaxy_rows: self.max_markers.map(|m| 4 * m as u64),
             galaxy_cone: None,
+            galaxy_z_min: self.z_min.map(f64::from),
+            galaxy_z_max: self.z_max.map(f64::from),
         }
     }
 }

@@ -41,7 +41,8 @@ pub struct HatsRead {
     pub catalog: Catalog,
     pub report: LoadReport,
     /// The whole catalog's counts in the area (its skymap's), when only a sample of its
-    /// rows was read; `None` when every row in the area was read (or no skymap exists).
+    /// rows was read; `None` when every row in the area was read, no skymap exists, or
+    /// a redshift or SNR filter keeps rows the skymap cannot tell apart.
     pub counts: Option<HealpixMap>,
     /// Partitions that overlap the area, of all the catalog's.
     pub partitions_read: usize,
@@ -134,8 +135,13 @@ pub fn read_hats_cached(
         rows
     };
     let cap = want.saturating_mul(DECODED_PER_KEPT);
-    let density_only = (stride > 1 && !hats.spread_rows && skymap.is_some() && decoded > cap)
-        .then_some(DensityOnly { decoded, cap });
+    // The skymap counts every row: with a redshift or SNR filter, the density is the
+    // sample's, so rows are read however many that decodes.
+    let by_value =
+        opts.filter.z_min.is_some() || opts.filter.z_max.is_some() || opts.filter.snr_min.is_some();
+    let density_only =
+        (stride > 1 && !hats.spread_rows && skymap.is_some() && !by_value && decoded > cap)
+            .then_some(DensityOnly { decoded, cap });
     // Without rows, the first file still gives the columns.
     let files = if density_only.is_some() {
         &files[..1]
@@ -192,7 +198,11 @@ pub fn read_hats_cached(
     let mut catalog =
         stacked.ok_or_else(|| Error::file(path, "is a HATS catalog with no partitions"))?;
     catalog.name = name.to_string();
-    let counts = if stride > 1 { skymap } else { None };
+    let counts = if stride > 1 && !by_value {
+        skymap
+    } else {
+        None
+    };
     Ok(HatsRead {
         catalog,
         report,
