@@ -596,14 +596,8 @@ fn a_figure_s_moc_covers_the_sky_it_shows_and_reads_back_as_a_moc_2_file() {
 #[test]
 fn a_redshift_range_keeps_galaxies_out_of_the_density_too() {
     let dir = tempdir("galaxy-z-density");
-    let mut csv = String::from("RA,DEC,Z\n");
-    let mut rng = clusterviz::data::rng::Rng::new(11);
-    for _ in 0..40_000 {
-        let (ra, dec) = (140.0 + 20.0 * rng.uniform(), -10.0 + 20.0 * rng.uniform());
-        let z = if dec > 0.0 { 0.2 } else { 0.8 };
-        csv.push_str(&format!("{ra},{dec},{z}\n"));
-    }
-    std::fs::write(dir.join("galaxies.csv"), csv).unwrap();
+    let z = |dec: f64| if dec > 0.0 { 0.2 } else { 0.8 };
+    write_patch_galaxies(&dir.join("galaxies.csv"), 40_000, Some(z));
     let render = |extra: &[&str], out: &str| {
         let mut args = vec![
             "render",
@@ -646,4 +640,58 @@ fn a_redshift_range_keeps_galaxies_out_of_the_density_too() {
         s < 0.01,
         "{s} of the south lit: galaxies beyond z-max drawn"
     );
+}
+
+/// Galaxies without a redshift column are not emptied by a redshift range (given for the
+/// clusters, say): they are drawn, and a warning says the range keeps none of them out.
+#[test]
+fn a_redshift_range_leaves_galaxies_without_a_redshift_drawn() {
+    let dir = tempdir("galaxy-no-z");
+    write_patch_galaxies(&dir.join("galaxies.csv"), 2000, None);
+    let o = clusterviz(
+        &[
+            "render",
+            "--galaxies",
+            "galaxies.csv",
+            "--z-min",
+            "0.3",
+            "--center",
+            "150,0",
+            "--fov",
+            "24",
+            "--size",
+            "300x300",
+            "--bare",
+            "-o",
+            "g.png",
+        ],
+        &dir,
+    );
+    let log = stderr(&o);
+    assert!(o.status.success(), "{log}");
+    assert!(log.contains("2000 of 2000 rows"), "{log}");
+    assert!(log.contains("no redshift column"), "{log}");
+    let img = clusterviz::render::Image::load_png(&dir.join("g.png")).unwrap();
+    let sky = img.pixel(2, 2)[..3].to_vec();
+    let lit = img.rgba.chunks(4).filter(|p| p[..3] != sky[..]).count();
+    assert!(lit > 2000, "{lit} pixels lit by 2000 galaxies");
+}
+
+/// `n` galaxies uniform over RA 140–160°, Dec −10–10° as a CSV file, with a Z column
+/// (by Dec) when `z` gives one.
+fn write_patch_galaxies(path: &Path, n: usize, z: Option<fn(f64) -> f64>) {
+    let mut csv = String::from(if z.is_some() {
+        "RA,DEC,Z\n"
+    } else {
+        "RA,DEC\n"
+    });
+    let mut rng = clusterviz::data::rng::Rng::new(11);
+    for _ in 0..n {
+        let (ra, dec) = (140.0 + 20.0 * rng.uniform(), -10.0 + 20.0 * rng.uniform());
+        match z {
+            Some(z) => csv.push_str(&format!("{ra},{dec},{}\n", z(dec))),
+            None => csv.push_str(&format!("{ra},{dec}\n")),
+        }
+    }
+    std::fs::write(path, csv).unwrap();
 }

@@ -3,7 +3,7 @@
 //! readers do, and the columns read in place where nothing in them needs changing.
 
 use crate::data::catalog_builder::{CatalogBuilder, WantedColumn, all_valid};
-use crate::data::load::{ColumnChoices, column_choices, report_load};
+use crate::data::load::{ColumnChoices, column_choices, report_load, warn_without_redshift};
 use crate::data::load_options::{LoadOptions, Pushdown};
 use crate::data::load_report::LoadReport;
 use crate::data::read_bounds::ReadBounds;
@@ -212,11 +212,13 @@ pub fn add_arrays(
                 z_max: bounds.galaxy_z_max,
                 ..area
             },
+            redshift_optional: true,
             ..LoadOptions::default()
         };
         let label = table.label.clone();
         let (cat, r) = catalog_from_arrays("galaxies", table, &opts)?;
         report_load(&label, &r);
+        warn_without_redshift(&cat, &opts.filter, &label);
         survey.galaxies = Some(cat);
         survey.galaxy_counts = None;
         sources.push(label);

@@ -53,7 +53,7 @@ impl CatalogBuilder {
                     .map_err(|m| format!("column {}: {m}", wanted[k].name))?;
             }
         }
-        let filter = opts.filter.clone();
+        let filter = opts.filter_for(&roles);
         let index_of = |n: &Option<String>| {
             n.as_ref()
                 .and_then(|n| wanted.iter().position(|w| &w.name == n))

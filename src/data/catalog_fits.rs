@@ -36,7 +36,7 @@ pub fn parse_catalog_fits(
             ));
         }
     }
-    check_filter_roles(path, &roles, &opts.filter, &names)?;
+    check_filter_roles(path, &roles, &opts.filter_for(&roles), &names)?;
     // Every numeric scalar column, roles first.
     let mut order: Vec<String> = vec![roles.ra.clone(), roles.dec.clone()];
     for c in &t.columns {

@@ -158,6 +158,15 @@ pub fn column_choices(c: &ColumnChoices) -> Result<[(RoleNames, Option<HduSelect
 }
 
 /// The load's rows kept and dropped, and a warning for invalid coordinates.
+/// Says when a redshift range could not keep galaxies out: they have no redshift.
+pub(crate) fn warn_without_redshift(galaxies: &Catalog, filter: &Pushdown, what: &str) {
+    if (filter.z_min.is_some() || filter.z_max.is_some()) && galaxies.roles.z.is_none() {
+        report!(
+            "warning: {what}: no redshift column (name one with --galaxy-z), so the redshift range keeps none of them out"
+        );
+    }
+}
+
 pub(crate) fn report_load(what: &str, r: &LoadReport) {
     let mut msg = format!("{what}: {} of {} rows", r.kept, r.rows_in_file);
     if r.filtered_out > 0 {
@@ -243,6 +252,7 @@ pub fn load_files(
             cache: disk_cache(c),
             sample_rows: None,
             rows: None,
+            redshift_optional: false,
         };
         let files = expand_paths(&inputs.clusters)?;
         let mut unassigned: Vec<(PathBuf, Catalog)> = Vec::new();
@@ -292,6 +302,7 @@ pub fn load_files(
             cache: disk_cache(c),
             sample_rows: Some(bounds.galaxy_sample(c.memory_budget)),
             rows: None,
+            redshift_optional: true,
         };
         if let Some(hats) = files.iter().find(|f| is_hats(f)) {
             let opts = LoadOptions {
@@ -333,6 +344,7 @@ pub fn load_files(
                 &read.report,
             );
             sources.push(hats.display().to_string());
+            warn_without_redshift(&read.catalog, &opts.filter, "galaxies");
             survey.galaxies = Some(read.catalog);
             survey.galaxy_source =
                 (read.stride > 1).then(|| GalaxySource::new(hats, &opts, read.stride));
@@ -350,6 +362,7 @@ pub fn load_files(
             &r,
         );
         sources.push(format!("{} galaxy files", files.len()));
+        warn_without_redshift(&cat, &opts.filter, "galaxies");
         survey.galaxies = Some(cat);
     }
     load_rest(inputs, survey, sources)

@@ -73,6 +73,11 @@ pub struct LoadOptions {
     /// Only these rows of the file (`import` reads big files a piece at a time). FITS,
     /// HDF5 and Parquet read just the window; other formats refuse one.
     pub rows: Option<std::ops::Range<u64>>,
+    /// The filter's redshift range applies only where the catalog has a redshift
+    /// (galaxies: a range given for the clusters does not empty a catalog without one).
+    /// Not in [`result_key`](Self::result_key): a catalog with a redshift reads the same
+    /// either way, and one without it fails to read otherwise.
+    pub redshift_optional: bool,
 }
 
 impl LoadOptions {
@@ -96,7 +101,23 @@ impl LoadOptions {
     }
 }
 
-/// Filters need the columns they filter on.
+impl LoadOptions {
+    /// The filter as it applies to a catalog whose columns play `roles`: an optional
+    /// redshift range is dropped when the catalog has no redshift.
+    pub fn filter_for(&self, roles: &Roles) -> Pushdown {
+        if self.redshift_optional && roles.z.is_none() {
+            Pushdown {
+                z_min: None,
+                z_max: None,
+                ..self.filter.clone()
+            }
+        } else {
+            self.filter.clone()
+        }
+    }
+}
+
+/// Filters need the columns they filter on (`f`: [`LoadOptions::filter_for`] the roles).
 pub fn check_filter_roles(
     path: &Path,
     roles: &Roles,

@@ -525,7 +525,12 @@ fn add_galaxies(
 ) -> Result<()> {
     let z = galaxies.roles.z.clone().unwrap_or_default();
     let budget = layers.budget;
-    let s = galaxy_style(theme, style, galaxies.len().min(budget));
+    let mut s = galaxy_style(theme, style, galaxies.len().min(budget));
+    // Galaxies without a redshift are not kept out by a redshift range (the read kept
+    // them too).
+    if galaxies.roles.z.is_none() {
+        s.filters[1] = None;
+    }
     let name = LayerKind::Galaxies.layer_name();
     if all_counts.is_none() && galaxies.len() <= plan.lod_above.min(budget) {
         let inst = PointInstance::from_catalog(galaxies, &[&z]);

@@ -137,8 +137,8 @@ pub fn read_hats_cached(
     let cap = want.saturating_mul(DECODED_PER_KEPT);
     // The skymap counts every row: with a redshift or SNR filter, the density is the
     // sample's, so rows are read however many that decodes.
-    let by_value =
-        opts.filter.z_min.is_some() || opts.filter.z_max.is_some() || opts.filter.snr_min.is_some();
+    let filter = filter_for_columns(opts, footers.first());
+    let by_value = filter.z_min.is_some() || filter.z_max.is_some() || filter.snr_min.is_some();
     let density_only =
         (stride > 1 && !hats.spread_rows && skymap.is_some() && !by_value && decoded > cap)
             .then_some(DensityOnly { decoded, cap });
@@ -237,7 +237,8 @@ fn cached_partition(
             (cat, report)
         }
     };
-    if opts.filter == Pushdown::default() {
+    let filter = opts.filter_for(&cat.roles);
+    if filter == Pushdown::default() {
         return Ok((cat, report));
     }
     let roles = cat.role_view();
@@ -245,7 +246,7 @@ fn cached_partition(
         .into_par_iter()
         .filter(|&i| {
             let known = |v: f64| Some(v).filter(|v| !v.is_nan());
-            opts.filter.keeps(
+            filter.keeps(
                 roles.ra(i),
                 roles.dec(i),
                 known(roles.z(i)),
@@ -256,6 +257,18 @@ fn cached_partition(
     report.filtered_out += (cat.len() - keep.len()) as u64;
     report.kept = keep.len() as u64;
     Ok((cat.with_rows(&keep), report))
+}
+
+/// `opts.filter` as it applies to the partitions, whose columns `footer` (the first
+/// partition's) names: an optional redshift range is dropped when they hold none.
+fn filter_for_columns(opts: &LoadOptions, footer: Option<&ParquetFooter>) -> Pushdown {
+    let names: Vec<String> = footer
+        .map(|f| f.columns().into_iter().map(|(name, _)| name).collect())
+        .unwrap_or_default();
+    match crate::data::roles::resolve_roles(&names, &[], &opts.roles) {
+        Ok(roles) => opts.filter_for(&roles),
+        Err(_) => opts.filter.clone(),
+    }
 }
 
 /// Every partition read must have the catalog's columns (`_common_metadata`'s, else the

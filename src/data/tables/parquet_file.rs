@@ -228,7 +228,8 @@ pub fn read_parquet_rows(
         }
     };
     // Row groups and rows the filter rules out unread count as filtered out.
-    let pruner = Pruner::new(meta, load.roles(), &opts.filter);
+    let filter = opts.filter_for(load.roles());
+    let pruner = Pruner::new(meta, load.roles(), &filter);
     let mut pruned = 0u64;
     let groups: Vec<usize> = (0..file_meta.num_row_groups())
         .filter(|&g| group_starts[g] < to && group_starts[g] + group_rows(g) > from)

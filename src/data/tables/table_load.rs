@@ -62,7 +62,7 @@ impl TableLoad {
             .filter(|c| c.storage.is_ok())
             .map(|c| c.name.clone())
             .collect();
-        check_filter_roles(path, &roles, &opts.filter, &usable)?;
+        check_filter_roles(path, &roles, &opts.filter_for(&roles), &usable)?;
         let (ra, dec) = (position(&roles.ra)?, position(&roles.dec)?);
         // RA and Dec first (their storage was checked above), then every usable column;
         // a repeated name (a CSV header can hold one twice) is kept once.
