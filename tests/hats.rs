@@ -247,29 +247,29 @@ fn a_sample_that_would_decode_too_many_rows_reads_none_and_keeps_the_counts() {
 #[test]
 fn render_of_a_hats_import_catalog_too_big_to_sample_shows_the_density_alone() {
     let dir = tempdir("hats-density-only");
-    let render = |markers: &str, out: &str| {
-        let o = run_cli(
-            &[
-                "render",
-                "--galaxies",
-                fixture("galaxies").to_str().unwrap(),
-                "--cone",
-                "150,2,4",
-                "--max-markers",
-                markers,
-                "--size",
-                "600x500",
-                "--bare",
-                "-o",
-                out,
-            ],
-            &dir,
-        );
+    let catalog = fixture("galaxies");
+    let render = |extra: &[&str], out: &str| {
+        let mut args = vec![
+            "render",
+            "--galaxies",
+            catalog.to_str().unwrap(),
+            "--cone",
+            "150,2,4",
+            "--max-markers",
+            "5",
+            "--size",
+            "600x500",
+            "--bare",
+            "-o",
+            out,
+        ];
+        args.extend_from_slice(extra);
+        let o = run_cli(&args, &dir);
         assert!(o.status.success(), "{}", stderr(&o));
         stderr(&o)
     };
     // 5 markers: a sample of 20 rows, which may decode 1 280 of the area's 4 004.
-    let log = render("5", "density.png");
+    let log = render(&[], "density.png");
     assert!(
         log.contains("the density only: an even sample would decode all 4004 rows"),
         "{log}"
@@ -282,6 +282,15 @@ fn render_of_a_hats_import_catalog_too_big_to_sample_shows_the_density_alone() {
         lit >= 18,
         "density under the centre: {lit} of 20 pixels lit"
     );
+    // A redshift range cannot use the skymap (it counts every redshift): the sample is
+    // decoded however many rows that takes, and the report says so.
+    let log = render(&["--z-max", "0.5"], "z.png");
+    assert!(!log.contains("the density only"), "{log}");
+    assert!(
+        log.contains("cannot use the skymap's counts, so all 4004 rows in the area are decoded"),
+        "{log}"
+    );
+    assert!(log.contains("(the density is the sample's)"), "{log}");
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -139,9 +139,15 @@ pub fn read_hats_cached(
     // sample's, so rows are read however many that decodes.
     let filter = filter_for_columns(opts, footers.first());
     let by_value = filter.z_min.is_some() || filter.z_max.is_some() || filter.snr_min.is_some();
-    let density_only =
-        (stride > 1 && !hats.spread_rows && skymap.is_some() && !by_value && decoded > cap)
-            .then_some(DensityOnly { decoded, cap });
+    let too_many = stride > 1 && !hats.spread_rows && skymap.is_some() && decoded > cap;
+    let density_only = (too_many && !by_value).then_some(DensityOnly { decoded, cap });
+    if too_many && by_value {
+        report!(
+            "note: {}: a redshift or SNR range cannot use the skymap's counts, so all {decoded} \
+             rows in the area are decoded for a 1-in-{stride} sample (a smaller area reads faster)",
+            path.display()
+        );
+    }
     // Without rows, the first file still gives the columns.
     let files = if density_only.is_some() {
         &files[..1]
