@@ -247,12 +247,8 @@ fn a_sample_that_would_decode_too_many_rows_reads_none_and_keeps_the_counts() {
 #[test]
 fn render_of_a_hats_import_catalog_too_big_to_sample_shows_the_density_alone() {
     let dir = tempdir("hats-density-only");
-    let catalog = fixture("galaxies");
     let render = |extra: &[&str], out: &str| {
-        let mut args = vec![
-            "render",
-            "--galaxies",
-            catalog.to_str().unwrap(),
+        let view = [
             "--cone",
             "150,2,4",
             "--max-markers",
@@ -263,10 +259,7 @@ fn render_of_a_hats_import_catalog_too_big_to_sample_shows_the_density_alone() {
             "-o",
             out,
         ];
-        args.extend_from_slice(extra);
-        let o = run_cli(&args, &dir);
-        assert!(o.status.success(), "{}", stderr(&o));
-        stderr(&o)
+        render_galaxies(&dir, &[&view[..], extra].concat())
     };
     // 5 markers: a sample of 20 rows, which may decode 1 280 of the area's 4 004.
     let log = render(&[], "density.png");
@@ -292,6 +285,17 @@ fn render_of_a_hats_import_catalog_too_big_to_sample_shows_the_density_alone() {
     );
     assert!(log.contains("(the density is the sample's)"), "{log}");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `clusterviz render --galaxies <the galaxies fixture> ARGS` in `dir`, which must
+/// succeed: its messages.
+fn render_galaxies(dir: &Path, args: &[&str]) -> String {
+    let catalog = fixture("galaxies");
+    let mut all = vec!["render", "--galaxies", catalog.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let o = run_cli(&all, dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    stderr(&o)
 }
 
 /// Of 20 pixels along the centre row (120 px wide), those whose colour is not the page's
@@ -380,23 +384,9 @@ fn render_of_a_sampled_hats_catalog_shows_all_rows_density_under_the_markers() {
 #[test]
 fn render_reads_no_more_galaxies_than_its_memory_budget_pays_for() {
     let dir = tempdir("hats-render-budget");
-    let catalog = fixture("galaxies");
     let render = |extra: &[&str], out: &str| {
-        let mut args = vec![
-            "render",
-            "--galaxies",
-            catalog.to_str().unwrap(),
-            "--size",
-            "600x300",
-            "--no-grid",
-            "--bare",
-            "-o",
-            out,
-        ];
-        args.extend_from_slice(extra);
-        let o = run_cli(&args, &dir);
-        assert!(o.status.success(), "{}", stderr(&o));
-        stderr(&o)
+        let view = ["--size", "600x300", "--no-grid", "--bare", "-o", out];
+        render_galaxies(&dir, &[&view[..], extra].concat())
     };
     let all = render(&[], "all.png");
     assert!(all.contains(": 6000 of 6000 rows"), "{all}");
