@@ -157,7 +157,6 @@ pub fn column_choices(c: &ColumnChoices) -> Result<[(RoleNames, Option<HduSelect
     ])
 }
 
-/// The load's rows kept and dropped, and a warning for invalid coordinates.
 /// Says when a redshift range could not keep galaxies out: they have no redshift.
 pub(crate) fn warn_without_redshift(galaxies: &Catalog, filter: &Pushdown, what: &str) {
     if (filter.z_min.is_some() || filter.z_max.is_some()) && galaxies.roles.z.is_none() {
@@ -167,6 +166,7 @@ pub(crate) fn warn_without_redshift(galaxies: &Catalog, filter: &Pushdown, what:
     }
 }
 
+/// The load's rows kept and dropped, and a warning for invalid coordinates.
 pub(crate) fn report_load(what: &str, r: &LoadReport) {
     let mut msg = format!("{what}: {} of {} rows", r.kept, r.rows_in_file);
     if r.filtered_out > 0 {

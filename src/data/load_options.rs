@@ -99,9 +99,7 @@ impl LoadOptions {
             None => key,
         }
     }
-}
 
-impl LoadOptions {
     /// The filter as it applies to a catalog whose columns play `roles`: an optional
     /// redshift range is dropped when the catalog has no redshift.
     pub fn filter_for(&self, roles: &Roles) -> Pushdown {
