@@ -395,12 +395,7 @@ fn render_reads_no_more_galaxies_than_its_memory_budget_pays_for() {
         paid.contains("1 row in 6 (the density counts all)"),
         "{paid}"
     );
-    let rows: u64 = paid
-        .split("): ")
-        .nth(1)
-        .and_then(|tail| tail.split(' ').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no row count in {paid}"));
+    let rows: u64 = number_after(&paid, "): ");
     assert!((950..=1050).contains(&rows), "{rows} rows read: {paid}");
     std::fs::remove_dir_all(&dir).ok();
 }
@@ -435,10 +430,7 @@ fn a_figure_with_a_centre_and_field_reads_only_the_partitions_in_its_view() {
         "--projection",
         "tan",
     ]);
-    let read = |log: &str| -> usize {
-        let at = log.find("galaxies (HATS, ").expect(log) + "galaxies (HATS, ".len();
-        log[at..].split(' ').next().unwrap().parse().unwrap()
-    };
+    let read = |log: &str| -> usize { number_after(log, "galaxies (HATS, ") };
     assert!(read(&zoomed) <= 4, "{zoomed}");
     let all_sky = render(&["--projection", "ait"]);
     assert_eq!(read(&all_sky), 35, "{all_sky}");
@@ -555,12 +547,7 @@ fn info_with_a_cone_describes_the_rows_inside() {
         "{hats}"
     );
     // Skymap cells of order 8 (14') centred in the cone: within 3% of the rows inside.
-    let about: f64 = hats
-        .split("about ")
-        .nth(1)
-        .and_then(|t| t.split(' ').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no count in {hats}"));
+    let about: f64 = number_after(&hats, "about ");
     let exact = inside as f64;
     assert!(
         (about - exact).abs() <= 0.03 * exact,
@@ -1052,4 +1039,12 @@ fn the_viewer_holds_no_more_galaxies_than_its_memory_budget_pays_for() {
         (held - whole).abs() < 0.05,
         "{held} of the sample north, {whole} of all"
     );
+}
+
+/// The number that follows the first `marker` in `text` (up to the next space).
+fn number_after<T: std::str::FromStr>(text: &str, marker: &str) -> T {
+    text.split_once(marker)
+        .and_then(|(_, tail)| tail.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no number after {marker:?} in {text}"))
 }

@@ -11,7 +11,7 @@ use crate::data::fits_table::{FitsTable, HduSelect};
 use crate::data::fits_write::write_catalog;
 use crate::data::hdf5_io::{table_name, write_catalog_h5};
 use crate::data::load::column_choices;
-use crate::data::load_options::{LoadOptions, Pushdown};
+use crate::data::load_options::LoadOptions;
 use crate::data::tables::format::TableFormat;
 use crate::data::tables::votable::write::write_votable;
 use crate::error::{Error, Result};
@@ -54,11 +54,7 @@ pub fn run(a: &ConvertArgs) -> Result<()> {
         hdu,
         roles,
         verbatim: true,
-        filter: Pushdown {
-            cone: a.columns.cone,
-            sky_box: a.columns.sky_box,
-            ..Default::default()
-        },
+        filter: a.columns.spec().area(),
         ..Default::default()
     };
     let (cat, report) = read_catalog(&a.input, &name, &opts)?;

@@ -73,7 +73,7 @@ fn describe(path: &Path, a: &InfoArgs) -> Result<()> {
         return Ok(());
     }
     if is_hats(path) {
-        return describe_hats(path, &area_of(a));
+        return describe_hats(path, &a.columns.spec().area());
     }
     // HDF5, VOTable, Parquet and CSV files hold catalogs only.
     if TableFormat::of(path) != TableFormat::Fits {
@@ -104,15 +104,6 @@ fn describe(path: &Path, a: &InfoArgs) -> Result<()> {
     }
     drop(probe);
     describe_catalog(path, a)
-}
-
-/// The `--cone` and `--box` area the files are described in (none: all of them).
-fn area_of(a: &InfoArgs) -> Pushdown {
-    Pushdown {
-        cone: a.columns.cone,
-        sky_box: a.columns.sky_box,
-        ..Default::default()
-    }
 }
 
 /// How the area was given, for the report: `--cone 150,2,2`.
@@ -192,7 +183,7 @@ fn describe_hats(path: &Path, area: &Pushdown) -> Result<()> {
 
 fn describe_catalog(path: &Path, a: &InfoArgs) -> Result<()> {
     let [(roles, hdu), _] = crate::data::load::column_choices(&a.columns.spec())?;
-    let area = area_of(a);
+    let area = a.columns.spec().area();
     let opts = LoadOptions {
         hdu,
         roles,

@@ -159,11 +159,7 @@ pub fn add_arrays(
     demo: bool,
 ) -> Result<Vec<String>> {
     let [(cluster_roles, _), (galaxy_roles, _)] = column_choices(choices)?;
-    let area = Pushdown {
-        cone: choices.cone,
-        sky_box: choices.sky_box,
-        ..Default::default()
-    };
+    let area = choices.area();
     let mut sources = Vec::new();
     let taken = |slot: &Option<Catalog>, what: &str, label: &str| {
         if slot.is_some() && !demo {

@@ -66,6 +66,17 @@ pub struct ColumnChoices {
     pub sky_box: Option<(f64, f64, f64, f64)>,
 }
 
+impl ColumnChoices {
+    /// The area `--cone` and `--box` cut out, as a read's filter (none: the whole sky).
+    pub fn area(&self) -> Pushdown {
+        Pushdown {
+            cone: self.cone,
+            sky_box: self.sky_box,
+            ..Default::default()
+        }
+    }
+}
+
 impl SurveyInputs {
     /// Whether any file is named.
     pub fn has_files(&self) -> bool {
@@ -232,11 +243,7 @@ pub fn load_files(
     let mut sources = Vec::new();
     let c = &inputs.columns;
     let [(cluster_roles, cluster_hdu), (galaxy_roles, galaxy_hdu)] = column_choices(c)?;
-    let area = Pushdown {
-        cone: c.cone,
-        sky_box: c.sky_box,
-        ..Default::default()
-    };
+    let area = c.area();
     if !inputs.clusters.is_empty() {
         let opts = LoadOptions {
             hdu: cluster_hdu,
