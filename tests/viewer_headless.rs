@@ -648,3 +648,132 @@ fn millions_of_galaxies_show_first_as_a_sample_over_the_density_of_them_all() {
     let again = stages[2].0.same_object(&stages[1].0, picked).unwrap();
     assert_eq!(again.row as usize, 1234 * k);
 }
+
+#[test]
+fn the_redshift_range_recounts_the_galaxies_density_as_a_figure_counts_it() {
+    let mut v = viewer(300_000);
+    let sky = |v: &HeadlessViewer| -> Vec<[u8; 4]> {
+        let image = v.screenshot().unwrap();
+        let (x0, y0) = (v.frame.sky_origin.0 as u32, v.frame.sky_origin.1 as u32);
+        let (w, h) = v.frame.state.view.canvas;
+        (y0..y0 + h)
+            .flat_map(|y| (x0..x0 + w).map(move |x| (x, y)))
+            .map(|(x, y)| image.pixel(x, y))
+            .collect()
+    };
+    // Frames until the count on the worker is swapped in and drawn.
+    let settle = |v: &mut HeadlessViewer, z: Option<Range32>| {
+        v.frame.state.controls.z = z;
+        v.frame.state.generation += 1;
+        v.step().unwrap();
+        for _ in 0..600 {
+            if !v.frame.counting_density() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            v.step().unwrap();
+        }
+        assert!(!v.frame.counting_density(), "the count never ended");
+        v.step().unwrap();
+    };
+    // The galaxies alone (the redshift range filters clusters too).
+    let show_galaxies = |v: &mut HeadlessViewer, shown: bool| {
+        for kind in LayerKind::ALL {
+            let galaxy = matches!(kind, LayerKind::Galaxies | LayerKind::GalaxyDensity);
+            v.frame
+                .state
+                .controls
+                .layers
+                .get_mut(&kind)
+                .unwrap()
+                .visible = galaxy && shown;
+        }
+        v.frame.state.generation += 1;
+        v.step().unwrap();
+    };
+    let galaxies = v
+        .frame
+        .data
+        .as_ref()
+        .unwrap()
+        .survey
+        .galaxies
+        .clone()
+        .unwrap();
+    let uploaded = v
+        .frame
+        .scene
+        .as_ref()
+        .unwrap()
+        .galaxy_density()
+        .unwrap()
+        .clone();
+    assert_eq!(uploaded.total(), galaxies.len() as f64);
+    show_galaxies(&mut v, false);
+    let without = sky(&v);
+    show_galaxies(&mut v, true);
+    let all = sky(&v);
+    let differ = |a: &[[u8; 4]], b: &[[u8; 4]]| a.iter().zip(b).filter(|(p, q)| p != q).count();
+    assert!(
+        differ(&all, &without) > all.len() / 10,
+        "the galaxies' density does not show: {} pixels differ",
+        differ(&all, &without)
+    );
+    // The map shown counts exactly the galaxies in the range (as the panel keeps it
+    // within the data's), cell by cell; returns how many.
+    let counted_exactly = |v: &HeadlessViewer| -> usize {
+        let range = v.frame.state.controls.z.expect("a range");
+        let counted = v
+            .frame
+            .scene
+            .as_ref()
+            .unwrap()
+            .galaxy_density()
+            .unwrap()
+            .clone();
+        assert_eq!(counted.depth, uploaded.depth);
+        let layer = cdshealpix::nested::get(counted.depth);
+        let mut expected = std::collections::BTreeMap::<u64, f32>::new();
+        let inside: Vec<usize> = (0..galaxies.len())
+            .filter(|&r| range.contains(galaxies.z(r)))
+            .collect();
+        for &r in &inside {
+            let cell = layer.hash(galaxies.ra(r).to_radians(), galaxies.dec(r).to_radians());
+            *expected.entry(cell).or_default() += 1.0;
+        }
+        let shown: std::collections::BTreeMap<u64, f32> = counted
+            .cells
+            .iter()
+            .copied()
+            .zip(counted.values.iter().copied())
+            .collect();
+        assert_eq!(shown, expected, "{range:?}");
+        inside.len()
+    };
+    settle(&mut v, Some(Range32 { min: 0.3, max: 0.6 }));
+    let n = counted_exactly(&v);
+    assert!(n > 1000 && n < galaxies.len() / 2, "{n} galaxies in range");
+    assert!(differ(&sky(&v), &all) > 0, "the sky did not change");
+    // The highest redshift alone (the panel clamps a range beyond the data to it): the
+    // sky as without galaxies, but for that galaxy's cell, marker and legend entry.
+    settle(
+        &mut v,
+        Some(Range32 {
+            min: 100.0,
+            max: 200.0,
+        }),
+    );
+    assert!(counted_exactly(&v) <= 3);
+    let few = differ(&sky(&v), &without);
+    assert!(
+        few < all.len() / 100,
+        "{few} pixels differ from the sky without galaxies"
+    );
+    // The range cleared: the density of them all, as first drawn.
+    settle(&mut v, None);
+    assert_eq!(
+        differ(&sky(&v), &all),
+        0,
+        "the first density did not come back"
+    );
+}

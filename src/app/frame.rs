@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::app::budget::AdaptiveBudget;
+use crate::app::density_recount::DensityRecount;
 use crate::app::live_scene::{LiveScene, LodStats};
 use crate::app::loader::LoadEvent;
 use crate::app::panels::{self, PanelState, Shown, TableFileFormat, UiRequests};
@@ -96,6 +97,8 @@ pub struct ViewerFrame {
     pub samp_peers: crate::app::samp_link::SampPeers,
     /// Rereads an out-of-core galaxy catalog where the view settles.
     pub hats: Option<crate::app::hats_refine::HatsRefiner>,
+    /// Counts the galaxies' density again for the redshift range.
+    density: DensityRecount,
     /// Frame the first data that arrive with this view's rule (unless the user moved the
     /// view before): what was given of centre and field stays.
     pub frame_on_load: Option<ViewSpec>,
@@ -170,6 +173,7 @@ impl ViewerFrame {
             samp_wanted: None,
             samp_peers: Default::default(),
             hats: None,
+            density: DensityRecount::default(),
             sky_origin: (0.0, 0.0),
             frame_on_load: None,
             trace: false,
@@ -201,6 +205,30 @@ impl ViewerFrame {
     /// Whether the galaxies in view are being read again (out-of-core catalogs).
     pub fn reading_galaxies(&self) -> bool {
         self.hats.as_ref().is_some_and(|h| h.is_reading())
+    }
+
+    /// Whether the galaxies' density is being counted again for the redshift range.
+    pub fn counting_density(&self) -> bool {
+        self.density.is_counting()
+    }
+
+    /// Brings the galaxies' density in line with the redshift range (a count on a worker
+    /// thread; the sky is drawn again when it is swapped in).
+    fn recount_density(&mut self) -> Result<()> {
+        let (Some(scene), Some(data)) = (self.scene.as_deref_mut(), self.data.as_deref()) else {
+            return Ok(());
+        };
+        let range = self.state.controls.z;
+        if self
+            .density
+            .update(&self.ctx, scene, data, self.scene_serial, range)?
+        {
+            self.drawn = None;
+            if self.trace {
+                report!("trace: galaxy density shown for redshifts {range:?}");
+            }
+        }
+        Ok(())
     }
 
     /// What is being loaded, and the fraction done, while anything is.
@@ -318,6 +346,7 @@ impl ViewerFrame {
             crate::app::samp_link::selection_changed(self);
         }
         self.ensure_texture(requests.scene_px)?;
+        self.recount_density()?;
         let still = self.is_still();
         self.draw_sky(still)?;
         if requests.screenshot {
@@ -350,7 +379,8 @@ impl ViewerFrame {
         // Messages from the SAMP hub are looked at each frame: come back for them.
         const SAMP_POLL: Duration = Duration::from_millis(250);
         // So are reads of the galaxies in view.
-        let waiting = self.samp_wanted.is_some() || self.reading_galaxies();
+        let waiting =
+            self.samp_wanted.is_some() || self.reading_galaxies() || self.counting_density();
         let repaint_after = match (repaint_after, waiting) {
             (Some(d), true) => Some(d.min(SAMP_POLL)),
             (None, true) => Some(SAMP_POLL),

@@ -3,16 +3,17 @@
 //! the level of detail of each view ([`SurveyLayers::level_of_detail`]).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::app::scene_data::SceneData;
 use crate::app::state::ViewerState;
-use crate::data::Survey;
+use crate::data::{HealpixMap, Survey};
 use crate::error::Result;
 use crate::render::PointInstance;
 use crate::render::{GpuContext, LayerId, SceneRenderer};
 use crate::scene::layers::{
     CLUSTER_SNR, CLUSTER_Z, COLOR_COLUMN_SLOT, GALAXY_Z, LayerKind, NEAR_GALAXIES, cluster_color,
-    size_factors,
+    density_style, size_factors,
 };
 use crate::scene::{LodPlan, SceneStyle, SurveyLayers, UploadPlan, upload_survey};
 use crate::view::{
@@ -68,6 +69,9 @@ pub struct LiveScene {
     /// viewer's own overlay (wall displays); hidden otherwise.
     selection_ring: [LayerId; 2],
     ringed: Option<[f32; 3]>,
+    /// The galaxies' density as uploaded (every redshift) and its style, to go back to
+    /// when the redshift range is cleared.
+    density_uploaded: Option<(Arc<HealpixMap>, MapStyle)>,
 }
 
 impl LiveScene {
@@ -117,6 +121,9 @@ impl LiveScene {
         });
         let [outline, ring] = selection_ring;
         let selection_ring = [outline?, ring?];
+        let density_uploaded = maps
+            .get(&LayerKind::GalaxyDensity)
+            .and_then(|&(id, style)| renderer.map(id).map(|map| (map.clone(), style)));
         Ok(LiveScene {
             renderer,
             slot3: None,
@@ -128,7 +135,44 @@ impl LiveScene {
             theme,
             selection_ring,
             ringed: None,
+            density_uploaded,
         })
+    }
+
+    /// The galaxies' density map shown now.
+    pub fn galaxy_density(&self) -> Option<&Arc<HealpixMap>> {
+        let &(id, _) = self.maps.get(&LayerKind::GalaxyDensity)?;
+        self.renderer.map(id)
+    }
+
+    /// Shows `map` as the galaxies' density (`None`: the one uploaded, of every
+    /// redshift). Counts get the colour range a figure of them would; a mean of a column
+    /// keeps its range, so that its colours keep their meaning while the range moves.
+    pub fn show_galaxy_density(
+        &mut self,
+        ctx: &GpuContext,
+        map: Option<Arc<HealpixMap>>,
+    ) -> Result<()> {
+        let (Some(&(id, shown)), Some((uploaded, first))) = (
+            self.maps.get(&LayerKind::GalaxyDensity),
+            self.density_uploaded.clone(),
+        ) else {
+            return Ok(());
+        };
+        let (map, style) = match map {
+            None => (uploaded, first),
+            Some(map) => {
+                let mut s = shown;
+                if self.style.density_column.is_none() {
+                    s.range = density_style(self.theme, &map).range;
+                }
+                (map, s)
+            }
+        };
+        self.renderer.replace_map(ctx, id, map)?;
+        // The next sync applies the style (with the user's switch and opacity).
+        self.maps.insert(LayerKind::GalaxyDensity, (id, style));
+        Ok(())
     }
 
     /// Rings the object in direction `dir` (ICRS unit vector), or nothing.

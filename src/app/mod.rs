@@ -5,6 +5,7 @@
 
 pub mod budget;
 pub mod camera_control;
+pub mod density_recount;
 pub mod frame;
 pub mod goto;
 pub mod hats_refine;

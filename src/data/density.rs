@@ -8,13 +8,22 @@ use crate::sky::Frame;
 
 /// Objects per NESTED cell at `depth` (ICRS), as a sparse map of counts.
 pub fn count_map(cat: &Catalog, depth: u8) -> HealpixMap {
+    count_map_where(cat, depth, |_| true)
+}
+
+/// As [`count_map`], of the rows `keep` accepts (e.g. those in a redshift range).
+pub fn count_map_where(
+    cat: &Catalog,
+    depth: u8,
+    keep: impl Fn(usize) -> bool + Sync,
+) -> HealpixMap {
     let layer = cdshealpix::nested::get(depth);
     let roles = cat.role_view();
     let mut cells: Vec<u64> = (0..cat.len())
         .into_par_iter()
         .filter_map(|i| {
             let (ra, dec) = (roles.ra(i), roles.dec(i));
-            (ra.is_finite() && dec.is_finite())
+            (ra.is_finite() && dec.is_finite() && keep(i))
                 .then(|| layer.hash(ra.to_radians(), dec.to_radians()))
         })
         .collect();
@@ -42,6 +51,16 @@ pub fn count_map(cat: &Catalog, depth: u8) -> HealpixMap {
 /// finite: what a crowded layer shows when asked for a quantity rather than counts.
 /// Hashing at the depth itself keeps coarse cells exact means of their objects.
 pub fn mean_map(cat: &Catalog, column: &str, depth: u8) -> Result<HealpixMap, String> {
+    mean_map_where(cat, column, depth, |_| true)
+}
+
+/// As [`mean_map`], over the rows `keep` accepts.
+pub fn mean_map_where(
+    cat: &Catalog,
+    column: &str,
+    depth: u8,
+    keep: impl Fn(usize) -> bool + Sync,
+) -> Result<HealpixMap, String> {
     let col = cat
         .columns
         .iter()
@@ -60,7 +79,7 @@ pub fn mean_map(cat: &Catalog, column: &str, depth: u8) -> Result<HealpixMap, St
         .into_par_iter()
         .filter_map(|i| {
             let (ra, dec, v) = (roles.ra(i), roles.dec(i), col.data.get_f64(i));
-            (ra.is_finite() && dec.is_finite() && v.is_finite())
+            (ra.is_finite() && dec.is_finite() && v.is_finite() && keep(i))
                 .then(|| (layer.hash(ra.to_radians(), dec.to_radians()), v))
         })
         .collect();

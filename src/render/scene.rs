@@ -150,6 +150,28 @@ impl SceneRenderer {
         }
     }
 
+    /// Replaces a map layer's map, keeping its style (its pyramid and rasters start
+    /// afresh): the galaxies' density recounted for the viewer's redshift range.
+    pub fn replace_map(
+        &mut self,
+        ctx: &GpuContext,
+        id: LayerId,
+        map: impl Into<Arc<HealpixMap>>,
+    ) -> Result<()> {
+        if let Some((name, Layer::Map(l))) = self.layers.get_mut(id.0) {
+            *l = self.maps.create_layer(ctx, name, map.into(), l.style)?;
+        }
+        Ok(())
+    }
+
+    /// The map a map layer draws.
+    pub fn map(&self, id: LayerId) -> Option<&Arc<HealpixMap>> {
+        match self.layers.get(id.0) {
+            Some((_, Layer::Map(l))) => Some(l.map()),
+            _ => None,
+        }
+    }
+
     pub fn set_map_visible(&mut self, id: LayerId, visible: bool) {
         if let Some((_, Layer::Map(l))) = self.layers.get_mut(id.0) {
             l.style.visible = visible;

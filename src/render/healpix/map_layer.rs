@@ -513,6 +513,11 @@ impl MapLayer {
         self.style = style;
     }
 
+    /// The map this layer draws.
+    pub fn map(&self) -> &Arc<HealpixMap> {
+        &self.map
+    }
+
     pub fn rasterizations(&self) -> u64 {
         self.rasterizations.load(Ordering::Relaxed)
     }
