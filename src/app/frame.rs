@@ -99,6 +99,8 @@ pub struct ViewerFrame {
     pub hats: Option<crate::app::hats_refine::HatsRefiner>,
     /// Counts the galaxies' density again for the redshift range.
     density: DensityRecount,
+    /// Densities swapped in by `density` (a wall draws again for each).
+    density_swaps: u64,
     /// Frame the first data that arrive with this view's rule (unless the user moved the
     /// view before): what was given of centre and field stays.
     pub frame_on_load: Option<ViewSpec>,
@@ -174,6 +176,7 @@ impl ViewerFrame {
             samp_peers: Default::default(),
             hats: None,
             density: DensityRecount::default(),
+            density_swaps: 0,
             sky_origin: (0.0, 0.0),
             frame_on_load: None,
             trace: false,
@@ -213,8 +216,9 @@ impl ViewerFrame {
     }
 
     /// Brings the galaxies' density in line with the redshift range (a count on a worker
-    /// thread; the sky is drawn again when it is swapped in).
-    fn recount_density(&mut self) -> Result<()> {
+    /// thread; the sky is drawn again when it is swapped in). The viewer calls it each
+    /// frame, a wall each tick.
+    pub fn recount_density(&mut self) -> Result<()> {
         let (Some(scene), Some(data)) = (self.scene.as_deref_mut(), self.data.as_deref()) else {
             return Ok(());
         };
@@ -224,6 +228,7 @@ impl ViewerFrame {
             .update(&self.ctx, scene, data, self.scene_serial, range)?
         {
             self.drawn = None;
+            self.density_swaps += 1;
             if self.trace {
                 report!("trace: galaxy density shown for redshifts {range:?}");
             }
@@ -605,9 +610,10 @@ impl ViewerFrame {
         frame.apply_to(&mut self.state);
     }
 
-    /// Which data the scene holds (changes when more arrive).
-    pub fn scene_serial(&self) -> u64 {
-        self.scene_serial
+    /// Which data the sky shows: the scene (changes when more arrive) and how many
+    /// times its galaxies' density was counted again for a redshift range.
+    pub fn shown_data(&self) -> (u64, u64) {
+        (self.scene_serial, self.density_swaps)
     }
 
     /// Draws `frame` in parts: a wall's displays, each target showing its rectangle of the

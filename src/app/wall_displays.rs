@@ -149,7 +149,7 @@ pub struct WallDisplays {
     sync: Box<dyn WallSync>,
     timeout: Duration,
     /// The frame last drawn, and the data it was drawn from.
-    drawn: Option<(WallFrame, u64)>,
+    drawn: Option<(WallFrame, (u64, u64))>,
     frames: u64,
     last_tick: Instant,
     trace: bool,
@@ -377,6 +377,8 @@ impl WallDisplays {
 
     pub fn tick(&mut self, frame: &mut ViewerFrame, quit: bool) -> Result<Tick> {
         let together = self.sync.size() > 1;
+        // Each process counts its galaxies' density for the redshift range it was sent.
+        frame.recount_density()?;
         let own = self.leads().then(|| {
             let mut f = frame.wall_frame(wall_view(&frame.state.view, self.canvas, self.ratio));
             f.quit = quit;
@@ -384,11 +386,11 @@ impl WallDisplays {
         });
         if let Some(f) = &own {
             self.read_for_displays(frame, f);
-            let changed = self.drawn.as_ref() != Some(&(f.clone(), frame.scene_serial()));
+            let changed = self.drawn.as_ref() != Some(&(f.clone(), frame.shown_data()));
             let since = self.last_tick.elapsed();
             let heartbeat = together && since >= HEARTBEAT;
             if !(changed || quit || heartbeat) {
-                let reading = frame.reading_galaxies();
+                let reading = frame.reading_galaxies() || frame.counting_density();
                 return Ok(Tick {
                     quit: false,
                     again_after: (together || reading).then(|| HEARTBEAT.saturating_sub(since)),
@@ -414,7 +416,7 @@ impl WallDisplays {
                 quit: false,
                 ..wall.clone()
             },
-            frame.scene_serial(),
+            frame.shown_data(),
         );
         let t = Instant::now();
         let drawn = if self.drawn.as_ref() != Some(&key) {
