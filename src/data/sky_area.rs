@@ -23,7 +23,7 @@ impl Area {
             limited = true;
             let (lon, lat) = (ra.rem_euclid(360.0).to_radians(), dec.to_radians());
             let radius = r.to_radians().min(std::f64::consts::PI);
-            match guarded(|| cdshealpix::nested::cone_coverage_approx(depth, lon, lat, radius)) {
+            match guarded(|| crate::sky::coverage::cone_coverage(depth, lon, lat, radius)) {
                 Ok(bmoc) => ranges.extend(bmoc.to_ranges().iter().cloned()),
                 Err(_) => return None,
             }
@@ -115,7 +115,7 @@ fn zone_ranges(b: (f64, f64, f64, f64), depth: u8) -> Option<Vec<Range<u64>>> {
         let norm = |ra: f64| ra.rem_euclid(360.0).to_radians().min(below_two_pi);
         (norm(ra0), norm(ra1))
     };
-    guarded(|| cdshealpix::nested::zone_coverage(depth, lon0, lat0, lon1, lat1))
+    guarded(|| crate::sky::coverage::zone_coverage(depth, lon0, lat0, lon1, lat1))
         .ok()
         .map(|bmoc| bmoc.to_ranges().to_vec())
 }

@@ -9,6 +9,7 @@
 //!
 //! The bottom of the core: it uses no other module of the crate.
 
+pub mod coverage;
 pub mod direction;
 pub mod frame;
 pub mod great_circle;

@@ -88,7 +88,7 @@ pub fn cells_near_view(view: &View, depth: u8, margin_px: f64) -> Option<Box<[Ra
     let (centre, radius) = view_cone(view, margin_px)?;
     let (lon, lat) = lonlat_deg(centre);
     let cone =
-        cdshealpix::nested::cone_coverage_approx(depth, lon.to_radians(), lat.to_radians(), radius);
+        crate::sky::coverage::cone_coverage(depth, lon.to_radians(), lat.to_radians(), radius);
     Some(cone.to_ranges())
 }
 

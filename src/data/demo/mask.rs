@@ -19,7 +19,7 @@ pub fn make_mask(tiles: &TileSet, seed: u64) -> HealpixMap {
                 .iter()
                 .map(|&(a, d)| (a.to_radians(), d.to_radians()))
                 .collect();
-            let bmoc = cdshealpix::nested::polygon_coverage(MASK_DEPTH, &ring, true);
+            let bmoc = crate::sky::coverage::polygon_coverage(MASK_DEPTH, &ring, true);
             bmoc.flat_iter().collect::<Vec<u64>>()
         })
         .collect();

@@ -31,7 +31,7 @@ fn places_by_partition(parts: &[Partition], places: &[DVec3], radius_deg: f64) -
         .par_iter()
         .map(|&d| {
             let (lon, lat) = lonlat_deg(d);
-            let cone = cdshealpix::nested::cone_coverage_approx(
+            let cone = crate::sky::coverage::cone_coverage(
                 deepest,
                 lon.to_radians(),
                 lat.to_radians(),
