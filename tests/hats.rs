@@ -479,17 +479,14 @@ fn convert_writes_a_hats_catalog_to_one_fits_file_with_every_row() {
 fn convert_with_a_cone_writes_exactly_the_rows_inside() {
     let dir = tempdir("hats-convert-cone");
     let cone = (150.0, 2.0, 2.0);
-    let o = run_cli(
-        &[
-            "convert",
-            fixture("galaxies").to_str().unwrap(),
-            "cone.fits",
-            "--cone",
-            "150,2,2",
-        ],
-        &dir,
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
+    let galaxies = fixture("galaxies");
+    let convert = || {
+        let args = [galaxies.to_str().unwrap(), "cone.fits", "--cone", "150,2,2"];
+        let o = run_cli(&[&["convert", "--force"][..], &args].concat(), &dir);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stderr(&o)
+    };
+    convert();
     let (cat, _) = read_catalog(&dir.join("cone.fits"), "cone", &LoadOptions::default()).unwrap();
     let want: HashMap<i64, [f64; 4]> = input_rows()
         .into_iter()
@@ -506,20 +503,9 @@ fn convert_with_a_cone_writes_exactly_the_rows_inside() {
     // edge was lost in about one process in 300; see src/sky/coverage.rs). A hundred
     // processes would have caught that about a third of the time.
     for run in 0..100 {
-        let o = run_cli(
-            &[
-                "convert",
-                fixture("galaxies").to_str().unwrap(),
-                "again.fits",
-                "--cone",
-                "150,2,2",
-                "--force",
-            ],
-            &dir,
-        );
-        assert!(o.status.success(), "{}", stderr(&o));
-        let rows: usize = number_after(&stderr(&o), "again.fits: ");
-        assert_eq!(rows, want.len(), "run {run}: {}", stderr(&o));
+        let log = convert();
+        let rows: usize = number_after(&log, "cone.fits: ");
+        assert_eq!(rows, want.len(), "run {run}: {log}");
     }
     std::fs::remove_dir_all(&dir).ok();
 }
