@@ -700,14 +700,7 @@ fn the_redshift_range_recounts_the_galaxies_density_as_a_figure_counts_it() {
         .galaxies
         .clone()
         .unwrap();
-    let uploaded = v
-        .frame
-        .scene
-        .as_ref()
-        .unwrap()
-        .galaxy_density()
-        .unwrap()
-        .clone();
+    let uploaded = shown_density(&v);
     assert_eq!(uploaded.total(), galaxies.len() as f64);
     show_galaxies(&mut v, false);
     let without = sky(&v);
@@ -723,14 +716,7 @@ fn the_redshift_range_recounts_the_galaxies_density_as_a_figure_counts_it() {
     // within the data's), cell by cell; returns how many.
     let counted_exactly = |v: &HeadlessViewer| -> usize {
         let range = v.frame.state.controls.z.expect("a range");
-        let counted = v
-            .frame
-            .scene
-            .as_ref()
-            .unwrap()
-            .galaxy_density()
-            .unwrap()
-            .clone();
+        let counted = shown_density(v);
         assert_eq!(counted.depth, uploaded.depth);
         let layer = cdshealpix::nested::get(counted.depth);
         let mut expected = std::collections::BTreeMap::<u64, f32>::new();
@@ -776,4 +762,10 @@ fn the_redshift_range_recounts_the_galaxies_density_as_a_figure_counts_it() {
         0,
         "the first density did not come back"
     );
+}
+
+/// The galaxies' density map the viewer's scene shows.
+fn shown_density(v: &HeadlessViewer) -> Arc<clusterviz::data::HealpixMap> {
+    let scene = v.frame.scene.as_ref().expect("a scene");
+    scene.galaxy_density().expect("a galaxy density").clone()
 }

@@ -62,28 +62,25 @@ impl DensityRecount {
             self.shown = Some((serial, None));
         }
         let mut changed = false;
-        if let Some(job) = &self.job {
+        if let Some(job) = self.job.take() {
             match job.done.try_recv() {
-                Err(TryRecvError::Empty) => return Ok(false),
-                Ok(counted) => {
-                    let job = self.job.take().expect("looked at above");
-                    match counted {
-                        Ok(map) if job.counted.0 == serial => {
-                            scene.show_galaxy_density(ctx, Some(Arc::new(map)))?;
-                            self.shown = Some(job.counted);
-                            changed = true;
-                        }
-                        // A count for a scene replaced since: the next one is started.
-                        Ok(_) => {}
-                        Err(m) => {
-                            report!("warning: the galaxies' density was not counted again: {m}");
-                            // Not tried again for this range: the markers still filter.
-                            self.shown = Some(job.counted);
-                        }
-                    }
+                Err(TryRecvError::Empty) => {
+                    self.job = Some(job);
+                    return Ok(false);
+                }
+                Ok(Ok(map)) if job.counted.0 == serial => {
+                    scene.show_galaxy_density(ctx, Some(Arc::new(map)))?;
+                    self.shown = Some(job.counted);
+                    changed = true;
+                }
+                // A count for a scene replaced since: the next one is started.
+                Ok(Ok(_)) => {}
+                Ok(Err(m)) => {
+                    report!("warning: the galaxies' density was not counted again: {m}");
+                    // Not tried again for this range: the markers still filter.
+                    self.shown = Some(job.counted);
                 }
                 Err(TryRecvError::Disconnected) => {
-                    self.job = None;
                     report!("warning: the galaxies' density could not be counted again");
                 }
             }
