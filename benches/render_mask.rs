@@ -21,7 +21,7 @@ fn disc_map(depth: u8, ra: f64, dec: f64, area_deg2: f64) -> HealpixMap {
         - area_deg2 / (2.0 * std::f64::consts::PI * (180.0 / std::f64::consts::PI).powi(2)))
     .acos();
     let bmoc =
-        cdshealpix::nested::cone_coverage_approx(depth, ra.to_radians(), dec.to_radians(), radius);
+        clusterviz::sky::coverage::cone_coverage(depth, ra.to_radians(), dec.to_radians(), radius);
     let cells: Vec<u64> = bmoc.flat_iter().collect();
     let layer = cdshealpix::nested::get(depth);
     let values = cells

@@ -499,9 +499,10 @@ fn convert_with_a_cone_writes_exactly_the_rows_inside() {
     );
     assert_eq!(rows_by_id(&cat), want);
     // The same rows in every process: a cone's cells once came out different, now and
-    // then, when cdshealpix computed them on several threads at once (a galaxy near the
-    // edge was lost in about one process in 300; see src/sky/coverage.rs). A hundred
-    // processes would have caught that about a third of the time.
+    // then, when a process's first coverages raced cdshealpix's lazily written constants
+    // on several threads (a galaxy near the edge was lost in about one process in 300;
+    // see src/sky/coverage.rs). A hundred processes would have caught that about a third
+    // of the time.
     for run in 0..100 {
         let log = convert();
         let rows: usize = number_after(&log, "cone.fits: ");

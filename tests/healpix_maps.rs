@@ -454,7 +454,7 @@ fn a_map_read_within_an_area_holds_exactly_its_cells_there() {
         let (lon, lat) =
             cdshealpix::nested::get(whole.depth).center(whole.cells[whole.cells.len() / 3]);
         let cone = |depth: u8| -> Vec<std::ops::Range<u64>> {
-            cdshealpix::nested::cone_coverage_approx(depth, lon, lat, radius.to_radians())
+            clusterviz::sky::coverage::cone_coverage(depth, lon, lat, radius.to_radians())
                 .to_ranges()
                 .to_vec()
         };
