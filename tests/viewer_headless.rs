@@ -5,6 +5,7 @@
 mod common;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use glam::DVec2;
 
@@ -86,6 +87,50 @@ fn the_first_stage_frames_the_survey_and_the_sky_is_drawn() {
             .counts_for(LayerKind::Merged)
             .is_some_and(|(_, visible, total)| visible > 100 && total >= visible)
     );
+}
+
+/// New data (a load stage, an area read again) show at once at the moving budget, even
+/// on a view at rest, then fill in at the still budget on the next frame; the moving
+/// budget does not learn from that first frame (it also pays the scene's uploads).
+#[test]
+fn new_data_show_first_at_the_moving_budget_then_fill_in_at_rest() {
+    use clusterviz::app::budget::AdaptiveBudget;
+    let mut v = viewer(20_000);
+    let moving = 1000;
+    v.frame.budget = AdaptiveBudget::new(moving, 500, 200_000, Duration::from_millis(30));
+    let rest = || std::thread::sleep(Duration::from_millis(300));
+    rest();
+    v.step().unwrap();
+    let still = v.frame.lod.drawn;
+    assert!(still > 4 * moving, "a view at rest draws {still} markers");
+    // The same survey loaded again: a new scene.
+    let options = SceneOptions::new(Theme::Dark, SceneStyle::default());
+    v.load(
+        demo_inputs(DemoConfig {
+            seed: 2,
+            galaxies: 20_000,
+        }),
+        options,
+    )
+    .unwrap();
+    rest();
+    v.step().unwrap();
+    let first = v.frame.lod.drawn;
+    assert!(
+        first > 0 && first <= moving,
+        "first frame of new data: {first}"
+    );
+    assert_eq!(v.frame.budget.budget(), moving);
+    assert_eq!(
+        v.repaint_after(),
+        Some(Duration::ZERO),
+        "the still frame comes next"
+    );
+    v.step().unwrap();
+    assert_eq!(v.frame.lod.drawn, still);
+    // Nothing more to draw once at rest.
+    v.step().unwrap();
+    assert_eq!(v.frame.lod.drawn, still);
 }
 
 #[test]

@@ -64,6 +64,9 @@ pub struct ViewerFrame {
     pub data: Option<Box<SceneData>>,
     pub scene: Option<Box<LiveScene>>,
     scene_serial: u64,
+    /// The scene the last sky image showed: a scene not yet shown is first drawn at the
+    /// moving budget, so that new data appear at once, then at the still budget.
+    shown_scene: u64,
     texture: Option<SceneTexture>,
     drawn: Option<DrawnKey>,
     pub budget: AdaptiveBudget,
@@ -157,6 +160,7 @@ impl ViewerFrame {
             data: None,
             scene: None,
             scene_serial: 0,
+            shown_scene: 0,
             texture: None,
             drawn: None,
             budget,
@@ -352,7 +356,9 @@ impl ViewerFrame {
         }
         self.ensure_texture(requests.scene_px)?;
         self.recount_density()?;
-        let still = self.is_still();
+        // New data (a load stage, an area read again) show first at the moving budget:
+        // on a CPU rasteriser a still frame takes most of a second, a moving one a tenth.
+        let still = self.is_still() && self.shown_scene == self.scene_serial;
         self.draw_sky(still)?;
         if requests.screenshot {
             self.screenshot();
@@ -488,6 +494,8 @@ impl ViewerFrame {
         if up_to_date {
             return Ok(());
         }
+        let fresh_scene = self.shown_scene != self.scene_serial;
+        self.shown_scene = self.scene_serial;
         let budget = if still {
             (self.budget.budget() * STILL_FACTOR)
                 .max(STILL_MIN)
@@ -511,7 +519,8 @@ impl ViewerFrame {
         // Waiting here measures the sky's own cost, which the budget adapts to.
         self.ctx.wait()?;
         self.last_scene = t.elapsed();
-        if !still {
+        // A new scene's first frame also pays its uploads: it says little about frames.
+        if !still && !fresh_scene {
             self.adapt(self.last_scene, self.lod.drawn);
         }
         self.drawn = Some(key);
