@@ -809,6 +809,69 @@ fn the_redshift_range_recounts_the_galaxies_density_as_a_figure_counts_it() {
     );
 }
 
+/// A wall rank shows the galaxies' density rank 0 shows: a count it finished first is
+/// held until rank 0 shows it, one it has not counted is waited for, and a cleared range
+/// brings back the density of them all on both.
+#[test]
+fn a_wall_rank_shows_the_density_count_rank_0_shows() {
+    let (mut lead, mut follow) = (viewer(300_000), viewer(300_000));
+    let until_counted = |v: &mut HeadlessViewer, lead: Option<Option<Range32>>| {
+        for _ in 0..600 {
+            match lead {
+                None => v.frame.recount_density().unwrap(),
+                Some(shown) => v.frame.recount_density_following(shown).unwrap(),
+            }
+            if !v.frame.counting_density() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("the count never ended");
+    };
+    let cells = |v: &HeadlessViewer| {
+        let m = shown_density(v);
+        (m.depth, m.cells.clone(), m.values.clone())
+    };
+    let everything = cells(&lead);
+    assert_eq!(cells(&follow), everything);
+    let first = Some(Range32 { min: 0.3, max: 0.6 });
+    lead.frame.state.controls.z = first;
+    follow.frame.state.controls.z = first;
+    // The follower counts first; rank 0 still shows every galaxy, and so does it.
+    until_counted(&mut follow, Some(None));
+    assert_eq!(follow.frame.density_range_shown(), None);
+    assert_eq!(cells(&follow), everything);
+    until_counted(&mut lead, None);
+    assert_eq!(lead.frame.density_range_shown(), first);
+    assert_ne!(cells(&lead), everything);
+    // Rank 0's frame says it shows the range: the follower shows its held count.
+    follow
+        .frame
+        .recount_density_following(lead.frame.density_range_shown())
+        .unwrap();
+    assert_eq!(follow.frame.density_range_shown(), first);
+    assert_eq!(cells(&follow), cells(&lead));
+    // A range the follower has not begun to count: it counts it before going on.
+    let second = Some(Range32 { min: 0.6, max: 1.0 });
+    lead.frame.state.controls.z = second;
+    until_counted(&mut lead, None);
+    assert_eq!(lead.frame.density_range_shown(), second);
+    follow.frame.state.controls.z = second;
+    follow.frame.recount_density_following(second).unwrap();
+    assert_eq!(follow.frame.density_range_shown(), second);
+    assert_eq!(cells(&follow), cells(&lead));
+    // The range cleared: the density of them all on both.
+    lead.frame.state.controls.z = None;
+    until_counted(&mut lead, None);
+    follow.frame.state.controls.z = None;
+    follow
+        .frame
+        .recount_density_following(lead.frame.density_range_shown())
+        .unwrap();
+    assert_eq!(cells(&lead), everything);
+    assert_eq!(cells(&follow), everything);
+}
+
 /// The galaxies' density map the viewer's scene shows.
 fn shown_density(v: &HeadlessViewer) -> Arc<clusterviz::data::HealpixMap> {
     let scene = v.frame.scene.as_ref().expect("a scene");

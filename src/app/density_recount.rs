@@ -5,9 +5,15 @@
 //! while a count runs is counted once that one ends. Galaxies read as a sample (an
 //! out-of-core catalog, or the first stage of a big one) are counted as they are: the
 //! density is then the sample's, as in figures.
+//!
+//! A wall's ranks count on their own but show the count rank 0 shows ([`Lead::Follow`]):
+//! a count done early is held until rank 0 shows it, one not done yet is waited for, so
+//! that neighbouring displays never show two redshift ranges side by side.
 
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
+
+use crate::data::Catalog;
 
 use crate::app::live_scene::LiveScene;
 use crate::app::scene_data::SceneData;
@@ -20,16 +26,28 @@ use crate::render::GpuContext;
 /// A scene (by its serial) and the redshift range its density counts (`None`: all).
 type Counted = (u64, Option<Range32>);
 
+type Count = std::result::Result<HealpixMap, String>;
+
 /// A count under way.
 struct Job {
     counted: Counted,
-    done: Receiver<std::result::Result<HealpixMap, String>>,
+    done: Receiver<Count>,
+}
+
+/// Which count is shown: the newest done (the viewer, a wall's rank 0), or the one a
+/// wall's rank 0 shows (the range of its shown count, `None` for every galaxy).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Lead {
+    Own,
+    Follow(Option<Range32>),
 }
 
 /// Keeps a scene's galaxy density in line with the redshift range.
 #[derive(Default)]
 pub struct DensityRecount {
     shown: Option<Counted>,
+    /// A count done but not shown yet (a wall rank waiting for rank 0 to show it).
+    held: Option<(Counted, Arc<HealpixMap>)>,
     job: Option<Job>,
 }
 
@@ -39,8 +57,14 @@ impl DensityRecount {
         self.job.is_some()
     }
 
-    /// Takes in a finished count and starts the next one `range` needs for the scene
-    /// numbered `serial`; returns whether the density shown changed.
+    /// The redshift range of the density shown (`None`: every galaxy counted).
+    pub fn shown_range(&self) -> Option<Range32> {
+        self.shown.and_then(|(_, range)| range)
+    }
+
+    /// Takes in a finished count, shows the one `lead` asks for, and starts the next
+    /// one `range` needs for the scene numbered `serial`; returns whether the density
+    /// shown changed.
     pub fn update(
         &mut self,
         ctx: &GpuContext,
@@ -48,30 +72,38 @@ impl DensityRecount {
         data: &SceneData,
         serial: u64,
         range: Option<Range32>,
+        lead: Lead,
     ) -> Result<bool> {
         let Some(galaxies) = &data.survey.galaxies else {
             return Ok(false);
         };
-        if scene.galaxy_density().is_none() {
+        let Some(depth) = scene.galaxy_density().map(|m| m.depth) else {
             return Ok(false);
-        }
+        };
         // Galaxies without a redshift are not filtered: their density stays whole.
-        let range = range.filter(|_| galaxies.roles.z.is_some());
+        let has_z = galaxies.roles.z.is_some();
+        let range = range.filter(|_| has_z);
         // A new scene was uploaded with every galaxy counted.
         if self.shown.is_none_or(|(s, _)| s != serial) {
             self.shown = Some((serial, None));
+            self.held = None;
         }
+        let mean_of = scene.style.density_column.clone();
         let mut changed = false;
         if let Some(job) = self.job.take() {
             match job.done.try_recv() {
-                Err(TryRecvError::Empty) => {
-                    self.job = Some(job);
-                    return Ok(false);
-                }
+                Err(TryRecvError::Empty) => self.job = Some(job),
                 Ok(Ok(map)) if job.counted.0 == serial => {
-                    scene.show_galaxy_density(ctx, Some(Arc::new(map)))?;
-                    self.shown = Some(job.counted);
-                    changed = true;
+                    let map = Arc::new(map);
+                    if lead == Lead::Own {
+                        // Shown at once, even when the range moved on meanwhile: the
+                        // density follows a slider being dragged.
+                        scene.show_galaxy_density(ctx, Some(map))?;
+                        self.shown = Some(job.counted);
+                        changed = true;
+                    } else {
+                        self.held = Some((job.counted, map));
+                    }
                 }
                 // A count for a scene replaced since: the next one is started.
                 Ok(Ok(_)) => {}
@@ -85,32 +117,87 @@ impl DensityRecount {
                 }
             }
         }
-        let want = (serial, range);
-        if self.shown == Some(want) {
-            return Ok(changed);
-        }
-        let Some(range) = range else {
-            scene.show_galaxy_density(ctx, None)?;
-            self.shown = Some(want);
-            return Ok(true);
+        let target = match lead {
+            Lead::Own => (serial, range),
+            Lead::Follow(shown) => (serial, shown.filter(|_| has_z)),
         };
-        let depth = scene.galaxy_density().map_or(0, |m| m.depth);
-        let mean_of = scene.style.density_column.clone();
-        let galaxies = galaxies.clone();
-        let (tx, done) = channel();
-        std::thread::spawn(move || {
-            let roles = galaxies.role_view();
-            let keep = |i: usize| range.contains(roles.z(i));
-            let map = match &mean_of {
-                Some(column) => mean_map_where(&galaxies, column, depth, keep),
-                None => Ok(count_map_where(&galaxies, depth, keep)),
+        if self.shown != Some(target) {
+            let ready = match self.held.take() {
+                Some((counted, map)) if counted == target => Some(Ok(map)),
+                other => {
+                    self.held = other;
+                    None
+                }
             };
-            let _ = tx.send(map);
-        });
-        self.job = Some(Job {
-            counted: want,
-            done,
-        });
+            let map = match (ready, target.1, lead) {
+                (Some(map), _, _) => Some(map),
+                (None, None, _) => Some(Err(None)),
+                // Rank 0 shows a count this rank has not finished: wait for it (the
+                // other ranks wait at the frame's barrier meanwhile).
+                (None, Some(shown), Lead::Follow(_)) => {
+                    let count = match self.job.take() {
+                        Some(job) if job.counted == target => job
+                            .done
+                            .recv()
+                            .unwrap_or_else(|_| Err("the count stopped".into())),
+                        other => {
+                            self.job = other;
+                            count(galaxies, depth, mean_of.as_deref(), shown)
+                        }
+                    };
+                    Some(count.map(Arc::new).map_err(Some))
+                }
+                (None, Some(_), Lead::Own) => None,
+            };
+            match map {
+                Some(Ok(map)) => {
+                    scene.show_galaxy_density(ctx, Some(map))?;
+                    self.shown = Some(target);
+                    changed = true;
+                }
+                // Every galaxy: the density uploaded with the scene.
+                Some(Err(None)) => {
+                    scene.show_galaxy_density(ctx, None)?;
+                    self.shown = Some(target);
+                    changed = true;
+                }
+                Some(Err(Some(m))) => {
+                    report!("warning: the galaxies' density was not counted again: {m}");
+                    self.shown = Some(target);
+                }
+                None => {}
+            }
+        }
+        // Count what the range asks for, unless shown, held or under way already.
+        let want = (serial, range);
+        let Some(range) = range else {
+            return Ok(changed);
+        };
+        let known = self.shown == Some(want)
+            || self.held.as_ref().is_some_and(|(c, _)| *c == want)
+            || self.job.is_some();
+        if !known {
+            let galaxies = galaxies.clone();
+            let (tx, done) = channel();
+            std::thread::spawn(move || {
+                let _ = tx.send(count(&galaxies, depth, mean_of.as_deref(), range));
+            });
+            self.job = Some(Job {
+                counted: want,
+                done,
+            });
+        }
         Ok(changed)
+    }
+}
+
+/// The galaxies' density at `depth` over those in the redshift `range`: counts, or the
+/// mean of column `mean_of`.
+fn count(galaxies: &Catalog, depth: u8, mean_of: Option<&str>, range: Range32) -> Count {
+    let roles = galaxies.role_view();
+    let keep = |i: usize| range.contains(roles.z(i));
+    match mean_of {
+        Some(column) => mean_map_where(galaxies, column, depth, keep),
+        None => Ok(count_map_where(galaxies, depth, keep)),
     }
 }

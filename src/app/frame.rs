@@ -8,12 +8,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::app::budget::AdaptiveBudget;
-use crate::app::density_recount::DensityRecount;
+use crate::app::density_recount::{DensityRecount, Lead};
 use crate::app::live_scene::{LiveScene, LodStats};
 use crate::app::loader::LoadEvent;
 use crate::app::panels::{self, PanelState, Shown, TableFileFormat, UiRequests};
 use crate::app::scene_data::SceneData;
-use crate::app::state::{Input, ViewerState};
+use crate::app::state::{Input, Range32, ViewerState};
 use crate::app::wall_frame::WallFrame;
 use crate::data::tables::votable::write::write_votable;
 use crate::error::{Error, Result};
@@ -223,13 +223,29 @@ impl ViewerFrame {
     /// thread; the sky is drawn again when it is swapped in). The viewer calls it each
     /// frame, a wall each tick.
     pub fn recount_density(&mut self) -> Result<()> {
+        self.recount_density_led(Lead::Own)
+    }
+
+    /// As [`Self::recount_density`], for a wall rank that follows rank 0: shows the
+    /// count of the redshift range rank 0's density shows (`None`: every galaxy), waiting
+    /// for it if this rank has not finished it, so that all displays show the same.
+    pub fn recount_density_following(&mut self, shown: Option<Range32>) -> Result<()> {
+        self.recount_density_led(Lead::Follow(shown))
+    }
+
+    /// The redshift range the galaxies' density shown counts (`None`: every galaxy).
+    pub fn density_range_shown(&self) -> Option<Range32> {
+        self.density.shown_range()
+    }
+
+    fn recount_density_led(&mut self, lead: Lead) -> Result<()> {
         let (Some(scene), Some(data)) = (self.scene.as_deref_mut(), self.data.as_deref()) else {
             return Ok(());
         };
         let range = self.state.controls.z;
         if self
             .density
-            .update(&self.ctx, scene, data, self.scene_serial, range)?
+            .update(&self.ctx, scene, data, self.scene_serial, range, lead)?
         {
             self.drawn = None;
             self.density_swaps += 1;
@@ -611,7 +627,9 @@ impl ViewerFrame {
         } else {
             (self.budget.budget(), self.moving_map_step)
         };
-        WallFrame::new(wall, &self.state, budget, still, map_step)
+        let mut f = WallFrame::new(wall, &self.state, budget, still, map_step);
+        f.density_z = self.density_range_shown();
+        f
     }
 
     /// Takes rank 0's frame (a process following it shows nothing else).

@@ -377,8 +377,11 @@ impl WallDisplays {
 
     pub fn tick(&mut self, frame: &mut ViewerFrame, quit: bool) -> Result<Tick> {
         let together = self.sync.size() > 1;
-        // Each process counts its galaxies' density for the redshift range it was sent.
-        frame.recount_density()?;
+        // Rank 0 shows its galaxies' density for the redshift range as soon as counted;
+        // the others show the count rank 0 shows (below, once they have its frame).
+        if self.leads() {
+            frame.recount_density()?;
+        }
         let own = self.leads().then(|| {
             let mut f = frame.wall_frame(wall_view(&frame.state.view, self.canvas, self.ratio));
             f.quit = quit;
@@ -409,6 +412,7 @@ impl WallDisplays {
         };
         if !self.leads() {
             self.read_for_displays(frame, &wall);
+            frame.recount_density_following(wall.density_z)?;
         }
         // The last frame (quit) shows what the one before showed.
         let key = (

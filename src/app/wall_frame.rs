@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::app::scene_controls::SceneControls;
+use crate::app::scene_controls::{Range32, SceneControls};
 use crate::app::scene_data::ObjectRef;
 use crate::app::state::ViewerState;
 use crate::error::{Error, Result};
@@ -22,6 +22,10 @@ pub struct WallFrame {
     /// The viewer's layers, filters and colours, whole.
     pub controls: SceneControls,
     pub selection: Option<ObjectRef>,
+    /// The redshift range rank 0's galaxy density counts (`None`: every galaxy): the
+    /// others show the same count, waiting for theirs if need be.
+    #[serde(default)]
+    pub density_z: Option<Range32>,
     /// The session ends after this frame.
     pub quit: bool,
 }
@@ -36,6 +40,7 @@ impl WallFrame {
             map_step,
             controls: state.controls.clone(),
             selection: state.selection,
+            density_z: None,
             quit: false,
         }
     }
@@ -63,7 +68,6 @@ impl WallFrame {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::scene_controls::Range32;
     use crate::scene::layers::LayerKind;
     use crate::sky::{Frame, Projection};
 
@@ -99,9 +103,13 @@ mod tests {
             min: f32::NEG_INFINITY,
             max: 1.5,
         });
-        let f = WallFrame::new(wall, &state, 1, true, 1);
+        let mut f = WallFrame::new(wall, &state, 1, true, 1);
+        f.density_z = state.controls.z;
         let back = WallFrame::decode(&f.encode()).unwrap();
         assert_eq!(back.controls.z.map(|r| r.max), Some(1.5));
+        // Rank 0's shown range arrives as the range itself does (the follower compares
+        // the two).
+        assert_eq!(back.density_z, back.controls.z);
         assert!(back.controls.z.is_some_and(|r| r.contains(-1e30)));
     }
 }
