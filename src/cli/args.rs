@@ -260,7 +260,8 @@ pub struct ColumnArgs {
     pub no_cache: bool,
     /// Megabytes of loaded catalogs kept in memory for reuse (default: half the RAM); on a
     /// HATS catalog, also the galaxies a figure reads (~40 bytes each) and the viewer
-    /// holds (half the budget, ~400 bytes each).
+    /// holds (a third of the budget, ~400 bytes each; a third for an area being read
+    /// again, a third for partitions kept).
     #[arg(long)]
     pub memory_budget: Option<u64>,
     /// Load only objects within a cone: RA,DEC,RADIUS in degrees.

@@ -34,12 +34,14 @@ impl ReadBounds {
         self.galaxy_rows.unwrap_or(GPU_ROWS).min(paid)
     }
 
-    /// These bounds for the viewer: the galaxies it holds from a HATS catalog take at
-    /// most half the memory budget; the partitions it keeps for reuse take the other
-    /// half ([`viewer_partition_bytes`]). Galaxies of every redshift are read.
+    /// These bounds for the viewer: the galaxies it shows from a HATS catalog take at
+    /// most a third of the memory budget, the galaxies of an area read again (built while
+    /// the others are still drawn) another, the partitions it keeps for reuse the last
+    /// ([`viewer_partition_bytes`]). Galaxies of every redshift are read.
     pub fn within_viewer_budget(self, memory_budget_mb: Option<u64>) -> ReadBounds {
         // However small the budget, some galaxies are shown (the density shows them all).
-        let held = (memory_budget_bytes(memory_budget_mb) / 2 / VIEWER_BYTES_PER_GALAXY).max(1000);
+        let share = memory_budget_bytes(memory_budget_mb) / VIEWER_BUDGET_SHARES;
+        let held = (share / VIEWER_BYTES_PER_GALAXY).max(1000);
         let rows = self.galaxy_sample(memory_budget_mb).min(held);
         ReadBounds {
             galaxy_rows: Some(rows),
@@ -69,10 +71,15 @@ pub fn memory_budget_bytes(memory_budget_mb: Option<u64>) -> u64 {
 /// slack. Measured at ~420 bytes on a 20M-row HATS catalog (BENCHMARKS.md, session 22).
 pub const VIEWER_BYTES_PER_GALAXY: u64 = 400;
 
-/// The bytes of HATS partitions the viewer keeps for reuse: the half of the memory
+/// The viewer's memory budget is shared by three: the galaxies shown, those of an area
+/// being read again (two scenes coexist until the new one is swapped in), and the
+/// partitions kept for reuse.
+const VIEWER_BUDGET_SHARES: u64 = 3;
+
+/// The bytes of HATS partitions the viewer keeps for reuse: the third of the memory
 /// budget its galaxies leave ([`ReadBounds::within_viewer_budget`]).
 pub fn viewer_partition_bytes(memory_budget_mb: Option<u64>) -> u64 {
-    memory_budget_bytes(memory_budget_mb) / 2
+    memory_budget_bytes(memory_budget_mb) / VIEWER_BUDGET_SHARES
 }
 
 #[cfg(test)]
@@ -80,18 +87,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_viewer_holds_the_galaxies_half_its_budget_pays_for() {
+    fn the_viewer_holds_the_galaxies_a_third_of_its_budget_pays_for() {
         let gpu = ReadBounds {
             galaxy_rows: Some(800_000),
             ..Default::default()
         };
-        // 100 MB: half of it, at VIEWER_BYTES_PER_GALAXY a galaxy.
-        let small = gpu.within_viewer_budget(Some(100));
+        // 120 MB: a third of it, at VIEWER_BYTES_PER_GALAXY a galaxy; the scene built
+        // for an area read again a third, the partitions kept the last third.
+        let small = gpu.within_viewer_budget(Some(120));
         assert_eq!(
             small.galaxy_rows,
-            Some((50 << 20) / VIEWER_BYTES_PER_GALAXY)
+            Some((40 << 20) / VIEWER_BYTES_PER_GALAXY)
         );
-        assert_eq!(viewer_partition_bytes(Some(100)), 50 << 20);
+        assert_eq!(viewer_partition_bytes(Some(120)), 40 << 20);
         // A budget with room for more leaves the GPU's own bound.
         assert_eq!(
             gpu.within_viewer_budget(Some(4096)).galaxy_rows,
@@ -104,11 +112,11 @@ mod tests {
             ..gpu
         };
         assert_eq!(few.within_viewer_budget(Some(0)).galaxy_rows, Some(20));
-        // No GPU bound: the default sample (~40 bytes a row) within the same half.
-        let free = ReadBounds::default().within_viewer_budget(Some(1000));
+        // No GPU bound: the default sample (~40 bytes a row) within the same third.
+        let free = ReadBounds::default().within_viewer_budget(Some(1200));
         assert_eq!(
             free.galaxy_rows,
-            Some((500 << 20) / VIEWER_BYTES_PER_GALAXY)
+            Some((400 << 20) / VIEWER_BYTES_PER_GALAXY)
         );
         // The other bounds pass through.
         let filtered = ReadBounds {
