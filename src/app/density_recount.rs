@@ -13,13 +13,11 @@
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
-use crate::data::Catalog;
-
 use crate::app::live_scene::LiveScene;
 use crate::app::scene_data::SceneData;
 use crate::app::state::Range32;
-use crate::data::HealpixMap;
 use crate::data::density::{count_map_where, mean_map_where};
+use crate::data::{Catalog, HealpixMap};
 use crate::error::Result;
 use crate::render::GpuContext;
 
@@ -32,6 +30,16 @@ type Count = std::result::Result<HealpixMap, String>;
 struct Job {
     counted: Counted,
     done: Receiver<Count>,
+}
+
+/// What the density shows next.
+enum Next {
+    Show(Arc<HealpixMap>),
+    /// Every galaxy: the density uploaded with the scene.
+    Uploaded,
+    Failed(String),
+    /// The count is not done yet.
+    Wait,
 }
 
 /// Which count is shown: the newest done (the viewer, a wall's rank 0), or the one a
@@ -122,16 +130,16 @@ impl DensityRecount {
             Lead::Follow(shown) => (serial, shown.filter(|_| has_z)),
         };
         if self.shown != Some(target) {
-            let ready = match self.held.take() {
-                Some((counted, map)) if counted == target => Some(Ok(map)),
+            let held = match self.held.take() {
+                Some((counted, map)) if counted == target => Some(map),
                 other => {
                     self.held = other;
                     None
                 }
             };
-            let map = match (ready, target.1, lead) {
-                (Some(map), _, _) => Some(map),
-                (None, None, _) => Some(Err(None)),
+            let next = match (held, target.1, lead) {
+                (Some(map), _, _) => Next::Show(map),
+                (None, None, _) => Next::Uploaded,
                 // Rank 0 shows a count this rank has not finished: wait for it (the
                 // other ranks wait at the frame's barrier meanwhile).
                 (None, Some(shown), Lead::Follow(_)) => {
@@ -145,27 +153,27 @@ impl DensityRecount {
                             count(galaxies, depth, mean_of.as_deref(), shown)
                         }
                     };
-                    Some(count.map(Arc::new).map_err(Some))
+                    count.map_or_else(Next::Failed, |map| Next::Show(Arc::new(map)))
                 }
-                (None, Some(_), Lead::Own) => None,
+                // The viewer's own range: shown when its count is done.
+                (None, Some(_), Lead::Own) => Next::Wait,
             };
-            match map {
-                Some(Ok(map)) => {
+            match next {
+                Next::Show(map) => {
                     scene.show_galaxy_density(ctx, Some(map))?;
                     self.shown = Some(target);
                     changed = true;
                 }
-                // Every galaxy: the density uploaded with the scene.
-                Some(Err(None)) => {
+                Next::Uploaded => {
                     scene.show_galaxy_density(ctx, None)?;
                     self.shown = Some(target);
                     changed = true;
                 }
-                Some(Err(Some(m))) => {
+                Next::Failed(m) => {
                     report!("warning: the galaxies' density was not counted again: {m}");
                     self.shown = Some(target);
                 }
-                None => {}
+                Next::Wait => {}
             }
         }
         // Count what the range asks for, unless shown, held or under way already.
