@@ -56,6 +56,11 @@ impl Area {
             }
             (None, None) => 360.0,
         };
+        Self::depth_for_extent(extent_deg, cells_across)
+    }
+
+    /// The depth whose cells are about `1 / cells_across` of `extent_deg`, at most 13.
+    pub fn depth_for_extent(extent_deg: f64, cells_across: f64) -> u8 {
         (58.6 * cells_across / extent_deg.max(1e-6))
             .log2()
             .ceil()

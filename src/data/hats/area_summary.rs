@@ -20,7 +20,7 @@ pub fn area_summary(hats: &HatsCatalog, filter: &Pushdown) -> Result<AreaSummary
     let parts = partitions(hats)?;
     let (area, inside) = partitions_in_area(hats, &parts, filter);
     let rows = match hats.skymap_order {
-        Some(_) => skymap_counts(hats, area.as_ref(), filter)?
+        Some(_) => skymap_counts(hats, &parts, area.as_ref(), filter)?
             .map(|map| (map.total().round() as u64, map.depth)),
         None => None,
     };

@@ -23,9 +23,24 @@ use crate::data::{Catalog, HealpixMap};
 use crate::error::{Error, Result};
 
 /// The skymap order whose cells are about a thousandth of the area's extent: as fine as a
-/// figure of the area shows (order 8 for the whole sky, deeper for a cone or box).
-fn density_order(filter: &Pushdown) -> u8 {
-    Area::depth_across(filter, 1024.0)
+/// figure of the area shows (order 8 for the whole sky, deeper for a cone or box). With no
+/// area asked for, the area is the sky the catalog's partitions cover: a survey of 100 deg²
+/// is drawn over that patch, not over the whole sky.
+fn density_order(filter: &Pushdown, parts: &[Partition]) -> u8 {
+    if filter.cone.is_some() || filter.sky_box.is_some() || parts.is_empty() {
+        return Area::depth_across(filter, 1024.0);
+    }
+    let steradians: f64 = parts
+        .iter()
+        .map(|p| 4.0 * std::f64::consts::PI / (12.0 * 4f64.powi(i32::from(p.order))))
+        .sum();
+    // The diameter of a cap of that area: 360° for the whole sky, as the whole sky's
+    // extent above.
+    let extent = 2.0
+        * (1.0 - steradians / (2.0 * std::f64::consts::PI))
+            .clamp(-1.0, 1.0)
+            .acos();
+    Area::depth_for_extent(extent.to_degrees(), 1024.0)
 }
 
 /// Rows a sample of a catalog without spread order (hats-import's) may decode for each
@@ -114,7 +129,7 @@ pub fn read_hats_cached(
     // area itself (a cone holds a small part of the partitions it touches).
     let want = opts.sample_rows.unwrap_or(u64::MAX).max(1);
     let skymap = if rows > want {
-        skymap_counts(&hats, area.as_ref(), &opts.filter)?
+        skymap_counts(&hats, &parts, area.as_ref(), &opts.filter)?
     } else {
         None
     };
@@ -393,10 +408,11 @@ pub(super) fn partitions_in_area<'p>(
 /// The catalog's skymap (all its rows counted), limited to the area.
 pub(super) fn skymap_counts(
     cat: &HatsCatalog,
+    parts: &[Partition],
     area: Option<&Area>,
     filter: &Pushdown,
 ) -> Result<Option<HealpixMap>> {
-    let Some((path, order)) = cat.skymap(density_order(filter)) else {
+    let Some((path, order)) = cat.skymap(density_order(filter, parts)) else {
         report!(
             "warning: {}: no skymap.fits, so the density shows the rows read, not all rows",
             cat.dir.display()
@@ -427,4 +443,44 @@ pub(super) fn skymap_counts(
     }
     map.value_name = "COUNT".into();
     Ok(Some(map))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(order: u8, pixels: std::ops::Range<u64>) -> Vec<Partition> {
+        pixels
+            .map(|pixel| Partition {
+                order,
+                pixel,
+                files: Vec::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_density_order_follows_the_sky_the_partitions_cover() {
+        let whole_sky = Pushdown::default();
+        // The whole sky, however partitioned: order 8, as for no catalog at all.
+        assert_eq!(density_order(&whole_sky, &parts(0, 0..12)), 8);
+        assert_eq!(density_order(&whole_sky, &parts(3, 0..768)), 8);
+        assert_eq!(Area::depth_across(&whole_sky, 1024.0), 8);
+        // 256 order-7 cells, ~constant 54 deg² (a survey patch of ~8°): cells of
+        // ~8°/1024, as a cone of that size would ask.
+        let patch = parts(7, 0..256);
+        let cone = Pushdown {
+            cone: Some((0.0, 0.0, 4.15)),
+            ..Default::default()
+        };
+        assert_eq!(density_order(&whole_sky, &patch), 13);
+        assert_eq!(
+            density_order(&whole_sky, &patch),
+            density_order(&cone, &patch)
+        );
+        // One order-1 partition (a twelfth of a face, ~860 deg²): order 11.
+        assert_eq!(density_order(&whole_sky, &parts(1, 0..1)), 11);
+        // An area asked for decides, whatever the partitions.
+        assert_eq!(density_order(&cone, &parts(0, 0..12)), 13);
+    }
 }
