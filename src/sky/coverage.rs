@@ -27,6 +27,11 @@ fn constants_written() {
     });
 }
 
+/// The share of the sky one HEALPix cell at `order` covers.
+pub fn cell_sky_fraction(order: u8) -> f64 {
+    1.0 / (12.0 * 4f64.powi(i32::from(order)))
+}
+
 /// The cells at `depth` a cone overlaps (centre and radius in radians), with perhaps a
 /// few more near its edge.
 pub fn cone_coverage(depth: u8, lon: f64, lat: f64, radius: f64) -> BMOC {
@@ -68,17 +73,22 @@ mod tests {
             .map(|c| c.raw_value)
             .collect::<Vec<u64>>()
         };
-        let results: Vec<Vec<u64>> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..16)
-                .map(|_| {
-                    s.spawn(|| {
-                        barrier.wait();
-                        cone()
-                    })
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        // The scope joins every thread (and passes on a panic in one).
+        let results = std::sync::Mutex::new(Vec::new());
+        std::thread::scope(|s| {
+            for _ in 0..16 {
+                s.spawn(|| {
+                    barrier.wait();
+                    let cells = cone();
+                    results
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(cells);
+                });
+            }
         });
+        let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+        assert_eq!(results.len(), 16);
         let alone = cone();
         assert!(alone.len() > 100, "a 2° cone at depth 12 covers many cells");
         for r in &results {

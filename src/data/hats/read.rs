@@ -30,10 +30,12 @@ fn density_order(filter: &Pushdown, parts: &[Partition]) -> u8 {
     if filter.cone.is_some() || filter.sky_box.is_some() || parts.is_empty() {
         return Area::depth_across(filter, 1024.0);
     }
-    let steradians: f64 = parts
-        .iter()
-        .map(|p| 4.0 * std::f64::consts::PI / (12.0 * 4f64.powi(i32::from(p.order))))
-        .sum();
+    let steradians: f64 = 4.0
+        * std::f64::consts::PI
+        * parts
+            .iter()
+            .map(|p| crate::sky::coverage::cell_sky_fraction(p.order))
+            .sum::<f64>();
     // The diameter of a cap of that area: 360° for the whole sky, as the whole sky's
     // extent above.
     let extent = 2.0

@@ -87,7 +87,7 @@ pub fn write_metadata(
     let rows = histogram.total();
     let sky_fraction: f64 = plan
         .iter()
-        .map(|&(order, _, _)| 1.0 / (12.0 * 4f64.powi(i32::from(order))))
+        .map(|&(order, _, _)| crate::sky::coverage::cell_sky_fraction(order))
         .sum();
     let bytes = dir_size(&dir.join("dataset"));
     let deepest = plan.iter().map(|p| p.0).max().unwrap_or(0);
