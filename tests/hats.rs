@@ -453,6 +453,9 @@ fn info_describes_a_catalog_and_a_collection_without_reading_rows() {
                 ),
             "{out}"
         );
+        // The collection's margin cache and how far it reaches.
+        let margin = "survey_10arcmin (600\" past each partition";
+        assert_eq!(out.contains(margin), name == "collection", "{out}");
     }
     std::fs::remove_dir_all(&dir).ok();
 }
@@ -565,6 +568,11 @@ fn info_with_a_cone_describes_the_rows_inside() {
 
 /// A copy of the galaxies catalog to damage.
 fn copy_catalog(dir: &Path) -> PathBuf {
+    copy_fixture("galaxies", dir)
+}
+
+/// A copy of the fixture `name` in `dir`.
+fn copy_fixture(name: &str, dir: &Path) -> PathBuf {
     fn copy(from: &Path, to: &Path) {
         std::fs::create_dir_all(to).unwrap();
         for e in std::fs::read_dir(from).unwrap() {
@@ -578,7 +586,7 @@ fn copy_catalog(dir: &Path) -> PathBuf {
     }
     let to = dir.join("cat");
     let _ = std::fs::remove_dir_all(&to);
-    copy(&fixture("galaxies"), &to);
+    copy(&fixture(name), &to);
     to
 }
 
@@ -891,6 +899,193 @@ fn proximity_on_a_sampled_catalog_looks_at_every_galaxy_near_the_clusters() {
     // The sample alone misses neighbours.
     let from_sample = marks(None);
     assert!(from_sample.iter().filter(|&&b| b).count() < near);
+}
+
+/// Places on a grid over the dense patch (partitions of order 2 to 5, many edges) and a
+/// lattice over the whole sky (some in pixels no partition holds).
+fn proximity_places() -> Vec<(f64, f64)> {
+    let grid = (0..40)
+        .flat_map(|i| (0..40).map(move |j| (147.0 + 0.15 * i as f64, -1.0 + 0.15 * j as f64)));
+    let n = 300;
+    let lattice = (0..n).map(move |i| {
+        let z = 1.0 - (2 * i + 1) as f64 / n as f64;
+        (
+            (i as f64 * 137.507_764_05).rem_euclid(360.0),
+            z.asin().to_degrees(),
+        )
+    });
+    grid.chain(lattice).collect()
+}
+
+/// For each place, the IDs of the rows visited within `radius_deg` of it, and what was read.
+fn rows_visited_near(
+    path: &Path,
+    places: &[(f64, f64)],
+    radius_deg: f64,
+) -> (
+    Vec<std::collections::BTreeSet<i64>>,
+    clusterviz::data::hats::NearReads,
+) {
+    use clusterviz::data::hats::visit_partitions_near;
+    use clusterviz::sky::unit_vector;
+    use std::sync::Mutex;
+    let dirs: Vec<_> = places
+        .iter()
+        .map(|&(ra, dec)| unit_vector(ra, dec))
+        .collect();
+    let found = Mutex::new(vec![std::collections::BTreeSet::new(); places.len()]);
+    let reads = visit_partitions_near(path, &LoadOptions::default(), &dirs, radius_deg, |cat| {
+        let rows = rows_by_id(cat);
+        let mut found = found.lock().unwrap();
+        for (k, &place) in places.iter().enumerate() {
+            for (id, r) in &rows {
+                if separation_deg((r[0], r[1]), place) <= radius_deg {
+                    found[k].insert(*id);
+                }
+            }
+        }
+        Ok(())
+    })
+    .unwrap();
+    (found.into_inner().unwrap(), reads)
+}
+
+#[test]
+fn rows_near_places_come_from_their_partitions_and_the_margin_cache_not_the_neighbours() {
+    let places = proximity_places();
+    let rows = input_rows();
+    let expected = |radius_deg: f64| -> Vec<std::collections::BTreeSet<i64>> {
+        places
+            .iter()
+            .map(|&p| {
+                rows.iter()
+                    .filter(|(_, r)| separation_deg((r[0], r[1]), p) <= radius_deg)
+                    .map(|(id, _)| *id)
+                    .collect()
+            })
+            .collect()
+    };
+    // The collection's margin cache reaches 600" past each partition.
+    let collection = fixture("collection");
+    let primary = fixture("collection/survey");
+    let radius = 9.0 / 60.0;
+    let want = expected(radius);
+    let pairs: usize = want.iter().map(|s| s.len()).sum();
+    assert!(pairs > 1000, "{pairs} place-row pairs within the radius");
+    let (with_margin, reads) = rows_visited_near(&collection, &places, radius);
+    assert_eq!(
+        reads.margin_threshold_deg,
+        Some(600.0 / 3600.0),
+        "{reads:?}"
+    );
+    assert!(
+        reads.margin_files > 0 && reads.margin_unused.is_none(),
+        "{reads:?}"
+    );
+    let wrong: Vec<usize> = (0..places.len())
+        .filter(|&k| with_margin[k] != want[k])
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "rows near {} places differ, e.g. {:?}",
+        wrong.len(),
+        wrong.first().map(|&k| places[k])
+    );
+    // The primary catalog alone (no margins): every partition within the radius, the same rows.
+    let (neighbours, plain) = rows_visited_near(&primary, &places, radius);
+    assert_eq!(neighbours, want);
+    assert_eq!(plain.margin_threshold_deg, None);
+    // A few places (most partitions hold one of the many above): fewer partitions read.
+    let few: Vec<(f64, f64)> = places.iter().step_by(53).copied().collect();
+    let (few_with_margin, reads) = rows_visited_near(&collection, &few, radius);
+    let (few_neighbours, plain) = rows_visited_near(&primary, &few, radius);
+    assert_eq!(few_with_margin, few_neighbours);
+    assert!(
+        reads.partitions_read < plain.partitions_read,
+        "with margins {reads:?}, without {plain:?}"
+    );
+    // Wider than the margin: the neighbours are read, and the rows are still all there.
+    let wide = 12.0 / 60.0;
+    let (beyond, reads) = rows_visited_near(&collection, &places, wide);
+    assert_eq!(reads.margin_threshold_deg, None);
+    assert!(
+        reads
+            .margin_unused
+            .as_deref()
+            .is_some_and(|m| m.contains("less than the radius")),
+        "{reads:?}"
+    );
+    assert_eq!(beyond, expected(wide));
+}
+
+#[test]
+fn render_proximity_uses_a_collections_margin_cache_and_reads_neighbours_when_it_cannot() {
+    let dir = tempdir("hats-margin");
+    let places = proximity_places();
+    let csv: String = std::iter::once("RA,DEC\n".to_string())
+        .chain(
+            places
+                .iter()
+                .step_by(53)
+                .map(|(ra, dec)| format!("{ra},{dec}\n")),
+        )
+        .collect();
+    std::fs::write(dir.join("clusters.csv"), csv).unwrap();
+    let collection = copy_fixture("collection", &dir);
+    let render = |out: &str| {
+        let o = run_cli(
+            &[
+                "render",
+                "--clusters",
+                "clusters.csv",
+                "--galaxies",
+                collection.to_str().unwrap(),
+                "--proximity",
+                "9",
+                "--color-by",
+                "near",
+                "--max-markers",
+                "250",
+                "--size",
+                "400x300",
+                "-o",
+                out,
+            ],
+            &dir,
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        stderr(&o)
+    };
+    let with_margin = render("margin.png");
+    assert!(
+        with_margin.contains(
+            "partitions holding the clusters looked at, with 17 files of their 600\" margin cache"
+        ),
+        "{with_margin}"
+    );
+    // A margin cache whose threshold is not a number: a note, and the neighbours read.
+    let props = collection.join("survey_10arcmin/hats.properties");
+    let text = std::fs::read_to_string(&props).unwrap();
+    std::fs::write(
+        &props,
+        text.replace("hats_margin_threshold=600.0", "hats_margin_threshold=abc"),
+    )
+    .unwrap();
+    let without = render("neighbours.png");
+    for part in [
+        "note:",
+        "hats_margin_threshold=abc is not a positive number of arcseconds",
+        "the partitions around the clusters are read instead",
+        "partitions near the clusters looked at",
+    ] {
+        assert!(without.contains(part), "{part}: {without}");
+    }
+    // The same clusters marked: the same figure.
+    let (a, b) = (
+        png(&dir.join("margin.png")),
+        png(&dir.join("neighbours.png")),
+    );
+    assert_eq!(mismatches(&a, &b, 0).0, 0);
 }
 
 /// The viewer on a catalog whose sample would decode too many rows: no row is read (nor

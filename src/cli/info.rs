@@ -9,7 +9,7 @@ use crate::cli::args::InfoArgs;
 use crate::data::HealpixMap;
 use crate::data::catalog_reader::read_catalog;
 use crate::data::fits_table::{FitsTable, HduSelect};
-use crate::data::hats::{HatsCatalog, area_summary, is_hats, partitions};
+use crate::data::hats::{HatsCatalog, MarginCache, area_summary, is_hats, partitions};
 use crate::data::healpix_fits::read_healpix_map;
 use crate::data::load_options::{LoadOptions, Pushdown};
 use crate::data::tables::parquet_file::ParquetFooter;
@@ -163,6 +163,16 @@ fn describe_hats(path: &Path, area: &Pushdown) -> Result<()> {
         .map(|(name, ty)| format!("{name} ({ty})"))
         .collect();
     say!("  columns: {}", columns.join(", "));
+    // A bad margin cache is no reason to refuse the catalog: say what is wrong with it.
+    match MarginCache::of_collection(path) {
+        Ok(Some(m)) => say!(
+            "  margin cache: {} ({}\" past each partition: --proximity up to that radius reads no neighbouring partitions)",
+            m.dir.display(),
+            (m.threshold_deg * 36000.0).round() / 10.0
+        ),
+        Ok(None) => {}
+        Err(e) => say!("  margin cache not usable: {e}"),
+    }
     if *area != Pushdown::default() {
         let s = area_summary(&cat, area)?;
         let rows = match s.rows {

@@ -55,13 +55,34 @@ fn near_in_catalog(
     let t0 = std::time::Instant::now();
     let index = SkyIndex::build(places.to_vec())?;
     let marks = unmarked(places.len());
-    let (read, all) =
+    let reads =
         visit_partitions_near(&source.path, &source.opts, places, radius_deg, |galaxies| {
             mark_clusters_near(&index, galaxies, radius_deg, &marks);
             Ok(())
         })?;
+    if let Some(why) = &reads.margin_unused {
+        report!(
+            "note: {}: {why}; the partitions around the clusters are read instead",
+            source.path.display()
+        );
+    }
+    let margin = match reads.margin_threshold_deg {
+        Some(t) => format!(
+            ", with {} files of their {}\" margin cache",
+            reads.margin_files,
+            (t * 36000.0).round() / 10.0
+        ),
+        None => String::new(),
+    };
     report!(
-        "proximity: every galaxy of the {read} of {all} partitions near the clusters looked at ({:.2} s)",
+        "proximity: every galaxy of the {} of {} partitions {} looked at{margin} ({:.2} s)",
+        reads.partitions_read,
+        reads.partitions,
+        if reads.margin_threshold_deg.is_some() {
+            "holding the clusters"
+        } else {
+            "near the clusters"
+        },
         t0.elapsed().as_secs_f64()
     );
     Ok(marks)

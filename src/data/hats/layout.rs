@@ -74,6 +74,49 @@ impl HatsCatalog {
     }
 
     fn open_catalog(dir: &Path) -> Result<HatsCatalog> {
+        let (cat, props, file) = Self::open_any(dir)?;
+        if !matches!(cat.product_type.as_str(), "object" | "source") {
+            let hint = match props.get("hats_primary_table_url") {
+                Some(p) => format!(": give its primary catalog ({p})"),
+                None => String::new(),
+            };
+            return Err(Error::file(
+                &file,
+                format!(
+                    "is a HATS {} catalog, not one of objects or sources{hint}",
+                    cat.product_type
+                ),
+            ));
+        }
+        Ok(cat)
+    }
+
+    /// The margin cache at `dir` (`dataproduct_type=margin`) and its threshold in degrees
+    /// (`hats_margin_threshold`, given in arcseconds).
+    pub(super) fn open_margin(dir: &Path) -> Result<(HatsCatalog, f64)> {
+        let (cat, props, file) = Self::open_any(dir)?;
+        if cat.product_type != "margin" {
+            return Err(Error::file(
+                &file,
+                format!("is a HATS {} catalog, not a margin cache", cat.product_type),
+            ));
+        }
+        let threshold_arcsec = props
+            .get("hats_margin_threshold")
+            .ok_or_else(|| Error::file(&file, "names no hats_margin_threshold"))?;
+        match threshold_arcsec.parse::<f64>() {
+            Ok(t) if t.is_finite() && t > 0.0 => Ok((cat, t / 3600.0)),
+            _ => Err(Error::file(
+                &file,
+                format!(
+                    "hats_margin_threshold={threshold_arcsec} is not a positive number of arcseconds"
+                ),
+            )),
+        }
+    }
+
+    /// The catalog at `dir`, whatever its product type, with its properties and their file.
+    fn open_any(dir: &Path) -> Result<(HatsCatalog, Properties, PathBuf)> {
         let file = ["hats.properties", "properties"]
             .into_iter()
             .map(|m| dir.join(m))
@@ -90,15 +133,6 @@ impl HatsCatalog {
             .get("dataproduct_type")
             .unwrap_or("object")
             .to_string();
-        if !matches!(product_type.as_str(), "object" | "source") {
-            let hint = match props.get("hats_primary_table_url") {
-                Some(p) => format!(": give its primary catalog ({p})"),
-                None => String::new(),
-            };
-            return Err(bad(format!(
-                "is a HATS {product_type} catalog, not one of objects or sources{hint}"
-            )));
-        }
         let column = |key: &str| {
             props.get(key).map(str::to_string).ok_or_else(|| {
                 bad(format!(
@@ -124,7 +158,7 @@ impl HatsCatalog {
                 })
                 .collect::<Result<_>>()?,
         };
-        Ok(HatsCatalog {
+        let cat = HatsCatalog {
             dir: dir.to_path_buf(),
             name: props
                 .get("obs_collection")
@@ -157,7 +191,8 @@ impl HatsCatalog {
             spread_rows: props.get(SPREAD_KEY) == Some("spread"),
             builder: props.get("hats_builder").unwrap_or("unknown").to_string(),
             version: props.get("hats_version").unwrap_or("unknown").to_string(),
-        })
+        };
+        Ok((cat, props, file))
     }
 
     pub fn dataset(&self) -> PathBuf {

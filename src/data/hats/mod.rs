@@ -5,10 +5,12 @@
 //! catalog. Reading opens only the partitions that overlap the area asked for, decodes
 //! only the columns kept, and reads a catalog bigger than the rows wanted as an even
 //! sample, the whole catalog's counts then coming from its skymap. A viewer keeps the
-//! partitions it read in a [`PartitionCache`].
+//! partitions it read in a [`PartitionCache`]. Rows near given places come from the
+//! places' partitions and a collection's [`MarginCache`] where it is wide enough.
 
 mod area_summary;
 mod layout;
+mod margin;
 mod near;
 mod partition_cache;
 mod partitions;
@@ -17,7 +19,8 @@ mod read;
 
 pub use area_summary::{AreaSummary, area_summary};
 pub use layout::{HatsCatalog, SPREAD_KEY, is_hats};
-pub use near::visit_partitions_near;
+pub use margin::MarginCache;
+pub use near::{NearReads, visit_partitions_near};
 pub use partition_cache::{CacheStats, PartitionCache};
 pub use partitions::{Partition, partitions};
 pub use read::{DensityOnly, HatsRead, read_hats, read_hats_cached};

@@ -1,6 +1,9 @@
 //! Every row of a HATS catalog near some places (e.g. the clusters, for the proximity
 //! marks), without reading the rest: only the partitions within the distance of a place
-//! are read, whole, a few at a time, and each is handed over, then dropped. Memory holds a few partitions whatever the catalog's size.
+//! are read, whole, a few at a time, and each is handed over, then dropped. Memory holds
+//! a few partitions whatever the catalog's size. A collection's margin cache at least as
+//! wide as the distance spares the neighbours: a place's own partition and its margin
+//! hold every row near it.
 
 use std::path::{Path, PathBuf};
 
@@ -9,12 +12,84 @@ use rayon::prelude::*;
 
 use crate::data::Catalog;
 use crate::data::hats::layout::HatsCatalog;
+use crate::data::hats::margin::MarginCache;
 use crate::data::hats::partitions::{Partition, partitions};
 use crate::data::hats::read::{io_pool, partition_options};
 use crate::data::load_options::{LoadOptions, Pushdown};
 use crate::data::tables::parquet_file::{ParquetFooter, RowPick, read_parquet_rows};
 use crate::error::Result;
 use crate::sky::lonlat_deg;
+
+/// What a visit read, for the user's report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NearReads {
+    /// Partitions read whole, of all the catalog's.
+    pub partitions_read: usize,
+    pub partitions: usize,
+    /// Margin-cache files read, and the cache's threshold (degrees) when it was used.
+    pub margin_files: usize,
+    pub margin_threshold_deg: Option<f64>,
+    /// Why a margin cache the collection has was not used.
+    pub margin_unused: Option<String>,
+}
+
+/// Each place's own partition (its index in `parts`), if a partition holds its pixel.
+fn home_partitions(parts: &[Partition], places: &[DVec3]) -> Vec<Option<usize>> {
+    let deepest = parts.iter().map(|p| p.order).max().unwrap_or(0);
+    let mut ranges: Vec<(std::ops::Range<u64>, usize)> = parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.range_at(deepest), i))
+        .collect();
+    ranges.sort_by_key(|(r, _)| r.start);
+    let layer = cdshealpix::nested::get(deepest);
+    places
+        .iter()
+        .map(|&d| {
+            let (lon, lat) = lonlat_deg(d);
+            let cell = layer.hash(lon.to_radians(), lat.to_radians());
+            let k = ranges.partition_point(|(r, _)| r.end <= cell);
+            ranges
+                .get(k)
+                .filter(|(r, _)| r.start <= cell)
+                .map(|&(_, i)| i)
+        })
+        .collect()
+}
+
+/// Which partitions to read whole, and which of them with their margin: with a margin
+/// at least `radius_deg` wide, a place's own partition and its margin; otherwise (and
+/// for a place in a pixel no partition holds) every partition within the radius.
+fn partitions_to_read(
+    parts: &[Partition],
+    places: &[DVec3],
+    radius_deg: f64,
+    margin_covers: bool,
+) -> (Vec<bool>, Vec<bool>) {
+    let mut whole = vec![false; parts.len()];
+    let mut with_margin = vec![false; parts.len()];
+    let mut elsewhere = Vec::new();
+    if margin_covers {
+        for (place, home) in places.iter().zip(home_partitions(parts, places)) {
+            match home {
+                Some(i) => {
+                    whole[i] = true;
+                    with_margin[i] = true;
+                }
+                None => elsewhere.push(*place),
+            }
+        }
+    } else {
+        elsewhere = places.to_vec();
+    }
+    for (w, near) in whole
+        .iter_mut()
+        .zip(places_by_partition(parts, &elsewhere, radius_deg))
+    {
+        *w |= !near.is_empty();
+    }
+    (whole, with_margin)
+}
 
 /// For each partition of `parts`, the indices of `places` (ICRS unit vectors) within
 /// `radius_deg` of its pixel.
@@ -65,30 +140,62 @@ fn places_by_partition(parts: &[Partition], places: &[DVec3], radius_deg: f64) -
     by_partition
 }
 
+/// The collection's margin cache if it reaches `radius_deg` past each partition; else
+/// why not (none, too narrow, unreadable: the neighbours are read instead).
+fn usable_margin(path: &Path, radius_deg: f64) -> (Option<MarginCache>, Option<String>) {
+    match MarginCache::of_collection(path) {
+        Ok(Some(m)) if m.threshold_deg >= radius_deg => (Some(m), None),
+        Ok(Some(m)) => {
+            let why = format!(
+                "its margin cache {} reaches {}\" past each partition, less than the radius ({}\")",
+                m.dir.display(),
+                (m.threshold_deg * 36000.0).round() / 10.0,
+                (radius_deg * 36000.0).round() / 10.0
+            );
+            (None, Some(why))
+        }
+        Ok(None) => (None, None),
+        Err(e) => (None, Some(format!("its margin cache cannot be used: {e}"))),
+    }
+}
+
 /// Reads every row of each partition of the catalog at `path` within `radius_deg` of
-/// one of `places` (the columns `opts` keeps, no filter or sample) and calls `visit`
-/// with it. Returns (partitions read, partitions).
+/// one of `places` (the columns `opts` keeps, no filter or sample), or of each place's
+/// partition and its margin when the collection's margin cache is wide enough, and calls
+/// `visit` with them (a row of a margin may also come in its own partition).
 pub fn visit_partitions_near(
     path: &Path,
     opts: &LoadOptions,
     places: &[DVec3],
     radius_deg: f64,
     visit: impl Fn(&Catalog) -> Result<()> + Sync,
-) -> Result<(usize, usize)> {
+) -> Result<NearReads> {
     let hats = HatsCatalog::open(path)?;
     let parts = partitions(&hats)?;
-    let near = places_by_partition(&parts, places, radius_deg);
+    let (margin, margin_unused) = usable_margin(path, radius_deg);
+    let (whole_parts, with_margin) =
+        partitions_to_read(&parts, places, radius_deg, margin.is_some());
     let whole = LoadOptions {
         filter: Pushdown::default(),
         sample_rows: None,
         progress: None,
         ..partition_options(&hats, opts)
     };
+    let margin_files: Vec<&Path> = match &margin {
+        Some(m) => parts
+            .iter()
+            .zip(&with_margin)
+            .filter(|(_, w)| **w)
+            .flat_map(|(p, _)| m.files_of(p.order, p.pixel).iter().map(PathBuf::as_path))
+            .collect(),
+        None => Vec::new(),
+    };
     let to_read: Vec<&Path> = parts
         .iter()
-        .zip(&near)
-        .filter(|(_, n)| !n.is_empty())
+        .zip(&whole_parts)
+        .filter(|(_, w)| **w)
         .flat_map(|(p, _)| p.files.iter().map(PathBuf::as_path))
+        .chain(margin_files.iter().copied())
         .collect();
     io_pool()?.install(|| {
         to_read.par_iter().try_for_each(|&file| {
@@ -97,8 +204,13 @@ pub fn visit_partitions_near(
             visit(&cat)
         })
     })?;
-    let read = near.iter().filter(|n| !n.is_empty()).count();
-    Ok((read, parts.len()))
+    Ok(NearReads {
+        partitions_read: whole_parts.iter().filter(|&&w| w).count(),
+        partitions: parts.len(),
+        margin_files: margin_files.len(),
+        margin_threshold_deg: margin.map(|m| m.threshold_deg),
+        margin_unused,
+    })
 }
 
 #[cfg(test)]
@@ -143,5 +255,41 @@ mod tests {
         let wide = places_by_partition(&parts, &places[..1], 40.0);
         let n = wide.iter().filter(|n| !n.is_empty()).count();
         assert!(n > 5 && !wide[parts.len() - 1].is_empty(), "{n}");
+    }
+
+    #[test]
+    fn with_a_wide_margin_a_place_needs_its_own_partition_else_its_neighbours() {
+        // Order-1 partitions everywhere but pixel 0 (no rows there).
+        let parts: Vec<Partition> = (1..48)
+            .map(|pixel| Partition {
+                order: 1,
+                pixel,
+                files: Vec::new(),
+            })
+            .collect();
+        let centre = |cell: u64| {
+            let (lon, lat) = cdshealpix::nested::get(1).center(cell);
+            unit_vector(lon.to_degrees(), lat.to_degrees())
+        };
+        let read = |w: &[bool]| -> Vec<u64> {
+            parts
+                .iter()
+                .zip(w)
+                .filter(|(_, w)| **w)
+                .map(|(p, _)| p.pixel)
+                .collect()
+        };
+        // A place in pixel 20, 20° from anything else: its own partition and margin.
+        let (whole, margin) = partitions_to_read(&parts, &[centre(20)], 20.0, true);
+        assert_eq!((read(&whole), read(&margin)), (vec![20], vec![20]));
+        // Without the margin, every partition the 20° circle reaches.
+        let (whole, margin) = partitions_to_read(&parts, &[centre(20)], 20.0, false);
+        assert!(read(&whole).len() > 4 && read(&whole).contains(&20));
+        assert!(read(&margin).is_empty());
+        // A place in pixel 0, which no partition holds: its neighbours, and no margins.
+        let (whole, margin) = partitions_to_read(&parts, &[centre(0)], 20.0, true);
+        let near = read(&whole);
+        assert!(!near.is_empty() && near.iter().all(|&p| p != 0), "{near:?}");
+        assert!(read(&margin).is_empty());
     }
 }
