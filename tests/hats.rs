@@ -917,15 +917,21 @@ fn proximity_places() -> Vec<(f64, f64)> {
     grid.chain(lattice).collect()
 }
 
-/// For each place, the IDs of the rows visited within `radius_deg` of it, and what was read.
+/// What a visit of the rows near places found.
+struct Visited {
+    /// For each place, the IDs of the rows visited within the radius.
+    near: Vec<std::collections::BTreeSet<i64>>,
+    /// Rows handed over in all.
+    rows: usize,
+    reads: clusterviz::data::hats::NearReads,
+}
+
 fn rows_visited_near(
     path: &Path,
     places: &[(f64, f64)],
     radius_deg: f64,
-) -> (
-    Vec<std::collections::BTreeSet<i64>>,
-    clusterviz::data::hats::NearReads,
-) {
+    margin: clusterviz::data::hats::MarginUse,
+) -> Visited {
     use clusterviz::data::hats::visit_partitions_near;
     use clusterviz::sky::unit_vector;
     use std::sync::Mutex;
@@ -933,57 +939,68 @@ fn rows_visited_near(
         .iter()
         .map(|&(ra, dec)| unit_vector(ra, dec))
         .collect();
-    let found = Mutex::new(vec![std::collections::BTreeSet::new(); places.len()]);
-    let reads = visit_partitions_near(path, &LoadOptions::default(), &dirs, radius_deg, |cat| {
-        let rows = rows_by_id(cat);
-        let mut found = found.lock().unwrap();
-        for (k, &place) in places.iter().enumerate() {
-            for (id, r) in &rows {
-                if separation_deg((r[0], r[1]), place) <= radius_deg {
-                    found[k].insert(*id);
+    let found = Mutex::new((vec![std::collections::BTreeSet::new(); places.len()], 0));
+    let reads = visit_partitions_near(
+        path,
+        &LoadOptions::default(),
+        &dirs,
+        radius_deg,
+        margin,
+        |cat| {
+            let rows = rows_by_id(cat);
+            let mut found = found.lock().unwrap();
+            found.1 += rows.len();
+            for (k, &place) in places.iter().enumerate() {
+                for (id, r) in &rows {
+                    if separation_deg((r[0], r[1]), place) <= radius_deg {
+                        found.0[k].insert(*id);
+                    }
                 }
             }
-        }
-        Ok(())
-    })
+            Ok(())
+        },
+    )
     .unwrap();
-    (found.into_inner().unwrap(), reads)
+    let (near, rows) = found.into_inner().unwrap();
+    Visited { near, rows, reads }
 }
+
+/// Two places a few arcminutes from the edges of order-0 partitions of the sparse sky.
+const EDGE_PLACES: [(f64, f64); 2] = [(45.02, 0.01), (135.02, 0.01)];
 
 #[test]
 fn rows_near_places_come_from_their_partitions_and_the_margin_cache_not_the_neighbours() {
+    use clusterviz::data::hats::MarginUse::{Always, Never, WhereCheaper};
     let places = proximity_places();
     let rows = input_rows();
-    let expected = |radius_deg: f64| -> Vec<std::collections::BTreeSet<i64>> {
-        places
-            .iter()
-            .map(|&p| {
-                rows.iter()
-                    .filter(|(_, r)| separation_deg((r[0], r[1]), p) <= radius_deg)
-                    .map(|(id, _)| *id)
-                    .collect()
-            })
-            .collect()
-    };
+    let expected =
+        |places: &[(f64, f64)], radius_deg: f64| -> Vec<std::collections::BTreeSet<i64>> {
+            places
+                .iter()
+                .map(|&p| {
+                    rows.iter()
+                        .filter(|(_, r)| separation_deg((r[0], r[1]), p) <= radius_deg)
+                        .map(|(id, _)| *id)
+                        .collect()
+                })
+                .collect()
+        };
     // The collection's margin cache reaches 600" past each partition.
     let collection = fixture("collection");
-    let primary = fixture("collection/survey");
     let radius = 9.0 / 60.0;
-    let want = expected(radius);
+    let want = expected(&places, radius);
     let pairs: usize = want.iter().map(|s| s.len()).sum();
     assert!(pairs > 1000, "{pairs} place-row pairs within the radius");
-    let (with_margin, reads) = rows_visited_near(&collection, &places, radius);
+    let margin = rows_visited_near(&collection, &places, radius, Always);
     assert_eq!(
-        reads.margin_threshold_deg,
+        margin.reads.margin_threshold_deg,
         Some(600.0 / 3600.0),
-        "{reads:?}"
+        "{:?}",
+        margin.reads
     );
-    assert!(
-        reads.margin_files > 0 && reads.margin_unused.is_none(),
-        "{reads:?}"
-    );
+    assert!(margin.reads.margin_files > 0 && margin.reads.margin_unused.is_none());
     let wrong: Vec<usize> = (0..places.len())
-        .filter(|&k| with_margin[k] != want[k])
+        .filter(|&k| margin.near[k] != want[k])
         .collect();
     assert!(
         wrong.is_empty(),
@@ -991,44 +1008,72 @@ fn rows_near_places_come_from_their_partitions_and_the_margin_cache_not_the_neig
         wrong.len(),
         wrong.first().map(|&k| places[k])
     );
-    // The primary catalog alone (no margins): every partition within the radius, the same rows.
-    let (neighbours, plain) = rows_visited_near(&primary, &places, radius);
-    assert_eq!(neighbours, want);
-    assert_eq!(plain.margin_threshold_deg, None);
-    // A few places (most partitions hold one of the many above): fewer partitions read.
-    let few: Vec<(f64, f64)> = places.iter().step_by(53).copied().collect();
-    let (few_with_margin, reads) = rows_visited_near(&collection, &few, radius);
-    let (few_neighbours, plain) = rows_visited_near(&primary, &few, radius);
-    assert_eq!(few_with_margin, few_neighbours);
-    assert!(
-        reads.partitions_read < plain.partitions_read,
-        "with margins {reads:?}, without {plain:?}"
+    // The neighbouring partitions instead (as for a catalog without margins): the same rows.
+    let neighbours = rows_visited_near(&collection, &places, radius, Never);
+    assert_eq!(neighbours.near, want);
+    assert_eq!(neighbours.reads.margin_threshold_deg, None);
+    assert_eq!(
+        rows_visited_near(&fixture("collection/survey"), &places, radius, Always).near,
+        want
     );
+    // A few places (most partitions hold one of the many above): fewer partitions read,
+    // and of those only the rows of the places' cells (hats-import sorts them by cell).
+    let few: Vec<(f64, f64)> = places.iter().step_by(53).copied().collect();
+    let (margin, neighbours) = (
+        rows_visited_near(&collection, &few, radius, Always),
+        rows_visited_near(&collection, &few, radius, Never),
+    );
+    assert_eq!(margin.near, expected(&few, radius));
+    assert_eq!(neighbours.near, margin.near);
+    assert!(
+        margin.reads.partitions_read < neighbours.reads.partitions_read,
+        "{:?} {:?}",
+        margin.reads,
+        neighbours.reads
+    );
+    let near: usize = margin.near.iter().map(|s| s.len()).sum();
+    assert!(
+        neighbours.rows < 4 * near.max(10) && neighbours.rows < 6000 / 4,
+        "{} rows read for {near} near",
+        neighbours.rows
+    );
+    // Left to choose, the way with fewer bytes of files: here the neighbours; near the
+    // edges of big partitions, the margin cache.
+    for (places, margin_wins) in [(&few[..], false), (&EDGE_PLACES[..], true)] {
+        let (always, never) = (
+            rows_visited_near(&collection, places, radius, Always).reads,
+            rows_visited_near(&collection, places, radius, Never).reads,
+        );
+        let chosen = rows_visited_near(&collection, places, radius, WhereCheaper);
+        assert_eq!(chosen.near, expected(places, radius));
+        assert_eq!(
+            always.bytes_read < never.bytes_read,
+            margin_wins,
+            "{always:?} {never:?}"
+        );
+        let (cheap, dear) = if margin_wins {
+            (&always, &never)
+        } else {
+            (&never, &always)
+        };
+        assert_eq!(chosen.reads.bytes_read, cheap.bytes_read);
+        assert_eq!(chosen.reads.other_way_bytes, Some(dear.bytes_read));
+        assert_eq!(chosen.reads.margin_threshold_deg.is_some(), margin_wins);
+    }
     // Wider than the margin: the neighbours are read, and the rows are still all there.
     let wide = 12.0 / 60.0;
-    let (beyond, reads) = rows_visited_near(&collection, &places, wide);
-    assert_eq!(reads.margin_threshold_deg, None);
-    assert!(
-        reads
-            .margin_unused
-            .as_deref()
-            .is_some_and(|m| m.contains("less than the radius")),
-        "{reads:?}"
-    );
-    assert_eq!(beyond, expected(wide));
+    let beyond = rows_visited_near(&collection, &places, wide, Always);
+    assert_eq!(beyond.reads.margin_threshold_deg, None);
+    let unused = beyond.reads.margin_unused.as_deref().unwrap_or("");
+    assert!(unused.contains("less than the radius"), "{unused}");
+    assert_eq!(beyond.near, expected(&places, wide));
 }
 
 #[test]
 fn render_proximity_uses_a_collections_margin_cache_and_reads_neighbours_when_it_cannot() {
     let dir = tempdir("hats-margin");
-    let places = proximity_places();
     let csv: String = std::iter::once("RA,DEC\n".to_string())
-        .chain(
-            places
-                .iter()
-                .step_by(53)
-                .map(|(ra, dec)| format!("{ra},{dec}\n")),
-        )
+        .chain(EDGE_PLACES.iter().map(|(ra, dec)| format!("{ra},{dec}\n")))
         .collect();
     std::fs::write(dir.join("clusters.csv"), csv).unwrap();
     let collection = copy_fixture("collection", &dir);
@@ -1059,7 +1104,7 @@ fn render_proximity_uses_a_collections_margin_cache_and_reads_neighbours_when_it
     let with_margin = render("margin.png");
     assert!(
         with_margin.contains(
-            "partitions holding the clusters looked at, with 17 files of their 600\" margin cache"
+            "read from the 2 of 35 partitions holding them and 2 files of their 600\" margin cache"
         ),
         "{with_margin}"
     );
@@ -1076,7 +1121,7 @@ fn render_proximity_uses_a_collections_margin_cache_and_reads_neighbours_when_it
         "note:",
         "hats_margin_threshold=abc is not a positive number of arcseconds",
         "the partitions around the clusters are read instead",
-        "partitions near the clusters looked at",
+        "partitions near them",
     ] {
         assert!(without.contains(part), "{part}: {without}");
     }

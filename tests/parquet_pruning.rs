@@ -84,7 +84,7 @@ fn a_cone_in_a_partition_sorted_by_cell_reads_only_the_rows_of_its_cells() {
         cone: Some(cone),
         ..Default::default()
     };
-    let pruner = Pruner::new(&meta, &roles(None), &filter);
+    let pruner = Pruner::new(&meta, &roles(None), &filter, None);
     assert!(pruner.may_keep(0));
     let selection = pruner
         .rows_in_area(0, File::open(&path).unwrap())
@@ -210,7 +210,7 @@ fn row_groups_a_redshift_filter_rules_out_are_never_decoded() {
         ..Default::default()
     };
     let meta = metadata(&path);
-    let pruner = Pruner::new(&meta, &roles(Some("Z")), &filter);
+    let pruner = Pruner::new(&meta, &roles(Some("Z")), &filter, None);
     let kept: Vec<bool> = (0..4).map(|g| pruner.may_keep(g)).collect();
     assert_eq!(kept, [false, false, true, true]);
     let opts = LoadOptions {
@@ -233,7 +233,7 @@ fn row_groups_a_redshift_filter_rules_out_are_never_decoded() {
         cone: Some((rows[2500].0, rows[2500].1, 5.0)),
         ..Default::default()
     };
-    let pruner = Pruner::new(&meta, &roles(None), &cone);
+    let pruner = Pruner::new(&meta, &roles(None), &cone, None);
     assert!(pruner.may_keep(2));
     assert!(
         pruner

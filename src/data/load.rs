@@ -260,6 +260,7 @@ pub fn load_files(
             sample_rows: None,
             rows: None,
             redshift_optional: false,
+            read_cells: None,
         };
         let files = expand_paths(&inputs.clusters)?;
         let mut unassigned: Vec<(PathBuf, Catalog)> = Vec::new();
@@ -310,6 +311,7 @@ pub fn load_files(
             sample_rows: Some(bounds.galaxy_sample(c.memory_budget)),
             rows: None,
             redshift_optional: true,
+            read_cells: None,
         };
         if let Some(hats) = files.iter().find(|f| is_hats(f)) {
             let opts = LoadOptions {

@@ -78,6 +78,11 @@ pub struct LoadOptions {
     /// Not in [`result_key`](Self::result_key): a catalog with a redshift reads the same
     /// either way, and one without it fails to read otherwise.
     pub redshift_optional: bool,
+    /// Rows of Parquet files sorted by `_healpix_29` (hats-import's partitions) outside
+    /// these order-29 cells (sorted, disjoint) are left unread: a narrowing, not a filter,
+    /// for readers that test every row themselves (files in another order give every
+    /// row). `--cone`/`--box` narrow the same way and take precedence.
+    pub read_cells: Option<std::sync::Arc<[std::ops::Range<u64>]>>,
 }
 
 impl LoadOptions {
@@ -94,8 +99,17 @@ impl LoadOptions {
             Some(n) => format!("{key}|sample {n}"),
             None => key,
         };
-        match &self.rows {
+        let key = match &self.rows {
             Some(r) => format!("{key}|rows {}..{}", r.start, r.end),
+            None => key,
+        };
+        match &self.read_cells {
+            Some(cells) => {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                cells.hash(&mut h);
+                format!("{key}|cells {} {:x}", cells.len(), h.finish())
+            }
             None => key,
         }
     }

@@ -5,7 +5,7 @@ use std::sync::atomic::AtomicBool;
 
 use glam::DVec3;
 
-use crate::data::hats::visit_partitions_near;
+use crate::data::hats::{MarginUse, visit_partitions_near};
 use crate::data::survey::GalaxySource;
 use crate::data::{Catalog, Column, ColumnData, Survey};
 use crate::error::{Error, Result};
@@ -55,34 +55,52 @@ fn near_in_catalog(
     let t0 = std::time::Instant::now();
     let index = SkyIndex::build(places.to_vec())?;
     let marks = unmarked(places.len());
-    let reads =
-        visit_partitions_near(&source.path, &source.opts, places, radius_deg, |galaxies| {
+    let reads = visit_partitions_near(
+        &source.path,
+        &source.opts,
+        places,
+        radius_deg,
+        MarginUse::WhereCheaper,
+        |galaxies| {
             mark_clusters_near(&index, galaxies, radius_deg, &marks);
             Ok(())
-        })?;
+        },
+    )?;
     if let Some(why) = &reads.margin_unused {
         report!(
             "note: {}: {why}; the partitions around the clusters are read instead",
             source.path.display()
         );
     }
-    let margin = match reads.margin_threshold_deg {
-        Some(t) => format!(
-            ", with {} files of their {}\" margin cache",
-            reads.margin_files,
-            (t * 36000.0).round() / 10.0
-        ),
-        None => String::new(),
+    let size = |b: u64| match b {
+        0..1_000_000 => format!("{:.1} kB", b as f64 / 1e3),
+        _ => format!("{:.1} MB", b as f64 / 1e6),
     };
+    let (from, other) = match reads.margin_threshold_deg {
+        Some(t) => (
+            format!(
+                "the {} of {} partitions holding them and {} files of their {}\" margin cache",
+                reads.partitions_read,
+                reads.partitions,
+                reads.margin_files,
+                (t * 36000.0).round() / 10.0
+            ),
+            "the neighbouring partitions",
+        ),
+        None => (
+            format!(
+                "the {} of {} partitions near them",
+                reads.partitions_read, reads.partitions
+            ),
+            "through the margin cache",
+        ),
+    };
+    let other = reads
+        .other_way_bytes
+        .map_or(String::new(), |b| format!("; {other}: {}", size(b)));
     report!(
-        "proximity: every galaxy of the {} of {} partitions {} looked at{margin} ({:.2} s)",
-        reads.partitions_read,
-        reads.partitions,
-        if reads.margin_threshold_deg.is_some() {
-            "holding the clusters"
-        } else {
-            "near the clusters"
-        },
+        "proximity: the galaxies near the clusters read from {from} ({} of files{other}; {:.2} s)",
+        size(reads.bytes_read),
         t0.elapsed().as_secs_f64()
     );
     Ok(marks)

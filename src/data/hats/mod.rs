@@ -6,7 +6,8 @@
 //! only the columns kept, and reads a catalog bigger than the rows wanted as an even
 //! sample, the whole catalog's counts then coming from its skymap. A viewer keeps the
 //! partitions it read in a [`PartitionCache`]. Rows near given places come from the
-//! places' partitions and a collection's [`MarginCache`] where it is wide enough.
+//! places' partitions and a collection's [`MarginCache`] where it is wide enough and
+//! that reads less than the neighbouring partitions.
 
 mod area_summary;
 mod layout;
@@ -20,7 +21,7 @@ mod read;
 pub use area_summary::{AreaSummary, area_summary};
 pub use layout::{HatsCatalog, SPREAD_KEY, is_hats};
 pub use margin::MarginCache;
-pub use near::{NearReads, visit_partitions_near};
+pub use near::{MarginUse, NearReads, visit_partitions_near};
 pub use partition_cache::{CacheStats, PartitionCache};
 pub use partitions::{Partition, partitions};
 pub use read::{DensityOnly, HatsRead, read_hats, read_hats_cached};

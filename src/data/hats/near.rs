@@ -16,6 +16,7 @@ use crate::data::hats::margin::MarginCache;
 use crate::data::hats::partitions::{Partition, partitions};
 use crate::data::hats::read::{io_pool, partition_options};
 use crate::data::load_options::{LoadOptions, Pushdown};
+use crate::data::sky_area::Area;
 use crate::data::tables::parquet_file::{ParquetFooter, RowPick, read_parquet_rows};
 use crate::error::Result;
 use crate::sky::lonlat_deg;
@@ -23,14 +24,19 @@ use crate::sky::lonlat_deg;
 /// What a visit read, for the user's report.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NearReads {
-    /// Partitions read whole, of all the catalog's.
+    /// Partitions read, of all the catalog's.
     pub partitions_read: usize,
     pub partitions: usize,
     /// Margin-cache files read, and the cache's threshold (degrees) when it was used.
     pub margin_files: usize,
     pub margin_threshold_deg: Option<f64>,
-    /// Why a margin cache the collection has was not used.
+    /// Why a margin cache the collection has could not be used (too narrow, unreadable).
     pub margin_unused: Option<String>,
+    /// Bytes of the files read (a part of each may be decoded), and those of the other
+    /// way (through the margin cache, or the neighbouring partitions), when both were
+    /// possible.
+    pub bytes_read: u64,
+    pub other_way_bytes: Option<u64>,
 }
 
 /// Each place's own partition (its index in `parts`), if a partition holds its pixel.
@@ -140,6 +146,42 @@ fn places_by_partition(parts: &[Partition], places: &[DVec3], radius_deg: f64) -
     by_partition
 }
 
+/// The order-29 cells within `radius_deg` of some place (a few cells more), sorted and
+/// merged: the rows of hats-import's partitions (sorted by `_healpix_29`) outside them
+/// are left unread.
+fn cells_near(places: &[DVec3], radius_deg: f64) -> Vec<std::ops::Range<u64>> {
+    // Cells about a quarter of the radius: the cover reaches a little past each circle.
+    let depth = Area::depth_for_extent(2.0 * radius_deg, 8.0);
+    let shift = 2 * u32::from(29 - depth);
+    let mut ranges: Vec<std::ops::Range<u64>> = places
+        .par_iter()
+        .flat_map_iter(|&d| {
+            let (lon, lat) = lonlat_deg(d);
+            let cone = crate::sky::coverage::cone_coverage(
+                depth,
+                lon.to_radians(),
+                lat.to_radians(),
+                radius_deg.to_radians(),
+            );
+            let ranges: Vec<_> = cone
+                .to_ranges()
+                .iter()
+                .map(|r| (r.start << shift)..(r.end << shift))
+                .collect();
+            ranges
+        })
+        .collect();
+    ranges.par_sort_unstable_by_key(|r| r.start);
+    let mut merged: Vec<std::ops::Range<u64>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
+}
+
 /// The collection's margin cache if it reaches `radius_deg` past each partition; else
 /// why not (none, too narrow, unreadable: the neighbours are read instead).
 fn usable_margin(path: &Path, radius_deg: f64) -> (Option<MarginCache>, Option<String>) {
@@ -159,57 +201,113 @@ fn usable_margin(path: &Path, radius_deg: f64) -> (Option<MarginCache>, Option<S
     }
 }
 
-/// Reads every row of each partition of the catalog at `path` within `radius_deg` of
-/// one of `places` (the columns `opts` keeps, no filter or sample), or of each place's
-/// partition and its margin when the collection's margin cache is wide enough, and calls
-/// `visit` with them (a row of a margin may also come in its own partition).
+/// Whether a margin cache wide enough for the radius is read.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum MarginUse {
+    /// When the places' partitions and their margins are fewer bytes than the
+    /// partitions within the radius (margins hold a third of a small partition's rows).
+    WhereCheaper,
+    Always,
+    Never,
+}
+
+/// The files one way of reading needs.
+struct ReadPlan<'a> {
+    partitions: usize,
+    files: Vec<&'a Path>,
+    margin_files: usize,
+    bytes: u64,
+}
+
+impl<'a> ReadPlan<'a> {
+    fn new(
+        parts: &'a [Partition],
+        whole: &[bool],
+        margins: impl Iterator<Item = &'a Path>,
+    ) -> ReadPlan<'a> {
+        let mut files: Vec<&Path> = parts
+            .iter()
+            .zip(whole)
+            .filter(|(_, w)| **w)
+            .flat_map(|(p, _)| p.files.iter().map(PathBuf::as_path))
+            .collect();
+        let partition_files = files.len();
+        files.extend(margins);
+        // A file that cannot be sized fails when it is read, with its name.
+        let bytes = files
+            .iter()
+            .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+            .sum();
+        ReadPlan {
+            partitions: whole.iter().filter(|w| **w).count(),
+            margin_files: files.len() - partition_files,
+            files,
+            bytes,
+        }
+    }
+}
+
+/// Reads every row within `radius_deg` of one of `places` (the columns `opts` keeps,
+/// no filter or sample) from the partitions within the radius of a place, or from each
+/// place's partition and its margin where the collection's margin cache is wide enough
+/// and `margin_use` asks for it, and calls `visit` with them, a partition or margin
+/// file at a time. Rows farther away may come too (all of a file not sorted by cell),
+/// and a row of a margin may also come in its own partition.
 pub fn visit_partitions_near(
     path: &Path,
     opts: &LoadOptions,
     places: &[DVec3],
     radius_deg: f64,
+    margin_use: MarginUse,
     visit: impl Fn(&Catalog) -> Result<()> + Sync,
 ) -> Result<NearReads> {
     let hats = HatsCatalog::open(path)?;
     let parts = partitions(&hats)?;
-    let (margin, margin_unused) = usable_margin(path, radius_deg);
-    let (whole_parts, with_margin) =
-        partitions_to_read(&parts, places, radius_deg, margin.is_some());
+    let (margin, margin_unused) = match margin_use {
+        MarginUse::Never => (None, None),
+        _ => usable_margin(path, radius_deg),
+    };
+    let (near, _) = partitions_to_read(&parts, places, radius_deg, false);
+    let neighbours = ReadPlan::new(&parts, &near, std::iter::empty());
+    let with_margin = margin.as_ref().map(|m| {
+        let (whole, with_margin) = partitions_to_read(&parts, places, radius_deg, true);
+        let margin_files = parts
+            .iter()
+            .zip(with_margin)
+            .filter(|(_, w)| *w)
+            .flat_map(|(p, _)| m.files_of(p.order, p.pixel).iter().map(PathBuf::as_path));
+        ReadPlan::new(&parts, &whole, margin_files)
+    });
+    let (plan, other_way_bytes, margin_threshold_deg) = match with_margin {
+        Some(m) if margin_use == MarginUse::Always || m.bytes < neighbours.bytes => {
+            let other = Some(neighbours.bytes);
+            (m, other, margin.as_ref().map(|m| m.threshold_deg))
+        }
+        Some(m) => (neighbours, Some(m.bytes), None),
+        None => (neighbours, None, None),
+    };
     let whole = LoadOptions {
         filter: Pushdown::default(),
         sample_rows: None,
         progress: None,
+        read_cells: Some(cells_near(places, radius_deg).into()),
         ..partition_options(&hats, opts)
     };
-    let margin_files: Vec<&Path> = match &margin {
-        Some(m) => parts
-            .iter()
-            .zip(&with_margin)
-            .filter(|(_, w)| **w)
-            .flat_map(|(p, _)| m.files_of(p.order, p.pixel).iter().map(PathBuf::as_path))
-            .collect(),
-        None => Vec::new(),
-    };
-    let to_read: Vec<&Path> = parts
-        .iter()
-        .zip(&whole_parts)
-        .filter(|(_, w)| **w)
-        .flat_map(|(p, _)| p.files.iter().map(PathBuf::as_path))
-        .chain(margin_files.iter().copied())
-        .collect();
     io_pool()?.install(|| {
-        to_read.par_iter().try_for_each(|&file| {
+        plan.files.par_iter().try_for_each(|&file| {
             let footer = ParquetFooter::open(file)?;
             let (cat, _) = read_parquet_rows(&footer, "near", &whole, RowPick::All)?;
             visit(&cat)
         })
     })?;
     Ok(NearReads {
-        partitions_read: whole_parts.iter().filter(|&&w| w).count(),
+        partitions_read: plan.partitions,
         partitions: parts.len(),
-        margin_files: margin_files.len(),
-        margin_threshold_deg: margin.map(|m| m.threshold_deg),
+        margin_files: plan.margin_files,
+        margin_threshold_deg,
         margin_unused,
+        bytes_read: plan.bytes,
+        other_way_bytes,
     })
 }
 

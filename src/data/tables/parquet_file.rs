@@ -229,7 +229,7 @@ pub fn read_parquet_rows(
     };
     // Row groups and rows the filter rules out unread count as filtered out.
     let filter = opts.filter_for(load.roles());
-    let pruner = Pruner::new(meta, load.roles(), &filter);
+    let pruner = Pruner::new(meta, load.roles(), &filter, opts.read_cells.as_deref());
     let mut pruned = 0u64;
     let groups: Vec<usize> = (0..file_meta.num_row_groups())
         .filter(|&g| group_starts[g] < to && group_starts[g] + group_rows(g) > from)
@@ -243,7 +243,7 @@ pub fn read_parquet_rows(
         .collect();
     // Every row of the file, kept as read: each row group writes its rows straight
     // into the catalog's columns.
-    if pick == RowPick::All && load.keeps_whole_columns() {
+    if pick == RowPick::All && load.keeps_whole_columns() && !pruner.narrows_by_cell() {
         let rows: Vec<usize> = groups.iter().map(|&g| group_rows(g) as usize).collect();
         let columns = read_groups_in_place(footer, &groups, &rows, &mask, &slots, &load)?;
         load.take_columns(columns);

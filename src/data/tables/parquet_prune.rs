@@ -5,6 +5,7 @@
 //! cells. Conservative: only rows the filter would drop are left out; the rows read are
 //! filtered exactly as before, so the result is the same as a full read.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::ops::Range;
 
@@ -38,13 +39,19 @@ pub struct Pruner<'a> {
     /// (leaf column, lowest, highest): a row whose value lies outside is dropped.
     bounds: Vec<(usize, f64, f64)>,
     /// The `_healpix_29` leaf and the area's cells at order 29, sorted and disjoint.
-    cells: Option<(usize, Vec<Range<u64>>)>,
+    cells: Option<(usize, Cow<'a, [Range<u64>]>)>,
 }
 
 impl<'a> Pruner<'a> {
     /// What `filter` can rule out of the file described by `meta`, whose columns play
-    /// `roles`.
-    pub fn new(meta: &'a ArrowReaderMetadata, roles: &Roles, filter: &Pushdown) -> Pruner<'a> {
+    /// `roles`; without an area in `filter`, rows outside `read_cells` (order 29, sorted,
+    /// disjoint) are left unread in the same way.
+    pub fn new(
+        meta: &'a ArrowReaderMetadata,
+        roles: &Roles,
+        filter: &Pushdown,
+        read_cells: Option<&'a [Range<u64>]>,
+    ) -> Pruner<'a> {
         let mut bounds = Vec::new();
         let mut bound = |name: &Option<String>, lo: Option<f64>, hi: Option<f64>| {
             if lo.is_none() && hi.is_none() {
@@ -58,14 +65,22 @@ impl<'a> Pruner<'a> {
         bound(&roles.z, filter.z_min, filter.z_max);
         bound(&roles.snr, filter.snr_min, None);
         let cells = cell_leaf(meta).and_then(|leaf| {
-            let area = Area::of(filter, Area::depth_across(filter, CELLS_ACROSS))?;
-            Some((leaf, area.ranges_at(CELL_ORDER)))
+            let cells = match Area::of(filter, Area::depth_across(filter, CELLS_ACROSS)) {
+                Some(area) => Cow::Owned(area.ranges_at(CELL_ORDER)),
+                None => Cow::Borrowed(read_cells?),
+            };
+            Some((leaf, cells))
         });
         Pruner {
             meta,
             bounds,
             cells,
         }
+    }
+
+    /// Whether rows may be left out for their cells (an area, or cells to read).
+    pub fn narrows_by_cell(&self) -> bool {
+        self.cells.is_some()
     }
 
     /// Whether row group `g` can hold a row the filter keeps, by its statistics.
