@@ -1133,6 +1133,60 @@ fn render_proximity_uses_a_collections_margin_cache_and_reads_neighbours_when_it
     assert_eq!(mismatches(&a, &b, 0).0, 0);
 }
 
+#[test]
+fn a_figure_coloured_by_proximity_names_both_kinds_of_cluster_with_their_counts() {
+    let dir = tempdir("hats-near-legend");
+    let places: Vec<(f64, f64)> = proximity_places().into_iter().step_by(53).collect();
+    let csv: String = std::iter::once("RA,DEC\n".to_string())
+        .chain(places.iter().map(|(ra, dec)| format!("{ra},{dec}\n")))
+        .collect();
+    std::fs::write(dir.join("clusters.csv"), csv).unwrap();
+    let collection = fixture("collection");
+    let o = run_cli(
+        &[
+            "render",
+            "--clusters",
+            "clusters.csv",
+            "--galaxies",
+            collection.to_str().unwrap(),
+            "--proximity",
+            "9",
+            "--color-by",
+            "near",
+            "--max-markers",
+            "250",
+            "--size",
+            "800x500",
+            "-o",
+            "near.svg",
+        ],
+        &dir,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = input_rows();
+    let near = places
+        .iter()
+        .filter(|&&p| {
+            rows.values()
+                .any(|r| separation_deg((r[0], r[1]), p) <= 9.0 / 60.0)
+        })
+        .count();
+    assert!(
+        near > 0 && near < places.len(),
+        "{near} of {}",
+        places.len()
+    );
+    let svg = std::fs::read_to_string(dir.join("near.svg")).unwrap();
+    for label in [
+        format!("Merged clusters, galaxies within 9′ ({near})"),
+        format!("Merged clusters, none within 9′ ({})", places.len() - near),
+    ] {
+        assert!(svg.contains(&label), "{label} not in the legend");
+    }
+    // A flag is named in the legend, not read off a scale.
+    assert!(!svg.contains("yes, 0 no") && !svg.contains("Galaxies within 9′"));
+}
+
 /// The viewer on a catalog whose sample would decode too many rows: no row is read (nor
 /// when it reads the view's cone), the density shows the catalog, and the layer panel
 /// counts its galaxies from the skymap.

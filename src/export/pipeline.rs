@@ -23,7 +23,8 @@ use crate::render::PointInstance;
 use crate::render::{BackendChoice, GpuContext, LayerId, SceneRenderer};
 use crate::reporting::trace_phase;
 use crate::scene::layers::{
-    CLUSTER_SNR, CLUSTER_Z, LayerKind, cluster_attr_columns, cluster_color_label, size_factors,
+    CLUSTER_NEAR, CLUSTER_SNR, CLUSTER_Z, LayerKind, NEAR_GALAXIES, cluster_attr_columns,
+    cluster_color_label, size_factors,
 };
 use crate::scene::{
     FigureOptions, LodPlan, PageSize, SceneStyle, SurveyLayers, UploadPlan, ViewSpec, upload_survey,
@@ -570,6 +571,10 @@ fn decorations(
         let (Some(color), Some(s)) = (point_color(id), r.point_style(id)) else {
             continue;
         };
+        if let Some(entries) = near_flag_entries(kind, cat, &s, style) {
+            d.legend.extend(entries);
+            continue;
+        }
         d.legend.push(LegendEntry {
             label: format!(
                 "{} ({})",
@@ -625,13 +630,19 @@ fn decorations(
             });
         }
     }
+    // A yes/no flag has the two legend entries above, not a scale.
     if let Some(id) = layers.get(LayerKind::Merged)
         && let Some(PointStyle {
-            color: ColorBy::Column {
-                lo, hi, colormap, ..
-            },
+            color:
+                ColorBy::Column {
+                    attr,
+                    lo,
+                    hi,
+                    colormap,
+                },
             ..
         }) = r.point_style(id)
+        && attr != CLUSTER_NEAR
     {
         d.bars.push(ColorBar {
             label: cluster_color_label(style),
@@ -651,6 +662,56 @@ fn decorations(
         });
     }
     d
+}
+
+/// Clusters coloured by the proximity flag: one legend entry for those with galaxies
+/// within the radius and one for those without, each in its colour and with its count.
+fn near_flag_entries(
+    kind: LayerKind,
+    cat: &crate::data::Catalog,
+    s: &PointStyle,
+    style: &SceneStyle,
+) -> Option<[LegendEntry; 2]> {
+    let ColorBy::Column {
+        attr: CLUSTER_NEAR,
+        lo,
+        hi,
+        colormap,
+    } = s.color
+    else {
+        return None;
+    };
+    let flags = cat.column(NEAR_GALAXIES)?;
+    let shown = passing_rows(cat, s);
+    let near = shown
+        .iter()
+        .filter(|&&i| flags.integer(i).is_some_and(|v| v != 0))
+        .count();
+    let radius = style.proximity.unwrap_or(0.0);
+    let entry = |value: f32, label: String| {
+        let [cr, cg, cb] = colormap.at(f64::from((value - lo) / (hi - lo)));
+        LegendEntry {
+            label,
+            symbol: Symbol::Marker {
+                shape: s.shape,
+                color: Rgba::rgb8(cr, cg, cb),
+            },
+        }
+    };
+    let name = kind.legend_label();
+    Some([
+        entry(
+            1.0,
+            format!("{name}, galaxies within {radius}′ ({})", short_count(near)),
+        ),
+        entry(
+            0.0,
+            format!(
+                "{name}, none within {radius}′ ({})",
+                short_count(shown.len() - near)
+            ),
+        ),
+    ])
 }
 
 /// Rows of a cluster catalog the layer's SNR and redshift filters let through.
@@ -677,6 +738,11 @@ fn galaxies_legend_label(shown: usize, counts: Option<&HealpixMap>, stride: u64)
 }
 
 fn passing_filters(cat: &crate::data::Catalog, s: &PointStyle) -> usize {
+    passing_rows(cat, s).len()
+}
+
+/// The rows of a cluster catalog the layer's SNR and redshift filters let through.
+fn passing_rows(cat: &crate::data::Catalog, s: &PointStyle) -> Vec<usize> {
     let r = cat.role_view();
     (0..cat.len())
         .filter(|&i| {
@@ -689,7 +755,7 @@ fn passing_filters(cat: &crate::data::Catalog, s: &PointStyle) -> usize {
                 v >= f.min && v <= f.max
             })
         })
-        .count()
+        .collect()
 }
 
 /// Text chunks every figure carries: the tool, the exact command line of this process,

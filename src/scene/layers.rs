@@ -278,7 +278,10 @@ impl ClusterColorRanges {
             (Some((given, r)), _) if given == role => r,
             (_, ColorRole::Z) => self.z,
             (_, ColorRole::Snr) => self.snr,
-            (_, ColorRole::Near | ColorRole::None) => (0.0, 1.0),
+            // The proximity flag's "no" (0) a third of the way up the colormap, not at
+            // its darkest end, where it vanished on the dark page.
+            (_, ColorRole::Near) => (-0.5, 1.0),
+            (_, ColorRole::None) => (0.0, 1.0),
         }
     }
 

@@ -77,7 +77,7 @@ pub(super) fn color_bar(
         (Some((name, lo, hi)), _) => Some((name.as_str(), (*lo as f64, *hi as f64))),
         (None, ColorRole::Z) => Some(("redshift", range(ColorRole::Z))),
         (None, ColorRole::Snr) => Some(("SNR", range(ColorRole::Snr))),
-        (None, ColorRole::Near) => Some(("galaxies nearby (0 no, 1 yes)", (0.0, 1.0))),
+        (None, ColorRole::Near) => Some(("galaxies near the cluster", range(ColorRole::Near))),
         (None, ColorRole::None) => None,
     }
     .map(|(label, (lo, hi))| (label, lo, hi));
@@ -93,7 +93,13 @@ pub(super) fn color_bar(
     let bottom = rect.max.y - 52.0;
     if let Some((label, lo, hi)) = merged {
         let at = Pos2::new(rect.max.x - 300.0, bottom);
-        draw_scale(painter, at, state.controls.colormap, (lo, hi), true, label);
+        let flag = state.controls.color_column.is_none() && role == ColorRole::Near;
+        if flag {
+            let flag_colors = [0.0, 1.0].map(|v| state.controls.colormap.at((v - lo) / (hi - lo)));
+            draw_flag(painter, at, flag_colors, ["no", "yes"], label);
+        } else {
+            draw_scale(painter, at, state.controls.colormap, (lo, hi), true, label);
+        }
     }
     if let Some(m) = map {
         let (x, y) = if side_by_side || merged.is_none() {
@@ -123,6 +129,41 @@ pub struct MapScale {
 
 /// A 260-point-wide colour bar with its top-left corner at `at`, end ticks (and a middle
 /// one for linear scales) and a label.
+/// A yes/no scale: its two colours side by side, each named.
+fn draw_flag(
+    painter: &egui::Painter,
+    at: Pos2,
+    colors: [[u8; 3]; 2],
+    names: [&str; 2],
+    label: &str,
+) {
+    let bar = Rect::from_min_size(at, Vec2::new(260.0, 12.0));
+    let bg = bar
+        .expand2(Vec2::new(14.0, 6.0))
+        .with_max_y(bar.max.y + 34.0);
+    painter.rect_filled(bg, 4.0, Color32::from_black_alpha(150));
+    for (k, (name, [r, g, b])) in names.iter().zip(colors).enumerate() {
+        let half = bar.width() / 2.0;
+        let x0 = bar.min.x + k as f32 * half;
+        let swatch = Rect::from_min_size(Pos2::new(x0, bar.min.y), Vec2::new(half, bar.height()));
+        painter.rect_filled(swatch, 0.0, Color32::from_rgb(r, g, b));
+        painter.text(
+            Pos2::new(swatch.center().x, bar.max.y + 5.0),
+            Align2::CENTER_TOP,
+            *name,
+            FontId::proportional(11.0),
+            Color32::WHITE,
+        );
+    }
+    painter.text(
+        Pos2::new(bar.center().x, bar.max.y + 20.0),
+        Align2::CENTER_TOP,
+        label,
+        FontId::proportional(12.0),
+        Color32::WHITE,
+    );
+}
+
 pub(super) fn draw_scale(
     painter: &egui::Painter,
     at: Pos2,
