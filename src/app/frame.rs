@@ -340,6 +340,7 @@ impl ViewerFrame {
             map_scale: self.mask_scale(),
             theme: self.scene.as_deref().map_or(Theme::Dark, |s| s.theme),
             color_ranges: self.scene.as_deref().map(|s| s.layers.color_ranges),
+            proximity_arcmin: self.scene.as_deref().and_then(|s| s.style.proximity),
             samp_clients: self
                 .samp
                 .as_ref()

@@ -40,6 +40,8 @@ pub struct Shown<'a> {
     pub theme: Theme,
     /// The ranges the merged clusters' colours span (as uploaded; the registry's before).
     pub color_ranges: Option<ClusterColorRanges>,
+    /// The proximity radius (arcmin) the clusters' NEAR_GALAXIES marks were made with.
+    pub proximity_arcmin: Option<f64>,
     /// On a SAMP hub: the other applications there, (client ID, name).
     pub samp_clients: Option<&'a [(String, String)]>,
 }

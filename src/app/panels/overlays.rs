@@ -96,7 +96,12 @@ pub(super) fn color_bar(
         let flag = state.controls.color_column.is_none() && role == ColorRole::Near;
         if flag {
             let flag_colors = [0.0, 1.0].map(|v| state.controls.colormap.at((v - lo) / (hi - lo)));
-            draw_flag(painter, at, flag_colors, ["no", "yes"], label);
+            let label = match shown.proximity_arcmin {
+                // egui's font has no prime sign.
+                Some(r) => format!("galaxies within {r} arcmin of the cluster"),
+                None => label.to_string(),
+            };
+            draw_flag(painter, at, flag_colors, ["no", "yes"], &label);
         } else {
             draw_scale(painter, at, state.controls.colormap, (lo, hi), true, label);
         }
