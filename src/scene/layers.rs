@@ -594,7 +594,8 @@ mod tests {
         let r = ClusterColorRanges::new(&style, Some(&merged));
         assert_eq!(r.of(ColorRole::Z), (0.31, 0.88));
         assert_eq!(r.of(ColorRole::Snr), (5.0, 41.0));
-        assert_eq!(r.of(ColorRole::Near), (0.0, 1.0));
+        // The flag's 0 sits a third of the way up the colormap, its 1 at the top.
+        assert_eq!(r.of(ColorRole::Near), (-0.5, 1.0));
         assert!(r.from_data(ColorRole::Z) && !r.from_data(ColorRole::Near));
         let given = SceneStyle {
             color_range: Some((0.0, 2.0)),
