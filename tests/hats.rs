@@ -1069,38 +1069,47 @@ fn rows_near_places_come_from_their_partitions_and_the_margin_cache_not_the_neig
     assert_eq!(beyond.near, expected(&places, wide));
 }
 
+/// `render` of clusters at `places` (written to `dir`/clusters.csv) coloured by whether
+/// galaxies of `galaxies` lie within 9′, as a sampled catalog; its standard error.
+fn render_clusters_near(
+    dir: &Path,
+    places: &[(f64, f64)],
+    galaxies: &Path,
+    size: &str,
+    out: &str,
+) -> String {
+    let csv: String = std::iter::once("RA,DEC\n".to_string())
+        .chain(places.iter().map(|(ra, dec)| format!("{ra},{dec}\n")))
+        .collect();
+    std::fs::write(dir.join("clusters.csv"), csv).unwrap();
+    let galaxies = galaxies.to_str().unwrap();
+    let args = [
+        "render",
+        "--clusters",
+        "clusters.csv",
+        "--galaxies",
+        galaxies,
+        "--proximity",
+        "9",
+        "--color-by",
+        "near",
+        "--max-markers",
+        "250",
+        "--size",
+        size,
+        "-o",
+        out,
+    ];
+    let o = run_cli(&args, dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    stderr(&o)
+}
+
 #[test]
 fn render_proximity_uses_a_collections_margin_cache_and_reads_neighbours_when_it_cannot() {
     let dir = tempdir("hats-margin");
-    let csv: String = std::iter::once("RA,DEC\n".to_string())
-        .chain(EDGE_PLACES.iter().map(|(ra, dec)| format!("{ra},{dec}\n")))
-        .collect();
-    std::fs::write(dir.join("clusters.csv"), csv).unwrap();
     let collection = copy_fixture("collection", &dir);
-    let render = |out: &str| {
-        let o = run_cli(
-            &[
-                "render",
-                "--clusters",
-                "clusters.csv",
-                "--galaxies",
-                collection.to_str().unwrap(),
-                "--proximity",
-                "9",
-                "--color-by",
-                "near",
-                "--max-markers",
-                "250",
-                "--size",
-                "400x300",
-                "-o",
-                out,
-            ],
-            &dir,
-        );
-        assert!(o.status.success(), "{}", stderr(&o));
-        stderr(&o)
-    };
+    let render = |out: &str| render_clusters_near(&dir, &EDGE_PLACES, &collection, "400x300", out);
     let with_margin = render("margin.png");
     assert!(
         with_margin.contains(
@@ -1137,32 +1146,7 @@ fn render_proximity_uses_a_collections_margin_cache_and_reads_neighbours_when_it
 fn a_figure_coloured_by_proximity_names_both_kinds_of_cluster_with_their_counts() {
     let dir = tempdir("hats-near-legend");
     let places: Vec<(f64, f64)> = proximity_places().into_iter().step_by(53).collect();
-    let csv: String = std::iter::once("RA,DEC\n".to_string())
-        .chain(places.iter().map(|(ra, dec)| format!("{ra},{dec}\n")))
-        .collect();
-    std::fs::write(dir.join("clusters.csv"), csv).unwrap();
-    let collection = fixture("collection");
-    let o = run_cli(
-        &[
-            "render",
-            "--clusters",
-            "clusters.csv",
-            "--galaxies",
-            collection.to_str().unwrap(),
-            "--proximity",
-            "9",
-            "--color-by",
-            "near",
-            "--max-markers",
-            "250",
-            "--size",
-            "800x500",
-            "-o",
-            "near.svg",
-        ],
-        &dir,
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
+    render_clusters_near(&dir, &places, &fixture("collection"), "800x500", "near.svg");
     let rows = input_rows();
     let near = places
         .iter()

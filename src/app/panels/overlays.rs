@@ -134,6 +134,23 @@ pub struct MapScale {
 
 /// A 260-point-wide colour bar with its top-left corner at `at`, end ticks (and a middle
 /// one for linear scales) and a label.
+/// A scale's dark backing and title at `at`; returns where its colours go.
+fn scale_frame(painter: &egui::Painter, at: Pos2, label: &str) -> Rect {
+    let bar = Rect::from_min_size(at, Vec2::new(260.0, 12.0));
+    let bg = bar
+        .expand2(Vec2::new(14.0, 6.0))
+        .with_max_y(bar.max.y + 34.0);
+    painter.rect_filled(bg, 4.0, Color32::from_black_alpha(150));
+    painter.text(
+        Pos2::new(bar.center().x, bar.max.y + 20.0),
+        Align2::CENTER_TOP,
+        label,
+        FontId::proportional(12.0),
+        Color32::WHITE,
+    );
+    bar
+}
+
 /// A yes/no scale: its two colours side by side, each named.
 fn draw_flag(
     painter: &egui::Painter,
@@ -142,11 +159,7 @@ fn draw_flag(
     names: [&str; 2],
     label: &str,
 ) {
-    let bar = Rect::from_min_size(at, Vec2::new(260.0, 12.0));
-    let bg = bar
-        .expand2(Vec2::new(14.0, 6.0))
-        .with_max_y(bar.max.y + 34.0);
-    painter.rect_filled(bg, 4.0, Color32::from_black_alpha(150));
+    let bar = scale_frame(painter, at, label);
     for (k, (name, [r, g, b])) in names.iter().zip(colors).enumerate() {
         let half = bar.width() / 2.0;
         let x0 = bar.min.x + k as f32 * half;
@@ -160,13 +173,6 @@ fn draw_flag(
             Color32::WHITE,
         );
     }
-    painter.text(
-        Pos2::new(bar.center().x, bar.max.y + 20.0),
-        Align2::CENTER_TOP,
-        label,
-        FontId::proportional(12.0),
-        Color32::WHITE,
-    );
 }
 
 pub(super) fn draw_scale(
@@ -177,11 +183,7 @@ pub(super) fn draw_scale(
     linear: bool,
     label: &str,
 ) {
-    let bar = Rect::from_min_size(at, Vec2::new(260.0, 12.0));
-    let bg = bar
-        .expand2(Vec2::new(14.0, 6.0))
-        .with_max_y(bar.max.y + 34.0);
-    painter.rect_filled(bg, 4.0, Color32::from_black_alpha(150));
+    let bar = scale_frame(painter, at, label);
     let mut mesh = egui::Mesh::default();
     let steps = 64;
     for i in 0..=steps {
@@ -220,11 +222,4 @@ pub(super) fn draw_scale(
             Color32::WHITE,
         );
     }
-    painter.text(
-        Pos2::new(bar.center().x, bar.max.y + 20.0),
-        Align2::CENTER_TOP,
-        label,
-        FontId::proportional(12.0),
-        Color32::WHITE,
-    );
 }

@@ -5,6 +5,7 @@
 //! wide as the distance spares the neighbours: a place's own partition and its margin
 //! hold every row near it.
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use glam::DVec3;
@@ -41,13 +42,7 @@ pub struct NearReads {
 
 /// Each place's own partition (its index in `parts`), if a partition holds its pixel.
 fn home_partitions(parts: &[Partition], places: &[DVec3]) -> Vec<Option<usize>> {
-    let deepest = parts.iter().map(|p| p.order).max().unwrap_or(0);
-    let mut ranges: Vec<(std::ops::Range<u64>, usize)> = parts
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.range_at(deepest), i))
-        .collect();
-    ranges.sort_by_key(|(r, _)| r.start);
+    let (deepest, ranges) = partition_ranges(parts);
     let layer = cdshealpix::nested::get(deepest);
     places
         .iter()
@@ -97,29 +92,41 @@ fn partitions_to_read(
     (whole, with_margin)
 }
 
-/// For each partition of `parts`, the indices of `places` (ICRS unit vectors) within
-/// `radius_deg` of its pixel.
-fn places_by_partition(parts: &[Partition], places: &[DVec3], radius_deg: f64) -> Vec<Vec<usize>> {
+/// The partitions' cells at the deepest order among them (they tile the sky: disjoint
+/// ranges), sorted, each with its index in `parts`; and that order.
+fn partition_ranges(parts: &[Partition]) -> (u8, Vec<(Range<u64>, usize)>) {
     let deepest = parts.iter().map(|p| p.order).max().unwrap_or(0);
-    // Partitions tile the sky: their cells at the deepest order are disjoint ranges.
-    let mut ranges: Vec<(std::ops::Range<u64>, usize)> = parts
+    let mut ranges: Vec<(Range<u64>, usize)> = parts
         .iter()
         .enumerate()
         .map(|(i, p)| (p.range_at(deepest), i))
         .collect();
     ranges.sort_by_key(|(r, _)| r.start);
+    (deepest, ranges)
+}
+
+/// The cells at `depth` within `radius_deg` of `place` (and a few beyond), as ranges.
+fn cone_ranges(place: DVec3, depth: u8, radius_deg: f64) -> Vec<Range<u64>> {
+    let (lon, lat) = lonlat_deg(place);
+    crate::sky::coverage::cone_coverage(
+        depth,
+        lon.to_radians(),
+        lat.to_radians(),
+        radius_deg.to_radians(),
+    )
+    .to_ranges()
+    .to_vec()
+}
+
+/// For each partition of `parts`, the indices of `places` (ICRS unit vectors) within
+/// `radius_deg` of its pixel.
+fn places_by_partition(parts: &[Partition], places: &[DVec3], radius_deg: f64) -> Vec<Vec<usize>> {
+    let (deepest, ranges) = partition_ranges(parts);
     let near: Vec<Vec<usize>> = places
         .par_iter()
         .map(|&d| {
-            let (lon, lat) = lonlat_deg(d);
-            let cone = crate::sky::coverage::cone_coverage(
-                deepest,
-                lon.to_radians(),
-                lat.to_radians(),
-                radius_deg.to_radians(),
-            );
             let mut hit = Vec::new();
-            for cells in cone.to_ranges().iter() {
+            for cells in cone_ranges(d, deepest, radius_deg) {
                 // The first partition ending after the cells start, then those that
                 // start before they end.
                 let first = ranges.partition_point(|(r, _)| r.end <= cells.start);
@@ -149,30 +156,20 @@ fn places_by_partition(parts: &[Partition], places: &[DVec3], radius_deg: f64) -
 /// The order-29 cells within `radius_deg` of some place (a few cells more), sorted and
 /// merged: the rows of hats-import's partitions (sorted by `_healpix_29`) outside them
 /// are left unread.
-fn cells_near(places: &[DVec3], radius_deg: f64) -> Vec<std::ops::Range<u64>> {
+fn cells_near(places: &[DVec3], radius_deg: f64) -> Vec<Range<u64>> {
     // Cells about a quarter of the radius: the cover reaches a little past each circle.
     let depth = Area::depth_for_extent(2.0 * radius_deg, 8.0);
     let shift = 2 * u32::from(29 - depth);
-    let mut ranges: Vec<std::ops::Range<u64>> = places
+    let mut ranges: Vec<Range<u64>> = places
         .par_iter()
         .flat_map_iter(|&d| {
-            let (lon, lat) = lonlat_deg(d);
-            let cone = crate::sky::coverage::cone_coverage(
-                depth,
-                lon.to_radians(),
-                lat.to_radians(),
-                radius_deg.to_radians(),
-            );
-            let ranges: Vec<_> = cone
-                .to_ranges()
-                .iter()
+            cone_ranges(d, depth, radius_deg)
+                .into_iter()
                 .map(|r| (r.start << shift)..(r.end << shift))
-                .collect();
-            ranges
         })
         .collect();
     ranges.par_sort_unstable_by_key(|r| r.start);
-    let mut merged: Vec<std::ops::Range<u64>> = Vec::with_capacity(ranges.len());
+    let mut merged: Vec<Range<u64>> = Vec::with_capacity(ranges.len());
     for r in ranges {
         match merged.last_mut() {
             Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
