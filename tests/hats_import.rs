@@ -12,8 +12,12 @@ use clusterviz::data::catalog_reader::read_catalog;
 use clusterviz::data::healpix_fits::read_healpix_map;
 use clusterviz::data::inputs::{expand_paths, read_stacked};
 use clusterviz::data::load_options::LoadOptions;
-use clusterviz::data::tables::parquet_file::read_parquet;
+use clusterviz::data::tables::parquet_bytes::prefix_stretch;
+use clusterviz::data::tables::parquet_file::{
+    ParquetFooter, RowPick, read_parquet, read_parquet_rows,
+};
 use common::{run_cli, stderr, tempdir};
+use parquet::arrow::ProjectionMask;
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -181,6 +185,91 @@ fn import_makes_the_partitions_and_skymap_hats_import_makes_of_the_same_rows() {
         quadrants.iter().all(|&q| q as f64 > 0.2 * inner as f64),
         "{quadrants:?}"
     );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A figure samples the first rows of thousands of partitions: an import writes them,
+/// every column of them, side by side (row groups of 256, 512, ... rows), so that one
+/// short read per file brings them, and they read back as the partition's first rows.
+#[test]
+fn an_imported_partitions_first_rows_lie_together_and_read_back_in_order() {
+    let dir = tempdir("import-first-rows");
+    let o = import(
+        &dir,
+        &[
+            fixture("hats/input.parquet").to_str().unwrap(),
+            "-o",
+            "ours",
+            "--max-rows",
+            "500",
+            "--highest-order",
+            "8",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The partition with the most rows.
+    let footer = std::fs::read_to_string(dir.join("ours/partition_info.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let (order, pixel) = line.split_once(',').unwrap();
+            let path = dir.join(format!(
+                "ours/dataset/Norder={order}/Dir={}/Npix={pixel}.parquet",
+                pixel.parse::<u64>().unwrap() / 10_000 * 10_000
+            ));
+            ParquetFooter::open(&path).unwrap()
+        })
+        .max_by_key(|f| f.rows())
+        .unwrap();
+    let meta = footer.metadata();
+    let n = footer.rows();
+    assert!(n > 256 && n <= 500, "{n} rows");
+    let groups: Vec<i64> = meta.row_groups().iter().map(|g| g.num_rows()).collect();
+    assert_eq!(groups, vec![256, n as i64 - 256]);
+    // The first 100 rows of every column: within the first row group's bytes, in one
+    // stretch no longer than that group.
+    let columns = meta.file_metadata().schema_descr().num_columns();
+    let all = ProjectionMask::all();
+    let stretch = prefix_stretch(meta, &[(0, 100)], &all).expect("the pages lie together");
+    let first_group = meta.row_group(0);
+    let group_start = (0..columns)
+        .map(|c| first_group.column(c).byte_range().0)
+        .min()
+        .unwrap();
+    let group_end = (0..columns)
+        .map(|c| {
+            let (at, len) = first_group.column(c).byte_range();
+            at + len
+        })
+        .max()
+        .unwrap();
+    assert!(
+        stretch.start >= group_start && stretch.end <= group_end,
+        "{stretch:?} outside the first group {group_start}..{group_end}"
+    );
+    // Prefixes within and across the groups read back as the first rows of a whole read.
+    let verbatim = LoadOptions {
+        verbatim: true,
+        ..Default::default()
+    };
+    let (whole, _) = read_parquet_rows(&footer, "p", &verbatim, RowPick::All).unwrap();
+    for take in [1, 100, 256, 300, n] {
+        let (first, report) =
+            read_parquet_rows(&footer, "p", &verbatim, RowPick::First(take)).unwrap();
+        assert_eq!((first.len() as u64, report.kept), (take, take));
+        for c in &whole.columns {
+            let read = first.column(&c.name).unwrap();
+            for row in 0..take as usize {
+                assert_eq!(
+                    read.data.get_f64(row).to_bits(),
+                    c.data.get_f64(row).to_bits(),
+                    "{} row {row} of the first {take}",
+                    c.name
+                );
+            }
+        }
+    }
     std::fs::remove_dir_all(&dir).ok();
 }
 

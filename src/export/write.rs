@@ -168,11 +168,15 @@ pub fn render_strip(
             width: plot.width,
             height: sy1 - sy0,
         };
+        let t0 = std::time::Instant::now();
         let sky = renderer.render_tiled(ctx, &page.view.with_sub(band), max_tile)?;
+        trace_phase("png: sky drawn", t0);
         img.blit(&sky, plot.x, sy0 - y0);
     }
     if let Some(tree) = page.overlay {
+        let t0 = std::time::Instant::now();
         draw_overlay(tree, page.size, &mut img, y0)?;
+        trace_phase("png: overlay drawn", t0);
     }
     Ok(img)
 }

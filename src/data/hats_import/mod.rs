@@ -36,7 +36,7 @@ use crate::data::load_options::LoadOptions;
 use crate::data::progress::Progress;
 use crate::data::roles::RoleNames;
 use crate::data::tables::parquet_file::read_parquet;
-use crate::data::tables::parquet_write::{LeadingColumn, write_parquet_rows};
+use crate::data::tables::parquet_write::{LeadingColumn, RowGroups, write_parquet_rows};
 use crate::data::{Catalog, ColumnData};
 use crate::error::{Error, Result};
 
@@ -358,6 +358,7 @@ fn split_pass(
                         name: HEALPIX_29,
                         values: &lead,
                     }),
+                    RowGroups::Default,
                     &dir.join(format!("{k}.parquet")),
                 )?;
             }
@@ -468,7 +469,7 @@ fn reduce_pass(plan: &[(u8, u64, u64)], opts: &ImportOptions, work: &Path) -> Re
                 std::fs::create_dir_all(parent)
                     .map_err(|e| Error::file(parent, format!("cannot create: {e}")))?;
             }
-            write_parquet_rows(&cat, &order_of_rows, None, &target)?;
+            write_parquet_rows(&cat, &order_of_rows, None, RowGroups::Doubling, &target)?;
             std::fs::remove_dir_all(&dir).ok();
             tell(opts, "import: writing partitions", &done, plan.len());
             Ok(())

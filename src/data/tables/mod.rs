@@ -7,6 +7,7 @@
 pub mod delimited;
 pub mod ecsv_header;
 pub mod format;
+pub mod parquet_bytes;
 pub mod parquet_file;
 pub mod parquet_prune;
 pub mod parquet_write;

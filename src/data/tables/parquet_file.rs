@@ -6,6 +6,7 @@
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use arrow_array::{Array, ArrayRef, RecordBatch, cast::AsArray, types};
@@ -24,6 +25,7 @@ use crate::data::decoder_guard::guarded;
 use crate::data::load_options::LoadOptions;
 use crate::data::load_report::LoadReport;
 use crate::data::tables::ecsv_header::parse_header;
+use crate::data::tables::parquet_bytes::{FileWindow, prefix_stretch, read_footer};
 use crate::data::tables::parquet_prune::Pruner;
 use crate::data::tables::table_load::{ColumnMeta, TableLoad};
 use crate::data::{Catalog, ColumnData};
@@ -67,9 +69,11 @@ impl ParquetFooter {
     pub fn open(path: &Path) -> Result<ParquetFooter> {
         let file = open_file(path)?;
         let options = ArrowReaderOptions::new().with_offset_index_policy(PageIndexPolicy::Optional);
-        let meta = guarded(|| ArrowReaderMetadata::load(&file, options))
-            .map_err(|m| Error::file(path, format!("Parquet: the footer is corrupt ({m})")))?
-            .map_err(|e| Error::file(path, format!("Parquet: {e}")))?;
+        let meta = guarded(|| {
+            read_footer(&file).and_then(|m| ArrowReaderMetadata::try_new(Arc::new(m), options))
+        })
+        .map_err(|m| Error::file(path, format!("Parquet: the footer is corrupt ({m})")))?
+        .map_err(|e| Error::file(path, format!("Parquet: {e}")))?;
         Ok(ParquetFooter {
             path: path.to_path_buf(),
             meta,
@@ -100,6 +104,11 @@ impl ParquetFooter {
 
     pub fn schema(&self) -> &arrow_schema::SchemaRef {
         self.meta.schema()
+    }
+
+    /// The footer as Parquet gives it (row groups, offset index).
+    pub fn metadata(&self) -> &parquet::file::metadata::ParquetMetaData {
+        self.meta.metadata()
     }
 }
 
@@ -249,6 +258,19 @@ pub fn read_parquet_rows(
         load.take_columns(columns);
         return Ok(load.finish());
     }
+    // One open file for every group; a prefix's pages, where they lie together, read at
+    // once.
+    let mut window =
+        FileWindow::new(open()?).map_err(|e| Error::file(path, format!("cannot read: {e}")))?;
+    if let RowPick::First(n) = pick {
+        let wanted: Vec<(usize, u64)> = groups
+            .iter()
+            .map(|&g| (g, n.saturating_sub(group_starts[g]).min(group_rows(g))))
+            .collect();
+        if let Some(stretch) = prefix_stretch(meta.metadata(), &wanted, &mask) {
+            window.read_ahead(stretch).map_err(parquet_err)?;
+        }
+    }
     let mut pushed_any = false;
     for chunk in groups.chunks(rayon::current_num_threads().max(1)) {
         let decoded: Vec<Result<(Vec<Vec<ColumnData>>, u64)>> = chunk
@@ -290,7 +312,7 @@ pub fn read_parquet_rows(
                     let left_out = selection
                         .as_ref()
                         .map_or(0, |s| picked_in(g).saturating_sub(s.row_count() as u64));
-                    let blocks = group_batches(footer, open()?, g, &mask, selection)?
+                    let blocks = group_batches(footer, window.clone(), g, &mask, selection)?
                         .map(|batch| {
                             columns_of(&batch?, &slots, &schema).map_err(|m| Error::file(path, m))
                         })
@@ -351,6 +373,8 @@ fn read_groups_in_place(
         }
     }
     let done = AtomicU64::new(0);
+    let window = FileWindow::new(open_file(path)?)
+        .map_err(|e| Error::file(path, format!("cannot read: {e}")))?;
     groups
         .par_iter()
         .zip(rows)
@@ -366,8 +390,7 @@ fn read_groups_in_place(
                     )
                 };
                 let mut at = 0;
-                let file = open_file(path)?;
-                for batch in group_batches(footer, file, g, mask, None)? {
+                for batch in group_batches(footer, window.clone(), g, mask, None)? {
                     let batch = batch?;
                     let cols =
                         columns_of(&batch, slots, schema).map_err(|m| Error::file(path, m))?;
@@ -394,7 +417,7 @@ fn read_groups_in_place(
 /// the columns of `mask` only.
 fn group_batches(
     footer: &ParquetFooter,
-    file: File,
+    file: FileWindow,
     g: usize,
     mask: &ProjectionMask,
     selection: Option<RowSelection>,

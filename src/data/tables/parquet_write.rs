@@ -22,6 +22,22 @@ use crate::fsutil::write_atomically;
 /// Rows per data page (at most; pyarrow's pages hold ~1 MB, 128k doubles).
 const PAGE_ROWS: usize = 8192;
 
+/// Rows of the first row group when groups double ([`RowGroups::Doubling`]).
+const FIRST_GROUP_ROWS: usize = 256;
+
+/// How a file's rows are cut into row groups.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowGroups {
+    /// As the writer cuts them (up to 1M rows a group).
+    Default,
+    /// Groups of 256, 512, 1024, ... rows. Parquet lays a group's columns side by side,
+    /// so a file's first rows, every column of them, lie in one short stretch of the
+    /// file: a reader sampling a prefix of thousands of files (clusterviz's HATS imports,
+    /// whose every prefix is an even sample) makes one small read per file, not one
+    /// page per column.
+    Doubling,
+}
+
 /// A column to write before the catalog's own (HATS's `_healpix_29`).
 pub struct LeadingColumn<'a> {
     pub name: &'a str,
@@ -52,11 +68,12 @@ fn schema_of(cat: &Catalog, leading: Option<&str>) -> Arc<Schema> {
 }
 
 /// Writes the rows `rows` of `cat` (in that order), after `leading`'s values (one per
-/// row of `rows`), to `path` as Parquet.
+/// row of `rows`), to `path` as Parquet, in row groups cut as `groups` says.
 pub fn write_parquet_rows(
     cat: &Catalog,
     rows: &[usize],
     leading: Option<LeadingColumn>,
+    groups: RowGroups,
     path: &Path,
 ) -> Result<()> {
     let schema = schema_of(cat, leading.as_ref().map(|l| l.name));
@@ -75,7 +92,27 @@ pub fn write_parquet_rows(
     }
     let batch = RecordBatch::try_new(schema.clone(), arrays)
         .map_err(|e| Error::file(path, format!("Parquet write failed: {e}")))?;
-    write_batches(&schema, std::iter::once(batch), path)
+    let batches: Vec<RecordBatch> = match groups {
+        RowGroups::Default => vec![batch],
+        RowGroups::Doubling => doubling_spans(batch.num_rows())
+            .map(|(start, len)| batch.slice(start, len))
+            .collect(),
+    };
+    write_batches(&schema, batches.into_iter(), path)
+}
+
+/// (first row, rows) of row groups doubling from [`FIRST_GROUP_ROWS`] over `n` rows.
+fn doubling_spans(n: usize) -> impl Iterator<Item = (usize, usize)> {
+    let mut start = 0;
+    let mut size = FIRST_GROUP_ROWS;
+    std::iter::from_fn(move || {
+        (start < n).then(|| {
+            let span = (start, size.min(n - start));
+            start += span.1;
+            size *= 2;
+            span
+        })
+    })
 }
 
 /// Writes a Parquet file holding `schema` and no rows (HATS's `_common_metadata`).
@@ -83,6 +120,8 @@ pub fn write_parquet_schema(schema: &Arc<Schema>, path: &Path) -> Result<()> {
     write_batches(schema, std::iter::empty(), path)
 }
 
+/// Writes `batches` to `path`, each batch a row group of its own (the writer cuts one
+/// further when it holds over 1M rows).
 fn write_batches(
     schema: &Arc<Schema>,
     batches: impl Iterator<Item = RecordBatch>,
@@ -104,6 +143,7 @@ fn write_batches(
         let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(err)?;
         for batch in batches {
             writer.write(&batch).map_err(err)?;
+            writer.flush().map_err(err)?;
         }
         writer.close().map_err(err)?;
         Ok(())
