@@ -76,7 +76,8 @@ pub fn prefix_stretch(
             }
             // A dictionary page comes before the data pages, outside the offset index.
             if let Some(dict) = column.dictionary_page_offset() {
-                pages.push(dict.max(0) as u64..column.data_page_offset().max(0) as u64);
+                let data = column.data_page_offset().max(0) as u64;
+                pages.push((dict.max(0) as u64).min(data)..data);
             }
             let locations = index.offset_index(g, c)?.page_locations();
             pages.extend(
@@ -179,7 +180,79 @@ impl Read for WindowRead {
 
 #[cfg(test)]
 mod tests {
+    use std::error::Error;
+
+    use arrow_array::{ArrayRef, Float64Array, RecordBatch};
+    use parquet::arrow::ArrowWriter;
+    use parquet::file::properties::WriterProperties;
+
     use super::*;
+
+    /// 100k rows of three f64 columns, uncompressed, pages of 1024 rows, cut into row
+    /// groups of `groups` rows: the footer read back in one read.
+    fn written(
+        name: &str,
+        groups: &[usize],
+    ) -> std::result::Result<ParquetMetaData, Box<dyn Error>> {
+        let path = std::env::temp_dir().join(format!("cv-{name}-{}.parquet", std::process::id()));
+        let column = |k: f64| {
+            Arc::new(Float64Array::from_iter_values(
+                (0..100_000).map(|i| i as f64 * k),
+            )) as ArrayRef
+        };
+        let batch = RecordBatch::try_from_iter([
+            ("A", column(1.0)),
+            ("B", column(2.0)),
+            ("C", column(3.0)),
+        ])?;
+        let props = WriterProperties::builder()
+            .set_dictionary_enabled(false)
+            .set_data_page_row_count_limit(1024)
+            .set_write_batch_size(1024)
+            .build();
+        let mut writer = ArrowWriter::try_new(File::create(&path)?, batch.schema(), Some(props))?;
+        let mut at = 0;
+        for &n in groups {
+            writer.write(&batch.slice(at, n))?;
+            writer.flush()?;
+            at += n;
+        }
+        writer.close()?;
+        let meta = read_footer(&File::open(&path)?)?;
+        std::fs::remove_file(&path)?;
+        Ok(meta)
+    }
+
+    #[test]
+    fn a_prefix_is_one_stretch_only_where_its_pages_lie_together()
+    -> std::result::Result<(), Box<dyn Error>> {
+        let all = ProjectionMask::all();
+        // One row group: each column's first page lies 800 KB from the next one's.
+        let whole = written("one-group", &[100_000])?;
+        assert_eq!(whole.num_row_groups(), 1);
+        assert!(whole.page_index().is_some(), "the offset index was read");
+        assert_eq!(prefix_stretch(&whole, &[(0, 100)], &all), None);
+        // One column's first pages do lie together.
+        let first = ProjectionMask::leaves(whole.file_metadata().schema_descr(), [0]);
+        let one = prefix_stretch(&whole, &[(0, 3000)], &first).ok_or("no stretch")?;
+        assert!(
+            one.end - one.start >= 3 * 8192 && one.end - one.start < 5 * 8192,
+            "{one:?}"
+        );
+        // A small first row group: its three columns in one stretch of ~24 KB.
+        let doubling = written("doubling", &[1024, 2048, 96_928])?;
+        let lead = prefix_stretch(&doubling, &[(0, 100)], &all).ok_or("no stretch")?;
+        assert!(
+            lead.end - lead.start >= 3 * 8192 && lead.end - lead.start < 4 * 8192,
+            "{lead:?}"
+        );
+        let two = prefix_stretch(&doubling, &[(0, 1024), (1, 1000)], &all).ok_or("no stretch")?;
+        assert!(
+            two.start == lead.start && two.end > lead.end,
+            "{two:?} after {lead:?}"
+        );
+        Ok(())
+    }
 
     #[test]
     fn a_window_reads_the_same_bytes_from_memory_and_from_the_file()
