@@ -31,6 +31,24 @@ fn import(dir: &Path, args: &[&str]) -> std::process::Output {
     run_cli(&all, dir)
 }
 
+/// Imports the hats-import fixture's input into `dir/ours`, with the limits
+/// make_hats_fixtures.py gave hats-import.
+fn import_fixture_input(dir: &Path) {
+    let o = import(
+        dir,
+        &[
+            fixture("hats/input.parquet").to_str().unwrap(),
+            "-o",
+            "ours",
+            "--max-rows",
+            "500",
+            "--highest-order",
+            "8",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 /// Runs `script` with `args` in the tests' venv (made by scripts/setup.sh); its output.
 fn venv_python(script: &str, args: &[&Path]) -> String {
     let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv-tests/bin/python");
@@ -92,20 +110,7 @@ fn ids_by_partition(catalog: &Path) -> BTreeMap<(u8, u64), BTreeSet<i64>> {
 #[test]
 fn import_makes_the_partitions_and_skymap_hats_import_makes_of_the_same_rows() {
     let dir = tempdir("import-like-hats-import");
-    // The limits make_hats_fixtures.py gave hats-import.
-    let o = import(
-        &dir,
-        &[
-            fixture("hats/input.parquet").to_str().unwrap(),
-            "-o",
-            "ours",
-            "--max-rows",
-            "500",
-            "--highest-order",
-            "8",
-        ],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
+    import_fixture_input(&dir);
     let ours = dir.join("ours");
     let theirs = fixture("hats/galaxies");
     let listed = |c: &Path| -> BTreeSet<String> {
@@ -194,19 +199,7 @@ fn import_makes_the_partitions_and_skymap_hats_import_makes_of_the_same_rows() {
 #[test]
 fn an_imported_partitions_first_rows_lie_together_and_read_back_in_order() {
     let dir = tempdir("import-first-rows");
-    let o = import(
-        &dir,
-        &[
-            fixture("hats/input.parquet").to_str().unwrap(),
-            "-o",
-            "ours",
-            "--max-rows",
-            "500",
-            "--highest-order",
-            "8",
-        ],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
+    import_fixture_input(&dir);
     // The partition with the most rows.
     let footer = std::fs::read_to_string(dir.join("ours/partition_info.csv"))
         .unwrap()

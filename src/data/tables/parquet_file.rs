@@ -260,8 +260,7 @@ pub fn read_parquet_rows(
     }
     // One open file for every group; a prefix's pages, where they lie together, read at
     // once.
-    let mut window =
-        FileWindow::new(open()?).map_err(|e| Error::file(path, format!("cannot read: {e}")))?;
+    let mut window = window_on(path, open()?)?;
     if let RowPick::First(n) = pick {
         let wanted: Vec<(usize, u64)> = groups
             .iter()
@@ -373,8 +372,7 @@ fn read_groups_in_place(
         }
     }
     let done = AtomicU64::new(0);
-    let window = FileWindow::new(open_file(path)?)
-        .map_err(|e| Error::file(path, format!("cannot read: {e}")))?;
+    let window = window_on(path, open_file(path)?)?;
     groups
         .par_iter()
         .zip(rows)
@@ -440,6 +438,11 @@ fn group_batches(
 
 fn open_file(path: &Path) -> Result<File> {
     File::open(path).map_err(|e| Error::file(path, format!("cannot read: {e}")))
+}
+
+/// `file` (opened from `path`) for row-group readers to share.
+fn window_on(path: &Path, file: File) -> Result<FileWindow> {
+    FileWindow::new(file).map_err(|e| Error::file(path, format!("cannot read: {e}")))
 }
 
 /// A row group whose decoding panicked (`m`): corrupt data the decoder did not expect.
