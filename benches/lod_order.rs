@@ -1,14 +1,18 @@
 //! Level of detail's preparation: ordering a catalog by cell and priority with its count
 //! map ([`LodOrder::with_counts`]), on the demo's galaxies (10M; CLUSTERVIZ_BENCH_GALAXIES
-//! changes it), against sorting every object by (cell, priority) at once.
-//! `cargo bench --bench lod_order`.
+//! changes it), against sorting every object by (cell, priority) at once; and on a HATS
+//! catalog's sample as the viewer reads it (800k rows uniform over the whole sky, about
+//! one per level-of-detail group). `cargo bench --bench lod_order`.
 
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use rayon::prelude::*;
 
+use clusterviz::data::catalog::Roles;
 use clusterviz::data::demo::{DemoConfig, DemoSurvey};
+use clusterviz::data::rng::Rng;
+use clusterviz::data::{Catalog, Column, ColumnData};
 use clusterviz::scene::survey_layers::DENSITY_DEPTH;
 use clusterviz::view::lod::{LodOrder, hash_priority};
 
@@ -40,6 +44,41 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
+    let sample = uniform_sky(800_000, 7);
+    let mut g = c.benchmark_group("lod_order_all_sky_800k");
+    g.sample_size(20).measurement_time(Duration::from_secs(10));
+    g.bench_function("order_and_counts", |b| {
+        b.iter(|| LodOrder::with_counts(&sample, DENSITY_DEPTH).0.rows.len())
+    });
+    // The viewer's sample of a HATS catalog, whose density shows the skymap's counts.
+    g.bench_function("order_alone", |b| {
+        b.iter(|| LodOrder::new(&sample).rows.len())
+    });
+    g.finish();
+}
+
+/// `n` rows uniform over the sphere.
+fn uniform_sky(n: usize, seed: u64) -> Catalog {
+    let mut rng = Rng::new(seed);
+    let (ra, dec): (Vec<f64>, Vec<f64>) = (0..n)
+        .map(|_| {
+            let z = 2.0 * rng.uniform() - 1.0;
+            (360.0 * rng.uniform(), z.asin().to_degrees())
+        })
+        .unzip();
+    Catalog {
+        name: "sky".into(),
+        columns: vec![
+            Column::new("RA", "deg", ColumnData::F64(ra.into())),
+            Column::new("DEC", "deg", ColumnData::F64(dec.into())),
+        ],
+        roles: Roles {
+            ra: "RA".into(),
+            dec: "DEC".into(),
+            ..Default::default()
+        },
+        cache_tag: Default::default(),
+    }
 }
 
 criterion_group!(benches, bench);

@@ -44,8 +44,10 @@ impl DerefMut for LodOrder {
 }
 
 impl LodOrder {
+    /// The order alone, hashed at [`GROUP_DEPTH`]: for layers whose counts come from
+    /// elsewhere (a HATS catalog's skymap counts every row, not the sample ordered).
     pub fn new(cat: &Catalog) -> LodOrder {
-        Self::with_counts(cat, GROUP_DEPTH).0
+        Self::ordered(cat, GROUP_DEPTH, false).0
     }
 
     /// The order, and the objects counted per cell at `count_depth` (between
@@ -54,6 +56,16 @@ impl LodOrder {
     /// sub-cells tallied.
     pub fn with_counts(cat: &Catalog, count_depth: u8) -> (LodOrder, HealpixMap) {
         let count_depth = count_depth.clamp(GROUP_DEPTH, MAX_COUNT_DEPTH);
+        let (order, sub_cells) = Self::ordered(cat, count_depth, true);
+        let shift = 2 * (count_depth - GROUP_DEPTH) as u32;
+        let mut sub_cells = sub_cells.unwrap_or_default();
+        let counts = count_map(&mut sub_cells, &order.cells, shift);
+        (order, counts)
+    }
+
+    /// The order of objects hashed at `count_depth`, and (if `counted`) each object's
+    /// sub-cell within its group, in the order's positions.
+    fn ordered(cat: &Catalog, count_depth: u8, counted: bool) -> (LodOrder, Option<Vec<u16>>) {
         let shift = 2 * (count_depth - GROUP_DEPTH) as u32;
         let (cells, priorities) = cells_and_priorities(cat, count_depth);
         let layout = GroupLayout::new(&cells, shift);
@@ -61,15 +73,17 @@ impl LodOrder {
         // Per object, in group order: priority in the high 32 bits, row in the low; and
         // its sub-cell within the group.
         let mut keys = vec![0u64; cells.len()];
-        let mut sub_cells = vec![0u16; cells.len()];
+        let mut sub_cells = vec![0u16; if counted { cells.len() } else { 0 }];
         {
             let key_slots = DisjointSlots::new(&mut keys);
-            let sub_slots = DisjointSlots::new(&mut sub_cells);
+            let sub_slots = counted.then(|| DisjointSlots::new(&mut sub_cells));
             layout.scatter(&cells, |at, row, cell| {
                 // SAFETY: the layout gives every object its own position.
                 unsafe {
                     key_slots.write(at, (priorities[row] as u64) << 32 | row as u64);
-                    sub_slots.write(at, sub_cell(cell, shift));
+                    if let Some(subs) = &sub_slots {
+                        subs.write(at, sub_cell(cell, shift));
+                    }
                 }
             });
         }
@@ -78,7 +92,6 @@ impl LodOrder {
         split_runs(&mut keys, &lens)
             .into_par_iter()
             .for_each(|run| run.sort_unstable());
-        let counts = count_map(&mut sub_cells, &groups, shift);
         let order = LodOrder {
             // The low half of a key is its row.
             rows: keys
@@ -88,7 +101,7 @@ impl LodOrder {
                 .into(),
             groups: LodGroups::new(groups),
         };
-        (order, counts)
+        (order, counted.then_some(sub_cells))
     }
 
     /// The order and counts as bytes, for the disk cache.
@@ -237,6 +250,10 @@ mod tests {
                 assert_eq!(layer.hash(ra.to_radians(), dec.to_radians()), *cell);
             }
         }
+        // Without counts (a HATS sample's order), the same order and groups.
+        let alone = LodOrder::new(&s.galaxies);
+        assert_eq!(alone.rows[..], lod.rows[..]);
+        assert_eq!(alone.cells, lod.cells);
     }
 
     #[test]
