@@ -45,7 +45,7 @@ pub fn spawn(
     inputs: SurveyInputs,
     arrays: ArrayInputs,
     options: SceneOptions,
-    notify: impl Fn(LoadEvent) + Send + 'static,
+    notify: impl Fn(LoadEvent) + Send + Sync + 'static,
 ) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         if let Err(e) = load_in_stages(&ctx, &inputs, arrays, &options, &notify) {
@@ -67,7 +67,7 @@ fn load_in_stages(
     inputs: &SurveyInputs,
     arrays: ArrayInputs,
     options: &SceneOptions,
-    notify: &(impl Fn(LoadEvent) + Send),
+    notify: &(impl Fn(LoadEvent) + Sync),
 ) -> Result<()> {
     let t0 = Instant::now();
     let staged = has_galaxies(inputs, options);
@@ -81,24 +81,19 @@ fn load_in_stages(
         survey.source = join_sources([survey.source.clone()].into_iter().chain(added));
     }
     if staged {
-        // The first stage: what is quick to read, shown while the galaxies load.
-        // Proximity marks need the galaxies, so they wait for the second.
-        publish(ctx, survey.without_galaxies(), false, options, t0, notify)?;
-        // Galaxy files replace the demo's galaxies.
-        if let Some(demo) = inputs.demo.filter(|d| d.galaxies > 0)
-            && galaxy_files.galaxies.is_empty()
-        {
-            notify(LoadEvent::Progress {
-                what: format!("generating {} demo galaxies", demo.galaxies),
-                done: 0,
-                total: 1,
-            });
-            survey.galaxies = Some(DemoSurvey::generate(demo).galaxies);
-        }
-        if !galaxy_files.galaxies.is_empty() {
-            let read = read_files(ctx, &galaxy_files, options, &mut survey, notify)?;
-            survey.source = join_sources([survey.source.clone()].into_iter().chain(read));
-        }
+        // The first stage: what is quick to read, shown while the galaxies load (it is
+        // uploaded while they are read: its scene's pipelines alone take ~0.05 s on a
+        // software rasteriser). Proximity marks need the galaxies, so they wait for the
+        // second.
+        let first = survey.without_galaxies();
+        std::thread::scope(|s| {
+            let shown = s.spawn(|| publish(ctx, first, false, options, t0, notify));
+            let read = read_galaxies(ctx, inputs, &galaxy_files, options, &mut survey, notify);
+            let shown = shown
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            shown.and(read)
+        })?;
         // Millions of galaxies take seconds to order: a sample of them shows first.
         let rows = marker_budget(ctx, &options.style);
         if let Some(preview) = sampled_preview(&survey, &options.style, rows) {
@@ -109,6 +104,32 @@ fn load_in_stages(
     publish(ctx, survey, true, options, t0, notify)
 }
 
+/// The galaxies of `galaxy_files` into `survey` (they replace the demo's galaxies).
+fn read_galaxies(
+    ctx: &GpuContext,
+    inputs: &SurveyInputs,
+    galaxy_files: &SurveyInputs,
+    options: &SceneOptions,
+    survey: &mut Survey,
+    notify: &(impl Fn(LoadEvent) + Sync),
+) -> Result<()> {
+    if let Some(demo) = inputs.demo.filter(|d| d.galaxies > 0)
+        && galaxy_files.galaxies.is_empty()
+    {
+        notify(LoadEvent::Progress {
+            what: format!("generating {} demo galaxies", demo.galaxies),
+            done: 0,
+            total: 1,
+        });
+        survey.galaxies = Some(DemoSurvey::generate(demo).galaxies);
+    }
+    if !galaxy_files.galaxies.is_empty() {
+        let read = read_files(ctx, galaxy_files, options, survey, notify)?;
+        survey.source = join_sources([survey.source.clone()].into_iter().chain(read));
+    }
+    Ok(())
+}
+
 /// Uploads a stage's survey and hands it to the window.
 fn publish(
     ctx: &GpuContext,
@@ -116,7 +137,7 @@ fn publish(
     complete: bool,
     options: &SceneOptions,
     t0: Instant,
-    notify: &(impl Fn(LoadEvent) + Send),
+    notify: &(impl Fn(LoadEvent) + Sync),
 ) -> Result<()> {
     let scene = LiveScene::build(ctx, &survey, options)?;
     let drawn = |k| scene.layers.get(k).is_some();
@@ -137,7 +158,7 @@ fn load_stage(
     inputs: &SurveyInputs,
     with_galaxies: bool,
     options: &SceneOptions,
-    notify: &(impl Fn(LoadEvent) + Send),
+    notify: &(impl Fn(LoadEvent) + Sync),
 ) -> Result<Survey> {
     let mut survey = match inputs.demo {
         Some(config) => {
@@ -185,7 +206,7 @@ fn read_files(
     inputs: &SurveyInputs,
     options: &SceneOptions,
     survey: &mut Survey,
-    notify: &(impl Fn(LoadEvent) + Send),
+    notify: &(impl Fn(LoadEvent) + Sync),
 ) -> Result<Vec<String>> {
     if !inputs.has_files() {
         return Ok(Vec::new());
