@@ -80,6 +80,35 @@ fn markers_land_on_the_computed_pixels_in_every_projection() {
     }
 }
 
+/// Scenes on one device compile their pipelines once and share them, yet each keeps its
+/// own theme and layers: drawing one scene leaves another's pixels as they were.
+#[test]
+fn scenes_share_one_devices_pipelines_and_keep_their_own_theme_and_layers() {
+    let ctx = gpu();
+    let view = View::new(Projection::Tan, Frame::Icrs, (10.0, 0.0), 4.0, (120, 120));
+    let mut dark = SceneRenderer::new(&ctx);
+    dark.add_points(&ctx, "p", &[point(10.0, 0.0, 0.0, 0.0)], red_dots())
+        .unwrap();
+    let before = dark.render_image(&ctx, &view).unwrap();
+    let light = SceneRenderer::new(&ctx);
+    light.set_theme(&ctx, Theme::Light);
+    assert_eq!(
+        ctx.pipelines.formats(),
+        1,
+        "the second scene made no pipelines"
+    );
+    let lit = light.render_image(&ctx, &view).unwrap();
+    let after = dark.render_image(&ctx, &view).unwrap();
+    assert_eq!(before.rgba, after.rgba);
+    // The centre holds the dark scene's marker only; the sky's colours are each theme's.
+    assert!(is_red(after.pixel(60, 60)) && !is_red(lit.pixel(60, 60)));
+    let (_, dark_sky, _) = Theme::Dark.colors();
+    let (_, light_sky, _) = Theme::Light.colors();
+    let rgb = |c: Rgba| c.0.map(|v| (v * 255.0).round() as u8);
+    assert_eq!(after.pixel(5, 5)[..3], rgb(dark_sky)[..3]);
+    assert_eq!(lit.pixel(5, 5)[..3], rgb(light_sky)[..3]);
+}
+
 #[test]
 fn east_is_left_and_north_is_up() {
     let ctx = gpu();

@@ -98,7 +98,9 @@ impl FigureGpu {
 
     /// On a device already open (the viewer's): no second GPU context.
     pub fn on(ctx: Arc<GpuContext>) -> FigureGpu {
+        let t0 = Instant::now();
         let renderer = SceneRenderer::new(&ctx);
+        trace_phase("gpu: pipelines made", t0);
         FigureGpu { ctx, renderer }
     }
 

@@ -16,13 +16,19 @@ struct BackgroundUniform {
     _pad: [f32; 3],
 }
 
-pub struct BackgroundRenderer {
+/// The background's pipeline, shared by every scene drawn in one format.
+pub struct BackgroundPipeline {
     pipeline: wgpu::RenderPipeline,
+    layout: wgpu::BindGroupLayout,
+}
+
+/// One scene's background: its theme's colours.
+pub struct BackgroundRenderer {
     uniform: wgpu::Buffer,
     bind_group: wgpu::BindGroup,
 }
 
-impl BackgroundRenderer {
+impl BackgroundPipeline {
     pub fn new(ctx: &GpuContext, shared: &PipelineShared) -> Self {
         let layout = ctx
             .device
@@ -39,17 +45,22 @@ impl BackgroundRenderer {
             VertexStage::main(&[]),
             None,
         );
+        BackgroundPipeline { pipeline, layout }
+    }
+}
+
+impl BackgroundRenderer {
+    pub fn new(ctx: &GpuContext, pipeline: &BackgroundPipeline) -> Self {
         let uniform = ctx.params_buffer("background", size_of::<BackgroundUniform>() as u64);
         let bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("background"),
-            layout: &layout,
+            layout: &pipeline.layout,
             entries: &[wgpu::BindGroupEntry {
                 binding: 0,
                 resource: uniform.as_entire_binding(),
             }],
         });
         let r = BackgroundRenderer {
-            pipeline,
             uniform,
             bind_group,
         };
@@ -70,8 +81,8 @@ impl BackgroundRenderer {
             .write_buffer(&self.uniform, 0, bytemuck::bytes_of(&u));
     }
 
-    pub fn draw(&self, pass: &mut wgpu::RenderPass<'_>) {
-        pass.set_pipeline(&self.pipeline);
+    pub fn draw(&self, pipeline: &BackgroundPipeline, pass: &mut wgpu::RenderPass<'_>) {
+        pass.set_pipeline(&pipeline.pipeline);
         pass.set_bind_group(1, &self.bind_group, &[]);
         pass.draw(0..3, 0..1);
     }

@@ -4,6 +4,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{Error, Result};
+use crate::render::scene_pipelines::PipelineCache;
 
 /// Which backend the user asked for (`--backend`, else `WGPU_BACKEND`, else any).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -50,6 +51,8 @@ pub struct GpuContext {
     data_bytes: AtomicU64,
     /// Largest layer-data buffer to create (the adapter's limit unless lowered for tests).
     chunk_bytes: AtomicU64,
+    /// The scene pipelines made on this device, shared by all its scenes.
+    pub pipelines: PipelineCache,
 }
 
 impl GpuContext {
@@ -101,6 +104,7 @@ impl GpuContext {
             BackendChoice::Auto => vec![wgpu::Backends::PRIMARY, wgpu::Backends::GL],
             c => vec![c.backends()],
         };
+        let t_enum = std::time::Instant::now();
         let mut found = None;
         for backends in tiers {
             let mut desc = wgpu::InstanceDescriptor::new_without_display_handle();
@@ -122,6 +126,8 @@ impl GpuContext {
             };
             Error::Gpu(format!("{NO_ADAPTER_HELP}{which}"))
         })?;
+        crate::reporting::trace_phase("gpu: adapter found", t_enum);
+        let t_dev = std::time::Instant::now();
         let info = adapter.get_info();
         // The adapter's own limits, not wgpu's conservative defaults (256 MiB buffers).
         let limits = adapter.limits();
@@ -148,6 +154,7 @@ impl GpuContext {
                 info.name, info.backend
             ))
         })?;
+        crate::reporting::trace_phase("gpu: device opened", t_dev);
         Ok(GpuContext {
             instance,
             adapter,
@@ -157,6 +164,7 @@ impl GpuContext {
             data_uploads: AtomicU64::new(0),
             data_bytes: AtomicU64::new(0),
             chunk_bytes: AtomicU64::new(u64::MAX),
+            pipelines: PipelineCache::default(),
         })
     }
 

@@ -14,6 +14,7 @@ pub mod lines;
 pub mod pipeline;
 pub mod points;
 pub mod scene;
+pub mod scene_pipelines;
 #[cfg(test)]
 mod shader_layout;
 pub mod target;

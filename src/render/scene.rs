@@ -5,12 +5,10 @@ use std::sync::Arc;
 use crate::data::HealpixMap;
 use crate::error::Result;
 use crate::render::background::BackgroundRenderer;
-use crate::render::healpix::map_layer::{MapLayer, MapRenderer};
-use crate::render::lines::{
-    LineLayer, LineRenderer, segments_from_rings, straight_segments_from_rings,
-};
-use crate::render::pipeline::{PipelineShared, view_bind_group_layout};
-use crate::render::points::{PointLayer, PointRenderer};
+use crate::render::healpix::map_layer::MapLayer;
+use crate::render::lines::{LineLayer, segments_from_rings, straight_segments_from_rings};
+use crate::render::points::PointLayer;
+use crate::render::scene_pipelines::ScenePipelines;
 use crate::render::target::OffscreenTarget;
 use crate::render::uniforms::ViewUniform;
 use crate::render::{GpuContext, Image, LineSegment, PointInstance, TARGET_FORMAT};
@@ -36,9 +34,8 @@ pub struct SceneRenderer {
     view_buffer: wgpu::Buffer,
     view_bind_group: wgpu::BindGroup,
     background: BackgroundRenderer,
-    points: PointRenderer,
-    lines: LineRenderer,
-    maps: MapRenderer,
+    /// The context's pipelines for `format`, shared with its other scenes.
+    pipes: Arc<ScenePipelines>,
     layers: Vec<(String, Layer)>,
     /// Canvas pixels per map texel (1: full resolution; the viewer raises it while the
     /// view moves on slow adapters).
@@ -55,14 +52,11 @@ impl SceneRenderer {
 
     /// A renderer drawing into targets of `format` (a window's, for the viewer).
     pub fn with_format(ctx: &GpuContext, format: wgpu::TextureFormat) -> Self {
-        let shared = PipelineShared {
-            view_layout: view_bind_group_layout(ctx),
-            format,
-        };
+        let pipes = ctx.pipelines.get(ctx, format);
         let view_buffer = ctx.params_buffer("view", size_of::<ViewUniform>() as u64);
         let view_bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("view"),
-            layout: &shared.view_layout,
+            layout: &pipes.view_layout,
             entries: &[wgpu::BindGroupEntry {
                 binding: 0,
                 resource: view_buffer.as_entire_binding(),
@@ -71,10 +65,8 @@ impl SceneRenderer {
         SceneRenderer {
             view_buffer,
             view_bind_group,
-            background: BackgroundRenderer::new(ctx, &shared),
-            points: PointRenderer::new(ctx, &shared),
-            lines: LineRenderer::new(ctx, &shared),
-            maps: MapRenderer::new(ctx, &shared),
+            background: BackgroundRenderer::new(ctx, &pipes.background),
+            pipes,
             layers: Vec::new(),
             map_step: 1,
             format,
@@ -97,7 +89,10 @@ impl SceneRenderer {
         instances: &[PointInstance],
         style: PointStyle,
     ) -> Result<LayerId> {
-        let layer = self.points.create_layer(ctx, name, instances, style)?;
+        let layer = self
+            .pipes
+            .points
+            .create_layer(ctx, name, instances, style)?;
         self.layers.push((name.to_string(), Layer::Points(layer)));
         Ok(LayerId(self.layers.len() - 1))
     }
@@ -109,7 +104,10 @@ impl SceneRenderer {
         segments: &[LineSegment],
         style: LineStyle,
     ) -> Result<LayerId> {
-        let layer = self.lines.create_layer(ctx, name, segments, None, style)?;
+        let layer = self
+            .pipes
+            .lines
+            .create_layer(ctx, name, segments, None, style)?;
         self.layers.push((name.to_string(), Layer::Lines(layer)));
         Ok(LayerId(self.layers.len() - 1))
     }
@@ -126,6 +124,7 @@ impl SceneRenderer {
         let segments = segments_from_rings(rings.iter().copied());
         let straight = straight_segments_from_rings(rings.iter().copied());
         let layer = self
+            .pipes
             .lines
             .create_layer(ctx, name, &segments, Some(&straight), style)?;
         self.layers.push((name.to_string(), Layer::Lines(layer)));
@@ -139,7 +138,7 @@ impl SceneRenderer {
         map: impl Into<Arc<HealpixMap>>,
         style: MapStyle,
     ) -> Result<LayerId> {
-        let layer = self.maps.create_layer(ctx, name, map.into(), style)?;
+        let layer = self.pipes.maps.create_layer(ctx, name, map.into(), style)?;
         self.layers.push((name.to_string(), Layer::Map(layer)));
         Ok(LayerId(self.layers.len() - 1))
     }
@@ -159,7 +158,10 @@ impl SceneRenderer {
         map: impl Into<Arc<HealpixMap>>,
     ) -> Result<()> {
         if let Some((name, Layer::Map(l))) = self.layers.get_mut(id.0) {
-            *l = self.maps.create_layer(ctx, name, map.into(), l.style)?;
+            *l = self
+                .pipes
+                .maps
+                .create_layer(ctx, name, map.into(), l.style)?;
         }
         Ok(())
     }
@@ -216,7 +218,10 @@ impl SceneRenderer {
         instances: &[PointInstance],
     ) -> Result<()> {
         if let Some((name, Layer::Points(l))) = self.layers.get_mut(id.0) {
-            let mut fresh = self.points.create_layer(ctx, name, instances, l.style)?;
+            let mut fresh = self
+                .pipes
+                .points
+                .create_layer(ctx, name, instances, l.style)?;
             fresh.set_draw_ranges(ctx, l.draw_ranges().map(<[_]>::to_vec));
             *l = fresh;
         }
@@ -284,7 +289,7 @@ impl SceneRenderer {
         // Maps are rasterized by compute passes before the frame's render pass.
         for (_, layer) in &self.layers {
             if let Layer::Map(m) = layer {
-                self.maps.encode_raster(
+                self.pipes.maps.encode_raster(
                     ctx,
                     m,
                     view,
@@ -309,12 +314,12 @@ impl SceneRenderer {
                 ..Default::default()
             });
             pass.set_bind_group(0, &self.view_bind_group, &[]);
-            self.background.draw(&mut pass);
+            self.background.draw(&self.pipes.background, &mut pass);
             for (_, layer) in &self.layers {
                 match layer {
-                    Layer::Points(l) => self.points.draw(l, &mut pass),
-                    Layer::Lines(l) => self.lines.draw(l, view.projection, &mut pass),
-                    Layer::Map(m) => self.maps.draw(m, &mut pass),
+                    Layer::Points(l) => self.pipes.points.draw(l, &mut pass),
+                    Layer::Lines(l) => self.pipes.lines.draw(l, view.projection, &mut pass),
+                    Layer::Map(m) => self.pipes.maps.draw(m, &mut pass),
                 }
             }
         }
