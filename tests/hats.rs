@@ -1334,3 +1334,84 @@ fn number_after<T: std::str::FromStr>(text: &str, marker: &str) -> T {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no number after {marker:?} in {text}"))
 }
+
+/// The viewer's sample of a HATS catalog shows first as a sample of it (a quarter at the
+/// default budget), over the skymap's counts of every row, while the whole sample is
+/// ordered and uploaded; then the whole sample replaces it.
+#[test]
+fn the_viewer_shows_a_sample_of_its_hats_sample_first_over_the_same_counts() {
+    use clusterviz::app::loader::{self, LoadEvent, SceneOptions};
+    use clusterviz::data::Survey;
+    use clusterviz::data::load::SurveyInputs;
+    use clusterviz::scene::SceneStyle;
+    use clusterviz::view::Theme;
+    use std::sync::Arc;
+
+    let ctx = Arc::new(common::gpu());
+    let stages = |max_markers: Option<usize>| -> Vec<(Survey, bool)> {
+        let inputs = SurveyInputs {
+            galaxies: vec![fixture("galaxies")],
+            ..Default::default()
+        };
+        let style = SceneStyle {
+            max_markers,
+            ..SceneStyle::default()
+        };
+        let options = SceneOptions::new(Theme::Dark, style);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let worker = loader::spawn(ctx.clone(), inputs, Default::default(), options, move |e| {
+            let _ = tx.send(e);
+        });
+        let stages = rx
+            .into_iter()
+            .filter_map(|e| match e {
+                LoadEvent::Loaded { data, complete, .. } => Some((data.survey, complete)),
+                LoadEvent::Failed(m) => panic!("{m}"),
+                LoadEvent::Progress { .. } => None,
+            })
+            .collect();
+        worker.join().unwrap();
+        stages
+    };
+    // 500 markers: the viewer reads four times that, an even sample of the 6000 rows.
+    let s = stages(Some(500));
+    assert_eq!(s.len(), 3, "first stage, preview, whole sample");
+    assert!(s[0].0.galaxies.is_none());
+    assert!(!s[1].1 && s[2].1);
+    let (preview, full) = (&s[1].0, &s[2].0);
+    let (sample, all) = (
+        preview.galaxies.as_ref().unwrap(),
+        full.galaxies.as_ref().unwrap(),
+    );
+    let n = all.len();
+    assert!(
+        (1500..=2500).contains(&n),
+        "{n} rows in the viewer's sample"
+    );
+    let k = n.div_ceil(500);
+    assert_eq!(sample.len(), n.div_ceil(k));
+    for r in 0..sample.len() {
+        assert_eq!(
+            (sample.ra(r), sample.dec(r)),
+            (all.ra(r * k), all.dec(r * k)),
+            "preview row {r}"
+        );
+    }
+    // The same counts of every row under both, and one row in the product of the strides.
+    let (pc, fc) = (
+        preview.galaxy_counts.as_ref().unwrap(),
+        full.galaxy_counts.as_ref().unwrap(),
+    );
+    assert_eq!(
+        (pc.depth, &pc.cells, &pc.values),
+        (fc.depth, &fc.cells, &fc.values)
+    );
+    let total: f64 = fc.values.iter().map(|&v| f64::from(v)).sum();
+    assert_eq!(total, 6000.0);
+    let stride = |s: &Survey| s.galaxy_source.as_ref().unwrap().stride;
+    assert_eq!(stride(preview), stride(full) * k as u64);
+    // All 6000 rows held (the default budget): no sample, no preview.
+    let s = stages(None);
+    assert_eq!(s.len(), 2);
+    assert_eq!(s[1].0.galaxies.as_ref().unwrap().len(), 6000);
+}

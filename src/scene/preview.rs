@@ -14,26 +14,34 @@ const PREVIEW_ABOVE: usize = 2_000_000;
 /// The survey with its galaxies replaced by an even sample of about `rows` of them (every
 /// k-th row) and the counts of every galaxy, for the density layer. A sample of the marker
 /// budget's size is ready soonest and fills the screen as the full scene does (level of
-/// detail measures the area it covers at the screen's scale). `None` where no preview is
-/// worth making: few galaxies, galaxies already a sample (a HATS catalog), an order
-/// stored by an earlier run, or a style the sample would draw wrongly (proximity marks
-/// and a density column need every galaxy).
+/// detail measures the area it covers at the screen's scale). The galaxies of a HATS
+/// catalog are a sample already, with the skymap's counts of every row: their preview is
+/// a sample of that sample (at a billion rows, the 800k read are ordered and uploaded in
+/// ~0.2 s after the read, while a quarter of them shows at once). `None` where no preview
+/// is worth making: few galaxies, an order stored by an earlier run, or a style the sample
+/// would draw wrongly (proximity marks and a density column need every galaxy).
 pub fn sampled_preview(survey: &Survey, style: &SceneStyle, rows: usize) -> Option<Survey> {
     let galaxies = survey.galaxies.as_ref()?;
     let n = galaxies.len();
-    let wanted = !style.no_galaxies
-        && style.proximity.is_none()
-        && style.density_column.is_none()
-        && survey.galaxy_counts.is_none()
-        && n > PREVIEW_ABOVE.max(2 * rows);
-    if !wanted || has_stored_order(galaxies) {
+    let drawn_alike =
+        !style.no_galaxies && style.proximity.is_none() && style.density_column.is_none();
+    if !drawn_alike || n <= 2 * rows || has_stored_order(galaxies) {
         return None;
     }
+    let counts = match &survey.galaxy_counts {
+        Some(all) => all.clone(),
+        None if n > PREVIEW_ABOVE => LodPick::with_counts(galaxies, DENSITY_DEPTH, SMOOTH_MEAN).1,
+        None => return None,
+    };
     let stride = n.div_ceil(rows.max(1));
     let sample: Vec<usize> = (0..n).step_by(stride).collect();
-    let (_, counts) = LodPick::with_counts(galaxies, DENSITY_DEPTH, SMOOTH_MEAN);
     let mut preview = survey.without_galaxies();
     preview.galaxies = Some(galaxies.with_rows(&sample));
     preview.galaxy_counts = Some(counts);
+    // A sample of a sample keeps one row in the product of both strides.
+    preview.galaxy_source = survey.galaxy_source.clone().map(|mut s| {
+        s.stride = s.stride.saturating_mul(stride as u64);
+        s
+    });
     Some(preview)
 }
