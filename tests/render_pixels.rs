@@ -5,6 +5,7 @@
 mod common;
 
 use clusterviz::data::rng::Rng;
+use clusterviz::render::scene_pipelines::PipelineCache;
 use clusterviz::render::{LineSegment, PointInstance, SceneRenderer, segments_from_rings};
 use clusterviz::scene::layers::CLUSTER_SNR;
 use clusterviz::sky::{Frame, Projection, unit_vector};
@@ -93,7 +94,7 @@ fn scenes_share_one_devices_pipelines_and_keep_their_own_theme_and_layers() {
     let light = SceneRenderer::new(&ctx);
     light.set_theme(&ctx, Theme::Light);
     assert_eq!(
-        ctx.pipelines.formats(),
+        ctx.shared::<PipelineCache>().formats(),
         1,
         "the second scene made no pipelines"
     );

@@ -1,10 +1,12 @@
 //! The GPU context, in one place: adapter choice (hardware first, then Vulkan lavapipe,
-//! then GL llvmpipe), the adapter's own limits, and a count of data uploads.
+//! then GL llvmpipe), the adapter's own limits, a count of data uploads, and what every
+//! scene on the device shares.
 
+use std::any::Any;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
-use crate::render::scene_pipelines::PipelineCache;
 
 /// Which backend the user asked for (`--backend`, else `WGPU_BACKEND`, else any).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -51,8 +53,8 @@ pub struct GpuContext {
     data_bytes: AtomicU64,
     /// Largest layer-data buffer to create (the adapter's limit unless lowered for tests).
     chunk_bytes: AtomicU64,
-    /// The scene pipelines made on this device, shared by all its scenes.
-    pub pipelines: PipelineCache,
+    /// What is made once per device and shared by type ([`GpuContext::shared`]).
+    shared: Mutex<Vec<Arc<dyn Any + Send + Sync>>>,
 }
 
 impl GpuContext {
@@ -164,8 +166,21 @@ impl GpuContext {
             data_uploads: AtomicU64::new(0),
             data_bytes: AtomicU64::new(0),
             chunk_bytes: AtomicU64::new(u64::MAX),
-            pipelines: PipelineCache::default(),
+            shared: Mutex::new(Vec::new()),
         })
+    }
+
+    /// The one `T` of this device, made on first use: resources every scene shares (the
+    /// scene pipelines), kept by type so that the context depends on none of them.
+    pub fn shared<T: Any + Send + Sync + Default>(&self) -> Arc<T> {
+        // A thread that panicked here left the list as it was.
+        let mut shared = self.shared.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(found) = shared.iter().find_map(|a| a.clone().downcast::<T>().ok()) {
+            return found;
+        }
+        let made = Arc::new(T::default());
+        shared.push(made.clone());
+        made
     }
 
     pub fn limits(&self) -> wgpu::Limits {

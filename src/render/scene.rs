@@ -8,7 +8,7 @@ use crate::render::background::BackgroundRenderer;
 use crate::render::healpix::map_layer::MapLayer;
 use crate::render::lines::{LineLayer, segments_from_rings, straight_segments_from_rings};
 use crate::render::points::PointLayer;
-use crate::render::scene_pipelines::ScenePipelines;
+use crate::render::scene_pipelines::{PipelineCache, ScenePipelines};
 use crate::render::target::OffscreenTarget;
 use crate::render::uniforms::ViewUniform;
 use crate::render::{GpuContext, Image, LineSegment, PointInstance, TARGET_FORMAT};
@@ -52,7 +52,7 @@ impl SceneRenderer {
 
     /// A renderer drawing into targets of `format` (a window's, for the viewer).
     pub fn with_format(ctx: &GpuContext, format: wgpu::TextureFormat) -> Self {
-        let pipes = ctx.pipelines.get(ctx, format);
+        let pipes = ctx.shared::<PipelineCache>().get(ctx, format);
         let view_buffer = ctx.params_buffer("view", size_of::<ViewUniform>() as u64);
         let view_bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("view"),

@@ -38,7 +38,8 @@ impl ScenePipelines {
     }
 }
 
-/// The pipelines made so far on one context, by target format.
+/// The pipelines made so far on one context, by target format (the context keeps one:
+/// [`GpuContext::shared`]).
 #[derive(Default)]
 pub struct PipelineCache {
     made: std::sync::Mutex<Vec<(wgpu::TextureFormat, Arc<ScenePipelines>)>>,

@@ -56,16 +56,15 @@ impl LodOrder {
     /// sub-cells tallied.
     pub fn with_counts(cat: &Catalog, count_depth: u8) -> (LodOrder, HealpixMap) {
         let count_depth = count_depth.clamp(GROUP_DEPTH, MAX_COUNT_DEPTH);
-        let (order, sub_cells) = Self::ordered(cat, count_depth, true);
+        let (order, mut sub_cells) = Self::ordered(cat, count_depth, true);
         let shift = 2 * (count_depth - GROUP_DEPTH) as u32;
-        let mut sub_cells = sub_cells.unwrap_or_default();
         let counts = count_map(&mut sub_cells, &order.cells, shift);
         (order, counts)
     }
 
-    /// The order of objects hashed at `count_depth`, and (if `counted`) each object's
-    /// sub-cell within its group, in the order's positions.
-    fn ordered(cat: &Catalog, count_depth: u8, counted: bool) -> (LodOrder, Option<Vec<u16>>) {
+    /// The order of objects hashed at `count_depth`, and (if `counted`; else none) each
+    /// object's sub-cell within its group, in the order's positions.
+    fn ordered(cat: &Catalog, count_depth: u8, counted: bool) -> (LodOrder, Vec<u16>) {
         let shift = 2 * (count_depth - GROUP_DEPTH) as u32;
         let (cells, priorities) = cells_and_priorities(cat, count_depth);
         let layout = GroupLayout::new(&cells, shift);
@@ -101,7 +100,7 @@ impl LodOrder {
                 .into(),
             groups: LodGroups::new(groups),
         };
-        (order, counted.then_some(sub_cells))
+        (order, sub_cells)
     }
 
     /// The order and counts as bytes, for the disk cache.
