@@ -9,10 +9,9 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use rayon::prelude::*;
 
-use clusterviz::data::catalog::Roles;
+use clusterviz::data::Catalog;
 use clusterviz::data::demo::{DemoConfig, DemoSurvey};
 use clusterviz::data::rng::Rng;
-use clusterviz::data::{Catalog, Column, ColumnData};
 use clusterviz::scene::survey_layers::DENSITY_DEPTH;
 use clusterviz::view::lod::{LodOrder, hash_priority};
 
@@ -66,19 +65,7 @@ fn uniform_sky(n: usize, seed: u64) -> Catalog {
             (360.0 * rng.uniform(), z.asin().to_degrees())
         })
         .unzip();
-    Catalog {
-        name: "sky".into(),
-        columns: vec![
-            Column::new("RA", "deg", ColumnData::F64(ra.into())),
-            Column::new("DEC", "deg", ColumnData::F64(dec.into())),
-        ],
-        roles: Roles {
-            ra: "RA".into(),
-            dec: "DEC".into(),
-            ..Default::default()
-        },
-        cache_tag: Default::default(),
-    }
+    Catalog::of_positions("sky", ra, dec)
 }
 
 criterion_group!(benches, bench);

@@ -834,7 +834,6 @@ fn the_viewer_rereads_the_galaxies_where_it_settles_and_returns_to_the_sample() 
 
 #[test]
 fn proximity_on_a_sampled_catalog_looks_at_every_galaxy_near_the_clusters() {
-    use clusterviz::data::catalog::{Column, ColumnData, Roles};
     use clusterviz::data::survey::{GalaxySource, Survey};
     use clusterviz::scene::layers::NEAR_GALAXIES;
     use clusterviz::scene::mark_proximity;
@@ -847,19 +846,7 @@ fn proximity_on_a_sampled_catalog_looks_at_every_galaxy_near_the_clusters() {
             (lon, z.asin().to_degrees())
         })
         .unzip();
-    let clusters = Catalog {
-        name: "merged".into(),
-        columns: vec![
-            Column::new("RA", "deg", ColumnData::F64(ra.clone().into())),
-            Column::new("DEC", "deg", ColumnData::F64(dec.clone().into())),
-        ],
-        roles: Roles {
-            ra: "RA".into(),
-            dec: "DEC".into(),
-            ..Default::default()
-        },
-        cache_tag: Default::default(),
-    };
+    let clusters = Catalog::of_positions("merged", ra.clone(), dec.clone());
     // A sample of 1 galaxy in 6, as a 250-marker figure reads.
     let opts = LoadOptions {
         sample_rows: Some(1000),

@@ -333,21 +333,8 @@ mod tests {
 
     /// A scene of galaxies at these (RA, Dec), in this order.
     fn galaxies_at(places: &[(f64, f64)]) -> SceneData {
-        use crate::data::catalog::{Column, ColumnData, Roles};
         let (ra, dec): (Vec<f64>, Vec<f64>) = places.iter().copied().unzip();
-        let galaxies = Catalog {
-            name: "galaxies".into(),
-            columns: vec![
-                Column::new("RA", "deg", ColumnData::F64(ra.into())),
-                Column::new("DEC", "deg", ColumnData::F64(dec.into())),
-            ],
-            roles: Roles {
-                ra: "RA".into(),
-                dec: "DEC".into(),
-                ..Default::default()
-            },
-            cache_tag: Default::default(),
-        };
+        let galaxies = Catalog::of_positions("galaxies", ra, dec);
         let survey = Survey {
             galaxies: Some(galaxies),
             ..Default::default()

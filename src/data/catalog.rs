@@ -170,6 +170,23 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// A catalog of positions alone: columns RA and DEC in degrees, in those roles.
+    pub fn of_positions(name: &str, ra: Vec<f64>, dec: Vec<f64>) -> Catalog {
+        Catalog {
+            name: name.into(),
+            columns: vec![
+                Column::new("RA", "deg", ColumnData::F64(ra.into())),
+                Column::new("DEC", "deg", ColumnData::F64(dec.into())),
+            ],
+            roles: Roles {
+                ra: "RA".into(),
+                dec: "DEC".into(),
+                ..Default::default()
+            },
+            cache_tag: Default::default(),
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.columns.first().map_or(0, |c| c.data.len())
     }

@@ -158,7 +158,6 @@ mod tests {
 
     /// `n` objects uniform over the sphere (RA, DEC).
     fn uniform_sky(n: usize, seed: u64) -> Catalog {
-        use crate::data::{Column, ColumnData};
         let mut rng = crate::data::rng::Rng::new(seed);
         let (ra, dec): (Vec<f64>, Vec<f64>) = (0..n)
             .map(|_| {
@@ -166,19 +165,7 @@ mod tests {
                 (360.0 * rng.uniform(), z.asin().to_degrees())
             })
             .unzip();
-        Catalog {
-            name: "sky".into(),
-            columns: vec![
-                Column::new("RA", "deg", ColumnData::F64(ra.into())),
-                Column::new("DEC", "deg", ColumnData::F64(dec.into())),
-            ],
-            roles: crate::data::catalog::Roles {
-                ra: "RA".into(),
-                dec: "DEC".into(),
-                ..Default::default()
-            },
-            cache_tag: Default::default(),
-        }
+        Catalog::of_positions("sky", ra, dec)
     }
 
     fn drawn(ranges: &[Range<u32>]) -> std::collections::HashSet<u32> {
