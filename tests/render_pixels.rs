@@ -81,6 +81,81 @@ fn markers_land_on_the_computed_pixels_in_every_projection() {
     }
 }
 
+/// Signed distance in pixels (negative inside) to each marker shape of radius `r` and
+/// stroke `w`, as the marker shader defines them: the oracle for the test below.
+fn shape_distance(shape: MarkerShape, (x, y): (f32, f32), r: f32, w: f32) -> f32 {
+    let ring = |d: f32| (d + 0.5 * w).abs() - 0.5 * w;
+    let bar = |a: f32, b: f32| (a.abs() - r).max(b.abs() - 0.5 * w);
+    let (square, diamond) = (
+        x.abs().max(y.abs()) - 0.85 * r,
+        (x.abs() + y.abs()) * std::f32::consts::FRAC_1_SQRT_2 - 0.8 * r,
+    );
+    match shape {
+        MarkerShape::Circle => x.hypot(y) - r,
+        MarkerShape::OpenCircle => ring(x.hypot(y) - r),
+        MarkerShape::Square => square,
+        MarkerShape::OpenSquare => ring(square),
+        MarkerShape::Diamond => diamond,
+        MarkerShape::OpenDiamond => ring(diamond),
+        MarkerShape::Cross => {
+            let (u, v) = (
+                (x + y) * std::f32::consts::FRAC_1_SQRT_2,
+                (x - y) * std::f32::consts::FRAC_1_SQRT_2,
+            );
+            bar(u, v).min(bar(v, u))
+        }
+        MarkerShape::Plus => bar(x, y).min(bar(y, x)),
+    }
+}
+
+/// Each marker is drawn as one triangle around its shape: a big marker of every shape is
+/// painted wherever the shape is (its corners included) and nowhere else.
+#[test]
+fn every_marker_shape_is_drawn_whole_by_its_one_triangle() {
+    let ctx = gpu();
+    let view = View::new(Projection::Tan, Frame::Icrs, (0.0, 0.0), 2.0, (96, 96));
+    let centre = view.project_radec(0.0, 0.0).expect("the centre projects");
+    let (r, w) = (20.0, 6.0);
+    for shape in MarkerShape::ALL {
+        let mut style = PointStyle::new(shape, SizeBy::Fixed(2.0 * r), ColorBy::Fixed(RED));
+        style.stroke_px = w;
+        let mut scene = SceneRenderer::new(&ctx);
+        scene.set_theme(&ctx, Theme::Dark);
+        scene
+            .add_points(&ctx, "one", &[point(0.0, 0.0, 0.0, 0.0)], style)
+            .unwrap();
+        let img = scene.render_image(&ctx, &view).unwrap();
+        let (mut inside, mut outside) = (0, 0);
+        for y in 0..96 {
+            for x in 0..96 {
+                let q = (
+                    x as f32 + 0.5 - centre.x as f32,
+                    y as f32 + 0.5 - centre.y as f32,
+                );
+                let d = shape_distance(shape, q, r, w);
+                let p = img.pixel(x, y);
+                if d < -0.75 {
+                    assert!(
+                        is_red(p),
+                        "{shape:?}: ({x},{y}) is inside the shape, got {p:?}"
+                    );
+                    inside += 1;
+                } else if d > 0.75 {
+                    assert!(
+                        p[0] < 60,
+                        "{shape:?}: ({x},{y}) is outside the shape, got {p:?}"
+                    );
+                    outside += 1;
+                }
+            }
+        }
+        assert!(
+            inside > 100 && outside > 4000,
+            "{shape:?}: {inside} inside, {outside} outside"
+        );
+    }
+}
+
 /// Scenes on one device compile their pipelines once and share them, yet each keeps its
 /// own theme and layers: drawing one scene leaves another's pixels as they were.
 #[test]

@@ -271,10 +271,10 @@ impl PointRenderer {
             return;
         }
         match &layer.ids {
-            Some(ids) => layer.gpu.draw_by_id(&self.by_id_pipeline, 6, ids, pass),
+            Some(ids) => layer.gpu.draw_by_id(&self.by_id_pipeline, 3, ids, pass),
             None => layer
                 .gpu
-                .draw(&self.pipeline, 6, layer.draw_ranges.as_deref(), pass),
+                .draw(&self.pipeline, 3, layer.draw_ranges.as_deref(), pass),
         }
     }
 }
