@@ -1,6 +1,8 @@
 //! The disk cache of catalogs: mapped reloads equal the parse, and a stale, corrupt,
 //! truncated, foreign or other-version entry is rebuilt, never used.
 
+mod common;
+
 use std::path::PathBuf;
 
 use proptest::prelude::*;
@@ -681,5 +683,70 @@ fn a_figures_pick_is_stored_and_read_back_in_place() {
     store_blob(&cat.cache_tag, "bad pick", &bad).unwrap();
     let bad = map_blob(&cat.cache_tag, "bad pick").unwrap();
     assert!(LodPick::from_blob(&bad, cat.len(), 13, 20.0).is_none());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A catalog whose level-of-detail order an earlier run stored still takes seconds to
+/// upload at millions of rows: the viewer previews it as any big catalog, with the counts
+/// stored beside the order (the same density the full scene shows) instead of counting.
+#[test]
+fn a_stored_order_brings_its_counts_to_the_viewers_preview() {
+    use clusterviz::data::Survey;
+    use clusterviz::render::SceneRenderer;
+    use clusterviz::scene::layers::LayerKind;
+    use clusterviz::scene::preview::sampled_preview;
+    use clusterviz::scene::{SceneStyle, UploadPlan, upload_survey};
+    use clusterviz::view::Theme;
+    let (dir, source, opts) = setup("preview");
+    let (cat, _) = read_catalog(&source, "galaxies", &opts).unwrap();
+    let n = cat.len();
+    let style = SceneStyle {
+        max_markers: Some(1000),
+        ..SceneStyle::default()
+    };
+    let survey = Survey {
+        galaxies: Some(cat),
+        ..Survey::default()
+    };
+    // 30k rows without counts at hand order quickly: no preview.
+    assert!(sampled_preview(&survey, &style, 1000).is_none());
+    // A viewer's scene orders them (beyond the marker budget) and stores the order.
+    let ctx = common::gpu();
+    let mut renderer = SceneRenderer::new(&ctx);
+    let plan = UploadPlan::still(&ctx, &style);
+    let layers = upload_survey(&ctx, &mut renderer, &survey, Theme::Dark, &style, plan).unwrap();
+    let density = layers
+        .get(LayerKind::GalaxyDensity)
+        .expect("a density layer");
+    let shown = renderer.map(density).expect("its map").clone();
+    // The next run's preview: every k-th row, over the stored counts of every row.
+    let (again, _) = read_catalog(&source, "galaxies", &opts).unwrap();
+    let survey = Survey {
+        galaxies: Some(again),
+        ..Survey::default()
+    };
+    let preview = sampled_preview(&survey, &style, 1000).expect("a preview");
+    let sample = preview.galaxies.as_ref().unwrap();
+    let k = n.div_ceil(1000);
+    assert_eq!(sample.len(), n.div_ceil(k));
+    let all = survey.galaxies.as_ref().unwrap();
+    for r in [0, 1, sample.len() - 1] {
+        assert_eq!(
+            (sample.ra(r), sample.dec(r)),
+            (all.ra(r * k), all.dec(r * k))
+        );
+    }
+    let counts = preview.galaxy_counts.as_ref().expect("the stored counts");
+    assert_eq!(counts.total(), n as f64);
+    // Its density layer is the one the full scene showed.
+    let mut renderer = SceneRenderer::new(&ctx);
+    let layers = upload_survey(&ctx, &mut renderer, &preview, Theme::Dark, &style, plan).unwrap();
+    let density = layers
+        .get(LayerKind::GalaxyDensity)
+        .expect("a density layer");
+    assert_eq!(
+        renderer.map(density).expect("its map").as_ref(),
+        shown.as_ref()
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -329,10 +329,11 @@ fn lod_cache_purpose() -> String {
     format!("lod-counts-v3-d{DENSITY_DEPTH}")
 }
 
-/// Whether the disk cache holds a level-of-detail order of this catalog (reading it
-/// back costs little).
-pub fn has_stored_order(cat: &Catalog) -> bool {
-    cached_lod(cat).is_some()
+/// The counts of a catalog's galaxies that an earlier run stored with its level-of-detail
+/// order (reading them back costs little; the order's millions of instances to upload
+/// do not).
+pub fn stored_counts(cat: &Catalog) -> Option<HealpixMap> {
+    cached_lod(cat).map(|(_, counts)| counts)
 }
 
 /// A catalog's level-of-detail order and counts, when the disk cache holds them (and
