@@ -2,7 +2,8 @@
 //! map ([`LodOrder::with_counts`]), on the demo's galaxies (10M; CLUSTERVIZ_BENCH_GALAXIES
 //! changes it), against sorting every object by (cell, priority) at once; and on a HATS
 //! catalog's sample as the viewer reads it (800k rows uniform over the whole sky, about
-//! one per level-of-detail group). `cargo bench --bench lod_order`.
+//! one per level-of-detail group), and a panning frame's draw ranges over that sample.
+//! `cargo bench --bench lod_order`.
 
 use std::time::Duration;
 
@@ -13,6 +14,8 @@ use clusterviz::data::Catalog;
 use clusterviz::data::demo::{DemoConfig, DemoSurvey};
 use clusterviz::data::rng::Rng;
 use clusterviz::scene::survey_layers::DENSITY_DEPTH;
+use clusterviz::sky::{Frame, Projection};
+use clusterviz::view::View;
 use clusterviz::view::lod::{LodOrder, hash_priority};
 
 fn bench(c: &mut Criterion) {
@@ -52,6 +55,19 @@ fn bench(c: &mut Criterion) {
     // The viewer's sample of a HATS catalog, whose density shows the skymap's counts.
     g.bench_function("order_alone", |b| {
         b.iter(|| LodOrder::new(&sample).rows.len())
+    });
+    // A viewer frame's level of detail while panning the all-sky view: the sky's edge
+    // shows, so every group cell is tested against the view.
+    let order = LodOrder::new(&sample);
+    let view = View::new(
+        Projection::Ait,
+        Frame::Icrs,
+        (40.0, 10.0),
+        250.0,
+        (1030, 750),
+    );
+    g.bench_function("draw_ranges_ait_panned", |b| {
+        b.iter(|| order.draw_ranges(&view, 20_000).0.len())
     });
     g.finish();
 }

@@ -74,6 +74,18 @@ impl Projection {
         match self {
             Projection::Tan => (d.x >= TAN_MIN_COS).then(|| DVec2::new(d.y / d.x, d.z / d.x)),
             Projection::Sin => (d.x >= 0.0).then(|| DVec2::new(d.y, d.z)),
+            // Hammer-Aitoff from the direction itself, with square roots only: level of
+            // detail tests every cell of an all-sky view this way each frame, and the
+            // trigonometry of going through longitude and latitude was most of it.
+            Projection::Ait => {
+                let rho = (d.x * d.x + d.y * d.y).sqrt(); // cos(lat): d is a unit vector
+                // cos(lat)·cos(lon/2) and cos(lat)·sin(lon/2), lon in [-π, π]; the sign of
+                // a zero y picks the seam's side as atan2 does.
+                let half_cos = (0.5 * rho * (rho + d.x)).max(0.0).sqrt();
+                let half_sin = (0.5 * rho * (rho - d.x)).max(0.0).sqrt().copysign(d.y);
+                let gamma = (2.0 / (1.0 + half_cos)).sqrt();
+                Some(DVec2::new(2.0 * gamma * half_sin, gamma * d.z))
+            }
             _ => {
                 let lon = d.y.atan2(d.x);
                 let lat = d.z.clamp(-1.0, 1.0).asin();
@@ -231,6 +243,40 @@ mod tests {
         let east = DVec3::new(-ra0.to_radians().sin(), ra0.to_radians().cos(), 0.0);
         let north = c.cross(east);
         DMat3::from_cols(c, east, north).transpose()
+    }
+
+    /// Aitoff straight from the direction agrees with the formula in longitude and latitude
+    /// everywhere, the seam's two sides and the poles included.
+    #[test]
+    fn aitoff_from_a_direction_equals_aitoff_from_its_angles() {
+        let mut dirs = vec![
+            DVec3::new(-1.0, 0.0, 0.0),
+            DVec3::new(-1.0, -0.0, 0.0),
+            DVec3::new(-0.6, 1e-300, 0.8),
+            DVec3::new(-0.6, -1e-300, -0.8),
+            DVec3::Z,
+            -DVec3::Z,
+            DVec3::X,
+        ];
+        let mut rng = crate::data::rng::Rng::new(11);
+        dirs.extend((0..20_000).map(|_| {
+            unit_vector(
+                rng.range(0.0, 360.0),
+                rng.range(-1.0, 1.0).asin().to_degrees(),
+            )
+        }));
+        for d in dirs {
+            let lon = d.y.atan2(d.x);
+            let lat = d.z.clamp(-1.0, 1.0).asin();
+            let by_angles = Projection::Ait.forward_lonlat(lon, lat);
+            let direct = Projection::Ait
+                .forward(d)
+                .expect("Aitoff shows the whole sphere");
+            assert!(
+                (direct - by_angles).length() < 1e-12,
+                "{d}: {direct} vs {by_angles}"
+            );
+        }
     }
 
     /// (projection, CRVAL1, CRVAL2, ra, dec, x, y): x, y in degrees are WCSLIB's intermediate
