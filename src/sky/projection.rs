@@ -258,12 +258,12 @@ mod tests {
             -DVec3::Z,
             DVec3::X,
         ];
-        let mut rng = crate::data::rng::Rng::new(11);
-        dirs.extend((0..20_000).map(|_| {
-            unit_vector(
-                rng.range(0.0, 360.0),
-                rng.range(-1.0, 1.0).asin().to_degrees(),
-            )
+        // A Fibonacci lattice: 20k directions spread evenly over the sphere.
+        let n = 20_000;
+        let golden = 180.0 * (3.0 - 5f64.sqrt());
+        dirs.extend((0..n).map(|i| {
+            let z = 1.0 - (2 * i + 1) as f64 / n as f64;
+            unit_vector((i as f64 * golden) % 360.0, z.asin().to_degrees())
         }));
         for d in dirs {
             let lon = d.y.atan2(d.x);
