@@ -121,14 +121,19 @@ fn marker_vertex(vi: u32, inst: Instance) -> VsOut {
     return out;
 }
 
+// Squares and diamonds of radius r, as fractions of r: shared by their distance function
+// and the triangle drawn around them.
+const SQUARE_HALF_SIDE: f32 = 0.85;
+const DIAMOND_INRADIUS: f32 = 0.8;
+
 // How far from its centre the marker of `shape_sdf` with radius r has coverage: where that
 // distance is 0.5 px, at the corners of squares and diamonds, the ends of a cross's arms.
 fn marker_reach(r: f32) -> f32 {
     let w = style.stroke_px;
     switch style.shape {
         case 0u, 1u: { return r + 0.5; }
-        case 2u, 3u: { return (0.85 * r + 0.5) * 1.4142136; }
-        case 4u, 5u: { return (0.8 * r + 0.5) * 1.4142136; }
+        case 2u, 3u: { return (SQUARE_HALF_SIDE * r + 0.5) * 1.4142136; }
+        case 4u, 5u: { return (DIAMOND_INRADIUS * r + 0.5) * 1.4142136; }
         default: { return length(vec2f(r + 0.5, 0.5 * w + 0.5)); }
     }
 }
@@ -139,10 +144,10 @@ fn shape_sdf(q: vec2f, r: f32) -> f32 {
     switch style.shape {
         case 0u: { return length(q) - r; }
         case 1u: { return abs(length(q) - r + 0.5 * w) - 0.5 * w; }
-        case 2u: { return max(abs(q.x), abs(q.y)) - 0.85 * r; }
-        case 3u: { return abs(max(abs(q.x), abs(q.y)) - 0.85 * r + 0.5 * w) - 0.5 * w; }
-        case 4u: { return (abs(q.x) + abs(q.y)) * 0.70710678 - 0.8 * r; }
-        case 5u: { return abs((abs(q.x) + abs(q.y)) * 0.70710678 - 0.8 * r + 0.5 * w) - 0.5 * w; }
+        case 2u: { return max(abs(q.x), abs(q.y)) - SQUARE_HALF_SIDE * r; }
+        case 3u: { return abs(max(abs(q.x), abs(q.y)) - SQUARE_HALF_SIDE * r + 0.5 * w) - 0.5 * w; }
+        case 4u: { return (abs(q.x) + abs(q.y)) * 0.70710678 - DIAMOND_INRADIUS * r; }
+        case 5u: { return abs((abs(q.x) + abs(q.y)) * 0.70710678 - DIAMOND_INRADIUS * r + 0.5 * w) - 0.5 * w; }
         case 6u: {
             let s = vec2f(q.x + q.y, q.x - q.y) * 0.70710678;
             return min(max(abs(s.x) - r, abs(s.y) - 0.5 * w), max(abs(s.y) - r, abs(s.x) - 0.5 * w));
