@@ -637,7 +637,7 @@ fn a_cached_level_of_detail_order_is_used_in_place() {
     drop(blob);
     assert!(matches!(mapped.rows, ColumnBuffer::Mapped { .. }));
     assert_eq!(mapped.rows[..], lod.rows[..]);
-    assert_eq!(mapped.cells, lod.cells);
+    assert_eq!(mapped.cells(), lod.cells());
     assert_eq!(mapped_counts.values, counts.values);
     // Another catalog size is refused, not misread.
     let blob = map_blob(&cat.cache_tag, "lod-test").unwrap();
@@ -659,7 +659,7 @@ fn a_figures_pick_is_stored_and_read_back_in_place() {
     let blob = map_blob(&again.cache_tag, "pick").expect("the pick is stored");
     let (back, back_counts) = LodPick::from_blob(&blob, again.len(), 13, 20.0).unwrap();
     assert_eq!(back_counts, counts);
-    assert_eq!(back.cells, pick.cells);
+    assert_eq!(back.cells(), pick.cells());
     // The same rows drawn, in the same order, for a whole and a zoomed view.
     for (fov, budget) in [(360.0, 500), (2.0, 3000)] {
         let view = View::new(

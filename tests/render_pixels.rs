@@ -496,7 +496,7 @@ fn big_cluster_catalogs_draw_their_most_significant_detections_within_the_budget
     // In every cell, the drawn detections are the highest-SNR ones.
     let layer = cdshealpix::nested::get(GROUP_DEPTH);
     let drawn_set: std::collections::HashSet<u32> = ranges.iter().flat_map(|x| x.clone()).collect();
-    for (cell, run) in lod.cells.iter().take(400) {
+    for (cell, run) in lod.cells().iter().take(400) {
         let (mut lowest_drawn, mut highest_left) = (f64::INFINITY, f64::NEG_INFINITY);
         for p in run.clone() {
             let row = lod.rows[p as usize] as usize;

@@ -589,7 +589,7 @@ fn add_galaxies(
         let inst = match &lod {
             Lod::Order(order) => PointInstance::from_rows(galaxies, &[&z], &order.rows),
             Lod::Pick(pick) => {
-                let runs: Vec<_> = pick.cells.iter().map(|(_, r)| r.clone()).collect();
+                let runs: Vec<_> = pick.cells().iter().map(|(_, r)| r.clone()).collect();
                 PointInstance::from_rows(galaxies, &[&z], &pick.rows_drawn(galaxies, &runs))
             }
         };

@@ -2,6 +2,7 @@
 //! leading shares a view draws.
 
 use std::ops::Range;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
@@ -15,10 +16,28 @@ use crate::view::cell_culling::{cells_near_view, whole_sky_on_screen};
 #[derive(Clone, Debug, Default)]
 pub struct LodGroups {
     /// (cell at [`GROUP_DEPTH`], range of positions in the order), by cell.
-    pub cells: Vec<(u64, Range<u32>)>,
+    cells: Vec<(u64, Range<u32>)>,
     /// Screen pixels each drawn marker needs: the budget never exceeds the visible cells'
     /// area over this, so markers stay sparse enough for the density under them to show.
     pub pixels_per_marker: f64,
+    /// Each cell's [`CellPoints`], made by the first view that tests every cell (one
+    /// showing the sky's edge): their trigonometry was most of a panning frame's time.
+    /// 60 bytes a cell (47 MB for the whole sky), shared by clones.
+    points: OnceLock<Arc<[CellPoints]>>,
+}
+
+/// A cell's centre and four corners as directions rounded to f32: the points tested
+/// against a view, the same whether kept or made on the spot.
+type CellPoints = [[f32; 3]; 5];
+
+fn cell_points(layer: &cdshealpix::nested::Layer, cell: u64) -> CellPoints {
+    let (lon, lat) = layer.center(cell);
+    let [s, e, n, w] = layer.vertices(cell);
+    [(lon, lat), s, e, n, w].map(|(lon, lat)| {
+        unit_vector(lon.to_degrees(), lat.to_degrees())
+            .as_vec3()
+            .to_array()
+    })
 }
 
 impl LodGroups {
@@ -26,7 +45,13 @@ impl LodGroups {
         LodGroups {
             cells,
             pixels_per_marker: PIXELS_PER_MARKER,
+            points: OnceLock::new(),
         }
+    }
+
+    /// (cell at [`GROUP_DEPTH`], range of positions in the order), by cell.
+    pub fn cells(&self) -> &[(u64, Range<u32>)] {
+        &self.cells
     }
 
     /// The instance ranges `view` draws so that about `budget` markers are on screen (in
@@ -81,11 +106,13 @@ impl LodGroups {
         let (x1, y1) = (x0 + view.sub.width as f64, y0 + view.sub.height as f64);
         let margin =
             0.6 * (std::f64::consts::PI / 3.0).sqrt() / (1u64 << GROUP_DEPTH) as f64 * view.scale();
-        let on_screen = |lon: f64, lat: f64| {
-            let d = rot * unit_vector(lon.to_degrees(), lat.to_degrees());
+        // `View::plane_to_px` with the scale taken once: it costs a projection of its own.
+        let (centre_px, scale) = (view.center_px(), view.scale());
+        let on_screen = |d: &[f32; 3]| {
+            let d = rot * glam::Vec3::from_array(*d).as_dvec3();
             view.projection
                 .forward(d)
-                .map(|p| view.plane_to_px(p))
+                .map(|p| centre_px - p * scale)
                 .is_some_and(|p| {
                     p.x >= x0 - margin
                         && p.x < x1 + margin
@@ -93,12 +120,22 @@ impl LodGroups {
                         && p.y < y1 + margin
                 })
         };
-        let shows = |c: u64| {
-            let (l, b) = layer.center(c);
-            on_screen(l, b) || layer.vertices(c).iter().any(|&(l, b)| on_screen(l, b))
-        };
+        let shows = |points: &CellPoints| points.iter().any(on_screen);
         // On all cores: a view showing the sky's edge tests every cell.
-        let test_all = || self.cells.par_iter().filter(|(c, _)| shows(*c)).collect();
+        let test_all = || {
+            let points = self.points.get_or_init(|| {
+                self.cells
+                    .par_iter()
+                    .map(|(c, _)| cell_points(layer, *c))
+                    .collect()
+            });
+            self.cells
+                .par_iter()
+                .zip(points.par_iter())
+                .filter(|(_, p)| shows(p))
+                .map(|(cell, _)| cell)
+                .collect()
+        };
         if every_cell {
             return test_all();
         }
@@ -113,7 +150,7 @@ impl LodGroups {
                         let to = self.cells.partition_point(|(c, _)| *c < r.end);
                         &self.cells[from..to]
                     })
-                    .filter(|(c, _)| shows(*c))
+                    .filter(|(c, _)| shows(&cell_points(layer, *c)))
                     .collect(),
                 None => test_all(),
             }
@@ -231,6 +268,38 @@ mod tests {
             (drawn - holds).abs() < 0.05 * holds,
             "{drawn} drawn, the screen holds {holds:.0}"
         );
+    }
+
+    #[test]
+    fn a_view_showing_the_skys_edge_draws_every_object_on_its_screen() {
+        // Panned Aitoff views whose screens cut the sky's edge: every group cell is
+        // tested, against the directions kept after the first such view.
+        let cat = uniform_sky(200_000, 3);
+        let lod = LodOrder::new(&cat);
+        for (center, fov) in [((40.0, 10.0), 250.0), ((200.0, -70.0), 180.0)] {
+            let view = View::new(Projection::Ait, Frame::Icrs, center, fov, (1030, 750));
+            assert!(!whole_sky_on_screen(&view, 0.0) && cells_near_view(&view, 8, 0.0).is_none());
+            // Room for every object: each visible cell's whole run is drawn.
+            let set = drawn(&lod.draw_ranges_with_room(&view, usize::MAX, 1e-6).0);
+            let mut on_screen = 0;
+            for (pos, &row) in lod.rows.iter().enumerate() {
+                let p = view.project_radec(cat.ra(row as usize), cat.dec(row as usize));
+                if p.is_some_and(|p| p.x >= 0.0 && p.y >= 0.0 && p.x < 1030.0 && p.y < 750.0) {
+                    on_screen += 1;
+                    assert!(
+                        set.contains(&(pos as u32)),
+                        "{center:?}: row {row} not drawn"
+                    );
+                }
+            }
+            // Most of the sky shows, and little off screen is drawn.
+            assert!(on_screen > 100_000, "{on_screen}");
+            assert!(
+                set.len() < on_screen + on_screen / 20,
+                "{} for {on_screen}",
+                set.len()
+            );
+        }
     }
 
     #[test]

@@ -58,7 +58,7 @@ impl LodOrder {
         let count_depth = count_depth.clamp(GROUP_DEPTH, MAX_COUNT_DEPTH);
         let (order, mut sub_cells) = Self::ordered(cat, count_depth, true);
         let shift = 2 * (count_depth - GROUP_DEPTH) as u32;
-        let counts = count_map(&mut sub_cells, &order.cells, shift);
+        let counts = count_map(&mut sub_cells, order.cells(), shift);
         (order, counts)
     }
 
@@ -106,13 +106,13 @@ impl LodOrder {
     /// The order and counts as bytes, for the disk cache.
     pub fn to_bytes(&self, counts: &HealpixMap) -> Vec<u8> {
         let mut out = Vec::new();
-        for n in [self.rows.len(), self.cells.len(), counts.cells.len()] {
+        for n in [self.rows.len(), self.cells().len(), counts.cells.len()] {
             out.extend_from_slice(&(n as u64).to_le_bytes());
         }
         out.push(counts.depth);
         out.resize(ROWS_AT, 0);
         out.extend_from_slice(bytemuck::cast_slice(&self.rows[..]));
-        for (cell, r) in &self.cells {
+        for (cell, r) in self.cells() {
             out.extend_from_slice(&cell.to_le_bytes());
             out.extend_from_slice(&r.start.to_le_bytes());
             out.extend_from_slice(&r.end.to_le_bytes());
@@ -242,7 +242,7 @@ mod tests {
         );
         // Every object sits in its group's run.
         let layer = cdshealpix::nested::get(GROUP_DEPTH);
-        for (cell, r) in lod.cells.iter().step_by(97) {
+        for (cell, r) in lod.cells().iter().step_by(97) {
             for p in r.clone() {
                 let row = lod.rows[p as usize] as usize;
                 let (ra, dec) = (s.galaxies.ra(row), s.galaxies.dec(row));
@@ -252,7 +252,7 @@ mod tests {
         // Without counts (a HATS sample's order), the same order and groups.
         let alone = LodOrder::new(&s.galaxies);
         assert_eq!(alone.rows[..], lod.rows[..]);
-        assert_eq!(alone.cells, lod.cells);
+        assert_eq!(alone.cells(), lod.cells());
     }
 
     #[test]
@@ -265,7 +265,7 @@ mod tests {
         let b = lod.to_bytes(&counts);
         let (lod2, counts2) = LodOrder::from_bytes(&b, s.galaxies.len()).unwrap();
         assert_eq!(lod2.rows[..], lod.rows[..]);
-        assert_eq!(lod2.cells, lod.cells);
+        assert_eq!(lod2.cells(), lod.cells());
         assert_eq!(
             (counts2.cells, counts2.values),
             (counts.cells, counts.values)
@@ -313,7 +313,7 @@ mod tests {
         rows.sort_unstable();
         assert!(rows.iter().enumerate().all(|(i, &r)| r as usize == i));
         // They sit in the first group's run.
-        let first = &lod.cells[0];
+        let first = &lod.cells()[0];
         assert_eq!(first.0, 0);
         let in_first: std::collections::HashSet<u32> =
             first.1.clone().map(|p| lod.rows[p as usize]).collect();
@@ -327,7 +327,7 @@ mod tests {
             galaxies: 0,
         });
         let lod = LodOrder::new(&s.merged);
-        for (_, r) in &lod.cells {
+        for (_, r) in lod.cells() {
             let snrs: Vec<f64> = (r.start..r.end)
                 .map(|p| s.merged.snr(lod.rows[p as usize] as usize))
                 .collect();

@@ -157,7 +157,7 @@ impl LodPick {
         let mut at = Vec::with_capacity(ranges.len());
         for r in ranges.iter().filter(|r| !r.is_empty()) {
             let g = self.group_at(r.start);
-            let (cell, run) = &self.groups.cells[g];
+            let (cell, run) = &self.groups.cells()[g];
             let (from, to) = (r.start - run.start, r.end.min(run.end) - run.start);
             needed[*cell as usize] = needed[*cell as usize].max(to);
             size[*cell as usize] = run.len() as u32;
@@ -200,7 +200,7 @@ impl LodPick {
 
     /// The group (index in the groups) whose run holds order position `pos`.
     fn group_at(&self, pos: u32) -> usize {
-        self.groups.cells.partition_point(|(_, r)| r.end <= pos)
+        self.groups.cells().partition_point(|(_, r)| r.end <= pos)
     }
 
     /// (group, priority and row), sorted, of the objects of the groups with a `needed`
