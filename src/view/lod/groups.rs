@@ -121,17 +121,19 @@ impl LodGroups {
                 })
         };
         let shows = |points: &CellPoints| points.iter().any(on_screen);
-        // On all cores: a view showing the sky's edge tests every cell.
-        let test_all = || {
-            let points = self.points.get_or_init(|| {
+        let kept_points = || {
+            self.points.get_or_init(|| {
                 self.cells
                     .par_iter()
                     .map(|(c, _)| cell_points(layer, *c))
                     .collect()
-            });
+            })
+        };
+        // On all cores: a view showing the sky's edge tests every cell.
+        let test_all = || {
             self.cells
                 .par_iter()
-                .zip(points.par_iter())
+                .zip(kept_points().par_iter())
                 .filter(|(_, p)| shows(p))
                 .map(|(cell, _)| cell)
                 .collect()
@@ -140,23 +142,39 @@ impl LodGroups {
             return test_all();
         }
         if whole_sky_on_screen(view, margin) {
-            self.cells.iter().collect()
-        } else {
-            match cells_near_view(view, GROUP_DEPTH, 4.0 * margin) {
-                Some(near) => near
-                    .iter()
-                    .flat_map(|r| {
-                        let from = self.cells.partition_point(|(c, _)| *c < r.start);
-                        let to = self.cells.partition_point(|(c, _)| *c < r.end);
-                        &self.cells[from..to]
-                    })
-                    .filter(|(c, _)| shows(&cell_points(layer, *c)))
-                    .collect(),
-                None => test_all(),
-            }
+            return self.cells.iter().collect();
         }
+        let Some(near) = cells_near_view(view, GROUP_DEPTH, 4.0 * margin) else {
+            return test_all();
+        };
+        let near: Vec<usize> = near
+            .iter()
+            .flat_map(|r| {
+                let from = self.cells.partition_point(|(c, _)| *c < r.start);
+                let to = self.cells.partition_point(|(c, _)| *c < r.end);
+                from..to
+            })
+            .collect();
+        // A wide view's many cells are tested against kept points, a narrow view's few
+        // with points made on the spot (the same values).
+        let kept = if near.len() > KEEP_POINTS_FROM_CELLS {
+            Some(kept_points())
+        } else {
+            self.points.get()
+        };
+        near.into_par_iter()
+            .filter(|&i| match kept {
+                Some(points) => shows(&points[i]),
+                None => shows(&cell_points(layer, self.cells[i].0)),
+            })
+            .map(|i| &self.cells[i])
+            .collect()
     }
 }
+
+/// How many cells near a view make it keep every cell's points (a 20° field's worth at
+/// [`GROUP_DEPTH`]): making them costs trigonometry each frame.
+const KEEP_POINTS_FROM_CELLS: usize = 8_000;
 
 /// The screen area the objects of the `visible` groups (in cell order) cover: the area of
 /// their cells at the finest depth whose cells have room for a marker. Counted at the
