@@ -327,7 +327,8 @@ fn derived_blobs_follow_their_catalog_entry() {
 
 #[test]
 fn a_catalogs_spatial_index_is_cached_and_queried_in_place() {
-    use clusterviz::sky::unit_vector;
+    use clusterviz::sky::{Frame, Projection, unit_vector};
+    use clusterviz::view::View;
     use clusterviz::view::index::SkyIndex;
     let (dir, source, opts) = setup("kdtree");
     let (cat, _) = read_catalog(&source, "galaxies", &opts).unwrap();
@@ -345,7 +346,9 @@ fn a_catalogs_spatial_index_is_cached_and_queried_in_place() {
     let blob = tree_blob().expect("the tree is stored beside the catalog");
     // The next load maps the stored tree and answers exactly as the built one.
     let (again, _) = read_catalog(&source, "galaxies", &opts).unwrap();
-    let mapped = SkyIndex::cached(again.directions(), &again.cache_tag).unwrap();
+    // Over the catalog itself (its directions made from RA/Dec when a query needs them,
+    // as the viewer's picking index does), not a copy of its directions.
+    let mapped = SkyIndex::cached_catalog(again.clone()).unwrap();
     assert!(mapped.is_mapped(), "the stored tree is used in place");
     for (ra, dec, r) in [(0.0, -30.0, 0.3), (357.5, -27.0, 1.0), (4.0, -33.5, 0.05)] {
         let c = unit_vector(ra, dec);
@@ -356,13 +359,26 @@ fn a_catalogs_spatial_index_is_cached_and_queried_in_place() {
         assert!(!a.is_empty());
         assert_eq!(a, b, "cone ({ra}, {dec}, {r})");
         assert_eq!(built.nearest(c, 5), mapped.nearest(c, 5));
+        // The exact tests after the tree's answer: what a view shows, what the cursor picks.
+        let view = View::new(Projection::Tan, Frame::Icrs, (ra, dec), 4.0 * r, (400, 300));
+        let shown = built.in_view(&view);
+        assert!(!shown.is_empty());
+        assert_eq!(shown, mapped.in_view(&view));
+        // Beside an object shown.
+        let beside = view.project(built.direction(shown[0])).unwrap_or_default();
+        let cursor = beside + glam::DVec2::new(3.0, 2.0);
+        let picked = built.pick(&view, cursor, 40.0);
+        assert!(picked.is_some());
+        assert_eq!(picked, mapped.pick(&view, cursor, 40.0));
+        let (item, _) = picked.unwrap_or_default();
+        assert_eq!(mapped.direction(item), cat.directions()[item as usize]);
     }
     // A damaged tree is refused, removed and rebuilt, never used.
     let mut bytes = std::fs::read(&blob).unwrap();
     let last = bytes.len() - 1;
     bytes[last] ^= 0x40;
     std::fs::write(&blob, &bytes).unwrap();
-    let rebuilt = SkyIndex::cached(again.directions(), &again.cache_tag).unwrap();
+    let rebuilt = SkyIndex::cached_catalog(again.clone()).unwrap();
     assert!(!rebuilt.is_mapped());
     assert_eq!(
         rebuilt.nearest(unit_vector(0.0, -30.0), 3),

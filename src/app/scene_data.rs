@@ -125,7 +125,7 @@ impl SceneData {
             let index = Arc::new(OnceLock::new());
             let (shared, cell) = (cat.clone(), index.clone());
             indexing.push(std::thread::spawn(move || {
-                let build = || SkyIndex::cached(shared.directions(), &shared.cache_tag);
+                let build = || SkyIndex::cached_catalog(shared);
                 let built = match index_pool() {
                     Some(pool) => pool.install(build),
                     None => build(),

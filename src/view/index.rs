@@ -7,7 +7,9 @@ use std::num::NonZeroUsize;
 use glam::{DVec2, DVec3};
 use kiddo::{ImmutableKdTree, SquaredEuclidean};
 
+use crate::data::Catalog;
 use crate::data::cache::{CacheTag, MappedBlob, can_store_blobs, map_blob, store_blob_aligned};
+use crate::data::catalog::RoleView;
 use crate::error::{Error, Result};
 use crate::view::View;
 
@@ -52,7 +54,60 @@ macro_rules! with_tree {
 
 pub struct SkyIndex {
     tree: Store,
-    dirs: Vec<DVec3>,
+    dirs: Directions,
+}
+
+/// Where an index finds its items' directions, for the exact tests after a tree query.
+enum Directions {
+    Kept(Vec<DVec3>),
+    /// Made from a catalog's RA/Dec when asked: a 10M-row catalog's directions would
+    /// hold 240 MB beside its columns, and a pass over every row to make them.
+    Catalog(Catalog),
+}
+
+/// [`Directions`] ready for one query's many lookups (a catalog's columns found once).
+enum DirectionLookup<'a> {
+    Kept(&'a [DVec3]),
+    Catalog(RoleView<'a>),
+}
+
+impl Directions {
+    fn len(&self) -> usize {
+        match self {
+            Directions::Kept(d) => d.len(),
+            Directions::Catalog(c) => c.len(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lookup(&self) -> DirectionLookup<'_> {
+        match self {
+            Directions::Kept(d) => DirectionLookup::Kept(d),
+            Directions::Catalog(c) => DirectionLookup::Catalog(c.role_view()),
+        }
+    }
+
+    /// Every item's direction as the tree's points (on all cores).
+    fn points(&self) -> Vec<[f64; 3]> {
+        use rayon::prelude::*;
+        let lookup = self.lookup();
+        (0..self.len() as u32)
+            .into_par_iter()
+            .map(|i| lookup.get(i).to_array())
+            .collect()
+    }
+}
+
+impl DirectionLookup<'_> {
+    fn get(&self, i: u32) -> DVec3 {
+        match self {
+            DirectionLookup::Kept(d) => d[i as usize],
+            DirectionLookup::Catalog(r) => r.direction(i as usize),
+        }
+    }
 }
 
 /// Squared chord between two directions `deg` apart (capped at the antipode).
@@ -70,18 +125,22 @@ impl SkyIndex {
     /// Builds the tree (on all cores) over ICRS unit vectors; item `i` is `dirs[i]`. An
     /// empty set gives an empty index; a non-finite direction is an error.
     pub fn build(dirs: Vec<DVec3>) -> Result<SkyIndex> {
+        Self::build_over(Directions::Kept(dirs))
+    }
+
+    fn build_over(dirs: Directions) -> Result<SkyIndex> {
         if dirs.is_empty() {
             return Ok(SkyIndex {
                 tree: Store::Empty,
                 dirs,
             });
         }
-        if let Some(i) = dirs.iter().position(|d| !d.is_finite()) {
+        let pts = dirs.points();
+        if let Some(i) = pts.iter().position(|p| !p.iter().all(|x| x.is_finite())) {
             return Err(Error::user(format!(
                 "object {i} has no valid sky position; the spatial index needs finite coordinates"
             )));
         }
-        let pts: Vec<[f64; 3]> = dirs.iter().map(|d| [d.x, d.y, d.z]).collect();
         let tree = ImmutableKdTree::new_from_slice_parallel(&pts)
             .map_err(|e| Error::user(format!("cannot build the spatial index: {e:?}")))?;
         Ok(SkyIndex {
@@ -94,6 +153,18 @@ impl SkyIndex {
     /// stored beside the catalog's entry is mapped and used in place (checked first);
     /// otherwise the tree is built and stored for next time.
     pub fn cached(dirs: Vec<DVec3>, tag: &CacheTag) -> Result<SkyIndex> {
+        Self::cached_over(Directions::Kept(dirs), tag)
+    }
+
+    /// As [`SkyIndex::cached`] over a catalog's rows, whose directions are made from its
+    /// RA/Dec when a query needs them, not kept: a mapped tree then costs no pass over
+    /// the rows at all.
+    pub fn cached_catalog(cat: Catalog) -> Result<SkyIndex> {
+        let tag = cat.cache_tag.clone();
+        Self::cached_over(Directions::Catalog(cat), &tag)
+    }
+
+    fn cached_over(dirs: Directions, tag: &CacheTag) -> Result<SkyIndex> {
         if let Some(blob) = map_blob(tag, TREE_BLOB) {
             match rkyv::access::<ArchivedTree, rkyv::rancor::Error>(&blob) {
                 Ok(t) if t.size() == dirs.len() => {
@@ -105,7 +176,7 @@ impl SkyIndex {
                 _ => report!("warning: the cached spatial index does not fit; rebuilding it"),
             }
         }
-        let index = SkyIndex::build(dirs)?;
+        let index = SkyIndex::build_over(dirs)?;
         if !can_store_blobs(tag) {
             return Ok(index);
         }
@@ -137,7 +208,7 @@ impl SkyIndex {
     }
 
     pub fn direction(&self, i: u32) -> DVec3 {
-        self.dirs[i as usize]
+        self.dirs.lookup().get(i)
     }
 
     /// Items within `radius_deg` of `center`, unordered.
@@ -186,10 +257,11 @@ impl SkyIndex {
         };
         let (x0, y0) = (view.sub.x as f64, view.sub.y as f64);
         let (x1, y1) = (x0 + view.sub.width as f64, y0 + view.sub.height as f64);
+        let dirs = self.dirs.lookup();
         candidates
             .into_iter()
             .filter(|&i| {
-                view.project(self.dirs[i as usize])
+                view.project(dirs.get(i))
                     .is_some_and(|p| p.x >= x0 && p.y >= y0 && p.x < x1 && p.y < y1)
             })
             .collect()
@@ -239,13 +311,11 @@ impl SkyIndex {
         .filter_map(|&(dx, dy)| view.unproject(anchor + DVec2::new(dx, dy) * reach))
         .map(|n| crate::sky::angular_distance_deg(at, n) / reach)
         .fold(view.pixel_scale_deg(), f64::max);
+        let dirs = self.dirs.lookup();
         self.cone(at, (reach + 1.0) * step * 1.5)
             .into_iter()
             .filter(|&i| keep(i))
-            .filter_map(|i| {
-                view.project(self.dirs[i as usize])
-                    .map(|p| (i, p.distance(cursor)))
-            })
+            .filter_map(|i| view.project(dirs.get(i)).map(|p| (i, p.distance(cursor))))
             .filter(|&(_, d)| d <= max_px)
             .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
     }
