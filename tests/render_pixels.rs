@@ -383,6 +383,61 @@ fn layers_split_over_several_buffers_draw_the_same_pixels() {
 }
 
 #[test]
+fn layers_made_from_catalog_rows_in_their_buffers_draw_as_their_instances() {
+    // Instances written straight into the GPU's buffers, block by block on all cores:
+    // every row, most rows gathered from row order, a few made one by one; in one buffer
+    // (6000 rows: one whole block of 4096 and a tail) and in six (each a tail).
+    use clusterviz::data::{Catalog, Column, ColumnData};
+    use clusterviz::render::CatalogRows;
+    let mut rng = Rng::new(31);
+    let n = 6000;
+    let (ra, dec): (Vec<f64>, Vec<f64>) = (0..n)
+        .map(|_| (rng.range(-3.0, 3.0).rem_euclid(360.0), rng.range(-3.0, 3.0)))
+        .unzip();
+    let z: Vec<f64> = (0..n).map(|_| rng.range(0.0, 2.0)).collect();
+    let mut cat = Catalog::of_positions("rows", ra, dec);
+    cat.columns
+        .push(Column::new("Z", "", ColumnData::F64(z.into())));
+    let mut most: Vec<u32> = (0..n as u32).filter(|r| r % 5 != 0).collect();
+    most.reverse();
+    most.swap(10, 4000);
+    let few: Vec<u32> = (0..n as u32).rev().step_by(17).collect();
+    let mut style = viridis_circles(5.0);
+    style.opacity = 0.7;
+    let view = View::new(Projection::Tan, Frame::Icrs, (0.0, 0.0), 7.0, (300, 300));
+    for chunk_bytes in [None, Some(28_000)] {
+        let ctx = gpu();
+        if let Some(c) = chunk_bytes {
+            ctx.set_max_chunk_bytes(c);
+        }
+        let empty = SceneRenderer::new(&ctx).render_image(&ctx, &view).unwrap();
+        for rows in [None, Some(&most[..]), Some(&few[..])] {
+            let source = CatalogRows {
+                cat: &cat,
+                attr_columns: &["Z"],
+                rows,
+            };
+            let mut r = SceneRenderer::new(&ctx);
+            r.add_points_of_rows(&ctx, "rows", source, style).unwrap();
+            let made = r.render_image(&ctx, &view).unwrap();
+            let inst = match rows {
+                Some(rows) => PointInstance::from_rows(&cat, &["Z"], rows),
+                None => PointInstance::from_catalog(&cat, &["Z"]),
+            };
+            let mut r = SceneRenderer::new(&ctx);
+            r.add_points(&ctx, "instances", &inst, style).unwrap();
+            let uploaded = r.render_image(&ctx, &view).unwrap();
+            let what = (chunk_bytes, rows.map(<[u32]>::len));
+            assert!(made == uploaded, "{what:?}");
+            assert!(
+                mismatches(&made, &empty, 0).0 > 1000,
+                "{what:?}: markers drawn"
+            );
+        }
+    }
+}
+
+#[test]
 fn scattered_level_of_detail_ranges_draw_as_the_same_instances_uploaded_alone() {
     // Level of detail's ranges at full sky: thousands of short runs, drawn in one call by
     // instance id. They must blend exactly as those instances drawn in order, also when

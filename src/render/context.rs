@@ -238,7 +238,21 @@ impl GpuContext {
         contents: &[u8],
         usage: wgpu::BufferUsages,
     ) -> Result<wgpu::Buffer> {
-        let size = (contents.len() as u64)
+        self.upload_data_with(label, contents.len(), usage, |mut dst| {
+            dst.copy_from_slice(contents)
+        })
+    }
+
+    /// As [`GpuContext::upload_data`] for `len` bytes that `fill` writes straight into the
+    /// new buffer: a catalog's instances need no copy of their own in memory first.
+    pub fn upload_data_with(
+        &self,
+        label: &str,
+        len: usize,
+        usage: wgpu::BufferUsages,
+        fill: impl FnOnce(wgpu::WriteOnly<'_, [u8]>),
+    ) -> Result<wgpu::Buffer> {
+        let size = (len as u64)
             .max(4)
             .next_multiple_of(wgpu::COPY_BUFFER_ALIGNMENT);
         let max = self.limits().max_buffer_size;
@@ -257,23 +271,22 @@ impl GpuContext {
             label: Some(label),
             size,
             usage: usage | wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: !contents.is_empty(),
+            mapped_at_creation: len > 0,
         });
         if let Some(err) = pollster::block_on(scope.pop()) {
             return Err(Error::gpu(format!("{label}: {err}")));
         }
-        if !contents.is_empty() {
+        if len > 0 {
             let mut mapped = buffer
                 .get_mapped_range_mut(..)
                 .map_err(|e| Error::gpu(format!("{label}: mapping the new buffer: {e}")))?;
             // The padding up to the buffer's size is zero, as created.
-            mapped.slice(..contents.len()).copy_from_slice(contents);
+            fill(mapped.slice(..len));
             drop(mapped);
             buffer.unmap();
         }
         self.data_uploads.fetch_add(1, Ordering::Relaxed);
-        self.data_bytes
-            .fetch_add(contents.len() as u64, Ordering::Relaxed);
+        self.data_bytes.fetch_add(len as u64, Ordering::Relaxed);
         Ok(buffer)
     }
 

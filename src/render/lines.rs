@@ -7,8 +7,8 @@ use glam::DVec3;
 use crate::error::Result;
 use crate::render::GpuContext;
 use crate::render::pipeline::{
-    InstanceData, InstancedBuffers, PREMULTIPLIED, PipelineShared, VertexStage, layer_pipeline,
-    params_entry,
+    InstanceBytes, InstanceData, InstancedBuffers, PREMULTIPLIED, PipelineShared, VertexStage,
+    layer_pipeline, params_entry,
 };
 use crate::sky::{Projection, great_circle, unit_vector};
 use crate::view::LineStyle;
@@ -141,7 +141,7 @@ impl LineRenderer {
                 ctx,
                 InstanceData {
                     name,
-                    bytes: bytemuck::cast_slice(segs),
+                    bytes: InstanceBytes::Slice(bytemuck::cast_slice(segs)),
                     count: segs.len(),
                     by_id: None,
                 },

@@ -23,7 +23,7 @@ pub mod uniforms;
 pub use context::{BackendChoice, GpuContext};
 pub use image::Image;
 pub use lines::{LineSegment, segments_from_paths, segments_from_rings};
-pub use points::PointInstance;
+pub use points::{CatalogRows, PointInstance};
 pub use scene::{LayerId, SceneRenderer};
 
 /// Every frame is drawn into this format: colours are sRGB values blended as stored,

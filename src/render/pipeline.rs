@@ -119,9 +119,21 @@ pub const PREMULTIPLIED: wgpu::BlendState = wgpu::BlendState::PREMULTIPLIED_ALPH
 /// ([`super::instance_ids`]), how each chunk is also read as storage.
 pub struct InstanceData<'a> {
     pub name: &'a str,
-    pub bytes: &'a [u8],
+    pub bytes: InstanceBytes<'a>,
     pub count: usize,
     pub by_id: Option<ReadById<'a>>,
+}
+
+/// A layer's instance bytes: in memory, or written by `fill(first instance, chunk)` into
+/// each chunk's buffer as it is made (a 10M-row catalog's instances, 280 MB, then need no
+/// copy of their own first).
+#[derive(Clone, Copy)]
+pub enum InstanceBytes<'a> {
+    Slice(&'a [u8]),
+    Fill {
+        stride: usize,
+        fill: &'a (dyn Fn(usize, wgpu::WriteOnly<'_, [u8]>) + Sync),
+    },
 }
 
 /// The bind group layout of a pipeline that reads instances by id, and the binding at
@@ -171,7 +183,10 @@ impl InstancedBuffers {
             count,
             by_id,
         } = data;
-        let stride = bytes.len().checked_div(count).unwrap_or(1).max(1);
+        let stride = match bytes {
+            InstanceBytes::Slice(b) => b.len().checked_div(count).unwrap_or(1).max(1),
+            InstanceBytes::Fill { stride, .. } => stride.max(1),
+        };
         let mut max_bytes = ctx.max_chunk_bytes() as usize;
         let mut usage = wgpu::BufferUsages::VERTEX;
         if by_id.is_some() {
@@ -181,8 +196,17 @@ impl InstancedBuffers {
         let per_chunk = (max_bytes / stride).clamp(1, u32::MAX as usize);
         let style_buffer = ctx.params_buffer(name, style_size as u64);
         let mut chunks = Vec::new();
-        for (k, part) in bytes.chunks(per_chunk * stride).enumerate() {
-            let buffer = ctx.upload_data(name, part, usage)?;
+        for k in 0..count.div_ceil(per_chunk) {
+            let first = k * per_chunk;
+            let n = per_chunk.min(count - first);
+            let buffer = match bytes {
+                InstanceBytes::Slice(b) => {
+                    ctx.upload_data(name, &b[first * stride..(first + n) * stride], usage)?
+                }
+                InstanceBytes::Fill { fill, .. } => {
+                    ctx.upload_data_with(name, n * stride, usage, |dst| fill(first, dst))?
+                }
+            };
             let mut entries = vec![wgpu::BindGroupEntry {
                 binding: 0,
                 resource: style_buffer.as_entire_binding(),
@@ -206,8 +230,8 @@ impl InstancedBuffers {
             });
             chunks.push(Chunk {
                 buffer,
-                first: (k * per_chunk) as u32,
-                count: (part.len() / stride) as u32,
+                first: first as u32,
+                count: n as u32,
                 bind_group,
                 by_id_group,
             });

@@ -8,8 +8,8 @@ use crate::error::Result;
 use crate::render::GpuContext;
 use crate::render::instance_ids::{InstanceIds, MAX_DIRECT_RANGES};
 use crate::render::pipeline::{
-    InstanceData, InstancedBuffers, PREMULTIPLIED, PipelineShared, ReadById, VertexStage,
-    layer_pipeline, params_entry,
+    InstanceBytes, InstanceData, InstancedBuffers, PREMULTIPLIED, PipelineShared, ReadById,
+    VertexStage, layer_pipeline, params_entry,
 };
 use crate::view::{ColorBy, PointStyle, SizeBy};
 
@@ -37,7 +37,7 @@ impl PointInstance {
     /// share is made row by row.
     pub fn from_rows(cat: &Catalog, attr_columns: &[&str], rows: &[u32]) -> Vec<PointInstance> {
         use rayon::prelude::*;
-        if rows.len() < cat.len() / 8 {
+        if !gathers(cat, rows) {
             let make = Self::maker(cat, attr_columns);
             return rows.par_iter().map(|&r| make(r as usize)).collect();
         }
@@ -66,6 +66,55 @@ impl PointInstance {
             }
         }
     }
+}
+
+/// Whether instances of `rows` are best made in row order, then gathered: true for most
+/// of a catalog, read sequentially (one random read per object instead of one per
+/// column).
+fn gathers(cat: &Catalog, rows: &[u32]) -> bool {
+    rows.len() >= cat.len() / 8
+}
+
+/// Rows of a catalog to make a layer's instances of, straight into the GPU's buffers.
+#[derive(Clone, Copy)]
+pub struct CatalogRows<'a> {
+    pub cat: &'a Catalog,
+    /// Attribute slot i holds column `attr_columns[i]` (see [`PointInstance`]).
+    pub attr_columns: &'a [&'a str],
+    /// The rows in drawing order (e.g. level of detail's); every row in order if `None`.
+    pub rows: Option<&'a [u32]>,
+}
+
+impl CatalogRows<'_> {
+    fn len(&self) -> usize {
+        self.rows.map_or(self.cat.len(), <[u32]>::len)
+    }
+}
+
+/// Writes instance `first + k` of `instance` at place k of `dst` (a whole number of
+/// instances), on all cores: blocks are made in memory, then copied, as mapped GPU
+/// memory may only be written.
+fn write_instances(
+    dst: wgpu::WriteOnly<'_, [u8]>,
+    first: usize,
+    instance: &(dyn Fn(usize) -> PointInstance + Sync),
+) {
+    use rayon::prelude::*;
+    const BLOCK: usize = 4096;
+    const STRIDE: usize = size_of::<PointInstance>();
+    let write = |from: usize, mut block: wgpu::WriteOnly<'_, [u8]>| {
+        let made: Vec<PointInstance> = (from..from + block.len() / STRIDE).map(instance).collect();
+        block.copy_from_slice(bytemuck::cast_slice(&made));
+    };
+    // Fixed-size blocks can be sent to other threads (a slice's write-only view cannot).
+    let (blocks, tail) = dst.into_chunks::<{ BLOCK * STRIDE }>();
+    let tail_from = first + blocks.len() * BLOCK;
+    let blocks: Vec<_> = blocks.into_iter().collect();
+    blocks
+        .into_par_iter()
+        .enumerate()
+        .for_each(|(b, block)| write(first + b * BLOCK, block.into()));
+    write(tail_from, tail);
 }
 
 #[repr(C)]
@@ -238,12 +287,56 @@ impl PointRenderer {
         instances: &[PointInstance],
         style: PointStyle,
     ) -> Result<PointLayer> {
+        let bytes = InstanceBytes::Slice(bytemuck::cast_slice(instances));
+        self.create_layer_from(ctx, name, bytes, instances.len(), style)
+    }
+
+    /// As [`Self::create_layer`] for the instances of catalog rows, made straight into
+    /// the layer's buffers: the same instances, without a copy of them all in memory.
+    pub fn create_layer_of_rows(
+        &self,
+        ctx: &GpuContext,
+        name: &str,
+        source: CatalogRows,
+        style: PointStyle,
+    ) -> Result<PointLayer> {
+        let CatalogRows {
+            cat,
+            attr_columns,
+            rows,
+        } = source;
+        let make = PointInstance::maker(cat, attr_columns);
+        let gathered = rows
+            .filter(|rows| gathers(cat, rows))
+            .map(|_| PointInstance::from_catalog(cat, attr_columns));
+        let instance = |k: usize| match (rows, &gathered) {
+            (Some(rows), Some(all)) => all[rows[k] as usize],
+            (Some(rows), None) => make(rows[k] as usize),
+            (None, _) => make(k),
+        };
+        let fill =
+            |first: usize, dst: wgpu::WriteOnly<'_, [u8]>| write_instances(dst, first, &instance);
+        let bytes = InstanceBytes::Fill {
+            stride: size_of::<PointInstance>(),
+            fill: &fill,
+        };
+        self.create_layer_from(ctx, name, bytes, source.len(), style)
+    }
+
+    fn create_layer_from(
+        &self,
+        ctx: &GpuContext,
+        name: &str,
+        bytes: InstanceBytes,
+        count: usize,
+        style: PointStyle,
+    ) -> Result<PointLayer> {
         let gpu = InstancedBuffers::new(
             ctx,
             InstanceData {
                 name,
-                bytes: bytemuck::cast_slice(instances),
-                count: instances.len(),
+                bytes,
+                count,
                 by_id: Some(ReadById {
                     layout: &self.by_id_layout,
                     binding: INSTANCES_BINDING,

@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::render::background::BackgroundRenderer;
 use crate::render::healpix::map_layer::MapLayer;
 use crate::render::lines::{LineLayer, segments_from_rings, straight_segments_from_rings};
-use crate::render::points::PointLayer;
+use crate::render::points::{CatalogRows, PointLayer};
 use crate::render::scene_pipelines::{PipelineCache, ScenePipelines};
 use crate::render::target::OffscreenTarget;
 use crate::render::uniforms::ViewUniform;
@@ -93,6 +93,23 @@ impl SceneRenderer {
             .pipes
             .points
             .create_layer(ctx, name, instances, style)?;
+        self.layers.push((name.to_string(), Layer::Points(layer)));
+        Ok(LayerId(self.layers.len() - 1))
+    }
+
+    /// As [`Self::add_points`] for the instances of catalog rows, made straight into the
+    /// GPU's buffers (no copy of them all in memory first).
+    pub fn add_points_of_rows(
+        &mut self,
+        ctx: &GpuContext,
+        name: &str,
+        rows: CatalogRows,
+        style: PointStyle,
+    ) -> Result<LayerId> {
+        let layer = self
+            .pipes
+            .points
+            .create_layer_of_rows(ctx, name, rows, style)?;
         self.layers.push((name.to_string(), Layer::Points(layer)));
         Ok(LayerId(self.layers.len() - 1))
     }

@@ -10,7 +10,9 @@ use rayon::prelude::*;
 use crate::data::density::mean_map;
 use crate::data::{Catalog, HealpixMap, Survey};
 use crate::error::{Error, Result};
-use crate::render::{GpuContext, LayerId, PointInstance, SceneRenderer, segments_from_paths};
+use crate::render::{
+    CatalogRows, GpuContext, LayerId, PointInstance, SceneRenderer, segments_from_paths,
+};
 use crate::scene::layers::{
     ClusterColorRanges, LayerKind, cluster_attr_columns, cluster_style, density_style,
     galaxy_style, marker_room, mask_style, mean_style, tile_style,
@@ -546,10 +548,14 @@ fn add_galaxies(
     }
     let name = LayerKind::Galaxies.layer_name();
     if all_counts.is_none() && galaxies.len() <= plan.lod_above.min(budget) {
-        let inst = PointInstance::from_catalog(galaxies, &[&z]);
+        let rows = CatalogRows {
+            cat: galaxies,
+            attr_columns: &[&z],
+            rows: None,
+        };
         layers.set(
             LayerKind::Galaxies,
-            renderer.add_points(ctx, name, &inst, s)?,
+            renderer.add_points_of_rows(ctx, name, rows, s)?,
         );
         return Ok(());
     }
@@ -586,14 +592,21 @@ fn add_galaxies(
         id
     } else {
         // Every object, in level-of-detail order (only a deferred figure picks).
-        let inst = match &lod {
-            Lod::Order(order) => PointInstance::from_rows(galaxies, &[&z], &order.rows),
+        let picked;
+        let order: &[u32] = match &lod {
+            Lod::Order(order) => &order.rows,
             Lod::Pick(pick) => {
                 let runs: Vec<_> = pick.cells().iter().map(|(_, r)| r.clone()).collect();
-                PointInstance::from_rows(galaxies, &[&z], &pick.rows_drawn(galaxies, &runs))
+                picked = pick.rows_drawn(galaxies, &runs);
+                &picked
             }
         };
-        renderer.add_points(ctx, name, &inst, s)?
+        let rows = CatalogRows {
+            cat: galaxies,
+            attr_columns: &[&z],
+            rows: Some(order),
+        };
+        renderer.add_points_of_rows(ctx, name, rows, s)?
     };
     layers.set(LayerKind::Galaxies, id);
     layers.galaxy_lod = Some(lod);
@@ -617,9 +630,13 @@ fn add_cluster_layer(
     let attrs = cluster_attr_columns(cat);
     let attrs: Vec<&str> = attrs.iter().map(String::as_str).collect();
     let name = kind.layer_name();
+    let rows = |rows| CatalogRows {
+        cat,
+        attr_columns: &attrs,
+        rows,
+    };
     if cat.len() <= lod_above {
-        let inst = PointInstance::from_catalog(cat, &attrs);
-        return renderer.add_points(ctx, name, &inst, style);
+        return renderer.add_points_of_rows(ctx, name, rows(None), style);
     }
     let (mut lod, counts) = lod_with_counts(cat);
     lod.pixels_per_marker = marker_room(&style);
@@ -627,8 +644,7 @@ fn add_cluster_layer(
     let mut density = density_style(theme, &counts);
     density.visible = false; // level of detail shows it where the view is crowded
     let density = renderer.add_map(ctx, &format!("{name} density"), counts, density)?;
-    let inst = PointInstance::from_rows(cat, &attrs, &lod.rows);
-    let id = renderer.add_points(ctx, name, &inst, style)?;
+    let id = renderer.add_points_of_rows(ctx, name, rows(Some(&lod.rows)), style)?;
     layers.cluster_lod.push((id, lod));
     layers.cluster_density.push((id, density));
     Ok(id)
