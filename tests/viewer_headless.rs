@@ -128,9 +128,19 @@ fn new_data_show_first_at_the_moving_budget_then_fill_in_at_rest() {
     );
     v.step().unwrap();
     assert_eq!(v.frame.lod.drawn, still);
+    // The panel's count follows the still frame's markers, shown by the frame after.
+    let drawn = |v: &HeadlessViewer| v.frame.counts_for(LayerKind::Galaxies).map(|c| c.0);
+    assert_eq!(drawn(&v), Some(still));
+    assert_eq!(
+        v.repaint_after(),
+        Some(Duration::ZERO),
+        "new counts shown next"
+    );
     // Nothing more to draw once at rest.
     v.step().unwrap();
     assert_eq!(v.frame.lod.drawn, still);
+    assert_eq!(drawn(&v), Some(still));
+    assert_ne!(v.repaint_after(), Some(Duration::ZERO), "at rest");
 }
 
 #[test]

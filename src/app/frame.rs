@@ -82,7 +82,11 @@ pub struct ViewerFrame {
     /// What the viewer's last sky drew of each layer (picking chooses among it).
     lod_plan: LodPlan,
     counts: Vec<(LayerKind, usize, usize, usize)>,
-    counts_key: Option<u64>,
+    /// (view generation, scene, markers drawn) the counts were made for: a view come to
+    /// rest draws more markers than while it moved.
+    counts_key: Option<(u64, u64, usize)>,
+    /// The counts changed after this frame's panels were laid out: shown by the next.
+    counts_unshown: bool,
     loading: Option<(String, f32)>,
     /// Top-left corner of the sky view in the window (physical pixels), for mapping
     /// window positions to canvas pixels.
@@ -172,6 +176,7 @@ impl ViewerFrame {
             lod: LodStats::default(),
             counts: Vec::new(),
             counts_key: None,
+            counts_unshown: false,
             loading: Some(("opening".into(), 0.0)),
             screenshot_path: None,
             samp: None,
@@ -323,6 +328,7 @@ impl ViewerFrame {
         pixels_per_point: f32,
     ) -> Result<FrameOutput> {
         let t0 = Instant::now();
+        self.counts_unshown = false;
         crate::app::samp_link::receive(self);
         crate::app::hats_refine::poll(self);
         let before = (self.state.view, self.state.selection);
@@ -413,6 +419,11 @@ impl ViewerFrame {
             (Some(d), true) => Some(d.min(SAMP_POLL)),
             (None, true) => Some(SAMP_POLL),
             (d, false) => d,
+        };
+        // New counts (the still frame's markers) reach the panels at once.
+        let repaint_after = match self.counts_unshown {
+            true => Some(Duration::ZERO),
+            false => repaint_after,
         };
         Ok(FrameOutput {
             platform: full.platform_output,
@@ -686,10 +697,11 @@ impl ViewerFrame {
 
     /// Drawn / in view / loaded per layer, recomputed when the view or filters change.
     fn update_counts(&mut self) {
-        let key = self.state.generation ^ (self.scene_serial << 48);
+        let key = (self.state.generation, self.scene_serial, self.lod.drawn);
         if self.counts_key == Some(key) {
             return;
         }
+        self.counts_unshown = true;
         self.counts.clear();
         let Some(data) = self.data.as_deref() else {
             self.counts_key = Some(key);
