@@ -20,10 +20,36 @@ pub struct LodGroups {
     /// Screen pixels each drawn marker needs: the budget never exceeds the visible cells'
     /// area over this, so markers stay sparse enough for the density under them to show.
     pub pixels_per_marker: f64,
-    /// Each cell's [`CellPoints`], made by the first view that tests every cell (one
-    /// showing the sky's edge): their trigonometry was most of a panning frame's time.
-    /// 60 bytes a cell (47 MB for the whole sky), shared by clones.
-    points: OnceLock<Arc<[CellPoints]>>,
+    /// The cells tested against views at [`GROUP_DEPTH`] and the [`COARSER_TESTS`]
+    /// depths above it, with their [`CellPoints`]: made by the first view that tests
+    /// many cells (one showing the sky's edge, or a wide one), as their trigonometry was
+    /// most of a panning frame's time. 60 bytes a cell (47 MB for the whole sky at the
+    /// group depth), shared by clones.
+    tested: [OnceLock<Arc<TestedCells>>; COARSER_TESTS as usize + 1],
+}
+
+/// A view tests cells this many depths coarser than [`GROUP_DEPTH`] at most (16 times
+/// fewer per two), when their cells are small on screen: see [`test_depth`].
+const COARSER_TESTS: u8 = 2;
+/// Cells of at most this many pixels across are tested a depth coarser: each group
+/// cell then shows if its parent does, a band at most a few pixels wider.
+const TEST_CELL_PX: f64 = 4.0;
+
+/// The depth at which `view` tests cells: the coarsest of [`GROUP_DEPTH`] and the
+/// [`COARSER_TESTS`] above it whose cells are at most [`TEST_CELL_PX`] across on screen
+/// (all-sky views), else the group depth.
+fn test_depth(view: &View) -> u8 {
+    let cell_px = |d: u8| (std::f64::consts::PI / 3.0).sqrt() / (1u64 << d) as f64 * view.scale();
+    (GROUP_DEPTH - COARSER_TESTS..=GROUP_DEPTH)
+        .find(|&d| cell_px(d) <= TEST_CELL_PX)
+        .unwrap_or(GROUP_DEPTH)
+}
+
+/// The cells of one test depth that hold groups (sorted), and their points.
+#[derive(Debug)]
+struct TestedCells {
+    cells: Vec<u64>,
+    points: Vec<CellPoints>,
 }
 
 /// A cell's centre and four corners as directions rounded to f32: the points tested
@@ -45,8 +71,21 @@ impl LodGroups {
         LodGroups {
             cells,
             pixels_per_marker: PIXELS_PER_MARKER,
-            points: OnceLock::new(),
+            tested: Default::default(),
         }
+    }
+
+    /// The cells at `depth` (at most [`COARSER_TESTS`] above the group depth) holding
+    /// groups, and their points, made once on all cores.
+    fn tested_at(&self, depth: u8) -> &TestedCells {
+        self.tested[(GROUP_DEPTH - depth) as usize].get_or_init(|| {
+            let shift = 2 * (GROUP_DEPTH - depth) as u32;
+            let mut cells: Vec<u64> = self.cells.iter().map(|(c, _)| c >> shift).collect();
+            cells.dedup();
+            let layer = cdshealpix::nested::get(depth);
+            let points = cells.par_iter().map(|&c| cell_points(layer, c)).collect();
+            Arc::new(TestedCells { cells, points })
+        })
     }
 
     /// (cell at [`GROUP_DEPTH`], range of positions in the order), by cell.
@@ -96,16 +135,19 @@ impl LodGroups {
     }
 
     /// The groups whose cells `view` shows: a cell shows if its centre or a corner falls
-    /// on (or near) the view. Only the cells near the view are tested (and none when the
-    /// whole sky shows), unless `every_cell` (the reference the shortcuts are tested
-    /// against): a frame costs what the screen shows, not what the catalog covers.
+    /// on (or near) the view, tested at [`test_depth`] (a group shows if its cell there
+    /// does). Only the cells near the view are tested (and none when the whole sky
+    /// shows), unless `every_cell` (the reference the shortcuts are tested against): a
+    /// frame costs what the screen shows, not what the catalog covers.
     fn visible_cells(&self, view: &View, every_cell: bool) -> Vec<&(u64, Range<u32>)> {
-        let layer = cdshealpix::nested::get(GROUP_DEPTH);
+        let depth = test_depth(view);
+        let shift = 2 * (GROUP_DEPTH - depth) as u32;
+        let layer = cdshealpix::nested::get(depth);
         let rot = view.rotation();
         let (x0, y0) = (view.sub.x as f64, view.sub.y as f64);
         let (x1, y1) = (x0 + view.sub.width as f64, y0 + view.sub.height as f64);
-        let margin =
-            0.6 * (std::f64::consts::PI / 3.0).sqrt() / (1u64 << GROUP_DEPTH) as f64 * view.scale();
+        let cell_px = (std::f64::consts::PI / 3.0).sqrt() / (1u64 << depth) as f64 * view.scale();
+        let margin = 0.6 * cell_px;
         // `View::plane_to_px` with the scale taken once: it costs a projection of its own.
         let (centre_px, scale) = (view.center_px(), view.scale());
         let on_screen = |d: &[f32; 3]| {
@@ -121,21 +163,20 @@ impl LodGroups {
                 })
         };
         let shows = |points: &CellPoints| points.iter().any(on_screen);
-        let kept_points = || {
-            self.points.get_or_init(|| {
-                self.cells
-                    .par_iter()
-                    .map(|(c, _)| cell_points(layer, *c))
-                    .collect()
-            })
-        };
         // On all cores: a view showing the sky's edge tests every cell.
         let test_all = || {
+            let tested = self.tested_at(depth);
+            let shown: Vec<bool> = tested.points.par_iter().map(shows).collect();
+            // Groups and tested cells are both sorted: walk them together.
+            let mut t = 0;
             self.cells
-                .par_iter()
-                .zip(kept_points().par_iter())
-                .filter(|(_, p)| shows(p))
-                .map(|(cell, _)| cell)
+                .iter()
+                .filter(|(c, _)| {
+                    while tested.cells[t] < c >> shift {
+                        t += 1;
+                    }
+                    shown[t]
+                })
                 .collect()
         };
         if every_cell {
@@ -144,30 +185,43 @@ impl LodGroups {
         if whole_sky_on_screen(view, margin) {
             return self.cells.iter().collect();
         }
-        let Some(near) = cells_near_view(view, GROUP_DEPTH, 4.0 * margin) else {
+        // Wide enough for a group whose tested cell shows at the margin's far side.
+        let Some(near) = cells_near_view(view, GROUP_DEPTH, 4.0 * margin + 2.0 * cell_px) else {
             return test_all();
         };
-        let near: Vec<usize> = near
-            .iter()
-            .flat_map(|r| {
-                let from = self.cells.partition_point(|(c, _)| *c < r.start);
-                let to = self.cells.partition_point(|(c, _)| *c < r.end);
-                from..to
-            })
-            .collect();
+        // The near groups, by tested cell.
+        let mut runs: Vec<(u64, Range<usize>)> = Vec::new();
+        for r in near.iter() {
+            let from = self.cells.partition_point(|(c, _)| *c < r.start);
+            let to = self.cells.partition_point(|(c, _)| *c < r.end);
+            for i in from..to {
+                let cell = self.cells[i].0 >> shift;
+                match runs.last_mut() {
+                    Some((c, run)) if *c == cell && run.end == i => run.end = i + 1,
+                    _ => runs.push((cell, i..i + 1)),
+                }
+            }
+        }
         // A wide view's many cells are tested against kept points, a narrow view's few
         // with points made on the spot (the same values).
-        let kept = if near.len() > KEEP_POINTS_FROM_CELLS {
-            Some(kept_points())
+        let kept = if runs.len() > KEEP_POINTS_FROM_CELLS {
+            Some(self.tested_at(depth))
         } else {
-            self.points.get()
+            self.tested[(GROUP_DEPTH - depth) as usize]
+                .get()
+                .map(|t| &**t)
         };
-        near.into_par_iter()
-            .filter(|&i| match kept {
-                Some(points) => shows(&points[i]),
-                None => shows(&cell_points(layer, self.cells[i].0)),
+        let shown: Vec<bool> = runs
+            .par_iter()
+            .map(|(cell, _)| match kept {
+                Some(t) => shows(&t.points[t.cells.partition_point(|c| c < cell)]),
+                None => shows(&cell_points(layer, *cell)),
             })
-            .map(|i| &self.cells[i])
+            .collect();
+        runs.into_iter()
+            .zip(shown)
+            .filter(|(_, shows)| *shows)
+            .flat_map(|((_, run), _)| &self.cells[run])
             .collect()
     }
 }
