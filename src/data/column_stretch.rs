@@ -13,16 +13,27 @@ pub enum Stretch<'a> {
     U64(&'a mut [u64]),
 }
 
+/// `v` made `len` long, new values zero. An empty vector is allocated zeroed (`vec!` of
+/// zeros): fresh pages are then faulted in by whichever thread first writes them, not
+/// all by this one writing zeros (`resize` does; 17 % of a cold 10M-row figure).
+fn grow_zeroed<T: Copy + Default>(v: &mut Vec<T>, len: usize) {
+    if v.is_empty() {
+        *v = vec![T::default(); len];
+    } else {
+        v.resize(len, T::default());
+    }
+}
+
 impl ColumnData {
     /// Makes the column `len` rows long, the new rows zero (fresh memory, which the
     /// allocator hands out zeroed, is then touched only by the rows written).
     pub fn resize_zeroed(&mut self, len: usize) {
         match self {
-            ColumnData::F64(v) => v.vec_mut().resize(len, 0.0),
-            ColumnData::F32(v) => v.vec_mut().resize(len, 0.0),
-            ColumnData::I64(v) => v.vec_mut().resize(len, 0),
-            ColumnData::I16(v) => v.vec_mut().resize(len, 0),
-            ColumnData::U64(v) => v.vec_mut().resize(len, 0),
+            ColumnData::F64(v) => grow_zeroed(v.vec_mut(), len),
+            ColumnData::F32(v) => grow_zeroed(v.vec_mut(), len),
+            ColumnData::I64(v) => grow_zeroed(v.vec_mut(), len),
+            ColumnData::I16(v) => grow_zeroed(v.vec_mut(), len),
+            ColumnData::U64(v) => grow_zeroed(v.vec_mut(), len),
         }
     }
 
