@@ -226,8 +226,8 @@ impl LodGroups {
     }
 }
 
-/// How many cells near a view make it keep every cell's points (a 20° field's worth at
-/// [`GROUP_DEPTH`]): making them costs trigonometry each frame.
+/// How many tested cells near a view make it keep every cell's points (a 20° field's
+/// worth at [`GROUP_DEPTH`]): making them costs trigonometry each frame.
 const KEEP_POINTS_FROM_CELLS: usize = 8_000;
 
 /// The screen area the objects of the `visible` groups (in cell order) cover: the area of
@@ -344,19 +344,27 @@ mod tests {
 
     #[test]
     fn a_view_showing_the_skys_edge_draws_every_object_on_its_screen() {
-        // Panned Aitoff views whose screens cut the sky's edge: every group cell is
-        // tested, against the directions kept after the first such view.
+        // Panned Aitoff views whose screens cut the sky's edge: every cell is tested,
+        // at the depth where cells are a few pixels across, against the points kept
+        // after the first such view.
         let cat = uniform_sky(200_000, 3);
         let lod = LodOrder::new(&cat);
-        for (center, fov) in [((40.0, 10.0), 250.0), ((200.0, -70.0), 180.0)] {
-            let view = View::new(Projection::Ait, Frame::Icrs, center, fov, (1030, 750));
+        for (center, fov, (w, h), depth) in [
+            ((40.0, 10.0), 250.0, (1030, 750), 6),
+            ((200.0, -70.0), 180.0, (1030, 750), 7),
+            // A display wall's canvas: cells of the group depth are tested.
+            ((40.0, 10.0), 250.0, (4000, 2900), GROUP_DEPTH),
+        ] {
+            let view = View::new(Projection::Ait, Frame::Icrs, center, fov, (w, h));
             assert!(!whole_sky_on_screen(&view, 0.0) && cells_near_view(&view, 8, 0.0).is_none());
+            assert_eq!(test_depth(&view), depth);
+            let (w, h) = (w as f64, h as f64);
             // Room for every object: each visible cell's whole run is drawn.
             let set = drawn(&lod.draw_ranges_with_room(&view, usize::MAX, 1e-6).0);
             let mut on_screen = 0;
             for (pos, &row) in lod.rows.iter().enumerate() {
                 let p = view.project_radec(cat.ra(row as usize), cat.dec(row as usize));
-                if p.is_some_and(|p| p.x >= 0.0 && p.y >= 0.0 && p.x < 1030.0 && p.y < 750.0) {
+                if p.is_some_and(|p| p.x >= 0.0 && p.y >= 0.0 && p.x < w && p.y < h) {
                     on_screen += 1;
                     assert!(
                         set.contains(&(pos as u32)),
