@@ -26,23 +26,22 @@ impl PointInstance {
     /// Instances of a catalog, attribute slot i holding column `attr_columns[i]`
     /// (missing columns give NaN).
     pub fn from_catalog(cat: &Catalog, attr_columns: &[&str]) -> Vec<PointInstance> {
-        use rayon::prelude::*;
-        let make = Self::maker(cat, attr_columns);
-        (0..cat.len()).into_par_iter().map(make).collect()
+        CatalogRows {
+            cat,
+            attr_columns,
+            rows: None,
+        }
+        .collect()
     }
 
     /// Instances of the rows `rows` of a catalog, in that order (e.g. priority order).
-    /// Most of a catalog is made in row order, where the columns are read sequentially,
-    /// then gathered (one random read per object instead of one per column); a small
-    /// share is made row by row.
     pub fn from_rows(cat: &Catalog, attr_columns: &[&str], rows: &[u32]) -> Vec<PointInstance> {
-        use rayon::prelude::*;
-        if !gathers(cat, rows) {
-            let make = Self::maker(cat, attr_columns);
-            return rows.par_iter().map(|&r| make(r as usize)).collect();
+        CatalogRows {
+            cat,
+            attr_columns,
+            rows: Some(rows),
         }
-        let all = Self::from_catalog(cat, attr_columns);
-        rows.par_iter().map(|&r| all[r as usize]).collect()
+        .collect()
     }
 
     /// The instance of row i.
@@ -68,13 +67,6 @@ impl PointInstance {
     }
 }
 
-/// Whether instances of `rows` are best made in row order, then gathered: true for most
-/// of a catalog, read sequentially (one random read per object instead of one per
-/// column).
-fn gathers(cat: &Catalog, rows: &[u32]) -> bool {
-    rows.len() >= cat.len() / 8
-}
-
 /// Rows of a catalog to make a layer's instances of, straight into the GPU's buffers.
 #[derive(Clone, Copy)]
 pub struct CatalogRows<'a> {
@@ -85,9 +77,36 @@ pub struct CatalogRows<'a> {
     pub rows: Option<&'a [u32]>,
 }
 
-impl CatalogRows<'_> {
+impl<'a> CatalogRows<'a> {
     fn len(&self) -> usize {
         self.rows.map_or(self.cat.len(), <[u32]>::len)
+    }
+
+    /// The maker of instance k. Most of a catalog is made in row order, where the
+    /// columns are read sequentially, then gathered (one random read per object instead
+    /// of one per column); a small share is made row by row.
+    fn instances(&self) -> impl Fn(usize) -> PointInstance + Sync + 'a {
+        let CatalogRows {
+            cat,
+            attr_columns,
+            rows,
+        } = *self;
+        let make = PointInstance::maker(cat, attr_columns);
+        let gathered = rows
+            .filter(|rows| rows.len() >= cat.len() / 8)
+            .map(|_| PointInstance::from_catalog(cat, attr_columns));
+        move |k| match (rows, &gathered) {
+            (Some(rows), Some(all)) => all[rows[k] as usize],
+            (Some(rows), None) => make(rows[k] as usize),
+            (None, _) => make(k),
+        }
+    }
+
+    /// Every instance, in memory, made on all cores.
+    fn collect(&self) -> Vec<PointInstance> {
+        use rayon::prelude::*;
+        let instance = self.instances();
+        (0..self.len()).into_par_iter().map(instance).collect()
     }
 }
 
@@ -300,20 +319,7 @@ impl PointRenderer {
         source: CatalogRows,
         style: PointStyle,
     ) -> Result<PointLayer> {
-        let CatalogRows {
-            cat,
-            attr_columns,
-            rows,
-        } = source;
-        let make = PointInstance::maker(cat, attr_columns);
-        let gathered = rows
-            .filter(|rows| gathers(cat, rows))
-            .map(|_| PointInstance::from_catalog(cat, attr_columns));
-        let instance = |k: usize| match (rows, &gathered) {
-            (Some(rows), Some(all)) => all[rows[k] as usize],
-            (Some(rows), None) => make(rows[k] as usize),
-            (None, _) => make(k),
-        };
+        let instance = source.instances();
         let fill =
             |first: usize, dst: wgpu::WriteOnly<'_, [u8]>| write_instances(dst, first, &instance);
         let bytes = InstanceBytes::Fill {

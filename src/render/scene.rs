@@ -82,6 +82,12 @@ impl SceneRenderer {
         self.background.set_theme(ctx, theme);
     }
 
+    /// Adds `layer` on top of the others.
+    fn push_layer(&mut self, name: &str, layer: Layer) -> LayerId {
+        self.layers.push((name.to_string(), layer));
+        LayerId(self.layers.len() - 1)
+    }
+
     pub fn add_points(
         &mut self,
         ctx: &GpuContext,
@@ -93,8 +99,7 @@ impl SceneRenderer {
             .pipes
             .points
             .create_layer(ctx, name, instances, style)?;
-        self.layers.push((name.to_string(), Layer::Points(layer)));
-        Ok(LayerId(self.layers.len() - 1))
+        Ok(self.push_layer(name, Layer::Points(layer)))
     }
 
     /// As [`Self::add_points`] for the instances of catalog rows, made straight into the
@@ -110,8 +115,7 @@ impl SceneRenderer {
             .pipes
             .points
             .create_layer_of_rows(ctx, name, rows, style)?;
-        self.layers.push((name.to_string(), Layer::Points(layer)));
-        Ok(LayerId(self.layers.len() - 1))
+        Ok(self.push_layer(name, Layer::Points(layer)))
     }
 
     pub fn add_lines(
@@ -125,8 +129,7 @@ impl SceneRenderer {
             .pipes
             .lines
             .create_layer(ctx, name, segments, None, style)?;
-        self.layers.push((name.to_string(), Layer::Lines(layer)));
-        Ok(LayerId(self.layers.len() - 1))
+        Ok(self.push_layer(name, Layer::Lines(layer)))
     }
 
     /// Closed polygons of (RA, Dec) vertices in degrees joined by great circles (survey
@@ -144,8 +147,7 @@ impl SceneRenderer {
             .pipes
             .lines
             .create_layer(ctx, name, &segments, Some(&straight), style)?;
-        self.layers.push((name.to_string(), Layer::Lines(layer)));
-        Ok(LayerId(self.layers.len() - 1))
+        Ok(self.push_layer(name, Layer::Lines(layer)))
     }
 
     pub fn add_map(
@@ -156,8 +158,7 @@ impl SceneRenderer {
         style: MapStyle,
     ) -> Result<LayerId> {
         let layer = self.pipes.maps.create_layer(ctx, name, map.into(), style)?;
-        self.layers.push((name.to_string(), Layer::Map(layer)));
-        Ok(LayerId(self.layers.len() - 1))
+        Ok(self.push_layer(name, Layer::Map(layer)))
     }
 
     pub fn set_map_style(&mut self, id: LayerId, style: MapStyle) {

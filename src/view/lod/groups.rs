@@ -39,10 +39,14 @@ const TEST_CELL_PX: f64 = 4.0;
 /// [`COARSER_TESTS`] above it whose cells are at most [`TEST_CELL_PX`] across on screen
 /// (all-sky views), else the group depth.
 fn test_depth(view: &View) -> u8 {
-    let cell_px = |d: u8| (std::f64::consts::PI / 3.0).sqrt() / (1u64 << d) as f64 * view.scale();
     (GROUP_DEPTH - COARSER_TESTS..=GROUP_DEPTH)
-        .find(|&d| cell_px(d) <= TEST_CELL_PX)
+        .find(|&d| cell_px(view, d) <= TEST_CELL_PX)
         .unwrap_or(GROUP_DEPTH)
+}
+
+/// The side of a cell at `depth` in `view`'s pixels (at its centre).
+fn cell_px(view: &View, depth: u8) -> f64 {
+    (std::f64::consts::PI / 3.0).sqrt() / (1u64 << depth) as f64 * view.scale()
 }
 
 /// The cells of one test depth that hold groups (sorted), and their points.
@@ -78,7 +82,7 @@ impl LodGroups {
     /// The cells at `depth` (at most [`COARSER_TESTS`] above the group depth) holding
     /// groups, and their points, made once on all cores.
     fn tested_at(&self, depth: u8) -> &TestedCells {
-        self.tested[(GROUP_DEPTH - depth) as usize].get_or_init(|| {
+        self.tested_slot(depth).get_or_init(|| {
             let shift = 2 * (GROUP_DEPTH - depth) as u32;
             let mut cells: Vec<u64> = self.cells.iter().map(|(c, _)| c >> shift).collect();
             cells.dedup();
@@ -86,6 +90,10 @@ impl LodGroups {
             let points = cells.par_iter().map(|&c| cell_points(layer, c)).collect();
             Arc::new(TestedCells { cells, points })
         })
+    }
+
+    fn tested_slot(&self, depth: u8) -> &OnceLock<Arc<TestedCells>> {
+        &self.tested[(GROUP_DEPTH - depth) as usize]
     }
 
     /// (cell at [`GROUP_DEPTH`], range of positions in the order), by cell.
@@ -146,7 +154,7 @@ impl LodGroups {
         let rot = view.rotation();
         let (x0, y0) = (view.sub.x as f64, view.sub.y as f64);
         let (x1, y1) = (x0 + view.sub.width as f64, y0 + view.sub.height as f64);
-        let cell_px = (std::f64::consts::PI / 3.0).sqrt() / (1u64 << depth) as f64 * view.scale();
+        let cell_px = cell_px(view, depth);
         let margin = 0.6 * cell_px;
         // `View::plane_to_px` with the scale taken once: it costs a projection of its own.
         let (centre_px, scale) = (view.center_px(), view.scale());
@@ -207,9 +215,7 @@ impl LodGroups {
         let kept = if runs.len() > KEEP_POINTS_FROM_CELLS {
             Some(self.tested_at(depth))
         } else {
-            self.tested[(GROUP_DEPTH - depth) as usize]
-                .get()
-                .map(|t| &**t)
+            self.tested_slot(depth).get().map(|t| &**t)
         };
         let shown: Vec<bool> = runs
             .par_iter()
