@@ -2,8 +2,10 @@
 //! map ([`LodOrder::with_counts`]), on the demo's galaxies (10M; CLUSTERVIZ_BENCH_GALAXIES
 //! changes it), against sorting every object by (cell, priority) at once; and on a HATS
 //! catalog's sample as the viewer reads it (800k rows uniform over the whole sky, about
-//! one per level-of-detail group), and a panning frame's draw ranges over that sample.
-//! `cargo bench --bench lod_order`.
+//! one per level-of-detail group), and a panning frame's draw ranges over that sample;
+//! and a one-view figure's pick ([`LodPick`]) of an all-sky catalog (10M rows uniform
+//! over the sphere; CLUSTERVIZ_BENCH_SKY changes it): its groups and counts, then the
+//! rows a full-sky view draws at the software budget. `cargo bench --bench lod_order`.
 
 use std::time::Duration;
 
@@ -13,10 +15,10 @@ use rayon::prelude::*;
 use clusterviz::data::Catalog;
 use clusterviz::data::demo::{DemoConfig, DemoSurvey};
 use clusterviz::data::rng::Rng;
-use clusterviz::scene::survey_layers::DENSITY_DEPTH;
+use clusterviz::scene::survey_layers::{DENSITY_DEPTH, SMOOTH_MEAN, SOFTWARE_MARKER_BUDGET};
 use clusterviz::sky::{Frame, Projection};
 use clusterviz::view::View;
-use clusterviz::view::lod::{LodOrder, hash_priority};
+use clusterviz::view::lod::{LodOrder, LodPick, hash_priority};
 
 fn bench(c: &mut Criterion) {
     let galaxies = std::env::var("CLUSTERVIZ_BENCH_GALAXIES")
@@ -68,6 +70,29 @@ fn bench(c: &mut Criterion) {
     );
     g.bench_function("draw_ranges_ait_panned", |b| {
         b.iter(|| order.draw_ranges(&view, 20_000).0.len())
+    });
+    g.finish();
+    let n_sky = std::env::var("CLUSTERVIZ_BENCH_SKY")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000_000);
+    let sky = uniform_sky(n_sky, 11);
+    let mut g = c.benchmark_group(format!("lod_pick_all_sky_{n_sky}"));
+    g.sample_size(10).measurement_time(Duration::from_secs(10));
+    g.bench_function("pick_with_counts", |b| {
+        b.iter(|| {
+            LodPick::with_counts(&sky, DENSITY_DEPTH, SMOOTH_MEAN)
+                .1
+                .cells
+                .len()
+        })
+    });
+    // The figure's view: the whole sky in Aitoff on a 2048x1024 page.
+    let (pick, _) = LodPick::with_counts(&sky, DENSITY_DEPTH, SMOOTH_MEAN);
+    let view = View::new(Projection::Ait, Frame::Icrs, (0.0, 0.0), 360.0, (1800, 900));
+    let (ranges, _) = pick.draw_ranges(&view, SOFTWARE_MARKER_BUDGET);
+    g.bench_function("rows_drawn_full_sky", |b| {
+        b.iter(|| pick.rows_drawn(&sky, &ranges).len())
     });
     g.finish();
 }

@@ -180,7 +180,7 @@ impl GroupLayout {
 }
 
 /// The group of a count cell (objects without a position go to the first).
-fn group_of(cell: u32, shift: u32) -> usize {
+pub(super) fn group_of(cell: u32, shift: u32) -> usize {
     if cell == NO_CELL {
         0
     } else {

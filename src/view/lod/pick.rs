@@ -14,7 +14,8 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use rayon::prelude::*;
 
 use super::grouping::{
-    DisjointSlots, GroupLayout, NO_CELL, NOT_COUNTED, Priorities, cells_at, count_map, sub_cell,
+    DisjointSlots, GroupLayout, NO_CELL, NOT_COUNTED, Priorities, cells_at, count_map, group_of,
+    sub_cell,
 };
 use super::{GROUP_DEPTH, LodGroups, MAX_COUNT_DEPTH};
 use crate::data::cache::MappedBlob;
@@ -155,8 +156,9 @@ impl LodPick {
         let mut needed = vec![0u32; n_groups];
         let mut size = vec![0u32; n_groups];
         let mut at = Vec::with_capacity(ranges.len());
+        let mut g = 0;
         for r in ranges.iter().filter(|r| !r.is_empty()) {
-            let g = self.group_at(r.start);
+            g = self.group_at(r.start, g);
             let (cell, run) = &self.groups.cells()[g];
             let (from, to) = (r.start - run.start, r.end.min(run.end) - run.start);
             needed[*cell as usize] = needed[*cell as usize].max(to);
@@ -198,54 +200,120 @@ impl LodPick {
             .collect()
     }
 
-    /// The group (index in the groups) whose run holds order position `pos`.
-    fn group_at(&self, pos: u32) -> usize {
-        self.groups.cells().partition_point(|(_, r)| r.end <= pos)
+    /// The group (index in the groups) whose run holds order position `pos`, looked
+    /// for onwards from group `hint` when that starts at or before `pos`: ranges come in
+    /// the groups' order, so each takes a short gallop, not a search of every group.
+    fn group_at(&self, pos: u32, hint: usize) -> usize {
+        let cells = self.groups.cells();
+        let before = |(_, r): &(u64, Range<u32>)| r.end <= pos;
+        if cells.get(hint).is_none_or(|(_, r)| r.start > pos) {
+            return cells.partition_point(before);
+        }
+        let (mut from, mut step) = (hint, 1);
+        while cells.get(from + step).is_some_and(before) {
+            from += step;
+            step *= 2;
+        }
+        let to = (from + step + 1).min(cells.len());
+        from + cells[from..to].partition_point(before)
     }
 
     /// (group, priority and row), sorted, of the objects of the groups with a `needed`
-    /// count: a group needing one object its first (the minimum, kept as the rows pass),
-    /// one needing more every object whose priority is at most its `limit`.
+    /// count: a group needing one object its first (the minimum), one needing more
+    /// every object whose priority is at most its `limit`.
+    ///
+    /// One pass over the rows, a share per core. A row of a group not needed costs a
+    /// look at a bit map that stays in cache (most rows of a full-sky figure: it draws
+    /// one object of a quarter of the groups). Each share keeps its own groups' minima,
+    /// merged at the end: shared atomics would serialise, since a group of a dozen
+    /// objects takes a new first from one object in four.
     fn candidates(&self, priority: &Priorities, needed: &[u32], limit: &[u32]) -> Vec<(u32, u64)> {
         let shift = self.shift;
-        let firsts: Vec<AtomicU64> = (0..needed.len())
-            .map(|_| AtomicU64::new(u64::MAX))
-            .collect();
-        let mut picked: Vec<(u32, u64)> = self
+        let classes = GroupClasses::new(needed);
+        let any_first = needed.contains(&1);
+        let chunk = self
             .cells
-            .par_iter()
+            .len()
+            .div_ceil(rayon::current_num_threads())
+            .max(1);
+        const BLOCK: usize = 1024;
+        let (firsts, mut picked) = self
+            .cells
+            .par_chunks(chunk)
             .enumerate()
-            .filter_map(|(row, &c)| {
-                let g = if c == NO_CELL {
-                    0
-                } else {
-                    (c >> shift) as usize
-                };
-                if needed[g] == 0 {
-                    return None;
-                }
-                let p = priority.of(row);
-                let key = u64::from(p) << 32 | row as u64;
-                if needed[g] == 1 {
-                    // Most objects lose to the group's first so far: no write then.
-                    if key < firsts[g].load(Ordering::Relaxed) {
-                        firsts[g].fetch_min(key, Ordering::Relaxed);
+            .map(|(k, cells)| {
+                let mut firsts = vec![u64::MAX; if any_first { needed.len() } else { 0 }];
+                let mut picked = Vec::new();
+                // A block's firsts are gathered, then folded in a loop of nothing else,
+                // so that the CPU waits on many of their cache misses at once.
+                let mut block: Vec<(u32, u64)> = Vec::with_capacity(BLOCK);
+                for (b, cells) in cells.chunks(BLOCK).enumerate() {
+                    for (j, &c) in cells.iter().enumerate() {
+                        let g = group_of(c, shift);
+                        let class = classes.of(g);
+                        if class == GroupClasses::SKIP {
+                            continue;
+                        }
+                        let row = k * chunk + b * BLOCK + j;
+                        let p = priority.of(row);
+                        let key = u64::from(p) << 32 | row as u64;
+                        if class == GroupClasses::FIRST {
+                            block.push((g as u32, key));
+                        } else if p <= limit[g] {
+                            picked.push((g as u32, key));
+                        }
                     }
-                    None
-                } else {
-                    (p <= limit[g]).then_some((g as u32, key))
+                    for &(g, key) in &block {
+                        let first = &mut firsts[g as usize];
+                        *first = (*first).min(key);
+                    }
+                    block.clear();
                 }
+                (firsts, picked)
             })
-            .collect();
+            .reduce_with(|(mut firsts, mut picked), (f, p)| {
+                firsts.iter_mut().zip(f).for_each(|(a, b)| *a = (*a).min(b));
+                picked.extend(p);
+                (firsts, picked)
+            })
+            .unwrap_or_default();
         picked.extend(
             firsts
                 .into_iter()
                 .enumerate()
                 .filter(|&(g, _)| needed[g] == 1)
-                .map(|(g, first)| (g as u32, first.into_inner())),
+                .map(|(g, first)| (g as u32, first)),
         );
         picked.par_sort_unstable();
         picked
+    }
+}
+
+/// What a pass over the rows does with a row of each group, two bits a group: 192 KB for
+/// the 786k groups, so it stays in cache where a count per group would not.
+struct GroupClasses(Vec<u64>);
+
+impl GroupClasses {
+    const SKIP: u8 = 0;
+    const FIRST: u8 = 1;
+    const UNDER_LIMIT: u8 = 2;
+
+    /// Groups needing no object are skipped, one its first, more those under a limit.
+    fn new(needed: &[u32]) -> Self {
+        let mut words = vec![0u64; needed.len().div_ceil(32)];
+        for (g, &k) in needed.iter().enumerate() {
+            let class = match k {
+                0 => Self::SKIP,
+                1 => Self::FIRST,
+                _ => Self::UNDER_LIMIT,
+            };
+            words[g / 32] |= u64::from(class) << (2 * (g % 32));
+        }
+        GroupClasses(words)
+    }
+
+    fn of(&self, g: usize) -> u8 {
+        (self.0[g / 32] >> (2 * (g % 32)) & 3) as u8
     }
 }
 
