@@ -32,19 +32,26 @@ pub(super) fn cells_and_priorities(cat: &Catalog, depth: u8) -> (Vec<u32>, Vec<u
 
 /// Each object's cell at `depth` ([`NO_CELL`] without a finite position).
 pub(super) fn cells_at(cat: &Catalog, depth: u8) -> Vec<u32> {
-    let layer = cdshealpix::nested::get(depth);
     let roles = cat.role_view();
+    match roles.positions_f64() {
+        Some((ra, dec)) => cells_of(cat.len(), depth, |r| (ra[r], dec[r])),
+        None => cells_of(cat.len(), depth, |r| (roles.ra(r), roles.dec(r))),
+    }
+}
+
+/// The cells at `depth` of `n` positions (degrees) given by `position(row)`.
+fn cells_of(n: usize, depth: u8, position: impl Fn(usize) -> (f64, f64) + Sync) -> Vec<u32> {
+    let layer = cdshealpix::nested::get(depth);
     // Written in place, a chunk of rows per task (a parallel unzip of cells and
     // priorities cost ten times the hashing at 100M rows).
-    let mut cells = vec![0u32; cat.len()];
+    let mut cells = vec![0u32; n];
     const CHUNK: usize = 1 << 16;
     cells
         .par_chunks_mut(CHUNK)
         .enumerate()
         .for_each(|(k, cells)| {
             for (j, cell) in cells.iter_mut().enumerate() {
-                let r = k * CHUNK + j;
-                let (ra, dec) = (roles.ra(r), roles.dec(r));
+                let (ra, dec) = position(k * CHUNK + j);
                 *cell = if ra.is_finite() && dec.is_finite() {
                     layer.hash(ra.to_radians(), dec.to_radians()) as u32
                 } else {
