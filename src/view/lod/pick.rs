@@ -9,7 +9,7 @@
 //! not the catalog. A group whose estimate fell short is read again whole.
 
 use std::ops::{Deref, Range};
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -356,20 +356,34 @@ fn finest_levels_with_mean(cells: &[u32], shift: u32, total: f64, finer_from: f6
 }
 
 /// The count map `levels` below [`GROUP_DEPTH`] (at most [`TALLIED_LEVELS`]), tallied
-/// in one array of every cell there.
+/// in arrays of every cell there: one per share of the rows, summed at the end (an
+/// atomic add per row stalls the core on each cache miss: 0.4 s at 100M rows). As many
+/// shares as cores, while their arrays together weigh no more than the rows' cells.
 fn tally_at(cells: &[u32], shift: u32, levels: u32) -> HealpixMap {
     let up = shift - 2 * levels;
     let depth = GROUP_DEPTH + levels as u8;
-    let tally: Vec<AtomicU32> = (0..12usize << (2 * depth as usize))
-        .map(|_| AtomicU32::new(0))
-        .collect();
-    cells.par_iter().filter(|&&c| c != NO_CELL).for_each(|&c| {
-        tally[(c >> up) as usize].fetch_add(1, Ordering::Relaxed);
-    });
+    let n_cells = 12usize << (2 * depth as usize);
+    let shares = rayon::current_num_threads()
+        .min(cells.len() / n_cells)
+        .max(1);
+    let tally = cells
+        .par_chunks(cells.len().div_ceil(shares).max(1))
+        .map(|share| {
+            let mut tally = vec![0u32; n_cells];
+            for &c in share.iter().filter(|&&c| c != NO_CELL) {
+                tally[(c >> up) as usize] += 1;
+            }
+            tally
+        })
+        .reduce_with(|mut a, b| {
+            a.par_iter_mut().zip(b).for_each(|(a, b)| *a += b);
+            a
+        })
+        .unwrap_or_default();
     let (cells, values) = tally
         .into_par_iter()
         .enumerate()
-        .map(|(c, n)| (c as u64, n.into_inner()))
+        .map(|(c, n)| (c as u64, n))
         .filter(|&(_, n)| n > 0)
         .map(|(c, n)| (c, n as f32))
         .unzip();
