@@ -357,6 +357,7 @@ impl RoleView<'_> {
     pub fn direction(&self, row: usize) -> DVec3 {
         unit_vector(self.ra(row), self.dec(row))
     }
+
     /// RA and Dec as slices when both are held as f64 (as FITS `D` columns are): a pass
     /// over every row then reads them without a type check per value.
     pub fn positions_f64(&self) -> Option<(&[f64], &[f64])> {
