@@ -4,6 +4,9 @@ distribution as allsky_catalog.py, each file from its own seed.
 
 Usage: python allsky_parquet.py OUT_DIR FILES ROWS [FIRST]   (needs numpy and pyarrow;
 FIRST: the first file's number, to write a set in several processes)
+
+`allsky_table(k, rows)` makes file k's rows in memory: hats_import_peer.py --generate
+streams the same rows into hats-import without writing the files.
 """
 import sys
 from pathlib import Path
@@ -12,12 +15,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-out, files, rows = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-first = int(sys.argv[4]) if len(sys.argv) > 4 else 0
-out.mkdir(parents=True, exist_ok=True)
-for k in range(first, first + files):
+
+def allsky_table(k, rows):
+    """The rows of file number k."""
     rng = np.random.default_rng(1000 + k)
-    table = pa.table(
+    return pa.table(
         {
             "RA": rng.uniform(0.0, 360.0, rows),
             "DEC": np.degrees(np.arcsin(rng.uniform(-1.0, 1.0, rows))),
@@ -25,4 +27,11 @@ for k in range(first, first + files):
             "MAG": rng.normal(23.0, 1.5, rows).astype(np.float32),
         }
     )
-    pq.write_table(table, out / f"part_{k:04d}.parquet")
+
+
+if __name__ == "__main__":
+    out, files, rows = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    first = int(sys.argv[4]) if len(sys.argv) > 4 else 0
+    out.mkdir(parents=True, exist_ok=True)
+    for k in range(first, first + files):
+        pq.write_table(allsky_table(k, rows), out / f"part_{k:04d}.parquet")
