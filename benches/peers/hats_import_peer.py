@@ -15,12 +15,12 @@ import os
 import sys
 from pathlib import Path
 
-from hats_import.catalog.file_readers import InputReader
-
 from dask.distributed import Client
 from hats_import.catalog.arguments import ImportArguments
+from hats_import.catalog.file_readers import InputReader
 from hats_import.collection.arguments import CollectionArguments
 from hats_import.pipeline import pipeline_with_client
+
 
 class GeneratedReader(InputReader):
     """Reads a `.rows` file ("NUMBER ROWS") as the rows allsky_parquet.py writes in that
@@ -50,6 +50,9 @@ if __name__ == "__main__":
     if a.generate:
         files, rows = a.generate
         os.makedirs(a.src, exist_ok=True)
+        # A bigger set made before would otherwise be read too.
+        for old in glob.glob(a.src + "/*.rows"):
+            os.remove(old)
         for k in range(files):
             Path(a.src, f"part_{k:04d}.rows").write_text(f"{k} {rows}\n")
         reader, pattern = GeneratedReader(), "/*.rows"
