@@ -832,6 +832,92 @@ fn the_viewer_rereads_the_galaxies_where_it_settles_and_returns_to_the_sample() 
     );
 }
 
+/// The viewer opened on a view given on the command line (a 1° TAN field on the patch)
+/// reads that view's area first, every row of it, and the whole catalog's sample only
+/// once zoomed out to the sky.
+#[test]
+fn the_viewer_opened_on_a_narrow_view_reads_its_area_before_the_whole_catalog() {
+    use clusterviz::app::headless::HeadlessViewer;
+    use clusterviz::app::loader::SceneOptions;
+    use clusterviz::data::load::SurveyInputs;
+    use clusterviz::scene::SceneStyle;
+    use clusterviz::sky::{Frame, Projection};
+    use clusterviz::view::{Theme, View};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    const SIZE: (u32, u32) = (900, 600);
+    let ctx = Arc::new(common::gpu());
+    // No framing on load: the view is the one given.
+    let field = View::new(Projection::Tan, Frame::Icrs, (150.0, 2.0), 1.0, SIZE);
+    let mut v = HeadlessViewer::new(ctx, SIZE, field, 200_000).unwrap();
+    // A budget of 500 markers: the whole sky would be read as a sample of 2000 rows.
+    let style = SceneStyle {
+        max_markers: Some(500),
+        ..SceneStyle::default()
+    };
+    let inputs = SurveyInputs {
+        galaxies: vec![fixture("galaxies")],
+        ..Default::default()
+    };
+    v.load(inputs, SceneOptions::new(Theme::Dark, style))
+        .unwrap();
+    let cone = v.frame.hats.as_ref().unwrap().shown_cone();
+    let (ra, dec, radius) = cone.expect("the view's area read first");
+    assert!(separation_deg((ra, dec), (150.0, 2.0)) < 1e-9, "{cone:?}");
+    // Twice the field's half diagonal (0.6°), for panning.
+    assert!(radius > 1.0 && radius < 1.5, "{cone:?}");
+    // Every row of it, the rows the files hold there, no sample.
+    let survey = &v.frame.data.as_ref().unwrap().survey;
+    assert!(survey.galaxy_source.is_none() && survey.galaxy_counts.is_none());
+    let shown = rows_by_id(survey.galaxies.as_ref().unwrap());
+    let opts = LoadOptions {
+        filter: Pushdown {
+            cone,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let from_files = read_hats(&fixture("galaxies"), "galaxies", &opts).unwrap();
+    assert_eq!(shown, rows_by_id(&from_files.catalog));
+    let input = input_rows();
+    let inside: Vec<i64> = input
+        .iter()
+        .filter(|(_, r)| separation_deg((r[0], r[1]), (ra, dec)) < radius)
+        .map(|(&id, _)| id)
+        .collect();
+    assert!(inside.len() > 100, "{} rows in the cone", inside.len());
+    for id in &inside {
+        assert_eq!(shown.get(id), input.get(id), "row {id}");
+    }
+    assert!(shown.len() < inside.len() + 20, "{} rows read", shown.len());
+    // Still on that view, nothing is read again.
+    let t0 = Instant::now();
+    while t0.elapsed() < Duration::from_millis(1500) {
+        v.step().unwrap();
+        assert!(!v.frame.hats.as_ref().unwrap().is_reading());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Zoomed out to the whole sky: the whole catalog's sample, the density of all rows.
+    v.frame.state.touched = true;
+    v.frame.state.view = View::new(Projection::Ait, Frame::Icrs, (0.0, 0.0), 360.0, SIZE);
+    let t0 = Instant::now();
+    loop {
+        v.step().unwrap();
+        let hats = v.frame.hats.as_ref().unwrap();
+        if hats.shown_cone().is_none() && !hats.is_reading() {
+            break;
+        }
+        assert!(t0.elapsed() < Duration::from_secs(30), "no read of the sky");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let survey = &v.frame.data.as_ref().unwrap().survey;
+    let sample = survey.galaxies.as_ref().unwrap().len();
+    assert!(sample > 1000 && sample < 2500, "{sample} rows");
+    let counted = survey.galaxy_counts.as_ref().expect("the skymap's counts");
+    assert_eq!(counted.total().round() as usize, input.len());
+}
+
 #[test]
 fn proximity_on_a_sampled_catalog_looks_at_every_galaxy_near_the_clusters() {
     use clusterviz::data::survey::{GalaxySource, Survey};
@@ -1206,9 +1292,21 @@ fn the_viewer_shows_the_density_alone_where_a_sample_would_decode_too_many_rows(
         assert!(t0.elapsed().as_secs() < 30, "no read of the view");
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+    v.frame.texts_shown = Some(Vec::new());
     v.step().unwrap();
     let survey = &v.frame.data.as_ref().unwrap().survey;
     assert_eq!(survey.galaxies.as_ref().map(Catalog::len), Some(0));
+    // The layer panel says why no marker is drawn (the reason on hovering it).
+    let source = survey.galaxy_source.as_ref().expect("a sampled catalog");
+    let why = source.density_only.expect("no row read, and why");
+    assert!(why.decoded > why.cap, "{why:?}");
+    let texts = v.frame.texts_shown.clone().unwrap();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t == clusterviz::app::panels::DENSITY_ONLY_LABEL),
+        "{texts:?}"
+    );
     let counted = survey.galaxy_counts.as_ref().expect("the skymap's counts");
     let counted = counted.total().round() as usize;
     assert!(
@@ -1249,6 +1347,33 @@ fn the_viewer_shows_the_density_alone_where_a_sample_would_decode_too_many_rows(
     let corner = at(sub.x + 5, sub.y + sub.height - 5);
     let centre = at(sub.x + sub.width / 2, sub.y + sub.height / 2);
     assert_ne!(centre, corner, "no density at the patch");
+    // Zoomed onto a 1° field, whose ~500 rows a sample may decode: markers, no label.
+    v.frame.state.touched = true;
+    v.frame.state.view = View::new(Projection::Tan, Frame::Icrs, (150.0, 2.0), 1.0, SIZE);
+    let t0 = std::time::Instant::now();
+    while v
+        .frame
+        .data
+        .as_ref()
+        .unwrap()
+        .survey
+        .galaxies
+        .as_ref()
+        .map(Catalog::len)
+        == Some(0)
+    {
+        assert!(t0.elapsed().as_secs() < 30, "no read of the 1° field");
+        v.step().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    v.step().unwrap();
+    let texts = v.frame.texts_shown.clone().unwrap();
+    assert!(
+        !texts
+            .iter()
+            .any(|t| t == clusterviz::app::panels::DENSITY_ONLY_LABEL),
+        "{texts:?}"
+    );
 }
 
 #[test]
@@ -1346,9 +1471,16 @@ fn the_viewer_shows_a_sample_of_its_hats_sample_first_over_the_same_counts() {
         };
         let options = SceneOptions::new(Theme::Dark, style);
         let (tx, rx) = std::sync::mpsc::channel();
-        let worker = loader::spawn(ctx.clone(), inputs, Default::default(), options, move |e| {
-            let _ = tx.send(e);
-        });
+        let worker = loader::spawn(
+            ctx.clone(),
+            inputs,
+            Default::default(),
+            options,
+            None,
+            move |e| {
+                let _ = tx.send(e);
+            },
+        );
         let stages = rx
             .into_iter()
             .filter_map(|e| match e {

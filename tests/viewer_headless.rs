@@ -644,7 +644,7 @@ fn millions_of_galaxies_show_first_as_a_sample_over_the_density_of_them_all() {
     });
     let (tx, rx) = std::sync::mpsc::channel();
     let options = SceneOptions::new(Theme::Dark, style);
-    let worker = loader::spawn(ctx, inputs, Default::default(), options, move |e| {
+    let worker = loader::spawn(ctx, inputs, Default::default(), options, None, move |e| {
         let _ = tx.send(e);
     });
     let stages: Vec<(Box<SceneData>, bool)> = rx

@@ -115,6 +115,8 @@ pub struct ViewerFrame {
     pub trace: bool,
     /// What the last wall drawing drew of each layer (for picking on the wall).
     wall_drawn: LodPlan,
+    /// When set, each frame puts here the texts its panels show (tests read the window).
+    pub texts_shown: Option<Vec<String>>,
 }
 
 /// What the window should do after a frame.
@@ -191,6 +193,7 @@ impl ViewerFrame {
             trace: false,
             wall_drawn: LodPlan::default(),
             lod_plan: LodPlan::default(),
+            texts_shown: None,
         }
     }
 
@@ -397,6 +400,9 @@ impl ViewerFrame {
             if self.trace {
                 report!("trace: {}", self.state.message.as_deref().unwrap_or(""));
             }
+        }
+        if let Some(texts) = &mut self.texts_shown {
+            *texts = texts_of(full.shapes.iter().map(|c| &c.shape));
         }
         self.paint_ui(full.shapes, full.textures_delta, target, pixels_per_point);
         self.last_frame = t0.elapsed();
@@ -1025,4 +1031,17 @@ pub fn resident_mib() -> f64 {
         .and_then(|p| p.parse().ok())
         .unwrap_or(0.0);
     pages * 4096.0 / (1024.0 * 1024.0)
+}
+
+/// The texts among `shapes`, in the order drawn.
+fn texts_of<'a>(shapes: impl Iterator<Item = &'a egui::Shape>) -> Vec<String> {
+    let mut out = Vec::new();
+    for shape in shapes {
+        match shape {
+            egui::Shape::Text(t) => out.push(t.galley.text().to_string()),
+            egui::Shape::Vec(inner) => out.extend(texts_of(inner.iter())),
+            _ => {}
+        }
+    }
+    out
 }

@@ -1,5 +1,6 @@
 //! The viewer on an out-of-core (HATS) galaxy catalog: it opens on an even sample of the
-//! whole catalog (the density showing every row); when the view settles on an area much
+//! whole catalog (the density showing every row), or, when the command line fixes a view
+//! narrower than the sky, on that view's area alone; when the view settles on an area much
 //! smaller than the one read, the galaxies there are read again on a worker thread (all
 //! of them, or a sample of the budget's size) with the scene built there too, and swapped
 //! in when ready. Zooming back out returns to the whole catalog's sample. Frames never
@@ -57,8 +58,6 @@ pub struct HatsRefiner {
     options: SceneOptions,
     /// The cone whose galaxies are shown (`None`: the whole catalog's sample).
     shown: Option<Cone>,
-    /// Every row of `shown` was read.
-    complete: bool,
     pending: Option<Pending>,
     /// A cone whose read failed (not tried again until the view moves elsewhere).
     failed: Option<Option<Cone>>,
@@ -68,11 +67,13 @@ pub struct HatsRefiner {
 
 impl HatsRefiner {
     /// A refiner when the galaxies are one HATS catalog (and no `--cone`/`--box` fixes
-    /// the area read).
+    /// the area read). With `first_view`, the view the viewer opens on whatever the data
+    /// (given on the command line), the loader reads [`HatsRefiner::shown_cone`] first.
     pub fn for_inputs(
         inputs: &SurveyInputs,
         options: &SceneOptions,
         ctx: &GpuContext,
+        first_view: Option<&View>,
     ) -> Option<HatsRefiner> {
         let files = expand_paths(&inputs.galaxies).ok()?;
         let [path] = files.as_slice() else {
@@ -94,8 +95,7 @@ impl HatsRefiner {
                 ..Default::default()
             },
             options: options.clone(),
-            shown: None,
-            complete: false,
+            shown: first_view.and_then(cone_to_read),
             pending: None,
             failed: None,
             cache: Arc::new(PartitionCache::new(budget)),
@@ -159,7 +159,6 @@ fn step(r: &mut HatsRefiner, frame: &mut ViewerFrame, view: &View, still: bool) 
             }
             Ok(Ok(refined)) => {
                 r.shown = p.cone;
-                r.complete = refined.complete;
                 let took = p.started.elapsed();
                 if frame.trace {
                     let c = r.cache.stats();
@@ -192,26 +191,41 @@ fn step(r: &mut HatsRefiner, frame: &mut ViewerFrame, view: &View, still: bool) 
     let Some(data) = frame.data.as_deref() else {
         return;
     };
-    let want = view_cone(view, 0.0).map(|(centre, radius)| {
-        let (ra, dec) = lonlat_deg(centre);
-        (ra, dec, radius.to_degrees())
-    });
+    // The loader's read comes first (it may be of the view given on the command line).
+    if frame.loading().is_some() {
+        return;
+    }
+    let want = cone_shown(view);
     let sampled = data.survey.galaxy_counts.is_some();
+    // Every row of the shown cone was read.
+    let complete = data.survey.galaxy_source.is_none();
     let need = match (want, r.shown) {
         (None, None) => false,
         // Zoomed back out: the whole catalog's sample.
         (None, Some(_)) => true,
         (Some(_), None) => sampled,
         // Panned out of what was read, or zoomed well into a sample.
-        (Some(w), Some(s)) => !contains(s, w) || (!r.complete && w.2 < s.2 / 3.0),
+        (Some(w), Some(s)) => !contains(s, w) || (!complete && w.2 < s.2 / 3.0),
     };
-    // Read a wider cone than the view, for panning and zooming out a little.
-    let cone = want.map(|(ra, dec, rad)| (ra, dec, (2.0 * rad).min(89.0)));
+    let cone = cone_to_read(view);
     if !need || r.failed == Some(cone) {
         return;
     }
     r.failed = None;
     start(r, frame, cone);
+}
+
+/// The cone `view` shows, `None` when it spans too much of the sky for one.
+fn cone_shown(view: &View) -> Option<Cone> {
+    view_cone(view, 0.0).map(|(centre, radius)| {
+        let (ra, dec) = lonlat_deg(centre);
+        (ra, dec, radius.to_degrees())
+    })
+}
+
+/// The cone read for `view`: wider than it shows, for panning and zooming out a little.
+fn cone_to_read(view: &View) -> Option<Cone> {
+    cone_shown(view).map(|(ra, dec, rad)| (ra, dec, (2.0 * rad).min(89.0)))
 }
 
 /// Whether cone `outer` holds cone `inner` whole.
@@ -250,10 +264,9 @@ fn start(r: &mut HatsRefiner, frame: &mut ViewerFrame, cone: Option<Cone>) {
             let complete = read.stride == 1;
             let partitions = (read.partitions_read, read.partitions);
             let mut survey = rest;
+            survey.galaxy_source = GalaxySource::of_read(&path, &opts, &read);
             survey.galaxies = Some(read.catalog);
             survey.galaxy_counts = read.counts;
-            survey.galaxy_source =
-                (!complete).then(|| GalaxySource::new(&path, &opts, read.stride));
             prepare_survey(&mut survey, &options.style)?;
             let live = LiveScene::build(&ctx, &survey, &options)?;
             let drawn = |k| live.layers.get(k).is_some();

@@ -39,16 +39,23 @@ pub enum LoadEvent {
 pub use crate::app::live_scene::SceneOptions;
 
 /// Starts loading `inputs` and the tables handed over in memory (`arrays`) on a worker
-/// thread; `notify` receives every event.
+/// thread; `notify` receives every event. Out-of-core (HATS) galaxies are read in
+/// `galaxy_cone` (RA, Dec, radius in degrees) when one is given: the area of the view
+/// the viewer opens on, so its galaxies come before the whole catalog's.
 pub fn spawn(
     ctx: Arc<GpuContext>,
     inputs: SurveyInputs,
     arrays: ArrayInputs,
     options: SceneOptions,
+    galaxy_cone: Option<(f64, f64, f64)>,
     notify: impl Fn(LoadEvent) + Send + Sync + 'static,
 ) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
-        if let Err(e) = load_in_stages(&ctx, &inputs, arrays, &options, &notify) {
+        let bounds = ReadBounds {
+            galaxy_cone,
+            ..viewer_read_bounds(&options, &ctx, &inputs)
+        };
+        if let Err(e) = load_in_stages(&ctx, &inputs, arrays, &options, bounds, &notify) {
             notify(LoadEvent::Failed(e.to_string()));
         }
     })
@@ -67,15 +74,15 @@ fn load_in_stages(
     inputs: &SurveyInputs,
     arrays: ArrayInputs,
     options: &SceneOptions,
+    bounds: ReadBounds,
     notify: &(impl Fn(LoadEvent) + Sync),
 ) -> Result<()> {
     let t0 = Instant::now();
     let staged = has_galaxies(inputs, options);
     let (rest, galaxy_files) = inputs.split_galaxies();
-    let mut survey = load_stage(ctx, &rest, !staged, options, notify)?;
+    let mut survey = load_stage(&rest, !staged, bounds, notify)?;
     // Tables in memory take no time to read: they join the first stage.
     if !arrays.is_empty() {
-        let bounds = viewer_read_bounds(options, ctx, inputs);
         let demo = inputs.demo.is_some();
         let added = add_arrays(&mut survey, arrays, &inputs.columns, bounds, demo)?;
         survey.source = join_sources([survey.source.clone()].into_iter().chain(added));
@@ -88,7 +95,7 @@ fn load_in_stages(
         let first = survey.without_galaxies();
         std::thread::scope(|s| {
             let shown = s.spawn(|| publish(ctx, first, false, options, t0, notify));
-            let read = read_galaxies(ctx, inputs, &galaxy_files, options, &mut survey, notify);
+            let read = read_galaxies(inputs, &galaxy_files, bounds, &mut survey, notify);
             let shown = shown
                 .join()
                 .unwrap_or_else(|p| std::panic::resume_unwind(p));
@@ -106,10 +113,9 @@ fn load_in_stages(
 
 /// The galaxies of `galaxy_files` into `survey` (they replace the demo's galaxies).
 fn read_galaxies(
-    ctx: &GpuContext,
     inputs: &SurveyInputs,
     galaxy_files: &SurveyInputs,
-    options: &SceneOptions,
+    bounds: ReadBounds,
     survey: &mut Survey,
     notify: &(impl Fn(LoadEvent) + Sync),
 ) -> Result<()> {
@@ -124,7 +130,7 @@ fn read_galaxies(
         survey.galaxies = Some(DemoSurvey::generate(demo).galaxies);
     }
     if !galaxy_files.galaxies.is_empty() {
-        let read = read_files(ctx, galaxy_files, options, survey, notify)?;
+        let read = read_files(galaxy_files, bounds, survey, notify)?;
         survey.source = join_sources([survey.source.clone()].into_iter().chain(read));
     }
     Ok(())
@@ -154,10 +160,9 @@ fn publish(
 
 /// The demo survey of `inputs` (with its galaxies only if `with_galaxies`) and its files.
 fn load_stage(
-    ctx: &GpuContext,
     inputs: &SurveyInputs,
     with_galaxies: bool,
-    options: &SceneOptions,
+    bounds: ReadBounds,
     notify: &(impl Fn(LoadEvent) + Sync),
 ) -> Result<Survey> {
     let mut survey = match inputs.demo {
@@ -178,7 +183,7 @@ fn load_stage(
         }
         None => Survey::default(),
     };
-    let read = read_files(ctx, inputs, options, &mut survey, notify)?;
+    let read = read_files(inputs, bounds, &mut survey, notify)?;
     survey.source = join_sources([survey.source.clone()].into_iter().chain(read));
     Ok(survey)
 }
@@ -200,11 +205,11 @@ fn join_sources(sources: impl Iterator<Item = String>) -> String {
         .join("; ")
 }
 
-/// Reads the files of `inputs` into `survey`, progress crossing to the window.
+/// Reads the files of `inputs` within `bounds` into `survey`, progress crossing to the
+/// window.
 fn read_files(
-    ctx: &GpuContext,
     inputs: &SurveyInputs,
-    options: &SceneOptions,
+    bounds: ReadBounds,
     survey: &mut Survey,
     notify: &(impl Fn(LoadEvent) + Sync),
 ) -> Result<Vec<String>> {
@@ -215,7 +220,6 @@ fn read_files(
     let progress = Progress::new(move |what, done, total| {
         let _ = tx.send((what.to_string(), done, total));
     });
-    let bounds = viewer_read_bounds(options, ctx, inputs);
     std::thread::scope(|s| {
         let loading = s.spawn(|| load_files(inputs, bounds, survey, Some(progress)));
         for (what, done, total) in rx {

@@ -129,14 +129,21 @@ impl App {
             self.open_console(el, console_at)?;
         }
         if let Some((source, options)) = self.load.take() {
+            // A view given on the command line is read first (a wall's processes read
+            // for their displays once the view is known).
+            let first_view = (self.wall.is_none() && self.frame.frame_on_load.is_none())
+                .then_some(self.frame.state.view);
             self.frame.hats = crate::app::hats_refine::HatsRefiner::for_inputs(
                 &source.0,
                 &options,
                 &self.frame.ctx,
+                first_view.as_ref(),
             );
+            let cone = self.frame.hats.as_ref().and_then(|h| h.shown_cone());
             let proxy = self.proxy.clone();
             let (source, arrays) = source;
-            loader::spawn(self.frame.ctx.clone(), source, arrays, options, move |ev| {
+            let ctx = self.frame.ctx.clone();
+            loader::spawn(ctx, source, arrays, options, cone, move |ev| {
                 let _ = proxy.send_event(ev);
             });
         }

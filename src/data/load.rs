@@ -12,7 +12,7 @@ use crate::data::catalog_reader::read_catalog;
 use crate::data::column_config::ColumnConfig;
 use crate::data::demo::{DemoConfig, DemoSurvey};
 use crate::data::fits_table::HduSelect;
-use crate::data::hats::{DensityOnly, is_hats, read_hats};
+use crate::data::hats::{is_hats, read_hats};
 use crate::data::healpix_fits::read_healpix_map;
 use crate::data::inputs::{algorithm_of, expand_paths, read_stacked};
 use crate::data::load_options::{LoadOptions, Pushdown};
@@ -330,12 +330,7 @@ pub fn load_files(
             let t0 = Instant::now();
             let read = read_hats(hats, "galaxies", &opts)?;
             let sample = match (read.density_only, read.stride) {
-                (Some(DensityOnly { decoded, cap }), _) => format!(
-                    ", the density only: an even sample would decode all {decoded} rows in \
-                     the area (rows in `_healpix_29` order, as hats-import writes them); \
-                     markers show in views holding fewer than {cap} rows, or at every scale \
-                     once `clusterviz import` has written the catalog"
-                ),
+                (Some(d), _) => format!(", {}", d.reason()),
                 (None, 1) => String::new(),
                 (None, k) if read.counts.is_some() => {
                     format!(", 1 row in {k} (the density counts all)")
@@ -354,9 +349,8 @@ pub fn load_files(
             );
             sources.push(hats.display().to_string());
             warn_without_redshift(&read.catalog, &opts.filter, "galaxies");
+            survey.galaxy_source = GalaxySource::of_read(hats, &opts, &read);
             survey.galaxies = Some(read.catalog);
-            survey.galaxy_source =
-                (read.stride > 1).then(|| GalaxySource::new(hats, &opts, read.stride));
             survey.galaxy_counts = read.counts;
             return load_rest(inputs, survey, sources);
         }

@@ -4,6 +4,7 @@
 use glam::DVec3;
 
 use crate::data::demo::DemoSurvey;
+use crate::data::hats::{DensityOnly, HatsRead};
 use crate::data::tiles::TilePart;
 use crate::data::{Catalog, HealpixMap, TileSet};
 use crate::sky::unit_vector;
@@ -15,6 +16,9 @@ pub struct GalaxySource {
     pub opts: crate::data::load_options::LoadOptions,
     /// The sample holds one row in this many of those `opts` keep.
     pub stride: u64,
+    /// Set when no row was read, an even sample decoding too many: the density alone
+    /// shows the catalog there (the viewer's layer panel says why).
+    pub density_only: Option<DensityOnly>,
 }
 
 impl GalaxySource {
@@ -28,6 +32,7 @@ impl GalaxySource {
     ) -> Self {
         GalaxySource {
             stride,
+            density_only: None,
             path: path.to_path_buf(),
             opts: crate::data::load_options::LoadOptions {
                 progress: None,
@@ -35,6 +40,19 @@ impl GalaxySource {
                 ..opts.clone()
             },
         }
+    }
+
+    /// Where the rows of `read` (of the catalog at `path`, read with `opts`) came from,
+    /// when they are a sample; `None` when every row in the area was read.
+    pub fn of_read(
+        path: &std::path::Path,
+        opts: &crate::data::load_options::LoadOptions,
+        read: &HatsRead,
+    ) -> Option<Self> {
+        (read.stride > 1).then(|| GalaxySource {
+            density_only: read.density_only,
+            ..Self::new(path, opts, read.stride)
+        })
     }
 }
 

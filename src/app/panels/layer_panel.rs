@@ -7,6 +7,9 @@ use crate::scene::layers::LayerKind;
 use crate::scene::{AlgorithmChoice, ColorRole};
 use crate::view::{Colormap, MarkerShape};
 
+/// Shown under the galaxies when the catalog's density alone is read where the view is.
+pub const DENSITY_ONLY_LABEL: &str = "density only here: zoom in for markers";
+
 pub(super) fn layer_panel(ui: &mut egui::Ui, state: &mut ViewerState, shown: &Shown<'_>) {
     ui.heading("Layers");
     for kind in LayerKind::ALL {
@@ -29,6 +32,15 @@ pub(super) fn layer_panel(ui: &mut egui::Ui, state: &mut ViewerState, shown: &Sh
                 );
             }
         });
+        // Why an out-of-core catalog shows no marker here (else only the terminal says).
+        let density_only = shown
+            .data
+            .and_then(|d| d.survey.galaxy_source.as_ref())
+            .and_then(|s| s.density_only)
+            .filter(|_| kind == LayerKind::Galaxies);
+        if let Some(d) = density_only {
+            ui.weak(DENSITY_ONLY_LABEL).on_hover_text(d.reason());
+        }
         ui.indent(kind.label(), |ui| {
             ui.add(egui::Slider::new(&mut set.opacity, 0.0..=1.0).text("opacity"));
             if kind.has_markers() {

@@ -14,6 +14,7 @@ mod selection;
 mod sky_view;
 mod status_bar;
 
+pub use layer_panel::DENSITY_ONLY_LABEL;
 use layer_panel::layer_panel;
 use menu_bar::menu_bar;
 pub use overlays::MapScale;

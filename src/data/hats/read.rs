@@ -81,6 +81,19 @@ pub struct DensityOnly {
     pub cap: u64,
 }
 
+impl DensityOnly {
+    /// Why no row was read, and where markers will show.
+    pub fn reason(&self) -> String {
+        format!(
+            "the density only: an even sample would decode all {} rows in the area (rows in \
+             `_healpix_29` order, as hats-import writes them); markers show in views holding \
+             fewer than {} rows, or at every scale once `clusterviz import` has written the \
+             catalog",
+            self.decoded, self.cap
+        )
+    }
+}
+
 /// Reads the catalog or collection at `path`: the rows in `opts.filter`'s area, all of
 /// them, or an even sample of about `opts.sample_rows` when there are more.
 pub fn read_hats(path: &Path, name: &str, opts: &LoadOptions) -> Result<HatsRead> {
