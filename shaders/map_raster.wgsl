@@ -26,7 +26,9 @@ struct MapParams {
     // Side of the square of canvas pixels one raster texel covers (1: full resolution;
     // more while the view moves on slow adapters).
     step: u32,
-    _pad: u32,
+    // Counts whose cells span this many canvas pixels or more are smoothed at that
+    // scale (0: drawn as cells): a density, not a mosaic of HEALPix diamonds.
+    smooth_px: f32,
 };
 
 @group(1) @binding(0) var<storage, read> mp: MapParams;
@@ -72,6 +74,33 @@ fn stretch(t: f32) -> f32 {
     }
 }
 
+// The map at canvas pixel `px`: (value, coverage, 1 on the sky, 1 in a cell with data);
+// for counts, the value is mean x coverage and the coverage 1.
+fn value_at(px: vec2f) -> vec4f {
+    let d = unproject(canvas_to_plane(px));
+    if (d.w <= 0.0) {
+        return vec4f(0.0);
+    }
+    let m = normalize(vec3f(dot(mp.to_map0.xyz, d.xyz), dot(mp.to_map1.xyz, d.xyz), dot(mp.to_map2.xyz, d.xyz)));
+    var i = -1;
+    if (dot(m, mp.cap.xyz) >= mp.cap.w) {
+        i = find_cell(hpx_hash(real(m.x), real(m.y), real(m.z), mp.depth));
+    }
+    // (mean of the covered cells beneath, fraction of them covered); dense levels mark
+    // cells without data by a negative coverage.
+    var v = vec2f(0.0, -1.0);
+    if (i >= 0) {
+        v = values[i];
+    }
+    if (v.y < 0.0) {
+        return vec4f(0.0, 0.0, 1.0, 0.0);
+    }
+    if (mp.counts != 0u) {
+        return vec4f(v.x * v.y, 1.0, 1.0, 1.0);
+    }
+    return vec4f(v.x, clamp(v.y, 0.0, 1.0), 1.0, 1.0);
+}
+
 @compute @workgroup_size(8, 8)
 fn raster(@builtin(global_invocation_id) gid: vec3u) {
     let size = textureDimensions(out_tex);
@@ -80,34 +109,29 @@ fn raster(@builtin(global_invocation_id) gid: vec3u) {
     }
     // The centre of the block of canvas pixels this texel stands for.
     let px = vec2f(gid.xy * mp.step) + 0.5 * f32(mp.step) + view.sub_origin;
-    let d = unproject(canvas_to_plane(px));
+    var s = value_at(px);
+    if (mp.smooth_px > 0.0) {
+        // A box of half a cell here, then interpolated between texels of half a cell
+        // when composited: about a cell's width in all, no diamond left. At the edge of
+        // the data, the density fades over a fraction of a cell.
+        let h = 0.25 * mp.smooth_px;
+        var sum = vec4f(0.0);
+        for (var k = 0u; k < 4u; k++) {
+            let off = vec2f(select(-h, h, (k & 1u) != 0u), select(-h, h, (k & 2u) != 0u));
+            sum += value_at(px + off);
+        }
+        if (sum.w > 0.0) {
+            s = vec4f(sum.x / sum.w, sum.w / 4.0, 1.0, 1.0);
+        }
+    }
     var color = vec4f(0.0);
-    if (d.w > 0.0) {
-        let m = normalize(vec3f(dot(mp.to_map0.xyz, d.xyz), dot(mp.to_map1.xyz, d.xyz), dot(mp.to_map2.xyz, d.xyz)));
-        var i = -1;
-        if (dot(m, mp.cap.xyz) >= mp.cap.w) {
-            i = find_cell(hpx_hash(real(m.x), real(m.y), real(m.z), mp.depth));
-        }
-        // (mean of the covered cells beneath, fraction of them covered); dense levels
-        // mark cells without data by a negative coverage.
-        var v = vec2f(0.0, -1.0);
-        if (i >= 0) {
-            v = values[i];
-        }
-        if (v.y >= 0.0) {
-            var value = v.x;
-            var cover = clamp(v.y, 0.0, 1.0);
-            if (mp.counts != 0u) {
-                value = v.x * v.y;
-                cover = 1.0;
-            }
-            let t = stretch(clamp((value - mp.vmin) / max(mp.vmax - mp.vmin, 1e-30), 0.0, 1.0));
-            let rgb = textureLoad(colormaps, vec2i(i32(round(t * 255.0)), i32(mp.colormap)), 0).rgb;
-            let a = mp.opacity * cover;
-            color = vec4f(rgb * a, a);
-        } else {
-            color = vec4f(mp.nodata.rgb * mp.nodata.a, mp.nodata.a);
-        }
+    if (s.w > 0.0) {
+        let t = stretch(clamp((s.x - mp.vmin) / max(mp.vmax - mp.vmin, 1e-30), 0.0, 1.0));
+        let rgb = textureLoad(colormaps, vec2i(i32(round(t * 255.0)), i32(mp.colormap)), 0).rgb;
+        let a = mp.opacity * s.y;
+        color = vec4f(rgb * a, a);
+    } else if (s.z > 0.0) {
+        color = vec4f(mp.nodata.rgb * mp.nodata.a, mp.nodata.a);
     }
     textureStore(out_tex, gid.xy, color);
 }

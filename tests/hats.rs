@@ -287,6 +287,56 @@ fn render_of_a_hats_import_catalog_too_big_to_sample_shows_the_density_alone() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// A skymap's density zoomed in until its cells span many pixels (here ~40) shows as a
+/// smooth density, not a mosaic of HEALPix diamonds: across the patch, neighbouring
+/// pixels differ little (cell edges jumped by up to 214 levels before), while the patch
+/// still stands out from the sky around it.
+#[test]
+fn a_density_whose_cells_span_many_pixels_is_drawn_smooth() {
+    let dir = tempdir("hats-smooth-density");
+    let view = [
+        "--projection",
+        "tan",
+        "--center",
+        "150,2",
+        "--fov",
+        "30",
+        "--max-markers",
+        "5",
+        "--size",
+        "600x500",
+        "--bare",
+        "-o",
+        "smooth.png",
+    ];
+    let log = render_galaxies(&dir, &view);
+    assert!(log.contains("the density only"), "{log}");
+    let img = png(&dir.join("smooth.png"));
+    let rgb = |x: u32, y: u32| -> [i32; 3] {
+        let p = img.pixel(x, y);
+        [p[0] as i32, p[1] as i32, p[2] as i32]
+    };
+    let (cx, cy) = (img.width / 2, img.height / 2);
+    for y in [cy - 20, cy, cy + 20] {
+        let jump = (cx - 100..cx + 100)
+            .map(|x| {
+                let (a, b) = (rgb(x, y), rgb(x + 1, y));
+                (0..3).map(|c| (a[c] - b[c]).abs()).max().unwrap()
+            })
+            .max()
+            .unwrap();
+        assert!(jump <= 40, "row {y}: neighbours differ by {jump} levels");
+    }
+    // The 8° patch (~160 px wide) against the sky 150 px from its centre.
+    let (centre, outside) = (rgb(cx, cy), rgb(cx + 150, cy));
+    let diff = (0..3)
+        .map(|c| (centre[c] - outside[c]).abs())
+        .max()
+        .unwrap();
+    assert!(diff > 100, "{centre:?} at the patch, {outside:?} beside it");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// `clusterviz render --galaxies <the galaxies fixture> ARGS` in `dir`, which must
 /// succeed: its messages.
 fn render_galaxies(dir: &Path, args: &[&str]) -> String {

@@ -30,6 +30,22 @@ pub fn depth_for_view(view: &View, map_depth: u8) -> u8 {
     (want.max(0.0) as u8).min(map_depth)
 }
 
+/// Counts whose cells span at least this many pixels are smoothed at their scale.
+const SMOOTH_CELLS_FROM_PX: f64 = 4.0;
+
+/// The width of the box a counts map is smoothed over: its cells' size on screen once
+/// they show as diamonds (a density read at a coarser depth than the zoom asks, as a
+/// HATS skymap's). Values and masks show their cells as they are.
+fn smoothing_px(counts: bool, view: &View, depth: u8) -> f32 {
+    let cell_rad = (std::f64::consts::PI / 3.0).sqrt() / (1u64 << depth) as f64;
+    let px = cell_rad * view.scale();
+    if counts && px >= SMOOTH_CELLS_FROM_PX {
+        px as f32
+    } else {
+        0.0
+    }
+}
+
 /// GPU memory the rasters of one map layer may keep for reuse (the newest is always kept).
 const RASTER_CACHE_BYTES: u64 = 64 << 20;
 /// At most this many rasters per layer stay cached: every live texture slows each
@@ -56,7 +72,8 @@ struct MapParams {
     counts: u32,
     /// Canvas pixels per raster texel along each axis (1: full resolution).
     step: u32,
-    _pad: u32,
+    /// Counts are smoothed over a box this many canvas pixels wide (0: drawn as cells).
+    smooth_px: f32,
 }
 
 struct GpuLevel {
@@ -359,6 +376,10 @@ impl MapRenderer {
             [r.x as f32, r.y as f32, r.z as f32, 0.0]
         };
         let s = &layer.style;
+        let smooth_px = smoothing_px(s.counts, view, level.depth);
+        // A smoothed density changes over a cell: texels of half a cell, interpolated
+        // when composited, draw it at a fraction of the lookups.
+        let step = step.max(1).max((smooth_px / 2.0) as u32);
         let params = MapParams {
             to_map: [row(0), row(1), row(2)],
             nodata: s.nodata.0,
@@ -373,12 +394,12 @@ impl MapRenderer {
             count: level.count,
             dir_shift: level.directory.as_ref().map_or(0, |d| d.1),
             counts: s.counts as u32,
-            step: step.max(1),
-            _pad: 0,
+            step,
+            smooth_px,
         };
         let size = (
-            view.sub.width.div_ceil(step.max(1)),
-            view.sub.height.div_ceil(step.max(1)),
+            view.sub.width.div_ceil(step),
+            view.sub.height.div_ceil(step),
         );
         let mut key = bytemuck::bytes_of(&params).to_vec();
         key.extend_from_slice(bytemuck::bytes_of(&ViewUniform::new(view)));
@@ -561,7 +582,29 @@ mod wgsl_layout {
                 ("dir_shift", offset_of!(U, dir_shift)),
                 ("counts", offset_of!(U, counts)),
                 ("step", offset_of!(U, step)),
+                ("smooth_px", offset_of!(U, smooth_px)),
             ],
         );
+    }
+}
+
+#[cfg(test)]
+mod smoothing {
+    use super::*;
+
+    #[test]
+    fn only_counts_whose_cells_span_a_few_pixels_are_smoothed_at_their_size() {
+        use crate::sky::{Frame, Projection};
+        // 1000 px across 10°: a depth-8 cell (~0.23°) spans ~23 px, a depth-12 one ~1.4.
+        let view = View::new(Projection::Tan, Frame::Icrs, (0.0, 0.0), 10.0, (1000, 800));
+        let px = smoothing_px(true, &view, 8) as f64;
+        let expected = (std::f64::consts::PI / 3.0).sqrt() / 256.0 * view.scale();
+        assert!(
+            (px - expected).abs() < 1e-3 && px > 20.0,
+            "{px} vs {expected}"
+        );
+        assert_eq!(smoothing_px(true, &view, 12), 0.0);
+        // Masks and value maps show their cells as they are.
+        assert_eq!(smoothing_px(false, &view, 8), 0.0);
     }
 }
