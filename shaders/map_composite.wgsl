@@ -9,22 +9,9 @@ fn vs_main(@builtin(vertex_index) i: u32) -> @builtin(position) vec4f {
 
 @fragment
 fn fs_main(@builtin(position) frag: vec4f) -> @location(0) vec4f {
-    // A coarse raster (made while the view moves, or of a smoothed density) covers blocks
-    // of step x step pixels: between their centres, colours are interpolated.
+    // A coarse raster (made while the view moves) covers blocks of step x step pixels.
     let dims = textureDimensions(raster);
     let sub = vec2u(view.sub_size);
     let step = max((sub.x + dims.x - 1u) / dims.x, 1u);
-    if (step == 1u) {
-        return textureLoad(raster, min(vec2u(frag.xy), dims - 1u), 0);
-    }
-    let f = frag.xy / f32(step) - 0.5;
-    let t = fract(f);
-    let i = vec2i(floor(f));
-    let last = vec2i(dims) - 1;
-    let a = textureLoad(raster, clamp(i, vec2i(0), last), 0);
-    let b = textureLoad(raster, clamp(i + vec2i(1, 0), vec2i(0), last), 0);
-    let c = textureLoad(raster, clamp(i + vec2i(0, 1), vec2i(0), last), 0);
-    let d = textureLoad(raster, clamp(i + vec2i(1, 1), vec2i(0), last), 0);
-    // Premultiplied colours mix linearly.
-    return mix(mix(a, b, t.x), mix(c, d, t.x), t.y);
+    return textureLoad(raster, min(vec2u(frag.xy) / step, dims - 1u), 0);
 }

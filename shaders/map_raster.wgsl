@@ -101,37 +101,53 @@ fn value_at(px: vec2f) -> vec4f {
     return vec4f(v.x, clamp(v.y, 0.0, 1.0), 1.0, 1.0);
 }
 
-@compute @workgroup_size(8, 8)
-fn raster(@builtin(global_invocation_id) gid: vec3u) {
-    let size = textureDimensions(out_tex);
-    if (gid.x >= size.x || gid.y >= size.y) {
-        return;
-    }
-    // The centre of the block of canvas pixels this texel stands for.
-    let px = vec2f(gid.xy * mp.step) + 0.5 * f32(mp.step) + view.sub_origin;
-    var s = value_at(px);
-    if (mp.smooth_px > 0.0) {
-        // A box of half a cell here, then interpolated between texels of half a cell
-        // when composited: about a cell's width in all, no diamond left. At the edge of
-        // the data, the density fades over a fraction of a cell.
-        let h = 0.25 * mp.smooth_px;
-        var sum = vec4f(0.0);
-        for (var k = 0u; k < 4u; k++) {
-            let off = vec2f(select(-h, h, (k & 1u) != 0u), select(-h, h, (k & 2u) != 0u));
-            sum += value_at(px + off);
-        }
-        if (sum.w > 0.0) {
-            s = vec4f(sum.x / sum.w, sum.w / 4.0, 1.0, 1.0);
-        }
-    }
-    var color = vec4f(0.0);
+// The colour (premultiplied) of map sample `s` (as `value_at` gives).
+fn shade(s: vec4f) -> vec4f {
     if (s.w > 0.0) {
         let t = stretch(clamp((s.x - mp.vmin) / max(mp.vmax - mp.vmin, 1e-30), 0.0, 1.0));
         let rgb = textureLoad(colormaps, vec2i(i32(round(t * 255.0)), i32(mp.colormap)), 0).rgb;
         let a = mp.opacity * s.y;
-        color = vec4f(rgb * a, a);
-    } else if (s.z > 0.0) {
-        color = vec4f(mp.nodata.rgb * mp.nodata.a, mp.nodata.a);
+        return vec4f(rgb * a, a);
     }
-    textureStore(out_tex, gid.xy, color);
+    if (s.z > 0.0) {
+        return vec4f(mp.nodata.rgb * mp.nodata.a, mp.nodata.a);
+    }
+    return vec4f(0.0);
+}
+
+// The centre of the block of canvas pixels texel `gid` stands for.
+fn texel_centre(gid: vec2u) -> vec2f {
+    return vec2f(gid * mp.step) + 0.5 * f32(mp.step) + view.sub_origin;
+}
+
+@compute @workgroup_size(8, 8)
+fn raster(@builtin(global_invocation_id) gid: vec3u) {
+    if (any(gid.xy >= textureDimensions(out_tex))) {
+        return;
+    }
+    textureStore(out_tex, gid.xy, shade(value_at(texel_centre(gid.xy))));
+}
+
+// As `raster`, for counts whose cells span `mp.smooth_px` pixels or more. A box of half
+// a cell here, then interpolation between texels of half a cell when composited: about
+// a cell's width in all, no diamond left. At the edge of the data, the density fades
+// over a fraction of a cell. (An entry point of its own: software rasterisers run both
+// sides of a branch.)
+@compute @workgroup_size(8, 8)
+fn raster_smooth(@builtin(global_invocation_id) gid: vec3u) {
+    if (any(gid.xy >= textureDimensions(out_tex))) {
+        return;
+    }
+    let px = texel_centre(gid.xy);
+    let h = 0.25 * mp.smooth_px;
+    var sum = vec4f(0.0);
+    for (var k = 0u; k < 4u; k++) {
+        let off = vec2f(select(-h, h, (k & 1u) != 0u), select(-h, h, (k & 2u) != 0u));
+        sum += value_at(px + off);
+    }
+    var s = value_at(px);
+    if (sum.w > 0.0) {
+        s = vec4f(sum.x / sum.w, sum.w / 4.0, 1.0, 1.0);
+    }
+    textureStore(out_tex, gid.xy, shade(s));
 }

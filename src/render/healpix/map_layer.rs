@@ -117,6 +117,8 @@ struct Raster {
     key: Vec<u8>,
     size: (u32, u32),
     texture: wgpu::Texture,
+    /// A smoothed density's: composited interpolating between texels.
+    smooth: bool,
     composite: wgpu::BindGroup,
 }
 
@@ -142,9 +144,21 @@ pub struct MapRenderer {
     raster_layout: wgpu::BindGroupLayout,
     composite_pipeline: wgpu::RenderPipeline,
     composite_layout: wgpu::BindGroupLayout,
+    /// What the smoothing pipelines are made of, the first time a density needs them
+    /// (software drivers compile each pipeline's shaders for tens of milliseconds).
+    raster_module: wgpu::ShaderModule,
+    raster_pipeline_layout: wgpu::PipelineLayout,
+    shared: PipelineShared,
+    smooth_pipelines: OnceLock<SmoothPipelines>,
     colormaps: wgpu::TextureView,
     no_cells: wgpu::Buffer,
     precision: HealpixPrecision,
+}
+
+/// The raster and composite pipelines of densities drawn smooth.
+struct SmoothPipelines {
+    raster: wgpu::ComputePipeline,
+    composite: wgpu::RenderPipeline,
 }
 
 fn texture_entry(binding: u32, visibility: wgpu::ShaderStages) -> wgpu::BindGroupLayoutEntry {
@@ -239,10 +253,42 @@ impl MapRenderer {
             raster_layout,
             composite_pipeline,
             composite_layout,
+            raster_module: module,
+            raster_pipeline_layout: layout,
+            shared: PipelineShared {
+                view_layout: shared.view_layout.clone(),
+                format: shared.format,
+            },
+            smooth_pipelines: OnceLock::new(),
             colormaps: colormap_texture::create(ctx),
             no_cells,
             precision,
         }
+    }
+
+    /// The pipelines of smoothed densities, made on first use.
+    fn smooth_pipelines(&self, ctx: &GpuContext) -> &SmoothPipelines {
+        self.smooth_pipelines.get_or_init(|| SmoothPipelines {
+            raster: ctx
+                .device
+                .create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                    label: Some("map raster, smoothed"),
+                    layout: Some(&self.raster_pipeline_layout),
+                    module: &self.raster_module,
+                    entry_point: Some("raster_smooth"),
+                    compilation_options: Default::default(),
+                    cache: None,
+                }),
+            composite: layer_pipeline(
+                ctx,
+                "map composite, smoothed",
+                include_str!("../../../shaders/map_composite_smooth.wgsl"),
+                &self.shared,
+                &self.composite_layout,
+                VertexStage::main(&[]),
+                Some(PREMULTIPLIED),
+            ),
+        })
     }
 
     /// A layer of `map`; its pyramid levels are made and uploaded as views need them.
@@ -445,11 +491,13 @@ impl MapRenderer {
                 key: Vec::new(),
                 size,
                 texture,
+                smooth: false,
                 composite,
             }
         });
         rasters.push(fresh);
         let r = rasters.last_mut().expect("raster just pushed");
+        r.smooth = smooth_px > 0.0;
         let storage_view = r.texture.create_view(&Default::default());
         let bind = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("map raster"),
@@ -491,7 +539,12 @@ impl MapRenderer {
         });
         {
             let mut pass = enc.begin_compute_pass(&Default::default());
-            pass.set_pipeline(&self.raster_pipeline);
+            let pipeline = if r.smooth {
+                &self.smooth_pipelines(ctx).raster
+            } else {
+                &self.raster_pipeline
+            };
+            pass.set_pipeline(pipeline);
             pass.set_bind_group(0, view_bind_group, &[]);
             pass.set_bind_group(1, &bind, &[]);
             pass.dispatch_workgroups(size.0.div_ceil(8), size.1.div_ceil(8), 1);
@@ -506,7 +559,8 @@ impl MapRenderer {
             return;
         }
         if let Some(r) = layer.rasters.lock().expect("map layer lock").last() {
-            pass.set_pipeline(&self.composite_pipeline);
+            let smooth = self.smooth_pipelines.get().filter(|_| r.smooth);
+            pass.set_pipeline(smooth.map_or(&self.composite_pipeline, |p| &p.composite));
             pass.set_bind_group(1, &r.composite, &[]);
             pass.draw(0..3, 0..1);
         }
