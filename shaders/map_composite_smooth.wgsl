@@ -1,7 +1,8 @@
 // Draws the raster of a smoothed density (texels of half a cell or more) over what is
-// below it, interpolating between texel centres.
+// below it, interpolating between texel centres. `MapParams` comes from map_params.wgsl.
 
 @group(1) @binding(0) var raster: texture_2d<f32>;
+@group(1) @binding(1) var<storage, read> mp: MapParams;
 
 @vertex
 fn vs_main(@builtin(vertex_index) i: u32) -> @builtin(position) vec4f {
@@ -11,9 +12,8 @@ fn vs_main(@builtin(vertex_index) i: u32) -> @builtin(position) vec4f {
 @fragment
 fn fs_main(@builtin(position) frag: vec4f) -> @location(0) vec4f {
     let dims = textureDimensions(raster);
-    let sub = vec2u(view.sub_size);
-    let step = max((sub.x + dims.x - 1u) / dims.x, 1u);
-    let f = frag.xy / f32(step) - 0.5;
+    // The pixel on the canvas, in texels of the raster's grid from their centres.
+    let f = (frag.xy + view.sub_origin - smooth_grid_origin()) / f32(mp.step) - 0.5;
     let t = fract(f);
     let i = vec2i(floor(f));
     let last = vec2i(dims) - 1;

@@ -3,33 +3,7 @@
 // or binary search in sorted cells) -> stretch, colormap, alpha. Written to a texture
 // that a composite pass draws among the other layers.
 
-struct MapParams {
-    // Rows of the rotation from the view frame into the map's frame.
-    to_map0: vec4f,
-    to_map1: vec4f,
-    to_map2: vec4f,
-    nodata: vec4f,
-    // Cap holding every cell (map-frame centre, cos radius): outside it, no lookup.
-    cap: vec4f,
-    vmin: f32,
-    vmax: f32,
-    stretch: u32,
-    colormap: u32,
-    opacity: f32,
-    depth: u32,
-    dense: u32,
-    count: u32,
-    // Sparse levels: cells are grouped by (cell >> dir_shift) in `directory` (0: none).
-    dir_shift: u32,
-    // Counts: show mean x coverage (empty sub-cells count as zero), fully opaque.
-    counts: u32,
-    // Side of the square of canvas pixels one raster texel covers (1: full resolution;
-    // more while the view moves on slow adapters).
-    step: u32,
-    // Counts whose cells span this many canvas pixels or more are smoothed at that
-    // scale (0: drawn as cells): a density, not a mosaic of HEALPix diamonds.
-    smooth_px: f32,
-};
+// `MapParams` comes from map_params.wgsl, put before this file.
 
 @group(1) @binding(0) var<storage, read> mp: MapParams;
 @group(1) @binding(1) var<storage, read> cells: array<cellidx>;
@@ -132,13 +106,14 @@ fn raster(@builtin(global_invocation_id) gid: vec3u) {
 // a cell here, then interpolation between texels of half a cell when composited: about
 // a cell's width in all, no diamond left. At the edge of the data, the density fades
 // over a fraction of a cell. (An entry point of its own: software rasterisers run both
-// sides of a branch.)
+// sides of a branch.) Texels lie on a grid fixed to the canvas (`smooth_grid_origin`),
+// so a wall display's part of the canvas is drawn as the whole canvas is.
 @compute @workgroup_size(8, 8)
 fn raster_smooth(@builtin(global_invocation_id) gid: vec3u) {
     if (any(gid.xy >= textureDimensions(out_tex))) {
         return;
     }
-    let px = texel_centre(gid.xy);
+    let px = smooth_grid_origin() + (vec2f(gid.xy) + 0.5) * f32(mp.step);
     let h = 0.25 * mp.smooth_px;
     var sum = vec4f(0.0);
     for (var k = 0u; k < 4u; k++) {

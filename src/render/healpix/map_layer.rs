@@ -46,6 +46,18 @@ fn smoothing_px(counts: bool, view: &View, depth: u8) -> f32 {
     }
 }
 
+/// A smoothed raster's size in texels of `step` pixels: its grid is fixed to the canvas
+/// and reaches a texel beyond the view on each side (`smooth_grid_origin` in
+/// map_params.wgsl), so that interpolation never runs off its edge.
+fn smooth_grid_size(view: &View, step: u32) -> (u32, u32) {
+    // From the texel before the view's first to the one after its last.
+    let texels = |origin: u32, len: u32| (origin + len.max(1)).div_ceil(step) - origin / step + 2;
+    (
+        texels(view.sub.x, view.sub.width),
+        texels(view.sub.y, view.sub.height),
+    )
+}
+
 /// GPU memory the rasters of one map layer may keep for reuse (the newest is always kept).
 const RASTER_CACHE_BYTES: u64 = 64 << 20;
 /// At most this many rasters per layer stay cached: every live texture slows each
@@ -117,8 +129,9 @@ struct Raster {
     key: Vec<u8>,
     size: (u32, u32),
     texture: wgpu::Texture,
-    /// A smoothed density's: composited interpolating between texels.
-    smooth: bool,
+    /// A smoothed density's: composited interpolating between texels, with this bind
+    /// group (the texture and the layer's parameters).
+    smooth: Option<wgpu::BindGroup>,
     composite: wgpu::BindGroup,
 }
 
@@ -148,12 +161,16 @@ pub struct MapRenderer {
     /// (software drivers compile each pipeline's shaders for tens of milliseconds).
     raster_module: wgpu::ShaderModule,
     raster_pipeline_layout: wgpu::PipelineLayout,
+    smooth_composite_layout: wgpu::BindGroupLayout,
     shared: PipelineShared,
     smooth_pipelines: OnceLock<SmoothPipelines>,
     colormaps: wgpu::TextureView,
     no_cells: wgpu::Buffer,
     precision: HealpixPrecision,
 }
+
+/// The layer parameters both the raster and the smoothed composite read.
+const MAP_PARAMS_WGSL: &str = include_str!("../../../shaders/map_params.wgsl");
 
 /// The raster and composite pipelines of densities drawn smooth.
 struct SmoothPipelines {
@@ -200,7 +217,7 @@ impl MapRenderer {
                 ],
             });
         let source = crate::render::shader_source(&format!(
-            "{}\n{}",
+            "{}\n{MAP_PARAMS_WGSL}\n{}",
             precision.shader_code(),
             include_str!("../../../shaders/map_raster.wgsl")
         ));
@@ -233,6 +250,15 @@ impl MapRenderer {
                     label: Some("map composite"),
                     entries: &[texture_entry(0, wgpu::ShaderStages::FRAGMENT)],
                 });
+        let smooth_composite_layout =
+            ctx.device
+                .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+                    label: Some("map composite, smoothed"),
+                    entries: &[
+                        texture_entry(0, wgpu::ShaderStages::FRAGMENT),
+                        params_entry(1),
+                    ],
+                });
         let composite_pipeline = layer_pipeline(
             ctx,
             "map composite",
@@ -255,6 +281,7 @@ impl MapRenderer {
             composite_layout,
             raster_module: module,
             raster_pipeline_layout: layout,
+            smooth_composite_layout,
             shared: PipelineShared {
                 view_layout: shared.view_layout.clone(),
                 format: shared.format,
@@ -282,9 +309,12 @@ impl MapRenderer {
             composite: layer_pipeline(
                 ctx,
                 "map composite, smoothed",
-                include_str!("../../../shaders/map_composite_smooth.wgsl"),
+                &format!(
+                    "{MAP_PARAMS_WGSL}\n{}",
+                    include_str!("../../../shaders/map_composite_smooth.wgsl")
+                ),
                 &self.shared,
-                &self.composite_layout,
+                &self.smooth_composite_layout,
                 VertexStage::main(&[]),
                 Some(PREMULTIPLIED),
             ),
@@ -443,15 +473,24 @@ impl MapRenderer {
             step,
             smooth_px,
         };
-        let size = (
-            view.sub.width.div_ceil(step),
-            view.sub.height.div_ceil(step),
-        );
+        let size = if smooth_px > 0.0 {
+            smooth_grid_size(view, step)
+        } else {
+            (
+                view.sub.width.div_ceil(step),
+                view.sub.height.div_ceil(step),
+            )
+        };
         let mut key = bytemuck::bytes_of(&params).to_vec();
         key.extend_from_slice(bytemuck::bytes_of(&ViewUniform::new(view)));
         let mut rasters = layer.rasters.lock().expect("map layer lock");
         if let Some(i) = rasters.iter().position(|r| r.key == key && r.size == size) {
             let hit = rasters.remove(i);
+            // The smoothed composite reads the parameters of the raster it draws.
+            if hit.smooth.is_some() {
+                ctx.queue
+                    .write_buffer(&layer.params, 0, bytemuck::bytes_of(&params));
+            }
             rasters.push(hit);
             return Ok(());
         }
@@ -491,13 +530,30 @@ impl MapRenderer {
                 key: Vec::new(),
                 size,
                 texture,
-                smooth: false,
+                smooth: None,
                 composite,
             }
         });
         rasters.push(fresh);
         let r = rasters.last_mut().expect("raster just pushed");
-        r.smooth = smooth_px > 0.0;
+        r.smooth = (smooth_px > 0.0).then(|| {
+            ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
+                label: Some("map composite, smoothed"),
+                layout: &self.smooth_composite_layout,
+                entries: &[
+                    wgpu::BindGroupEntry {
+                        binding: 0,
+                        resource: wgpu::BindingResource::TextureView(
+                            &r.texture.create_view(&Default::default()),
+                        ),
+                    },
+                    wgpu::BindGroupEntry {
+                        binding: 1,
+                        resource: layer.params.as_entire_binding(),
+                    },
+                ],
+            })
+        });
         let storage_view = r.texture.create_view(&Default::default());
         let bind = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("map raster"),
@@ -539,7 +595,7 @@ impl MapRenderer {
         });
         {
             let mut pass = enc.begin_compute_pass(&Default::default());
-            let pipeline = if r.smooth {
+            let pipeline = if r.smooth.is_some() {
                 &self.smooth_pipelines(ctx).raster
             } else {
                 &self.raster_pipeline
@@ -559,9 +615,16 @@ impl MapRenderer {
             return;
         }
         if let Some(r) = layer.rasters.lock().expect("map layer lock").last() {
-            let smooth = self.smooth_pipelines.get().filter(|_| r.smooth);
-            pass.set_pipeline(smooth.map_or(&self.composite_pipeline, |p| &p.composite));
-            pass.set_bind_group(1, &r.composite, &[]);
+            match (self.smooth_pipelines.get(), &r.smooth) {
+                (Some(p), Some(bind)) => {
+                    pass.set_pipeline(&p.composite);
+                    pass.set_bind_group(1, bind, &[]);
+                }
+                _ => {
+                    pass.set_pipeline(&self.composite_pipeline);
+                    pass.set_bind_group(1, &r.composite, &[]);
+                }
+            }
             pass.draw(0..3, 0..1);
         }
     }
@@ -611,7 +674,7 @@ mod wgsl_layout {
         let to_map = offset_of!(U, to_map);
         // The 32-bit prelude: the struct is the same under both.
         let source = crate::render::shader_source(&format!(
-            "{}\n{}",
+            "{}\n{MAP_PARAMS_WGSL}\n{}",
             HealpixPrecision::Float32.shader_code(),
             include_str!("../../../shaders/map_raster.wgsl")
         ));
