@@ -63,18 +63,7 @@ impl HeadlessViewer {
             ..options
         };
         // The view given is read first, as the window reads one given on the command line.
-        let first_view = self
-            .frame
-            .frame_on_load
-            .is_none()
-            .then_some(self.frame.state.view);
-        self.frame.hats = crate::app::hats_refine::HatsRefiner::for_inputs(
-            &inputs,
-            &options,
-            &self.frame.ctx,
-            first_view.as_ref(),
-        );
-        let cone = self.frame.hats.as_ref().and_then(|h| h.shown_cone());
+        let cone = crate::app::hats_refine::attach(&mut self.frame, &inputs, &options, true);
         let (tx, rx) = std::sync::mpsc::channel();
         let ctx = self.frame.ctx.clone();
         let worker = loader::spawn(ctx, inputs, arrays, options, cone, move |e| {

@@ -131,15 +131,13 @@ impl App {
         if let Some((source, options)) = self.load.take() {
             // A view given on the command line is read first (a wall's processes read
             // for their displays once the view is known).
-            let first_view = (self.wall.is_none() && self.frame.frame_on_load.is_none())
-                .then_some(self.frame.state.view);
-            self.frame.hats = crate::app::hats_refine::HatsRefiner::for_inputs(
+            let read_view_first = self.wall.is_none();
+            let cone = crate::app::hats_refine::attach(
+                &mut self.frame,
                 &source.0,
                 &options,
-                &self.frame.ctx,
-                first_view.as_ref(),
+                read_view_first,
             );
-            let cone = self.frame.hats.as_ref().and_then(|h| h.shown_cone());
             let proxy = self.proxy.clone();
             let (source, arrays) = source;
             let ctx = self.frame.ctx.clone();
