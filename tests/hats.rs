@@ -746,35 +746,62 @@ fn damaged_catalogs_are_refused_with_the_file_and_the_problem() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-#[test]
-fn the_viewer_rereads_the_galaxies_where_it_settles_and_returns_to_the_sample() {
-    use clusterviz::app::headless::HeadlessViewer;
-    use clusterviz::app::loader::SceneOptions;
-    use clusterviz::app::scene_data::ObjectRef;
-    use clusterviz::data::load::SurveyInputs;
-    use clusterviz::scene::layers::LayerKind;
-    use clusterviz::scene::{SceneStyle, ViewSpec};
-    use clusterviz::sky::{Frame, Projection};
-    use clusterviz::view::{Theme, View};
-    use std::sync::Arc;
-    use std::time::{Duration, Instant};
+/// The headless viewers' window size.
+const VIEWER_SIZE: (u32, u32) = (900, 600);
 
-    const SIZE: (u32, u32) = (900, 600);
-    let ctx = Arc::new(common::gpu());
-    let sky = View::new(Projection::Ait, Frame::Icrs, (0.0, 0.0), 360.0, SIZE);
-    let mut v = HeadlessViewer::new(ctx, SIZE, sky, 200_000).unwrap();
-    v.frame.frame_on_load = Some(ViewSpec::default());
-    // A budget of 500 markers: 2000 of the 6000 rows are read, as an even sample.
-    let style = SceneStyle {
-        max_markers: Some(500),
-        ..SceneStyle::default()
+/// A headless viewer on `view` over the galaxies fixture, framed on load as `frame_on_load`
+/// says (when given), drawing at most `max_markers` markers.
+fn hats_viewer(
+    view: clusterviz::view::View,
+    frame_on_load: Option<clusterviz::scene::ViewSpec>,
+    max_markers: usize,
+) -> clusterviz::app::headless::HeadlessViewer {
+    use clusterviz::app::loader::SceneOptions;
+    let ctx = std::sync::Arc::new(common::gpu());
+    let mut v =
+        clusterviz::app::headless::HeadlessViewer::new(ctx, VIEWER_SIZE, view, 200_000).unwrap();
+    v.frame.frame_on_load = frame_on_load;
+    let style = clusterviz::scene::SceneStyle {
+        max_markers: Some(max_markers),
+        ..Default::default()
     };
-    let inputs = SurveyInputs {
+    let inputs = clusterviz::data::load::SurveyInputs {
         galaxies: vec![fixture("galaxies")],
         ..Default::default()
     };
-    v.load(inputs, SceneOptions::new(Theme::Dark, style))
-        .unwrap();
+    let options = SceneOptions::new(clusterviz::view::Theme::Dark, style);
+    v.load(inputs, options).unwrap();
+    v
+}
+
+/// Steps `v` until its refiner has finished reading and shows a cone (`cone_shown`) or
+/// the whole catalog's sample.
+fn wait_for_read(v: &mut clusterviz::app::headless::HeadlessViewer, cone_shown: bool) {
+    let t0 = std::time::Instant::now();
+    loop {
+        v.step().unwrap();
+        let hats = v.frame.hats.as_ref().expect("a HATS refiner");
+        if hats.shown_cone().is_some() == cone_shown && !hats.is_reading() {
+            return;
+        }
+        assert!(t0.elapsed().as_secs() < 30, "no read of the view");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn the_viewer_rereads_the_galaxies_where_it_settles_and_returns_to_the_sample() {
+    use clusterviz::app::headless::HeadlessViewer;
+    use clusterviz::app::scene_data::ObjectRef;
+    use clusterviz::scene::ViewSpec;
+    use clusterviz::scene::layers::LayerKind;
+    use clusterviz::sky::{Frame, Projection};
+    use clusterviz::view::View;
+    use std::time::{Duration, Instant};
+
+    let sky = View::new(Projection::Ait, Frame::Icrs, (0.0, 0.0), 360.0, VIEWER_SIZE);
+    // A budget of 500 markers: 2000 of the 6000 rows are read, as an even sample.
+    let mut v = hats_viewer(sky, Some(ViewSpec::default()), 500);
     let galaxies = |v: &HeadlessViewer| {
         let s = &v.frame.data.as_ref().unwrap().survey;
         (
@@ -887,31 +914,14 @@ fn the_viewer_rereads_the_galaxies_where_it_settles_and_returns_to_the_sample() 
 /// once zoomed out to the sky.
 #[test]
 fn the_viewer_opened_on_a_narrow_view_reads_its_area_before_the_whole_catalog() {
-    use clusterviz::app::headless::HeadlessViewer;
-    use clusterviz::app::loader::SceneOptions;
-    use clusterviz::data::load::SurveyInputs;
-    use clusterviz::scene::SceneStyle;
     use clusterviz::sky::{Frame, Projection};
-    use clusterviz::view::{Theme, View};
-    use std::sync::Arc;
+    use clusterviz::view::View;
     use std::time::{Duration, Instant};
 
-    const SIZE: (u32, u32) = (900, 600);
-    let ctx = Arc::new(common::gpu());
-    // No framing on load: the view is the one given.
-    let field = View::new(Projection::Tan, Frame::Icrs, (150.0, 2.0), 1.0, SIZE);
-    let mut v = HeadlessViewer::new(ctx, SIZE, field, 200_000).unwrap();
-    // A budget of 500 markers: the whole sky would be read as a sample of 2000 rows.
-    let style = SceneStyle {
-        max_markers: Some(500),
-        ..SceneStyle::default()
-    };
-    let inputs = SurveyInputs {
-        galaxies: vec![fixture("galaxies")],
-        ..Default::default()
-    };
-    v.load(inputs, SceneOptions::new(Theme::Dark, style))
-        .unwrap();
+    // No framing on load: the view is the one given. A budget of 500 markers: the whole
+    // sky would be read as a sample of 2000 rows.
+    let field = View::new(Projection::Tan, Frame::Icrs, (150.0, 2.0), 1.0, VIEWER_SIZE);
+    let mut v = hats_viewer(field, None, 500);
     let cone = v.frame.hats.as_ref().unwrap().shown_cone();
     let (ra, dec, radius) = cone.expect("the view's area read first");
     assert!(separation_deg((ra, dec), (150.0, 2.0)) < 1e-9, "{cone:?}");
@@ -950,17 +960,8 @@ fn the_viewer_opened_on_a_narrow_view_reads_its_area_before_the_whole_catalog() 
     }
     // Zoomed out to the whole sky: the whole catalog's sample, the density of all rows.
     v.frame.state.touched = true;
-    v.frame.state.view = View::new(Projection::Ait, Frame::Icrs, (0.0, 0.0), 360.0, SIZE);
-    let t0 = Instant::now();
-    loop {
-        v.step().unwrap();
-        let hats = v.frame.hats.as_ref().unwrap();
-        if hats.shown_cone().is_none() && !hats.is_reading() {
-            break;
-        }
-        assert!(t0.elapsed() < Duration::from_secs(30), "no read of the sky");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    v.frame.state.view = View::new(Projection::Ait, Frame::Icrs, (0.0, 0.0), 360.0, VIEWER_SIZE);
+    wait_for_read(&mut v, false);
     let survey = &v.frame.data.as_ref().unwrap().survey;
     let sample = survey.galaxies.as_ref().unwrap().len();
     assert!(sample > 1000 && sample < 2500, "{sample} rows");
@@ -1299,49 +1300,24 @@ fn a_figure_coloured_by_proximity_names_both_kinds_of_cluster_with_their_counts(
 /// counts its galaxies from the skymap.
 #[test]
 fn the_viewer_shows_the_density_alone_where_a_sample_would_decode_too_many_rows() {
-    use clusterviz::app::headless::HeadlessViewer;
-    use clusterviz::app::loader::SceneOptions;
-    use clusterviz::data::load::SurveyInputs;
+    use clusterviz::scene::ViewSpec;
     use clusterviz::scene::layers::LayerKind;
-    use clusterviz::scene::{SceneStyle, ViewSpec};
     use clusterviz::sky::{Frame, Projection};
-    use clusterviz::view::{Theme, View};
-    use std::sync::Arc;
+    use clusterviz::view::View;
 
-    const SIZE: (u32, u32) = (900, 600);
-    let ctx = Arc::new(common::gpu());
-    let sky = View::new(Projection::Ait, Frame::Icrs, (0.0, 0.0), 360.0, SIZE);
-    let mut v = HeadlessViewer::new(ctx, SIZE, sky, 200_000).unwrap();
-    // A 60° field on the patch: the sky's corners lie far outside it.
-    v.frame.frame_on_load = Some(ViewSpec {
+    let sky = View::new(Projection::Ait, Frame::Icrs, (0.0, 0.0), 360.0, VIEWER_SIZE);
+    // A 60° field on the patch: the sky's corners lie far outside it. 5 markers: a
+    // sample of 20 rows may decode 1 280 of the 6 000.
+    let focus = ViewSpec {
         projection: Some(Projection::Tan),
         center: Some((150.0, 2.0)),
         fov: Some(60.0),
         ..ViewSpec::default()
-    });
-    // 5 markers: a sample of 20 rows may decode 1 280 of the 6 000.
-    let style = SceneStyle {
-        max_markers: Some(5),
-        ..SceneStyle::default()
     };
-    let inputs = SurveyInputs {
-        galaxies: vec![fixture("galaxies")],
-        ..Default::default()
-    };
-    v.load(inputs, SceneOptions::new(Theme::Dark, style))
-        .unwrap();
+    let mut v = hats_viewer(sky, Some(focus), 5);
     // Once still, the viewer reads the field's cone again (its 4.8k rows are still too
     // many for the sample): waits for that read, so the counts below are the last ones.
-    let t0 = std::time::Instant::now();
-    loop {
-        v.step().unwrap();
-        let hats = v.frame.hats.as_ref().expect("a HATS refiner");
-        if hats.shown_cone().is_some() && !hats.is_reading() {
-            break;
-        }
-        assert!(t0.elapsed().as_secs() < 30, "no read of the view");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    wait_for_read(&mut v, true);
     v.frame.texts_shown = Some(Vec::new());
     v.step().unwrap();
     let survey = &v.frame.data.as_ref().unwrap().survey;
@@ -1399,7 +1375,7 @@ fn the_viewer_shows_the_density_alone_where_a_sample_would_decode_too_many_rows(
     assert_ne!(centre, corner, "no density at the patch");
     // Zoomed onto a 1° field, whose ~500 rows a sample may decode: markers, no label.
     v.frame.state.touched = true;
-    v.frame.state.view = View::new(Projection::Tan, Frame::Icrs, (150.0, 2.0), 1.0, SIZE);
+    v.frame.state.view = View::new(Projection::Tan, Frame::Icrs, (150.0, 2.0), 1.0, VIEWER_SIZE);
     let t0 = std::time::Instant::now();
     while v
         .frame
