@@ -120,9 +120,12 @@ fn raster_smooth(@builtin(global_invocation_id) gid: vec3u) {
         let off = vec2f(select(-h, h, (k & 1u) != 0u), select(-h, h, (k & 2u) != 0u));
         sum += value_at(px + off);
     }
-    var s = value_at(px);
+    // Where no tap lands on data (e.g. past the sky's edge) the centre decides alone.
+    var s: vec4f;
     if (sum.w > 0.0) {
         s = vec4f(sum.x / sum.w, sum.w / 4.0, 1.0, 1.0);
+    } else {
+        s = value_at(px);
     }
     textureStore(out_tex, gid.xy, shade(s));
 }
