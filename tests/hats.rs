@@ -388,9 +388,14 @@ fn render_draws_a_hats_catalog_as_the_same_rows_in_one_parquet_file() {
     assert!(log.contains("galaxies (HATS, 16 of 35 partitions"), "{log}");
     render(&flat, "flat.png");
     let (a, b) = (png(&dir.join("hats.png")), png(&dir.join("flat.png")));
-    // The same rows in another order: the same markers where they overlap.
+    // The same rows in another order: the same markers, only where two overlap does the
+    // rim of the one drawn last lie over the other (a few levels; a marker missing or
+    // moved would differ by over a hundred).
     let (bad, worst) = mismatches(&a, &b, 2);
-    assert_eq!(bad, 0, "{bad} pixels differ (worst {worst})");
+    assert!(
+        worst <= 16 && bad < 600,
+        "{bad} pixels differ (worst {worst})"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 

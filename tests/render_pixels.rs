@@ -10,7 +10,7 @@ use clusterviz::render::{LineSegment, PointInstance, SceneRenderer, segments_fro
 use clusterviz::scene::layers::CLUSTER_SNR;
 use clusterviz::sky::{Frame, Projection, unit_vector};
 use clusterviz::view::{
-    ColorBy, LineStyle, MarkerShape, PointStyle, RangeFilter, Rgba, SizeBy, Theme, View,
+    ColorBy, Halo, LineStyle, MarkerShape, PointStyle, RangeFilter, Rgba, SizeBy, Theme, View,
 };
 use common::{demo_renderer, gpu, mismatches, small_survey};
 
@@ -154,6 +154,119 @@ fn every_marker_shape_is_drawn_whole_by_its_one_triangle() {
             "{shape:?}: {inside} inside, {outside} outside"
         );
     }
+}
+
+/// A marker's halo rings the shape, at its width, in its colour: pixels inside the shape
+/// keep the marker's colour, those within the halo's width of it take the halo's, and the
+/// sky begins beyond (the marker's one triangle grows to hold the halo).
+#[test]
+fn a_markers_halo_rings_its_shape_at_the_halos_width() {
+    let ctx = gpu();
+    let view = View::new(Projection::Tan, Frame::Icrs, (0.0, 0.0), 2.0, (96, 96));
+    let centre = view.project_radec(0.0, 0.0).expect("the centre projects");
+    let (r, w, halo) = (12.0, 4.0, 6.0);
+    let is_blue = |p: [u8; 4]| p[2] > 200 && p[0] < 60 && p[1] < 60;
+    for shape in MarkerShape::ALL {
+        let mut style = PointStyle::new(shape, SizeBy::Fixed(2.0 * r), ColorBy::Fixed(RED));
+        style.stroke_px = w;
+        style.halo = Some(Halo {
+            color: Rgba::rgb8(0, 0, 255),
+            width_px: halo,
+        });
+        let mut scene = SceneRenderer::new(&ctx);
+        scene.set_theme(&ctx, Theme::Dark);
+        scene
+            .add_points(&ctx, "one", &[point(0.0, 0.0, 0.0, 0.0)], style)
+            .unwrap();
+        let img = scene.render_image(&ctx, &view).unwrap();
+        let mut seen = [0; 3];
+        for y in 0..96 {
+            for x in 0..96 {
+                let q = (
+                    x as f32 + 0.5 - centre.x as f32,
+                    y as f32 + 0.5 - centre.y as f32,
+                );
+                let d = shape_distance(shape, q, r, w);
+                let p = img.pixel(x, y);
+                let (what, ok) = if d < -0.75 {
+                    (0, is_red(p))
+                } else if d > 0.75 && d < halo - 0.75 {
+                    (1, is_blue(p))
+                } else if d > halo + 0.75 {
+                    (2, p[0] < 60 && p[2] < 60)
+                } else {
+                    continue;
+                };
+                assert!(
+                    ok,
+                    "{shape:?}: ({x},{y}) at {d:.2} px from the shape, got {p:?}"
+                );
+                seen[what] += 1;
+            }
+        }
+        assert!(
+            seen.iter().all(|&n| n > 20),
+            "{shape:?}: {seen:?} pixels in the shape, the halo, the sky"
+        );
+    }
+}
+
+/// Galaxy markers as a crowded view draws them (faint, many at once) stay visible over
+/// the palest colour of the density beneath, where a uniform catalog's cells all sit:
+/// their rim of sky colour sets them off, where the same marker without it barely shows.
+#[test]
+fn faint_galaxy_markers_stand_out_over_the_palest_density() {
+    use clusterviz::data::HealpixMap;
+    use clusterviz::scene::SceneStyle;
+    use clusterviz::scene::layers::{density_style, galaxy_style};
+    let ctx = gpu();
+    let view = View::new(Projection::Tan, Frame::Icrs, (0.0, 0.0), 1.0, (64, 64));
+    // Every depth-6 cell holds the same count: the whole map at the top of the scale.
+    let n = 12u64 << 12;
+    let counts = HealpixMap {
+        depth: 6,
+        frame: Frame::Icrs,
+        value_name: "COUNT".into(),
+        cells: (0..n).collect(),
+        values: vec![50.0; n as usize],
+    };
+    let shade = density_style(Theme::Dark, &counts);
+    // As drawn when 300 000 markers share the view: opacity 0.2.
+    let galaxy = galaxy_style(Theme::Dark, &SceneStyle::default(), 300_000);
+    assert!((galaxy.opacity - 0.2).abs() < 1e-6);
+    let centre = view.project_radec(0.0, 0.0).unwrap();
+    let (cx, cy) = (centre.x as u32, centre.y as u32);
+    // The most any channel of any pixel around the marker differs from the density.
+    let contrast = |style: PointStyle| {
+        let mut r = SceneRenderer::new(&ctx);
+        r.set_theme(&ctx, Theme::Dark);
+        r.add_map(&ctx, "density", counts.clone(), shade).unwrap();
+        let density = r.render_image(&ctx, &view).unwrap();
+        r.add_points(&ctx, "galaxies", &[point(0.0, 0.0, 0.5, 0.0)], style)
+            .unwrap();
+        let img = r.render_image(&ctx, &view).unwrap();
+        // Away from it, the density alone.
+        assert_eq!(img.pixel(5, 5), density.pixel(5, 5));
+        let mut strongest = 0;
+        for y in cy - 3..=cy + 3 {
+            for x in cx - 3..=cx + 3 {
+                let (a, b) = (img.pixel(x, y), density.pixel(x, y));
+                for c in 0..3 {
+                    strongest = strongest.max(a[c].abs_diff(b[c]));
+                }
+            }
+        }
+        strongest
+    };
+    let plain = contrast(PointStyle {
+        halo: None,
+        ..galaxy
+    });
+    let rimmed = contrast(galaxy);
+    assert!(
+        rimmed >= 20 && rimmed >= 2 * plain,
+        "the marker differs by {rimmed} levels ({plain} without its rim)"
+    );
 }
 
 /// Scenes on one device compile their pipelines once and share them, yet each keeps its

@@ -426,6 +426,9 @@ fn scale_styles(ctx: &GpuContext, r: &mut SceneRenderer, layers: &SurveyLayers, 
         {
             s.size = s.size.scaled(k);
             s.stroke_px *= k;
+            if let Some(h) = &mut s.halo {
+                h.width_px *= k;
+            }
             r.set_point_style(ctx, id, s);
         }
     }

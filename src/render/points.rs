@@ -11,7 +11,7 @@ use crate::render::pipeline::{
     InstanceBytes, InstanceData, InstancedBuffers, PREMULTIPLIED, PipelineShared, ReadById,
     VertexStage, layer_pipeline, params_entry,
 };
-use crate::view::{ColorBy, PointStyle, SizeBy};
+use crate::view::{ColorBy, PointStyle, Rgba, SizeBy};
 
 /// One object: its ICRS direction as an f32 unit vector and four attribute slots that
 /// styles and filters refer to by index (e.g. redshift, SNR).
@@ -152,7 +152,10 @@ struct PointStyleUniform {
     filter0: [f32; 4],
     filter1: [f32; 4],
     visible: u32,
-    _pad: [u32; 3],
+    halo_px: f32,
+    /// The halo's colour, 8 bits a channel (as WGSL's `unpack4x8unorm` reads it).
+    halo_rgba: u32,
+    _pad: u32,
 }
 
 impl PointStyleUniform {
@@ -199,9 +202,19 @@ impl PointStyleUniform {
             filter0: filter(s.filters[0]),
             filter1: filter(s.filters[1]),
             visible: s.visible as u32,
-            _pad: [0; 3],
+            halo_px: s.halo.map_or(0.0, |h| h.width_px),
+            halo_rgba: s.halo.map_or(0, |h| pack_unorm8(h.color)),
+            _pad: 0,
         }
     }
+}
+
+/// `c` as four 8-bit channels, red in the lowest byte.
+fn pack_unorm8(c: Rgba) -> u32 {
+    c.0.iter()
+        .enumerate()
+        .map(|(i, v)| ((v.clamp(0.0, 1.0) * 255.0).round() as u32) << (8 * i))
+        .sum()
 }
 
 /// The point pipelines and the colormap texture, shared by all point layers.
@@ -449,6 +462,8 @@ mod wgsl_layout {
                 ("filter0", offset_of!(U, filter0)),
                 ("filter1", offset_of!(U, filter1)),
                 ("visible", offset_of!(U, visible)),
+                ("halo_px", offset_of!(U, halo_px)),
+                ("halo_rgba", offset_of!(U, halo_rgba)),
             ],
         );
     }

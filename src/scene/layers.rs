@@ -8,8 +8,8 @@ use crate::data::tiles::TilePart;
 use crate::data::{Catalog, HealpixMap, Survey};
 use crate::scene::style::{AlgorithmChoice, ColorRole, SceneStyle};
 use crate::view::{
-    ColorBy, Colormap, LineStyle, MapStyle, MarkerShape, PointStyle, RangeFilter, Rgba, SizeBy,
-    Stretch, Theme, View,
+    ColorBy, Colormap, Halo, LineStyle, MapStyle, MarkerShape, PointStyle, RangeFilter, Rgba,
+    SizeBy, Stretch, Theme, View,
 };
 
 #[derive(
@@ -451,6 +451,9 @@ fn galaxy_color(theme: Theme) -> Rgba {
     }
 }
 
+/// Width of the rim around galaxy markers, pixels.
+pub const GALAXY_HALO_PX: f32 = 0.7;
+
 /// Galaxies: small dots, fading as `count` (those drawn at once) grows so that density
 /// shows as brightness; the redshift filter applies.
 pub fn galaxy_style(theme: Theme, style: &SceneStyle, count: usize) -> PointStyle {
@@ -460,6 +463,12 @@ pub fn galaxy_style(theme: Theme, style: &SceneStyle, count: usize) -> PointStyl
         ColorBy::Fixed(galaxy_color(theme)),
     );
     s.opacity = (60_000.0 / count.max(1) as f32).clamp(0.01, 0.7);
+    // A rim of the sky's colour: the dots stay visible over the palest cells of the
+    // density drawn beneath them (and, in the light theme, over its darkest).
+    s.halo = Some(Halo {
+        color: theme.colors().1,
+        width_px: GALAXY_HALO_PX,
+    });
     s.filters[1] = (style.z_min.is_some() || style.z_max.is_some()).then(|| RangeFilter {
         attr: GALAXY_Z,
         min: style.z_min.unwrap_or(f32::NEG_INFINITY),

@@ -21,5 +21,6 @@ pub use colormap::Colormap;
 pub use extent::{Extent, parse_extent};
 pub use map_style::{MapStyle, Stretch};
 pub use style::{
-    AngleFormat, ColorBy, LineStyle, MarkerShape, PointStyle, RangeFilter, Rgba, SizeBy, Theme,
+    AngleFormat, ColorBy, Halo, LineStyle, MarkerShape, PointStyle, RangeFilter, Rgba, SizeBy,
+    Theme,
 };

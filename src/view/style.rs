@@ -146,6 +146,8 @@ pub struct PointStyle {
     pub opacity: f32,
     /// Line width of open markers, crosses and pluses, pixels.
     pub stroke_px: f32,
+    /// A rim around each marker, so that it shows over whatever lies beneath.
+    pub halo: Option<Halo>,
     pub filters: [Option<RangeFilter>; 2],
     pub visible: bool,
 }
@@ -158,10 +160,20 @@ impl PointStyle {
             color,
             opacity: 1.0,
             stroke_px: 1.5,
+            halo: None,
             filters: [None, None],
             visible: true,
         }
     }
+}
+
+/// A rim of `color`, `width_px` wide, around a marker: small pale markers keep their
+/// contrast over the palest colours of a density or mask drawn beneath (and dark ones
+/// over the darkest), where one colour alone would vanish.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Halo {
+    pub color: Rgba,
+    pub width_px: f32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
