@@ -148,8 +148,8 @@ fn a_display_goes_full_screen_on_a_monitor() {
 #[test]
 fn a_wall_process_reads_hats_galaxies_only_under_its_own_display() {
     // A process without a console showing one display of four reads an out-of-core
-    // catalog for that display's part of the sky once the view is still, not for the
-    // whole canvas.
+    // catalog for that display's part of the sky first (the view is given), not the
+    // whole catalog, and nothing more while the view stays.
     if !x_tools_present() {
         return;
     }
@@ -170,15 +170,25 @@ fn a_wall_process_reads_hats_galaxies_only_under_its_own_display() {
         &dir,
         &["wall", "--config", "w.toml", "--no-console", "--rank", "3"],
     );
-    w.wait_for("trace: galaxies read for the view", 0);
-    let line = w.last("trace: galaxies read for the view");
-    // "cone Some((ra, dec, radius)), k of n partitions, complete=..."
+    w.wait_for("trace: galaxies read first for the view", 0);
+    let line = w.last("trace: galaxies read first for the view");
+    // "cone Some((ra, dec, radius))"
     let numbers: Vec<f64> = line
         .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
         .filter_map(|t| t.parse().ok())
         .collect();
-    let [ra, dec, radius, read, all] = numbers[..5] else {
+    let [ra, dec, radius] = numbers[..3] else {
         panic!("{line}");
+    };
+    // "galaxies (HATS, k of n partitions in the area, ...)"
+    w.wait_for("galaxies (HATS, ", 0);
+    let read_line = w.last("galaxies (HATS, ");
+    let numbers: Vec<f64> = read_line
+        .split(' ')
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    let [read, all] = numbers[..2] else {
+        panic!("{read_line}");
     };
     // Display (1, 1) spans canvas pixels 344..664 × 216..416 of the 664×416 canvas.
     let view = clusterviz::view::View::new(
@@ -195,6 +205,12 @@ fn a_wall_process_reads_hats_galaxies_only_under_its_own_display() {
     assert!(off < 0.05, "{line}: {off}° from the display's centre");
     // Twice the display's half-diagonal (about 1.2°), far less than the canvas's.
     assert!(radius > 2.0 && radius < 3.0, "{line}");
-    assert!(all == 253.0 && read < all / 2.0, "{line}");
+    assert!(all == 253.0 && read < all / 2.0, "{read_line}");
+    // Still on that view, once drawn a while: no other read (neither the whole catalog
+    // nor the display's cone again).
+    w.wait_for("trace: wall drawn", 0);
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    assert_eq!(w.count("galaxies (HATS, "), 1, "{:?}", w.lines());
+    assert_eq!(w.count("trace: galaxies read for the view"), 0, "{:?}", w.lines());
     std::fs::remove_dir_all(&dir).ok();
 }

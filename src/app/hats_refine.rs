@@ -120,17 +120,22 @@ impl HatsRefiner {
 }
 
 /// Gives `frame` its refiner for `inputs` (when the galaxies are one HATS catalog) and
-/// returns the cone the loader reads first: the frame's view when `read_view_first` and
-/// no frame-on-load framing will move it (`None`: the whole catalog's sample).
+/// returns the cone the loader reads first: `first_view`'s (the view the viewer, or a
+/// wall process's displays, open on), unless a frame-on-load framing will move it
+/// (`None`: the whole catalog's sample).
 pub fn attach(
     frame: &mut ViewerFrame,
     inputs: &SurveyInputs,
     options: &SceneOptions,
-    read_view_first: bool,
+    first_view: View,
 ) -> Option<Cone> {
-    let first_view = (read_view_first && frame.frame_on_load.is_none()).then_some(frame.state.view);
+    let first_view = frame.frame_on_load.is_none().then_some(first_view);
     frame.hats = HatsRefiner::for_inputs(inputs, options, &frame.ctx, first_view.as_ref());
-    frame.hats.as_ref().and_then(|h| h.shown_cone())
+    let cone = frame.hats.as_ref().and_then(|h| h.shown_cone());
+    if frame.trace && cone.is_some() {
+        report!("trace: galaxies read first for the view: cone {cone:?}");
+    }
+    cone
 }
 
 /// Takes a finished read, or starts one when the viewer's view has settled somewhere the

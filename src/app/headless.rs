@@ -63,7 +63,8 @@ impl HeadlessViewer {
             ..options
         };
         // The view given is read first, as the window reads one given on the command line.
-        let cone = crate::app::hats_refine::attach(&mut self.frame, &inputs, &options, true);
+        let view = self.frame.state.view;
+        let cone = crate::app::hats_refine::attach(&mut self.frame, &inputs, &options, view);
         let (tx, rx) = std::sync::mpsc::channel();
         let ctx = self.frame.ctx.clone();
         let worker = loader::spawn(ctx, inputs, arrays, options, cone, move |e| {

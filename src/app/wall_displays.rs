@@ -480,7 +480,14 @@ impl WallDisplays {
     /// Out-of-core galaxies read for this process's displays' part of `wall`'s view (when
     /// no console reads them for the viewer's view).
     fn read_for_displays(&self, frame: &mut ViewerFrame, wall: &WallFrame) {
-        // As drawn: a window larger than its display shows more of the canvas.
+        if let (true, Some(rect)) = (self.reads_for_displays, self.displays_rect()) {
+            crate::app::hats_refine::poll_for(frame, &wall.view.with_sub(rect), wall.still);
+        }
+    }
+
+    /// The canvas pixels this process's windows show, as drawn: a window larger than its
+    /// display shows more of the canvas.
+    fn displays_rect(&self) -> Option<SubRect> {
         let displays: Vec<Display> = self
             .windows
             .iter()
@@ -493,8 +500,16 @@ impl WallDisplays {
                 ..w.display
             })
             .collect();
-        if let (true, Some(rect)) = (self.reads_for_displays, bounding_rect(&displays)) {
-            crate::app::hats_refine::poll_for(frame, &wall.view.with_sub(rect), wall.still);
+        bounding_rect(&displays)
+    }
+
+    /// The view whose out-of-core galaxies this process reads first when the viewer's
+    /// view is `viewer`: its displays' part of the wall (the viewer's own view where a
+    /// console reads for it).
+    pub fn first_read_view(&self, viewer: &View) -> View {
+        match (self.reads_for_displays, self.displays_rect()) {
+            (true, Some(rect)) => wall_view(viewer, self.canvas, self.ratio).with_sub(rect),
+            _ => *viewer,
         }
     }
 

@@ -129,15 +129,15 @@ impl App {
             self.open_console(el, console_at)?;
         }
         if let Some((source, options)) = self.load.take() {
-            // A view given on the command line is read first (a wall's processes read
-            // for their displays once the view is known).
-            let read_view_first = self.wall.is_none();
-            let cone = crate::app::hats_refine::attach(
-                &mut self.frame,
-                &source.0,
-                &options,
-                read_view_first,
-            );
+            // A view given on the command line is read first (a wall process without a
+            // console reads its displays' part of it).
+            let viewer = self.frame.state.view;
+            let first_view = self
+                .wall
+                .as_ref()
+                .map_or(viewer, |w| w.first_read_view(&viewer));
+            let cone =
+                crate::app::hats_refine::attach(&mut self.frame, &source.0, &options, first_view);
             let proxy = self.proxy.clone();
             let (source, arrays) = source;
             let ctx = self.frame.ctx.clone();
