@@ -211,6 +211,11 @@ fn a_wall_process_reads_hats_galaxies_only_under_its_own_display() {
     w.wait_for("trace: wall drawn", 0);
     std::thread::sleep(std::time::Duration::from_secs(3));
     assert_eq!(w.count("galaxies (HATS, "), 1, "{:?}", w.lines());
-    assert_eq!(w.count("trace: galaxies read for the view"), 0, "{:?}", w.lines());
+    assert_eq!(
+        w.count("trace: galaxies read for the view"),
+        0,
+        "{:?}",
+        w.lines()
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
