@@ -108,45 +108,59 @@ fn shape_distance(shape: MarkerShape, (x, y): (f32, f32), r: f32, w: f32) -> f32
     }
 }
 
+/// One marker of `style` drawn at the centre of a 96×96 TAN view on the dark sky; each
+/// pixel comes with its signed distance to the shape of radius `r` and stroke `w`.
+fn one_marker_pixels(
+    ctx: &clusterviz::render::GpuContext,
+    style: PointStyle,
+    r: f32,
+    w: f32,
+) -> Vec<(u32, u32, f32, [u8; 4])> {
+    let view = View::new(Projection::Tan, Frame::Icrs, (0.0, 0.0), 2.0, (96, 96));
+    let centre = view.project_radec(0.0, 0.0).expect("the centre projects");
+    let shape = style.shape;
+    let mut scene = SceneRenderer::new(ctx);
+    scene.set_theme(ctx, Theme::Dark);
+    scene
+        .add_points(ctx, "one", &[point(0.0, 0.0, 0.0, 0.0)], style)
+        .unwrap();
+    let img = scene.render_image(ctx, &view).unwrap();
+    let mut pixels = Vec::with_capacity(96 * 96);
+    for y in 0..96 {
+        for x in 0..96 {
+            let q = (
+                x as f32 + 0.5 - centre.x as f32,
+                y as f32 + 0.5 - centre.y as f32,
+            );
+            pixels.push((x, y, shape_distance(shape, q, r, w), img.pixel(x, y)));
+        }
+    }
+    pixels
+}
+
 /// Each marker is drawn as one triangle around its shape: a big marker of every shape is
 /// painted wherever the shape is (its corners included) and nowhere else.
 #[test]
 fn every_marker_shape_is_drawn_whole_by_its_one_triangle() {
     let ctx = gpu();
-    let view = View::new(Projection::Tan, Frame::Icrs, (0.0, 0.0), 2.0, (96, 96));
-    let centre = view.project_radec(0.0, 0.0).expect("the centre projects");
     let (r, w) = (20.0, 6.0);
     for shape in MarkerShape::ALL {
         let mut style = PointStyle::new(shape, SizeBy::Fixed(2.0 * r), ColorBy::Fixed(RED));
         style.stroke_px = w;
-        let mut scene = SceneRenderer::new(&ctx);
-        scene.set_theme(&ctx, Theme::Dark);
-        scene
-            .add_points(&ctx, "one", &[point(0.0, 0.0, 0.0, 0.0)], style)
-            .unwrap();
-        let img = scene.render_image(&ctx, &view).unwrap();
         let (mut inside, mut outside) = (0, 0);
-        for y in 0..96 {
-            for x in 0..96 {
-                let q = (
-                    x as f32 + 0.5 - centre.x as f32,
-                    y as f32 + 0.5 - centre.y as f32,
+        for (x, y, d, p) in one_marker_pixels(&ctx, style, r, w) {
+            if d < -0.75 {
+                assert!(
+                    is_red(p),
+                    "{shape:?}: ({x},{y}) is inside the shape, got {p:?}"
                 );
-                let d = shape_distance(shape, q, r, w);
-                let p = img.pixel(x, y);
-                if d < -0.75 {
-                    assert!(
-                        is_red(p),
-                        "{shape:?}: ({x},{y}) is inside the shape, got {p:?}"
-                    );
-                    inside += 1;
-                } else if d > 0.75 {
-                    assert!(
-                        p[0] < 60,
-                        "{shape:?}: ({x},{y}) is outside the shape, got {p:?}"
-                    );
-                    outside += 1;
-                }
+                inside += 1;
+            } else if d > 0.75 {
+                assert!(
+                    p[0] < 60,
+                    "{shape:?}: ({x},{y}) is outside the shape, got {p:?}"
+                );
+                outside += 1;
             }
         }
         assert!(
@@ -162,8 +176,6 @@ fn every_marker_shape_is_drawn_whole_by_its_one_triangle() {
 #[test]
 fn a_markers_halo_rings_its_shape_at_the_halos_width() {
     let ctx = gpu();
-    let view = View::new(Projection::Tan, Frame::Icrs, (0.0, 0.0), 2.0, (96, 96));
-    let centre = view.project_radec(0.0, 0.0).expect("the centre projects");
     let (r, w, halo) = (12.0, 4.0, 6.0);
     let is_blue = |p: [u8; 4]| p[2] > 200 && p[0] < 60 && p[1] < 60;
     for shape in MarkerShape::ALL {
@@ -173,36 +185,22 @@ fn a_markers_halo_rings_its_shape_at_the_halos_width() {
             color: Rgba::rgb8(0, 0, 255),
             width_px: halo,
         });
-        let mut scene = SceneRenderer::new(&ctx);
-        scene.set_theme(&ctx, Theme::Dark);
-        scene
-            .add_points(&ctx, "one", &[point(0.0, 0.0, 0.0, 0.0)], style)
-            .unwrap();
-        let img = scene.render_image(&ctx, &view).unwrap();
         let mut seen = [0; 3];
-        for y in 0..96 {
-            for x in 0..96 {
-                let q = (
-                    x as f32 + 0.5 - centre.x as f32,
-                    y as f32 + 0.5 - centre.y as f32,
-                );
-                let d = shape_distance(shape, q, r, w);
-                let p = img.pixel(x, y);
-                let (what, ok) = if d < -0.75 {
-                    (0, is_red(p))
-                } else if d > 0.75 && d < halo - 0.75 {
-                    (1, is_blue(p))
-                } else if d > halo + 0.75 {
-                    (2, p[0] < 60 && p[2] < 60)
-                } else {
-                    continue;
-                };
-                assert!(
-                    ok,
-                    "{shape:?}: ({x},{y}) at {d:.2} px from the shape, got {p:?}"
-                );
-                seen[what] += 1;
-            }
+        for (x, y, d, p) in one_marker_pixels(&ctx, style, r, w) {
+            let (what, ok) = if d < -0.75 {
+                (0, is_red(p))
+            } else if d > 0.75 && d < halo - 0.75 {
+                (1, is_blue(p))
+            } else if d > halo + 0.75 {
+                (2, p[0] < 60 && p[2] < 60)
+            } else {
+                continue;
+            };
+            assert!(
+                ok,
+                "{shape:?}: ({x},{y}) at {d:.2} px from the shape, got {p:?}"
+            );
+            seen[what] += 1;
         }
         assert!(
             seen.iter().all(|&n| n > 20),
