@@ -1,6 +1,7 @@
 //! Render N catalog points to a 2048² PNG on whatever adapter is found (the software
 //! Vulkan here): upload excluded, draw + readback + PNG encoding measured.
-//! Also a level-of-detail draw of many short ranges against one range of as many points.
+//! Also a level-of-detail draw of many short ranges against one range of as many points,
+//! and galaxy markers with and without their rim.
 //! `cargo bench --bench render_points` (see BENCHMARKS.md for the figures).
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -8,8 +9,10 @@ use std::time::Duration;
 
 use clusterviz::data::rng::Rng;
 use clusterviz::render::{BackendChoice, GpuContext, PointInstance, SceneRenderer};
+use clusterviz::scene::SceneStyle;
+use clusterviz::scene::layers::galaxy_style;
 use clusterviz::sky::{Frame, Projection, unit_vector};
-use clusterviz::view::{ColorBy, MarkerShape, PointStyle, Rgba, SizeBy, View};
+use clusterviz::view::{ColorBy, MarkerShape, PointStyle, Rgba, SizeBy, Theme, View};
 
 fn points(n: usize) -> Vec<PointInstance> {
     let mut rng = Rng::new(42);
@@ -72,6 +75,31 @@ fn bench(c: &mut Criterion) {
         ("one_range", std::iter::once(0..drawn).collect()),
     ] {
         r.set_point_draw_ranges(&ctx, id, Some(ranges));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let img = r.render_image(&ctx, &view).unwrap();
+                img.encode_png(&[]).unwrap()
+            })
+        });
+    }
+    group.finish();
+
+    // The galaxies' rim (session 34): the same crowded markers (galaxy style at opacity
+    // 0.2) with and without their 0.7 px halo, over a 25° field, so its cost is read as a
+    // ratio measured in the same minute.
+    let mut group = c.benchmark_group("galaxy_rim_2048");
+    group.sample_size(10).warm_up_time(Duration::from_secs(1));
+    let inst = points(300_000);
+    let view = View::new(Projection::Tan, Frame::Icrs, (0.0, 0.0), 25.0, (2048, 2048));
+    let with_rim = galaxy_style(Theme::Dark, &SceneStyle::default(), 300_000);
+    let without_rim = PointStyle {
+        halo: None,
+        ..with_rim
+    };
+    let mut r = SceneRenderer::new(&ctx);
+    let id = r.add_points(&ctx, "galaxies", &inst, with_rim).unwrap();
+    for (name, style) in [("with_rim", with_rim), ("without_rim", without_rim)] {
+        r.set_point_style(&ctx, id, style);
         group.bench_function(name, |b| {
             b.iter(|| {
                 let img = r.render_image(&ctx, &view).unwrap();
