@@ -628,20 +628,9 @@ fn copy_catalog(dir: &Path) -> PathBuf {
 
 /// A copy of the fixture `name` in `dir`.
 fn copy_fixture(name: &str, dir: &Path) -> PathBuf {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            if e.path().is_dir() {
-                copy(&e.path(), &to.join(e.file_name()));
-            } else {
-                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-            }
-        }
-    }
     let to = dir.join("cat");
     let _ = std::fs::remove_dir_all(&to);
-    copy(&fixture(name), &to);
+    common::copy_dir(&fixture(name), &to);
     to
 }
 

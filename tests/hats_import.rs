@@ -8,7 +8,9 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use clusterviz::data::Catalog;
 use clusterviz::data::catalog_reader::read_catalog;
+use clusterviz::data::hats::{HatsRead, SAMPLE_FILE, read_hats};
 use clusterviz::data::healpix_fits::read_healpix_map;
 use clusterviz::data::inputs::{expand_paths, read_stacked};
 use clusterviz::data::load_options::LoadOptions;
@@ -544,4 +546,98 @@ fn big_files_imported_a_window_of_rows_at_a_time_make_the_same_catalog() {
             .unwrap();
     assert_eq!(footer.rows(), cat.len() as u64);
     assert_pieces_change_nothing(&dir, "all.parquet", "4999", pieces);
+}
+
+/// Every value of every column, bit for bit, row by row.
+fn assert_same_rows(a: &Catalog, b: &Catalog, what: &str) {
+    let names = |c: &Catalog| c.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(a), names(b), "{what}: columns");
+    assert_eq!(a.len(), b.len(), "{what}: rows");
+    for (x, y) in a.columns.iter().zip(&b.columns) {
+        let differ =
+            (0..a.len()).find(|&i| x.data.get_f64(i).to_bits() != y.data.get_f64(i).to_bits());
+        assert_eq!(
+            differ, None,
+            "{what}: column {} differs at that row",
+            x.name
+        );
+    }
+}
+
+/// A sample of the whole sky comes from the one sample file the import writes beside the
+/// partitions: the same rows in the same order as the partitions' own prefixes (read from
+/// a copy without the file), the same counts, and no partition opened (a damaged one
+/// does not stop it, where the copy refuses it). Samples finer than the file holds read
+/// the partitions; a damaged sample file is refused by name.
+#[test]
+fn a_whole_sky_sample_is_read_from_the_sample_file_as_from_the_partitions() {
+    let dir = tempdir("import-sample-file");
+    common::demo_hats_catalog(&dir);
+    let ours = dir.join("hg");
+    let plain = dir.join("plain");
+    common::copy_dir(&ours, &plain);
+    std::fs::remove_file(plain.join(SAMPLE_FILE)).unwrap();
+    let sampled = |want: u64| LoadOptions {
+        sample_rows: Some(want),
+        ..Default::default()
+    };
+    for want in [1000, 3000] {
+        let from_file = read_hats(&ours, "g", &sampled(want)).unwrap();
+        let from_parts = read_hats(&plain, "g", &sampled(want)).unwrap();
+        assert!(from_file.stride >= 8, "stride {}", from_file.stride);
+        assert_eq!(from_file.stride, from_parts.stride);
+        assert!(from_file.catalog.len() as u64 > want / 2);
+        assert_same_rows(&from_file.catalog, &from_parts.catalog, &format!("{want}"));
+        let counts = |r: &HatsRead| r.counts.clone().map(|m| (m.cells, m.values));
+        assert!(counts(&from_file).is_some());
+        assert_eq!(counts(&from_file), counts(&from_parts));
+        assert_eq!(
+            (from_file.partitions_read, from_file.partitions),
+            (253, 253)
+        );
+    }
+    // Damage one partition of each catalog.
+    let partition = |cat: &Path| {
+        expand_paths(&[cat.join("dataset/Norder=*/Dir=*/Npix=*.parquet")])
+            .unwrap()
+            .into_iter()
+            .next()
+            .unwrap()
+    };
+    for cat in [&ours, &plain] {
+        let f = partition(cat);
+        let bytes = std::fs::read(&f).unwrap();
+        std::fs::write(&f, &bytes[..bytes.len() / 2]).unwrap();
+    }
+    let before = read_hats(&plain, "g", &sampled(1000));
+    let err = before
+        .expect_err("the copy reads its damaged partition")
+        .to_string();
+    assert!(err.contains("Npix="), "{err}");
+    let from_file = read_hats(&ours, "g", &sampled(1000)).unwrap();
+    assert!(from_file.catalog.len() > 500);
+    // A 1-in-3 sample is finer than the file's 1-in-8: the partitions are read.
+    let err = read_hats(&ours, "g", &sampled(10_000)).expect_err("a partition is damaged");
+    assert!(err.to_string().contains("Npix="), "{err}");
+    // A damaged sample file is refused by name, by the library and the CLI (exit 2).
+    let bytes = std::fs::read(ours.join(SAMPLE_FILE)).unwrap();
+    std::fs::write(ours.join(SAMPLE_FILE), &bytes[..bytes.len() / 2]).unwrap();
+    let err = read_hats(&ours, "g", &sampled(1000)).expect_err("a damaged sample");
+    assert!(err.to_string().contains(SAMPLE_FILE), "{err}");
+    let o = run_cli(
+        &[
+            "render",
+            "--galaxies",
+            "hg",
+            "--max-markers",
+            "250",
+            "-o",
+            "f.png",
+        ],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains(SAMPLE_FILE), "{}", stderr(&o));
+    assert!(!dir.join("f.png").exists());
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -191,3 +191,16 @@ pub fn mismatches(a: &Image, b: &Image, tol: u8) -> (usize, u8) {
     }
     (count, worst)
 }
+
+/// A copy of the folder `from` (and everything under it) at `to`.
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}

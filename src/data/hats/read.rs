@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use crate::data::hats::layout::HatsCatalog;
 use crate::data::hats::partition_cache::PartitionCache;
 use crate::data::hats::partitions::{Partition, partitions};
+use crate::data::hats::sample_file::SampleFile;
 use crate::data::healpix_fits::{read_healpix_map, read_healpix_map_within};
 use crate::data::load_options::{LoadOptions, Pushdown};
 use crate::data::load_report::LoadReport;
@@ -124,6 +125,14 @@ pub fn read_hats_cached(
     } else {
         inside.clone()
     };
+    // A sample of the whole sky: one read of the sample file an import wrote for it.
+    if inside.len() == parts.len()
+        && opts.sample_rows.is_some()
+        && let Some(sample) = SampleFile::open(&hats, &parts)?
+        && let Some(read) = read_sample(&hats, &parts, area.as_ref(), &sample, name, opts)?
+    {
+        return Ok(read);
+    }
     let files: Vec<(&PathBuf, &Partition)> = to_read
         .iter()
         .flat_map(|p| p.files.iter().map(move |f| (f, *p)))
@@ -248,6 +257,57 @@ pub fn read_hats_cached(
         stride,
         density_only,
     })
+}
+
+/// The 1-in-k sample of every partition from the catalog's sample file, when the rows
+/// wanted make one it holds (`None`: read the partitions).
+fn read_sample(
+    hats: &HatsCatalog,
+    parts: &[Partition],
+    area: Option<&Area>,
+    sample: &SampleFile,
+    name: &str,
+    opts: &LoadOptions,
+) -> Result<Option<HatsRead>> {
+    let rows = sample.rows();
+    let want = opts.sample_rows.unwrap_or(u64::MAX).max(1);
+    if rows <= want {
+        return Ok(None);
+    }
+    let skymap = skymap_counts(hats, parts, area, &opts.filter)?;
+    let in_area = skymap
+        .as_ref()
+        .map_or(rows, |m| (m.total().round() as u64).min(rows));
+    let stride = in_area.div_ceil(want);
+    if stride <= 1 || !sample.serves(stride) {
+        return Ok(None);
+    }
+    let path = sample.path();
+    if let Some(first) = parts.first() {
+        check_same_columns(
+            hats,
+            &[(&path, first)],
+            std::slice::from_ref(sample.footer()),
+        )?;
+    }
+    let filter = filter_for_columns(opts, Some(sample.footer()));
+    let by_value = filter.z_min.is_some() || filter.z_max.is_some() || filter.snr_min.is_some();
+    let per_file = partition_options(hats, opts);
+    let (mut catalog, report) =
+        sample.read(name, &per_file, stride, parts, hats.healpix_column.as_ref())?;
+    if let Some(p) = &opts.progress {
+        p.report(name, 1, 1);
+    }
+    catalog.name = name.to_string();
+    Ok(Some(HatsRead {
+        catalog,
+        report,
+        counts: if by_value { None } else { skymap },
+        partitions_read: parts.len(),
+        partitions: parts.len(),
+        stride,
+        density_only: None,
+    }))
 }
 
 /// A partition file's rows `pick` names, from `cache` or read by `fresh` (every row of

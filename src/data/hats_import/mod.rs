@@ -5,7 +5,8 @@
 //!    is also the skymap);
 //! 2. split: each file's rows written to a fragment per partition they fall in;
 //! 3. reduce: each partition's fragments joined, ordered along the HEALPix curve and
-//!    then spread (every prefix an even sample, for level of detail), written.
+//!    then spread (every prefix an even sample, for level of detail), written; their
+//!    leading rows also go to one whole-sky sample file beside the partitions.
 //!
 //! Memory holds one piece of input per worker (about 256 MB of columns: big FITS, HDF5
 //! and Parquet files are read a window of rows at a time, other formats whole), the
@@ -28,6 +29,7 @@ use rayon::prelude::*;
 
 use crate::data::catalog_reader::read_catalog;
 use crate::data::fits_table::HduSelect;
+use crate::data::hats::{SampleBlock, write_sample};
 use crate::data::hats_import::metadata::write_metadata;
 use crate::data::hats_import::pieces::{Piece, plan_pieces};
 use crate::data::hats_import::plan::{Histogram, plan_partitions};
@@ -150,7 +152,9 @@ pub fn import_hats(files: &[PathBuf], out: &Path, opts: &ImportOptions) -> Resul
     split_pass(&pieces, &load, opts, &lookup, &plan, &work.path)?;
     report!("import: rows split in {:.1} s", t1.elapsed().as_secs_f64());
     let t2 = Instant::now();
-    reduce_pass(&plan, opts, &work.path)?;
+    let stride = sample_stride(rows);
+    let blocks = reduce_pass(&plan, opts, &work.path, stride)?;
+    write_sample(&work.path, blocks, stride)?;
     report!(
         "import: partitions written in {:.1} s",
         t2.elapsed().as_secs_f64()
@@ -406,10 +410,29 @@ fn check_columns(
     Ok(())
 }
 
-/// Pass 3: each partition's fragments, joined, along the HEALPix curve then spread.
-fn reduce_pass(plan: &[(u8, u64, u64)], opts: &ImportOptions, work: &Path) -> Result<()> {
+/// Rows of the whole-sky sample file, about: a billion rows' first look needs 800k of
+/// them on a software adapter; bigger samples read the partitions.
+const SAMPLE_ROWS: u64 = 2_000_000;
+
+/// The smallest stride the whole-sky sample of `rows` rows serves: at most
+/// [`SAMPLE_ROWS`] rows, and at most an eighth of the catalog (coarser samples read most
+/// of the partitions' bytes anyway).
+fn sample_stride(rows: u64) -> u64 {
+    rows.div_ceil(SAMPLE_ROWS).max(8)
+}
+
+/// Pass 3: each partition's fragments, joined, along the HEALPix curve then spread;
+/// returns each partition's leading rows of a 1-in-`stride` sample (for the whole-sky
+/// sample file).
+fn reduce_pass(
+    plan: &[(u8, u64, u64)],
+    opts: &ImportOptions,
+    work: &Path,
+    stride: u64,
+) -> Result<Vec<SampleBlock>> {
     let done = AtomicU64::new(0);
     let verbatim = opts.verbatim_load();
+    let blocks = Mutex::new(Vec::with_capacity(plan.len()));
     plan.par_iter()
         .enumerate()
         .try_for_each(|(i, &(order, pixel, rows))| -> Result<()> {
@@ -470,8 +493,25 @@ fn reduce_pass(plan: &[(u8, u64, u64)], opts: &ImportOptions, work: &Path) -> Re
                     .map_err(|e| Error::file(parent, format!("cannot create: {e}")))?;
             }
             write_parquet_rows(&cat, &order_of_rows, None, RowGroups::Doubling, &target)?;
+            let leading = order_of_rows.len().div_ceil(stride as usize);
+            let block = SampleBlock {
+                order,
+                pixel,
+                rows,
+                leading: cat.with_rows(&order_of_rows[..leading]),
+            };
+            blocks
+                .lock()
+                .map_err(|_| Error::user("import: a writing worker failed"))?
+                .push(block);
             std::fs::remove_dir_all(&dir).ok();
             tell(opts, "import: writing partitions", &done, plan.len());
             Ok(())
-        })
+        })?;
+    let mut blocks = blocks
+        .into_inner()
+        .map_err(|_| Error::user("import: a writing worker failed"))?;
+    // In the order readers list the partitions.
+    blocks.sort_by_key(|b| (b.order, b.pixel));
+    Ok(blocks)
 }

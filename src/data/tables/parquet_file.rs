@@ -102,6 +102,10 @@ impl ParquetFooter {
             .collect()
     }
 
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     pub fn schema(&self) -> &arrow_schema::SchemaRef {
         self.meta.schema()
     }

@@ -76,7 +76,25 @@ pub fn write_parquet_rows(
     groups: RowGroups,
     path: &Path,
 ) -> Result<()> {
+    write_noted_parquet_rows(cat, rows, leading, groups, HashMap::new(), path)
+}
+
+/// As [`write_parquet_rows`], with `notes` in the file's key-value metadata (what a
+/// reader of the file needs to know about its rows).
+pub fn write_noted_parquet_rows(
+    cat: &Catalog,
+    rows: &[usize],
+    leading: Option<LeadingColumn>,
+    groups: RowGroups,
+    notes: HashMap<String, String>,
+    path: &Path,
+) -> Result<()> {
     let schema = schema_of(cat, leading.as_ref().map(|l| l.name));
+    let schema = if notes.is_empty() {
+        schema
+    } else {
+        Arc::new(schema.as_ref().clone().with_metadata(notes))
+    };
     let mut arrays: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len());
     if let Some(l) = &leading {
         arrays.push(Arc::new(Int64Array::from(l.values.to_vec())));
