@@ -596,6 +596,21 @@ fn a_whole_sky_sample_is_read_from_the_sample_file_as_from_the_partitions() {
             (253, 253)
         );
     }
+    // `info` says how each is sampled.
+    let info =
+        |cat: &str| String::from_utf8_lossy(&run_cli(&["info", cat], &dir).stdout).into_owned();
+    assert!(
+        info("hg").contains(
+            "the whole sky's 1-in-8 samples and coarser from clusterviz_sample.parquet alone"
+        ),
+        "{}",
+        info("hg")
+    );
+    assert!(
+        info("plain").contains("samples: the first rows of each partition\n"),
+        "{}",
+        info("plain")
+    );
     // Damage one partition of each catalog.
     let partition = |cat: &Path| {
         expand_paths(&[cat.join("dataset/Norder=*/Dir=*/Npix=*.parquet")])
@@ -639,5 +654,10 @@ fn a_whole_sky_sample_is_read_from_the_sample_file_as_from_the_partitions() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains(SAMPLE_FILE), "{}", stderr(&o));
     assert!(!dir.join("f.png").exists());
+    assert!(
+        info("hg").contains("its whole-sky sample is damaged"),
+        "{}",
+        info("hg")
+    );
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -9,7 +9,9 @@ use crate::cli::args::InfoArgs;
 use crate::data::HealpixMap;
 use crate::data::catalog_reader::read_catalog;
 use crate::data::fits_table::{FitsTable, HduSelect};
-use crate::data::hats::{HatsCatalog, MarginCache, area_summary, is_hats, partitions};
+use crate::data::hats::{
+    HatsCatalog, MarginCache, SAMPLE_FILE, SampleFile, area_summary, is_hats, partitions,
+};
 use crate::data::healpix_fits::read_healpix_map;
 use crate::data::load_options::{LoadOptions, Pushdown};
 use crate::data::tables::parquet_file::ParquetFooter;
@@ -173,6 +175,25 @@ fn describe_hats(path: &Path, area: &Pushdown) -> Result<()> {
         Ok(None) => {}
         Err(e) => say!("  margin cache not usable: {e}"),
     }
+    // How a sample of it is read: what decides the first look's speed.
+    let sampling = match SampleFile::open(&cat, &parts) {
+        _ if !cat.spread_rows => "every k-th row of each partition (rows in their HEALPix \
+             cells' order, as hats-import writes them: every row in the area is decoded)"
+            .to_string(),
+        Ok(Some(s)) => format!(
+            "the first rows of each partition; the whole sky's 1-in-{} samples and coarser \
+             from {} alone ({} rows)",
+            s.min_stride(),
+            SAMPLE_FILE,
+            s.footer().rows()
+        ),
+        Ok(None) => "the first rows of each partition".to_string(),
+        Err(e) => format!(
+            "the first rows of each partition; its whole-sky sample is damaged ({e}): figures \
+             and the viewer refuse the whole sky until it is removed or the catalog imported again"
+        ),
+    };
+    say!("  samples: {sampling}");
     if *area != Pushdown::default() {
         let s = area_summary(&cat, area)?;
         let rows = match s.rows {

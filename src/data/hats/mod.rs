@@ -27,4 +27,4 @@ pub use near::{MarginUse, NearReads, visit_partitions_near};
 pub use partition_cache::{CacheStats, PartitionCache};
 pub use partitions::{Partition, partitions};
 pub use read::{DensityOnly, HatsRead, read_hats, read_hats_cached};
-pub use sample_file::{SAMPLE_FILE, SampleBlock, write_sample};
+pub use sample_file::{SAMPLE_FILE, SampleBlock, SampleFile, write_sample};

@@ -173,6 +173,11 @@ impl SampleFile {
         self.partitions.iter().map(|p| p.2).sum()
     }
 
+    /// The finest sample it holds: 1 in this many rows.
+    pub fn min_stride(&self) -> u64 {
+        self.min_stride
+    }
+
     /// Whether it holds the 1-in-`stride` sample.
     pub fn serves(&self, stride: u64) -> bool {
         stride >= self.min_stride
