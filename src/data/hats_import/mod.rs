@@ -11,8 +11,9 @@
 //! Memory holds one piece of input per worker (about 256 MB of columns: big FITS, HDF5
 //! and Parquet files are read a window of rows at a time, other formats whole), the
 //! histogram and the cell → partition table (12 bytes a cell at the deepest order:
-//! 150 MB at order 10), and one partition per worker. Everything is built in a hidden sibling folder renamed
-//! into place at the end, so an interrupted import leaves no catalog that looks complete.
+//! 150 MB at order 10), one partition per worker and the whole-sky sample (at most 2M
+//! rows). Everything is built in a hidden sibling folder renamed into place at the end,
+//! so an interrupted import leaves no catalog that looks complete.
 
 mod dataset_metadata;
 mod metadata;
@@ -415,8 +416,8 @@ fn check_columns(
 const SAMPLE_ROWS: u64 = 2_000_000;
 
 /// The smallest stride the whole-sky sample of `rows` rows serves: at most
-/// [`SAMPLE_ROWS`] rows, and at most an eighth of the catalog (coarser samples read most
-/// of the partitions' bytes anyway).
+/// [`SAMPLE_ROWS`] rows, and at most an eighth of the catalog (finer samples read a good
+/// part of each partition, where one read more per file matters little).
 fn sample_stride(rows: u64) -> u64 {
     rows.div_ceil(SAMPLE_ROWS).max(8)
 }
