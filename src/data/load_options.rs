@@ -24,6 +24,12 @@ pub struct Pushdown {
 }
 
 impl Pushdown {
+    /// Whether it keeps rows by redshift or SNR (which a skymap, counting every row,
+    /// cannot tell apart).
+    pub fn by_value(&self) -> bool {
+        self.z_min.is_some() || self.z_max.is_some() || self.snr_min.is_some()
+    }
+
     /// Whether a row passes every filter: (RA, Dec) in degrees in the area, its redshift
     /// and SNR (`None`: the catalog has none, or the row's is missing) in range.
     pub fn keeps(&self, ra: f64, dec: f64, z: Option<f64>, snr: Option<f64>) -> bool {

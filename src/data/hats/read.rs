@@ -126,8 +126,10 @@ pub fn read_hats_cached(
         inside.clone()
     };
     // A sample of the whole sky: one read of the sample file an import wrote for it.
+    let want = opts.sample_rows.unwrap_or(u64::MAX).max(1);
     if inside.len() == parts.len()
         && opts.sample_rows.is_some()
+        && hats.rows.is_none_or(|n| n > want)
         && let Some(sample) = SampleFile::open(&hats, &parts)?
         && let Some(read) = read_sample(&hats, &parts, area.as_ref(), &sample, name, opts)?
     {
@@ -151,7 +153,6 @@ pub fn read_hats_cached(
     let rows: u64 = footers.iter().map(ParquetFooter::rows).sum();
     // More rows than wanted in the partitions: the skymap tells how many lie in the
     // area itself (a cone holds a small part of the partitions it touches).
-    let want = opts.sample_rows.unwrap_or(u64::MAX).max(1);
     let skymap = if rows > want {
         skymap_counts(&hats, &parts, area.as_ref(), &opts.filter)?
     } else {
@@ -176,8 +177,7 @@ pub fn read_hats_cached(
     let cap = want.saturating_mul(DECODED_PER_KEPT);
     // The skymap counts every row: with a redshift or SNR filter, the density is the
     // sample's, so rows are read however many that decodes.
-    let filter = filter_for_columns(opts, footers.first());
-    let by_value = filter.z_min.is_some() || filter.z_max.is_some() || filter.snr_min.is_some();
+    let by_value = filter_for_columns(opts, footers.first()).by_value();
     let too_many = stride > 1 && !hats.spread_rows && skymap.is_some() && decoded > cap;
     let density_only = (too_many && !by_value).then_some(DensityOnly { decoded, cap });
     if too_many && by_value {
@@ -271,7 +271,9 @@ fn read_sample(
 ) -> Result<Option<HatsRead>> {
     let rows = sample.rows();
     let want = opts.sample_rows.unwrap_or(u64::MAX).max(1);
-    if rows <= want {
+    // The area holds no more than every row: a stride the file cannot serve for them
+    // all it cannot serve for the area's (and the skymap is left for the partitions' read).
+    if rows <= want || !sample.serves(rows.div_ceil(want)) {
         return Ok(None);
     }
     let skymap = skymap_counts(hats, parts, area, &opts.filter)?;
@@ -290,8 +292,7 @@ fn read_sample(
             std::slice::from_ref(sample.footer()),
         )?;
     }
-    let filter = filter_for_columns(opts, Some(sample.footer()));
-    let by_value = filter.z_min.is_some() || filter.z_max.is_some() || filter.snr_min.is_some();
+    let by_value = filter_for_columns(opts, Some(sample.footer())).by_value();
     let per_file = partition_options(hats, opts);
     let (mut catalog, report) =
         sample.read(name, &per_file, stride, parts, hats.healpix_column.as_ref())?;
